@@ -1,0 +1,1 @@
+"""Vectorised Monte Carlo simulation of compiled scenarios, and the reference interpreter."""

@@ -1,0 +1,190 @@
+"""The exception tree of escalade.
+
+Every error escalade raises on purpose derives from :class:`EscaladeError`.
+Errors caused by user input are worded the same way everywhere: *where*
+(file, line, column and field path), *what was expected*, *what was found*,
+and a *hint*::
+
+    EscaladeError
+    ├── ScenarioError (ValueError)        a scenario file or text is invalid; carries Issues
+    │   └── ExpressionError               an expression does not parse or type-check
+    ├── UsageError (ValueError)           an argument is out of range or malformed
+    ├── SimulationError (RuntimeError)    a run produced NaN/inf or a policy misbehaved
+    ├── SolverError (RuntimeError)        a solver failed or its answer failed verification
+    │   ├── UnsupportedGameError (TypeError)   a solver was given a game it does not accept
+    │   └── GameTooLargeError                   a game exceeds a size limit
+    ├── GameFormatError (ValueError)      an .efg/.nfg file is malformed; carries Issues
+    ├── EvidenceError (ValueError)        an article or source text cannot be read
+    ├── ResultsFormatError (ValueError)   a results store or bundle is unreadable
+    └── DependencyNotInstalled (ImportError)  an optional extra is missing
+
+The command line maps each class to an exit status through ``exit_code``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "DependencyNotInstalled",
+    "EscaladeError",
+    "EvidenceError",
+    "ExpressionError",
+    "GameFormatError",
+    "GameTooLargeError",
+    "Issue",
+    "ResultsFormatError",
+    "ScenarioError",
+    "SimulationError",
+    "SolverError",
+    "UnsupportedGameError",
+    "UsageError",
+]
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem found in user input.
+
+    Parameters
+    ----------
+    message : str
+        What was expected and what was found, e.g.
+        ``"expected a probability in [0, 1], found 1.5"``.
+    path : str
+        The field path, e.g. ``"options[2].success"``; empty for the document.
+    file : str or None
+        The file name (or ``"<string>"``) the input came from.
+    line, col : int or None
+        1-based line and column of the offending node, when known.
+    hint : str or None
+        A suggestion, e.g. ``"did you mean 'ukraine'?"``.
+    severity : {"error", "warning"}
+        Warnings are reported but do not make the input invalid.
+    """
+
+    message: str
+    path: str = ""
+    file: str | None = None
+    line: int | None = None
+    col: int | None = None
+    hint: str | None = None
+    severity: Severity = "error"
+
+    def location(self) -> str:
+        """Return ``file:line:col`` (as much of it as is known)."""
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+    def render(self) -> str:
+        """Return the one-line form ``file:line:col: path: message (hint)``."""
+        text = f"{self.location()}: "
+        if self.path:
+            text += f"{self.path}: "
+        if self.severity == "warning":
+            text += "warning: "
+        text += self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+class EscaladeError(Exception):
+    """Root of every error escalade raises on purpose."""
+
+    exit_code: int = 1
+
+
+class _IssuesMixin(EscaladeError):
+    """An error that carries a list of :class:`Issue`."""
+
+    def __init__(self, issues: Iterable[Issue] | str, *, file: str | None = None) -> None:
+        if isinstance(issues, str):
+            issues = [Issue(issues, file=file)]
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """Return all issues, one per line."""
+        return "\n".join(issue.render() for issue in self.issues)
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        """The issues of severity ``error``."""
+        return tuple(i for i in self.issues if i.severity == "error")
+
+
+class ScenarioError(_IssuesMixin, ValueError):
+    """A scenario is invalid; ``issues`` lists every problem found."""
+
+    exit_code = 2
+
+
+class ExpressionError(ScenarioError):
+    """An expression does not parse, names something unknown, or mixes types."""
+
+
+class UsageError(EscaladeError, ValueError):
+    """An argument given by the user is out of range or malformed."""
+
+    exit_code = 2
+
+
+class SimulationError(EscaladeError, RuntimeError):
+    """A run produced a non-finite number or a policy broke its contract."""
+
+
+class SolverError(EscaladeError, RuntimeError):
+    """A solver failed, or its answer failed the regret check."""
+
+
+class UnsupportedGameError(SolverError, TypeError):
+    """A solver was given a game of a type it does not declare support for."""
+
+    exit_code = 2
+
+
+class GameTooLargeError(SolverError):
+    """A game exceeds a size limit; the message names the size and the limit."""
+
+    exit_code = 2
+
+
+class GameFormatError(_IssuesMixin, ValueError):
+    """A Gambit ``.efg``/``.nfg`` file is malformed."""
+
+    exit_code = 2
+
+
+class EvidenceError(EscaladeError, ValueError):
+    """An article or source text cannot be read."""
+
+    exit_code = 2
+
+
+class ResultsFormatError(EscaladeError, ValueError):
+    """A results store or bundle is missing, unreadable or of an unknown version."""
+
+    exit_code = 2
+
+
+class DependencyNotInstalled(EscaladeError, ImportError):
+    """An optional dependency is missing; the message names the extra to install."""
+
+    exit_code = 3
+
+    def __init__(self, package: str, extra: str) -> None:
+        self.package = package
+        self.extra = extra
+        super().__init__(
+            f"this feature needs the optional package {package!r}, which is not installed "
+            f"(install it with: pip install 'escalade[{extra}]')"
+        )

@@ -1,0 +1,1 @@
+"""Provenance of assumptions, quote verification and article ingestion."""

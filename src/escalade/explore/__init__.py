@@ -1,0 +1,1 @@
+"""Exploratory modelling: designs, experiments, robustness, discovery and sensitivity."""

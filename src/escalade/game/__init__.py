@@ -1,0 +1,1 @@
+"""Game representations (extensive and normal form) and building games from scenarios."""

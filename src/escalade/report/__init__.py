@@ -1,0 +1,1 @@
+"""Rendering: terminal tables and self-contained HTML reports. No computation."""

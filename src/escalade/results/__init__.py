@@ -1,0 +1,1 @@
+"""Result sets and the DuckDB results store."""

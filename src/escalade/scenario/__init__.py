@@ -1,0 +1,1 @@
+"""Scenario files: parse with line numbers, validate, and compile to a frozen model."""

@@ -1,0 +1,1 @@
+"""Equilibrium solvers, one module per method, and their verification (regret)."""

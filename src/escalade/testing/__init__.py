@@ -1,0 +1,1 @@
+"""Conformance checks and Hypothesis strategies shipped for users and used by our tests."""

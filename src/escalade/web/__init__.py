@@ -1,0 +1,1 @@
+"""The dashboard (the web extra): a thin FastAPI app over the library."""
