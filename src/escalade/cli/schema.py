@@ -1,0 +1,34 @@
+"""``escalade schema``: print the JSON Schema of scenario files (for editors)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from escalade.scenario.schema import ScenarioSpec
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``schema`` command."""
+    parser = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files",
+        description="Print the JSON Schema of scenario files (schema_version 1), for editor completion.",
+    )
+    parser.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print or write the schema."""
+    schema = ScenarioSpec.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "escalade scenario (schema_version 1)"
+    text = json.dumps(schema, indent=2, sort_keys=True)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    else:
+        print(text)
+    return 0

@@ -1,0 +1,61 @@
+"""``escalade validate PATH|NAME...``: check scenario files, report every problem."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from escalade.errors import ScenarioError
+from escalade.scenario import load_scenario
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``validate`` command."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="check scenario files (paths or catalog ids) and list every problem",
+        description="Validate scenario files. Exit 0 if all are valid, 2 if any is invalid.",
+    )
+    parser.add_argument("scenarios", nargs="+", metavar="PATH|NAME")
+    parser.add_argument("--json", action="store_true", help="print one JSON object per scenario")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate each scenario; print a summary or the problems."""
+    status = 0
+    for name in args.scenarios:
+        try:
+            scenario = load_scenario(name)
+        except ScenarioError as exc:
+            status = 2
+            if args.json:
+                print(json.dumps({"scenario": name, "valid": False,
+                                  "issues": [_issue(i) for i in exc.issues]}))
+            else:
+                print(exc.render(), file=sys.stderr)
+                print(f"{name}: invalid ({len(exc.errors)} problem(s))", file=sys.stderr)
+            continue
+        spec = scenario.spec
+        if args.json:
+            print(json.dumps({"scenario": name, "valid": True, "id": spec.id,
+                              "hash": scenario.content_hash,
+                              "warnings": [_issue(i) for i in scenario.warnings]}))
+            continue
+        for warning in scenario.warnings:
+            print(warning.render(), file=sys.stderr)
+        print(
+            f"{name}: valid — {spec.id}: {len(spec.actors)} actors, {len(spec.arenas)} arenas, "
+            f"{len(spec.options)} options, {len(spec.events)} events, "
+            f"{len(spec.uncertainties)} uncertainties, {len(spec.strategies)} strategies, "
+            f"{len(spec.mindsets)} mindsets"
+        )
+    return status
+
+
+def _issue(issue: Any) -> dict[str, Any]:
+    return {"file": issue.file, "line": issue.line, "col": issue.col, "path": issue.path,
+            "message": issue.message, "hint": issue.hint, "severity": issue.severity,
+            "text": issue.render()}

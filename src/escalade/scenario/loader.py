@@ -1,0 +1,228 @@
+"""From file or text to a validated :class:`~escalade.scenario.model.Scenario`.
+
+The steps: read bytes (size, encoding) → safe YAML with positions → the
+schema version → structural validation (pydantic) → semantic validation. Every
+problem is reported with file, line, column and field path; all problems of a
+step are reported together.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from importlib import resources
+from pathlib import Path as FsPath
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from escalade.errors import Issue, ScenarioError
+from escalade.scenario.ladders import resolve_ladders
+from escalade.scenario.model import Scenario
+from escalade.scenario.schema import SCHEMA_VERSION, ScenarioSpec
+from escalade.scenario.validate import Checker, did_you_mean
+from escalade.scenario.yamlio import Loaded, Path, decode, load_yaml
+
+__all__ = ["catalog_names", "load_scenario", "loads_scenario", "resolve_scenario_path"]
+
+_CATALOG = "escalade.scenario.catalog"
+
+
+def catalog_names() -> tuple[str, ...]:
+    """Ids of the scenarios shipped in the package catalog."""
+    folder = resources.files(_CATALOG)
+    return tuple(sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")))
+
+
+def resolve_scenario_path(name: str | FsPath) -> tuple[bytes, str, FsPath | None]:
+    """Return ``(bytes, display name, path on disk or None)`` for a path or a catalog id."""
+    path = FsPath(name)
+    if path.is_file():
+        return path.read_bytes(), str(name), path
+    text = str(name)
+    if text in catalog_names():
+        resource = resources.files(_CATALOG) / f"{text}.yaml"
+        return resource.read_bytes(), f"{text}.yaml", None
+    if path.exists():
+        raise ScenarioError([Issue(f"expected a scenario file, found a directory {text!r}", file=text)])
+    hint = did_you_mean(text, catalog_names()) or f"catalog scenarios: {', '.join(catalog_names())}"
+    raise ScenarioError(
+        [Issue(f"expected a scenario file or a catalog scenario id, found {text!r}", file=text, hint=hint)]
+    )
+
+
+def load_scenario(name: str | FsPath) -> Scenario:
+    """Load and validate a scenario from a file path or a catalog id.
+
+    Parameters
+    ----------
+    name : str or pathlib.Path
+        A path to a YAML scenario file, or the id of a scenario shipped in the
+        package catalog (e.g. ``"dprk-troops-2024"``).
+
+    Raises
+    ------
+    ScenarioError
+        With every problem found, each located by file, line and field path.
+    """
+    raw, display, path = resolve_scenario_path(name)
+    text = decode(raw, display)
+    return loads_scenario(text, file=display, base_dir=path.parent if path else None)
+
+
+def loads_scenario(text: str, *, file: str = "<string>", base_dir: FsPath | None = None) -> Scenario:
+    """Load and validate a scenario from YAML text (see :func:`load_scenario`)."""
+    loaded = load_yaml(text, file)
+    spec = _structural(loaded)
+    used = {a.ladder for a in spec.arenas}
+    ladders, ladder_problems = resolve_ladders(spec.ladders, used)
+    issues = Checker(spec, loaded, ladders, ladder_problems).run()
+    errors = [i for i in issues if i.severity == "error"]
+    if errors:
+        raise ScenarioError(issues)
+    return Scenario(
+        spec=spec,
+        text=text,
+        file=file,
+        base_dir=base_dir,
+        ladders=ladders,
+        positions=loaded.positions,
+        warnings=tuple(i for i in issues if i.severity == "warning"),
+    )
+
+
+def _structural(loaded: Loaded) -> ScenarioSpec:
+    data = loaded.data
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value {data!r}"[:80]
+        raise ScenarioError([loaded.issue((), f"expected a mapping of scenario sections, found {kind}")])
+    version = data.get("schema_version")
+    if version is None:
+        raise ScenarioError(
+            [loaded.issue((), "expected 'schema_version: 1' at the top, found no schema_version",
+                          "add 'schema_version: 1' as the first line")]
+        )
+    if version != SCHEMA_VERSION:
+        raise ScenarioError(
+            [loaded.issue(("schema_version",), f"expected schema_version {SCHEMA_VERSION}, found {version!r}",
+                          "this escalade reads schema version 1")]
+        )
+    try:
+        return ScenarioSpec.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(pydantic_issues(exc, loaded)) from None
+
+
+def pydantic_issues(exc: ValidationError, loaded: Loaded) -> list[Issue]:
+    """Turn pydantic errors into located issues, one per field path."""
+    grouped: dict[Path, list[dict[str, Any]]] = defaultdict(list)
+    for error in exc.errors(include_url=False):
+        path, model_tail = _data_path(loaded.data, error["loc"])
+        error = dict(error, tail=model_tail)
+        grouped[path].append(error)
+    issues: list[Issue] = []
+    for path, errors in grouped.items():
+        message, hint = _describe(path, errors)
+        issues.append(loaded.issue(path, message, hint))
+    return issues
+
+
+def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, tuple[Any, ...]]:
+    """Keep the parts of a pydantic ``loc`` that walk the data (drop union branch names)."""
+    path: list[str | int] = []
+    node = data
+    rest: list[Any] = []
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(part, str) and isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        else:
+            rest.append(part)
+    return tuple(path), tuple(rest)
+
+
+_FIELD_TYPES = {
+    "float_parsing": "a number", "float_type": "a number", "int_parsing": "a whole number",
+    "int_type": "a whole number", "int_from_float": "a whole number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "string_type": "text", "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)", "date_type": "a date (YYYY-MM-DD)", "list_type": "a list",
+    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+}
+
+
+def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None]:
+    found = _found(errors[0].get("input"))
+    types = {e["type"] for e in errors}
+    if "extra_forbidden" in types:
+        error = next(e for e in errors if e["type"] == "extra_forbidden")
+        name = str(path[-1]) if path else str(error["loc"][-1])
+        known = _model_fields(error)
+        return f"unknown field {name!r}", did_you_mean(name, known) if known else None
+    if "missing" in types:
+        error = next(e for e in errors if e["type"] == "missing")
+        name = error["tail"][-1] if error["tail"] else error["loc"][-1]
+        return f"missing required field {name!r}", None
+    if len(errors) > 1 and all(e["type"] in _FIELD_TYPES or e["type"].endswith("_type") for e in errors):
+        kinds = sorted({_FIELD_TYPES.get(e["type"], e["type"]) for e in errors})
+        if "a number" in kinds and "text" in kinds:
+            return (f"expected a number, an expression or {{value: ..., source: ...}}, found {found}", None)
+        return f"expected {' or '.join(kinds)}, found {found}", None
+    error = errors[0]
+    kind = error["type"]
+    if kind in _FIELD_TYPES:
+        return f"expected {_FIELD_TYPES[kind]}, found {found}", None
+    if kind == "string_pattern_mismatch":
+        return (f"expected an id in lowercase letters, digits, '_' and '-' (a slug), found {found}",
+                "ids start with a letter, e.g. 'ukraine_position'")
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"expected one of {expected}, found {found}", did_you_mean(str(error.get("input")), _literals(expected))
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, "), None
+    message = str(error["msg"])
+    return f"{message[0].lower()}{message[1:]}, found {found}", None
+
+
+def _found(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _literals(expected: str) -> list[str]:
+    return [part.strip().strip("'\"") for part in expected.replace(" or ", ",").split(",") if part.strip()]
+
+
+def _model_fields(error: dict[str, Any]) -> list[str]:
+    """Best-effort list of allowed field names for an 'unknown field' hint."""
+    loc = [p for p in error["loc"][:-1]]
+    model: type[BaseModel] | None = ScenarioSpec
+    for part in loc:
+        if model is None:
+            break
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        if field is None:
+            continue
+        model = _inner_model(field.annotation)
+    if model is None:
+        return []
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+

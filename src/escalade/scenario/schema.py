@@ -1,0 +1,394 @@
+"""The scenario file schema, version 1 (structural validation with pydantic).
+
+This module mirrors the YAML format one-to-one (DESIGN.md §1); see
+``docs/scenario-format.md`` for the prose description. It checks shapes and
+types only; cross-references and semantics are checked in
+:mod:`escalade.scenario.validate`. Every model is frozen and forbids unknown
+keys, so a misspelt field is an error, not a silent default.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AccidentSpec",
+    "ActorSpec",
+    "ArenaSpec",
+    "BranchSpec",
+    "EffectSpec",
+    "EventSpec",
+    "LadderSpec",
+    "NumberSpec",
+    "OptionSpec",
+    "OutcomeSpec",
+    "PolicySpec",
+    "RungSpec",
+    "ScenarioSpec",
+    "SideSpec",
+    "SourceRef",
+    "SourceSpec",
+    "StrategySpec",
+    "ThresholdSpec",
+    "UncertaintySpec",
+    "UtilitySpec",
+    "VariableSpec",
+]
+
+SCHEMA_VERSION = 1
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
+Text = Annotated[str, StringConstraints(max_length=10_000)]
+Expression = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
+RungRef = int | Slug
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class SourceRef(_Model):
+    """A citation: which source, a short quote from it, and a note."""
+
+    ref: Slug | None = None
+    quote: Text | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> SourceRef:
+        if self.ref is None and self.note is None:
+            raise ValueError("a source needs 'ref' (a source id) or 'note' (e.g. 'judgement')")
+        if self.quote is not None and self.ref is None:
+            raise ValueError("a quote needs 'ref': the source it is quoted from")
+        return self
+
+
+def _coerce_source(value: Any) -> Any:
+    """Allow ``source: bi-2024`` as a short form of ``source: {ref: bi-2024}``."""
+    if isinstance(value, str):
+        return {"ref": value}
+    return value
+
+
+class _Sourced(_Model):
+    source: SourceRef | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_source(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "source" in data:
+            data = dict(data)
+            data["source"] = _coerce_source(data["source"])
+        return data
+
+
+class NumberSpec(_Sourced):
+    """A number with provenance: ``{value: 0.3, source: {ref: ..., quote: ...}}``.
+
+    ``quote`` and ``note`` may also be written next to ``value``.
+    """
+
+    value: float | Expression
+    quote: Text | None = None
+    note: Text | None = None
+
+
+Number = float | Expression | NumberSpec
+"""A literal, ``$uncertainty``, an expression, or a :class:`NumberSpec`."""
+
+
+class RungSpec(_Model):
+    """One rung of a custom ladder (its index is its position plus ``base``)."""
+
+    id: Slug
+    name: Text
+    group: int | None = None
+
+
+class ThresholdSpec(_Model):
+    """A named threshold, crossed when the rung reaches ``at``."""
+
+    id: Slug
+    name: Text
+    at: RungRef
+
+
+class LadderSpec(_Model):
+    """A custom escalation ladder."""
+
+    id: Slug
+    name: Text
+    base: int = 0
+    rungs: list[RungSpec] = Field(min_length=2)
+    thresholds: list[ThresholdSpec] = Field(default_factory=list)
+    description: Text = ""
+
+
+class CalendarSpec(_Model):
+    """When the scenario starts, how long a round is, and how many rounds."""
+
+    start: dt.date
+    step: Literal["day", "week", "month"] = "week"
+    horizon: int = Field(ge=1, le=1000)
+
+
+class SideSpec(_Model):
+    """A coalition."""
+
+    id: Slug
+    name: Text = ""
+    description: Text = ""
+
+
+class UtilitySpec(_Model):
+    """An actor's preferences.
+
+    ``per_round`` weights variables (``var_id``) and arena rungs
+    (``rung.arena_id``) every round; ``final`` weights them once at the end;
+    ``thresholds`` gives a one-off utility the first time a threshold is crossed
+    (``threshold_id`` or ``arena_id.threshold_id``); ``discount`` is the
+    per-round discount factor.
+    """
+
+    per_round: dict[str, Number] = Field(default_factory=dict)
+    final: dict[str, Number] = Field(default_factory=dict)
+    thresholds: dict[str, Number] = Field(default_factory=dict)
+    discount: float = Field(default=1.0, gt=0.0, le=1.0)
+
+
+class PlanStep(_Model):
+    """One step of a ``plan`` policy: an option at a round (int) or a date."""
+
+    at: int | dt.date
+    option: Slug
+
+
+class Rule(_Model):
+    """``if`` an expression holds, take option ``then``."""
+
+    if_: Expression = Field(alias="if")
+    then: Slug
+
+
+PolicyKind = Literal[
+    "hold",
+    "plan",
+    "rules",
+    "reactive",
+    "tit_for_tat",
+    "graduated",
+    "dominance",
+    "deescalate",
+    "quantal",
+    "best_response",
+    "equilibrium",
+]
+
+
+class PolicySpec(_Model):
+    """How an actor decides (DESIGN.md §3); which fields apply depends on ``kind``."""
+
+    kind: PolicyKind = "hold"
+    steps: list[PlanStep] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+    otherwise: Slug | None = None
+    offset: int | None = None
+    arena: Slug | None = None
+    rationality: float | None = Field(default=None, ge=0.0, alias="lambda")
+    depth: int | None = Field(default=None, ge=1, le=10)
+    samples: int | None = Field(default=None, ge=1, le=1000)
+    horizon: int | None = Field(default=None, ge=1, le=12)
+
+
+class ActorSpec(_Sourced):
+    """A decision maker."""
+
+    id: Slug
+    name: Text
+    side: Slug
+    utility: UtilitySpec = Field(default_factory=UtilitySpec)
+    policy: PolicySpec = Field(default_factory=PolicySpec)
+    description: Text = ""
+
+
+class ArenaSpec(_Model):
+    """A place where two sides escalate, on one ladder."""
+
+    id: Slug
+    name: Text = ""
+    ladder: Slug
+    parties: list[Slug] = Field(min_length=2, max_length=2)
+    initial: RungRef = 0
+    description: Text = ""
+
+
+class VariableSpec(_Sourced):
+    """A named numeric state variable."""
+
+    id: Slug
+    name: Text = ""
+    initial: Number = 0.0
+    min: float = float("-inf")
+    max: float = float("inf")
+    unit: Text = ""
+    description: Text = ""
+
+
+class EffectSpec(_Model):
+    """A change to a variable: exactly one of ``add``, ``set`` or ``mul``."""
+
+    var: Slug
+    add: Number | None = None
+    set: Number | None = None
+    mul: Number | None = None
+
+    @model_validator(mode="after")
+    def _one_op(self) -> EffectSpec:
+        given = [k for k in ("add", "set", "mul") if getattr(self, k) is not None]
+        if len(given) != 1:
+            found = ", ".join(given) if given else "none"
+            raise ValueError(f"an effect needs exactly one of add, set, mul; found {found}")
+        return self
+
+
+class OptionSpec(_Sourced):
+    """Something an actor can do."""
+
+    id: Slug
+    name: Text = ""
+    description: Text = ""
+    actor: Slug
+    arena: Slug | None = None
+    rung: RungRef | None = None
+    perceived: dict[Slug, RungRef] = Field(default_factory=dict)
+    deescalate: bool = False
+    when: Expression = "true"
+    once: bool = False
+    cooldown: int = Field(default=0, ge=0)
+    cost: Number = 0.0
+    consent: list[Slug] = Field(default_factory=list)
+    success: Number = 1.0
+    effects: list[EffectSpec] = Field(default_factory=list)
+    cameo: Annotated[str, StringConstraints(pattern=r"^[0-9]{2,4}$")] | None = None
+    plover: Annotated[str, StringConstraints(pattern=r"^[A-Z]+(:[A-Za-z]+)?$")] | None = None
+
+
+class BranchSpec(_Model):
+    """One outcome of a branched event."""
+
+    id: Slug
+    prob: Number
+    effects: list[EffectSpec] = Field(default_factory=list)
+    description: Text = ""
+
+
+class EventSpec(_Sourced):
+    """A scheduled (``at``) or random (``prob`` per round) event."""
+
+    id: Slug
+    name: Text = ""
+    description: Text = ""
+    at: dt.date | None = None
+    prob: Number | None = None
+    when: Expression = "true"
+    once: bool | None = None
+    effects: list[EffectSpec] = Field(default_factory=list)
+    branches: list[BranchSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _timing(self) -> EventSpec:
+        if (self.at is None) == (self.prob is None):
+            raise ValueError("an event needs exactly one of 'at' (a date) or 'prob' (per round)")
+        return self
+
+
+class AccidentSpec(_Model):
+    """Per-round probabilities of an unintended move one rung up or down."""
+
+    up: Number = 0.0
+    down: Number = 0.0
+
+
+Distribution = Literal["uniform", "triangular", "normal", "beta", "choice"]
+
+
+class UncertaintySpec(_Sourced):
+    """A parameter we are unsure of, with a distribution and a nominal value."""
+
+    id: Slug
+    name: Text = ""
+    dist: Distribution
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+    mean: float | None = None
+    sd: float | None = None
+    alpha: float | None = None
+    beta: float | None = None
+    values: list[float] | None = None
+    weights: list[float] | None = None
+    nominal: float | None = None
+    description: Text = ""
+
+
+class StrategySpec(_Model):
+    """A named bundle of policies for one side (a strategy or a mindset)."""
+
+    id: Slug
+    name: Text = ""
+    side: Slug
+    declared: bool = False
+    policies: dict[Slug, PolicySpec]
+    description: Text = ""
+
+
+class OutcomeSpec(_Model):
+    """A named metric read from the trajectory."""
+
+    id: Slug
+    name: Text = ""
+    expr: Expression
+    at: Literal["end", "max", "min", "mean", "first"] = "end"
+    direction: Literal["maximize", "minimize", "info"] = "info"
+    description: Text = ""
+
+
+class SourceSpec(_Model):
+    """A document behind the numbers."""
+
+    id: Slug
+    title: Text
+    outlet: Text = ""
+    date: dt.date | None = None
+    url: Text = ""
+    file: Text | None = None
+    note: Text = ""
+
+
+class ScenarioSpec(_Model):
+    """A whole scenario file, schema version 1."""
+
+    schema_version: Literal[1]
+    id: Slug
+    title: Text
+    description: Text = ""
+    calendar: CalendarSpec
+    order: Literal["simultaneous", "sequential"] = "simultaneous"
+    ladders: list[LadderSpec] = Field(default_factory=list)
+    sides: list[SideSpec] = Field(min_length=2)
+    actors: list[ActorSpec] = Field(min_length=1)
+    arenas: list[ArenaSpec] = Field(default_factory=list)
+    variables: list[VariableSpec] = Field(default_factory=list)
+    options: list[OptionSpec] = Field(default_factory=list)
+    events: list[EventSpec] = Field(default_factory=list)
+    accidents: dict[Slug, AccidentSpec] = Field(default_factory=dict)
+    uncertainties: list[UncertaintySpec] = Field(default_factory=list)
+    strategies: list[StrategySpec] = Field(default_factory=list)
+    mindsets: list[StrategySpec] = Field(default_factory=list)
+    outcomes: list[OutcomeSpec] = Field(default_factory=list)
+    terminal: list[Expression] = Field(default_factory=list)
+    sources: list[SourceSpec] = Field(default_factory=list)

@@ -1,0 +1,473 @@
+"""Semantic checks of a structurally valid scenario; every problem is collected.
+
+The checks: ids are unique and every reference resolves (with a did-you-mean
+hint); rungs lie on their arena's ladder; constant probabilities lie in
+[0, 1] and branch probabilities sum to 1; bounds are ordered and initial values
+inside them; distributions have valid parameters; policies name options of
+their own actor; cited sources are declared; expressions parse and have the
+type their field needs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from escalade.errors import ExpressionError, Issue
+from escalade.scenario import expr as ex
+from escalade.scenario.ladders import Ladder
+from escalade.scenario.schema import (
+    EffectSpec,
+    NumberSpec,
+    PolicySpec,
+    ScenarioSpec,
+    SourceRef,
+    ThresholdSpec,
+    UncertaintySpec,
+)
+from escalade.scenario.yamlio import Loaded, Path, format_path
+
+__all__ = ["Checker", "did_you_mean"]
+
+Number = float | str | NumberSpec
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str | None:
+    """Return a ``did you mean 'x'?`` hint, or a list of the known ids when short."""
+    known = list(known)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    if known and len(known) <= 8:
+        return "known: " + ", ".join(known)
+    return None
+
+
+class Checker:
+    """Collects semantic issues of one scenario."""
+
+    def __init__(
+        self,
+        spec: ScenarioSpec,
+        loaded: Loaded,
+        ladders: dict[str, Ladder],
+        ladder_problems: Sequence[tuple[int, ThresholdSpec, str]] = (),
+    ) -> None:
+        self.spec = spec
+        self.ladder_problems = list(ladder_problems)
+        self.loaded = loaded
+        self.ladders = ladders
+        self.issues: list[Issue] = []
+        self.env = ex.Env(
+            variables=tuple(v.id for v in spec.variables),
+            arenas=tuple(a.id for a in spec.arenas),
+            options=tuple(o.id for o in spec.options),
+            uncertainties=tuple(u.id for u in spec.uncertainties),
+        )
+        self.actors = {a.id: a for a in spec.actors}
+        self.sides = {s.id for s in spec.sides}
+        self.arenas = {a.id: a for a in spec.arenas}
+        self.sources = {s.id for s in spec.sources}
+        self.options_of: dict[str, set[str]] = {}
+        for option in spec.options:
+            self.options_of.setdefault(option.actor, set()).add(option.id)
+
+    # -- reporting -------------------------------------------------------
+    def add(self, path: Path, message: str, hint: str | None = None) -> None:
+        """Record an error at ``path``."""
+        self.issues.append(self.loaded.issue(path, message, hint))
+
+    def ref(self, path: Path, kind: str, value: str, known: Iterable[str]) -> bool:
+        """Check that ``value`` is one of ``known``; record an error if not."""
+        known = list(known)
+        if value in known:
+            return True
+        self.add(path, f"expected the id of a declared {kind}, found {value!r}",
+                 did_you_mean(value, known))
+        return False
+
+    # -- entry point -----------------------------------------------------
+    def run(self) -> list[Issue]:
+        """Run every check and return the issues found."""
+        for check in (
+            self.check_unique,
+            self.check_actors,
+            self.check_arenas,
+            self.check_variables,
+            self.check_options,
+            self.check_events,
+            self.check_accidents,
+            self.check_uncertainties,
+            self.check_strategies,
+            self.check_outcomes,
+            self.check_sources,
+        ):
+            check()
+        return self.issues
+
+    def check_unique(self) -> None:
+        """Ids are unique within each section."""
+        spec = self.spec
+        sections: dict[str, Sequence[object]] = {
+            "ladders": spec.ladders, "sides": spec.sides, "actors": spec.actors,
+            "arenas": spec.arenas, "variables": spec.variables, "options": spec.options,
+            "events": spec.events, "uncertainties": spec.uncertainties,
+            "strategies": spec.strategies, "mindsets": spec.mindsets,
+            "outcomes": spec.outcomes, "sources": spec.sources,
+        }
+        for section, items in sections.items():
+            seen: dict[str, int] = {}
+            for i, item in enumerate(items):
+                ident = str(getattr(item, "id"))  # noqa: B009 - every item has an id
+                if ident in seen:
+                    self.add((section, i, "id"),
+                             f"expected a unique id, found {ident!r} again "
+                             f"(first at {section}[{seen[ident]}])")
+                else:
+                    seen[ident] = i
+        for i, v in enumerate(spec.variables):
+            if v.id in {"round", "date", "true", "false", "and", "or", "not"}:
+                self.add(("variables", i, "id"), f"expected a variable name, found the reserved word {v.id!r}")
+
+    # -- sections ----------------------------------------------------------
+    def check_actors(self) -> None:
+        """Actors belong to declared sides; utilities name known things."""
+        for i, actor in enumerate(self.spec.actors):
+            self.ref(("actors", i, "side"), "side", actor.side, self.sides)
+            self.check_source(("actors", i, "source"), actor.source)
+            base: Path = ("actors", i, "utility")
+            for part in ("per_round", "final"):
+                for key, weight in getattr(actor.utility, part).items():
+                    self.check_utility_key((*base, part, key), key)
+                    self.number((*base, part, key), weight)
+            for key, value in actor.utility.thresholds.items():
+                self.check_threshold_key((*base, "thresholds", key), key)
+                self.number((*base, "thresholds", key), value)
+            self.check_policy(("actors", i, "policy"), actor.id, actor.policy)
+
+    def check_utility_key(self, path: Path, key: str) -> None:
+        """A utility key is a variable id or ``rung.<arena>``."""
+        if key.startswith("rung."):
+            self.ref(path, "arena", key.removeprefix("rung."), self.arenas)
+            return
+        known = [v.id for v in self.spec.variables] + [f"rung.{a}" for a in self.arenas]
+        if key not in known:
+            self.add(path, f"expected a variable id or 'rung.<arena>', found {key!r}",
+                     did_you_mean(key, known))
+
+    def threshold_names(self) -> list[str]:
+        """Every ``arena.threshold`` name, and bare threshold ids."""
+        names: list[str] = []
+        for arena in self.spec.arenas:
+            ladder = self.ladders.get(arena.ladder)
+            if ladder is None:
+                continue
+            for t in ladder.thresholds:
+                names += [f"{arena.id}.{t.id}", t.id]
+        return names
+
+    def check_threshold_key(self, path: Path, key: str) -> None:
+        """A threshold key resolves to exactly one arena's threshold."""
+        names = self.threshold_names()
+        if key not in names:
+            self.add(path, f"expected a threshold ('threshold_id' or 'arena.threshold_id'), found {key!r}",
+                     did_you_mean(key, sorted(set(names))))
+        elif "." not in key and names.count(key) > 1:
+            self.add(path, f"expected an unambiguous threshold, found {key!r} in several arenas",
+                     "write it as 'arena.threshold_id'")
+
+    def check_arenas(self) -> None:
+        """Arenas name known sides and ladders, with an initial rung on the ladder."""
+        builtin_hint = sorted(self.ladders)
+        for i, arena in enumerate(self.spec.arenas):
+            for j, party in enumerate(arena.parties):
+                self.ref(("arenas", i, "parties", j), "side", party, self.sides)
+            if arena.parties[0] == arena.parties[1]:
+                self.add(("arenas", i, "parties"), f"expected two different sides, found {arena.parties[0]!r} twice")
+            ladder = self.ladders.get(arena.ladder)
+            if ladder is None:
+                self.add(("arenas", i, "ladder"),
+                         f"expected a ladder declared in 'ladders' or a built-in ladder, found {arena.ladder!r}",
+                         did_you_mean(arena.ladder, [*builtin_hint, "kahn", "compact"]))
+                continue
+            self.rung(("arenas", i, "initial"), ladder, arena.initial)
+        for i, threshold, message in self.ladder_problems:
+            position = self.spec.ladders[i].thresholds.index(threshold)
+            self.add(("ladders", i, "thresholds", position, "at"), message)
+        for i, spec in enumerate(self.spec.ladders):
+            ids = [r.id for r in spec.rungs]
+            for j, rung in enumerate(spec.rungs):
+                if ids.index(rung.id) != j:
+                    self.add(("ladders", i, "rungs", j, "id"), f"expected a unique rung id, found {rung.id!r} again")
+
+    def rung(self, path: Path, ladder: Ladder, ref: int | str) -> int | None:
+        """Resolve a rung reference on ``ladder``, recording an error if it is off the ladder."""
+        index = ladder.rung_index(ref)
+        if index is None:
+            if isinstance(ref, int):
+                self.add(path, f"expected a rung of ladder {ladder.id!r} ({ladder.low}..{ladder.high}), found {ref}")
+            else:
+                self.add(path, f"expected a rung id of ladder {ladder.id!r}, found {ref!r}",
+                         did_you_mean(ref, ladder.rung_ids()))
+        return index
+
+    def check_variables(self) -> None:
+        """Bounds are ordered and constant initial values lie inside them."""
+        for i, var in enumerate(self.spec.variables):
+            path: Path = ("variables", i)
+            if math.isnan(var.min) or math.isnan(var.max) or var.min > var.max:
+                self.add((*path, "min"), f"expected min <= max, found min {var.min} > max {var.max}",
+                         "swap the bounds")
+            value = self.number((*path, "initial"), var.initial)
+            if value is not None and not var.min <= value <= var.max:
+                self.add((*path, "initial"),
+                         f"expected an initial value within [{var.min}, {var.max}], found {value}")
+            self.check_source((*path, "source"), var.source)
+
+    def check_options(self) -> None:
+        """Options: actor, arena, rungs, consent, probabilities, effects, sources."""
+        for i, option in enumerate(self.spec.options):
+            path: Path = ("options", i)
+            self.ref((*path, "actor"), "actor", option.actor, self.actors)
+            self.check_option_rungs(path, option.arena, option.rung, option.perceived)
+            for j, actor in enumerate(option.consent):
+                self.ref((*path, "consent", j), "actor", actor, self.actors)
+            self.expression((*path, "when"), option.when, ex.Type.BOOL)
+            self.number((*path, "cost"), option.cost)
+            self.probability((*path, "success"), option.success)
+            self.effects((*path, "effects"), option.effects)
+            self.check_source((*path, "source"), option.source)
+
+    def check_option_rungs(
+        self, path: Path, arena_id: str | None, rung: int | str | None, perceived: dict[str, int | str]
+    ) -> None:
+        """An option's rung (and perceived rungs) lie on its arena's ladder."""
+        if arena_id is None:
+            if rung is not None or perceived:
+                self.add((*path, "rung"), "expected no rung for an option without an arena, found one",
+                         "add 'arena: <id>' or remove 'rung'")
+            return
+        if not self.ref((*path, "arena"), "arena", arena_id, self.arenas):
+            return
+        ladder = self.ladders.get(self.arenas[arena_id].ladder)
+        if ladder is None:
+            return
+        if rung is not None:
+            self.rung((*path, "rung"), ladder, rung)
+        for side, ref in perceived.items():
+            if self.ref((*path, "perceived", side), "side", side, self.sides):
+                self.rung((*path, "perceived", side), ladder, ref)
+
+    def effects(self, path: Path, effects: list[EffectSpec]) -> None:
+        """Effects name declared variables and have numeric values."""
+        variables = [v.id for v in self.spec.variables]
+        for j, effect in enumerate(effects):
+            self.ref((*path, j, "var"), "variable", effect.var, variables)
+            for op in ("add", "set", "mul"):
+                value = getattr(effect, op)
+                if value is not None:
+                    self.number((*path, j, op), value)
+
+    def check_events(self) -> None:
+        """Events: timing, probabilities, branches summing to 1, effects."""
+        start = self.spec.calendar.start
+        for i, event in enumerate(self.spec.events):
+            path: Path = ("events", i)
+            if event.at is not None and event.at < start:
+                self.add((*path, "at"), f"expected a date on or after the start {start}, found {event.at}")
+            if event.prob is not None:
+                self.probability((*path, "prob"), event.prob)
+            self.expression((*path, "when"), event.when, ex.Type.BOOL)
+            self.effects((*path, "effects"), event.effects)
+            self.check_source((*path, "source"), event.source)
+            total = 0.0
+            constant = True
+            for j, branch in enumerate(event.branches):
+                value = self.probability((*path, "branches", j, "prob"), branch.prob)
+                constant = constant and value is not None
+                total += value or 0.0
+                self.effects((*path, "branches", j, "effects"), branch.effects)
+            if event.branches and constant and not math.isclose(total, 1.0, abs_tol=1e-9):
+                self.add((*path, "branches"), f"expected branch probabilities summing to 1, found {total:g}")
+
+    def check_accidents(self) -> None:
+        """Accidents name arenas; constant probabilities are valid."""
+        for arena, spec in self.spec.accidents.items():
+            path: Path = ("accidents", arena)
+            self.ref(path, "arena", arena, self.arenas)
+            up = self.probability((*path, "up"), spec.up)
+            down = self.probability((*path, "down"), spec.down)
+            if up is not None and down is not None and up + down > 1.0 + 1e-12:
+                self.add(path, f"expected up + down <= 1, found {up + down:g}")
+
+    def check_uncertainties(self) -> None:
+        """Distributions have valid parameters; nominal values lie in the support."""
+        for i, unc in enumerate(self.spec.uncertainties):
+            for message, field in uncertainty_problems(unc):
+                self.add(("uncertainties", i, field), message)
+            self.check_source(("uncertainties", i, "source"), unc.source)
+
+    def check_strategies(self) -> None:
+        """Strategies and mindsets name sides, actors of that side, and valid policies."""
+        for section in ("strategies", "mindsets"):
+            for i, strategy in enumerate(getattr(self.spec, section)):
+                path: Path = (section, i)
+                self.ref((*path, "side"), "side", strategy.side, self.sides)
+                for actor_id, policy in strategy.policies.items():
+                    ppath: Path = (*path, "policies", actor_id)
+                    if not self.ref(ppath, "actor", actor_id, self.actors):
+                        continue
+                    actor = self.actors[actor_id]
+                    if actor.side != strategy.side:
+                        self.add(ppath, f"expected an actor of side {strategy.side!r}, found {actor_id!r} "
+                                        f"of side {actor.side!r}")
+                    self.check_policy(ppath, actor_id, policy)
+
+    def check_policy(self, path: Path, actor_id: str, policy: PolicySpec) -> None:
+        """A policy's options belong to its actor; its arena exists; its rules type-check."""
+        own = sorted(self.options_of.get(actor_id, set()))
+
+        def own_option(p: Path, option: str) -> None:
+            if option != "hold" and option not in own:
+                self.add(p, f"expected an option of actor {actor_id!r}, found {option!r}",
+                         did_you_mean(option, own) or "the actor has no options")
+
+        for j, step in enumerate(policy.steps):
+            own_option((*path, "steps", j, "option"), step.option)
+        for j, rule in enumerate(policy.rules):
+            self.expression((*path, "rules", j, "if"), rule.if_, ex.Type.BOOL)
+            own_option((*path, "rules", j, "then"), rule.then)
+        if policy.otherwise is not None:
+            own_option((*path, "otherwise"), policy.otherwise)
+        if policy.arena is not None:
+            self.ref((*path, "arena"), "arena", policy.arena, self.arenas)
+        if policy.kind == "plan" and not policy.steps:
+            self.add((*path, "steps"), "expected at least one step for a 'plan' policy, found none")
+        if policy.kind == "rules" and not policy.rules:
+            self.add((*path, "rules"), "expected at least one rule for a 'rules' policy, found none")
+
+    def check_outcomes(self) -> None:
+        """Outcome expressions type-check (numbers; conditions for ``at: first``)."""
+        for i, outcome in enumerate(self.spec.outcomes):
+            wanted = ex.Type.BOOL if outcome.at == "first" else None
+            self.expression(("outcomes", i, "expr"), outcome.expr, wanted)
+        for i, text in enumerate(self.spec.terminal):
+            self.expression(("terminal", i), text, ex.Type.BOOL)
+
+    def check_sources(self) -> None:
+        """Nothing to check beyond uniqueness; sources are cross-checked where cited."""
+
+    def check_source(self, path: Path, source: SourceRef | None) -> None:
+        """A cited source is declared in ``sources``."""
+        if source is not None and source.ref is not None:
+            self.ref((*path, "ref"), "source", source.ref, self.sources)
+
+    # -- numbers and expressions ----------------------------------------------
+    def number(self, path: Path, value: Number) -> float | None:
+        """Check a number field; return its value when it is a constant."""
+        if isinstance(value, NumberSpec):
+            self.check_source((*path, "source"), value.source)
+            return self.number((*path, "value"), value.value)
+        if isinstance(value, int | float):
+            if math.isnan(value):
+                self.add(path, "expected a number, found NaN")
+                return None
+            return float(value)
+        compiled = self.expression(path, value, ex.Type.NUMBER)
+        if compiled is not None and isinstance(compiled.constant, float | int):
+            return float(compiled.constant)
+        return None
+
+    def probability(self, path: Path, value: Number) -> float | None:
+        """Check a probability; constants must lie in [0, 1]."""
+        number = self.number(path, value)
+        if number is not None and not 0.0 <= number <= 1.0:
+            self.add(path, f"expected a probability in [0, 1], found {number:g}")
+            return None
+        return number
+
+    def expression(self, path: Path, text: str, wanted: ex.Type | None) -> ex.Compiled | None:
+        """Parse, type-check and compile an expression; record located issues."""
+        try:
+            compiled = ex.compile_expr(ex.parse(text), self.env)
+        except ExpressionError as exc:
+            line, col = self.loaded.position(path)
+            for issue in exc.issues:
+                message = issue.message
+                if issue.col is not None:
+                    message = f"in expression {text!r}: {message} (column {issue.col})"
+                self.issues.append(replace(issue, message=message, path=format_path(path),
+                                           file=self.loaded.file, line=line, col=col))
+            return None
+        if wanted is not None and compiled.type != wanted:
+            found = {ex.Type.NUMBER: "a number", ex.Type.BOOL: "a condition (true/false)",
+                     ex.Type.DATE: "a date"}[compiled.type]
+            expected = {ex.Type.NUMBER: "a number", ex.Type.BOOL: "a condition (true/false)",
+                        ex.Type.DATE: "a date"}[wanted]
+            self.add(path, f"expected {expected}, found {found} in {text!r}")
+            return None
+        if wanted is None and compiled.type == ex.Type.DATE:
+            self.add(path, f"expected a number or a condition, found a date in {text!r}")
+            return None
+        return compiled
+
+
+def uncertainty_problems(u: UncertaintySpec) -> list[tuple[str, str]]:  # noqa: C901, PLR0912
+    """Return ``(message, field)`` for every invalid parameter of ``u``."""
+    out: list[tuple[str, str]] = []
+
+    def need(*names: str) -> bool:
+        missing = [n for n in names if getattr(u, n) is None]
+        for n in missing:
+            out.append((f"expected '{n}' for a {u.dist} distribution, found nothing", n))
+        return not missing
+
+    if u.dist in {"uniform", "triangular"} and need("low", "high"):
+        assert u.low is not None and u.high is not None
+        if not u.low < u.high:
+            out.append((f"expected low < high, found low {u.low} and high {u.high}", "low"))
+        if u.dist == "triangular" and need("mode") and u.mode is not None and not u.low <= u.mode <= u.high:
+            out.append((f"expected low <= mode <= high, found mode {u.mode} outside [{u.low}, {u.high}]", "mode"))
+    elif u.dist == "normal" and need("mean", "sd"):
+        assert u.sd is not None
+        if not u.sd > 0:
+            out.append((f"expected sd > 0, found {u.sd}", "sd"))
+        if u.low is not None and u.high is not None and not u.low < u.high:
+            out.append((f"expected low < high for the truncation, found {u.low} and {u.high}", "low"))
+    elif u.dist == "beta" and need("alpha", "beta"):
+        assert u.alpha is not None and u.beta is not None
+        for name, value in (("alpha", u.alpha), ("beta", u.beta)):
+            if not value > 0:
+                out.append((f"expected {name} > 0, found {value}", name))
+        low = 0.0 if u.low is None else u.low
+        high = 1.0 if u.high is None else u.high
+        if not low < high:
+            out.append((f"expected low < high, found {low} and {high}", "low"))
+    elif u.dist == "choice" and need("values"):
+        assert u.values is not None
+        if not u.values:
+            out.append(("expected at least one value, found none", "values"))
+        if u.weights is not None:
+            if len(u.weights) != len(u.values):
+                out.append((f"expected {len(u.values)} weights (one per value), found {len(u.weights)}", "weights"))
+            elif any(w < 0 for w in u.weights) or sum(u.weights) <= 0:
+                out.append(("expected non-negative weights with a positive sum", "weights"))
+    if u.nominal is not None and not out:
+        low, high = support(u)
+        if not low <= u.nominal <= high:
+            out.append((f"expected a nominal value within [{low}, {high}], found {u.nominal}", "nominal"))
+    return out
+
+
+def support(u: UncertaintySpec) -> tuple[float, float]:
+    """Return the support ``(low, high)`` of a valid uncertainty."""
+    if u.dist == "choice":
+        assert u.values
+        return min(u.values), max(u.values)
+    if u.dist == "beta":
+        return (0.0 if u.low is None else u.low), (1.0 if u.high is None else u.high)
+    low = -math.inf if u.low is None else u.low
+    high = math.inf if u.high is None else u.high
+    return low, high
