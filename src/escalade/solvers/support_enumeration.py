@@ -1,0 +1,144 @@
+"""Support enumeration: all Nash equilibria of a non-degenerate bimatrix game.
+
+For a two-player game with payoff matrices :math:`A` (row) and :math:`B`
+(column), a pair of supports :math:`I, J` of equal size :math:`k` yields an
+equilibrium candidate when the column mix :math:`y` on :math:`J` makes every
+row in :math:`I` indifferent (:math:`A_{IJ} y = v\\mathbf 1`,
+:math:`\\mathbf 1^T y = 1`) and the row mix :math:`x` on :math:`I` makes every
+column in :math:`J` indifferent (:math:`x^T B_{IJ} = u \\mathbf 1^T`). The
+candidate is an equilibrium when both mixes are non-negative and no strategy
+outside the supports does better. In a non-degenerate game every equilibrium
+has supports of equal size, so enumerating
+:math:`\\sum_k \\binom{m}{k}\\binom{n}{k}` pairs finds all of them (von Stengel
+2007, "Equilibrium computation for two-player games in strategic and
+extensive form", in *Algorithmic Game Theory*, §3.2). Degenerate games may
+have equilibria (or continua) this method misses.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+
+import numpy as np
+
+from escalade._types import FloatArray
+from escalade.errors import GameTooLargeError
+from escalade.game.normal_form import NormalFormGame
+from escalade.game.profiles import MixedProfile
+from escalade.game.types import GameType, check_supported
+from escalade.solvers._common import finish
+from escalade.solvers.result import SolveResult
+
+__all__ = ["METHOD", "solve", "supports"]
+
+METHOD = "enummixed"
+
+supports: frozenset[GameType] = frozenset(
+    {
+        GameType.SIMULTANEOUS,
+        GameType.DETERMINISTIC,
+        GameType.IMPERFECT_INFORMATION,
+        GameType.ZERO_SUM,
+        GameType.GENERAL_SUM,
+        GameType.TWO_PLAYER,
+    }
+)
+
+
+def _indifferent_mix(payoff: FloatArray, tol: float) -> FloatArray | None:
+    """Mix over the columns of ``payoff`` (k x k) making all its rows pay the same."""
+    k = payoff.shape[0]
+    system = np.zeros((k + 1, k + 1))
+    system[:k, :k] = payoff
+    system[:k, k] = -1.0
+    system[k, :k] = 1.0
+    rhs = np.zeros(k + 1)
+    rhs[k] = 1.0
+    try:
+        sol = np.linalg.solve(system, rhs)
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.isfinite(sol)) or np.any(sol[:k] < -tol):
+        return None
+    if np.abs(system @ sol - rhs).max() > 1e-9:
+        return None
+    return np.clip(sol[:k], 0.0, None)
+
+
+def _candidates(a: FloatArray, b: FloatArray, tol: float) -> list[tuple[FloatArray, FloatArray]]:
+    m, n = a.shape
+    found: list[tuple[FloatArray, FloatArray]] = []
+    for k in range(1, min(m, n) + 1):
+        for rows in itertools.combinations(range(m), k):
+            for cols in itertools.combinations(range(n), k):
+                ri, ci = list(rows), list(cols)
+                y_s = _indifferent_mix(a[np.ix_(ri, ci)], tol)
+                if y_s is None:
+                    continue
+                x_s = _indifferent_mix(b[np.ix_(ri, ci)].T, tol)
+                if x_s is None:
+                    continue
+                x, y = np.zeros(m), np.zeros(n)
+                x[ri], y[ci] = x_s, y_s
+                row_pay, col_pay = a @ y, x @ b
+                if row_pay.max() <= x @ row_pay + tol and col_pay.max() <= col_pay @ y + tol:
+                    found.append((x, y))
+    return found
+
+
+def solve(
+    game: NormalFormGame,
+    *,
+    tol: float = 1e-9,
+    max_supports: int = 2_000_000,
+    verify: bool = True,
+) -> SolveResult:
+    """Find every Nash equilibrium of a non-degenerate two-player normal-form game.
+
+    Parameters
+    ----------
+    game : NormalFormGame
+        A two-player game.
+    tol : float
+        Tolerance for non-negativity and best-response checks.
+    max_supports : int
+        Refuse games needing more support pairs than this.
+    verify : bool
+        Compute the regret of every equilibrium found.
+
+    Raises
+    ------
+    UnsupportedGameError
+        For extensive games or games with other than two players.
+    GameTooLargeError
+        When the number of support pairs exceeds ``max_supports``.
+    """
+    flags = getattr(game, "game_type", frozenset({GameType.SEQUENTIAL}))
+    check_supported(flags, supports, METHOD)
+    m, n = game.shape
+    pairs = sum(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1))
+    if pairs > max_supports:
+        raise GameTooLargeError(
+            f"enummixed: a {m}x{n} game has {pairs} support pairs, more than the limit "
+            f"{max_supports} (raise max_supports, or use another method)"
+        )
+    started = time.perf_counter()
+    a, b = game.bimatrix()
+    equilibria: list[MixedProfile] = []
+    for x, y in _candidates(np.asarray(a), np.asarray(b), tol):
+        if not any(
+            np.allclose(x, e.strategies[0], atol=1e-8) and np.allclose(y, e.strategies[1], atol=1e-8)
+            for e in equilibria
+        ):
+            equilibria.append(MixedProfile((x, y)))
+    return finish(
+        game,
+        METHOD,
+        {"tol": tol},
+        equilibria,
+        started=started,
+        verify=verify,
+        extra={"support_pairs": pairs},
+    )
