@@ -15,7 +15,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "schema",
         help="print the JSON Schema of scenario files",
-        description="Print the JSON Schema of scenario files (schema_version 1), for editor completion.",
+        description="Print the JSON Schema of scenario files (schema_version 1) for editors.",
     )
     parser.add_argument("--out", type=Path, help="write to this file instead of standard output")
     parser.set_defaults(func=run)

@@ -32,17 +32,32 @@ def run(args: argparse.Namespace) -> int:
         except ScenarioError as exc:
             status = 2
             if args.json:
-                print(json.dumps({"scenario": name, "valid": False,
-                                  "issues": [_issue(i) for i in exc.issues]}))
+                print(
+                    json.dumps(
+                        {
+                            "scenario": name,
+                            "valid": False,
+                            "issues": [_issue(i) for i in exc.issues],
+                        }
+                    )
+                )
             else:
                 print(exc.render(), file=sys.stderr)
                 print(f"{name}: invalid ({len(exc.errors)} problem(s))", file=sys.stderr)
             continue
         spec = scenario.spec
         if args.json:
-            print(json.dumps({"scenario": name, "valid": True, "id": spec.id,
-                              "hash": scenario.content_hash,
-                              "warnings": [_issue(i) for i in scenario.warnings]}))
+            print(
+                json.dumps(
+                    {
+                        "scenario": name,
+                        "valid": True,
+                        "id": spec.id,
+                        "hash": scenario.content_hash,
+                        "warnings": [_issue(i) for i in scenario.warnings],
+                    }
+                )
+            )
             continue
         for warning in scenario.warnings:
             print(warning.render(), file=sys.stderr)
@@ -56,6 +71,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _issue(issue: Any) -> dict[str, Any]:
-    return {"file": issue.file, "line": issue.line, "col": issue.col, "path": issue.path,
-            "message": issue.message, "hint": issue.hint, "severity": issue.severity,
-            "text": issue.render()}
+    return {
+        "file": issue.file,
+        "line": issue.line,
+        "col": issue.col,
+        "path": issue.path,
+        "message": issue.message,
+        "hint": issue.hint,
+        "severity": issue.severity,
+        "text": issue.render(),
+    }

@@ -183,7 +183,9 @@ class CompiledUncertainty:
         u = self.spec
         if u.nominal is not None:
             return u.nominal
-        return float(self.ppf(np.array([0.5]))[0]) if u.dist != "triangular" else float(u.mode or 0.0)
+        return (
+            float(self.ppf(np.array([0.5]))[0]) if u.dist != "triangular" else float(u.mode or 0.0)
+        )
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -219,7 +221,9 @@ class CompiledUncertainty:
             high = 1.0 if s.high is None else s.high
             return low + (high - low) * np.asarray(stats.beta.ppf(u, s.alpha, s.beta), dtype=float)
         assert s.values is not None
-        weights = np.ones(len(s.values)) if s.weights is None else np.asarray(s.weights, dtype=float)
+        weights = (
+            np.ones(len(s.values)) if s.weights is None else np.asarray(s.weights, dtype=float)
+        )
         cdf = np.cumsum(weights) / weights.sum()
         idx = np.minimum(np.searchsorted(cdf, u, side="right"), len(s.values) - 1)
         return np.asarray(s.values, dtype=float)[idx]
@@ -255,7 +259,9 @@ class CompiledScenario:
     @cached_property
     def options_by_actor(self) -> tuple[tuple[int, ...], ...]:
         """Option indices of each actor, in file order."""
-        return tuple(tuple(o.index for o in self.options if o.actor == a.index) for a in self.actors)
+        return tuple(
+            tuple(o.index for o in self.options if o.actor == a.index) for a in self.actors
+        )
 
     @cached_property
     def thresholds(self) -> tuple[tuple[int, str, int], ...]:
@@ -360,8 +366,13 @@ class _Compiler:
             assert initial is not None
             out.append(
                 CompiledArena(
-                    index=i, id=a.id, ladder=ladder, low=ladder.low, high=ladder.high,
-                    initial=initial, parties=(self.sides.index(a.parties[0]), self.sides.index(a.parties[1])),
+                    index=i,
+                    id=a.id,
+                    ladder=ladder,
+                    low=ladder.low,
+                    high=ladder.high,
+                    initial=initial,
+                    parties=(self.sides.index(a.parties[0]), self.sides.index(a.parties[1])),
                     accident_up=self.number(acc.up if acc else 0.0),
                     accident_down=self.number(acc.down if acc else 0.0),
                     thresholds=tuple((t.id, t.rung) for t in ladder.thresholds),
@@ -369,7 +380,9 @@ class _Compiler:
             )
         return tuple(out)
 
-    def options(self, arenas: tuple[CompiledArena, ...], actors_side: list[int]) -> tuple[CompiledOption, ...]:
+    def options(
+        self, arenas: tuple[CompiledArena, ...], actors_side: list[int]
+    ) -> tuple[CompiledOption, ...]:
         out = []
         for i, o in enumerate(self.scenario.spec.options):
             actor = self.actor_index[o.actor]
@@ -378,8 +391,8 @@ class _Compiler:
             perceived = [-1] * len(self.sides)
             if arena >= 0:
                 ladder = arenas[arena].ladder
-                rung = ladder.rung_index(o.rung) if o.rung is not None else -1
-                rung = -1 if rung is None else rung
+                found = ladder.rung_index(o.rung) if o.rung is not None else None
+                rung = -1 if found is None else found
                 perceived = [rung] * len(self.sides)
                 for side, ref in o.perceived.items():
                     value = ladder.rung_index(ref)
@@ -389,10 +402,21 @@ class _Compiler:
                     rung = perceived[target]
             out.append(
                 CompiledOption(
-                    index=i, id=o.id, name=o.name or o.id, actor=actor, arena=arena, rung=rung,
-                    perceived=tuple(perceived), deescalate=o.deescalate, once=o.once, cooldown=o.cooldown,
-                    cost=self.number(o.cost), success=self.number(o.success), when=self.condition(o.when),
-                    consent=tuple(self.actor_index[c] for c in o.consent), effects=self.effects(o.effects),
+                    index=i,
+                    id=o.id,
+                    name=o.name or o.id,
+                    actor=actor,
+                    arena=arena,
+                    rung=rung,
+                    perceived=tuple(perceived),
+                    deescalate=o.deescalate,
+                    once=o.once,
+                    cooldown=o.cooldown,
+                    cost=self.number(o.cost),
+                    success=self.number(o.success),
+                    when=self.condition(o.when),
+                    consent=tuple(self.actor_index[c] for c in o.consent),
+                    effects=self.effects(o.effects),
                 )
             )
         return tuple(out)
@@ -402,12 +426,20 @@ class _Compiler:
         for i, e in enumerate(self.scenario.spec.events):
             at_round = self.round_of(e.at.toordinal()) if e.at is not None else -1
             once = e.once if e.once is not None else e.at is not None
-            branches = tuple(CompiledBranch(b.id, self.number(b.prob), self.effects(b.effects)) for b in e.branches)
+            branches = tuple(
+                CompiledBranch(b.id, self.number(b.prob), self.effects(b.effects))
+                for b in e.branches
+            )
             out.append(
                 CompiledEvent(
-                    index=i, id=e.id, at_round=at_round if e.at is not None else -1,
+                    index=i,
+                    id=e.id,
+                    at_round=at_round if e.at is not None else -1,
                     prob=self.number(e.prob) if e.prob is not None else None,
-                    when=self.condition(e.when), once=once, effects=self.effects(e.effects), branches=branches,
+                    when=self.condition(e.when),
+                    once=once,
+                    effects=self.effects(e.effects),
+                    branches=branches,
                 )
             )
         return tuple(out)
@@ -420,12 +452,22 @@ class _Compiler:
                 for arena in arenas:
                     for tid, rung in arena.thresholds:
                         if key in {tid, f"{arena.id}.{tid}"}:
-                            thresholds.append(ThresholdTerm(arena.index, rung, f"{arena.id}.{tid}", self.number(value)))
+                            thresholds.append(
+                                ThresholdTerm(
+                                    arena.index, rung, f"{arena.id}.{tid}", self.number(value)
+                                )
+                            )
             out.append(
                 CompiledActor(
-                    index=i, id=a.id, name=a.name, side=self.sides.index(a.side),
-                    per_round=self.terms(a.utility.per_round), final=self.terms(a.utility.final),
-                    thresholds=tuple(thresholds), discount=a.utility.discount, policy=a.policy,
+                    index=i,
+                    id=a.id,
+                    name=a.name,
+                    side=self.sides.index(a.side),
+                    per_round=self.terms(a.utility.per_round),
+                    final=self.terms(a.utility.final),
+                    thresholds=tuple(thresholds),
+                    discount=a.utility.discount,
+                    policy=a.policy,
                 )
             )
         return tuple(out)
@@ -434,7 +476,11 @@ class _Compiler:
         out = []
         for key, weight in weights.items():
             if key.startswith("rung."):
-                out.append(UtilityTerm("rung", self.arena_index[key.removeprefix("rung.")], self.number(weight)))
+                out.append(
+                    UtilityTerm(
+                        "rung", self.arena_index[key.removeprefix("rung.")], self.number(weight)
+                    )
+                )
             else:
                 out.append(UtilityTerm("var", self.var_index[key], self.number(weight)))
         return tuple(out)

@@ -65,9 +65,7 @@ class Ladder:
 
 
 def _from_spec(spec: LadderSpec) -> tuple[Ladder, list[tuple[ThresholdSpec, str]]]:
-    rungs = tuple(
-        Rung(spec.base + i, r.id, r.name, r.group) for i, r in enumerate(spec.rungs)
-    )
+    rungs = tuple(Rung(spec.base + i, r.id, r.name, r.group) for i, r in enumerate(spec.rungs))
     partial = Ladder(spec.id, spec.name, rungs, ())
     thresholds: list[Threshold] = []
     unresolved: list[tuple[ThresholdSpec, str]] = []
@@ -106,4 +104,3 @@ def resolve_ladders(
                 citation=ref.citation,
             )
     return ladders, problems
-

@@ -8,7 +8,6 @@ step are reported together.
 
 from __future__ import annotations
 
-import difflib
 from collections import defaultdict
 from importlib import resources
 from pathlib import Path as FsPath
@@ -31,7 +30,9 @@ _CATALOG = "escalade.scenario.catalog"
 def catalog_names() -> tuple[str, ...]:
     """Ids of the scenarios shipped in the package catalog."""
     folder = resources.files(_CATALOG)
-    return tuple(sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")))
+    return tuple(
+        sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    )
 
 
 def resolve_scenario_path(name: str | FsPath) -> tuple[bytes, str, FsPath | None]:
@@ -44,10 +45,18 @@ def resolve_scenario_path(name: str | FsPath) -> tuple[bytes, str, FsPath | None
         resource = resources.files(_CATALOG) / f"{text}.yaml"
         return resource.read_bytes(), f"{text}.yaml", None
     if path.exists():
-        raise ScenarioError([Issue(f"expected a scenario file, found a directory {text!r}", file=text)])
+        raise ScenarioError(
+            [Issue(f"expected a scenario file, found a directory {text!r}", file=text)]
+        )
     hint = did_you_mean(text, catalog_names()) or f"catalog scenarios: {', '.join(catalog_names())}"
     raise ScenarioError(
-        [Issue(f"expected a scenario file or a catalog scenario id, found {text!r}", file=text, hint=hint)]
+        [
+            Issue(
+                f"expected a scenario file or a catalog scenario id, found {text!r}",
+                file=text,
+                hint=hint,
+            )
+        ]
     )
 
 
@@ -70,7 +79,9 @@ def load_scenario(name: str | FsPath) -> Scenario:
     return loads_scenario(text, file=display, base_dir=path.parent if path else None)
 
 
-def loads_scenario(text: str, *, file: str = "<string>", base_dir: FsPath | None = None) -> Scenario:
+def loads_scenario(
+    text: str, *, file: str = "<string>", base_dir: FsPath | None = None
+) -> Scenario:
     """Load and validate a scenario from YAML text (see :func:`load_scenario`)."""
     loaded = load_yaml(text, file)
     spec = _structural(loaded)
@@ -95,17 +106,29 @@ def _structural(loaded: Loaded) -> ScenarioSpec:
     data = loaded.data
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value {data!r}"[:80]
-        raise ScenarioError([loaded.issue((), f"expected a mapping of scenario sections, found {kind}")])
+        raise ScenarioError(
+            [loaded.issue((), f"expected a mapping of scenario sections, found {kind}")]
+        )
     version = data.get("schema_version")
     if version is None:
         raise ScenarioError(
-            [loaded.issue((), "expected 'schema_version: 1' at the top, found no schema_version",
-                          "add 'schema_version: 1' as the first line")]
+            [
+                loaded.issue(
+                    (),
+                    "expected 'schema_version: 1' at the top, found no schema_version",
+                    "add 'schema_version: 1' as the first line",
+                )
+            ]
         )
     if version != SCHEMA_VERSION:
         raise ScenarioError(
-            [loaded.issue(("schema_version",), f"expected schema_version {SCHEMA_VERSION}, found {version!r}",
-                          "this escalade reads schema version 1")]
+            [
+                loaded.issue(
+                    ("schema_version",),
+                    f"expected schema_version {SCHEMA_VERSION}, found {version!r}",
+                    "this escalade reads schema version 1",
+                )
+            ]
         )
     try:
         return ScenarioSpec.model_validate(data)
@@ -118,8 +141,7 @@ def pydantic_issues(exc: ValidationError, loaded: Loaded) -> list[Issue]:
     grouped: dict[Path, list[dict[str, Any]]] = defaultdict(list)
     for error in exc.errors(include_url=False):
         path, model_tail = _data_path(loaded.data, error["loc"])
-        error = dict(error, tail=model_tail)
-        grouped[path].append(error)
+        grouped[path].append({**error, "tail": model_tail})
     issues: list[Issue] = []
     for path, errors in grouped.items():
         message, hint = _describe(path, errors)
@@ -133,23 +155,32 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[Path, tuple[Any, ...]]:
     node = data
     rest: list[Any] = []
     for part in loc:
-        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+        if (isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)) or (
+            isinstance(part, str) and isinstance(node, dict) and part in node
+        ):
             path.append(part)
-            node = node[part]
-        elif isinstance(part, str) and isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
+            node = node[part]  # type: ignore[index]
         else:
             rest.append(part)
     return tuple(path), tuple(rest)
 
 
 _FIELD_TYPES = {
-    "float_parsing": "a number", "float_type": "a number", "int_parsing": "a whole number",
-    "int_type": "a whole number", "int_from_float": "a whole number", "bool_type": "true or false",
-    "bool_parsing": "true or false", "string_type": "text", "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
-    "date_parsing": "a date (YYYY-MM-DD)", "date_type": "a date (YYYY-MM-DD)", "list_type": "a list",
-    "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "string_type": "text",
+    "date_from_datetime_parsing": "a date (YYYY-MM-DD)",
+    "date_parsing": "a date (YYYY-MM-DD)",
+    "date_type": "a date (YYYY-MM-DD)",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
 }
 
 
@@ -165,24 +196,35 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
         error = next(e for e in errors if e["type"] == "missing")
         name = error["tail"][-1] if error["tail"] else error["loc"][-1]
         return f"missing required field {name!r}", None
-    if len(errors) > 1 and all(e["type"] in _FIELD_TYPES or e["type"].endswith("_type") for e in errors):
+    if len(errors) > 1 and all(
+        e["type"] in _FIELD_TYPES or e["type"].endswith("_type") for e in errors
+    ):
         kinds = sorted({_FIELD_TYPES.get(e["type"], e["type"]) for e in errors})
         if "a number" in kinds and "text" in kinds:
-            return (f"expected a number, an expression or {{value: ..., source: ...}}, found {found}", None)
+            return (
+                f"expected a number, an expression or {{value: ..., source: ...}}, found {found}",
+                None,
+            )
         return f"expected {' or '.join(kinds)}, found {found}", None
     error = errors[0]
     kind = error["type"]
     if kind in _FIELD_TYPES:
         return f"expected {_FIELD_TYPES[kind]}, found {found}", None
     if kind == "string_pattern_mismatch":
-        return (f"expected an id in lowercase letters, digits, '_' and '-' (a slug), found {found}",
-                "ids start with a letter, e.g. 'ukraine_position'")
+        return (
+            f"expected an id in lowercase letters, digits, '_' and '-' (a slug), found {found}",
+            "ids start with a letter, e.g. 'ukraine_position'",
+        )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return f"expected one of {expected}, found {found}", did_you_mean(str(error.get("input")), _literals(expected))
+        return f"expected one of {expected}, found {found}", did_you_mean(
+            str(error.get("input")), _literals(expected)
+        )
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, "), None
     message = str(error["msg"])
+    if message.startswith("Input should be "):
+        message = "expected a value that is " + message.removeprefix("Input should be ")
     return f"{message[0].lower()}{message[1:]}, found {found}", None
 
 
@@ -198,12 +240,16 @@ def _found(value: Any) -> str:
 
 
 def _literals(expected: str) -> list[str]:
-    return [part.strip().strip("'\"") for part in expected.replace(" or ", ",").split(",") if part.strip()]
+    return [
+        part.strip().strip("'\"")
+        for part in expected.replace(" or ", ",").split(",")
+        if part.strip()
+    ]
 
 
 def _model_fields(error: dict[str, Any]) -> list[str]:
     """Best-effort list of allowed field names for an 'unknown field' hint."""
-    loc = [p for p in error["loc"][:-1]]
+    loc = list(error["loc"][:-1])
     model: type[BaseModel] | None = ScenarioSpec
     for part in loc:
         if model is None:
@@ -225,4 +271,3 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
-

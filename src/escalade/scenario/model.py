@@ -1,4 +1,4 @@
-"""The validated, immutable scenario.
+r"""The validated, immutable scenario.
 
 Formal model (DESIGN.md §2). A scenario defines sides :math:`S`, actors
 :math:`I` (each on one side), arenas :math:`A` (each between two sides, on a

@@ -84,8 +84,11 @@ class Checker:
         known = list(known)
         if value in known:
             return True
-        self.add(path, f"expected the id of a declared {kind}, found {value!r}",
-                 did_you_mean(value, known))
+        self.add(
+            path,
+            f"expected the id of a declared {kind}, found {value!r}",
+            did_you_mean(value, known),
+        )
         return False
 
     # -- entry point -----------------------------------------------------
@@ -111,25 +114,37 @@ class Checker:
         """Ids are unique within each section."""
         spec = self.spec
         sections: dict[str, Sequence[object]] = {
-            "ladders": spec.ladders, "sides": spec.sides, "actors": spec.actors,
-            "arenas": spec.arenas, "variables": spec.variables, "options": spec.options,
-            "events": spec.events, "uncertainties": spec.uncertainties,
-            "strategies": spec.strategies, "mindsets": spec.mindsets,
-            "outcomes": spec.outcomes, "sources": spec.sources,
+            "ladders": spec.ladders,
+            "sides": spec.sides,
+            "actors": spec.actors,
+            "arenas": spec.arenas,
+            "variables": spec.variables,
+            "options": spec.options,
+            "events": spec.events,
+            "uncertainties": spec.uncertainties,
+            "strategies": spec.strategies,
+            "mindsets": spec.mindsets,
+            "outcomes": spec.outcomes,
+            "sources": spec.sources,
         }
         for section, items in sections.items():
             seen: dict[str, int] = {}
             for i, item in enumerate(items):
                 ident = str(getattr(item, "id"))  # noqa: B009 - every item has an id
                 if ident in seen:
-                    self.add((section, i, "id"),
-                             f"expected a unique id, found {ident!r} again "
-                             f"(first at {section}[{seen[ident]}])")
+                    self.add(
+                        (section, i, "id"),
+                        f"expected a unique id, found {ident!r} again "
+                        f"(first at {section}[{seen[ident]}])",
+                    )
                 else:
                     seen[ident] = i
         for i, v in enumerate(spec.variables):
             if v.id in {"round", "date", "true", "false", "and", "or", "not"}:
-                self.add(("variables", i, "id"), f"expected a variable name, found the reserved word {v.id!r}")
+                self.add(
+                    ("variables", i, "id"),
+                    f"expected a variable name, found the reserved word {v.id!r}",
+                )
 
     # -- sections ----------------------------------------------------------
     def check_actors(self) -> None:
@@ -154,8 +169,11 @@ class Checker:
             return
         known = [v.id for v in self.spec.variables] + [f"rung.{a}" for a in self.arenas]
         if key not in known:
-            self.add(path, f"expected a variable id or 'rung.<arena>', found {key!r}",
-                     did_you_mean(key, known))
+            self.add(
+                path,
+                f"expected a variable id or 'rung.<arena>', found {key!r}",
+                did_you_mean(key, known),
+            )
 
     def threshold_names(self) -> list[str]:
         """Every ``arena.threshold`` name, and bare threshold ids."""
@@ -170,13 +188,21 @@ class Checker:
 
     def check_threshold_key(self, path: Path, key: str) -> None:
         """A threshold key resolves to exactly one arena's threshold."""
+        if any(a.ladder not in self.ladders for a in self.spec.arenas):
+            return  # an unknown ladder is reported once, at the arena
         names = self.threshold_names()
         if key not in names:
-            self.add(path, f"expected a threshold ('threshold_id' or 'arena.threshold_id'), found {key!r}",
-                     did_you_mean(key, sorted(set(names))))
+            self.add(
+                path,
+                f"expected a threshold ('threshold_id' or 'arena.threshold_id'), found {key!r}",
+                did_you_mean(key, sorted(set(names))),
+            )
         elif "." not in key and names.count(key) > 1:
-            self.add(path, f"expected an unambiguous threshold, found {key!r} in several arenas",
-                     "write it as 'arena.threshold_id'")
+            self.add(
+                path,
+                f"expected an unambiguous threshold, found {key!r} in several arenas",
+                "write it as 'arena.threshold_id'",
+            )
 
     def check_arenas(self) -> None:
         """Arenas name known sides and ladders, with an initial rung on the ladder."""
@@ -185,12 +211,17 @@ class Checker:
             for j, party in enumerate(arena.parties):
                 self.ref(("arenas", i, "parties", j), "side", party, self.sides)
             if arena.parties[0] == arena.parties[1]:
-                self.add(("arenas", i, "parties"), f"expected two different sides, found {arena.parties[0]!r} twice")
+                self.add(
+                    ("arenas", i, "parties"),
+                    f"expected two different sides, found {arena.parties[0]!r} twice",
+                )
             ladder = self.ladders.get(arena.ladder)
             if ladder is None:
-                self.add(("arenas", i, "ladder"),
-                         f"expected a ladder declared in 'ladders' or a built-in ladder, found {arena.ladder!r}",
-                         did_you_mean(arena.ladder, [*builtin_hint, "kahn", "compact"]))
+                self.add(
+                    ("arenas", i, "ladder"),
+                    f"expected a declared or built-in ladder, found {arena.ladder!r}",
+                    did_you_mean(arena.ladder, [*builtin_hint, "kahn", "compact"]),
+                )
                 continue
             self.rung(("arenas", i, "initial"), ladder, arena.initial)
         for i, threshold, message in self.ladder_problems:
@@ -200,17 +231,27 @@ class Checker:
             ids = [r.id for r in spec.rungs]
             for j, rung in enumerate(spec.rungs):
                 if ids.index(rung.id) != j:
-                    self.add(("ladders", i, "rungs", j, "id"), f"expected a unique rung id, found {rung.id!r} again")
+                    self.add(
+                        ("ladders", i, "rungs", j, "id"),
+                        f"expected a unique rung id, found {rung.id!r} again",
+                    )
 
     def rung(self, path: Path, ladder: Ladder, ref: int | str) -> int | None:
         """Resolve a rung reference on ``ladder``, recording an error if it is off the ladder."""
         index = ladder.rung_index(ref)
         if index is None:
             if isinstance(ref, int):
-                self.add(path, f"expected a rung of ladder {ladder.id!r} ({ladder.low}..{ladder.high}), found {ref}")
+                self.add(
+                    path,
+                    f"expected a rung of ladder {ladder.id!r} "
+                    f"({ladder.low}..{ladder.high}), found {ref}",
+                )
             else:
-                self.add(path, f"expected a rung id of ladder {ladder.id!r}, found {ref!r}",
-                         did_you_mean(ref, ladder.rung_ids()))
+                self.add(
+                    path,
+                    f"expected a rung id of ladder {ladder.id!r}, found {ref!r}",
+                    did_you_mean(ref, ladder.rung_ids()),
+                )
         return index
 
     def check_variables(self) -> None:
@@ -218,12 +259,17 @@ class Checker:
         for i, var in enumerate(self.spec.variables):
             path: Path = ("variables", i)
             if math.isnan(var.min) or math.isnan(var.max) or var.min > var.max:
-                self.add((*path, "min"), f"expected min <= max, found min {var.min} > max {var.max}",
-                         "swap the bounds")
+                self.add(
+                    (*path, "min"),
+                    f"expected min <= max, found min {var.min} > max {var.max}",
+                    "swap the bounds",
+                )
             value = self.number((*path, "initial"), var.initial)
             if value is not None and not var.min <= value <= var.max:
-                self.add((*path, "initial"),
-                         f"expected an initial value within [{var.min}, {var.max}], found {value}")
+                self.add(
+                    (*path, "initial"),
+                    f"expected an initial value within [{var.min}, {var.max}], found {value}",
+                )
             self.check_source((*path, "source"), var.source)
 
     def check_options(self) -> None:
@@ -241,13 +287,20 @@ class Checker:
             self.check_source((*path, "source"), option.source)
 
     def check_option_rungs(
-        self, path: Path, arena_id: str | None, rung: int | str | None, perceived: dict[str, int | str]
+        self,
+        path: Path,
+        arena_id: str | None,
+        rung: int | str | None,
+        perceived: dict[str, int | str],
     ) -> None:
         """An option's rung (and perceived rungs) lie on its arena's ladder."""
         if arena_id is None:
             if rung is not None or perceived:
-                self.add((*path, "rung"), "expected no rung for an option without an arena, found one",
-                         "add 'arena: <id>' or remove 'rung'")
+                self.add(
+                    (*path, "rung"),
+                    "expected no rung for an option without an arena, found one",
+                    "add 'arena: <id>' or remove 'rung'",
+                )
             return
         if not self.ref((*path, "arena"), "arena", arena_id, self.arenas):
             return
@@ -276,7 +329,10 @@ class Checker:
         for i, event in enumerate(self.spec.events):
             path: Path = ("events", i)
             if event.at is not None and event.at < start:
-                self.add((*path, "at"), f"expected a date on or after the start {start}, found {event.at}")
+                self.add(
+                    (*path, "at"),
+                    f"expected a date on or after the start {start}, found {event.at}",
+                )
             if event.prob is not None:
                 self.probability((*path, "prob"), event.prob)
             self.expression((*path, "when"), event.when, ex.Type.BOOL)
@@ -290,7 +346,10 @@ class Checker:
                 total += value or 0.0
                 self.effects((*path, "branches", j, "effects"), branch.effects)
             if event.branches and constant and not math.isclose(total, 1.0, abs_tol=1e-9):
-                self.add((*path, "branches"), f"expected branch probabilities summing to 1, found {total:g}")
+                self.add(
+                    (*path, "branches"),
+                    f"expected branch probabilities summing to 1, found {total:g}",
+                )
 
     def check_accidents(self) -> None:
         """Accidents name arenas; constant probabilities are valid."""
@@ -321,8 +380,11 @@ class Checker:
                         continue
                     actor = self.actors[actor_id]
                     if actor.side != strategy.side:
-                        self.add(ppath, f"expected an actor of side {strategy.side!r}, found {actor_id!r} "
-                                        f"of side {actor.side!r}")
+                        self.add(
+                            ppath,
+                            f"expected an actor of side {strategy.side!r}, found {actor_id!r} "
+                            f"of side {actor.side!r}",
+                        )
                     self.check_policy(ppath, actor_id, policy)
 
     def check_policy(self, path: Path, actor_id: str, policy: PolicySpec) -> None:
@@ -331,8 +393,11 @@ class Checker:
 
         def own_option(p: Path, option: str) -> None:
             if option != "hold" and option not in own:
-                self.add(p, f"expected an option of actor {actor_id!r}, found {option!r}",
-                         did_you_mean(option, own) or "the actor has no options")
+                self.add(
+                    p,
+                    f"expected an option of actor {actor_id!r}, found {option!r}",
+                    did_you_mean(option, own) or "the actor has no options",
+                )
 
         for j, step in enumerate(policy.steps):
             own_option((*path, "steps", j, "option"), step.option)
@@ -346,7 +411,9 @@ class Checker:
         if policy.kind == "plan" and not policy.steps:
             self.add((*path, "steps"), "expected at least one step for a 'plan' policy, found none")
         if policy.kind == "rules" and not policy.rules:
-            self.add((*path, "rules"), "expected at least one rule for a 'rules' policy, found none")
+            self.add(
+                (*path, "rules"), "expected at least one rule for a 'rules' policy, found none"
+            )
 
     def check_outcomes(self) -> None:
         """Outcome expressions type-check (numbers; conditions for ``at: first``)."""
@@ -398,14 +465,28 @@ class Checker:
                 message = issue.message
                 if issue.col is not None:
                     message = f"in expression {text!r}: {message} (column {issue.col})"
-                self.issues.append(replace(issue, message=message, path=format_path(path),
-                                           file=self.loaded.file, line=line, col=col))
+                self.issues.append(
+                    replace(
+                        issue,
+                        message=message,
+                        path=format_path(path),
+                        file=self.loaded.file,
+                        line=line,
+                        col=col,
+                    )
+                )
             return None
         if wanted is not None and compiled.type != wanted:
-            found = {ex.Type.NUMBER: "a number", ex.Type.BOOL: "a condition (true/false)",
-                     ex.Type.DATE: "a date"}[compiled.type]
-            expected = {ex.Type.NUMBER: "a number", ex.Type.BOOL: "a condition (true/false)",
-                        ex.Type.DATE: "a date"}[wanted]
+            found = {
+                ex.Type.NUMBER: "a number",
+                ex.Type.BOOL: "a condition (true/false)",
+                ex.Type.DATE: "a date",
+            }[compiled.type]
+            expected = {
+                ex.Type.NUMBER: "a number",
+                ex.Type.BOOL: "a condition (true/false)",
+                ex.Type.DATE: "a date",
+            }[wanted]
             self.add(path, f"expected {expected}, found {found} in {text!r}")
             return None
         if wanted is None and compiled.type == ex.Type.DATE:
@@ -414,7 +495,7 @@ class Checker:
         return compiled
 
 
-def uncertainty_problems(u: UncertaintySpec) -> list[tuple[str, str]]:  # noqa: C901, PLR0912
+def uncertainty_problems(u: UncertaintySpec) -> list[tuple[str, str]]:  # noqa: PLR0912
     """Return ``(message, field)`` for every invalid parameter of ``u``."""
     out: list[tuple[str, str]] = []
 
@@ -428,14 +509,26 @@ def uncertainty_problems(u: UncertaintySpec) -> list[tuple[str, str]]:  # noqa: 
         assert u.low is not None and u.high is not None
         if not u.low < u.high:
             out.append((f"expected low < high, found low {u.low} and high {u.high}", "low"))
-        if u.dist == "triangular" and need("mode") and u.mode is not None and not u.low <= u.mode <= u.high:
-            out.append((f"expected low <= mode <= high, found mode {u.mode} outside [{u.low}, {u.high}]", "mode"))
+        if (
+            u.dist == "triangular"
+            and need("mode")
+            and u.mode is not None
+            and not u.low <= u.mode <= u.high
+        ):
+            out.append(
+                (
+                    f"expected low <= mode <= high, found {u.mode} outside [{u.low}, {u.high}]",
+                    "mode",
+                )
+            )
     elif u.dist == "normal" and need("mean", "sd"):
         assert u.sd is not None
         if not u.sd > 0:
             out.append((f"expected sd > 0, found {u.sd}", "sd"))
         if u.low is not None and u.high is not None and not u.low < u.high:
-            out.append((f"expected low < high for the truncation, found {u.low} and {u.high}", "low"))
+            out.append(
+                (f"expected low < high for the truncation, found {u.low} and {u.high}", "low")
+            )
     elif u.dist == "beta" and need("alpha", "beta"):
         assert u.alpha is not None and u.beta is not None
         for name, value in (("alpha", u.alpha), ("beta", u.beta)):
@@ -451,13 +544,20 @@ def uncertainty_problems(u: UncertaintySpec) -> list[tuple[str, str]]:  # noqa: 
             out.append(("expected at least one value, found none", "values"))
         if u.weights is not None:
             if len(u.weights) != len(u.values):
-                out.append((f"expected {len(u.values)} weights (one per value), found {len(u.weights)}", "weights"))
+                out.append(
+                    (
+                        f"expected {len(u.values)} weights (one per value), found {len(u.weights)}",
+                        "weights",
+                    )
+                )
             elif any(w < 0 for w in u.weights) or sum(u.weights) <= 0:
                 out.append(("expected non-negative weights with a positive sum", "weights"))
     if u.nominal is not None and not out:
         low, high = support(u)
         if not low <= u.nominal <= high:
-            out.append((f"expected a nominal value within [{low}, {high}], found {u.nominal}", "nominal"))
+            out.append(
+                (f"expected a nominal value within [{low}, {high}], found {u.nominal}", "nominal")
+            )
     return out
 
 

@@ -36,6 +36,7 @@ MAX_NODES = 200_000
 Path = tuple[str | int, ...]
 
 _CORE = "tag:yaml.org,2002:"
+_KINDS = {"map": "mapping", "seq": "list"}
 _INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$|^0x[0-9a-fA-F_]+$|^0o[0-7_]+$")
 
 
@@ -100,7 +101,7 @@ def decode(raw: bytes, file: str) -> str:
         raise ScenarioError(
             [
                 Issue(
-                    f"expected UTF-8 text, found byte 0x{raw[exc.start]:02x} that is not valid UTF-8",
+                    f"expected UTF-8 text, found byte 0x{raw[exc.start]:02x} (not UTF-8)",
                     file=file,
                     line=line,
                     hint="save the file as UTF-8",
@@ -121,6 +122,11 @@ def load_yaml(text: str, file: str = "<string>") -> Loaded:
     """
     if len(text) > MAX_BYTES:
         decode(text.encode("utf-8", "surrogatepass"), file)
+    depth = _flow_depth(text)
+    if depth > MAX_DEPTH:
+        raise ScenarioError(
+            [Issue(f"expected nesting at most {MAX_DEPTH} levels deep, found {depth}", file=file)]
+        )
     yaml = YAML(typ="safe", pure=True)
     limit = sys.getrecursionlimit()
     try:
@@ -138,12 +144,46 @@ def load_yaml(text: str, file: str = "<string>") -> Loaded:
         sys.setrecursionlimit(limit)
     if node is None:
         raise ScenarioError(
-            [Issue("expected a mapping with the scenario sections, found an empty document", file=file)]
+            [
+                Issue(
+                    "expected a mapping with the scenario sections, found an empty document",
+                    file=file,
+                )
+            ]
         )
     loaded = Loaded(None, file)
     converter = _Converter(loaded)
     loaded.data = converter.convert(node, ())
     return loaded
+
+
+def _flow_depth(text: str) -> int:
+    """Return a cheap upper estimate of the nesting depth (brackets and block dashes)."""
+    if not any(c in text for c in "[{") and "- -" not in text:
+        return 0
+    depth = best = 0
+    quote = ""
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        dashes = 0
+        while stripped.startswith("- "):
+            dashes += 1
+            stripped = stripped[2:].lstrip(" ")
+        best = max(best, dashes + (len(line) - len(line.lstrip(" "))) // 2)
+        for char in line:
+            if quote:
+                if char == quote:
+                    quote = ""
+            elif char in "\"'":
+                quote = char
+            elif char == "#":
+                break
+            elif char in "[{":
+                depth += 1
+                best = max(best, depth)
+            elif char in "]}":
+                depth = max(0, depth - 1)
+    return best
 
 
 def _marked_issue(exc: MarkedYAMLError, file: str) -> Issue:
@@ -166,7 +206,9 @@ class _Converter:
 
     def fail(self, node: Node, message: str, path: Path, hint: str | None = None) -> ScenarioError:
         mark = node.start_mark
-        issue = Issue(message, format_path(path), self.loaded.file, mark.line + 1, mark.column + 1, hint)
+        issue = Issue(
+            message, format_path(path), self.loaded.file, mark.line + 1, mark.column + 1, hint
+        )
         return ScenarioError([issue])
 
     def convert(self, node: Node, path: Path) -> Any:
@@ -182,7 +224,9 @@ class _Converter:
             raise self.fail(
                 node, f"expected nesting at most {MAX_DEPTH} levels deep, found deeper", path
             )
-        self.loaded.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        self.loaded.positions.setdefault(
+            path, (node.start_mark.line + 1, node.start_mark.column + 1)
+        )
         tag = node.tag or ""
         if isinstance(node, MappingNode):
             self._check_tag(node, tag, "map", path)
@@ -197,7 +241,7 @@ class _Converter:
         if tag != _CORE + kind:
             raise self.fail(
                 node,
-                f"expected a plain YAML {'mapping' if kind == 'map' else 'list'}, found tag {tag!r}",
+                f"expected a plain YAML {_KINDS[kind]}, found tag {tag!r}",
                 path,
                 "remove the tag: escalade never constructs objects from YAML tags",
             )
@@ -206,8 +250,12 @@ class _Converter:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _CORE + "merge":
-                raise self.fail(key_node, "expected a key, found a merge key '<<'", path,
-                                "write the keys out; merge keys are not supported")
+                raise self.fail(
+                    key_node,
+                    "expected a key, found a merge key '<<'",
+                    path,
+                    "write the keys out; merge keys are not supported",
+                )
             if not isinstance(key_node, ScalarNode):
                 raise self.fail(key_node, "expected a plain scalar key, found a collection", path)
             key = str(self._scalar(key_node, key_node.tag or "", path))
@@ -223,7 +271,7 @@ class _Converter:
     def _scalar(self, node: ScalarNode, tag: str, path: Path) -> Any:
         value: str = node.value
         kind = tag.removeprefix(_CORE) if tag.startswith(_CORE) else None
-        if kind == "str" or kind == "timestamp":
+        if kind in {"str", "timestamp"}:
             return value
         if kind == "null":
             return None

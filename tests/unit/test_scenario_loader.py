@@ -1,0 +1,179 @@
+"""Loading, validating, dumping and compiling scenarios."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from escalade.errors import ScenarioError, UsageError
+from escalade.scenario import catalog_names, load_scenario, loads_scenario
+from escalade.scenario.compiled import compile_scenario
+from escalade.scenario.dump import dump_scenario
+
+DESIGN = Path(__file__).resolve().parents[2].parent / "shared" / "DESIGN.md"
+
+
+def test_design_example_validates() -> None:
+    """The small scenario printed in DESIGN.md §1 is valid as written there."""
+    if not DESIGN.exists():
+        pytest.skip("shared/DESIGN.md not beside the checkout")
+    block = re.search(r"```yaml\n(.*?)```", DESIGN.read_text(encoding="utf-8"), re.S)
+    assert block is not None
+    scenario = loads_scenario(block.group(1), file="DESIGN.md")
+    assert scenario.id == "kursk-mini"
+    assert [a.id for a in scenario.actors] == ["usa", "rus"]
+    assert scenario.content_hash == load_scenario("kursk-mini").content_hash
+
+
+def test_catalog_lists_shipped_scenarios() -> None:
+    assert "kursk-mini" in catalog_names()
+
+
+def test_unknown_catalog_name_suggests() -> None:
+    with pytest.raises(ScenarioError, match="did you mean 'kursk-mini'"):
+        load_scenario("kursk-mni")
+
+
+def test_load_from_path_keeps_base_dir(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(load_scenario("kursk-mini").text, encoding="utf-8")
+    scenario = load_scenario(path)
+    assert scenario.base_dir == tmp_path
+    assert scenario.file == str(path)
+
+
+def test_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="directory"):
+        load_scenario(tmp_path)
+
+
+def test_round_trip_dump_preserves_content() -> None:
+    scenario = load_scenario("kursk-mini")
+    text = dump_scenario(scenario)
+    again = loads_scenario(text)
+    assert again.content_hash == scenario.content_hash
+    assert dump_scenario(again) == text
+
+
+def test_hash_ignores_formatting_and_comments() -> None:
+    text = load_scenario("kursk-mini").text
+    reformatted = "# a comment\n" + text.replace("horizon: 12", "horizon:   12")
+    assert loads_scenario(reformatted).content_hash == load_scenario("kursk-mini").content_hash
+    changed = text.replace("horizon: 12", "horizon: 13")
+    assert loads_scenario(changed).content_hash != load_scenario("kursk-mini").content_hash
+
+
+def test_positions_point_at_fields() -> None:
+    scenario = load_scenario("kursk-mini")
+    line, col = scenario.position(("options", 0, "rung"))
+    assert scenario.text.splitlines()[line - 1].strip() == "rung: 13"
+    assert col is not None
+
+
+def test_number_with_source_mapping() -> None:
+    text = load_scenario("kursk-mini").text.replace(
+        "cost: 0.5", 'cost: {value: 0.5, source: bi-2024, quote: "few commitments were made"}'
+    )
+    scenario = loads_scenario(text)
+    cost = scenario.options[0].cost
+    assert getattr(cost, "value", None) == 0.5
+    compiled = compile_scenario(scenario)
+    assert compiled.options[0].cost.constant == 0.5
+
+
+def test_compiled_indices_and_dates() -> None:
+    compiled = compile_scenario(load_scenario("kursk-mini"))
+    assert compiled.sides == ("west", "east")
+    assert compiled.options_by_actor == ((0,), (1,))
+    lift = compiled.options[0]
+    assert (lift.actor, lift.arena, lift.rung, lift.once) == (0, 0, 13, True)
+    assert compiled.arenas[0].initial == 12
+    assert len(compiled.days) == compiled.horizon + 1
+    assert compiled.days[1] - compiled.days[0] == 7
+    keys = [k for _, k, _ in compiled.thresholds]
+    assert "no_nuclear_use" in keys and len(keys) == 6
+    usa = compiled.actors[0]
+    assert usa.thresholds[0].rung == 21
+
+
+def test_uncertainty_draws_follow_distributions() -> None:
+    compiled = compile_scenario(load_scenario("kursk-mini"))
+    u = np.linspace(0.0005, 0.9995, 2000)[:, None]
+    draws = compiled.draw_uncertainties(u)[:, 0]
+    assert draws.min() >= 0.1 and draws.max() <= 0.8
+    assert abs(np.median(draws) - np.interp(0.5, u[:, 0], draws)) < 1e-12
+    assert abs(draws.mean() - (0.1 + 0.3 + 0.8) / 3) < 0.01
+    assert compiled.nominal_uncertainties()[0] == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize(
+    ("dist", "params", "mean"),
+    [
+        ("uniform", "low: 2, high: 4", 3.0),
+        ("normal", "mean: 1, sd: 2", 1.0),
+        ("normal", "mean: 0, sd: 1, low: 0, high: 10", 0.7979),
+        ("beta", "alpha: 2, beta: 2, low: 0, high: 10", 5.0),
+        ("choice", "values: [1, 2, 3], weights: [1, 1, 2]", 2.25),
+    ],
+)
+def test_each_distribution(dist: str, params: str, mean: float) -> None:
+    text = load_scenario("kursk-mini").text.replace(
+        "dist: triangular, low: 0.1, mode: 0.3, high: 0.8", f"dist: {dist}, {params}"
+    )
+    compiled = compile_scenario(loads_scenario(text))
+    u = (np.arange(20000)[:, None] + 0.5) / 20000
+    assert compiled.draw_uncertainties(u)[:, 0].mean() == pytest.approx(mean, abs=0.01)
+
+
+def test_unknown_strategy_is_a_usage_error() -> None:
+    compiled = compile_scenario(load_scenario("kursk-mini"))
+    assert compiled.strategy("graduated").id == "graduated"
+    with pytest.raises(UsageError, match="graduated, deescalate"):
+        compiled.strategy("nope")
+
+
+def test_policies_override_defaults() -> None:
+    compiled = compile_scenario(load_scenario("kursk-mini"))
+    defaults = compiled.policies()
+    assert defaults[0].kind == "reactive" and defaults[1].kind == "hold"
+    chosen = compiled.policies(compiled.strategy("deescalate"), compiled.mindset("opportunist"))
+    assert chosen[0].kind == "deescalate" and chosen[1].kind == "best_response"
+    assert chosen[1].depth == 2
+
+
+def test_custom_ladder_with_rung_ids() -> None:
+    text = (
+        load_scenario("kursk-mini")
+        .text.replace(
+            "arenas:",
+            "ladders:\n  - id: simple\n    name: Simple\n"
+            "    rungs: [{id: calm, name: Calm}, {id: tense, name: Tense}, {id: war, name: War}]\n"
+            "    thresholds: [{id: armed, name: Armed conflict, at: war}]\narenas:",
+        )
+        .replace(
+            "ladder: kahn, parties: [west, east], initial: 12}",
+            "ladder: simple, parties: [west, east], initial: calm}",
+        )
+    )
+    text = text.replace("rung: 13", "rung: war").replace("rung: 12,", "rung: tense,")
+    text = text.replace("thresholds: {no_nuclear_use: -100}", "thresholds: {armed: -5}")
+    compiled = compile_scenario(loads_scenario(text))
+    assert (compiled.arenas[0].low, compiled.arenas[0].high, compiled.arenas[0].initial) == (
+        0,
+        2,
+        0,
+    )
+    assert compiled.options[0].rung == 2 and compiled.options[1].rung == 1
+    assert compiled.thresholds == ((0, "armed", 2),)
+
+
+def test_perceived_rung_of_target_side() -> None:
+    text = load_scenario("kursk-mini").text.replace(
+        "    rung: 13\n", "    rung: 13\n    perceived: {east: 16}\n"
+    )
+    option = compile_scenario(loads_scenario(text)).options[0]
+    assert option.perceived == (13, 16)
+    assert option.rung == 16  # the target side (east) perceives 16
