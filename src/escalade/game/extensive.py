@@ -1,8 +1,8 @@
-"""Extensive-form games stored as flat NumPy arrays.
+r"""Extensive-form games stored as flat NumPy arrays.
 
 Formal model
 ------------
-A finite extensive-form game with players :math:`N = \\{0, \\dots, n-1\\}` is a
+A finite extensive-form game with players :math:`N = \{0, \dots, n-1\}` is a
 rooted tree whose nodes are of three kinds:
 
 * a *decision* node belongs to one player :math:`i` and to one of that
@@ -10,15 +10,15 @@ rooted tree whose nodes are of three kinds:
   actions :math:`A(h)`, and the player cannot tell the nodes of :math:`h`
   apart;
 * a *chance* node picks its child with fixed probabilities
-  :math:`\\pi(c) \\ge 0`, :math:`\\sum_c \\pi(c) = 1`;
-* a *terminal* node :math:`z` carries the payoff vector :math:`u(z) \\in
-  \\mathbb{R}^n`.
+  :math:`\pi(c) \ge 0`, :math:`\sum_c \pi(c) = 1`;
+* a *terminal* node :math:`z` carries the payoff vector :math:`u(z) \in
+  \mathbb{R}^n`.
 
-A *behaviour profile* :math:`\\beta` gives each information set a
+A *behaviour profile* :math:`\beta` gives each information set a
 distribution over its actions. The probability of reaching a node is the
 product of chance probabilities and behaviour probabilities along its path,
 and player :math:`i`'s expected payoff is
-:math:`U_i(\\beta) = \\sum_z \\rho_\\beta(z)\\, u_i(z)`.
+:math:`U_i(\beta) = \sum_z \rho_\beta(z)\, u_i(z)`.
 
 Storage
 -------
@@ -58,8 +58,8 @@ class NodeKind(IntEnum):
     CHANCE = 2
 
 
-def _frozen(a: np.ndarray, dtype: type) -> np.ndarray:  # type: ignore[type-arg]
-    out = np.array(a, dtype=dtype, copy=True)
+def _frozen(a: np.ndarray, dtype: type) -> np.ndarray:
+    out: np.ndarray = np.array(a, dtype=dtype, copy=True)
     out.setflags(write=False)
     return out
 
@@ -100,7 +100,7 @@ class ExtensiveFormGame:
 
     players: tuple[str, ...]
     parent: IntArray
-    kind: np.ndarray  # type: ignore[type-arg]
+    kind: np.ndarray
     infoset: IntArray
     infoset_player: IntArray
     infoset_actions: tuple[tuple[str, ...], ...]
@@ -121,7 +121,9 @@ class ExtensiveFormGame:
         set_(self, "infoset_player", _frozen(self.infoset_player, np.int64))
         set_(self, "prob", _frozen(self.prob, np.float64))
         set_(self, "terminal", _frozen(self.terminal, np.int64))
-        set_(self, "payoffs", _frozen(np.reshape(self.payoffs, (-1, len(self.players))), np.float64))
+        set_(
+            self, "payoffs", _frozen(np.reshape(self.payoffs, (-1, len(self.players))), np.float64)
+        )
         set_(self, "infoset_actions", tuple(tuple(a) for a in self.infoset_actions))
         set_(self, "chance_actions", tuple(tuple(a) for a in self.chance_actions))
         if not self.infoset_labels:
@@ -154,7 +156,9 @@ class ExtensiveFormGame:
         self._validate_chance()
         t = self.terminal[kinds == NodeKind.TERMINAL]
         if t.size != self.payoffs.shape[0] or not np.array_equal(np.sort(t), np.arange(t.size)):
-            raise bad("extensive game: terminal indices must number the payoff rows 0..n_terminal-1")
+            raise bad(
+                "extensive game: terminal indices must number the payoff rows 0..n_terminal-1"
+            )
         if not np.all(np.isfinite(self.payoffs)):
             raise bad("extensive game: payoffs must be finite numbers")
 
@@ -194,8 +198,10 @@ class ExtensiveFormGame:
             sums = np.bincount(self.parent[kids], weights=p, minlength=self.n_nodes)[ch]
             if np.any(np.abs(sums - 1.0) > _TOL):
                 node = int(ch[np.argmax(np.abs(sums - 1.0))])
-                raise UsageError(f"extensive game: chance probabilities at node {node} sum to "
-                                 f"{sums[np.argmax(np.abs(sums - 1.0))]!r}, expected 1")
+                raise UsageError(
+                    f"extensive game: chance probabilities at node {node} sum to "
+                    f"{sums[np.argmax(np.abs(sums - 1.0))]!r}, expected 1"
+                )
 
     # --------------------------------------------------------------- structure
     @property
@@ -234,7 +240,7 @@ class ExtensiveFormGame:
         return np.asarray(starts, dtype=np.int64)
 
     @cached_property
-    def parent_kind(self) -> np.ndarray:  # type: ignore[type-arg]
+    def parent_kind(self) -> np.ndarray:
         """Kind of each node's parent (``TERMINAL`` for the root, by convention)."""
         out = np.zeros(self.n_nodes, dtype=np.int8)
         out[1:] = self.kind[self.parent[1:]]
@@ -377,8 +383,15 @@ class ExtensiveFormGame:
     def game_id(self) -> str:
         """A content hash (16 hex digits) of the game's structure, labels and payoffs."""
         digest = hashlib.sha256()
-        for arr in (self.parent, self.kind, self.infoset, self.infoset_player, self.prob,
-                    self.terminal, self.payoffs):
+        for arr in (
+            self.parent,
+            self.kind,
+            self.infoset,
+            self.infoset_player,
+            self.prob,
+            self.terminal,
+            self.payoffs,
+        ):
             digest.update(np.ascontiguousarray(arr).tobytes())
         digest.update(repr((self.players, self.infoset_actions, self.chance_actions)).encode())
         return digest.hexdigest()[:16]
@@ -389,7 +402,7 @@ class ExtensiveFormGame:
         cls,
         players: Sequence[str],
         parent: Sequence[int] | IntArray,
-        kind: Sequence[int] | np.ndarray,  # type: ignore[type-arg]
+        kind: Sequence[int] | np.ndarray,
         infoset: Sequence[int] | IntArray,
         prob: Sequence[float] | FloatArray,
         *,
@@ -419,8 +432,10 @@ class ExtensiveFormGame:
         chance_in = np.flatnonzero(kind_in == NodeKind.CHANCE)
         chance_rank = np.full(par.size, -1, dtype=np.int64)
         chance_rank[chance_in] = np.arange(chance_in.size)
-        new_chance = [tuple(chance_actions[int(chance_rank[i])]) for i in order[
-            kind_in[order] == NodeKind.CHANCE]]
+        new_chance = [
+            tuple(chance_actions[int(chance_rank[i])])
+            for i in order[kind_in[order] == NodeKind.CHANCE]
+        ]
         return cls(
             players=tuple(players),
             parent=new_parent,

@@ -1,17 +1,17 @@
-"""Normal-form (strategic-form) games.
+r"""Normal-form (strategic-form) games.
 
 Formal model
 ------------
-A finite normal-form game has players :math:`i = 0, \\dots, n-1`, each with a
+A finite normal-form game has players :math:`i = 0, \dots, n-1`, each with a
 finite set of pure strategies :math:`S_i`, and payoff functions
-:math:`u_i : S_0 \\times \\dots \\times S_{n-1} \\to \\mathbb{R}`, stored as one
+:math:`u_i : S_0 \times \dots \times S_{n-1} \to \mathbb{R}`, stored as one
 array ``payoffs[i, s_0, ..., s_{n-1}]``. A mixed profile
-:math:`\\sigma = (\\sigma_0, \\dots, \\sigma_{n-1})` gives each player a
+:math:`\sigma = (\sigma_0, \dots, \sigma_{n-1})` gives each player a
 distribution over their strategies, and
-:math:`U_i(\\sigma) = \\sum_s u_i(s) \\prod_j \\sigma_j(s_j)`. A Nash equilibrium
+:math:`U_i(\sigma) = \sum_s u_i(s) \prod_j \sigma_j(s_j)`. A Nash equilibrium
 is a profile in which no player gains by a unilateral deviation: every
-strategy in the support of :math:`\\sigma_i` is a best response to
-:math:`\\sigma_{-i}`.
+strategy in the support of :math:`\sigma_i` is a best response to
+:math:`\sigma_{-i}`.
 
 >>> import numpy as np
 >>> from escalade.game.normal_form import NormalFormGame
@@ -76,7 +76,9 @@ class NormalFormGame:
         if not np.all(np.isfinite(arr)):
             raise UsageError("normal-form game: payoffs must be finite numbers")
         n = arr.shape[0]
-        names = tuple(players) if players is not None else tuple(f"Player {i + 1}" for i in range(n))
+        names = (
+            tuple(players) if players is not None else tuple(f"Player {i + 1}" for i in range(n))
+        )
         if len(names) != n:
             raise UsageError(f"normal-form game: {len(names)} player names for {n} players")
         if actions is None:
@@ -112,7 +114,9 @@ class NormalFormGame:
         """The declared properties of this game (see :mod:`escalade.game.types`)."""
         sums = self.payoffs.sum(axis=0)
         const = self.n_players > 1 and bool(np.ptp(sums) <= 1e-9 * max(1.0, np.abs(sums).max()))
-        info = GameType.IMPERFECT_INFORMATION if self.n_players > 1 else GameType.PERFECT_INFORMATION
+        info = (
+            GameType.IMPERFECT_INFORMATION if self.n_players > 1 else GameType.PERFECT_INFORMATION
+        )
         return frozenset(
             {
                 GameType.SIMULTANEOUS,
@@ -133,5 +137,7 @@ class NormalFormGame:
     def bimatrix(self) -> tuple[FloatArray, FloatArray]:
         """Return ``(A, B)``, the row and column players' payoff matrices (two players only)."""
         if self.n_players != 2:
-            raise UsageError(f"bimatrix: expected a two-player game, found {self.n_players} players")
+            raise UsageError(
+                f"bimatrix: expected a two-player game, found {self.n_players} players"
+            )
         return self.payoffs[0], self.payoffs[1]

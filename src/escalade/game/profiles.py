@@ -116,7 +116,7 @@ def profile_to_dict(
         return out
     assert isinstance(profile, BehaviorProfile)
     counts = np.bincount(game.infoset_player, minlength=game.n_players)
-    for i, name in enumerate(game.players):
+    for name in game.players:
         out[name] = {}
     for slot in range(game.n_slots):
         h = int(game.slot_infoset[slot])

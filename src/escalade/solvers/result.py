@@ -17,7 +17,7 @@ from escalade.game.profiles import Profile, profile_to_dict
 __all__ = ["Diagnostics", "SolveResult"]
 
 
-def _readonly(arr: np.ndarray | None) -> Any:  # type: ignore[type-arg]
+def _readonly(arr: np.ndarray | None) -> Any:
     if arr is None:
         return None
     out = np.array(arr, copy=True)

@@ -1,15 +1,15 @@
-"""Support enumeration: all Nash equilibria of a non-degenerate bimatrix game.
+r"""Support enumeration: all Nash equilibria of a non-degenerate bimatrix game.
 
 For a two-player game with payoff matrices :math:`A` (row) and :math:`B`
 (column), a pair of supports :math:`I, J` of equal size :math:`k` yields an
 equilibrium candidate when the column mix :math:`y` on :math:`J` makes every
-row in :math:`I` indifferent (:math:`A_{IJ} y = v\\mathbf 1`,
-:math:`\\mathbf 1^T y = 1`) and the row mix :math:`x` on :math:`I` makes every
-column in :math:`J` indifferent (:math:`x^T B_{IJ} = u \\mathbf 1^T`). The
+row in :math:`I` indifferent (:math:`A_{IJ} y = v\mathbf 1`,
+:math:`\mathbf 1^T y = 1`) and the row mix :math:`x` on :math:`I` makes every
+column in :math:`J` indifferent (:math:`x^T B_{IJ} = u \mathbf 1^T`). The
 candidate is an equilibrium when both mixes are non-negative and no strategy
 outside the supports does better. In a non-degenerate game every equilibrium
 has supports of equal size, so enumerating
-:math:`\\sum_k \\binom{m}{k}\\binom{n}{k}` pairs finds all of them (von Stengel
+:math:`\sum_k \binom{m}{k}\binom{n}{k}` pairs finds all of them (von Stengel
 2007, "Equilibrium computation for two-player games in strategic and
 extensive form", in *Algorithmic Game Theory*, §3.2). Degenerate games may
 have equilibria (or continua) this method misses.
@@ -129,7 +129,8 @@ def solve(
     equilibria: list[MixedProfile] = []
     for x, y in _candidates(np.asarray(a), np.asarray(b), tol):
         if not any(
-            np.allclose(x, e.strategies[0], atol=1e-8) and np.allclose(y, e.strategies[1], atol=1e-8)
+            np.allclose(x, e.strategies[0], atol=1e-8)
+            and np.allclose(y, e.strategies[1], atol=1e-8)
             for e in equilibria
         ):
             equilibria.append(MixedProfile((x, y)))

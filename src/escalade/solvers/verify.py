@@ -1,7 +1,7 @@
-"""Verification of strategy profiles: expected payoffs, best responses, regret.
+r"""Verification of strategy profiles: expected payoffs, best responses, regret.
 
-For a profile :math:`\\sigma` and player :math:`i`, the *regret* is
-:math:`\\max_{\\sigma_i'} U_i(\\sigma_i', \\sigma_{-i}) - U_i(\\sigma)`: what
+For a profile :math:`\sigma` and player :math:`i`, the *regret* is
+:math:`\max_{\sigma_i'} U_i(\sigma_i', \sigma_{-i}) - U_i(\sigma)`: what
 the player gains by a unilateral deviation to a best response. A profile is a
 Nash equilibrium iff every regret is 0 (up to rounding). For two-player
 constant-sum games, *exploitability* is half the sum of the two regrets
@@ -74,8 +74,12 @@ def expected_payoffs(game: Game, profile: Profile) -> FloatArray:
     if isinstance(game, NormalFormGame):
         check_profile(game, profile)
         assert isinstance(profile, MixedProfile)
-        return np.array([_strategy_values(game, profile, i) @ profile.strategies[i]
-                         for i in range(game.n_players)])
+        return np.array(
+            [
+                _strategy_values(game, profile, i) @ profile.strategies[i]
+                for i in range(game.n_players)
+            ]
+        )
     assert isinstance(profile, BehaviorProfile)
     reach = reach_probabilities(game, profile)
     nodes = _terminal_nodes(game)

@@ -1,20 +1,20 @@
-"""Sequence-form linear program for two-player zero-sum extensive games.
+r"""Sequence-form linear program for two-player zero-sum extensive games.
 
 With perfect recall, a player's mixed strategy is equivalent to a
 *realization plan* :math:`x` over their sequences (Koller, Megiddo & von
 Stengel 1994, "Fast algorithms for finding randomized strategies in game
 trees", STOC; von Stengel 1996, *Games Econ. Behav.* 14). Plans satisfy
-:math:`E x = e, x \\ge 0`, where :math:`E` has one row for the empty sequence
+:math:`E x = e, x \ge 0`, where :math:`E` has one row for the empty sequence
 and one per information set (``-x[parent] + sum_a x[parent a] = 0``);
-likewise :math:`F y = f, y \\ge 0` for the second player. With the sparse
+likewise :math:`F y = f, y \ge 0` for the second player. With the sparse
 sequence-form payoff matrix :math:`A` (chance-weighted payoffs of player 1 per
 pair of final sequences), player 1's maxmin plan solves
 
-.. math:: \\max_{x, q} f^T q \\quad \\text{s.t.} \\quad F^T q - A^T x \\le 0,\\;
-          E x = e,\\; x \\ge 0,
+.. math:: \max_{x, q} f^T q \quad \text{s.t.} \quad F^T q - A^T x \le 0,\;
+          E x = e,\; x \ge 0,
 
 and player 2's minmax plan the dual-shaped
-:math:`\\min_{y, p} e^T p` s.t. :math:`A y - E^T p \\le 0,\\ F y = f,\\ y \\ge 0`.
+:math:`\min_{y, p} e^T p` s.t. :math:`A y - E^T p \le 0,\ F y = f,\ y \ge 0`.
 Both are solved with ``scipy.optimize.linprog(method="highs")`` on sparse
 matrices; the optimal values agree and are the game value. Plans are turned
 into behaviour strategies by ``b(h, a) = x[parent(h) a] / x[parent(h)]``
@@ -73,7 +73,9 @@ class _Seq:
 
     def __init__(self, game: ExtensiveFormGame, p: int) -> None:
         self.infosets: IntArray = np.flatnonzero(game.infoset_player == p)
-        slots = [np.arange(game.infoset_offset[h], game.infoset_offset[h + 1]) for h in self.infosets]
+        slots = [
+            np.arange(game.infoset_offset[h], game.infoset_offset[h + 1]) for h in self.infosets
+        ]
         self.slots: IntArray = np.concatenate(slots) if slots else np.zeros(0, dtype=np.int64)
         self.local: IntArray = np.zeros(game.n_slots + 1, dtype=np.int64)  # global seq -> local
         self.local[self.slots + 1] = np.arange(1, self.slots.size + 1)
@@ -91,7 +93,9 @@ class _Seq:
             rows.extend([r] * (hi - lo))
             cols.extend(self.local[np.arange(lo, hi) + 1].tolist())
             vals.extend([1.0] * (hi - lo))
-        self.matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(self.infosets) + 1, self.size))
+        self.matrix = sparse.csr_matrix(
+            (vals, (rows, cols)), shape=(len(self.infosets) + 1, self.size)
+        )
         self.rhs = np.zeros(len(self.infosets) + 1)
         self.rhs[0] = 1.0
 
@@ -112,12 +116,20 @@ def _payoff_matrix(game: ExtensiveFormGame, s0: _Seq, s1: _Seq) -> sparse.csr_ma
     return sparse.csr_matrix((w[keep], (r[keep], c[keep])), shape=(s0.size, s1.size))
 
 
-def _lp(c: FloatArray, a_ub: sparse.spmatrix, a_eq: sparse.spmatrix, b_eq: FloatArray,
-        n_nonneg: int) -> FloatArray:
+def _lp(
+    c: FloatArray, a_ub: sparse.spmatrix, a_eq: sparse.spmatrix, b_eq: FloatArray, n_nonneg: int
+) -> FloatArray:
     n_free = c.size - n_nonneg
     bounds = [(0.0, None)] * n_nonneg + [(None, None)] * n_free
-    res = linprog(c, A_ub=a_ub, b_ub=np.zeros(a_ub.shape[0]), A_eq=a_eq, b_eq=b_eq,
-                  bounds=bounds, method="highs")
+    res = linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=np.zeros(a_ub.shape[0]),
+        A_eq=a_eq,
+        b_eq=b_eq,
+        bounds=bounds,
+        method="highs",
+    )
     if res.status != 0:
         raise SolverError(f"zerosum-lp: HiGHS did not find an optimum ({res.message})")
     return np.asarray(res.x, dtype=np.float64)
@@ -170,5 +182,6 @@ def solve(game: ExtensiveFormGame, *, verify: bool = True) -> SolveResult:
         "value_primal": float(z0[s0.size]),
         "value_dual": float(z1[s1.size]),
     }
-    return finish(game, METHOD, {}, [BehaviorProfile(probs)], started=started, verify=verify,
-                  extra=extra)
+    return finish(
+        game, METHOD, {}, [BehaviorProfile(probs)], started=started, verify=verify, extra=extra
+    )
