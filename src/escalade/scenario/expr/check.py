@@ -193,13 +193,14 @@ class _Checker:
                 self.report(node, f"unknown uncertainty '${node.name}'", hint)
             return Type.NUMBER
         if node.name not in self.env.variables:
-            hint = _suggest(node.name, self.env.variables)
-            if hint is None and node.name in self.env.arenas:
+            if node.name in self.env.arenas:
                 hint = f"'{node.name}' is an arena: write rung('{node.name}')"
-            elif hint is None and node.name in self.env.uncertainties:
+            elif node.name in self.env.uncertainties:
                 hint = f"'{node.name}' is an uncertainty: write ${node.name}"
-            elif hint is None and node.name in self.env.options:
+            elif node.name in self.env.options:
                 hint = f"'{node.name}' is an option: write taken('{node.name}')"
+            else:
+                hint = _suggest(node.name, self.env.variables)
             self.report(node, f"unknown variable '{node.name}'", hint)
         return Type.NUMBER
 
