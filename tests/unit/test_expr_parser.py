@@ -17,8 +17,8 @@ from escalade.scenario.expr.ast import (
     Not,
     Number,
     String,
-    Uncertainty,
     Unary,
+    Uncertainty,
     Variable,
 )
 from escalade.scenario.expr.lexer import tokenize

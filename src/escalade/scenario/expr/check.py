@@ -157,7 +157,7 @@ class _Checker:
     def report(self, node: Expr, message: str, hint: str | None = None) -> None:
         self.issues.append(Issue(message, col=node.col + 1, hint=hint))
 
-    def visit(self, node: Expr) -> Type | None:  # noqa: PLR0911 - one branch per node kind
+    def visit(self, node: Expr) -> Type | None:
         if isinstance(node, Number):
             return Type.NUMBER
         if isinstance(node, Bool):

@@ -293,7 +293,7 @@ class _Compiler:
             "uncertainties": {name: i for i, name in enumerate(env.uncertainties)},
         }
 
-    def visit(self, node: Expr) -> _Part:  # noqa: PLR0911 - one branch per node kind
+    def visit(self, node: Expr) -> _Part:
         if isinstance(node, Number):
             return float(node.value)
         if isinstance(node, Bool):

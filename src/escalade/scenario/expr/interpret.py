@@ -148,7 +148,7 @@ class _Evaluator:
         except KeyError:
             raise UsageError(f"interpret() needs a value for {kind} {name!r}") from None
 
-    def visit(self, node: Expr) -> _Value:  # noqa: PLR0911 - one branch per node kind
+    def visit(self, node: Expr) -> _Value:
         if isinstance(node, Number):
             return np.float64(node.value)
         if isinstance(node, Bool):
@@ -183,7 +183,7 @@ class _Evaluator:
         assert isinstance(left, np.float64) and isinstance(right, np.float64)
         return _ARITHMETIC[node.op](left, right)
 
-    def call(self, node: Call) -> _Value:  # noqa: PLR0911 - one branch per function
+    def call(self, node: Call) -> _Value:
         if node.func in ("taken", "rung"):
             arg = node.args[0]
             assert isinstance(arg, String)

@@ -168,7 +168,7 @@ class _Parser:
         self.depth -= 1
         return left
 
-    def prefix(self, min_prec: int) -> Expr:  # noqa: PLR0911 - one branch per token kind
+    def prefix(self, min_prec: int) -> Expr:
         previous = self.previous()
         token = self.advance()
         col = token.col
