@@ -1,1 +1,18 @@
-"""Result sets and the DuckDB results store."""
+"""Result sets, the DuckDB results store and Parquet bundles."""
+
+from escalade.results.bundle import BUNDLE_FORMAT_VERSION, load_bundle, save_bundle
+from escalade.results.resultset import ResultSet, environment_versions, scenario_hash, utc_now
+from escalade.results.store import FORMAT_VERSION, RUN_COLUMNS, Store
+
+__all__ = [
+    "BUNDLE_FORMAT_VERSION",
+    "FORMAT_VERSION",
+    "RUN_COLUMNS",
+    "ResultSet",
+    "Store",
+    "environment_versions",
+    "load_bundle",
+    "save_bundle",
+    "scenario_hash",
+    "utc_now",
+]
