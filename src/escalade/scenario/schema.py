@@ -215,7 +215,7 @@ class ActorSpec(_Sourced):
     description: Text = ""
 
 
-class ArenaSpec(_Model):
+class ArenaSpec(_Sourced):
     """A place where two sides escalate, on one ladder."""
 
     id: Slug
@@ -306,7 +306,7 @@ class EventSpec(_Sourced):
         return self
 
 
-class AccidentSpec(_Model):
+class AccidentSpec(_Sourced):
     """Per-round probabilities of an unintended move one rung up or down."""
 
     up: Number = 0.0

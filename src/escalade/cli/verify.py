@@ -1,0 +1,90 @@
+"""``escalade verify SCENARIO``: check quotes against sources; list unsourced assumptions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from escalade.evidence.verify import VerifyReport, verify
+from escalade.scenario import load_scenario
+
+_STYLE = {"found": "green", "not_found": "red", "no_text": "yellow", "unknown_source": "red"}
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``verify`` command."""
+    parser = subparsers.add_parser(
+        "verify",
+        help="check every quote against its source; list unsourced assumptions",
+        description=(
+            "Check every quote of a scenario against the text of its source (normalised for "
+            "typography, fuzzy for small differences) and print the provenance table. "
+            "Exit 1 under --strict if a quote is not found or a number is unsourced."
+        ),
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or catalog id")
+    parser.add_argument("--strict", action="store_true", help="fail on any unsourced number")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="a folder holding source text files (repeatable; also ESCALADE_SOURCES)",
+    )
+    parser.add_argument("--threshold", type=float, default=90.0, help="fuzzy score needed (0-100)")
+    parser.add_argument(
+        "--all", action="store_true", help="print every assumption, not only unsourced"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Verify and print; return 1 when the check fails."""
+    report = verify(
+        load_scenario(args.scenario), source_dirs=args.sources, threshold=args.threshold
+    )
+    ok = report.passed(strict=args.strict)
+    if args.json:
+        print(json.dumps({**report.to_dict(), "passed": ok, "strict": args.strict}, indent=2))
+    else:
+        _print(report, show_all=args.all)
+        verdict = "passed" if ok else "FAILED"
+        print(f"verify {verdict}{' (strict)' if args.strict else ''}: {report.scenario}")
+    return 0 if ok else 1
+
+
+def _print(report: VerifyReport, *, show_all: bool) -> None:
+    console = Console(highlight=False)
+    quotes = Table(title=f"Quotes in {report.scenario}", show_lines=False)
+    for column in ("status", "score", "field (line)", "source", "quote", "found at"):
+        quotes.add_column(column)
+    for q in report.quotes:
+        quotes.add_row(
+            f"[{_STYLE[q.status]}]{q.status}[/]",
+            f"{q.score:.0f}",
+            f"{q.path} ({q.line})",
+            q.ref,
+            q.quote if len(q.quote) <= 60 else q.quote[:57] + "...",
+            q.location or q.detail,
+        )
+    console.print(quotes)
+    for ref, reason in report.missing_texts.items():
+        console.print(f"[yellow]source {ref}: {reason}[/]")
+    rows = report.assumptions if show_all else report.unsourced
+    table = Table(title="Assumptions" if show_all else "Unsourced assumptions")
+    for column in ("kind", "element", "value", "line", "source / note"):
+        table.add_column(column)
+    for a in rows:
+        table.add_row(a.kind, a.element, a.value, str(a.line or ""), a.ref or a.note or "")
+    console.print(table)
+    counts: dict[str, int] = {}
+    for a in report.assumptions:
+        counts[a.kind] = counts.get(a.kind, 0) + 1
+    console.print("assumptions: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))

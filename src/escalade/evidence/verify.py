@@ -1,0 +1,172 @@
+"""Check every quote of a scenario against its source text (DESIGN.md §5).
+
+Source texts are found through the ``file`` of each source: relative to the
+scenario file's folder, then in each folder given by the caller (``--sources``)
+or listed in the ``ESCALADE_SOURCES`` environment variable (``os.pathsep``
+separated). Matching is done by :func:`escalade.evidence.quotes.find_quote`:
+normalised for typography, fuzzy for small differences, with a score.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from escalade.errors import EvidenceError
+from escalade.evidence.provenance import Assumption, assumptions, quotes
+from escalade.evidence.quotes import find_quote
+from escalade.evidence.text import normalise, read_source_text
+from escalade.scenario import Scenario
+
+__all__ = ["QuoteCheck", "VerifyReport", "find_source_file", "verify"]
+
+Status = Literal["found", "not_found", "no_text", "unknown_source"]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteCheck:
+    """The result of checking one quote."""
+
+    path: str
+    line: int | None
+    ref: str
+    quote: str
+    status: Status
+    score: float
+    location: str | None
+    excerpt: str
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The check as a JSON-ready mapping."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """Quotes checked, the provenance table, and the sources whose text was missing."""
+
+    scenario: str
+    quotes: tuple[QuoteCheck, ...]
+    assumptions: tuple[Assumption, ...]
+    missing_texts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def unsourced(self) -> tuple[Assumption, ...]:
+        """Assumptions with no source at all."""
+        return tuple(a for a in self.assumptions if a.kind == "unsourced")
+
+    @property
+    def failed_quotes(self) -> tuple[QuoteCheck, ...]:
+        """Quotes not found, or whose source text could not be read."""
+        return tuple(q for q in self.quotes if q.status != "found")
+
+    def passed(self, *, strict: bool) -> bool:
+        """True if nothing fails; under ``strict`` unsourced numbers fail too."""
+        if strict:
+            return not self.failed_quotes and not self.unsourced
+        return not [q for q in self.quotes if q.status in {"not_found", "unknown_source"}]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as a JSON-ready mapping."""
+        counts: dict[str, int] = {}
+        for a in self.assumptions:
+            counts[a.kind] = counts.get(a.kind, 0) + 1
+        return {
+            "scenario": self.scenario,
+            "quotes": [q.to_dict() for q in self.quotes],
+            "assumptions": [a.to_dict() for a in self.assumptions],
+            "counts": counts,
+            "unsourced": [a.to_dict() for a in self.unsourced],
+            "missing_texts": self.missing_texts,
+        }
+
+
+def find_source_file(name: str, scenario: Scenario, source_dirs: Sequence[Path]) -> Path | None:
+    """Return the path of a source's text file, or None if it is nowhere to be found."""
+    candidates: list[Path] = []
+    path = Path(name)
+    if path.is_absolute():
+        candidates.append(path)
+    else:
+        if scenario.base_dir is not None:
+            candidates.append(scenario.base_dir / path)
+        env = os.environ.get("ESCALADE_SOURCES", "")
+        dirs = [*source_dirs, *(Path(p) for p in env.split(os.pathsep) if p)]
+        candidates.extend(d / path for d in dirs)
+        candidates.extend(d / path.name for d in dirs)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def verify(
+    scenario: Scenario, *, source_dirs: Sequence[Path] = (), threshold: float = 90.0
+) -> VerifyReport:
+    """Check every quote of ``scenario`` and build its provenance table.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario.
+    source_dirs : sequence of pathlib.Path
+        Extra folders in which to look for the sources' text files.
+    threshold : float
+        The fuzzy-match score (0–100) a quote needs to count as found.
+    """
+    sources = {s.id: s for s in scenario.spec.sources}
+    texts: dict[str, Any] = {}
+    missing: dict[str, str] = {}
+    for source in scenario.spec.sources:
+        if not source.file:
+            missing[source.id] = "the source declares no 'file' with its text"
+            continue
+        path = find_source_file(source.file, scenario, source_dirs)
+        if path is None:
+            missing[source.id] = f"text file {source.file!r} not found (use --sources DIR)"
+            continue
+        try:
+            raw = read_source_text(path)
+        except EvidenceError as exc:
+            missing[source.id] = str(exc)
+            continue
+        texts[source.id] = (path, raw, normalise(raw))
+    checks = []
+    for ref in quotes(scenario):
+        if ref.ref not in sources:
+            checks.append(
+                QuoteCheck(ref.path, ref.line, ref.ref, ref.quote, "unknown_source", 0.0, None, "")
+            )
+        elif ref.ref not in texts:
+            checks.append(
+                QuoteCheck(
+                    ref.path,
+                    ref.line,
+                    ref.ref,
+                    ref.quote,
+                    "no_text",
+                    0.0,
+                    None,
+                    "",
+                    missing.get(ref.ref, ""),
+                )
+            )
+        else:
+            path, _, norm = texts[ref.ref]
+            match = find_quote(ref.quote, norm, threshold=threshold)
+            location = f"{path.name}:{match.line}:{match.col}" if match.line is not None else None
+            status: Status = "found" if match.found else "not_found"
+            checks.append(
+                QuoteCheck(
+                    ref.path,
+                    ref.line,
+                    ref.ref,
+                    ref.quote,
+                    status,
+                    match.score,
+                    location,
+                    match.excerpt,
+                )
+            )
+    return VerifyReport(scenario.id, tuple(checks), tuple(assumptions(scenario)), missing)
