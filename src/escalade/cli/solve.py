@@ -1,0 +1,103 @@
+"""``escalade solve GAME.efg|GAME.nfg``: equilibria of a game file, verified by regret."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from escalade.game.extensive import ExtensiveFormGame
+from escalade.game.gambit_io import read_game, write_game
+from escalade.game.normal_form import NormalFormGame
+from escalade.game.profiles import profile_to_dict
+from escalade.solvers.registry import METHODS, default_method, solver_module
+from escalade.solvers.result import SolveResult
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``solve`` command."""
+    parser = subparsers.add_parser(
+        "solve",
+        help="find equilibria of a Gambit game file (.efg/.nfg)",
+        description=(
+            "Solve a game and check every equilibrium by its regret. Methods: spe (backward "
+            "induction), enummixed (support enumeration), zerosum-lp (sequence-form LP), "
+            "gambit-lcp and gambit-logit (need the optional 'gambit' extra)."
+        ),
+    )
+    parser.add_argument("game", metavar="GAME.efg|GAME.nfg")
+    parser.add_argument(
+        "--method",
+        choices=sorted(METHODS),
+        default=None,
+        help="the solver (default: chosen from the game's type)",
+    )
+    parser.add_argument(
+        "--export",
+        metavar="FILE.efg|FILE.nfg",
+        default=None,
+        help="also write the game in Gambit's format",
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.set_defaults(func=run)
+
+
+def _path(game: ExtensiveFormGame, result: SolveResult) -> list[str]:
+    if result.path is None:
+        return []
+    out = []
+    for node in result.path.tolist()[1:]:
+        par = int(game.parent[node])
+        who = "chance" if game.player[par] < 0 else game.players[int(game.player[par])]
+        out.append(f"{who}: {game.action_label(node)}")
+    return out
+
+
+def _json(game: ExtensiveFormGame | NormalFormGame, result: SolveResult) -> str:
+    data = result.to_dict(game)
+    if isinstance(game, ExtensiveFormGame) and result.path is not None:
+        data["path"] = _path(game, result)
+    return json.dumps(data, indent=2)
+
+
+def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult) -> None:
+    console = Console()
+    console.print(
+        f"[bold]{game.name or 'game'}[/bold] — method {result.method}, "
+        f"{len(result.equilibria)} equilibri{'um' if len(result.equilibria) == 1 else 'a'}, "
+        f"max regret {result.diagnostics.max_regret:.3g}, {result.diagnostics.seconds:.3g} s"
+    )
+    for k, (prof, pay) in enumerate(zip(result.equilibria, result.payoffs, strict=True), 1):
+        table = Table(title=f"Equilibrium {k}")
+        table.add_column("player")
+        table.add_column("action")
+        table.add_column("probability", justify="right")
+        for player, acts in profile_to_dict(game, prof).items():
+            for action, p in acts.items():
+                if p > 1e-12 or len(acts) <= 8:
+                    table.add_row(player, action, f"{p:.6g}")
+        console.print(table)
+        console.print(
+            "payoffs: " + ", ".join(f"{p} {v:.6g}" for p, v in zip(game.players, pay, strict=True))
+        )
+    if isinstance(game, ExtensiveFormGame) and result.path is not None:
+        console.print("path: " + " → ".join(_path(game, result)))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the game, solve it, print the result."""
+    game = read_game(args.game)
+    if args.export:
+        write_game(game, args.export)
+    method = args.method or default_method(game)
+    result: SolveResult = solver_module(method).solve(game)
+    if args.json:
+        print(_json(game, result))
+    else:
+        _render(game, result)
+    return 0

@@ -1,0 +1,117 @@
+"""Textbook games, written from their published definitions.
+
+Each function cites the game's source. They serve as worked examples, as
+known-answer test cases and as benchmark inputs.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from escalade.game.extensive import ExtensiveFormGame
+from escalade.game.normal_form import NormalFormGame
+from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
+
+__all__ = [
+    "chicken",
+    "coordination",
+    "kuhn_poker",
+    "stripped_down_poker",
+    "trust_game",
+]
+
+
+def trust_game() -> ExtensiveFormGame:
+    """The one-shot trust game (Kreps 1990, *A Course in Microeconomic Theory*, ch. 14).
+
+    The Buyer trusts or not; a trusted Seller honours (1, 1) or abuses
+    (-1, 2); no trust gives (0, 0). Subgame-perfect outcome: Not trust, Abuse.
+    """
+    seller = Decision("Seller", {"Honor": Terminal((1, 1)), "Abuse": Terminal((-1, 2))})
+    return tree_game(
+        Decision("Buyer", {"Trust": seller, "Not trust": Terminal((0, 0))}),
+        players=("Buyer", "Seller"),
+        name="One-shot trust game",
+    )
+
+
+def stripped_down_poker() -> ExtensiveFormGame:
+    """A one-card poker (Reiley, Urbancic & Walker 2008, *J. Econ. Educ.* 39(4)).
+
+    Both ante 1. Fred draws King or Queen (1/2 each) and sees it; he folds
+    (loses 1) or bets 1 more. Alice, not seeing the card, folds (Fred wins 1)
+    or calls (the King wins 2). Value to Fred 1/3; in equilibrium Fred bets a
+    Queen with probability 1/3 and Alice calls with probability 2/3.
+    """
+
+    def fred(card: str, sign: int) -> Decision:
+        alice = Decision(
+            "Alice",
+            {"Call": Terminal((2 * sign, -2 * sign)), "Fold": Terminal((1, -1))},
+            infoset="after bet",
+        )
+        return Decision("Fred", {"Bet": alice, "Fold": Terminal((-1, 1))}, infoset=card)
+
+    return tree_game(
+        Chance({"King": (0.5, fred("King", 1)), "Queen": (0.5, fred("Queen", -1))}),
+        players=("Fred", "Alice"),
+        name="Stripped-down poker",
+    )
+
+
+def kuhn_poker() -> ExtensiveFormGame:
+    """Kuhn poker (Kuhn 1950, *Contributions to the Theory of Games* I, pp. 97-103).
+
+    Three cards J < Q < K; each player antes 1 and gets one card (six deals,
+    1/6 each). Player 1 checks or bets 1; after a check player 2 checks
+    (showdown for 1) or bets; facing a bet a player folds or calls (showdown
+    for 2). The game value for player 1 is -1/18.
+    """
+    cards = ("J", "Q", "K")
+
+    def show(c1: int, c2: int, stake: int) -> Terminal:
+        s = stake if c1 > c2 else -stake
+        return Terminal((s, -s))
+
+    deals: dict[str, tuple[float, Node]] = {}
+    for c1, c2 in itertools.permutations(range(3), 2):
+        h1, h2 = cards[c1], cards[c2]
+        p1_after_bet = Decision(
+            0, {"fold": Terminal((-1, 1)), "call": show(c1, c2, 2)}, infoset=f"{h1} check bet"
+        )
+        p2_after_check = Decision(
+            1, {"check": show(c1, c2, 1), "bet": p1_after_bet}, infoset=f"{h2} check"
+        )
+        p2_after_bet = Decision(
+            1, {"fold": Terminal((1, -1)), "call": show(c1, c2, 2)}, infoset=f"{h2} bet"
+        )
+        root = Decision(0, {"check": p2_after_check, "bet": p2_after_bet}, infoset=h1)
+        deals[f"{h1}{h2}"] = (1 / 6, root)
+    return tree_game(Chance(deals), players=("Player 1", "Player 2"), name="Kuhn poker")
+
+
+def chicken(win: float, lose: float, crash: float) -> NormalFormGame:
+    """Chicken with payoffs (S,S)=0, (S,D)=(-L, W), (D,S)=(W, -L), (D,D)=(-C, -C).
+
+    Symmetric mixed equilibrium: P(Straight) = W / (W + C - L) (e.g. Dixit,
+    Skeath & McAdams, *Games of Strategy*, ch. 7).
+    """
+    a = np.array([[0.0, -lose], [win, -crash]])
+    return NormalFormGame(
+        np.stack([a, a.T]),
+        ("Row", "Column"),
+        (("Swerve", "Straight"), ("Swerve", "Straight")),
+        name="Chicken",
+    )
+
+
+def coordination(n: int) -> NormalFormGame:
+    """The n x n pure coordination game (identity payoffs); it has 2^n - 1 equilibria.
+
+    Every non-empty support S gives the equilibrium uniform on S for both
+    players (von Stengel 2007, in *Algorithmic Game Theory*, ch. 3).
+    """
+    eye = np.eye(n)
+    return NormalFormGame(np.stack([eye, eye]), name=f"{n}x{n} coordination")

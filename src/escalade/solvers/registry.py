@@ -1,0 +1,51 @@
+"""The solver methods by name, and the default method for a game."""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+from escalade.errors import UsageError
+from escalade.game.extensive import ExtensiveFormGame
+from escalade.game.normal_form import NormalFormGame
+from escalade.game.types import GameType
+
+__all__ = ["METHODS", "default_method", "solver_module"]
+
+METHODS: dict[str, str] = {
+    "spe": "escalade.solvers.backward_induction",
+    "enummixed": "escalade.solvers.support_enumeration",
+    "zerosum-lp": "escalade.solvers.zerosum_lp",
+    "gambit-lcp": "escalade.solvers.gambit_lcp",
+    "gambit-logit": "escalade.solvers.gambit_logit",
+}
+"""Method name -> module exposing ``solve`` and ``supports``."""
+
+
+def solver_module(method: str) -> ModuleType:
+    """Return the module implementing ``method``.
+
+    Raises
+    ------
+    UsageError
+        For an unknown method name.
+    """
+    if method not in METHODS:
+        raise UsageError(f"--method: expected one of {', '.join(METHODS)}, found {method!r}")
+    return importlib.import_module(METHODS[method])
+
+
+def default_method(game: ExtensiveFormGame | NormalFormGame) -> str:
+    """Pick our own exact method for ``game`` when one applies, else ``gambit-lcp``.
+
+    Perfect-information trees get ``spe``; two-player zero-sum trees
+    ``zerosum-lp``; two-player normal-form games ``enummixed``.
+    """
+    flags = game.game_type
+    if isinstance(game, ExtensiveFormGame):
+        if GameType.PERFECT_INFORMATION in flags:
+            return "spe"
+        if GameType.TWO_PLAYER in flags and GameType.ZERO_SUM in flags:
+            return "zerosum-lp"
+        return "gambit-lcp" if GameType.TWO_PLAYER in flags else "gambit-logit"
+    return "enummixed" if GameType.TWO_PLAYER in flags else "gambit-logit"
