@@ -1,0 +1,121 @@
+"""``escalade runs``: list, show, export and delete the runs in a results store."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+
+from escalade.report.text import dataframe_table, mapping_table
+from escalade.results import Store
+
+__all__ = ["DEFAULT_STORE", "register"]
+
+DEFAULT_STORE = "escalade.duckdb"
+
+
+def _console() -> Console:
+    # Piped output is not cut to 80 columns: ids and hashes must stay whole.
+    width = None if sys.stdout.isatty() else 160
+    return Console(file=sys.stdout, highlight=False, width=width)
+
+
+def _store(args: argparse.Namespace, *, read_only: bool = True) -> Store:
+    return Store(Path(args.store), read_only=read_only)
+
+
+def _jsonable(value: Any) -> Any:
+    """Turn pandas missing values and numpy scalars into JSON values."""
+    if isinstance(value, dict | list | tuple):
+        return value
+    if hasattr(value, "item"):
+        value = value.item()
+    return None if pd.isna(value) else value
+
+
+def _list(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        runs = store.list_runs()
+    if args.json:
+        rows = [{k: _jsonable(v) for k, v in row.items()} for row in runs.to_dict("records")]
+        print(json.dumps(rows, indent=2))
+        return 0
+    if runs.empty:
+        print(f"no runs in {args.store}")
+        return 0
+    _console().print(dataframe_table(runs, f"Runs in {args.store} (newest first)"))
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        info = store.describe(args.id)
+        result = store.load(info["id"], allow_incomplete=True)
+    if args.json:
+        info["tables"] = {
+            name: {**info["tables"].get(name, {}), "columns": list(df.columns)}
+            for name, df in result.tables.items()
+        }
+        print(json.dumps({k: _jsonable(v) for k, v in info.items()}, indent=2, default=str))
+        return 0
+    console = _console()
+    summary = {k: info[k] for k in ("id", "kind", "status", "created", "key")}
+    console.print(mapping_table({**summary, **info["metadata"]}, f"Run {info['id']}"))
+    for name, df in result.tables.items():
+        sizes = info["tables"].get(name, {})
+        shown = min(args.rows, len(df))
+        console.print(f"\n{name}: {sizes.get('rows', len(df))} rows, first {shown}", markup=False)
+        flat = df if isinstance(df.index, pd.RangeIndex) else df.reset_index()
+        console.print(dataframe_table(flat, max_rows=args.rows))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        files = store.export_parquet(args.id, Path(args.parquet))
+    for path in files:
+        print(path)
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    with _store(args, read_only=False) as store:
+        run_id = store.describe(args.id)["id"]
+        store.delete(run_id)
+    print(f"deleted run {run_id}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``runs`` command and its subcommands."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--store",
+        default=DEFAULT_STORE,
+        metavar="FILE",
+        help=f"the DuckDB results store (default: ./{DEFAULT_STORE})",
+    )
+    parser = subparsers.add_parser(
+        "runs", help="list, show, export or delete saved runs", description=__doc__
+    )
+    actions = parser.add_subparsers(dest="runs_command", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", parents=[common], help="list the runs, newest first")
+    listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    listing.set_defaults(func=_list)
+    show = actions.add_parser("show", parents=[common], help="show a run's metadata and tables")
+    show.add_argument("id", help="run id or an unambiguous prefix")
+    show.add_argument("--rows", type=int, default=5, help="rows shown per table (default 5)")
+    show.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    show.set_defaults(func=_show)
+    export = actions.add_parser("export", parents=[common], help="export a run as Parquet")
+    export.add_argument("id", help="run id or an unambiguous prefix")
+    export.add_argument("--parquet", required=True, metavar="DIR", help="the bundle directory")
+    export.set_defaults(func=_export)
+    delete = actions.add_parser("delete", parents=[common], help="delete a run")
+    delete.add_argument("id", help="run id or an unambiguous prefix")
+    delete.set_defaults(func=_delete)
