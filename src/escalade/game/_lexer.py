@@ -34,13 +34,11 @@ def _fail(file: str, line: int, message: str, hint: str | None = None) -> NoRetu
 
 
 def _number(text: str, file: str, line: int) -> Fraction:
+    num, _, den = text.partition("/")
+    if den and int(den) == 0:
+        _fail(file, line, f"expected a number, found {text!r} (division by zero)")
     try:
-        if "/" in text:
-            num, den = text.split("/")
-            if int(den) == 0:
-                _fail(file, line, f"expected a number, found {text!r} (division by zero)")
-            return Fraction(Fraction(num), int(den))
-        return Fraction(text)
+        return Fraction(Fraction(num), int(den or "1"))
     except (ValueError, ZeroDivisionError):
         _fail(file, line, f"expected a number, found {text!r}")
 
