@@ -182,6 +182,10 @@ def test_syntax_errors_say_what_was_expected_and_found(text: str, message: str, 
         ("a < b < c", "a < b and b < c"),
         ("Foo", "did you mean 'foo'?"),
         ("True", "did you mean 'true'?"),
+        ("taken(\u2018x\u2019)", "straight quote"),
+        ("a \u2212 b", "write '-'"),
+        ("a \u2264 b", "write '<='"),
+        ("a\u00a0+ b", "ASCII"),
     ],
 )
 def test_syntax_error_hints(text: str, hint: str) -> None:

@@ -38,7 +38,18 @@ _CHAR_HINTS: Final = {
     "]": "only parentheses group sub-expressions",
     "{": "only parentheses group sub-expressions",
     "}": "only parentheses group sub-expressions",
+    "\u2018": "use a straight quote ' or \"",
+    "\u2019": "use a straight quote ' or \"",
+    "\u201c": "use a straight quote ' or \"",
+    "\u201d": "use a straight quote ' or \"",
+    "\u2212": "write '-' (ASCII hyphen-minus)",
+    "\u2013": "write '-' (ASCII hyphen-minus)",
+    "\u00d7": "write '*'",
+    "\u2264": "write '<='",
+    "\u2265": "write '>='",
+    "\u2260": "write '!='",
 }
+_NON_ASCII_HINT: Final = "expressions are written in ASCII; was this text pasted from a document?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +129,8 @@ def _next_token(text: str, pos: int) -> Token:
     for op in _OPS:
         if text.startswith(op, pos):
             return Token("op", op, pos)
-    raise error(f"unexpected character {char!r}", pos, _CHAR_HINTS.get(char))
+    hint = _CHAR_HINTS.get(char) or (None if char.isascii() else _NON_ASCII_HINT)
+    raise error(f"unexpected character {char!r}", pos, hint)
 
 
 def _require_slug(word: str, pos: int) -> None:
