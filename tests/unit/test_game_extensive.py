@@ -16,15 +16,26 @@ def test_trust_game_is_stored_breadth_first():
     g = trust_game()
     assert g.n_nodes == 5
     assert g.parent.tolist() == [-1, 0, 0, 1, 1]
-    assert g.kind.tolist() == [NodeKind.DECISION, NodeKind.DECISION, NodeKind.TERMINAL,
-                               NodeKind.TERMINAL, NodeKind.TERMINAL]
+    assert g.kind.tolist() == [
+        NodeKind.DECISION,
+        NodeKind.DECISION,
+        NodeKind.TERMINAL,
+        NodeKind.TERMINAL,
+        NodeKind.TERMINAL,
+    ]
     assert g.level_start.tolist() == [0, 1, 3, 5]
     assert g.first_child[:2].tolist() == [1, 3]
     assert [g.action_label(i) for i in range(5)] == ["", "Trust", "Not trust", "Honor", "Abuse"]
     assert g.payoffs[g.terminal[2]].tolist() == [0.0, 0.0]
-    assert g.game_type == frozenset({GameType.SEQUENTIAL, GameType.PERFECT_INFORMATION,
-                                     GameType.DETERMINISTIC, GameType.GENERAL_SUM,
-                                     GameType.TWO_PLAYER})
+    assert g.game_type == frozenset(
+        {
+            GameType.SEQUENTIAL,
+            GameType.PERFECT_INFORMATION,
+            GameType.DETERMINISTIC,
+            GameType.GENERAL_SUM,
+            GameType.TWO_PLAYER,
+        }
+    )
 
 
 def test_arrays_are_read_only():
@@ -48,8 +59,13 @@ def test_imperfect_recall_is_detected():
     # player A forgets her first move: both second-stage nodes in one information set
     second = {"x": Terminal((1,)), "y": Terminal((0,))}
     g = tree_game(
-        Decision("A", {"l": Decision("A", second, infoset="later"),
-                       "r": Decision("A", second, infoset="later")}),
+        Decision(
+            "A",
+            {
+                "l": Decision("A", second, infoset="later"),
+                "r": Decision("A", second, infoset="later"),
+            },
+        ),
         players=("A",),
     )
     assert not g.has_perfect_recall
@@ -59,8 +75,14 @@ def test_imperfect_recall_is_detected():
 def test_from_parents_reorders_prefix_input():
     # prefix order: root(0) -> a(1) [leaf 2, leaf 3], b(4) leaf
     g = ExtensiveFormGame.from_parents(
-        ("P",), [-1, 0, 1, 1, 0], [1, 1, 0, 0, 0], [0, 1, -1, -1, -1], [1.0] * 5,
-        infoset_player=[0, 0], infoset_actions=[("a", "b"), ("c", "d")], chance_actions=[],
+        ("P",),
+        [-1, 0, 1, 1, 0],
+        [1, 1, 0, 0, 0],
+        [0, 1, -1, -1, -1],
+        [1.0] * 5,
+        infoset_player=[0, 0],
+        infoset_actions=[("a", "b"), ("c", "d")],
+        chance_actions=[],
         payoffs=[[1.0], [2.0], [3.0]],
     )
     assert g.parent.tolist() == [-1, 0, 0, 1, 1]
@@ -85,24 +107,35 @@ def test_builder_rejects_invalid_trees(root, message):
 def test_inconsistent_information_set_is_rejected():
     with pytest.raises(UsageError, match="has actions"):
         tree_game(
-            Chance({"a": (0.5, Decision("A", {"x": Terminal((0,))}, infoset="h")),
-                    "b": (0.5, Decision("A", {"y": Terminal((0,))}, infoset="h"))}),
+            Chance(
+                {
+                    "a": (0.5, Decision("A", {"x": Terminal((0,))}, infoset="h")),
+                    "b": (0.5, Decision("A", {"y": Terminal((0,))}, infoset="h")),
+                }
+            ),
             players=("A",),
         )
 
 
 def test_check_supported_names_the_mismatch():
     with pytest.raises(UnsupportedGameError, match="imperfect information"):
-        check_supported(kuhn_poker().game_type,
-                        frozenset(GameType) - {GameType.IMPERFECT_INFORMATION}, "spe")
+        check_supported(
+            kuhn_poker().game_type, frozenset(GameType) - {GameType.IMPERFECT_INFORMATION}, "spe"
+        )
 
 
 def test_game_id_depends_on_payoffs():
     a = trust_game()
     b = tree_game(
-        Decision("Buyer", {"Trust": Decision("Seller", {"Honor": Terminal((1, 1)),
-                                                       "Abuse": Terminal((-1, 3))}),
-                           "Not trust": Terminal((0, 0))}),
+        Decision(
+            "Buyer",
+            {
+                "Trust": Decision(
+                    "Seller", {"Honor": Terminal((1, 1)), "Abuse": Terminal((-1, 3))}
+                ),
+                "Not trust": Terminal((0, 0)),
+            },
+        ),
         players=("Buyer", "Seller"),
     )
     assert a.game_id == trust_game().game_id

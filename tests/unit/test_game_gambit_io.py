@@ -24,7 +24,9 @@ def _same(a, b) -> None:
     assert np.array_equal(a.infoset, b.infoset)
     assert a.infoset_actions == b.infoset_actions
     assert np.allclose(a.prob, b.prob)
-    assert np.allclose(a.payoffs[a.terminal[a.terminal >= 0]], b.payoffs[b.terminal[b.terminal >= 0]])
+    assert np.allclose(
+        a.payoffs[a.terminal[a.terminal >= 0]], b.payoffs[b.terminal[b.terminal >= 0]]
+    )
 
 
 @pytest.mark.parametrize("make", [trust_game, stripped_down_poker, kuhn_poker])
@@ -74,10 +76,13 @@ def test_nfg_round_trip(outcomes):
 
 
 def test_quoted_strings_with_escapes():
-    text = 'EFG 2 R "say \\"hi\\"" { "A" }\n""\np "" 1 1 "" { "x" "y" } 0\nt "" 1 "" { 1 }\nt "" 2 "" { 2 }\n'
+    text = (
+        'EFG 2 R "say \\"hi\\"" { "A" }\n""\n'
+        'p "" 1 1 "" { "x" "y" } 0\nt "" 1 "" { 1 }\nt "" 2 "" { 2 }\n'
+    )
     g = parse_efg(text)
     assert g.name == 'say "hi"'
-    assert '"say \'hi\'"' in format_efg(g)
+    assert "\"say 'hi'\"" in format_efg(g)
 
 
 def test_write_game_by_suffix(tmp_path):
@@ -85,7 +90,7 @@ def test_write_game_by_suffix(tmp_path):
     write_game(stripped_down_poker(), tmp_path / "p.nfg")
     assert read_game(tmp_path / "p.efg").n_nodes == 11
     assert read_game(tmp_path / "p.nfg").shape == (4, 2)
-    with pytest.raises(UsageError, match=".efg or .nfg"):
+    with pytest.raises(UsageError, match=r"\.efg or \.nfg"):
         write_game(trust_game(), tmp_path / "p.txt")
 
 

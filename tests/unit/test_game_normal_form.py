@@ -7,7 +7,13 @@ import pytest
 
 from escalade.errors import GameTooLargeError, UsageError
 from escalade.game.convert import pure_strategies, to_normal_form
-from escalade.game.examples import chicken, coordination, kuhn_poker, stripped_down_poker, trust_game
+from escalade.game.examples import (
+    chicken,
+    coordination,
+    kuhn_poker,
+    stripped_down_poker,
+    trust_game,
+)
 from escalade.game.normal_form import NormalFormGame
 from escalade.game.types import GameType
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import string
+from typing import Any
 
 import numpy as np
 
@@ -20,8 +21,9 @@ from escalade._types import FloatArray
 from escalade.errors import GameTooLargeError
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 from escalade.game.normal_form import NormalFormGame
+from escalade.game.tree import Decision, Node, Terminal, tree_game
 
-__all__ = ["pure_strategies", "to_normal_form"]
+__all__ = ["normal_to_extensive", "pure_strategies", "to_normal_form"]
 
 
 def _reach_by_strategy(game: ExtensiveFormGame, p: int, choices: np.ndarray) -> FloatArray:
@@ -114,3 +116,26 @@ def to_normal_form(
     u = game.payoffs[game.terminal[term]] * chance[term, None]
     payoffs = np.stack([np.einsum(spec, u[:, i], *reaches) for i in range(game.n_players)])
     return NormalFormGame(payoffs, game.players, labels, name=game.name)
+
+
+def normal_to_extensive(game: NormalFormGame) -> ExtensiveFormGame:
+    """Return the extensive form of a normal-form game: players move in turn, unseen.
+
+    Player ``i`` moves at depth ``i`` in a single information set, so no
+    player observes any other's choice; the payoff at each leaf is the
+    table entry of the strategy profile on its path.
+    """
+
+    def grow(prefix: tuple[int, ...]) -> Node:
+        i = len(prefix)
+        if i == game.n_players:
+            cell: Any = (slice(None), *prefix)
+            return Terminal(tuple(float(v) for v in game.payoffs[cell]))
+        acts = {a: grow((*prefix, k)) for k, a in enumerate(game.actions[i])}
+        return Decision(i, acts, infoset="play")
+
+    if int(np.prod(game.shape)) > 1_000_000:
+        raise GameTooLargeError(
+            f"extensive form: {int(np.prod(game.shape))} strategy profiles exceed the limit 1000000"
+        )
+    return tree_game(grow(()), players=game.players, name=game.name)

@@ -1,0 +1,52 @@
+"""Unit tests for support enumeration on bimatrix games."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from escalade.errors import GameTooLargeError, UnsupportedGameError
+from escalade.game.examples import chicken, coordination, trust_game
+from escalade.game.normal_form import NormalFormGame
+from escalade.solvers import support_enumeration
+from escalade.solvers.verify import regret
+
+
+def test_matching_pennies_unique_mixed():
+    g = NormalFormGame(np.array([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]]))
+    res = support_enumeration.solve(g)
+    assert len(res.equilibria) == 1
+    assert np.allclose(res.equilibria[0].strategies[0], [0.5, 0.5])
+    assert np.allclose(res.payoffs, 0.0)
+    assert res.diagnostics.max_regret < 1e-12
+
+
+def test_prisoners_dilemma_unique_pure():
+    a = np.array([[3, 0], [5, 1]])
+    res = support_enumeration.solve(NormalFormGame(np.stack([a, a.T])))
+    assert len(res.equilibria) == 1
+    assert res.equilibria[0].strategies[0].tolist() == [0.0, 1.0]
+
+
+def test_von_stengel_3x2_example():
+    """von Stengel (2007), Algorithmic Game Theory ch. 3, Fig. 3.3: three equilibria."""
+    a = np.array([[3, 3], [2, 5], [0, 6]])
+    b = np.array([[3, 2], [2, 6], [3, 1]])
+    res = support_enumeration.solve(NormalFormGame(np.stack([a, b])))
+    found = sorted(tuple(np.round(e.strategies[0], 6)) for e in res.equilibria)
+    assert found == sorted([(1.0, 0.0, 0.0), (0.8, 0.2, 0.0), (0.0, 1 / 3, 2 / 3)]) or np.allclose(
+        found, sorted([(1.0, 0.0, 0.0), (0.8, 0.2, 0.0), (0.0, 1 / 3, 2 / 3)]), atol=1e-6
+    )
+    for eq in res.equilibria:
+        assert regret(NormalFormGame(np.stack([a, b])), eq).max() < 1e-9
+
+
+def test_limits_and_types():
+    with pytest.raises(GameTooLargeError, match="support pairs"):
+        support_enumeration.solve(coordination(12), max_supports=1000)
+    with pytest.raises(UnsupportedGameError, match="sequential"):
+        support_enumeration.solve(trust_game())
+    three = NormalFormGame(np.zeros((3, 2, 2, 2)))
+    with pytest.raises(UnsupportedGameError, match="three or more players"):
+        support_enumeration.solve(three)
+    assert len(support_enumeration.solve(chicken(1, 1, 10)).equilibria) == 3
