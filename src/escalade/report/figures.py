@@ -1,0 +1,422 @@
+"""Plotly figures built from tidy tables: drawing only, no statistics.
+
+Every builder takes a tidy :class:`pandas.DataFrame` whose columns are named in
+its docstring, checks that they are there, and returns a
+:class:`plotly.graph_objects.Figure`. Quantiles, probabilities, intervals and
+rates arrive computed (by :mod:`escalade.analysis`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import qualitative
+from plotly.subplots import make_subplots
+
+from escalade.errors import UsageError
+
+__all__ = [
+    "bars",
+    "comparison_heatmap",
+    "fan_chart",
+    "ladder_figure",
+    "option_usage",
+    "prim_trajectory",
+    "threshold_curves",
+]
+
+PALETTE: tuple[str, ...] = tuple(qualitative.Safe)
+DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+
+
+def _require(df: pd.DataFrame, columns: Iterable[str], where: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise UsageError(
+            f"{where}: expected the columns {missing} in the table, found "
+            f"{[str(c) for c in df.columns]}"
+        )
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    if hex_colour.startswith("rgb("):
+        return hex_colour.replace("rgb(", "rgba(").replace(")", f", {alpha})")
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def _colours(keys: Sequence[object]) -> dict[object, str]:
+    return {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(keys)}
+
+
+def _layout(fig: go.Figure, title: str | None, *, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": title} if title else None,
+        template="plotly_white",
+        font=_FONT,
+        height=height,
+        margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+    )
+    return fig
+
+
+def _unique(series: pd.Series) -> list[object]:
+    return list(dict.fromkeys(series.tolist()))
+
+
+def _band(x: pd.Series, low: pd.Series, high: pd.Series, colour: str, alpha: float) -> go.Scatter:
+    """A filled band between two curves (no hover, no legend entry)."""
+    return go.Scatter(
+        x=[*x, *x[::-1]],
+        y=[*high, *low[::-1]],
+        fill="toself",
+        fillcolor=_rgba(colour, alpha),
+        line={"width": 0},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _ladder_groups(fig: go.Figure, rungs: pd.DataFrame) -> None:
+    group_colours = _colours(_unique(rungs["group"]))
+    for group, members in rungs.groupby("group", sort=False):
+        fig.add_hrect(
+            y0=members["index"].min() - 0.5,
+            y1=members["index"].max() + 0.5,
+            fillcolor=_rgba(group_colours[group], 0.12),
+            line_width=0,
+            layer="below",
+            annotation_text=str(group),
+            annotation_position="right",
+            annotation_font_size=11,
+        )
+
+
+def _ladder_options(fig: go.Figure, options: pd.DataFrame, actors: list[str]) -> None:
+    perceived = options["perceived_by"] if "perceived_by" in options.columns else None
+    for colour_index, actor in enumerate(actors):
+        mine = options[options["actor"].astype(str) == actor]
+        open_marker = [False] * len(mine) if perceived is None else perceived[mine.index].notna()
+        fig.add_trace(
+            go.Scatter(
+                x=[actor] * len(mine),
+                y=mine["rung"],
+                mode="markers+text",
+                text=mine["id"].astype(str),
+                textposition="middle right",
+                marker={
+                    "size": 12,
+                    "color": PALETTE[colour_index % len(PALETTE)],
+                    "symbol": ["circle-open" if o else "circle" for o in open_marker],
+                    "line": {"width": 2},
+                },
+                name=actor,
+                hovertemplate="%{text} (rung %{y})<extra>" + actor + "</extra>",
+            )
+        )
+
+
+def ladder_figure(
+    rungs: pd.DataFrame,
+    thresholds: pd.DataFrame,
+    options: pd.DataFrame,
+    *,
+    title: str | None = None,
+) -> go.Figure:
+    """Draw an escalation ladder vertically, thresholds as lines, options on their rungs.
+
+    Parameters
+    ----------
+    rungs : DataFrame
+        Columns ``index`` (0 = bottom), ``name``, ``group``.
+    thresholds : DataFrame
+        Columns ``id``, ``name``, ``rung`` (the index of the first rung above it).
+    options : DataFrame
+        Columns ``id``, ``actor``, ``rung``; optional ``perceived_by`` (an actor
+        who sees the option on a different rung: drawn as an open marker).
+    title : str, optional
+        The figure title.
+    """
+    _require(rungs, ("index", "name", "group"), "ladder_figure(rungs)")
+    _require(thresholds, ("id", "name", "rung"), "ladder_figure(thresholds)")
+    _require(options, ("id", "actor", "rung"), "ladder_figure(options)")
+    rungs = rungs.sort_values("index")
+    actors = [str(a) for a in _unique(options["actor"])]
+    fig = go.Figure()
+    _ladder_groups(fig, rungs)
+    fig.add_trace(
+        go.Scatter(
+            x=["rung"] * len(rungs),
+            y=rungs["index"],
+            mode="markers+text",
+            text=rungs["name"],
+            textposition="middle left",
+            marker={"symbol": "line-ew-open", "size": 18, "color": "#555"},
+            name="rungs",
+            hovertemplate="rung %{y}: %{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    _ladder_options(fig, options, actors)
+    for row in thresholds.itertuples(index=False):
+        fig.add_hline(
+            y=row.rung - 0.5,  # type: ignore[operator]
+            line={"color": "#b2182b", "width": 2, "dash": "dash"},
+            annotation_text=str(row.name),
+            annotation_position="top left",
+            annotation_font={"color": "#b2182b", "size": 11},
+        )
+    fig.update_yaxes(tickmode="array", tickvals=rungs["index"], title="rung")
+    fig.update_xaxes(categoryorder="array", categoryarray=["rung", *actors], title=None)
+    return _layout(fig, title, height=max(420, 26 * len(rungs) + 120))
+
+
+def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Draw quantile fans of a quantity over rounds, one fan per strategy.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Columns ``strategy``, ``round``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``.
+    title : str, optional
+        The figure title.
+    """
+    columns = ("strategy", "round", "q05", "q25", "q50", "q75", "q95")
+    _require(df, columns, "fan_chart")
+    fig = go.Figure()
+    strategies = _unique(df["strategy"])
+    colours = _colours(strategies)
+    for strategy in strategies:
+        part = df[df["strategy"] == strategy].sort_values("round")
+        colour, group = colours[strategy], str(strategy)
+        for low, high, alpha in (("q05", "q95", 0.15), ("q25", "q75", 0.3)):
+            band = _band(part["round"], part[low], part[high], colour, alpha)
+            fig.add_trace(band.update(legendgroup=group, name=f"{group} {low}-{high}"))
+        fig.add_trace(
+            go.Scatter(
+                x=part["round"],
+                y=part["q50"],
+                mode="lines+markers",
+                line={"color": colour, "width": 2},
+                name=group,
+                legendgroup=group,
+                hovertemplate="round %{x}: median %{y}<extra>" + group + "</extra>",
+            )
+        )
+    fig.update_xaxes(title="round")
+    fig.update_yaxes(title="rung")
+    return _layout(fig, title)
+
+
+def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Draw the probability of having crossed each threshold by each round.
+
+    One panel per threshold; colour is the strategy, dash the mindset, the band
+    the interval.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Columns ``strategy``, ``mindset``, ``round``, ``threshold``,
+        ``probability``, ``ci_low``, ``ci_high``.
+    title : str, optional
+        The figure title.
+    """
+    columns = ("strategy", "mindset", "round", "threshold", "probability", "ci_low", "ci_high")
+    _require(df, columns, "threshold_curves")
+    panels = _unique(df["threshold"])
+    ncols = min(3, max(1, len(panels)))
+    nrows = -(-len(panels) // ncols) if panels else 1
+    fig = make_subplots(
+        rows=nrows, cols=ncols, subplot_titles=[str(p) for p in panels], shared_yaxes=True
+    )
+    colours = _colours(_unique(df["strategy"]))
+    dashes = {m: DASHES[i % len(DASHES)] for i, m in enumerate(_unique(df["mindset"]))}
+    for k, panel in enumerate(panels):
+        row, col = k // ncols + 1, k % ncols + 1
+        for (strategy, mindset), unsorted in df[df["threshold"] == panel].groupby(
+            ["strategy", "mindset"], sort=False
+        ):
+            part = unsorted.sort_values("round")
+            colour, name = colours[strategy], f"{strategy} / {mindset}"
+            band = _band(part["round"], part["ci_low"], part["ci_high"], colour, 0.12)
+            band.update(legendgroup=name)
+            line = go.Scatter(
+                x=part["round"],
+                y=part["probability"],
+                mode="lines",
+                line={"color": colour, "dash": dashes[mindset], "width": 2},
+                name=name,
+                legendgroup=name,
+                showlegend=k == 0,
+                hovertemplate="round %{x}: %{y:.1%}<extra>" + name + "</extra>",
+            )
+            fig.add_trace(band, row=row, col=col)
+            fig.add_trace(line, row=row, col=col)
+    fig.update_yaxes(range=[0, 1], tickformat=".0%")
+    fig.update_xaxes(title="round")
+    return _layout(fig, title, height=320 * nrows + 80)
+
+
+def option_usage(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Draw how often each option is used, per strategy, one panel per mindset.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Columns ``strategy``, ``mindset``, ``option``, ``usage_rate`` (in [0, 1]).
+    title : str, optional
+        The figure title.
+    """
+    _require(df, ("strategy", "mindset", "option", "usage_rate"), "option_usage")
+    mindsets = _unique(df["mindset"])
+    fig = make_subplots(
+        rows=1,
+        cols=max(1, len(mindsets)),
+        subplot_titles=[str(m) for m in mindsets],
+        shared_yaxes=True,
+    )
+    colours = _colours(_unique(df["strategy"]))
+    for k, mindset in enumerate(mindsets):
+        for strategy, part in df[df["mindset"] == mindset].groupby("strategy", sort=False):
+            fig.add_trace(
+                go.Bar(
+                    x=part["usage_rate"],
+                    y=part["option"].astype(str),
+                    orientation="h",
+                    name=str(strategy),
+                    marker_color=colours[strategy],
+                    legendgroup=str(strategy),
+                    showlegend=k == 0,
+                    hovertemplate="%{y}: %{x:.1%}<extra>" + str(strategy) + "</extra>",
+                ),
+                row=1,
+                col=k + 1,
+            )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(range=[0, 1], tickformat=".0%")
+    height = max(360, 22 * df["option"].nunique() * max(1, df["strategy"].nunique()) // 2 + 140)
+    return _layout(fig, title, height=height)
+
+
+def comparison_heatmap(
+    df: pd.DataFrame,
+    title: str | None = None,
+    *,
+    value_label: str = "value",
+    value_format: str = ".3g",
+) -> go.Figure:
+    """Draw a strategy x mindset heatmap with the values written in the cells.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Columns ``strategy``, ``mindset``, ``value``.
+    title : str, optional
+        The figure title.
+    value_label : str
+        What the value is (colour bar title).
+    value_format : str
+        d3 format of the cell labels.
+    """
+    _require(df, ("strategy", "mindset", "value"), "comparison_heatmap")
+    strategies, mindsets = _unique(df["strategy"]), _unique(df["mindset"])
+    grid = df.pivot_table(index="strategy", columns="mindset", values="value", sort=False)
+    grid = grid.reindex(index=strategies, columns=mindsets)
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=[str(m) for m in mindsets],
+            y=[str(s) for s in strategies],
+            colorscale="RdBu",
+            colorbar={"title": {"text": value_label}},
+            texttemplate="%{z:" + value_format + "}",
+            hovertemplate="%{y} vs %{x}: %{z}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="mindset", side="bottom")
+    fig.update_yaxes(title="strategy", autorange="reversed")
+    return _layout(fig, title, height=max(300, 60 * len(strategies) + 140))
+
+
+def bars(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    error: str | None = None,
+    *,
+    color: str | None = None,
+    title: str | None = None,
+) -> go.Figure:
+    """Draw a bar chart, with error bars and grouping when given (e.g. Sobol or Morris indices).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The tidy table.
+    x, y : str
+        The category column and the value column.
+    error : str, optional
+        A column of symmetric error half-widths (e.g. ``S1_conf``).
+    color : str, optional
+        A column whose values make groups of bars side by side.
+    title : str, optional
+        The figure title.
+    """
+    _require(df, [c for c in (x, y, error, color) if c is not None], "bars")
+    fig = go.Figure()
+    groups = [(None, df)] if color is None else list(df.groupby(color, sort=False))
+    colours = _colours([g for g, _ in groups])
+    for group, part in groups:
+        fig.add_trace(
+            go.Bar(
+                x=part[x].astype(str),
+                y=part[y],
+                error_y=None if error is None else {"type": "data", "array": part[error]},
+                name=y if group is None else str(group),
+                marker_color=colours[group],
+                showlegend=group is not None,
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_xaxes(title=x)
+    fig.update_yaxes(title=y)
+    return _layout(fig, title)
+
+
+def prim_trajectory(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Draw a PRIM peeling trajectory: density against coverage, coloured by box size.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Columns ``coverage``, ``density``, ``n_restricted`` (one row per box).
+    title : str, optional
+        The figure title.
+    """
+    _require(df, ("coverage", "density", "n_restricted"), "prim_trajectory")
+    fig = go.Figure(
+        go.Scatter(
+            x=df["coverage"],
+            y=df["density"],
+            mode="lines+markers",
+            line={"color": "#999", "width": 1},
+            marker={
+                "size": 9,
+                "color": df["n_restricted"],
+                "colorscale": "Viridis",
+                "colorbar": {"title": {"text": "restricted<br>dimensions"}},
+            },
+            customdata=df["n_restricted"],
+            hovertemplate="coverage %{x:.2f}, density %{y:.2f}, "
+            "%{customdata} restricted<extra></extra>",
+            name="peeling trajectory",
+        )
+    )
+    fig.update_xaxes(title="coverage", range=[0, 1.02], tickformat=".0%")
+    fig.update_yaxes(title="density", range=[0, 1.02], tickformat=".0%")
+    return _layout(fig, title)

@@ -1,0 +1,240 @@
+"""Self-contained HTML reports: one file that opens offline.
+
+A :class:`ReportDocument` is a title, a subtitle, sections of blocks
+(:class:`Markdown`, :class:`Text`, :class:`TableBlock`, :class:`FigureBlock`)
+and method notes. :func:`render_html` turns it into ONE HTML file: the CSS
+inline, plotly.js inline (from the installed ``plotly`` package), the figures
+as inline JSON; no URL is fetched when the page opens. Markdown is rendered
+with raw HTML, links and images disabled, so no text can add a request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from plotly.offline import get_plotlyjs
+
+from escalade.errors import UsageError
+from escalade.report.text import format_value
+
+__all__ = [
+    "Block",
+    "FigureBlock",
+    "Markdown",
+    "ReportDocument",
+    "Section",
+    "TableBlock",
+    "Text",
+    "render_html",
+    "write_html",
+]
+
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False}
+
+
+@dataclass(frozen=True, slots=True)
+class Markdown:
+    """A block of CommonMark text (no raw HTML, links or images)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A paragraph of plain text, shown as written (line breaks kept)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableBlock:
+    """A table: ``df`` with a caption and per-column format specifications.
+
+    ``formats`` maps a column to a Python format spec (``".3f"``, ``".1%"``).
+    """
+
+    df: pd.DataFrame
+    caption: str = ""
+    formats: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class FigureBlock:
+    """A plotly figure (a ``Figure`` or its JSON dict) with a caption."""
+
+    figure: go.Figure | Mapping[str, Any]
+    caption: str = ""
+
+
+Block = Markdown | Text | TableBlock | FigureBlock
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled section; ``id`` is its anchor (a letter, then letters, digits, ``-``, ``_``)."""
+
+    id: str
+    title: str
+    blocks: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDocument:
+    """A whole report.
+
+    Parameters
+    ----------
+    title, subtitle : str
+        Shown at the top and in the page title.
+    sections : tuple of Section
+        In order; each appears in the table of contents.
+    method_notes : mapping of str to str
+        Shown last as a definition list (N, seed, intervals, versions, hash ...).
+    """
+
+    title: str
+    subtitle: str = ""
+    sections: tuple[Section, ...] = ()
+    method_notes: Mapping[str, str] = field(default_factory=dict)
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("escalade.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["cell"] = format_value
+    return env
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).disable(["link", "image", "autolink"])
+
+
+@cache
+def _plotly_js() -> str:
+    return str(get_plotlyjs())
+
+
+def _safe_json(value: str) -> Markup:
+    """JSON that can sit inside a ``<script>`` element."""
+    escaped = value.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(escaped)  # noqa: S704 - the only specials of a script element are escaped
+
+
+def _figure_json(figure: go.Figure | Mapping[str, Any], where: str) -> Markup:
+    try:
+        fig = figure if isinstance(figure, go.Figure) else go.Figure(dict(figure))
+        text = pio.to_json(fig, validate=True, pretty=False)
+    except (ValueError, TypeError) as exc:
+        raise UsageError(f"{where}: expected a plotly figure, found an invalid one: {exc}") from exc
+    return _safe_json(text)
+
+
+def _table_view(block: TableBlock) -> dict[str, Any]:
+    df = block.df if isinstance(block.df.index, pd.RangeIndex) else block.df.reset_index()
+    numeric = [
+        pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+        for c in df.columns
+    ]
+    rows = [
+        [format_value(v, block.formats.get(str(c))) for c, v in zip(df.columns, row, strict=True)]
+        for row in df.itertuples(index=False, name=None)
+    ]
+    return {"columns": [str(c) for c in df.columns], "numeric": numeric, "rows": rows}
+
+
+def _block_view(block: Block, where: str, number: int) -> dict[str, Any]:
+    if isinstance(block, Markdown):
+        return {"kind": "markdown", "html": Markup(_markdown().render(block.text))}  # noqa: S704
+    if isinstance(block, Text):
+        return {"kind": "text", "text": block.text}
+    if isinstance(block, TableBlock):
+        return {"kind": "table", "caption": block.caption, **_table_view(block)}
+    if isinstance(block, FigureBlock):
+        return {
+            "kind": "figure",
+            "id": f"figure-{number}",
+            "caption": block.caption,
+            "json": _figure_json(block.figure, where),
+        }
+    raise UsageError(
+        f"{where}: expected a Markdown, Text, TableBlock or FigureBlock, "
+        f"found {type(block).__name__}"
+    )
+
+
+def _check_sections(sections: Sequence[Section]) -> None:
+    seen: set[str] = set()
+    for position, section in enumerate(sections):
+        where = f"sections[{position}].id"
+        if not _ID.match(section.id):
+            raise UsageError(
+                f"{where}: expected a letter then letters, digits, '-' or '_', found {section.id!r}"
+            )
+        if section.id in seen or section.id == "method-notes":
+            raise UsageError(f"{where}: the id {section.id!r} is used twice")
+        seen.add(section.id)
+
+
+def render_html(document: ReportDocument, *, include_plotlyjs: bool = True) -> str:
+    """Render ``document`` as one self-contained HTML page.
+
+    Parameters
+    ----------
+    document : ReportDocument
+        What to show.
+    include_plotlyjs : bool
+        Embed plotly.js (default). ``False`` leaves it out, for a page that
+        already loads it; the result is then not self-contained.
+
+    Raises
+    ------
+    UsageError
+        If section ids are invalid or repeated, or a block is not a block.
+    """
+    _check_sections(document.sections)
+    counter = 0
+    sections = []
+    for s_index, section in enumerate(document.sections):
+        blocks = []
+        for b_index, block in enumerate(section.blocks):
+            counter += 1
+            where = f"sections[{s_index}].blocks[{b_index}]"
+            blocks.append(_block_view(block, where, counter))
+        sections.append({"id": section.id, "title": section.title, "blocks": blocks})
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        title=document.title,
+        subtitle=document.subtitle,
+        sections=sections,
+        method_notes=dict(document.method_notes),
+        plotly_js=Markup(_plotly_js()) if include_plotlyjs else None,  # noqa: S704
+        plotly_config=_safe_json(json.dumps(_PLOTLY_CONFIG)),
+    )
+
+
+def write_html(document: ReportDocument, path: str | os.PathLike[str]) -> Path:
+    """Render ``document`` and write it to ``path`` (UTF-8); return the path."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(render_html(document), encoding="utf-8")
+    return target

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from escalade.errors import UsageError
+from escalade.report import figures
+
+
+def test_ladder_places_options_and_thresholds() -> None:
+    rungs = pd.DataFrame({"index": [2, 0, 1], "name": ["c", "a", "b"], "group": ["g2", "g1", "g1"]})
+    thresholds = pd.DataFrame({"id": ["t"], "name": ["Line"], "rung": [2]})
+    options = pd.DataFrame(
+        {
+            "id": ["o1", "o2", "o3"],
+            "actor": ["west", "east", "west"],
+            "rung": [0, 2, 1],
+            "perceived_by": [None, "west", None],
+        }
+    )
+    fig = figures.ladder_figure(rungs, thresholds, options, title="Ladder")
+    names = [t.name for t in fig.data]
+    assert names == ["rungs", "west", "east"]
+    assert list(fig.data[0].text) == ["a", "b", "c"]  # sorted by index
+    west = fig.data[1]
+    assert list(west.y) == [0, 1] and list(west.text) == ["o1", "o3"]
+    assert list(fig.data[2].marker.symbol) == ["circle-open"]  # perceived differently
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert [s.y0 for s in lines] == [1.5]
+    assert {a.text for a in fig.layout.annotations} >= {"Line", "g1", "g2"}
+
+
+def test_fan_chart_has_two_bands_and_a_median_per_strategy() -> None:
+    df = pd.DataFrame(
+        {
+            "strategy": ["a", "a", "b", "b"],
+            "round": [1, 0, 0, 1],
+            "q05": [0, 0, 0, 0],
+            "q25": [1, 1, 1, 1],
+            "q50": [3, 2, 2, 2],
+            "q75": [3, 3, 3, 3],
+            "q95": [4, 4, 4, 4],
+        }
+    )
+    fig = figures.fan_chart(df, "Fan")
+    assert len(fig.data) == 6
+    median = fig.data[2]
+    assert median.name == "a" and list(median.x) == [0, 1] and list(median.y) == [2, 3]
+    assert fig.data[0].fill == "toself" and list(fig.data[0].y) == [4, 4, 0, 0]
+
+
+def test_threshold_curves_one_panel_per_threshold() -> None:
+    rows = [
+        {
+            "strategy": s,
+            "mindset": m,
+            "round": r,
+            "threshold": t,
+            "probability": 0.1 * r,
+            "ci_low": 0.0,
+            "ci_high": 0.2 * r,
+        }
+        for s in ("a", "b")
+        for m in ("x", "y")
+        for t in ("T1", "T2")
+        for r in (0, 1)
+    ]
+    fig = figures.threshold_curves(pd.DataFrame(rows))
+    assert [a.text for a in fig.layout.annotations] == ["T1", "T2"]
+    lines = [t for t in fig.data if t.mode == "lines"]
+    assert len(lines) == 8 and sum(bool(t.showlegend) for t in lines) == 4
+    assert {t.line.dash for t in lines} == {"solid", "dash"}
+
+
+def test_option_usage_heatmap_bars_prim() -> None:
+    usage = pd.DataFrame(
+        {
+            "strategy": ["a", "b"],
+            "mindset": ["x", "x"],
+            "option": ["o", "o"],
+            "usage_rate": [0.5, 1],
+        }
+    )
+    assert [t.type for t in figures.option_usage(usage).data] == ["bar", "bar"]
+    heat = pd.DataFrame(
+        {"strategy": ["s2", "s1", "s2"], "mindset": ["m1", "m1", "m2"], "value": [1.0, 2.0, 3.0]}
+    )
+    fig = figures.comparison_heatmap(heat)
+    assert list(fig.data[0].y) == ["s2", "s1"] and list(fig.data[0].x) == ["m1", "m2"]
+    assert fig.data[0].z[0].tolist() == [1.0, 3.0] and pd.isna(fig.data[0].z[1][1])
+    sobol = pd.DataFrame({"p": ["x1", "x2"], "S1": [0.3, 0.4], "conf": [0.01, 0.02]})
+    bar = figures.bars(sobol, "p", "S1", "conf").data[0]
+    assert list(bar.error_y.array) == [0.01, 0.02]
+    prim = pd.DataFrame({"coverage": [1, 0.5], "density": [0.2, 0.9], "n_restricted": [0, 2]})
+    assert list(figures.prim_trajectory(prim).data[0].marker.color) == [0, 2]
+
+
+def test_missing_columns_are_named() -> None:
+    with pytest.raises(UsageError, match=r"fan_chart: expected the columns \['q05'"):
+        figures.fan_chart(pd.DataFrame({"strategy": [], "round": []}))
+    with pytest.raises(UsageError, match="bars: expected the columns"):
+        figures.bars(pd.DataFrame({"a": [1]}), "a", "b")
