@@ -1,0 +1,268 @@
+"""Sentences, quotations and their speakers, for :mod:`escalade.evidence.ingest`.
+
+Heuristics, documented so an analyst can judge them:
+
+* Quotations are delimited by double quotation marks, curly or straight;
+  single quotes inside them (nested quotations, apostrophes) are content.
+  A quotation left open at the end of a paragraph continues if the next
+  paragraph opens with a quotation mark (the English convention for
+  quotations across paragraphs).
+* The speaker is looked for in the quotation's sentence, first before the
+  quotation ("X said: ...", "according to X"), then after it ("..., X
+  said", "..., said X"): a known person, else a pronoun resolved to the
+  last person named before, else a title ("a senior South Korean
+  official", "the Pentagon"), else a capitalised name before a speech verb.
+* A sentence that is only a quotation, or whose speech verb has no subject,
+  takes the speaker of the quotation or attribution in the sentence before
+  it in the same paragraph. Anything else is unattributed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from escalade.evidence.gazetteer import Mention
+
+__all__ = ["Quote", "Sentence", "find_quotes", "split_sentences"]
+
+_OPEN, _CLOSE = "\u201c\u201e\u00ab", "\u201d\u00bb"
+_MARKS = re.compile('["\u201c\u201e\u00ab\u201d\u00bb]')
+_SPEECH = (
+    r"(?:said|says|say|saying|told|tells|telling|added|adds|wrote|writes|noted|notes|stated|"
+    r"explained|warned|argued|insisted|stressed|described|called|calling|reported|reports|"
+    r"points out|pointed out|summari[sz]es|summari[sz]ed|according to|announced|declared|"
+    r"confirmed|asked|replied|posted|tweeted|continued|concluded)"
+)
+_SPEECH_RE = re.compile(rf"\b{_SPEECH}\b", re.IGNORECASE)
+_PRONOUN_RE = re.compile(r"\b(?:he|she|him|her)\b", re.IGNORECASE)
+_TITLE_BEFORE = re.compile(
+    rf"(?P<p>\b(?:the|a|an)\s[^,.;:\u201c\u201d\"]{{1,80}}?)\s+{_SPEECH}\b", re.IGNORECASE
+)
+_ACCORDING = re.compile(r"\baccording to (?P<p>[^,.;:\u201c\u201d\"]{2,80})", re.IGNORECASE)
+_SAID_TITLE = re.compile(
+    r"^\W*(?:said|says|added|wrote)\s+(?P<p>(?:the|a|an)\s[^,.;\u201c\u201d\"]{2,80})",
+    re.IGNORECASE,
+)
+_NAME_BEFORE = re.compile(
+    rf"(?P<p>\b[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+){{1,3}})\s+{_SPEECH}\b"
+)
+_NAME_AFTER = re.compile(
+    r"^\W*(?:said|says|added|wrote)\s+(?P<p>[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+){1,3})"
+)
+_ABBREV = frozenset({"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "prof", "no", "vs"})
+_BOUNDARY = re.compile(r"[.!?]+[\"\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]?[A-Z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence's ``[start, end)`` span and its paragraph number."""
+
+    start: int
+    end: int
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation: its words, span (marks excluded) and speaker."""
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    actor: str | None
+    attributed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    start: int  # the opening mark
+    end: int  # just after the closing mark (or the end of the last paragraph)
+    parts: tuple[tuple[int, int], ...]  # content spans, one per paragraph
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"\S(?:[^\n]*\S)?", text)]
+
+
+def _raw_quotes(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[_Raw]:
+    found: list[_Raw] = []
+    pending: tuple[int, list[tuple[int, int]]] | None = None  # open across paragraphs
+    for index, (lo, hi) in enumerate(paragraphs):
+        open_at: int | None = None
+        curly = False
+        start = -1
+        parts: list[tuple[int, int]] = []
+        i = lo
+        if pending is not None:
+            if text[lo] in _OPEN + '"':
+                start, parts = pending
+                open_at, curly, i = lo, text[lo] in _OPEN, lo + 1
+            else:
+                found.append(_Raw(pending[0], paragraphs[index - 1][1], tuple(pending[1])))
+            pending = None
+        for mark in _MARKS.finditer(text, i, hi):
+            ch, at = mark.group(), mark.start()
+            if open_at is None and (ch in _OPEN or ch == '"'):
+                open_at, curly, start, parts = at, ch in _OPEN, at, []
+            elif open_at is not None and (ch in _CLOSE if curly else ch == '"'):
+                parts.append((open_at + 1, at))
+                found.append(_Raw(start, at + 1, tuple(parts)))
+                open_at = None
+        if open_at is not None:
+            parts.append((open_at + 1, hi))
+            pending = (start, parts)
+    if pending is not None:
+        found.append(_Raw(pending[0], paragraphs[-1][1], tuple(pending[1])))
+    return found
+
+
+def split_sentences(text: str, quotes: Sequence[tuple[int, int]] = ()) -> list[Sentence]:
+    """Split ``text`` into sentences, never inside a quotation span."""
+    sentences: list[Sentence] = []
+    for number, (lo, hi) in enumerate(_paragraphs(text)):
+        start = lo
+        for m in _BOUNDARY.finditer(text, lo, hi):
+            cut = m.start()
+            word = re.search(r"(\w+)$", text[start:cut])
+            if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
+                continue
+            if any(a < m.end() - 1 < b for a, b in quotes):
+                continue
+            sentences.append(Sentence(start, m.end(), number))
+            start = m.end()
+        if start < hi:
+            sentences.append(Sentence(start, hi, number))
+    return sentences
+
+
+def find_quotes(text: str, mentions: Sequence[Mention]) -> tuple[list[Quote], list[Sentence]]:
+    """Return the quotations of ``text`` with their speakers, and its sentences."""
+    paragraphs = _paragraphs(text)
+    raws = _raw_quotes(text, paragraphs)
+    spans = [(r.start, r.end) for r in raws]
+    sentences = split_sentences(text, spans)
+    starts = [r.start for r in raws]
+    outside = [m for m in mentions if not _inside(m.start, starts, spans)]
+    sentence_starts = [s.start for s in sentences]
+    quotes: list[Quote] = []
+    previous: dict[int, tuple[str | None, str | None, int]] = {}  # paragraph -> speaker
+    for raw in raws:
+        sentence = sentences[bisect.bisect_right(sentence_starts, raw.start) - 1]
+        closing = sentences[bisect.bisect_right(sentence_starts, raw.end - 1) - 1]
+        speaker = _attribute(
+            text,
+            raw,
+            (sentence, closing),
+            sentences=sentences,
+            spans=spans,
+            mentions=outside,
+            previous=previous,
+        )
+        words = " ".join(" ".join(text[a:b].split()) for a, b in raw.parts).strip()
+        quotes.append(
+            Quote(
+                words,
+                raw.parts[0][0],
+                raw.parts[-1][1],
+                speaker[0],
+                speaker[1],
+                speaker[0] is not None,
+            )
+        )
+        if speaker[0] is not None:
+            previous[sentence.paragraph] = (speaker[0], speaker[1], sentence.end)
+    return quotes, sentences
+
+
+_Speaker = tuple[str | None, str | None]
+
+
+def _attribute(
+    text: str,
+    raw: _Raw,
+    bounds: tuple[Sentence, Sentence],
+    *,
+    sentences: Sequence[Sentence],
+    spans: Sequence[tuple[int, int]],
+    mentions: Sequence[Mention],
+    previous: dict[int, tuple[str | None, str | None, int]],
+) -> _Speaker:
+    sentence, closing = bounds
+    inner = [
+        (a, b)
+        for a, b in spans
+        if sentence.start <= a < closing.end and (a, b) != (raw.start, raw.end)
+    ]
+    before = _blank(text, sentence.start, raw.start, inner)
+    after = _blank(text, raw.end, max(raw.end, closing.end), inner)
+    if _SPEECH_RE.search(before):
+        found = _from_segment(text, sentence.start, before, mentions, raw.start, after=False)
+        if found[0] is not None:
+            return found
+    if _SPEECH_RE.search(after):
+        found = _from_segment(text, raw.end, after, mentions, raw.start, after=True)
+        if found[0] is not None:
+            return found
+    if before.strip(" \t\n,:;-") and not _SPEECH_RE.search(before):
+        return None, None
+    earlier = [
+        s for s in sentences if s.paragraph == sentence.paragraph and s.end <= sentence.start
+    ]
+    if not earlier:
+        return None, None
+    last = earlier[-1]
+    held = previous.get(sentence.paragraph)
+    if held is not None and held[2] == last.end:
+        return held[0], held[1]
+    segment = _blank(
+        text, last.start, last.end, [s for s in spans if last.start <= s[0] < last.end]
+    )
+    if _SPEECH_RE.search(segment):
+        return _from_segment(text, last.start, segment, mentions, last.end, after=False)
+    return None, None
+
+
+def _inside(at: int, starts: Sequence[int], spans: Sequence[tuple[int, int]]) -> bool:
+    i = bisect.bisect_right(starts, at) - 1
+    return i >= 0 and spans[i][0] <= at < spans[i][1]
+
+
+def _blank(text: str, lo: int, hi: int, spans: Sequence[tuple[int, int]]) -> str:
+    """Return ``text[lo:hi]`` with the given spans replaced by spaces (offsets kept)."""
+    chars = list(text[lo:hi])
+    for a, b in spans:
+        for i in range(max(a, lo), min(b, hi)):
+            chars[i - lo] = " "
+    return "".join(chars)
+
+
+def _from_segment(
+    text: str, offset: int, segment: str, mentions: Sequence[Mention], quote_at: int, *, after: bool
+) -> _Speaker:
+    end = offset + len(segment)
+    people = [m for m in mentions if offset <= m.start < end and m.kind == "person"]
+    if people:
+        return people[0].name, people[0].actor
+    if _PRONOUN_RE.search(segment):
+        earlier = [m for m in mentions if m.kind == "person" and m.start < quote_at]
+        if earlier:
+            return earlier[-1].name, earlier[-1].actor
+    patterns = (_SAID_TITLE, _NAME_AFTER) if after else (_ACCORDING, _TITLE_BEFORE, _NAME_BEFORE)
+    for pattern in patterns:
+        matches = list(pattern.finditer(segment))
+        if matches:
+            match = matches[0] if after else matches[-1]
+            lo, hi = offset + match.start("p"), offset + match.end("p")
+            actors = [m.actor for m in mentions if lo <= m.start < hi and m.actor]
+            return " ".join(text[lo:hi].split()), actors[0] if actors else None
+    if after:
+        title = re.match(rf"^\W*(?P<p>(?:the|a|an)\s[^,.;]{{1,80}}?)\s+{_SPEECH}\b", segment, re.I)
+        if title:
+            lo, hi = offset + title.start("p"), offset + title.end("p")
+            actors = [m.actor for m in mentions if lo <= m.start < hi and m.actor]
+            return " ".join(text[lo:hi].split()), actors[0] if actors else None
+    return None, None

@@ -1,0 +1,137 @@
+"""escalade ingest: actors, quotes with speakers, numbers, dates and options from articles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from escalade.cli.ingest import dump
+from escalade.errors import EvidenceError
+from escalade.evidence.ingest import OptionRef, ingest
+from escalade.evidence.text import read_source_text
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT.parent / "shared" / "sources"
+ARTICLES = ROOT / "tests" / "data" / "articles"
+CASES = [
+    ("000_c32c3dac667c8d70", dt.date(2024, 10, 30)),
+    ("002_29a9870033012c31", dt.date(2024, 10, 29)),
+]
+
+
+def _source(name: str) -> str:
+    path = SOURCES / f"{name}.txt"
+    if not path.exists():
+        pytest.skip("shared source articles are not available")
+    return read_source_text(path)
+
+
+def _speakers(result) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    return {q.text: q.speaker for q in result.quotes}
+
+
+@pytest.mark.parametrize(("name", "date"), CASES)
+def test_source_articles_match_golden(name: str, date: dt.date, golden) -> None:  # type: ignore[no-untyped-def]
+    result = ingest(_source(name), article_date=date, source_id=name)
+    golden(f"ingest/{name}.yaml", dump(result.to_document(file=f"{name}.txt"), as_json=False))
+
+
+def test_business_insider_key_facts() -> None:
+    text = _source("000_c32c3dac667c8d70")
+    result = ingest(text, article_date=dt.date(2024, 10, 30))
+    actors = {a.id: a.mentions for a in result.actors}
+    assert {"prk", "rus", "ukr", "usa", "nato", "chn", "pol", "nor", "ltu", "fra", "deu"} <= set(
+        actors
+    )
+    assert "kor" in actors  # "South Korea", never mistaken for North Korea
+    troops = [n for n in result.numbers if n.value == 10_000]
+    assert troops[0].counts == "North Korean troops" and troops[0].unit == "troops"
+    assert text[troops[0].start : troops[0].end] == "10,000"
+    half = next(n for n in result.numbers if n.kind == "share")
+    assert (half.value, half.counts) == (0.5, "artillery shells")
+    assert any(n.kind == "ordinal" and n.value == 4 and n.unit == "army" for n in result.numbers)
+    speakers = _speakers(result)
+    assert speakers["significant escalation."] == "Mark Rutte"
+    ladder = next(
+        q for q in result.quotes if "conceded every step of the escalation ladder" in q.text
+    )
+    assert ladder.speaker == "Anne Marie Daly" and ladder.attributed
+    assert text[ladder.start : ladder.end] == ladder.text
+    assert speakers["They do not have dominance on the escalation ladder."] == "Anne Marie Daly"
+    assert speakers["becoming part of the conflict,"] == "Jens Stoltenberg"
+    assert speakers["Now we should return to Macron’s ideas."] == "Gabrielius Landsbergis"
+    assert speakers["We’re getting by somehow."] == "Patrick Bury"
+    assert speakers["over the next few weeks."] == "the Pentagon"
+    monday = next(d for d in result.dates if d.text == "On Monday")
+    assert monday.date == "2024-10-28" and monday.relative
+    assert {o.option for o in result.options} >= {
+        "sanctions",
+        "military_aid",
+        "lift_strike_limits",
+    } - {"sanctions"}
+
+
+def test_bloomberg_key_facts() -> None:
+    result = ingest(_source("002_29a9870033012c31"), article_date=dt.date(2024, 10, 29))
+    election = next(d for d in result.dates if d.text == "November 5")
+    assert election.date == "2024-11-05" and not election.relative
+    weekend = next(d for d in result.dates if d.text == "Last weekend")
+    assert (weekend.date, weekend.end_date) == ("2024-10-26", "2024-10-27")
+    speakers = _speakers(result)
+    assert speakers["significant escalation"] == "Mark Rutte"
+    assert speakers["we have options, it depends on what they do."] == "Joe Biden"
+    unattributed = [q for q in result.quotes if not q.attributed]
+    assert [q.text[:20] for q in unattributed] == ["but this will force "]
+    assert unattributed[0].speaker is None
+    assert {"kor", "rou", "pol", "nato"} <= {a.id for a in result.actors}
+    options = {o.option for o in result.options}
+    assert {"sanctions", "seize_assets", "intercept_missiles", "military_aid"} <= options
+    sanctions = next(o for o in result.options if o.option == "sanctions")
+    assert sanctions.cameo == "163" and sanctions.sentence.startswith("Sanctions have")
+
+
+def test_edge_case_article() -> None:
+    text = read_source_text(ARTICLES / "edge_cases.txt")
+    result = ingest(text, article_date=dt.date(2024, 11, 6))
+    speakers = {q.text: (q.speaker, q.actor, q.attributed) for q in result.quotes}
+    nested = "We will not be drawn into a wider war,"
+    assert speakers[nested] == ("Gabrielius Landsbergis", "ltu", True)
+    assert speakers["Seoul is reviewing every option."] == (
+        "A senior South Korean official",
+        "kor",
+        True,
+    )
+    across = next(q for q in result.quotes if q.text.startswith("The first part"))
+    assert across.text.endswith("continues in the next paragraph,")
+    assert across.speaker == "the Pentagon spokeswoman" and across.actor == "usa"
+    assert speakers["We need air defence now."] == ("Volodymyr Zelensky", "ukr", True)
+    assert speakers["Nobody knows what comes next."] == (None, None, False)
+    ukr = next(a for a in result.actors if a.id == "ukr")
+    assert {"Зеленський", "Zelenskyy"} <= set(ukr.aliases)
+    ten = next(n for n in result.numbers if n.value == 10_000)
+    assert (ten.text, ten.unit) == ("Ten thousand", "soldiers")
+    assert any(n.kind == "percent" and n.value == 30 for n in result.numbers)
+    weekend = next(d for d in result.dates if d.text == "last weekend")
+    assert weekend.date == "2024-11-02"
+    assert next(d for d in result.dates if d.text == "on Monday").date == "2024-11-04"
+
+
+def test_scenario_options_are_matched() -> None:
+    options = [
+        OptionRef("frozen_assets", "Use frozen Russian assets", "Seize or use frozen assets"),
+        OptionRef("rok_aid", "South Korean lethal aid", "South Korea sends weapons to Ukraine"),
+    ]
+    result = ingest(_source("002_29a9870033012c31"), options=options)
+    found = {o.option: o for o in result.options}
+    assert set(found) == {"frozen_assets", "rok_aid"}
+    assert "frozen Russian assets" in found["frozen_assets"].sentence
+    assert found["rok_aid"].sentence.startswith("South Korea is considering")
+
+
+def test_bad_input() -> None:
+    with pytest.raises(EvidenceError, match="expected some text"):
+        ingest("  \n")
+    with pytest.raises(EvidenceError, match="at most 500,000 characters"):
+        ingest("word " * 200_000)
