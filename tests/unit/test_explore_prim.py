@@ -1,0 +1,128 @@
+"""PRIM: inputs, integer peels, selection rules, JSON shape, quantile rule."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from escalade.errors import UsageError
+from escalade.explore._peeling import quantile
+from escalade.explore.prim import Prim
+
+
+@pytest.fixture(scope="module")
+def mixed():
+    rng = np.random.default_rng(1)
+    n = 800
+    x = pd.DataFrame(
+        {
+            "r": rng.random(n),
+            "k": rng.integers(0, 6, n),
+            "c": pd.Categorical(rng.choice(["u", "v", "w"], n)),
+            "single": pd.Categorical(["only"] * n),
+            "scenario": np.arange(n),
+            "policy": "p",
+        }
+    )
+    y = ((x["k"] <= 1) & (x["c"] != "w")).to_numpy()
+    return x, y
+
+
+def test_integer_and_categorical_restrictions(mixed):
+    x, y = mixed
+    prim = Prim(x, y, threshold=0.9, mass_min=0.05)
+    box = prim.find_box()
+    assert box is not None and box.density == 1.0
+    limits = box.limits()
+    assert limits["k"][1] <= 1.5 and limits["k"][0] == 0
+    assert set(limits["c"]) == {"u", "v"}
+    assert "single" not in box.limits(restricted_only=False)  # single-valued: dropped
+    assert "scenario" not in box.limits(restricted_only=False)  # bookkeeping column
+    _, table = box.inspect()
+    assert table.loc["c", "categories"] == ("u", "v")
+    assert np.isnan(table.loc["c", "qp_upper"])
+
+
+def test_trajectory_is_monotone_in_mass(mixed):
+    x, y = mixed
+    box = Prim(x, y).find_box()
+    traj = box.trajectory
+    peel = traj["mass"].to_numpy()
+    assert traj.loc[0, "mass"] == 1.0 and traj.loc[0, "coverage"] == 1.0
+    assert np.all(np.diff(peel[: int(np.argmin(peel)) + 1]) < 0)
+    assert (traj["density"] >= traj.loc[0, "density"] - 1e-12).all()
+
+
+def test_select_and_freeze(mixed):
+    x, y = mixed
+    prim = Prim(x, y, threshold=0.5)
+    box = prim.find_box()
+    box.select(2)
+    assert box.selected == 2 and box.mass == box.trajectory.loc[2, "mass"]
+    assert len(box.indices) == box.trajectory.loc[2, "n"]
+    with pytest.raises(UsageError, match=r"step: expected an index in \[0, "):
+        box.select(999)
+    prim.find_box()
+    with pytest.raises(UsageError, match="frozen"):
+        box.select(1)
+
+
+def test_covering_removes_points_and_json(mixed):
+    x, y = mixed
+    prim = Prim(x, y, threshold=0.9)
+    boxes = prim.find_boxes(5)
+    assert boxes
+    seen = np.concatenate([b.indices for b in boxes])
+    assert len(seen) == len(set(seen.tolist()))
+    js = prim.to_json()
+    assert set(js) == {"boxes"} and len(js["boxes"]) == len(boxes)
+    first = js["boxes"][0]
+    assert {"limits", "coverage", "density", "mass", "res_dim"} <= set(first)
+    assert all(isinstance(v, list) for v in first["limits"].values())
+
+
+def test_no_box_when_nothing_of_interest():
+    x = pd.DataFrame({"a": np.linspace(0, 1, 50)})
+    assert Prim(x, np.zeros(50)).find_box() is None
+    assert Prim(x, np.zeros(50)).find_boxes() == []
+
+
+def test_box_below_threshold_is_not_kept():
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"a": rng.random(500)})
+    prim = Prim(x, rng.random(500) < 0.2, threshold=0.95)
+    assert prim.find_box() is None and prim.boxes == []
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"y": [0, 1]}, "y: expected 4 values"),
+        ({"y": [0, 2, 1, 0]}, "binary outcome"),
+        ({"peel_alpha": 0.6}, "peel_alpha: expected a number in"),
+        ({"mass_min": 0}, "mass_min"),
+        ({"threshold": 1.5}, r"threshold: expected a density in \(0, 1\]"),
+        ({"objective": "greedy"}, "objective: expected lenient1"),
+    ],
+)
+def test_input_errors(kwargs, message):
+    x = pd.DataFrame({"a": [0.1, 0.2, 0.3, 0.4]})
+    args = {"y": [0, 1, 1, 0]} | kwargs
+    with pytest.raises(UsageError, match=message):
+        Prim(x, **args)
+
+
+def test_non_finite_x():
+    with pytest.raises(UsageError, match="finite"):
+        Prim(pd.DataFrame({"a": [0.1, np.nan]}), [0, 1])
+
+
+def test_quantile_rule_skips_ties():
+    data = np.array([1.0, 1.0, 1.0, 2.0, 3.0, 4.0, 5.0, 5.0])
+    # lower: midpoint between the tied low value and the next distinct value
+    assert quantile(data, 0.05) == 1.5
+    assert quantile(data, 0.95) == 4.5
+    assert quantile(np.arange(11.0), 0.1) == 1.5  # an exact hit moves up, as in EMA
+    assert quantile(np.arange(10.0), 0.1) == 0.5
+    assert quantile(np.ones(4), 0.1) == 1.0
