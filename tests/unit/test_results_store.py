@@ -119,6 +119,15 @@ def test_chunks_must_keep_their_columns(store: Store) -> None:
     assert store.completed_chunks(run_id, "t") == {0}
 
 
+def test_row_slices_are_chunks_of_the_same_table(store: Store) -> None:
+    df = pd.DataFrame({"x": range(6)})
+    run_id = store.begin("explore", {})
+    for k in range(3):
+        store.write_chunk(run_id, "t", k, df.iloc[2 * k : 2 * k + 2])  # RangeIndex(2k, 2k+2)
+    store.finish(run_id)
+    pd.testing.assert_frame_equal(store.load(run_id).table("t"), df)
+
+
 def test_categories_union_over_chunks(store: Store) -> None:
     run_id = store.begin("explore", {})
     store.write_chunk(run_id, "t", 0, pd.DataFrame({"s": pd.Categorical(["a"])}))

@@ -4,7 +4,9 @@ A table is stored with positional physical column names (``c0``, ``c1`` ...)
 so that any column name (spaces, quotes, case-only differences) is safe in
 SQL, and with a :class:`TableSpec` (JSON) that records the real names, the
 pandas dtype of every column, the categories of categorical columns and the
-number of leading columns that form the index.
+number of leading columns that form the index. An unnamed ``RangeIndex`` (the
+default, or that of a row slice) is not stored: the table reads back with
+``RangeIndex(n)``.
 """
 
 from __future__ import annotations
@@ -76,7 +78,8 @@ class TableSpec:
 
 
 def _is_default_index(index: pd.Index) -> bool:
-    return isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1
+    """An unnamed RangeIndex (e.g. of a slice) carries no data: it is not stored."""
+    return isinstance(index, pd.RangeIndex) and index.step == 1 and index.name is None
 
 
 def _flatten_index(
