@@ -12,6 +12,7 @@ pygambit (optional) has no subgame-perfect solver; it is timed reading the
 from __future__ import annotations
 
 import argparse
+import importlib
 import io
 import sys
 import time
@@ -103,11 +104,13 @@ def main() -> None:
     ap.add_argument("--gambit-max", type=int, default=60_000)
     args = ap.parse_args()
     try:
-        import pygambit as gbt
+        gbt = importlib.import_module("pygambit")
     except ImportError:
         gbt = None
-    print(f"{'nodes':>9} {'ours s':>8} {'+regret s':>9} {'python s':>9} {'ratio':>7} "
-          f"{'gambit read s':>13} {'ratio':>7}")
+    print(
+        f"{'nodes':>9} {'ours s':>8} {'+regret s':>9} {'python s':>9} {'ratio':>7} "
+        f"{'gambit read s':>13} {'ratio':>7}"
+    )
     for size in args.sizes:
         game = random_tree(size, args.seed)
         t_ours, res = timed(lambda g: backward_induction.solve(g, verify=False), game)
@@ -120,8 +123,10 @@ def main() -> None:
             text = format_efg(game)
             t_g, _ = timed(lambda t: gbt.read_efg(io.StringIO(t)), text)
             gamb, ratio_g = f"{t_g:.3f}", f"{t_g / t_ours:.0f}x"
-        print(f"{game.n_nodes:>9} {t_ours:>8.3f} {t_ver:>9.3f} {t_py:>9.3f} "
-              f"{t_py / t_ours:>6.0f}x {gamb:>13} {ratio_g:>7}")
+        print(
+            f"{game.n_nodes:>9} {t_ours:>8.3f} {t_ver:>9.3f} {t_py:>9.3f} "
+            f"{t_py / t_ours:>6.0f}x {gamb:>13} {ratio_g:>7}"
+        )
 
 
 if __name__ == "__main__":
