@@ -22,6 +22,7 @@ import pandas as pd
 from escalade._types import FloatArray
 from escalade.errors import DependencyNotInstalled, UsageError
 from escalade.explore._peeling import encode
+from escalade.random import Stream, make_rng, validate_seed
 
 __all__ = ["CartBox", "cart_boxes"]
 
@@ -65,6 +66,11 @@ def _tree_class() -> Any:
     except ImportError as exc:
         raise DependencyNotInstalled("scikit-learn", "discovery") from exc
     return tree.DecisionTreeClassifier
+
+
+def _tree_seed(seed: int) -> int:
+    """``random_state`` for the tree, derived through :mod:`escalade.random`."""
+    return int(make_rng(validate_seed(seed), int(Stream.DESIGN), 100).integers(0, 2**31 - 1))
 
 
 def _walk(tree: Any, node: int, bounds: dict[int, tuple[float, float]], out: list[Any]) -> None:
@@ -121,7 +127,7 @@ def cart_boxes(
     onehot = np.stack([enc.xc[:, j] == c for _, j, c in dummies], axis=1) if dummies else None
     features = enc.xn if onehot is None else np.hstack([enc.xn, onehot.astype(np.float64)])
     model = tree_class(min_samples_leaf=max(1, int(np.ceil(mass_min * len(values)))),
-                       max_depth=max_depth, random_state=seed)  # fmt: skip
+                       max_depth=max_depth, random_state=_tree_seed(seed))  # fmt: skip
     labels = values.astype(np.int64)
     model.fit(features, labels)
     leaves: list[Any] = []
