@@ -1,0 +1,110 @@
+"""The tables of ``escalade run``: every strategy × mindset cell, compared.
+
+:func:`run_tables` takes the per-cell tables of the engine's
+``SimulationResult.tables()`` and returns the run's tables (all tidy, with
+``strategy`` and ``mindset`` columns where they vary):
+
+``cells``               strategy, mindset, utility, utility_ci_low, utility_ci_high, n
+``comparison``          :func:`escalade.analysis.strategies.compare_strategies`
+``outcomes``            strategy, mindset, outcome, direction, mean, ci_low, ci_high
+``thresholds``          strategy, mindset, threshold, probability, ci_low, ci_high
+``thresholds_by_round`` strategy, mindset, round, threshold, probability, ci_low, ci_high
+``options``             strategy, mindset, option, usage_rate, success_rate, mean_times
+``utilities``           strategy, mindset, actor, side, mean, ci_low, ci_high
+``rungs_by_round``      strategy, mindset, arena, round, q05, q25, q50, q75, q95
+plus the scenario tables of :mod:`escalade.analysis.scenario_tables`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+from escalade.analysis.scenario_tables import assumption_table, ladder_tables, scenario_table
+from escalade.analysis.strategies import compare_strategies
+from escalade.scenario import Scenario
+
+__all__ = ["CELL_TABLES", "focal_side", "run_tables"]
+
+CELL_TABLES = (
+    "outcomes",
+    "thresholds",
+    "thresholds_by_round",
+    "options",
+    "utilities",
+    "rungs_by_round",
+)
+
+Cell = tuple[str, str]
+
+
+def focal_side(scenario: Scenario) -> str:
+    """The side whose strategies are compared (the side of the first strategy)."""
+    if scenario.strategies:
+        return scenario.strategies[0].side
+    return scenario.spec.sides[0].id
+
+
+def _stack(cells: Mapping[Cell, Mapping[str, pd.DataFrame]], name: str) -> pd.DataFrame:
+    frames = []
+    for (strategy, mindset), tables in cells.items():
+        if name not in tables:
+            continue
+        frame = tables[name].copy()
+        frame.insert(0, "mindset", mindset)
+        frame.insert(0, "strategy", strategy)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["strategy", "mindset"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _cell_table(cells: Mapping[Cell, Mapping[str, pd.DataFrame]], side: str) -> pd.DataFrame:
+    rows = []
+    for (strategy, mindset), tables in cells.items():
+        sides = tables["sides"]
+        matches = sides[sides["side"] == side].to_dict(orient="records")
+        if not matches:
+            raise ValueError(f"no utility for side {side!r} in cell ({strategy}, {mindset})")
+        row = matches[0]
+        rows.append(
+            {
+                "strategy": strategy,
+                "mindset": mindset,
+                "utility": float(row["mean"]),
+                "utility_ci_low": float(row["ci_low"]),
+                "utility_ci_high": float(row["ci_high"]),
+                "n": int(row["n"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def run_tables(
+    scenario: Scenario, cells: Mapping[Cell, Mapping[str, pd.DataFrame]], *, side: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """Combine per-cell engine tables into the tables of a run (see module docstring).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario that was run.
+    cells : mapping
+        ``(strategy, mindset) -> SimulationResult.tables()``; each must contain a
+        ``sides`` table (side, mean, ci_low, ci_high, n) of the sides' total utility.
+    side : str, optional
+        The focal side (default: :func:`focal_side`).
+    """
+    side = side or focal_side(scenario)
+    cell_table = _cell_table(cells, side)
+    tables: dict[str, pd.DataFrame] = {
+        "cells": cell_table,
+        "comparison": compare_strategies(cell_table),
+    }
+    for name in CELL_TABLES:
+        tables[name] = _stack(cells, name)
+    tables.update(ladder_tables(scenario))
+    tables["scenario"] = scenario_table(scenario)
+    tables["assumptions"] = assumption_table(scenario)
+    return tables

@@ -1,0 +1,110 @@
+"""Tables that describe a scenario (for reports and the dashboard).
+
+``ladder_rungs``   arena, index, id, name, group
+``ladder_thresholds``  arena, id, name, rung
+``ladder_options`` arena, id, actor, rung, perceived_by (side whose view differs, or None)
+``scenario``       element, count, ids
+``assumptions``    the provenance table of :mod:`escalade.evidence.provenance`
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from escalade.evidence.provenance import assumptions
+from escalade.scenario import Scenario
+from escalade.scenario.reference import builtin_ladder, builtin_ladder_names
+
+__all__ = ["assumption_table", "ladder_tables", "scenario_table"]
+
+
+def ladder_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """Return the rungs, thresholds and options of every arena's ladder."""
+    rungs, thresholds, options = [], [], []
+    for arena in scenario.arenas:
+        ladder = scenario.ladder_of(arena.id)
+        group_names = _group_names(ladder.id)
+        for rung in ladder.rungs:
+            group = group_names.get(rung.group, str(rung.group)) if rung.group is not None else "—"
+            rungs.append(
+                {
+                    "arena": arena.id,
+                    "index": rung.index,
+                    "id": rung.id,
+                    "name": rung.name,
+                    "group": group,
+                }
+            )
+        for t in ladder.thresholds:
+            thresholds.append({"arena": arena.id, "id": t.id, "name": t.name, "rung": t.rung})
+        actor_side = {a.id: a.side for a in scenario.actors}
+        for option in scenario.options:
+            if option.arena != arena.id or option.rung is None:
+                continue
+            base = ladder.rung_index(option.rung)
+            options.append(
+                {
+                    "arena": arena.id,
+                    "id": option.id,
+                    "actor": option.actor,
+                    "rung": base,
+                    "perceived_by": None,
+                }
+            )
+            for side, ref in option.perceived.items():
+                seen = ladder.rung_index(ref)
+                if seen != base and side != actor_side.get(option.actor):
+                    options.append(
+                        {
+                            "arena": arena.id,
+                            "id": f"{option.id} ({side})",
+                            "actor": option.actor,
+                            "rung": seen,
+                            "perceived_by": side,
+                        }
+                    )
+    return {
+        "ladder_rungs": pd.DataFrame(rungs, columns=["arena", "index", "id", "name", "group"]),
+        "ladder_thresholds": pd.DataFrame(thresholds, columns=["arena", "id", "name", "rung"]),
+        "ladder_options": pd.DataFrame(
+            options, columns=["arena", "id", "actor", "rung", "perceived_by"]
+        ),
+    }
+
+
+def _group_names(ladder_id: str) -> dict[int, str]:
+    if ladder_id not in builtin_ladder_names():
+        return {}
+    return dict(builtin_ladder(ladder_id).groups)
+
+
+def scenario_table(scenario: Scenario) -> pd.DataFrame:
+    """Return one row per section: how many elements and their ids."""
+    spec = scenario.spec
+    rows = []
+    for name in (
+        "sides",
+        "actors",
+        "arenas",
+        "variables",
+        "options",
+        "events",
+        "uncertainties",
+        "strategies",
+        "mindsets",
+        "outcomes",
+        "sources",
+    ):
+        items = getattr(spec, name)
+        ids = [str(getattr(i, "id", "")) for i in items]
+        rows.append({"element": name, "count": len(items), "ids": ", ".join(ids)})
+    return pd.DataFrame(rows, columns=["element", "count", "ids"])
+
+
+def assumption_table(scenario: Scenario) -> pd.DataFrame:
+    """Return the provenance table as a DataFrame."""
+    rows = [a.to_dict() for a in assumptions(scenario)]
+    columns = ["element", "path", "line", "value", "kind", "ref", "quote", "note"]
+    table = pd.DataFrame(rows, columns=columns)
+    table["line"] = table["line"].astype("Int64")
+    return table

@@ -1,0 +1,56 @@
+"""Pieces shared by the commands: execution options, progress bars, consoles."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+__all__ = ["add_execution_arguments", "progress_bar", "rich_console"]
+
+
+def add_execution_arguments(parser: argparse.ArgumentParser, *, default_n: int) -> None:
+    """Add ``--n --seed --chunk-size --workers --scheduler`` to a command."""
+    parser.add_argument(
+        "--n", type=int, default=default_n, help=f"trajectories per cell ({default_n})"
+    )
+    parser.add_argument("--seed", type=int, default=2024, help="root seed (2024)")
+    parser.add_argument(
+        "--chunk-size", type=int, default=20_000, help="trajectories per task (20000)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="local worker processes (all cores)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        default=None,
+        help="a Dask scheduler, e.g. tcp://127.0.0.1:8786",
+    )
+
+
+def rich_console() -> Console:
+    """A console on standard output (plain when it is not a terminal)."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+@contextmanager
+def progress_bar(*, total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """Yield ``advance(k)``; a bar is drawn on standard error when it is a terminal."""
+    err = Console(file=sys.stderr)
+    progress = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not sys.stderr.isatty(),
+        transient=True,
+    )
+    task = progress.add_task(label, total=total)
+    with progress:
+        yield lambda k: progress.advance(task, k)
