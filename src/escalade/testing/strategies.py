@@ -1,0 +1,208 @@
+"""Hypothesis strategies for valid scenarios (needs the ``hypothesis`` package).
+
+>>> from hypothesis import given
+>>> from escalade.testing.strategies import scenario_texts
+>>> @given(scenario_texts())
+... def test_loads(text):
+...     load(text)
+
+Every generated text is a valid scenario: two sides, two or three actors, one
+or two arenas on the built-in ``compact`` ladder, variables, options with
+conditions, costs, success probabilities and effects, scheduled, random and
+branched events, accidents, uncertainties, strategies and mindsets with the
+deterministic and stochastic built-in policies, and outcomes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import strategies as st
+
+__all__ = ["scenario_data", "scenario_texts"]
+
+_POLICIES = (
+    "hold",
+    "reactive",
+    "tit_for_tat",
+    "graduated",
+    "dominance",
+    "deescalate",
+    "rules",
+    "plan",
+    "quantal",
+)
+
+
+def _prob() -> st.SearchStrategy[float]:
+    return st.sampled_from([0.0, 0.05, 0.1, 0.25, 0.5, 0.9, 1.0])
+
+
+@st.composite
+def _option(
+    draw: st.DrawFn, i: int, actors: list[str], arenas: list[str], variables: list[str]
+) -> dict[str, Any]:
+    option: dict[str, Any] = {"id": f"o{i}", "actor": draw(st.sampled_from(actors))}
+    in_arena = draw(st.booleans())
+    if arenas and in_arena:
+        option["arena"] = draw(st.sampled_from(arenas))
+        option["rung"] = draw(st.integers(0, 12))
+        if draw(st.integers(0, 4)) == 0:
+            option["deescalate"] = True
+            option["rung"] = draw(st.integers(0, 4))
+    if draw(st.booleans()):
+        option["once"] = True
+    if draw(st.integers(0, 3)) == 0:
+        option["cooldown"] = draw(st.integers(1, 3))
+    option["cost"] = draw(st.sampled_from([0, 0.1, 0.5, 1.0]))
+    option["success"] = draw(_prob().filter(lambda p: p > 0))
+    with_effect = draw(st.booleans())
+    if variables and with_effect:
+        var = draw(st.sampled_from(variables))
+        op = draw(st.sampled_from(["add", "set", "mul"]))
+        value: Any = draw(st.sampled_from([0.5, -1, 2, "$u0"]))
+        option["effects"] = [{"var": var, op: value}]
+    condition = draw(st.sampled_from(["true", "round >= 1", "round < 3", "rung('a0') >= 2"]))
+    if arenas and condition != "true":
+        option["when"] = condition
+    return option
+
+
+@st.composite
+def _policy(draw: st.DrawFn, actor: str, options: list[dict[str, Any]]) -> dict[str, Any]:
+    own = [o["id"] for o in options if o["actor"] == actor]
+    kind = draw(st.sampled_from(_POLICIES))
+    if kind == "rules":
+        if not own:
+            return {"kind": "hold"}
+        return {
+            "kind": "rules",
+            "rules": [
+                {
+                    "if": draw(st.sampled_from(["round >= 1", "true"])),
+                    "then": draw(st.sampled_from(own)),
+                }
+            ],
+        }
+    if kind == "plan":
+        if not own:
+            return {"kind": "hold"}
+        return {
+            "kind": "plan",
+            "steps": [{"at": draw(st.integers(0, 3)), "option": draw(st.sampled_from(own))}],
+        }
+    if kind == "reactive":
+        return {"kind": "reactive", "offset": draw(st.integers(-1, 2))}
+    if kind == "quantal":
+        return {"kind": "quantal", "lambda": draw(st.sampled_from([0.0, 1.0, 5.0]))}
+    return {"kind": kind}
+
+
+@st.composite
+def scenario_data(draw: st.DrawFn, *, max_horizon: int = 6) -> dict[str, Any]:
+    """Return a valid scenario as plain data (see module docstring)."""
+    n_actors = draw(st.integers(2, 3))
+    actors = [f"p{i}" for i in range(n_actors)]
+    sides = ["west", "east"]
+    actor_side = {a: sides[i % 2] for i, a in enumerate(actors)}
+    arenas = [f"a{i}" for i in range(draw(st.integers(1, 2)))]
+    variables = [f"v{i}" for i in range(draw(st.integers(0, 2)))]
+    options = [draw(_option(i, actors, arenas, variables)) for i in range(draw(st.integers(1, 5)))]
+    data: dict[str, Any] = {
+        "schema_version": 1,
+        "id": "generated",
+        "title": "Generated scenario",
+        "calendar": {
+            "start": "2024-01-01",
+            "step": "week",
+            "horizon": draw(st.integers(1, max_horizon)),
+        },
+        "order": draw(st.sampled_from(["simultaneous", "sequential"])),
+        "sides": [{"id": s} for s in sides],
+        "actors": [
+            {
+                "id": a,
+                "name": a.upper(),
+                "side": actor_side[a],
+                "utility": {
+                    "per_round": {
+                        **{v: draw(st.sampled_from([-1.0, 0.5, 1.0])) for v in variables},
+                        **{
+                            f"rung.{arena}": draw(st.sampled_from([-0.2, 0.0, 0.1]))
+                            for arena in arenas
+                        },
+                    },
+                    "thresholds": {"armed_conflict": -2.0} if len(arenas) == 1 else {},
+                    "discount": draw(st.sampled_from([1.0, 0.95])),
+                },
+                "policy": draw(_policy(a, options)),
+            }
+            for a in actors
+        ],
+        "arenas": [
+            {"id": arena, "ladder": "compact", "parties": sides, "initial": draw(st.integers(0, 6))}
+            for arena in arenas
+        ],
+        "variables": [{"id": v, "initial": 0, "min": -5, "max": 5} for v in variables],
+        "options": options,
+        "uncertainties": [{"id": "u0", "dist": "uniform", "low": 0.0, "high": 1.0}],
+        "accidents": {
+            arena: {
+                "up": draw(_prob().filter(lambda p: p <= 0.5)),
+                "down": draw(_prob().filter(lambda p: p <= 0.5)),
+            }
+            for arena in arenas
+        },
+        "events": _events(draw, variables),
+        "strategies": [
+            {
+                "id": "s0",
+                "side": "west",
+                "policies": {
+                    a: draw(_policy(a, options)) for a in actors if actor_side[a] == "west"
+                },
+            }
+        ],
+        "mindsets": [
+            {
+                "id": "m0",
+                "side": "east",
+                "policies": {
+                    a: draw(_policy(a, options)) for a in actors if actor_side[a] == "east"
+                },
+            }
+        ],
+        "outcomes": [
+            {"id": "top", "expr": f"rung('{arenas[0]}')", "at": "max", "direction": "minimize"}
+        ]
+        + [{"id": f"final_{v}", "expr": v, "at": "end"} for v in variables],
+    }
+    return data
+
+
+def _events(draw: st.DrawFn, variables: list[str]) -> list[dict[str, Any]]:
+    if not variables:
+        return []
+    var = variables[0]
+    events: list[dict[str, Any]] = []
+    if draw(st.booleans()):
+        events.append({"id": "shock", "prob": draw(_prob()), "effects": [{"var": var, "add": -1}]})
+    if draw(st.booleans()):
+        p = draw(st.sampled_from([0.0, 0.3, 0.5, 1.0]))
+        events.append(
+            {
+                "id": "vote",
+                "at": "2024-01-08",
+                "branches": [
+                    {"id": "yes", "prob": p, "effects": [{"var": var, "set": 1}]},
+                    {"id": "no", "prob": round(1 - p, 10), "effects": [{"var": var, "set": -1}]},
+                ],
+            }
+        )
+    return events
+
+
+def scenario_texts(*, max_horizon: int = 6) -> st.SearchStrategy[str]:
+    """Valid scenarios as YAML text (JSON is valid YAML)."""
+    return scenario_data(max_horizon=max_horizon).map(lambda d: json.dumps(d, indent=1))
