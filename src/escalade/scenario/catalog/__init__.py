@@ -1,0 +1,1 @@
+"""Scenarios shipped with escalade, loaded by id through importlib.resources."""
