@@ -1,0 +1,1 @@
+"""End-to-end jobs shared by the command line and the dashboard (simulate, store, report)."""
