@@ -46,8 +46,8 @@ def _date(text: str | None) -> dt.date | None:
 def _scenario_options(name: str | None) -> list[Any]:
     if name is None:
         return []
-    from escalade.evidence.ingest import OptionRef  # noqa: PLC0415 - keep start-up light
-    from escalade.scenario import load_scenario  # noqa: PLC0415
+    from escalade.evidence.ingest import OptionRef
+    from escalade.scenario import load_scenario
 
     scenario = load_scenario(name)
     return [
@@ -64,8 +64,8 @@ def build_document(
     articles: list[str], *, date: dt.date | None = None, options: list[Any] | None = None
 ) -> dict[str, Any]:
     """Ingest every article and merge the results into one document."""
-    from escalade.evidence.ingest import ingest  # noqa: PLC0415
-    from escalade.evidence.text import read_source_text  # noqa: PLC0415
+    from escalade.evidence.ingest import ingest
+    from escalade.evidence.text import read_source_text
 
     merged: dict[str, Any] = {"sources": [], "evidence": []}
     for name in articles:
@@ -83,7 +83,7 @@ def dump(document: dict[str, Any], *, as_json: bool) -> str:
     """Return the document as YAML (safe dumper) or JSON text."""
     if as_json:
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-    from ruamel.yaml import YAML  # noqa: PLC0415
+    from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = None
