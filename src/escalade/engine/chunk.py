@@ -1,0 +1,297 @@
+"""Run one chunk of trajectories ``[start, stop)``: the unit of work of every executor.
+
+A :class:`ChunkTask` is small and picklable (the scenario travels as text and
+is compiled once per process), so the same function runs in-process, on a
+local process pool or on Dask workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from escalade._types import FloatArray, IntArray
+from escalade.engine.state import State, initial_state
+from escalade.engine.streams import block_rows, block_uniforms
+from escalade.engine.summary import Counts
+from escalade.engine.trace import Move, RoundTrace, Trace
+from escalade.engine.vectorised import RoundLog, RoundPlayer
+from escalade.random import BLOCK, Stream
+from escalade.scenario import loads_scenario
+from escalade.scenario.compiled import CompiledScenario, compile_scenario
+from escalade.scenario.schema import PolicySpec
+
+__all__ = ["ChunkResult", "ChunkTask", "OutcomeTracker", "compiled_for", "run_chunk", "run_state"]
+
+_CACHE: dict[str, CompiledScenario] = {}
+
+
+@dataclass(frozen=True)
+class ChunkTask:
+    """Everything a worker needs to run trajectories ``start..stop-1``."""
+
+    text: str
+    file: str
+    base_dir: str | None
+    specs: tuple[PolicySpec, ...]
+    declared: frozenset[int]
+    seed: int
+    start: int
+    stop: int
+    fixed: tuple[float, ...] | None = None
+    keep: int = 0
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """Counts, per-block float sums (block order) and the retained traces of a chunk."""
+
+    counts: Counts
+    parts: tuple[FloatArray, ...]
+    traces: tuple[Trace, ...]
+
+
+def compiled_for(task: ChunkTask) -> CompiledScenario:
+    """The compiled scenario of a task (compiled once per process)."""
+    key = f"{task.file}\0{task.text}"
+    if key not in _CACHE:
+        base = Path(task.base_dir) if task.base_dir else None
+        _CACHE.clear()
+        _CACHE[key] = compile_scenario(loads_scenario(task.text, file=task.file, base_dir=base))
+    return _CACHE[key]
+
+
+class OutcomeTracker:
+    """Outcome values over a run: ``end``, ``max``, ``min``, ``mean``, ``first``."""
+
+    def __init__(self, compiled: CompiledScenario, st: State) -> None:
+        self.compiled = compiled
+        n, horizon = st.n, compiled.horizon
+        self.values = np.zeros((n, len(compiled.outcomes)))
+        self.counts = np.ones(n)
+        for k, o in enumerate(compiled.outcomes):
+            value = np.asarray(o.expr(st), dtype=float)
+            if o.at == "first":
+                self.values[:, k] = np.where(value != 0, 0.0, float(horizon + 1))
+            elif o.at != "end":
+                self.values[:, k] = value
+
+    def update(self, st: State, played: np.ndarray, t: int) -> None:
+        """Account for the state after round ``t`` of the trajectories that played it."""
+        horizon = self.compiled.horizon
+        self.counts += played
+        for k, o in enumerate(self.compiled.outcomes):
+            if o.at == "end":
+                continue
+            value = np.asarray(o.expr(st), dtype=float)
+            column = self.values[:, k]
+            if o.at == "max":
+                column = np.where(played, np.maximum(column, value), column)
+            elif o.at == "min":
+                column = np.where(played, np.minimum(column, value), column)
+            elif o.at == "mean":
+                column = np.where(played, column + value, column)
+            else:
+                hit = played & (column == horizon + 1) & (value != 0)
+                column = np.where(hit, float(t + 1), column)
+            self.values[:, k] = column
+
+    def finish(self, st: State) -> FloatArray:
+        """The outcome values on the final state ``(n, Q)``."""
+        for k, o in enumerate(self.compiled.outcomes):
+            if o.at == "end":
+                self.values[:, k] = np.asarray(o.expr(st), dtype=float)
+            elif o.at == "mean":
+                self.values[:, k] = self.values[:, k] / self.counts
+        return self.values
+
+
+def apply_final(st: State, compiled: CompiledScenario) -> None:
+    """Final utility weights on the final state, discounted at the last round played."""
+    for i, actor in enumerate(compiled.actors):
+        if not actor.final:
+            continue
+        flow = np.zeros(st.n)
+        for term in actor.final:
+            value = st.variables[:, term.index] if term.kind == "var" else st.rungs[:, term.index]
+            flow = flow + term.weight(st) * value
+        discount = actor.discount ** (st.rounds_played - 1).astype(float)
+        st.utility[:, i] += discount * flow
+
+
+@dataclass(eq=False)
+class Totals:
+    """Counts gathered round by round (events fired, accidents, refusals)."""
+
+    fired: IntArray
+    accidents: IntArray
+    refused: IntArray
+
+    @classmethod
+    def zeros(cls, c: CompiledScenario) -> Totals:
+        """Empty totals."""
+        return cls(
+            fired=np.zeros(len(c.events), dtype=np.int64),
+            accidents=np.zeros((2, len(c.arenas)), dtype=np.int64),
+            refused=np.zeros(len(c.options), dtype=np.int64),
+        )
+
+    def add(self, log: RoundLog, n_options: int) -> None:
+        """Account for one round's log."""
+        self.fired += log.fired.sum(axis=0)
+        self.accidents += np.stack(
+            [(log.accidents > 0).sum(axis=0), (log.accidents < 0).sum(axis=0)]
+        )
+        self.refused += np.bincount(log.moves[log.refused], minlength=n_options + 1)[:n_options]
+
+
+def _round_trace(c: CompiledScenario, t: int, log: RoundLog, snap: State, row: int) -> RoundTrace:
+    events = []
+    for e in c.events:
+        if log.fired[row, e.index]:
+            b = int(log.branch[row, e.index])
+            events.append(e.id if b < 0 else f"{e.id}:{e.branches[b].id}")
+    moves = []
+    for a in c.actors:
+        o = int(log.moves[row, a.index])
+        if o < 0:
+            continue
+        if log.refused[row, a.index]:
+            result = "refused"
+        else:
+            result = "succeeded" if log.succeeded[row, a.index] else "failed"
+        moves.append(Move(a.id, c.options[o].id, result))
+    accidents = tuple(
+        (a.id, int(log.accidents[row, a.index])) for a in c.arenas if log.accidents[row, a.index]
+    )
+    return RoundTrace(
+        round=t,
+        events=tuple(events),
+        moves=tuple(moves),
+        accidents=accidents,
+        rungs=tuple(int(r) for r in snap.rungs[row]),
+        variables=tuple(float(v) for v in snap.variables[row]),
+        utility=tuple(float(v) for v in snap.utility[row]),
+        ended=bool(log.ended[row]),
+    )
+
+
+@dataclass(eq=False)
+class Played:
+    """What :func:`run_state` returns."""
+
+    outcomes: FloatArray
+    rung_path: npt.NDArray[np.int16]
+    max_path: npt.NDArray[np.int16]
+    totals: Totals
+    traces: list[Trace]
+
+
+def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) -> Played:
+    """Play every round on ``st`` (trajectories ``span``), keeping traces of the first ``keep``."""
+    c = player.compiled
+    start, stop = span
+    player.span = span
+    tracker = OutcomeTracker(c, st)
+    keep = min(keep, st.n)
+    first = np.arange(keep)
+    initial = st.take(first)
+    recorded: list[tuple[int, RoundLog, State, np.ndarray]] = []
+    totals = Totals.zeros(c)
+    rung_path = np.zeros((c.horizon + 1, st.n, len(c.arenas)), dtype=np.int16)
+    max_path = np.zeros_like(rung_path)
+    rung_path[0], max_path[0] = st.rungs, st.rung_max
+    for t in range(c.horizon):
+        played = st.alive.copy()
+        if played.any():
+            u = block_uniforms(player.seed, Stream.ROUND, start, stop, player.layout.k, t)
+            log = player.play(st, t, u, player.policies)
+            totals.add(log, len(c.options))
+            tracker.update(st, played, t)
+            if keep:
+                recorded.append((t, log, st.take(first), played[:keep].copy()))
+        rung_path[t + 1], max_path[t + 1] = st.rungs, st.rung_max
+    apply_final(st, c)
+    outcomes = tracker.finish(st)
+    traces = [
+        Trace(
+            index=start + row,
+            uncertainties=tuple(float(x) for x in initial.uncertainties[row]),
+            initial_rungs=tuple(int(r) for r in initial.rungs[row]),
+            initial_variables=tuple(float(v) for v in initial.variables[row]),
+            rounds=tuple(
+                _round_trace(c, t, log, snap, row) for t, log, snap, on in recorded if on[row]
+            ),
+            utility=tuple(float(v) for v in st.utility[row]),
+            outcomes=tuple(float(v) for v in outcomes[row]),
+        )
+        for row in range(keep)
+    ]
+    return Played(outcomes, rung_path, max_path, totals, traces)
+
+
+def _uncertainties(task: ChunkTask, compiled: CompiledScenario) -> FloatArray:
+    n, n_unc = task.stop - task.start, len(compiled.uncertainties)
+    if task.fixed is not None:
+        return np.tile(np.asarray(task.fixed, dtype=float), (n, 1)).reshape(n, n_unc)
+    uniforms = block_rows(task.seed, Stream.UNCERTAINTY, task.start, task.stop, n_unc)
+    return compiled.draw_uncertainties(uniforms)
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Run trajectories ``task.start .. task.stop - 1`` and summarise them."""
+    c = compiled_for(task)
+    player = RoundPlayer(c, task.specs, seed=task.seed, declared=task.declared)
+    st = initial_state(c, _uncertainties(task, c))
+    keep = max(0, min(task.keep - task.start, task.stop - task.start))
+    played = run_state(player, st, (task.start, task.stop), keep)
+    counts = _counts(c, st, played)
+    parts = _block_sums(c, task, st, played.outcomes)
+    return ChunkResult(counts, parts, tuple(played.traces))
+
+
+def _counts(c: CompiledScenario, st: State, played: Played) -> Counts:
+    rung_path, max_path, totals = played.rung_path, played.max_path, played.totals
+    counts = Counts.zeros(c)
+    counts.n = st.n
+    for k, (arena, _, rung) in enumerate(c.thresholds):
+        counts.crossed_by_round[k] = (max_path[:, :, arena] >= rung).sum(axis=1)
+    for a in c.arenas:
+        width = a.high - a.low + 1
+        for t in range(c.horizon + 1):
+            hist = np.bincount(rung_path[t, :, a.index] - a.low, minlength=width)
+            counts.rung_hist[a.index, t, :width] = hist
+    counts.chosen_any = (st.times_chosen > 0).sum(axis=0)
+    counts.succeeded_any = st.taken.sum(axis=0)
+    counts.times_chosen = st.times_chosen.sum(axis=0)
+    counts.refused = totals.refused
+    counts.event_any = st.fired.sum(axis=0)
+    counts.event_count = totals.fired
+    counts.accidents_up, counts.accidents_down = totals.accidents
+    counts.ended = int((~st.alive).sum())
+    counts.rounds_played = int(st.rounds_played.sum())
+    return counts
+
+
+def _block_sums(
+    c: CompiledScenario, task: ChunkTask, st: State, outcomes: FloatArray
+) -> tuple[FloatArray, ...]:
+    sides = np.zeros((st.n, len(c.sides)))
+    for a in c.actors:
+        sides[:, a.side] += st.utility[:, a.index]
+    parts = []
+    first = task.start
+    while first < task.stop:
+        last = min((first // BLOCK + 1) * BLOCK, task.stop)
+        rows = slice(first - task.start, last - task.start)
+        values = [outcomes[rows], st.utility[rows], sides[rows]]
+        parts.append(
+            np.concatenate(
+                [piece for v in values for piece in (v.sum(axis=0), (v * v).sum(axis=0))]
+            )
+        )
+        first = last
+    return tuple(parts)

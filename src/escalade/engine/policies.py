@@ -1,0 +1,348 @@
+"""How actors decide (DESIGN.md §3): small vectorised classes behind one protocol.
+
+A policy sees a :class:`DecisionContext` for ``n`` trajectories and returns,
+per trajectory, the index of the option it takes (``-1`` for hold). It must
+only return options of its actor that are available (the engine checks and
+raises :class:`~escalade.errors.SimulationError` otherwise). Stochastic
+policies draw only from ``ctx.uniforms`` (one uniform per trajectory), so a
+seed fixes every choice.
+
+Add your own with :func:`register`::
+
+    register("always_first", lambda spec, actor, compiled: MyPolicy(actor, compiled))
+
+and check it with :func:`escalade.testing.check_policy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from escalade._types import BoolArray, FloatArray, IntArray
+from escalade.engine.state import State, option_gain
+from escalade.errors import UsageError
+from escalade.scenario import expr as ex
+from escalade.scenario.compiled import CompiledScenario
+from escalade.scenario.schema import PolicySpec
+
+__all__ = [
+    "PRESETS",
+    "DecisionContext",
+    "Policy",
+    "PolicyFactory",
+    "make_policy",
+    "plan_rounds",
+    "reactive_tables",
+    "register",
+    "registered",
+]
+
+PRESETS = {"tit_for_tat": 0, "graduated": 1, "dominance": 2}
+"""Offsets of the reactive presets."""
+
+Rollout = Callable[["DecisionContext", list[int], int, int], FloatArray]
+
+
+@dataclass(eq=False)
+class DecisionContext:
+    """What a policy sees when actor ``actor`` decides in round ``state.round``.
+
+    Attributes
+    ----------
+    available : BoolArray
+        ``(n, O)``: whether each option may be chosen now (False for other actors' options).
+    uniforms : FloatArray
+        ``(n,)`` decision uniforms, for stochastic policies.
+    moves, succeeded : IntArray, BoolArray
+        ``(n, I)`` moves already resolved in this round (sequential order; else all -1).
+    rollout : callable or None
+        ``rollout(ctx, candidates, depth, samples) -> (n, len(candidates))`` mean
+        discounted utility of each candidate (used by ``best_response``).
+    """
+
+    compiled: CompiledScenario
+    state: State
+    actor: int
+    available: BoolArray
+    uniforms: FloatArray
+    moves: IntArray
+    succeeded: BoolArray
+    rollout: Rollout | None = field(default=None)
+
+
+class Policy(Protocol):
+    """The policy protocol: ``decide`` returns an option index or -1 per trajectory."""
+
+    deterministic: bool
+
+    def decide(self, ctx: DecisionContext) -> IntArray:
+        """Choose per trajectory (see module docstring)."""
+        ...
+
+
+PolicyFactory = Callable[[PolicySpec, int, CompiledScenario], Policy]
+_REGISTRY: dict[str, PolicyFactory] = {}
+
+
+def register(kind: str, factory: PolicyFactory) -> None:
+    """Register a policy factory for ``kind`` (replaces an earlier one)."""
+    _REGISTRY[kind] = factory
+
+
+def registered() -> tuple[str, ...]:
+    """The kinds with a factory."""
+    return tuple(sorted(_REGISTRY))
+
+
+def make_policy(spec: PolicySpec, actor: int, compiled: CompiledScenario) -> Policy:
+    """Build actor ``actor``'s policy from its spec."""
+    factory = _REGISTRY.get(spec.kind)
+    if factory is None:
+        who = compiled.actors[actor].id
+        raise UsageError(
+            f"actor {who!r}, policy: expected a kind with an implementation "
+            f"({', '.join(registered())}), found {spec.kind!r}; hint: 'equilibrium' needs the "
+            "solver's policy, which is not installed in this engine"
+        )
+    return factory(spec, actor, compiled)
+
+
+def _hold(n: int) -> IntArray:
+    return np.full(n, -1, dtype=np.int64)
+
+
+class HoldPolicy:
+    """Always hold."""
+
+    deterministic = True
+
+    def decide(self, ctx: DecisionContext) -> IntArray:
+        """Hold everywhere."""
+        return _hold(ctx.state.n)
+
+
+def plan_rounds(spec: PolicySpec, compiled: CompiledScenario) -> list[tuple[int, int]]:
+    """``(round, option index)`` of a plan's steps (dates mapped to their round)."""
+    index = {o.id: o.index for o in compiled.options}
+    out = []
+    for step in spec.steps:
+        if isinstance(step.at, int):
+            t = step.at
+        else:
+            t = int(np.searchsorted(compiled.days, step.at.toordinal(), side="right")) - 1
+        out.append((t, index[step.option]))
+    return out
+
+
+class PlanPolicy:
+    """Options at given rounds or dates; a step's option if available, else hold."""
+
+    deterministic = True
+
+    def __init__(self, spec: PolicySpec, actor: int, compiled: CompiledScenario) -> None:  # noqa: ARG002
+        self.steps = plan_rounds(spec, compiled)
+
+    def decide(self, ctx: DecisionContext) -> IntArray:
+        """The first available option planned for this round."""
+        choice = _hold(ctx.state.n)
+        for t, option in self.steps:
+            if t == ctx.state.round:
+                pick = (choice < 0) & ctx.available[:, option]
+                choice[pick] = option
+        return choice
+
+
+class RulesPolicy:
+    """The first rule whose ``if`` holds and whose option is available; else ``otherwise``."""
+
+    deterministic = True
+
+    def __init__(self, spec: PolicySpec, actor: int, compiled: CompiledScenario) -> None:  # noqa: ARG002
+        index = {o.id: o.index for o in compiled.options}
+        self.rules = [
+            (ex.compile_expr(ex.parse(r.if_), compiled.env), index[r.then]) for r in spec.rules
+        ]
+        self.otherwise = index[spec.otherwise] if spec.otherwise else -1
+
+    def decide(self, ctx: DecisionContext) -> IntArray:
+        """Apply the rules in order."""
+        choice = _hold(ctx.state.n)
+        for condition, option in self.rules:
+            pick = (choice < 0) & np.asarray(condition(ctx.state), dtype=bool)
+            choice[pick & ctx.available[:, option]] = option
+        if self.otherwise >= 0:
+            pick = (choice < 0) & ctx.available[:, self.otherwise]
+            choice[pick] = self.otherwise
+        return choice
+
+
+def reactive_tables(
+    actor: int, compiled: CompiledScenario, arena_id: str | None
+) -> list[tuple[int, list[int], list[int]]]:
+    """Per arena the actor answers in: ``(arena, opposing actors, own options by rung desc)``."""
+    side = compiled.actors[actor].side
+    out = []
+    for arena in compiled.arenas:
+        if arena_id is not None and arena.id != arena_id:
+            continue
+        if side not in arena.parties:
+            continue
+        enemy = arena.parties[1] if side == arena.parties[0] else arena.parties[0]
+        opponents = [a.index for a in compiled.actors if a.side == enemy]
+        mine = [
+            o
+            for o in compiled.options
+            if o.actor == actor and o.arena == arena.index and not o.deescalate
+        ]
+        mine = [o for o in mine if o.perceived[side] >= 0]
+        ranked = sorted(mine, key=lambda o: (-o.perceived[side], o.index))
+        out.append((arena.index, opponents, [o.index for o in ranked]))
+    return out
+
+
+class ReactivePolicy:
+    """Answer the opposing side's last rung in an arena with ``offset`` more (DESIGN.md §3).
+
+    The opposing side's last rung is the highest rung, as this actor's side
+    perceives it, of the opposing side's successful moves in the arena in the
+    previous round. The actor takes its available option in that arena with
+    the highest own rung at most that rung plus ``offset`` (ties: file order);
+    with several arenas, the first arena (file order) with such an option.
+    """
+
+    deterministic = True
+
+    def __init__(self, spec: PolicySpec, actor: int, compiled: CompiledScenario) -> None:
+        self.offset = PRESETS.get(spec.kind, spec.offset if spec.offset is not None else 0)
+        side = compiled.actors[actor].side
+        self.tables = reactive_tables(actor, compiled, spec.arena)
+        self.arena_of = np.array([o.arena for o in compiled.options] + [-1], dtype=np.int64)
+        self.seen = np.array([o.perceived[side] for o in compiled.options] + [-1], dtype=float)
+        self.own = self.seen
+
+    def last_rung(self, ctx: DecisionContext, arena: int, opponents: list[int]) -> FloatArray:
+        """The opposing side's last rung in ``arena`` (-inf when it made no successful move)."""
+        last = np.full(ctx.state.n, -np.inf)
+        for j in opponents:
+            move = ctx.state.prev_option[:, j]
+            ok = (move >= 0) & ctx.state.prev_success[:, j] & (self.arena_of[move] == arena)
+            last = np.where(ok, np.maximum(last, self.seen[move]), last)
+        return last
+
+    def decide(self, ctx: DecisionContext) -> IntArray:
+        """Choose per the class docstring."""
+        choice = _hold(ctx.state.n)
+        for arena, opponents, ranked in self.tables:
+            target = self.last_rung(ctx, arena, opponents) + self.offset
+            for option in ranked:
+                pick = (choice < 0) & ctx.available[:, option] & (self.own[option] <= target)
+                choice[pick] = option
+        return choice
+
+
+class DeescalatePolicy:
+    """Take an available ``deescalate`` option (file order), else hold: never above the rung."""
+
+    deterministic = True
+
+    def __init__(self, spec: PolicySpec, actor: int, compiled: CompiledScenario) -> None:  # noqa: ARG002
+        self.options = [o.index for o in compiled.options if o.actor == actor and o.deescalate]
+
+    def decide(self, ctx: DecisionContext) -> IntArray:
+        """The first available de-escalation option."""
+        choice = _hold(ctx.state.n)
+        for option in self.options:
+            choice[(choice < 0) & ctx.available[:, option]] = option
+        return choice
+
+
+def logit_choice(
+    values: FloatArray, allowed: BoolArray, rationality: float, u: FloatArray
+) -> IntArray:
+    """Column chosen per row by a logit over ``values`` ``(n, C)`` restricted to ``allowed``.
+
+    Weights ``exp(λ (v - max v))``; the first column whose cumulative weight
+    exceeds ``u × total`` (column 0 is always allowed).
+    """
+    scaled = np.where(allowed, rationality * values, -np.inf)
+    top = scaled.max(axis=1, keepdims=True)
+    weights = np.where(allowed, np.exp(scaled - top), 0.0)
+    cumulative = np.cumsum(weights, axis=1)
+    total = cumulative[:, -1]
+    below = cumulative <= (u * total)[:, None]
+    chosen: IntArray = np.asarray(below.sum(axis=1), dtype=np.int64)
+    return chosen.clip(0, values.shape[1] - 1)
+
+
+class QuantalPolicy:
+    """Logit choice over hold and each available option's one-step expected utility.
+
+    ``P(o) ∝ exp(λ · EU(o))`` with ``EU(hold) = 0`` and
+    ``EU(o) = success × Σ per-round weights × (change o would make now) − cost``.
+    """
+
+    deterministic = False
+
+    def __init__(self, spec: PolicySpec, actor: int, compiled: CompiledScenario) -> None:
+        self.actor = actor
+        self.rationality = 1.0 if spec.rationality is None else float(spec.rationality)
+        self.options = list(compiled.options_by_actor[actor])
+
+    def decide(self, ctx: DecisionContext) -> IntArray:
+        """Sample with ``ctx.uniforms``."""
+        n = ctx.state.n
+        values = np.zeros((n, len(self.options) + 1))
+        allowed = np.ones((n, len(self.options) + 1), dtype=bool)
+        for k, option in enumerate(self.options, start=1):
+            allowed[:, k] = ctx.available[:, option]
+            if allowed[:, k].any():
+                gain = option_gain(ctx.state, ctx.compiled, option, self.actor, pay=True)
+                values[:, k] = np.where(allowed[:, k], gain, 0.0)
+        column = logit_choice(values, allowed, self.rationality, ctx.uniforms)
+        table = np.array([-1, *self.options], dtype=np.int64)
+        return table[column]
+
+
+class BestResponsePolicy:
+    """The option (or hold) with the highest mean discounted utility over rollouts.
+
+    For each available option and hold, ``samples`` rollouts of ``depth`` rounds:
+    the actor takes it now and then follows its default policy; the others
+    follow their declared or default policies (see the engine). Ties: hold
+    first, then file order.
+    """
+
+    deterministic = True
+
+    def __init__(self, spec: PolicySpec, actor: int, compiled: CompiledScenario) -> None:
+        self.actor = actor
+        self.depth = spec.depth or 2
+        self.samples = spec.samples or 8
+        self.options = list(compiled.options_by_actor[actor])
+
+    def decide(self, ctx: DecisionContext) -> IntArray:
+        """Choose by rollouts (``ctx.rollout`` must be set)."""
+        if ctx.rollout is None:
+            raise UsageError("best_response: expected an engine that runs rollouts, found none")
+        candidates = [-1, *self.options]
+        values = ctx.rollout(ctx, candidates, self.depth, self.samples)
+        allowed = np.ones_like(values, dtype=bool)
+        for k, option in enumerate(self.options, start=1):
+            allowed[:, k] = ctx.available[:, option]
+        column = np.argmax(np.where(allowed, values, -np.inf), axis=1)
+        chosen: IntArray = np.array(candidates, dtype=np.int64)[column]
+        return chosen
+
+
+register("hold", lambda _spec, _actor, _compiled: HoldPolicy())
+register("plan", PlanPolicy)
+register("rules", RulesPolicy)
+for _kind in ("reactive", *PRESETS):
+    register(_kind, ReactivePolicy)
+register("deescalate", DeescalatePolicy)
+register("quantal", QuantalPolicy)
+register("best_response", BestResponsePolicy)

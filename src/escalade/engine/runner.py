@@ -1,0 +1,224 @@
+"""Simulate a scenario: split trajectories into chunks, run them anywhere, merge in order.
+
+Chunks are whole random blocks (the chunk size is rounded up to a multiple of
+:data:`escalade.random.BLOCK`), and their sums are merged in block order, so a
+seed gives the same numbers on every executor and for every chunk size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from escalade._types import FloatArray
+from escalade.engine.chunk import ChunkResult, ChunkTask, run_chunk
+from escalade.engine.executors import Executor, SequentialExecutor, executor_for
+from escalade.engine.summary import Counts, SimulationResult
+from escalade.errors import UsageError
+from escalade.random import BLOCK, validate_seed
+from escalade.scenario import Scenario, load_scenario
+from escalade.scenario.compiled import CompiledScenario, compile_scenario
+
+__all__ = ["LOCAL_LIMIT", "MAX_CHUNK", "MAX_N", "cell_tasks", "run_grid", "simulate"]
+
+MAX_N = 100_000_000
+MAX_CHUNK = 10_000_000
+LOCAL_LIMIT = 50_000
+"""Below this many trajectories in all, runs stay in the calling process by default."""
+
+Cell = tuple[str | None, str | None]
+
+
+def _check(n: object, chunk_size: object, keep_traces: object) -> tuple[int, int, int]:
+    for name, value, high in (("n", n, MAX_N), ("chunk_size", chunk_size, MAX_CHUNK)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | np.integer)
+            or not 1 <= value <= high
+        ):
+            raise UsageError(f"{name}: expected an integer from 1 to {high:,}, found {value!r}")
+    if isinstance(keep_traces, bool) or not isinstance(keep_traces, int) or keep_traces < 0:
+        raise UsageError(f"keep_traces: expected a non-negative integer, found {keep_traces!r}")
+    chunk = -(-int(chunk_size) // BLOCK) * BLOCK  # type: ignore[call-overload]
+    return int(n), chunk, keep_traces  # type: ignore[call-overload]
+
+
+def _fixed(compiled: CompiledScenario, uncertainties: object) -> tuple[float, ...] | None:
+    if uncertainties is None:
+        return None
+    values = np.asarray(uncertainties, dtype=float).reshape(-1)
+    if values.shape != (len(compiled.uncertainties),) or not np.isfinite(values).all():
+        ids = ", ".join(u.id for u in compiled.uncertainties) or "none"
+        raise UsageError(
+            f"uncertainties: expected {len(compiled.uncertainties)} finite values ({ids}), "
+            f"found {np.asarray(uncertainties).tolist()!r}"
+        )
+    return tuple(float(v) for v in values)
+
+
+def cell_tasks(
+    compiled: CompiledScenario,
+    cell: Cell,
+    *,
+    n: int,
+    seed: int,
+    chunk: int,
+    keep: int,
+    fixed: tuple[float, ...] | None = None,
+) -> list[ChunkTask]:
+    """The chunk tasks of one (strategy, mindset) cell."""
+    strategy, mindset = cell
+    bundles = [compiled.strategy(strategy) if strategy else None]
+    bundles.append(compiled.mindset(mindset) if mindset else None)
+    specs = compiled.policies(*bundles)
+    declared = frozenset(
+        compiled.sides.index(b.side) for b in bundles if b is not None and b.declared
+    )
+    scenario = compiled.scenario
+    base = str(scenario.base_dir) if scenario.base_dir else None
+    return [
+        ChunkTask(
+            text=scenario.text,
+            file=scenario.file,
+            base_dir=base,
+            specs=specs,
+            declared=declared,
+            seed=seed,
+            start=start,
+            stop=min(start + chunk, n),
+            fixed=fixed,
+            keep=keep,
+        )
+        for start in range(0, n, chunk)
+    ]
+
+
+def _merge(compiled: CompiledScenario, results: Sequence[ChunkResult]) -> Counts:
+    total = Counts.zeros(compiled)
+    for result in results:
+        total.add_counts(result.counts)
+        total.add_floats(list(result.parts))
+    return total
+
+
+def run_grid(
+    compiled: CompiledScenario | Scenario,
+    cells: Sequence[Cell],
+    *,
+    n: int,
+    seed: int,
+    chunk_size: int = 20_000,
+    executor: Executor | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    uncertainties: FloatArray | Sequence[float] | None = None,
+    keep_traces: int = 20,
+    progress: Callable[[int], None] | None = None,
+) -> dict[Cell, SimulationResult]:
+    """Simulate several (strategy, mindset) cells with common random numbers.
+
+    Parameters
+    ----------
+    compiled : CompiledScenario or Scenario
+        The scenario.
+    cells : sequence of (strategy id or None, mindset id or None)
+        The cells; None keeps the actors' default policies.
+    n : int
+        Trajectories per cell (1 to 10^8).
+    seed : int
+        Root seed; every cell uses the same random numbers (common random numbers).
+    chunk_size : int
+        Trajectories per task (rounded up to a multiple of 1024; memory grows with it).
+    executor : Executor, optional
+        Where chunks run; by default in-process for small runs, else a local
+        process pool, or Dask when ``scheduler`` is given.
+    uncertainties : array-like, optional
+        Fixed values of every uncertainty (for experiments) instead of draws.
+    keep_traces : int
+        Number of full traces kept per cell (the first trajectories).
+    progress : callable, optional
+        Called with the number of trajectories in each finished chunk.
+
+    Returns
+    -------
+    dict
+        ``cell -> SimulationResult``.
+    """
+    if isinstance(compiled, Scenario):
+        compiled = compile_scenario(compiled)
+    seed = validate_seed(seed)
+    n, chunk, keep = _check(n, chunk_size, keep_traces)
+    fixed = _fixed(compiled, uncertainties)
+    per_cell = [
+        cell_tasks(compiled, cell, n=n, seed=seed, chunk=chunk, keep=keep, fixed=fixed)
+        for cell in cells
+    ]
+    tasks = [task for group in per_cell for task in group]
+    if executor is None:
+        if scheduler is None and workers is None and n * len(cells) <= LOCAL_LIMIT:
+            executor = SequentialExecutor()
+        else:
+            executor = executor_for(scheduler=scheduler, workers=workers, n_tasks=len(tasks))
+    results: list[ChunkResult] = []
+    with executor as running:
+        for result in running.map(run_chunk, tasks):
+            results.append(result)
+            if progress is not None:
+                progress(result.counts.n)
+    out: dict[Cell, SimulationResult] = {}
+    offset = 0
+    for cell, group in zip(cells, per_cell, strict=True):
+        mine = results[offset : offset + len(group)]
+        offset += len(group)
+        traces = tuple(t for r in mine for t in r.traces)
+        out[cell] = SimulationResult(
+            compiled, _merge(compiled, mine), traces, seed, strategy=cell[0], mindset=cell[1]
+        )
+    return out
+
+
+def simulate(
+    scenario: CompiledScenario | Scenario | str | Path,
+    *,
+    strategy: str | None = None,
+    mindset: str | None = None,
+    n: int = 1000,
+    seed: int = 0,
+    chunk_size: int = 20_000,
+    executor: Executor | None = None,
+    uncertainties: FloatArray | Sequence[float] | None = None,
+    keep_traces: int = 20,
+    progress: Callable[[int], None] | None = None,
+) -> SimulationResult:
+    """Simulate ``n`` trajectories of a scenario under one strategy and mindset.
+
+    Parameters are as in :func:`run_grid`; ``scenario`` may also be a path or a
+    catalog id.
+
+    Examples
+    --------
+    >>> from escalade.engine import simulate
+    >>> result = simulate("kursk-mini", strategy="graduated", n=2048, seed=1)
+    >>> result.n
+    2048
+    >>> 0.0 <= result.thresholds()["probability"].max() <= 1.0
+    True
+    """
+    if isinstance(scenario, str | Path):
+        scenario = load_scenario(scenario)
+    if isinstance(scenario, Scenario):
+        scenario = compile_scenario(scenario)
+    grid = run_grid(
+        scenario,
+        [(strategy, mindset)],
+        n=n,
+        seed=seed,
+        chunk_size=chunk_size,
+        executor=executor,
+        uncertainties=uncertainties,
+        keep_traces=keep_traces,
+        progress=progress,
+    )
+    return grid[(strategy, mindset)]

@@ -1,0 +1,170 @@
+"""The state of ``n`` trajectories, and the small transitions both engines share.
+
+:class:`State` is what compiled expressions read (it satisfies
+:class:`escalade.scenario.expr.EvalState`) plus the bookkeeping the semantics
+need: which options were chosen when, which events fired, accrued utility,
+the highest rung reached, the moves of the previous round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from escalade._types import BoolArray, FloatArray, IntArray
+from escalade.errors import SimulationError
+from escalade.scenario.compiled import ADD, MUL, SET, CompiledScenario, Effect
+
+__all__ = ["NEVER", "State", "apply_effects", "available", "initial_state", "option_gain"]
+
+NEVER = -(10**6)
+"""``last_chosen`` of an option never chosen."""
+
+
+@dataclass(eq=False, slots=True)
+class State:
+    """``n`` trajectories at the start of round ``round`` (arrays have ``n`` rows)."""
+
+    n: int
+    round: int
+    day: int
+    variables: FloatArray
+    rungs: FloatArray
+    taken: BoolArray
+    uncertainties: FloatArray
+    alive: BoolArray
+    rounds_played: IntArray
+    times_chosen: IntArray
+    last_chosen: IntArray
+    fired: BoolArray
+    utility: FloatArray
+    rung_max: FloatArray
+    prev_option: IntArray
+    prev_success: BoolArray
+
+    def take(self, index: IntArray) -> State:
+        """The trajectories at ``index`` (rows may repeat), as a new state."""
+        kw = {
+            f.name: getattr(self, f.name)[index]
+            for f in fields(self)
+            if isinstance(getattr(self, f.name), np.ndarray)
+        }
+        return replace(self, n=len(index), **kw)
+
+
+def initial_state(compiled: CompiledScenario, uncertainties: FloatArray) -> State:
+    """The state at the start of round 0, for the given uncertainty draws ``(n, U)``."""
+    n = uncertainties.shape[0]
+    n_opt, n_act = len(compiled.options), len(compiled.actors)
+    rungs = np.tile(np.array([a.initial for a in compiled.arenas], dtype=float), (n, 1))
+    state = State(
+        n=n,
+        round=0,
+        day=int(compiled.days[0]),
+        variables=np.zeros((n, len(compiled.variable_ids))),
+        rungs=rungs,
+        taken=np.zeros((n, n_opt), dtype=bool),
+        uncertainties=uncertainties,
+        alive=np.ones(n, dtype=bool),
+        rounds_played=np.zeros(n, dtype=np.int64),
+        times_chosen=np.zeros((n, n_opt), dtype=np.int64),
+        last_chosen=np.full((n, n_opt), NEVER, dtype=np.int64),
+        fired=np.zeros((n, len(compiled.events)), dtype=bool),
+        utility=np.zeros((n, n_act)),
+        rung_max=rungs.copy(),
+        prev_option=np.full((n, n_act), -1, dtype=np.int64),
+        prev_success=np.zeros((n, n_act), dtype=bool),
+    )
+    for i, init in enumerate(compiled.variable_initial):
+        state.variables[:, i] = init(state)
+    state.variables[:] = np.clip(state.variables, compiled.variable_low, compiled.variable_high)
+    check_finite(state.variables, compiled, "initial value", 0)
+    return state
+
+
+def check_finite(values: FloatArray, compiled: CompiledScenario, element: str, t: int) -> None:
+    """Raise :class:`SimulationError` when ``values`` (``(n, V)`` variables) is not finite."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        column = int(np.nonzero(bad.any(axis=0))[0][0]) if values.ndim == 2 else 0
+        name = compiled.variable_ids[column] if values.ndim == 2 else "value"
+        raise SimulationError(
+            f"{element}, round {t}: expected finite numbers, found {values[bad][0]} in "
+            f"variable {name!r}; hint: check divisions, log/sqrt of negatives and overflowing "
+            "powers in the expressions feeding it"
+        )
+
+
+def apply_effects(
+    state: State,
+    effects: tuple[Effect, ...],
+    mask: BoolArray,
+    compiled: CompiledScenario,
+    element: str,
+) -> None:
+    """Apply ``effects`` where ``mask`` holds, then clip to the variables' bounds.
+
+    Every value is evaluated on the state before the element's effects; they
+    are then applied in file order.
+    """
+    if not effects or not mask.any():
+        return
+    values = [e.value(state) for e in effects]
+    for effect, value in zip(effects, values, strict=True):
+        column = state.variables[:, effect.var]
+        if effect.op == ADD:
+            new = column + value
+        elif effect.op == SET:
+            new = value
+        else:
+            assert effect.op == MUL
+            new = column * value
+        state.variables[:, effect.var] = np.where(mask, new, column)
+    touched = sorted({e.var for e in effects})
+    low, high = compiled.variable_low[touched], compiled.variable_high[touched]
+    state.variables[:, touched] = np.clip(state.variables[:, touched], low, high)
+    check_finite(state.variables[mask][:, touched], compiled, element, state.round)
+
+
+def available(state: State, compiled: CompiledScenario, option: int) -> BoolArray:
+    """Whether ``option`` may be chosen now: ``when`` holds, ``once`` and ``cooldown`` respected."""
+    o = compiled.options[option]
+    ok = np.asarray(o.when(state), dtype=bool)
+    last = state.last_chosen[:, option]
+    if o.once:
+        ok = ok & (last == NEVER)
+    if o.cooldown > 0:
+        ok = ok & (state.round - last > o.cooldown)
+    return ok
+
+
+def option_gain(
+    state: State, compiled: CompiledScenario, option: int, actor: int, *, pay: bool
+) -> FloatArray:
+    """One-step expected utility change of ``option`` for ``actor``.
+
+    ``success × Σ per-round weights × (change the option's effects and rung
+    would make now) − cost`` (the cost only when ``pay``: the actor choosing it).
+    """
+    o = compiled.options[option]
+    gain = np.zeros(state.n)
+    if o.effects:
+        before = state.variables.copy()
+        after = replace(state, variables=state.variables.copy())
+        apply_effects(after, o.effects, np.ones(state.n, dtype=bool), compiled, f"option {o.id!r}")
+        delta_var = after.variables - before
+    else:
+        delta_var = np.zeros_like(state.variables)
+    delta_rung = np.zeros_like(state.rungs)
+    if o.arena >= 0 and o.rung >= 0:
+        current = state.rungs[:, o.arena]
+        target = np.minimum(current, o.rung) if o.deescalate else np.maximum(current, o.rung)
+        delta_rung[:, o.arena] = target - current
+    for term in compiled.actors[actor].per_round:
+        delta = delta_var[:, term.index] if term.kind == "var" else delta_rung[:, term.index]
+        gain = gain + term.weight(state) * delta
+    gain = o.success(state) * gain
+    if pay:
+        gain = gain - o.cost(state)
+    return np.asarray(gain, dtype=float)

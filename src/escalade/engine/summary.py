@@ -1,0 +1,407 @@
+"""Mergeable summaries of many trajectories, and the result of a simulation.
+
+Nothing keeps every trajectory: a chunk returns integer counts (exact under
+any grouping) and, per random block of trajectories, float sums and sums of
+squares. The runner adds the block sums in block order, so the totals are
+identical to the bit whatever the chunk size or executor.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from escalade._types import FloatArray, IntArray
+from escalade.engine.trace import Trace
+from escalade.scenario.compiled import CompiledScenario
+
+__all__ = ["Z95", "Counts", "SimulationResult", "mean_interval", "wilson_interval"]
+
+Z95 = 1.959963984540054
+"""The 97.5% quantile of the standard normal distribution."""
+
+
+@dataclass(eq=False)
+class Counts:
+    """Integer counts and float sums over trajectories (see module docstring).
+
+    ``floats`` holds, in order: outcome sums, outcome sums of squares, actor
+    utility sums, their squares, side utility sums, their squares.
+    """
+
+    n: int
+    crossed_by_round: IntArray
+    chosen_any: IntArray
+    succeeded_any: IntArray
+    times_chosen: IntArray
+    refused: IntArray
+    rung_hist: IntArray
+    event_any: IntArray
+    event_count: IntArray
+    accidents_up: IntArray
+    accidents_down: IntArray
+    ended: int
+    rounds_played: int
+    floats: FloatArray = field(default_factory=lambda: np.zeros(0))
+
+    @classmethod
+    def zeros(cls, compiled: CompiledScenario) -> Counts:
+        """Empty counts for a scenario."""
+        c = compiled
+        n_opt, n_arena = len(c.options), len(c.arenas)
+        width = max((a.high - a.low + 1 for a in c.arenas), default=1)
+        n_float = 2 * (len(c.outcomes) + len(c.actors) + len(c.sides))
+        return cls(
+            n=0,
+            crossed_by_round=np.zeros((len(c.thresholds), c.horizon + 1), dtype=np.int64),
+            chosen_any=np.zeros(n_opt, dtype=np.int64),
+            succeeded_any=np.zeros(n_opt, dtype=np.int64),
+            times_chosen=np.zeros(n_opt, dtype=np.int64),
+            refused=np.zeros(n_opt, dtype=np.int64),
+            rung_hist=np.zeros((n_arena, c.horizon + 1, width), dtype=np.int64),
+            event_any=np.zeros(len(c.events), dtype=np.int64),
+            event_count=np.zeros(len(c.events), dtype=np.int64),
+            accidents_up=np.zeros(n_arena, dtype=np.int64),
+            accidents_down=np.zeros(n_arena, dtype=np.int64),
+            ended=0,
+            rounds_played=0,
+            floats=np.zeros(n_float),
+        )
+
+    def add_counts(self, other: Counts) -> None:
+        """Add another chunk's integer counts (exact, any order)."""
+        self.n += other.n
+        for name in (
+            "crossed_by_round",
+            "chosen_any",
+            "succeeded_any",
+            "times_chosen",
+            "refused",
+            "rung_hist",
+            "event_any",
+            "event_count",
+            "accidents_up",
+            "accidents_down",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.ended += other.ended
+        self.rounds_played += other.rounds_played
+
+    def add_floats(self, parts: list[FloatArray]) -> None:
+        """Add per-block float sums, in block order."""
+        for part in parts:
+            self.floats = self.floats + part
+
+
+def wilson_interval(successes: FloatArray | IntArray, n: int) -> tuple[FloatArray, FloatArray]:
+    """The 95% Wilson score interval of a binomial proportion."""
+    p = np.asarray(successes, dtype=float) / n
+    z2 = Z95**2
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 / (1 + z2 / n) * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    low = np.where(p <= 0.0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    high = np.where(p >= 1.0, 1.0, np.clip(centre + half, 0.0, 1.0))
+    return low, high
+
+
+def mean_interval(
+    total: FloatArray, squares: FloatArray, n: int
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Mean, standard deviation and 95% normal-approximation interval from sums."""
+    mean = total / n
+    if n < 2:
+        sd = np.zeros_like(mean)
+    else:
+        sd = np.sqrt(np.maximum(squares - n * mean * mean, 0.0) / (n - 1))
+    half = Z95 * sd / math.sqrt(n)
+    return mean, sd, mean - half, mean + half
+
+
+def _quantile_rows(hist: IntArray, low: int, quantiles: tuple[float, ...]) -> list[list[int]]:
+    """Per row of a histogram, the smallest level whose cumulative count reaches ``q · n``."""
+    rows = []
+    for counts in hist:
+        cumulative = np.cumsum(counts)
+        total = cumulative[-1]
+        rows.append([low + int(np.searchsorted(cumulative, q * total)) for q in quantiles])
+    return rows
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationResult:
+    """What :func:`escalade.engine.simulate` returns: summaries and a sample of traces."""
+
+    compiled: CompiledScenario
+    counts: Counts
+    traces: tuple[Trace, ...]
+    seed: int
+    strategy: str | None = None
+    mindset: str | None = None
+
+    @property
+    def n(self) -> int:
+        """Number of trajectories."""
+        return self.counts.n
+
+    def _floats(self) -> list[FloatArray]:
+        c = self.compiled
+        sizes = [len(c.outcomes)] * 2 + [len(c.actors)] * 2 + [len(c.sides)] * 2
+        return list(np.split(self.counts.floats, np.cumsum(sizes)[:-1]))
+
+    def outcomes(self) -> pd.DataFrame:
+        """Outcome means with 95% intervals."""
+        total, squares = self._floats()[:2]
+        mean, sd, low, high = mean_interval(total, squares, self.n)
+        rows = [
+            {
+                "outcome": o.id,
+                "at": o.at,
+                "direction": o.direction,
+                "mean": mean[k],
+                "sd": sd[k],
+                "ci_low": low[k],
+                "ci_high": high[k],
+                "n": self.n,
+            }
+            for k, o in enumerate(self.compiled.outcomes)
+        ]
+        return pd.DataFrame(
+            rows, columns=["outcome", "at", "direction", "mean", "sd", "ci_low", "ci_high", "n"]
+        )
+
+    def _utility_table(
+        self, labels: list[dict[str, Any]], total: FloatArray, squares: FloatArray
+    ) -> pd.DataFrame:
+        mean, sd, low, high = mean_interval(total, squares, self.n)
+        rows = [
+            {
+                **label,
+                "mean": mean[k],
+                "sd": sd[k],
+                "ci_low": low[k],
+                "ci_high": high[k],
+                "n": self.n,
+            }
+            for k, label in enumerate(labels)
+        ]
+        return pd.DataFrame(rows)
+
+    def utilities(self) -> pd.DataFrame:
+        """Each actor's total discounted utility with a 95% interval."""
+        parts = self._floats()
+        labels = [
+            {"actor": a.id, "side": self.compiled.sides[a.side]} for a in self.compiled.actors
+        ]
+        return self._utility_table(labels, parts[2], parts[3])
+
+    def sides(self) -> pd.DataFrame:
+        """Each side's total utility (sum over its actors) with a 95% interval."""
+        parts = self._floats()
+        labels = [{"side": s} for s in self.compiled.sides]
+        return self._utility_table(labels, parts[4], parts[5])
+
+    def thresholds(self) -> pd.DataFrame:
+        """Probability of crossing each threshold during the run, with Wilson intervals."""
+        crossed = self.counts.crossed_by_round[:, -1]
+        low, high = wilson_interval(crossed, self.n)
+        rows = [
+            {
+                "threshold": key,
+                "arena": self.compiled.arenas[arena].id,
+                "rung": rung,
+                "probability": crossed[k] / self.n,
+                "ci_low": low[k],
+                "ci_high": high[k],
+            }
+            for k, (arena, key, rung) in enumerate(self.compiled.thresholds)
+        ]
+        return pd.DataFrame(
+            rows, columns=["threshold", "arena", "rung", "probability", "ci_low", "ci_high"]
+        )
+
+    def thresholds_by_round(self) -> pd.DataFrame:
+        """Probability a threshold has been crossed by the end of each round (0: the start)."""
+        rows = []
+        for k, (_, key, _) in enumerate(self.compiled.thresholds):
+            counts = self.counts.crossed_by_round[k]
+            low, high = wilson_interval(counts, self.n)
+            for t, count in enumerate(counts):
+                rows.append(
+                    {
+                        "round": t,
+                        "threshold": key,
+                        "probability": count / self.n,
+                        "ci_low": low[t],
+                        "ci_high": high[t],
+                    }
+                )
+        return pd.DataFrame(
+            rows, columns=["round", "threshold", "probability", "ci_low", "ci_high"]
+        )
+
+    def options(self) -> pd.DataFrame:
+        """Per option: share of trajectories choosing it, succeeding, refused; mean times chosen."""
+        c, k = self.compiled, self.counts
+        rows = [
+            {
+                "option": o.id,
+                "actor": c.actors[o.actor].id,
+                "arena": c.arenas[o.arena].id if o.arena >= 0 else "",
+                "usage_rate": k.chosen_any[o.index] / self.n,
+                "success_rate": k.succeeded_any[o.index] / self.n,
+                "mean_times": k.times_chosen[o.index] / self.n,
+                "refused_per_trajectory": k.refused[o.index] / self.n,
+            }
+            for o in c.options
+        ]
+        columns = [
+            "option",
+            "actor",
+            "arena",
+            "usage_rate",
+            "success_rate",
+            "mean_times",
+            "refused_per_trajectory",
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def rungs_by_round(self) -> pd.DataFrame:
+        """Quantiles (5, 25, 50, 75, 95%) and mean of each arena's rung after each round."""
+        rows = []
+        quantiles = (0.05, 0.25, 0.5, 0.75, 0.95)
+        for a in self.compiled.arenas:
+            hist = self.counts.rung_hist[a.index][:, : a.high - a.low + 1]
+            levels = np.arange(a.low, a.high + 1)
+            for t, qs in enumerate(_quantile_rows(hist, a.low, quantiles)):
+                mean = float(hist[t] @ levels) / max(int(hist[t].sum()), 1)
+                rows.append(
+                    {
+                        "arena": a.id,
+                        "round": t,
+                        **dict(zip(("q05", "q25", "q50", "q75", "q95"), qs, strict=True)),
+                        "mean": mean,
+                    }
+                )
+        return pd.DataFrame(
+            rows, columns=["arena", "round", "q05", "q25", "q50", "q75", "q95", "mean"]
+        )
+
+    def events(self) -> pd.DataFrame:
+        """Per event: share of trajectories where it fired, mean firings."""
+        k = self.counts
+        rows = [
+            {
+                "event": e.id,
+                "rate": k.event_any[e.index] / self.n,
+                "mean_count": k.event_count[e.index] / self.n,
+            }
+            for e in self.compiled.events
+        ]
+        return pd.DataFrame(rows, columns=["event", "rate", "mean_count"])
+
+    def accidents(self) -> pd.DataFrame:
+        """Per arena: accidental steps up and down per trajectory."""
+        k = self.counts
+        rows = [
+            {
+                "arena": a.id,
+                "up_per_trajectory": k.accidents_up[a.index] / self.n,
+                "down_per_trajectory": k.accidents_down[a.index] / self.n,
+            }
+            for a in self.compiled.arenas
+        ]
+        return pd.DataFrame(rows, columns=["arena", "up_per_trajectory", "down_per_trajectory"])
+
+    def trace_table(self) -> pd.DataFrame:
+        """The retained traces, tidy: one row per event, move or accident."""
+        rows = []
+        for tr in self.traces:
+            for r in tr.rounds:
+                for e in r.events:
+                    rows.append(
+                        {
+                            "trajectory": tr.index,
+                            "round": r.round,
+                            "kind": "event",
+                            "actor": "",
+                            "what": e,
+                            "result": "",
+                        }
+                    )
+                for m in r.moves:
+                    rows.append(
+                        {
+                            "trajectory": tr.index,
+                            "round": r.round,
+                            "kind": "move",
+                            "actor": m.actor,
+                            "what": m.option,
+                            "result": m.result,
+                        }
+                    )
+                for arena, step in r.accidents:
+                    rows.append(
+                        {
+                            "trajectory": tr.index,
+                            "round": r.round,
+                            "kind": "accident",
+                            "actor": "",
+                            "what": arena,
+                            "result": f"{step:+d}",
+                        }
+                    )
+        return pd.DataFrame(
+            rows, columns=["trajectory", "round", "kind", "actor", "what", "result"]
+        )
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every summary as a tidy table (the input of ``escalade run``'s tables)."""
+        return {
+            "outcomes": self.outcomes(),
+            "thresholds": self.thresholds(),
+            "thresholds_by_round": self.thresholds_by_round(),
+            "options": self.options(),
+            "utilities": self.utilities(),
+            "sides": self.sides(),
+            "rungs_by_round": self.rungs_by_round(),
+            "events": self.events(),
+            "accidents": self.accidents(),
+            "traces": self.trace_table(),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``escalade simulate --json`` object."""
+        interval = ("mean", "ci_low", "ci_high")
+        crossing = ("probability", "ci_low", "ci_high")
+        return {
+            "outcomes": {
+                str(r["outcome"]): {k: float(r[k]) for k in interval}
+                for r in self.outcomes().to_dict(orient="records")
+            },
+            "thresholds": {
+                str(r["threshold"]): {k: float(r[k]) for k in crossing}
+                for r in self.thresholds().to_dict(orient="records")
+            },
+            "options": {
+                str(r["option"]): float(r["usage_rate"])
+                for r in self.options().to_dict(orient="records")
+            },
+            "utilities": {
+                str(r["actor"]): float(r["mean"])
+                for r in self.utilities().to_dict(orient="records")
+            },
+            "n": self.n,
+            "seed": self.seed,
+            "strategy": self.strategy,
+            "mindset": self.mindset,
+            "scenario_hash": self.compiled.content_hash,
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as JSON text."""
+        return json.dumps(self.to_dict(), indent=2, sort_keys=False)

@@ -1,0 +1,88 @@
+"""Full traces of single trajectories: what happened, round by round, and why.
+
+Both engines produce :class:`Trace` objects: the vectorised engine for a
+retained sample, the reference interpreter for every trajectory it runs.
+Deliberate moves and accidents are kept apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from escalade.scenario.compiled import CompiledScenario
+
+__all__ = ["Move", "RoundTrace", "Trace", "render_trace"]
+
+
+@dataclass(frozen=True, slots=True)
+class Move:
+    """A chosen option and what became of it: ``succeeded``, ``failed`` or ``refused``."""
+
+    actor: str
+    option: str
+    result: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTrace:
+    """One round: events (``id`` or ``id:branch``), moves, accidents, the state after it."""
+
+    round: int
+    events: tuple[str, ...]
+    moves: tuple[Move, ...]
+    accidents: tuple[tuple[str, int], ...]
+    rungs: tuple[int, ...]
+    variables: tuple[float, ...]
+    utility: tuple[float, ...]
+    ended: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """One trajectory from start to end.
+
+    ``utility`` is each actor's total (final weights included); ``outcomes`` the
+    value of each outcome in file order.
+    """
+
+    index: int
+    uncertainties: tuple[float, ...]
+    initial_rungs: tuple[int, ...]
+    initial_variables: tuple[float, ...]
+    rounds: tuple[RoundTrace, ...]
+    utility: tuple[float, ...]
+    outcomes: tuple[float, ...]
+
+
+def _fmt(values: tuple[float, ...], names: tuple[str, ...]) -> str:
+    return ", ".join(f"{k}={v:.6g}" for k, v in zip(names, values, strict=True))
+
+
+def render_trace(trace: Trace, compiled: CompiledScenario) -> str:
+    """A readable, stable text form of a trace (used by golden tests and reports)."""
+    arenas = tuple(a.id for a in compiled.arenas)
+    actors = tuple(a.id for a in compiled.actors)
+    unc = tuple(u.id for u in compiled.uncertainties)
+    lines = [f"trajectory {trace.index}"]
+    if unc:
+        lines.append(f"  uncertainties: {_fmt(trace.uncertainties, unc)}")
+    rungs = ", ".join(f"{a}={r}" for a, r in zip(arenas, trace.initial_rungs, strict=True))
+    lines.append(f"  start: rungs {rungs}; {_fmt(trace.initial_variables, compiled.variable_ids)}")
+    for r in trace.rounds:
+        day = dt.date.fromordinal(int(compiled.days[r.round])).isoformat()
+        lines.append(f"  round {r.round} ({day})")
+        if r.events:
+            lines.append(f"    events: {', '.join(r.events)}")
+        for m in r.moves:
+            lines.append(f"    {m.actor}: {m.option} ({m.result})")
+        for arena, step in r.accidents:
+            lines.append(f"    accident: {arena} {'+1' if step > 0 else '-1'}")
+        rungs = ", ".join(f"{a}={v}" for a, v in zip(arenas, r.rungs, strict=True))
+        lines.append(f"    rungs {rungs}; {_fmt(r.variables, compiled.variable_ids)}")
+        lines.append(f"    utility {_fmt(r.utility, actors)}" + ("; ended" if r.ended else ""))
+    lines.append(f"  total utility {_fmt(trace.utility, actors)}")
+    outs = tuple(o.id for o in compiled.outcomes)
+    if outs:
+        lines.append(f"  outcomes {_fmt(trace.outcomes, outs)}")
+    return "\n".join(lines)
