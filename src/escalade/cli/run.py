@@ -1,0 +1,142 @@
+"""``escalade run SCENARIO``: every strategy against every mindset, stored and reported."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from escalade.cli._common import add_execution_arguments, progress_bar, rich_console
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``run`` command."""
+    parser = subparsers.add_parser(
+        "run",
+        help="compare the focal side's strategies against every mindset; store and report",
+        description=(
+            "Simulate every strategy of the focal side against every mindset of the other side, "
+            "rank the strategies (expected utility with 95%% intervals, threshold-crossing "
+            "probabilities, worst case over mindsets, minimax regret), save the run to the DuckDB "
+            "store and write a self-contained HTML report."
+        ),
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or catalog id")
+    parser.add_argument(
+        "--strategies", nargs="+", metavar="ID", help="strategies to compare (default: all)"
+    )
+    parser.add_argument(
+        "--mindsets", nargs="+", metavar="ID", help="mindsets to face (default: all)"
+    )
+    add_execution_arguments(parser, default_n=2000)
+    parser.add_argument("--out", type=Path, default=Path("escalade-report"), help="report folder")
+    parser.add_argument(
+        "--store", type=Path, default=Path("escalade.duckdb"), help="results store file"
+    )
+    parser.add_argument("--no-store", action="store_true", help="do not save the run in the store")
+    parser.add_argument("--no-report", action="store_true", help="do not write the HTML report")
+    parser.add_argument(
+        "--json", action="store_true", help="print a JSON summary on standard output"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the comparison, save it, report it."""
+    from escalade.scenario import load_scenario
+    from escalade.workflows.run import RunOptions, pick, run_scenario
+
+    scenario = load_scenario(args.scenario)
+    n_strategies = len(pick(args.strategies, [s.id for s in scenario.strategies], "strategies"))
+    n_mindsets = len(pick(args.mindsets, [m.id for m in scenario.mindsets], "mindsets"))
+
+    options = RunOptions(
+        strategies=args.strategies,
+        mindsets=args.mindsets,
+        n=args.n,
+        seed=args.seed,
+        chunk_size=args.chunk_size,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        store=None if args.no_store else args.store,
+        out=None if args.no_report else args.out,
+    )
+    total = n_strategies * n_mindsets * args.n
+    with progress_bar(total=total, label="simulating") as advance:
+        outcome = run_scenario(scenario, options, progress=advance)
+    if args.json:
+        print(
+            json.dumps(
+                _summary_json(outcome.result_set, outcome.run_id, outcome.report),
+                indent=2,
+                default=str,
+            )
+        )
+    else:
+        _print_tables(rich_console(), outcome.result_set, outcome.run_id, outcome.report)
+    return 0
+
+
+def _records(df: Any) -> list[dict[str, Any]]:
+    return [dict(r) for r in df.to_dict(orient="records")]
+
+
+def _summary_json(rs: Any, run_id: str | None, report: Path | None) -> dict[str, Any]:
+    meta = rs.metadata
+    return {
+        "run_id": run_id,
+        "scenario": meta["scenario_id"],
+        "scenario_hash": meta["scenario_hash"],
+        "n": meta["n"],
+        "seed": meta["seed"],
+        "report": str(report) if report else None,
+        "cells": _records(rs.tables["cells"]),
+        "comparison": _records(rs.tables["comparison"]),
+        "thresholds": _records(rs.tables["thresholds"]),
+        "outcomes": _records(rs.tables["outcomes"]),
+    }
+
+
+def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None) -> None:
+    from escalade.report.text import dataframe_table
+
+    num = ".3g"
+    pct = ".1%"
+    tables = rs.tables
+    console.print(
+        dataframe_table(
+            tables["comparison"],
+            title="Strategies ranked (minimax regret first)",
+            formats={"mean_utility": num, "worst_utility": num, "max_regret": num},
+        )
+    )
+    console.print(
+        dataframe_table(
+            tables["cells"],
+            title="Expected utility of the focal side, per mindset (95% interval)",
+            formats={"utility": num, "utility_ci_low": num, "utility_ci_high": num},
+        )
+    )
+    if not tables["thresholds"].empty:
+        console.print(
+            dataframe_table(
+                tables["thresholds"],
+                title="Probability of crossing each threshold (95% interval)",
+                formats={"probability": pct, "ci_low": pct, "ci_high": pct},
+            )
+        )
+    if not tables["outcomes"].empty:
+        console.print(
+            dataframe_table(
+                tables["outcomes"],
+                title="Outcomes (mean, 95% interval)",
+                formats={"mean": num, "ci_low": num, "ci_high": num},
+            )
+        )
+    if run_id:
+        console.print(f"saved as run {run_id} (escalade runs show {run_id})")
+    if report:
+        console.print(f"report: {report}")
+    sys.stdout.flush()

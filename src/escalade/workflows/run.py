@@ -1,0 +1,141 @@
+"""The main job: every strategy against every mindset, stored and reported.
+
+:func:`run_scenario` is what ``escalade run`` and the dashboard's run form
+call: simulate each (strategy, mindset) cell with common random numbers,
+combine the cells into the run's tables, save them to the DuckDB store in one
+transaction (an interrupted run leaves nothing behind) and write the
+self-contained HTML report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from escalade.analysis.run import focal_side, run_tables
+from escalade.engine import run_grid
+from escalade.errors import UsageError
+from escalade.report.html import write_html
+from escalade.report.run_report import run_report
+from escalade.results import ResultSet, Store
+from escalade.results.resultset import environment_versions, utc_now
+from escalade.scenario import Scenario, load_scenario
+from escalade.scenario.compiled import compile_scenario
+
+__all__ = ["RunOptions", "RunOutcome", "pick", "run_scenario"]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run: cells, sample size, seed, execution, where to store and report."""
+
+    strategies: Sequence[str] | None = None
+    mindsets: Sequence[str] | None = None
+    n: int = 2000
+    seed: int = 2024
+    chunk_size: int = 20_000
+    workers: int | None = None
+    scheduler: str | None = None
+    store: Path | None = Path("escalade.duckdb")
+    out: Path | None = Path("escalade-report")
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """What a run produced."""
+
+    result_set: ResultSet
+    run_id: str | None
+    report: Path | None
+
+
+def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[str | None]:
+    """Validate a user's choice of strategies or mindsets (default: all; None if none exist)."""
+    if not known:
+        if chosen:
+            raise UsageError(
+                f"{kind}: the scenario declares none to choose from, found {list(chosen)}"
+            )
+        return [None]
+    if not chosen:
+        return list(known)
+    unknown = [c for c in chosen if c not in known]
+    if unknown:
+        raise UsageError(
+            f"{kind}: expected ids among {', '.join(known)}, found {', '.join(unknown)}"
+        )
+    return list(chosen)
+
+
+def _metadata(scenario: Scenario, options: RunOptions, cells: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "scenario_id": scenario.id,
+        "scenario_title": scenario.title,
+        "scenario_description": scenario.spec.description,
+        "scenario_hash": scenario.content_hash,
+        "seed": options.seed,
+        "n": options.n,
+        "horizon": scenario.spec.calendar.horizon,
+        "focal_side": focal_side(scenario),
+        "intervals": "95%: normal approximation for means, Wilson for probabilities",
+        "created": utc_now(),
+        **cells,
+        **environment_versions(),
+    }
+
+
+def run_scenario(
+    scenario: Scenario | str | Path,
+    options: RunOptions,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> RunOutcome:
+    """Run, store and report a scenario (see module docstring).
+
+    Parameters
+    ----------
+    scenario : Scenario, str or pathlib.Path
+        A loaded scenario, a path or a catalog id.
+    options : RunOptions
+        Cells, N, seed, execution and output locations (``store``/``out`` None: skip).
+    progress : callable, optional
+        Called with the number of trajectories just finished.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if not 1 <= options.n <= 10_000_000:
+        raise UsageError(f"n: expected 1 to 10,000,000 trajectories per cell, found {options.n}")
+    compiled = compile_scenario(scenario)
+    strategies = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
+    mindsets = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
+    grid = [(s, m) for s in strategies for m in mindsets]
+    results = run_grid(
+        compiled,
+        grid,
+        n=options.n,
+        seed=options.seed,
+        chunk_size=options.chunk_size,
+        scheduler=options.scheduler,
+        workers=options.workers,
+        progress=progress,
+    )
+    cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
+    tables = run_tables(scenario, cells)
+    names = {
+        "strategies": [s or "default" for s in strategies],
+        "mindsets": [m or "default" for m in mindsets],
+        "n_mindsets": len(mindsets),
+    }
+    metadata = _metadata(scenario, options, names)
+    result_set = ResultSet("run", metadata, tables, scenario.text)
+    run_id = None
+    if options.store is not None:
+        with Store(options.store) as store:
+            run_id = store.save(result_set)
+        result_set = ResultSet("run", {**metadata, "run_id": run_id}, tables, scenario.text)
+    report = (
+        write_html(run_report(result_set), options.out / "report.html") if options.out else None
+    )
+    return RunOutcome(result_set, run_id, report)
