@@ -7,19 +7,21 @@ seed gives the same numbers on every executor and for every chunk size.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from escalade._types import FloatArray
 from escalade.engine.chunk import ChunkResult, ChunkTask, run_chunk
+from escalade.engine.policies import registered
 from escalade.engine.executors import Executor, SequentialExecutor, executor_for
 from escalade.engine.summary import Counts, SimulationResult
 from escalade.errors import UsageError
 from escalade.random import BLOCK, validate_seed
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
+from escalade.scenario.schema import PolicySpec
 
 __all__ = ["LOCAL_LIMIT", "MAX_CHUNK", "MAX_N", "cell_tasks", "run_grid", "simulate"]
 
@@ -67,12 +69,13 @@ def cell_tasks(
     chunk: int,
     keep: int,
     fixed: tuple[float, ...] | None = None,
+    policies: Mapping[str, PolicySpec | str] | None = None,
 ) -> list[ChunkTask]:
     """The chunk tasks of one (strategy, mindset) cell."""
     strategy, mindset = cell
     bundles = [compiled.strategy(strategy) if strategy else None]
     bundles.append(compiled.mindset(mindset) if mindset else None)
-    specs = compiled.policies(*bundles)
+    specs = _override(compiled, compiled.policies(*bundles), policies or {})
     declared = frozenset(
         compiled.sides.index(b.side) for b in bundles if b is not None and b.declared
     )
@@ -95,6 +98,30 @@ def cell_tasks(
     ]
 
 
+def _override(
+    compiled: CompiledScenario,
+    specs: tuple[PolicySpec, ...],
+    policies: Mapping[str, PolicySpec | str],
+) -> tuple[PolicySpec, ...]:
+    """Replace actors' policies: a spec, or the kind of a policy added with ``register``."""
+    index = {a.id: a.index for a in compiled.actors}
+    out = list(specs)
+    for actor, policy in policies.items():
+        if actor not in index:
+            raise UsageError(
+                f"policies: expected actor ids among {', '.join(index)}, found {actor!r}"
+            )
+        if isinstance(policy, str):
+            if policy not in registered():
+                raise UsageError(
+                    f"policies[{actor!r}]: expected a registered kind "
+                    f"({', '.join(registered())}), found {policy!r}"
+                )
+            policy = PolicySpec.model_construct(kind=policy)  # registered kinds bypass the schema
+        out[index[actor]] = policy
+    return tuple(out)
+
+
 def _merge(compiled: CompiledScenario, results: Sequence[ChunkResult]) -> Counts:
     total = Counts.zeros(compiled)
     for result in results:
@@ -115,6 +142,7 @@ def run_grid(
     workers: int | None = None,
     uncertainties: FloatArray | Sequence[float] | None = None,
     keep_traces: int = 20,
+    policies: Mapping[str, PolicySpec | str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[Cell, SimulationResult]:
     """Simulate several (strategy, mindset) cells with common random numbers.
@@ -138,6 +166,10 @@ def run_grid(
         Fixed values of every uncertainty (for experiments) instead of draws.
     keep_traces : int
         Number of full traces kept per cell (the first trajectories).
+    policies : mapping, optional
+        Actor id to a policy that replaces the cell's: a ``PolicySpec`` or the
+        kind of a policy added with :func:`escalade.engine.register` (process
+        pools and Dask workers must register it too, e.g. on import).
     progress : callable, optional
         Called with the number of trajectories in each finished chunk.
 
@@ -152,7 +184,9 @@ def run_grid(
     n, chunk, keep = _check(n, chunk_size, keep_traces)
     fixed = _fixed(compiled, uncertainties)
     per_cell = [
-        cell_tasks(compiled, cell, n=n, seed=seed, chunk=chunk, keep=keep, fixed=fixed)
+        cell_tasks(
+            compiled, cell, n=n, seed=seed, chunk=chunk, keep=keep, fixed=fixed, policies=policies
+        )
         for cell in cells
     ]
     tasks = [task for group in per_cell for task in group]
@@ -190,6 +224,7 @@ def simulate(
     executor: Executor | None = None,
     uncertainties: FloatArray | Sequence[float] | None = None,
     keep_traces: int = 20,
+    policies: Mapping[str, PolicySpec | str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SimulationResult:
     """Simulate ``n`` trajectories of a scenario under one strategy and mindset.
@@ -219,6 +254,7 @@ def simulate(
         executor=executor,
         uncertainties=uncertainties,
         keep_traces=keep_traces,
+        policies=policies,
         progress=progress,
     )
     return grid[(strategy, mindset)]

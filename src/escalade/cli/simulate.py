@@ -1,0 +1,108 @@
+"""``escalade simulate SCENARIO``: Monte Carlo of one strategy against one mindset."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from escalade.cli._common import add_execution_arguments, progress_bar, rich_console
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``simulate`` command."""
+    parser = subparsers.add_parser(
+        "simulate",
+        help="simulate a scenario under one strategy and mindset",
+        description=(
+            "Run N trajectories of a scenario (vectorised Monte Carlo) and print outcome means, "
+            "threshold-crossing probabilities (95%% intervals), option usage and utilities."
+        ),
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or catalog id")
+    parser.add_argument("--strategy", metavar="ID", help="a strategy of the focal side")
+    parser.add_argument("--mindset", metavar="ID", help="a mindset of the other side")
+    add_execution_arguments(parser, default_n=10_000)
+    parser.add_argument("--traces", type=int, default=0, metavar="K", help="print K full traces")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Simulate and print."""
+    from escalade.engine import render_trace, run_grid
+    from escalade.scenario import load_scenario
+    from escalade.scenario.compiled import compile_scenario
+
+    compiled = compile_scenario(load_scenario(args.scenario))
+    if args.strategy:
+        compiled.strategy(args.strategy)
+    if args.mindset:
+        compiled.mindset(args.mindset)
+    cell = (args.strategy, args.mindset)
+    with progress_bar(total=args.n, label="simulating") as advance:
+        result = run_grid(
+            compiled,
+            [cell],
+            n=args.n,
+            seed=args.seed,
+            chunk_size=args.chunk_size,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            keep_traces=max(args.traces, 0),
+            progress=advance,
+        )[cell]
+    if args.json:
+        print(result.to_json())
+        return 0
+    _print(result)
+    for trace in result.traces[: args.traces]:
+        print(render_trace(trace, compiled))
+    return 0
+
+
+def _print(result: Any) -> None:
+    from escalade.report.text import dataframe_table
+
+    console = rich_console()
+    num, pct = ".4g", ".1%"
+    title = f"{result.compiled.scenario.id}: n={result.n}, seed={result.seed}"
+    if result.strategy or result.mindset:
+        title += f", strategy={result.strategy or 'default'}, mindset={result.mindset or 'default'}"
+    console.print(title)
+    outcomes = result.outcomes()
+    if not outcomes.empty:
+        console.print(
+            dataframe_table(
+                outcomes.drop(columns=["n"]),
+                title="Outcomes (mean, 95% interval)",
+                formats={"mean": num, "sd": num, "ci_low": num, "ci_high": num},
+            )
+        )
+    console.print(
+        dataframe_table(
+            result.thresholds(),
+            title="Probability of crossing each threshold (95% Wilson interval)",
+            formats={"probability": pct, "ci_low": pct, "ci_high": pct},
+        )
+    )
+    console.print(
+        dataframe_table(
+            result.options(),
+            title="Option usage (share of trajectories)",
+            formats={
+                "usage_rate": pct,
+                "success_rate": pct,
+                "mean_times": ".3g",
+                "refused_per_trajectory": ".3g",
+            },
+        )
+    )
+    console.print(
+        dataframe_table(
+            result.utilities().drop(columns=["n"]),
+            title="Utility per actor (95% interval)",
+            formats={"mean": num, "sd": num, "ci_low": num, "ci_high": num},
+        )
+    )
+    sys.stdout.flush()

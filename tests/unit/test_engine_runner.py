@@ -1,0 +1,192 @@
+"""Reproducibility, results and errors of the engine's runner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from escalade.engine import SimulationResult, register, run_grid, simulate
+from escalade.engine.executors import ProcessExecutor, SequentialExecutor
+from escalade.engine.policies import DecisionContext
+from escalade.errors import SimulationError, UsageError
+from escalade.scenario import loads_scenario
+from escalade.scenario.compiled import CompiledScenario, compile_scenario
+from escalade.testing.checks import PolicyCheckError, check_policy, check_scenario
+
+ZOO = Path(__file__).resolve().parents[1] / "data" / "engine" / "zoo.yaml"
+
+
+@pytest.fixture(scope="module")
+def zoo() -> CompiledScenario:
+    return compile_scenario(loads_scenario(ZOO.read_text(encoding="utf-8"), file="zoo.yaml"))
+
+
+def same(a: SimulationResult, b: SimulationResult) -> None:
+    assert a.n == b.n
+    assert np.array_equal(a.counts.floats, b.counts.floats)  # bit for bit
+    assert np.array_equal(a.counts.rung_hist, b.counts.rung_hist)
+    assert np.array_equal(a.counts.crossed_by_round, b.counts.crossed_by_round)
+    assert np.array_equal(a.counts.times_chosen, b.counts.times_chosen)
+    assert a.to_dict() == b.to_dict()
+
+
+def test_same_seed_same_numbers_whatever_the_chunk_size(zoo: CompiledScenario) -> None:
+    results = [
+        simulate(zoo, strategy="decisive", mindset="cautious", n=5000, seed=7, chunk_size=c)
+        for c in (1000, 4096, 50_000)
+    ]
+    same(results[0], results[1])
+    same(results[0], results[2])
+    other = simulate(zoo, strategy="decisive", mindset="cautious", n=5000, seed=8)
+    assert not np.array_equal(other.counts.floats, results[0].counts.floats)
+
+
+def test_same_numbers_in_a_process_pool(zoo: CompiledScenario) -> None:
+    kw = {"strategy": "graduated", "mindset": "resolved", "n": 4096, "seed": 5, "chunk_size": 1024}
+    with_pool = simulate(zoo, executor=ProcessExecutor(2), **kw)
+    in_process = simulate(zoo, executor=SequentialExecutor(), **kw)
+    same(with_pool, in_process)
+
+
+def test_tables_and_json(zoo: CompiledScenario) -> None:
+    result = simulate(zoo, strategy="decisive", mindset="resolved", n=2048, seed=1)
+    tables = result.tables()
+    assert set(tables) >= {
+        "outcomes",
+        "thresholds",
+        "thresholds_by_round",
+        "options",
+        "utilities",
+        "sides",
+        "rungs_by_round",
+        "events",
+        "accidents",
+        "traces",
+    }
+    assert list(tables["rungs_by_round"].columns[:7]) == [
+        "arena",
+        "round",
+        "q05",
+        "q25",
+        "q50",
+        "q75",
+        "q95",
+    ]
+    assert len(tables["thresholds_by_round"]) == len(zoo.thresholds) * (zoo.horizon + 1)
+    by_round = tables["thresholds_by_round"]
+    for _, group in by_round.groupby("threshold"):
+        assert (np.diff(group["probability"].to_numpy()) >= 0).all()  # cumulative
+    th = tables["thresholds"]
+    assert ((th["ci_low"] <= th["probability"]) & (th["probability"] <= th["ci_high"])).all()
+    out = json.loads(result.to_json())
+    assert set(out) >= {"outcomes", "thresholds", "options", "n", "seed", "scenario_hash"}
+    assert set(out["thresholds"]) == {key for _, key, _ in zoo.thresholds}
+    assert "ukraine.no_nuclear_use" in out["thresholds"]
+    assert out["n"] == 2048 and out["scenario_hash"] == zoo.content_hash
+    assert 0.0 <= out["options"]["aid"] <= 1.0
+    assert len(result.traces) == 20
+    assert out["outcomes"]["first_strike"]["mean"] > 0
+
+
+def test_common_random_numbers_across_cells(zoo: CompiledScenario) -> None:
+    grid = run_grid(zoo, [("graduated", "cautious"), ("decisive", "cautious")], n=1024, seed=4)
+    a, b = grid[("graduated", "cautious")], grid[("decisive", "cautious")]
+    # The election is drawn from the same numbers in both cells.
+    assert a.events()["rate"].iloc[0] == b.events()["rate"].iloc[0] == 1.0
+    assert [t.uncertainties for t in a.traces] == [t.uncertainties for t in b.traces]
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"n": 0}, "n: expected an integer from 1"),
+        ({"n": 10**9}, "n: expected an integer from 1"),
+        ({"chunk_size": 0}, "chunk_size: expected"),
+        ({"seed": -1}, "seed"),
+        ({"uncertainties": [1.0]}, "uncertainties: expected 3 finite values"),
+    ],
+)
+def test_bad_arguments(zoo: CompiledScenario, kw: dict[str, object], message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        simulate(zoo, **kw)  # type: ignore[arg-type]
+
+
+def test_fixed_uncertainties(zoo: CompiledScenario) -> None:
+    result = simulate(zoo, n=64, seed=1, uncertainties=[0.5, 0.5, 1.5])
+    assert {t.uncertainties for t in result.traces} == {(0.5, 0.5, 1.5)}
+
+
+def test_non_finite_values_name_the_element_and_round() -> None:
+    text = ZOO.read_text(encoding="utf-8").replace(
+        "{var: cohesion, add: 0.2}", '{var: cohesion, add: "log(cohesion - 2)"}'
+    )
+    compiled = compile_scenario(loads_scenario(text))
+    with pytest.raises(SimulationError, match=r"option 'reassure', round \d+: expected finite"):
+        simulate(compiled, strategy="graduated", mindset="cautious", n=256, seed=1)
+
+
+def test_a_policy_choosing_an_unavailable_option_is_an_error(zoo: CompiledScenario) -> None:
+    class Reckless:
+        deterministic = True
+
+        def decide(self, ctx: DecisionContext) -> np.ndarray:
+            return np.full(ctx.state.n, 1, dtype=np.int64)  # strikes: not before 2024-11-05
+
+    register("reckless", lambda spec, actor, compiled: Reckless())
+    compiled = zoo
+    with pytest.raises(PolicyCheckError, match="expected an available option of actor 'usa'"):
+        check_policy(Reckless(), compiled, actor=0)
+    with pytest.raises(SimulationError, match=r"actor 'usa', round 0: expected policy Reckless"):
+        simulate(compiled, n=32, seed=1, policies={"usa": "reckless"})
+    with pytest.raises(UsageError, match="expected a registered kind"):
+        simulate(compiled, n=32, seed=1, policies={"usa": "nonexistent"})
+
+
+def test_a_registered_policy_runs(zoo: CompiledScenario) -> None:
+    class AlwaysAid:
+        deterministic = True
+
+        def decide(self, ctx: DecisionContext) -> np.ndarray:
+            return np.where(ctx.available[:, 0], 0, -1).astype(np.int64)
+
+    register("always_aid", lambda spec, actor, compiled: AlwaysAid())
+    check_policy(AlwaysAid(), zoo, actor=0)
+    result = simulate(zoo, n=256, seed=1, policies={"usa": "always_aid"})
+    assert result.options().set_index("option").loc["aid", "usage_rate"] == 1.0
+
+
+def test_unknown_policy_kind_is_a_usage_error() -> None:
+    text = ZOO.read_text(encoding="utf-8").replace(
+        "policy: {kind: graduated}", "policy: {kind: equilibrium}"
+    )
+    compiled = compile_scenario(loads_scenario(text))
+    from escalade.engine.policies import registered
+
+    if "equilibrium" in registered():
+        pytest.skip("the solver's equilibrium policy is installed")
+    with pytest.raises(UsageError, match="actor 'usa', policy: expected a kind"):
+        simulate(compiled, n=16, seed=1)
+
+
+def test_check_scenario_passes_on_the_zoo(zoo: CompiledScenario) -> None:
+    check_scenario(zoo, n=64)
+
+
+def test_deterministic_without_chance() -> None:
+    """No accidents, success 1, deterministic policies: every trajectory is the same."""
+    text = ZOO.read_text(encoding="utf-8")
+    start = text.index("events:")
+    stop = text.index("uncertainties:")
+    text = text[:start] + text[stop:]
+    text = text.replace("success: 0.8, ", "").replace("success: 0.6, ", "")
+    text = text.replace('success: "0.5 + 0.1 * administration"', "success: 1")
+    for name in ("strike_effect", "continuity", "start_position"):
+        text = text.replace(f"$" + name, "0.5")
+    compiled = compile_scenario(loads_scenario(text))
+    result = simulate(compiled, strategy="decisive", mindset="resolved", n=300, seed=9)
+    assert len({(t.rounds, t.utility) for t in result.traces}) == 1
+    assert (result.outcomes()["sd"] == 0).all()
+    assert ((result.options()["usage_rate"] == 0) | (result.options()["usage_rate"] == 1)).all()
