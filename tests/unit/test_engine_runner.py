@@ -10,7 +10,7 @@ import pytest
 
 from escalade.engine import SimulationResult, register, run_grid, simulate
 from escalade.engine.executors import ProcessExecutor, SequentialExecutor
-from escalade.engine.policies import DecisionContext
+from escalade.engine.policies import DecisionContext, registered
 from escalade.errors import SimulationError, UsageError
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
@@ -163,8 +163,6 @@ def test_unknown_policy_kind_is_a_usage_error() -> None:
         "policy: {kind: graduated}", "policy: {kind: equilibrium}"
     )
     compiled = compile_scenario(loads_scenario(text))
-    from escalade.engine.policies import registered
-
     if "equilibrium" in registered():
         pytest.skip("the solver's equilibrium policy is installed")
     with pytest.raises(UsageError, match="actor 'usa', policy: expected a kind"):
@@ -184,7 +182,7 @@ def test_deterministic_without_chance() -> None:
     text = text.replace("success: 0.8, ", "").replace("success: 0.6, ", "")
     text = text.replace('success: "0.5 + 0.1 * administration"', "success: 1")
     for name in ("strike_effect", "continuity", "start_position"):
-        text = text.replace(f"$" + name, "0.5")
+        text = text.replace("$" + name, "0.5")
     compiled = compile_scenario(loads_scenario(text))
     result = simulate(compiled, strategy="decisive", mindset="resolved", n=300, seed=9)
     assert len({(t.rounds, t.utility) for t in result.traces}) == 1

@@ -127,8 +127,8 @@ def check_scenario(compiled: CompiledScenario, *, seed: int = 0, n: int = 256) -
             seed=seed,
             n=n,
         )
-    strategies = [s.id for s in compiled.scenario.strategies] or [None]
-    mindsets = [m.id for m in compiled.scenario.mindsets] or [None]
+    strategies: list[str | None] = [s.id for s in compiled.scenario.strategies] or [None]
+    mindsets: list[str | None] = [m.id for m in compiled.scenario.mindsets] or [None]
     for strategy in strategies:
         for mindset in mindsets:
             result = simulate(compiled, strategy=strategy, mindset=mindset, n=n, seed=seed)
