@@ -68,3 +68,28 @@ def test_executor_for_returns_a_working_dask_executor(cluster):
     ex = executor_for(scheduler=cluster.scheduler_address, workers=None, n_tasks=10)
     with ex:
         assert list(ex.map(abs, [-3, 4])) == [3, 4]
+
+
+def test_simulation_on_dask_equals_in_process(cluster):
+    """The engine gives the same numbers, bit for bit, on two Dask workers."""
+    from escalade.engine import simulate
+    from escalade.engine.executors import SequentialExecutor
+
+    kw = {"strategy": "graduated", "mindset": "opportunist", "n": 3000, "seed": 8}
+    with DaskExecutor(cluster.scheduler_address) as ex:
+        remote = simulate("kursk-mini", executor=ex, chunk_size=1024, **kw)
+    local = simulate("kursk-mini", executor=SequentialExecutor(), chunk_size=50_000, **kw)
+    assert remote.to_dict() == local.to_dict()
+    assert (remote.counts.floats == local.counts.floats).all()
+
+
+def test_cli_simulate_with_scheduler(cluster, capsys):
+    import json
+
+    from escalade.cli import main
+
+    args = ["simulate", "kursk-mini", "--n", "2048", "--seed", "4", "--json"]
+    assert main([*args, "--scheduler", cluster.scheduler_address, "--chunk-size", "1024"]) == 0
+    remote = json.loads(capsys.readouterr().out)
+    assert main([*args, "--workers", "1"]) == 0
+    assert json.loads(capsys.readouterr().out) == remote

@@ -46,8 +46,10 @@ def test_same_seed_same_numbers_whatever_the_chunk_size(zoo: CompiledScenario) -
 
 def test_same_numbers_in_a_process_pool(zoo: CompiledScenario) -> None:
     kw = {"strategy": "graduated", "mindset": "resolved", "n": 4096, "seed": 5, "chunk_size": 1024}
-    with_pool = simulate(zoo, executor=ProcessExecutor(2), **kw)
+    with ProcessExecutor(2) as pool:
+        with_pool = simulate(zoo, executor=pool, **kw)
     in_process = simulate(zoo, executor=SequentialExecutor(), **kw)
+    assert with_pool.n == 4096
     same(with_pool, in_process)
 
 

@@ -162,8 +162,9 @@ def run_grid(
     chunk_size : int
         Trajectories per task (rounded up to a multiple of 1024; memory grows with it).
     executor : Executor, optional
-        Where chunks run; by default in-process for small runs, else a local
-        process pool, or Dask when ``scheduler`` is given.
+        An *entered* executor to run chunks on; by default one is opened: in
+        process for small runs, else a local process pool, or Dask when
+        ``scheduler`` is given.
     uncertainties : array-like, optional
         Fixed values of every uncertainty (for experiments) instead of draws.
     keep_traces : int
@@ -192,17 +193,23 @@ def run_grid(
         for cell in cells
     ]
     tasks = [task for group in per_cell for task in group]
-    if executor is None:
-        if scheduler is None and workers is None and n * len(cells) <= LOCAL_LIMIT:
-            executor = SequentialExecutor()
-        else:
-            executor = executor_for(scheduler=scheduler, workers=workers, n_tasks=len(tasks))
     results: list[ChunkResult] = []
-    with executor as running:
+
+    def collect(running: Executor) -> None:
         for result in running.map(run_chunk, tasks):
             results.append(result)
             if progress is not None:
                 progress(result.counts.n)
+
+    if executor is not None:
+        collect(executor)
+    else:
+        if scheduler is None and workers is None and n * len(cells) <= LOCAL_LIMIT:
+            own: Executor = SequentialExecutor()
+        else:
+            own = executor_for(scheduler=scheduler, workers=workers, n_tasks=len(tasks))
+        with own as running:
+            collect(running)
     out: dict[Cell, SimulationResult] = {}
     offset = 0
     for cell, group in zip(cells, per_cell, strict=True):

@@ -233,10 +233,14 @@ class RoundPlayer:
                 f"{st.n} choices, found shape {choice.shape}"
             )
         chosen = choice >= 0
+        if not chosen.any():
+            return
+        n_opt = len(c.options)
+        safe = choice.clip(0, max(n_opt - 1, 0))
         bad = chosen & (
-            (choice >= len(c.options))
-            | (self.owner[choice.clip(0, len(c.options))] != i)
-            | ~avail[np.arange(st.n), choice.clip(0, len(c.options) - 1) if c.options else 0]
+            (choice >= n_opt)
+            | (self.owner[choice.clip(0, n_opt)] != i)
+            | ~(avail[np.arange(st.n), safe] if n_opt else np.zeros(st.n, dtype=bool))
         )
         if bad.any():
             k = int(choice[np.argmax(bad)])
