@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
 import pytest
 
-from escalade.engine.executors import DaskExecutor, ProcessExecutor, executor_for
+from escalade.cli import main
+from escalade.engine import simulate
+from escalade.engine.executors import (
+    DaskExecutor,
+    ProcessExecutor,
+    SequentialExecutor,
+    executor_for,
+)
 from escalade.explore.designs import sample
 from escalade.explore.examples import toy_crisis_model
 from escalade.explore.experiments import run_experiments
@@ -72,9 +80,6 @@ def test_executor_for_returns_a_working_dask_executor(cluster):
 
 def test_simulation_on_dask_equals_in_process(cluster):
     """The engine gives the same numbers, bit for bit, on two Dask workers."""
-    from escalade.engine import simulate
-    from escalade.engine.executors import SequentialExecutor
-
     kw = {"strategy": "graduated", "mindset": "opportunist", "n": 3000, "seed": 8}
     with DaskExecutor(cluster.scheduler_address) as ex:
         remote = simulate("kursk-mini", executor=ex, chunk_size=1024, **kw)
@@ -84,10 +89,6 @@ def test_simulation_on_dask_equals_in_process(cluster):
 
 
 def test_cli_simulate_with_scheduler(cluster, capsys):
-    import json
-
-    from escalade.cli import main
-
     args = ["simulate", "kursk-mini", "--n", "2048", "--seed", "4", "--json"]
     assert main([*args, "--scheduler", cluster.scheduler_address, "--chunk-size", "1024"]) == 0
     remote = json.loads(capsys.readouterr().out)

@@ -37,7 +37,7 @@ accidents: {{war: {{up: "{UP}", down: {DOWN}}}}}
 def transition(low: int, high: int, up: np.ndarray, down: float) -> np.ndarray:
     size = high - low + 1
     p = np.zeros((size, size))
-    for i, r in enumerate(range(low, high + 1)):
+    for i in range(size):
         u = up[i]
         p[i, min(i + 1, size - 1)] += u
         p[i, max(i - 1, 0)] += down

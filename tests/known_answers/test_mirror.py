@@ -36,10 +36,14 @@ actors:
     utility: {per_round: {gain_east: 1.0, gain_west: -0.5, rung.front: -0.2}}
     policy: {kind: quantal, lambda: 1.5}
 options:
-  - {id: west_push, actor: west_leader, arena: front, rung: 6, success: 0.7, cost: 0.3, effects: [{var: gain_west, add: 1}]}
-  - {id: west_talk, actor: west_leader, arena: front, rung: 3, deescalate: true, effects: [{var: gain_west, add: -0.2}]}
-  - {id: east_push, actor: east_leader, arena: front, rung: 6, success: 0.7, cost: 0.3, effects: [{var: gain_east, add: 1}]}
-  - {id: east_talk, actor: east_leader, arena: front, rung: 3, deescalate: true, effects: [{var: gain_east, add: -0.2}]}
+  - {id: west_push, actor: west_leader, arena: front, rung: 6, success: 0.7, cost: 0.3,
+     effects: [{var: gain_west, add: 1}]}
+  - {id: west_talk, actor: west_leader, arena: front, rung: 3, deescalate: true,
+     effects: [{var: gain_west, add: -0.2}]}
+  - {id: east_push, actor: east_leader, arena: front, rung: 6, success: 0.7, cost: 0.3,
+     effects: [{var: gain_east, add: 1}]}
+  - {id: east_talk, actor: east_leader, arena: front, rung: 3, deescalate: true,
+     effects: [{var: gain_east, add: -0.2}]}
 accidents: {front: {up: 0.05, down: 0.05}}
 outcomes:
   - {id: gain_west, expr: gain_west, at: end}
