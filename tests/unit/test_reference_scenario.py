@@ -1,0 +1,117 @@
+"""The reference scenario `dprk-troops-2024`: complete, sourced, verified against its articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from escalade.engine import run_grid
+from escalade.evidence.provenance import assumptions
+from escalade.evidence.verify import verify
+from escalade.scenario import load_scenario
+from escalade.scenario.compiled import compile_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = ROOT.parent / "shared" / "sources"
+EXAMPLE = ROOT / "examples" / "dprk-troops-2024.yaml"
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario("dprk-troops-2024")
+
+
+def test_catalog_and_example_are_the_same(scenario) -> None:
+    assert load_scenario(EXAMPLE).content_hash == scenario.content_hash
+
+
+def test_required_elements(scenario) -> None:
+    actors = {a.id for a in scenario.spec.actors}
+    assert actors >= {
+        "usa",
+        "deu",
+        "fra",
+        "gbr",
+        "pol",
+        "ltu",
+        "nor",
+        "rou",
+        "ukr",
+        "rus",
+        "prk",
+        "kor",
+        "chn",
+    }
+    assert {a.id for a in scenario.spec.arenas} == {"ukraine", "korea"}
+    options = {o.id for o in scenario.spec.options}
+    assert options >= {
+        "one_time_aid_package",
+        "more_military_aid",
+        "more_sanctions",
+        "use_frozen_assets",
+        "lift_strike_limits",
+        "intercept_missiles",
+        "romania_air_defence",
+        "south_korean_lethal_aid",
+        "nato_trainers",
+        "press_china",
+        "wait",
+        "dprk_troops_into_combat",
+        "further_deployment",
+        "artillery_shell_supply",
+        "kursk_counteroffensive",
+        "strikes_on_ukraine",
+        "nuclear_signalling",
+        "horizontal_escalation",
+        "provoke_south",
+    }
+    trainers = next(o for o in scenario.spec.options if o.id == "nato_trainers")
+    assert "deu" in trainers.consent
+    assert {s.id for s in scenario.strategies} == {
+        "indecision",
+        "graduated",
+        "decisive",
+        "support_role",
+    }
+    assert {m.id for m in scenario.mindsets} == {"cautious", "opportunist", "resolved"}
+    events = {e.id: e for e in scenario.spec.events}
+    assert str(events["us_election"].at) == "2024-11-05"
+    assert {b.id for b in events["troops_use"].branches} == {"defend_kursk", "frontline_combat"}
+
+
+def test_every_number_is_sourced_or_a_judgement(scenario) -> None:
+    rows = assumptions(scenario)
+    assert rows
+    unsourced = [r for r in rows if r.kind == "unsourced"]
+    assert not unsourced, [(r.element, r.line) for r in unsourced]
+    for u in scenario.spec.uncertainties:
+        assert u.source is not None and (u.source.ref or u.source.note), u.id
+        if u.dist == "uniform":
+            assert u.low < u.high
+
+
+@pytest.mark.skipif(
+    not SOURCES.is_dir(), reason="the source articles are not next to the repository"
+)
+def test_every_quote_is_found_in_its_article(scenario) -> None:
+    report = verify(scenario, source_dirs=[SOURCES])
+    missing = [q for q in report.quotes if q.status != "found"]
+    assert not missing, [(q.path, q.quote, q.status) for q in missing]
+    assert len(report.quotes) >= 40
+    assert report.passed(strict=True)
+
+
+def test_every_cell_simulates(scenario) -> None:
+    compiled = compile_scenario(scenario)
+    cells = [(s.id, m.id) for s in scenario.strategies for m in scenario.mindsets]
+    results = run_grid(compiled, cells, n=256, seed=1)
+    for cell, result in results.items():
+        th = result.thresholds()
+        assert ((th["probability"] >= 0) & (th["probability"] <= 1)).all(), cell
+        assert result.outcomes()["mean"].notna().all(), cell
+    usage = results[("decisive", "resolved")].options().set_index("option")["usage_rate"]
+    assert usage["lift_strike_limits"] > 0.9
+    assert usage["dprk_troops_into_combat"] > 0.9
+    trainers = results[("support_role", "cautious")].options().set_index("option")
+    assert trainers.loc["nato_trainers", "refused_per_trajectory"] >= 0
