@@ -99,6 +99,18 @@ def _summary_json(rs: Any, run_id: str | None, report: Path | None) -> dict[str,
     }
 
 
+def _informative_thresholds(df: Any) -> Any:
+    """Thresholds worth a row: not crossed in every run; of the never-crossed, the lowest."""
+    if df.empty:
+        return df
+    stats = df.groupby("threshold")["probability"].agg(["min", "max"])
+    keep = set(stats.index[(stats["min"] < 1.0) & (stats["max"] > 0.0)])
+    never = df[df["threshold"].isin(stats.index[stats["max"] == 0.0])]
+    for _, group in never.groupby("arena"):
+        keep.add(group.sort_values("rung")["threshold"].iloc[0])
+    return df[df["threshold"].isin(keep)].reset_index(drop=True)
+
+
 def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None) -> None:
     from escalade.report.text import dataframe_table
 
@@ -119,12 +131,24 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
             formats={"utility": num, "utility_ci_low": num, "utility_ci_high": num},
         )
     )
-    if not tables["thresholds"].empty:
+    thresholds = _informative_thresholds(tables["thresholds"])
+    if not thresholds.empty:
+        cell = thresholds.apply(
+            lambda r: f"{r['probability']:{pct}} [{r['ci_low']:{pct}}–{r['ci_high']:{pct}}]", axis=1
+        )
+        wide = (
+            thresholds.assign(cell=cell)
+            .pivot(index=["strategy", "mindset"], columns="threshold", values="cell")
+            .reset_index()
+        )
+        wide.columns.name = None
         console.print(
             dataframe_table(
-                tables["thresholds"],
-                title="Probability of crossing each threshold (95% interval)",
-                formats={"probability": pct, "ci_low": pct, "ci_high": pct},
+                wide,
+                title=(
+                    "Probability of crossing each threshold, 95% interval (thresholds crossed in "
+                    "every run, and all but the lowest never crossed, left out)"
+                ),
             )
         )
     if not tables["outcomes"].empty:

@@ -1,0 +1,142 @@
+"""`escalade run` end to end: the reference scenario, the store, the report in Chromium."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from browser import (
+    assert_not_blank,
+    assert_plots_rendered,
+    console_errors,
+    external_references,
+    open_file,
+    screenshot,
+)
+
+from escalade.cli import main
+from escalade.results import Store
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("run")
+
+
+@pytest.fixture(scope="module")
+def run_json(run_dir: Path) -> dict[str, object]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(
+            [
+                "run",
+                "dprk-troops-2024",
+                "--n",
+                "300",
+                "--seed",
+                "7",
+                "--out",
+                str(run_dir / "report"),
+                "--store",
+                str(run_dir / "runs.duckdb"),
+                "--json",
+            ]
+        )
+    assert code == 0
+    return json.loads(out.getvalue())
+
+
+def test_run_json_ranks_every_strategy(run_json: dict[str, object]) -> None:
+    comparison = run_json["comparison"]
+    assert {row["strategy"] for row in comparison} == {
+        "indecision",
+        "graduated",
+        "decisive",
+        "support_role",
+    }
+    cells = run_json["cells"]
+    assert len(cells) == 12 and all(c["n"] == 300 for c in cells)
+    assert sum(row["minimax_regret"] for row in comparison) >= 1
+    assert run_json["scenario"] == "dprk-troops-2024" and run_json["seed"] == 7
+
+
+def test_run_is_stored_and_listed(run_json: dict[str, object], run_dir: Path, capsys) -> None:
+    with Store(run_dir / "runs.duckdb", read_only=True) as store:
+        runs = store.list_runs()
+        assert run_json["run_id"] in set(runs["id"])
+        stored = store.load(run_json["run_id"])
+    assert stored.metadata["scenario_hash"] == run_json["scenario_hash"]
+    assert {"escalade", "numpy", "duckdb", "python", "seed", "n", "created"} <= set(stored.metadata)
+    assert set(stored.tables) >= {
+        "cells",
+        "comparison",
+        "thresholds",
+        "rungs_by_round",
+        "assumptions",
+    }
+    assert (
+        main(["runs", "show", str(run_json["run_id"]), "--store", str(run_dir / "runs.duckdb")])
+        == 0
+    )
+    assert str(run_json["run_id"]) in capsys.readouterr().out
+
+
+def test_same_seed_same_table(run_json: dict[str, object], tmp_path: Path, capsys) -> None:
+    args = [
+        "run",
+        "dprk-troops-2024",
+        "--n",
+        "300",
+        "--seed",
+        "7",
+        "--no-store",
+        "--no-report",
+        "--json",
+    ]
+    assert main(args) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["cells"] == run_json["cells"]
+
+
+def test_terminal_tables(tmp_path: Path, capsys) -> None:
+    code = main(
+        [
+            "run",
+            "kursk-mini",
+            "--n",
+            "200",
+            "--out",
+            str(tmp_path / "r"),
+            "--store",
+            str(tmp_path / "s.duckdb"),
+        ]
+    )
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "Strategies ranked" in out and "graduated" in out and "report:" in out
+
+
+def test_bad_input_is_a_clear_error(tmp_path: Path, capsys) -> None:
+    assert (
+        main(["run", "dprk-troops-2024", "--strategies", "nope", "--no-store", "--no-report"]) == 2
+    )
+    assert "strategies: expected ids among" in capsys.readouterr().err
+    assert main(["run", "no-such-scenario", "--no-store", "--no-report"]) == 2
+
+
+@pytest.mark.browser
+def test_report_renders_in_chromium(chromium, run_json: dict[str, object], run_dir: Path) -> None:
+    report = Path(str(run_json["report"]))
+    assert report.exists()
+    text = report.read_text(encoding="utf-8")
+    for needle in ("dprk-troops-2024", "bi-2024", "support_role", "Ladder", "seed"):
+        assert needle.lower() in text.lower(), needle
+    console_errors(chromium)
+    open_file(chromium, report)
+    assert assert_plots_rendered(chromium, 6) >= 6
+    assert console_errors(chromium) == []
+    assert external_references(chromium) == []
+    assert_not_blank(screenshot(chromium, run_dir / "report.png"))

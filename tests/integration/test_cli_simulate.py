@@ -1,0 +1,46 @@
+"""`escalade simulate` end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from escalade.cli import main
+
+
+def test_json_shape(capsys) -> None:
+    args = ["simulate", "dprk-troops-2024", "--strategy", "decisive", "--mindset", "resolved"]
+    assert main([*args, "--n", "512", "--seed", "3", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) >= {"outcomes", "thresholds", "options", "n", "seed", "scenario_hash"}
+    assert out["n"] == 512 and out["seed"] == 3
+    assert set(out["outcomes"]["ukraine_position"]) == {"mean", "ci_low", "ci_high"}
+    assert set(out["thresholds"]["ukraine.no_nuclear_use"]) == {"probability", "ci_low", "ci_high"}
+    assert 0.0 <= out["options"]["lift_strike_limits"] <= 1.0
+
+
+def test_chunk_size_does_not_change_the_numbers(capsys) -> None:
+    base = ["simulate", "kursk-mini", "--n", "3000", "--seed", "9", "--json", "--workers", "1"]
+    assert main([*base, "--chunk-size", "1000"]) == 0
+    first = capsys.readouterr().out
+    assert main([*base, "--chunk-size", "100000"]) == 0
+    assert capsys.readouterr().out == first
+
+
+def test_tables_and_traces(capsys) -> None:
+    assert main(["simulate", "kursk-mini", "--n", "256", "--traces", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Outcomes" in out and "Option usage" in out and "trajectory 0" in out
+
+
+def test_errors_exit_2_without_traceback() -> None:
+    for extra in (["--n", "0"], ["--chunk-size", "0"], ["--strategy", "nope"], ["--seed", "-4"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "escalade", "simulate", "kursk-mini", *extra],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 2, (extra, proc.stderr)
+        assert "Traceback" not in proc.stderr and "escalade: error:" in proc.stderr
