@@ -177,7 +177,7 @@ def _notes(meta: Mapping[str, Any]) -> dict[str, str]:
         ("n", "trajectories per strategy × mindset"),
         ("seed", "root seed"),
         ("horizon", "rounds"),
-        ("escalade_version", "escalade version"),
+        ("escalade", "escalade version"),
         ("scenario_hash", "scenario hash (SHA-256)"),
         ("created", "created (UTC)"),
         ("intervals", "intervals"),

@@ -1,0 +1,151 @@
+"""``escalade explore SCENARIO``: sweep the uncertainties, rank strategies by robustness."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from escalade.cli._common import progress_bar, rich_console
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``explore`` command."""
+    parser = subparsers.add_parser(
+        "explore",
+        help="vary every uncertainty; robustness, sensitivity and scenario discovery",
+        description=(
+            "Sample the scenario's uncertainties (Latin hypercube, Sobol, Morris or full "
+            "factorial), simulate every strategy against every mindset at each point, store the "
+            "experiments chunk by chunk (a killed sweep resumes with the same command), then rank "
+            "the strategies by regret and worst case, compute Sobol or Morris indices and find "
+            "PRIM boxes for a condition."
+        ),
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or catalog id")
+    parser.add_argument("--design", choices=["lhs", "sobol", "morris", "factorial"], default="lhs")
+    parser.add_argument("--n", type=int, default=200, help="design points (200)")
+    parser.add_argument("--replications", type=int, default=1, help="replications per point (1)")
+    parser.add_argument(
+        "--trajectories", type=int, default=32, help="trajectories averaged per experiment (32)"
+    )
+    parser.add_argument("--strategies", nargs="+", metavar="ID", default=[])
+    parser.add_argument("--mindsets", nargs="+", metavar="ID", default=[])
+    parser.add_argument(
+        "--vary",
+        nargs="+",
+        metavar="NAME=LOW:HIGH",
+        default=[],
+        help="replace an uncertainty's range (NAME=LOW:HIGH, NAME=LOW:HIGH:int or NAME=A,B,C)",
+    )
+    parser.add_argument("--sensitivity", choices=["sobol", "morris"], default=None)
+    parser.add_argument(
+        "--discover",
+        metavar="OUTCOME<VALUE",
+        default=None,
+        help="find PRIM boxes where the condition holds, e.g. 'ukraine_position<0'",
+    )
+    parser.add_argument("--outcome", default=None, help="outcome to rank by (focal side utility)")
+    parser.add_argument("--seed", type=int, default=2024, help="root seed (2024)")
+    parser.add_argument("--chunk-size", type=int, default=1024, help="experiments per chunk (1024)")
+    parser.add_argument("--workers", type=int, default=None, help="local worker processes")
+    parser.add_argument("--scheduler", metavar="ADDR", default=None, help="a Dask scheduler")
+    parser.add_argument("--store", type=Path, default=Path("escalade.duckdb"), help="results store")
+    parser.add_argument("--no-store", action="store_true", help="do not store the sweep")
+    parser.add_argument("--out", type=Path, default=None, help="write explore.html in this folder")
+    parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Explore, store, analyse, print."""
+    from escalade.workflows.explore import ExploreOptions, explore_scenario
+
+    options = ExploreOptions(
+        design=args.design,
+        n=args.n,
+        replications=args.replications,
+        trajectories=args.trajectories,
+        strategies=tuple(args.strategies),
+        mindsets=tuple(args.mindsets),
+        vary=tuple(args.vary),
+        sensitivity=args.sensitivity,
+        discover=args.discover,
+        seed=args.seed,
+        chunk_size=args.chunk_size,
+        workers=args.workers,
+        scheduler=args.scheduler,
+        store=None if args.no_store else args.store,
+        out=args.out,
+        outcome=args.outcome,
+    )
+    state = {"total": 0}
+    with progress_bar(total=0, label="exploring") as advance:
+
+        def progress(done: int, _total: int) -> None:
+            advance(done - state["total"])
+            state["total"] = done
+
+        outcome = explore_scenario(args.scenario, options, progress=progress)
+    if args.json:
+        out = {
+            "run_id": outcome.run_id,
+            "report": str(outcome.report) if outcome.report else None,
+            "resumed_chunks": outcome.resumed_chunks,
+            **outcome.summary,
+        }
+        print(json.dumps(out, indent=2, default=str))
+        return 0
+    _print(outcome)
+    return 0
+
+
+def _print(outcome: Any) -> None:
+    from escalade.report.text import dataframe_table
+
+    console = rich_console()
+    num = ".3g"
+    console.print(f"{outcome.summary['experiments']:,} experiments")
+    console.print(
+        dataframe_table(
+            outcome.tables["robustness"],
+            title="Strategies by robustness (regret against the best strategy in each experiment)",
+            formats=dict.fromkeys(("mean", "worst", "best", "max_regret", "mean_regret"), num),
+        )
+    )
+    if not outcome.tables["sensitivity"].empty:
+        console.print(
+            dataframe_table(
+                outcome.tables["sensitivity"],
+                title="Sensitivity",
+                formats={
+                    k: num
+                    for k in outcome.tables["sensitivity"].columns
+                    if k not in ("policy", "outcome", "parameter")
+                },
+            )
+        )
+    if not outcome.tables["prim_boxes"].empty:
+        console.print(
+            dataframe_table(
+                outcome.tables["prim_boxes"].drop(columns=["limits"]),
+                title="PRIM boxes",
+                formats={
+                    "low": num,
+                    "high": num,
+                    "coverage": ".1%",
+                    "density": ".1%",
+                    "mass": ".1%",
+                },
+            )
+        )
+    if outcome.run_id:
+        console.print(
+            f"stored as run {outcome.run_id}"
+            + (f" ({outcome.resumed_chunks} chunks resumed)" if outcome.resumed_chunks else "")
+        )
+    if outcome.report:
+        console.print(f"report: {outcome.report}")
+    sys.stdout.flush()

@@ -1,0 +1,77 @@
+"""Many experiments at once: each row fixes the uncertainties, runs T trajectories, averages.
+
+This is what exploration needs from the engine (``escalade.explore.scenario``):
+for ``m`` rows of uncertainty values, simulate ``trajectories`` trajectories
+of each and return, per row, the mean of every outcome, of each side's
+utility and the probability of crossing each threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from escalade._types import FloatArray
+from escalade.engine.chunk import run_state
+from escalade.engine.state import initial_state
+from escalade.engine.vectorised import RoundPlayer
+from escalade.scenario.compiled import CompiledScenario
+from escalade.scenario.schema import PolicySpec
+
+__all__ = ["BATCH", "row_columns", "simulate_rows"]
+
+BATCH = 32_768
+"""Trajectories per engine call inside :func:`simulate_rows` (bounds memory)."""
+
+
+def row_columns(compiled: CompiledScenario) -> list[str]:
+    """Names of the columns :func:`simulate_rows` returns, in order."""
+    outcomes = [o.id for o in compiled.outcomes]
+    sides = [f"utility_{s}" for s in compiled.sides]
+    thresholds = [f"p_{key}" for _, key, _ in compiled.thresholds]
+    return outcomes + sides + thresholds
+
+
+def _summarise(
+    compiled: CompiledScenario, st_utility: FloatArray, outcomes: FloatArray, max_rungs: np.ndarray
+) -> FloatArray:
+    sides = np.zeros((len(outcomes), len(compiled.sides)))
+    for a in compiled.actors:
+        sides[:, a.side] += st_utility[:, a.index]
+    crossed = (
+        np.stack([max_rungs[:, arena] >= rung for arena, _, rung in compiled.thresholds], axis=1)
+        if compiled.thresholds
+        else np.zeros((len(outcomes), 0))
+    )
+    return np.concatenate([outcomes, sides, crossed.astype(float)], axis=1)
+
+
+def simulate_rows(
+    compiled: CompiledScenario,
+    specs: Sequence[PolicySpec],
+    uncertainties: FloatArray,
+    *,
+    trajectories: int,
+    seed: int,
+    declared: frozenset[int] = frozenset(),
+) -> dict[str, FloatArray]:
+    """Per row of ``uncertainties`` ``(m, U)``, means over ``trajectories`` runs.
+
+    Trajectory ``k`` of row ``r`` is trajectory ``r * trajectories + k`` of a
+    run with root ``seed``, so the numbers depend only on the seed and the row.
+    """
+    m = uncertainties.shape[0]
+    total = m * trajectories
+    per_trajectory = np.empty((total, len(row_columns(compiled))))
+    for start in range(0, total, BATCH):
+        stop = min(start + BATCH, total)
+        rows = uncertainties[np.arange(start, stop) // trajectories]
+        player = RoundPlayer(compiled, specs, seed=seed, declared=declared)
+        st = initial_state(compiled, rows)
+        played = run_state(player, st, (start, stop), keep=0)
+        per_trajectory[start:stop] = _summarise(
+            compiled, st.utility, played.outcomes, played.max_path[-1]
+        )
+    means = per_trajectory.reshape(m, trajectories, -1).mean(axis=1)
+    return {name: means[:, k] for k, name in enumerate(row_columns(compiled))}

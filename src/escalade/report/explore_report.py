@@ -1,0 +1,139 @@
+"""The report of ``escalade explore``: robustness, sensitivity and scenario discovery.
+
+Rendering only: the tables come from :mod:`escalade.workflows.explore`
+(``robustness``, ``sensitivity``, ``prim_boxes``, ``prim_trajectory``, plus the
+``experiments`` and ``outcomes`` of the sweep).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from escalade.report.figures import bars, prim_trajectory
+from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.results import ResultSet
+
+__all__ = ["explore_report"]
+
+_NUM = "{:.3g}"
+_PCT = "{:.1%}"
+
+
+def _table(rs: ResultSet, name: str) -> pd.DataFrame:
+    return rs.tables[name] if name in rs.tables else pd.DataFrame()
+
+
+def _summary(rs: ResultSet) -> Section:
+    meta = rs.metadata
+    robustness = _table(rs, "robustness")
+    lines = [f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}**", ""]
+    lines.append(
+        f"{len(_table(rs, 'experiments')):,} experiments: a {meta.get('design', '?')} design of "
+        f"{meta.get('n', '?')} points over {len(meta.get('parameters', []))} uncertainties × "
+        f"{len(meta.get('strategies', []))} strategies × {len(meta.get('mindsets', []))} mindsets, "
+        f"{meta.get('trajectories', '?')} trajectories each. Outcome compared: "
+        f"*{meta.get('outcome', '?')}*."
+    )
+    if not robustness.empty:
+        chosen = robustness[robustness["minimax_regret"]]
+        if not chosen.empty:
+            lines.append(
+                f"\nThe strategy with the smallest maximum regret over all experiments is "
+                f"**{chosen.iloc[0]['strategy']}**."
+            )
+    return Section("summary", "Summary", (Markdown("\n".join(lines)),))
+
+
+def _robustness(rs: ResultSet) -> Section:
+    table = _table(rs, "robustness")
+    blocks: list[Any] = []
+    if not table.empty:
+        long = table.melt(
+            id_vars=["strategy"], value_vars=["mean", "worst", "max_regret"], var_name="measure"
+        )
+        blocks.append(
+            FigureBlock(
+                bars(long, "strategy", "value", color="measure", title="Robustness per strategy"),
+                "Mean, worst case and maximum regret over all experiments and mindsets",
+            )
+        )
+        formats = dict.fromkeys(("mean", "worst", "best", "max_regret", "mean_regret"), _NUM)
+        blocks.append(TableBlock(table, "Robustness of each strategy", formats))
+    return Section("robustness", "Which strategy holds up", tuple(blocks))
+
+
+def _sensitivity(rs: ResultSet) -> Section | None:
+    table = _table(rs, "sensitivity")
+    if table.empty:
+        return None
+    blocks: list[Any] = []
+    if "ST" in table.columns:
+        long = table.melt(id_vars=["parameter"], value_vars=["S1", "ST"], var_name="index")
+        blocks.append(
+            FigureBlock(
+                bars(long, "parameter", "value", color="index", title="Sobol indices"),
+                "First-order (S1) and total (ST) Sobol indices",
+            )
+        )
+    elif "mu_star" in table.columns:
+        blocks.append(
+            FigureBlock(
+                bars(table, "parameter", "mu_star", title="Morris μ*"),
+                "Morris elementary effects (μ*)",
+            )
+        )
+    blocks.append(TableBlock(table, "Sensitivity indices"))
+    return Section("sensitivity", "What matters most", tuple(blocks))
+
+
+def _discovery(rs: ResultSet) -> Section | None:
+    boxes = _table(rs, "prim_boxes")
+    trajectory = _table(rs, "prim_trajectory")
+    if boxes.empty and trajectory.empty:
+        return None
+    blocks: list[Any] = [
+        Markdown(
+            "PRIM boxes: ranges of the uncertainties in which the condition of interest "
+            "concentrates (coverage: share of the cases inside the box; density: share of the "
+            "box that are cases)."
+        )
+    ]
+    if not trajectory.empty:
+        first = trajectory[trajectory["box"] == 0].rename(columns={"res_dim": "n_restricted"})
+        blocks.append(
+            FigureBlock(
+                prim_trajectory(first, "Peeling trajectory of the first box"),
+                "Coverage against density",
+            )
+        )
+    if not boxes.empty:
+        blocks.append(TableBlock(boxes, "Boxes", {"coverage": _PCT, "density": _PCT, "mass": _PCT}))
+    return Section("discovery", "When does it go wrong", tuple(blocks))
+
+
+def explore_report(rs: ResultSet) -> ReportDocument:
+    """Build the HTML report document of an ``explore`` result set."""
+    meta = rs.metadata
+    sections = [_summary(rs), _robustness(rs)]
+    sections += [s for s in (_sensitivity(rs), _discovery(rs)) if s is not None]
+    notes = {
+        label: str(meta[key])
+        for key, label in (
+            ("seed", "root seed"),
+            ("design", "design"),
+            ("n", "design points"),
+            ("trajectories", "trajectories per experiment"),
+            ("escalade", "escalade version"),
+            ("scenario_hash", "scenario hash (SHA-256)"),
+            ("created", "created (UTC)"),
+        )
+        if key in meta
+    }
+    return ReportDocument(
+        title=f"escalade explore — {meta.get('scenario_title', meta.get('scenario_id', ''))}",
+        subtitle=f"scenario {meta.get('scenario_id', '')} · run {meta.get('run_id', '')}",
+        sections=tuple(sections),
+        method_notes=notes,
+    )

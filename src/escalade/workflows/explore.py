@@ -1,0 +1,372 @@
+"""``escalade explore``: sweep a scenario's uncertainties, store chunk by chunk, analyse, report.
+
+:func:`explore_scenario` builds the scenario's batch model
+(:class:`escalade.explore.scenario.ScenarioModel`), draws the design, runs the
+experiments on the chosen executor and writes each chunk to the DuckDB store
+as it finishes. Started again with the same arguments after being killed, it
+finds the unfinished run by a key (a hash of the scenario and the arguments),
+skips the chunks already stored and ends with exactly the tables of an
+uninterrupted sweep. It then adds the analyses: robustness of the focal
+side's strategies, sensitivity indices, and PRIM boxes for a condition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import operator
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from escalade.analysis.run import focal_side
+from escalade.engine.executors import Executor, SequentialExecutor, executor_for
+from escalade.errors import UsageError
+from escalade.explore.designs import Design, sample
+from escalade.explore.experiments import ExploreResult, plan_experiments, run_experiments
+from escalade.explore.parameters import parse_varies
+from escalade.explore.prim import Prim
+from escalade.explore.robustness import robustness_table
+from escalade.explore.scenario import ScenarioModel
+from escalade.explore.sensitivity import morris_indices, sobol_indices
+from escalade.report.explore_report import explore_report
+from escalade.report.html import write_html
+from escalade.results import ResultSet, Store
+from escalade.results.resultset import environment_versions, utc_now
+from escalade.scenario import Scenario, load_scenario
+
+__all__ = ["ExploreOptions", "ExploreOutcome", "explore_scenario", "parse_condition"]
+
+_CONDITION = re.compile(r"^\s*([a-z][a-z0-9_.]*)\s*(<=|>=|<|>)\s*(-?[0-9.eE+-]+)\s*$")
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+@dataclass(frozen=True)
+class ExploreOptions:
+    """What to sweep and how (the ``escalade explore`` arguments)."""
+
+    design: str = "lhs"
+    n: int = 200
+    replications: int = 1
+    trajectories: int = 32
+    strategies: Sequence[str] = ()
+    mindsets: Sequence[str] = ()
+    vary: Sequence[str] = ()
+    sensitivity: str | None = None
+    discover: str | None = None
+    seed: int = 2024
+    chunk_size: int = 1024
+    workers: int | None = None
+    scheduler: str | None = None
+    store: Path | None = Path("escalade.duckdb")
+    out: Path | None = None
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class ExploreOutcome:
+    """The sweep, its analyses, where it was stored and reported."""
+
+    result: ExploreResult
+    tables: dict[str, pd.DataFrame]
+    summary: dict[str, Any]
+    run_id: str | None
+    report: Path | None
+    resumed_chunks: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_condition(text: str) -> tuple[str, str, float]:
+    """``OUTCOME<VALUE`` (or ``>``, ``<=``, ``>=``) as ``(outcome, operator, value)``."""
+    match = _CONDITION.match(text)
+    if match is None:
+        raise UsageError(
+            f"--discover {text!r}: expected OUTCOME<VALUE or OUTCOME>VALUE "
+            "(hint: e.g. --discover 'ukraine_position<0')"
+        )
+    return match.group(1), match.group(2), float(match.group(3))
+
+
+def _design(model: ScenarioModel, options: ExploreOptions) -> Design:
+    kind = options.design
+    if options.sensitivity == "sobol" and kind != "sobol":
+        kind = "sobol"
+    if options.sensitivity == "morris":
+        kind = "morris"
+    if options.sensitivity not in (None, "sobol", "morris"):
+        raise UsageError(f"--sensitivity: expected sobol or morris, found {options.sensitivity!r}")
+    opts: dict[str, Any] = {"sensitivity": True} if options.sensitivity == "sobol" else {}
+    return sample(model.uncertainties, design=kind, n=options.n, seed=options.seed, **opts)  # type: ignore[arg-type]
+
+
+def _key(scenario: Scenario, options: ExploreOptions) -> str:
+    parts = {
+        k: v
+        for k, v in asdict(options).items()
+        if k not in ("workers", "scheduler", "store", "out")
+    }
+    text = json.dumps([scenario.content_hash, parts], sort_keys=True, default=str)
+    return "explore:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _executor(options: ExploreOptions, chunks: int) -> Executor:
+    if options.scheduler is None and options.workers is None and chunks <= 2:
+        return SequentialExecutor()
+    return executor_for(scheduler=options.scheduler, workers=options.workers, n_tasks=chunks)
+
+
+def _split(result: ExploreResult) -> pd.DataFrame:
+    policy = result.experiments["policy"].astype(str)
+    return policy.str.extract(r"strategy=(?P<strategy>[^,]*),mindset=(?P<mindset>.*)")
+
+
+def _robustness(result: ExploreResult, outcome: str, direction: str) -> pd.DataFrame:
+    parts = _split(result)
+    frame = pd.DataFrame(
+        {
+            "scenario": result.experiments["scenario"].to_numpy(),
+            "mindset": parts["mindset"].to_numpy(),
+            "strategy": parts["strategy"].to_numpy(),
+            "value": result.outcomes[outcome].to_numpy(dtype=float),
+        }
+    )
+    table = frame.pivot_table(
+        index=["scenario", "mindset"], columns="strategy", values="value", aggfunc="mean"
+    )
+    table = table[list(pd.unique(frame["strategy"]))]
+    out = robustness_table(table, direction=direction)  # type: ignore[arg-type]
+    out.insert(1, "outcome", outcome)
+    return out
+
+
+def _sensitivity(
+    result: ExploreResult, design: Design, kind: str | None, outcome: str, seed: int
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    if kind is None:
+        return pd.DataFrame(), {}
+    policy = str(result.experiments["policy"].iloc[0])
+    if kind == "sobol":
+        indices = sobol_indices(result, design, outcomes=[outcome], policy=policy, seed=seed)
+        table = indices.indices.copy()
+        table.insert(0, "policy", policy)
+        return table, indices.to_json()
+    table = morris_indices(result, design, outcomes=[outcome], policy=policy, seed=seed)
+    table.insert(0, "policy", policy)
+    json_out: dict[str, Any] = {}
+    for row in table.to_dict(orient="records"):
+        json_out.setdefault(str(row["outcome"]), {})[str(row["parameter"])] = {
+            k: float(v) for k, v in row.items() if k not in ("policy", "outcome", "parameter")
+        }
+    return table, json_out
+
+
+def _discover(
+    result: ExploreResult, condition: str | None, parameters: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    if condition is None:
+        return pd.DataFrame(), pd.DataFrame(), {}
+    outcome, op, value = parse_condition(condition)
+    if outcome not in result.outcomes.columns:
+        raise UsageError(
+            f"--discover: expected an outcome among {', '.join(result.outcomes.columns)}, "
+            f"found {outcome!r}"
+        )
+    y = _OPS[op](result.outcomes[outcome].to_numpy(dtype=float), value)
+    if not y.any() or y.all():
+        share = float(np.mean(y))
+        return pd.DataFrame(), pd.DataFrame(), {"boxes": [], "share_of_interest": share}
+    x = result.experiments[list(parameters)]
+    prim = Prim(x, y.astype(float), threshold=0.5)
+    boxes = prim.find_boxes(max_boxes=3)
+    rows, trajectories = [], []
+    for k, box in enumerate(boxes):
+        info = box.to_dict()
+        for name, limits in info["limits"].items():
+            low, high = (
+                limits if isinstance(limits, list | tuple) and len(limits) == 2 else (None, None)
+            )
+            rows.append(
+                {
+                    "box": k,
+                    "parameter": name,
+                    "low": low,
+                    "high": high,
+                    "limits": json.dumps(limits, default=str),
+                    "coverage": info["coverage"],
+                    "density": info["density"],
+                    "mass": info["mass"],
+                }
+            )
+        traj = box.trajectory.copy()
+        traj.insert(0, "box", k)
+        trajectories.append(traj)
+    summary: dict[str, Any] = dict(prim.to_json())
+    summary["condition"] = condition
+    summary["share_of_interest"] = float(np.mean(y))
+    frame = pd.concat(trajectories, ignore_index=True) if trajectories else pd.DataFrame()
+    return pd.DataFrame(rows), frame, summary
+
+
+def _run(
+    model: ScenarioModel,
+    design: Design,
+    options: ExploreOptions,
+    *,
+    store: Store | None,
+    run_id: str | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[ExploreResult, int]:
+    plan = plan_experiments(
+        model,
+        design,
+        seed=options.seed,
+        replications=options.replications,
+        chunk_size=options.chunk_size,
+    )
+    skip: set[int] = set()
+    if store is not None and run_id is not None:
+        skip = store.completed_chunks(run_id, "outcomes") & store.completed_chunks(
+            run_id, "experiments"
+        )
+
+    def sink(index: int, experiments: pd.DataFrame, outcomes: pd.DataFrame) -> None:
+        if store is not None and run_id is not None:
+            store.write_chunk(run_id, "experiments", index, experiments.reset_index())
+            store.write_chunk(run_id, "outcomes", index, outcomes.reset_index())
+
+    executor = _executor(options, len(plan.chunks) - len(skip))
+    with executor as running:
+        result = run_experiments(
+            model,
+            design,
+            seed=options.seed,
+            replications=options.replications,
+            chunk_size=options.chunk_size,
+            executor=running,
+            progress=progress,
+            sink=sink,
+            skip=skip,
+        )
+    if skip and store is not None and run_id is not None:
+        stored = store.load(run_id, allow_incomplete=True)
+        experiments = stored.tables["experiments"].set_index("experiment")
+        outcomes = stored.tables["outcomes"].set_index("experiment")
+        result = ExploreResult(experiments, outcomes, result.metadata)
+    return result, len(skip)
+
+
+def explore_scenario(
+    scenario: Scenario | str | Path,
+    options: ExploreOptions,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExploreOutcome:
+    """Sweep, store (resumably), analyse and report (see module docstring)."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    model = ScenarioModel(
+        scenario,
+        trajectories=options.trajectories,
+        vary=parse_varies(options.vary),
+        strategies=tuple(options.strategies),
+        mindsets=tuple(options.mindsets),
+    )
+    if not model.uncertainties:
+        raise UsageError(f"{scenario.id}: expected uncertainties to explore, found none")
+    design = _design(model, options)
+    side = focal_side(scenario)
+    outcome = options.outcome or f"utility_{side}"
+    names = {o.name: o.kind for o in model.outcomes}
+    if outcome not in names:
+        raise UsageError(f"--outcome: expected one of {', '.join(names)}, found {outcome!r}")
+    direction = names[outcome] if names[outcome] != "info" else "maximize"
+    metadata = {
+        "scenario_id": scenario.id,
+        "scenario_title": scenario.title,
+        "scenario_hash": scenario.content_hash,
+        "seed": options.seed,
+        "n": design.n,
+        "design": design.kind,
+        "replications": options.replications,
+        "trajectories": options.trajectories,
+        "focal_side": side,
+        "outcome": outcome,
+        "strategies": list(model.strategies),
+        "mindsets": list(model.mindsets),
+        "parameters": [p.name for p in model.uncertainties],
+        "created": utc_now(),
+        **environment_versions(),
+    }
+    store = Store(options.store) if options.store is not None else None
+    try:
+        run_id = None
+        if store is not None:
+            key = _key(scenario, options)
+            run_id = store.find_resumable(key) or store.begin(
+                "explore", metadata, scenario_text=scenario.text, key=key
+            )
+        result, resumed = _run(
+            model, design, options, store=store, run_id=run_id, progress=progress
+        )
+        tables, summary = _analyse(
+            result, design, options, outcome=outcome, direction=direction, model=model
+        )
+        if store is not None and run_id is not None:
+            for name, table in tables.items():
+                if not table.empty:
+                    store.write_chunk(run_id, name, 0, table)
+            store.finish(run_id)
+    finally:
+        if store is not None:
+            store.close()
+    all_tables = {
+        "experiments": result.experiments.reset_index(),
+        "outcomes": result.outcomes.reset_index(),
+        **tables,
+    }
+    rs = ResultSet("explore", {**metadata, "run_id": run_id}, all_tables, scenario.text)
+    report = write_html(explore_report(rs), options.out / "explore.html") if options.out else None
+    return ExploreOutcome(result, tables, summary, run_id, report, resumed)
+
+
+def _analyse(
+    result: ExploreResult,
+    design: Design,
+    options: ExploreOptions,
+    *,
+    outcome: str,
+    direction: str,
+    model: ScenarioModel,
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    robustness = _robustness(result, outcome, direction)
+    sensitivity, sens_json = _sensitivity(
+        result, design, options.sensitivity, outcome, options.seed
+    )
+    parameters = [p.name for p in model.uncertainties]
+    boxes, trajectory, prim_json = _discover(result, options.discover, parameters)
+    tables = {
+        "robustness": robustness,
+        "sensitivity": sensitivity,
+        "prim_boxes": boxes,
+        "prim_trajectory": trajectory,
+    }
+    summary: dict[str, Any] = {
+        "robustness": robustness.to_dict(orient="records"),
+        "experiments": len(result.experiments),
+    }
+    if sens_json:
+        summary["sensitivity"] = sens_json
+    if prim_json:
+        summary["boxes"] = prim_json.get("boxes", [])
+        summary["discover"] = {k: v for k, v in prim_json.items() if k != "boxes"}
+    return tables, summary

@@ -1,0 +1,108 @@
+"""`escalade explore` end to end: JSON, report, store, and resuming a killed sweep."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from escalade.cli import main
+from escalade.results import Store
+
+
+def test_json_robustness_boxes_and_report(tmp_path: Path, capsys) -> None:
+    args = [
+        "explore",
+        "dprk-troops-2024",
+        "--n",
+        "40",
+        "--trajectories",
+        "4",
+        "--mindsets",
+        "cautious",
+        "resolved",
+        "--discover",
+        "ukraine_position<0",
+        "--store",
+        str(tmp_path / "s.duckdb"),
+        "--out",
+        str(tmp_path / "rep"),
+        "--json",
+    ]
+    assert main(args) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["experiments"] == 40 * 4 * 2
+    strategies = {row["strategy"] for row in out["robustness"]}
+    assert strategies == {"indecision", "graduated", "decisive", "support_role"}
+    assert sum(row["minimax_regret"] for row in out["robustness"]) == 1
+    for box in out["boxes"]:
+        assert set(box) >= {"limits", "coverage", "density"}
+        assert 0 < box["coverage"] <= 1 and 0 < box["density"] <= 1
+    report = Path(out["report"])
+    assert report.exists() and "Which strategy holds up" in report.read_text(encoding="utf-8")
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        stored = store.load(out["run_id"])
+    assert len(stored.tables["outcomes"]) == out["experiments"]
+    assert {"robustness", "experiments", "outcomes"} <= set(stored.tables)
+
+
+def test_terminal_output_and_bad_input(tmp_path: Path, capsys) -> None:
+    assert main(["explore", "kursk-mini", "--n", "16", "--trajectories", "2", "--no-store"]) == 0
+    assert "Strategies by robustness" in capsys.readouterr().out
+    assert main(["explore", "kursk-mini", "--vary", "nope=0:1", "--no-store"]) == 2
+    assert "expected an uncertainty of kursk-mini" in capsys.readouterr().err
+    assert main(["explore", "kursk-mini", "--discover", "what?", "--no-store"]) == 2
+
+
+def _outcomes(store_path: Path, run_id: str) -> pd.DataFrame:
+    with Store(store_path, read_only=True) as store:
+        return store.load(run_id).tables["outcomes"]
+
+
+def test_a_killed_sweep_resumes_to_the_same_result(tmp_path: Path, capsys) -> None:
+    command = [
+        "explore",
+        "kursk-mini",
+        "--n",
+        "2500",
+        "--trajectories",
+        "24",
+        "--chunk-size",
+        "1024",
+        "--workers",
+        "1",
+        "--json",
+    ]
+    killed = tmp_path / "killed.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "escalade", *command, "--store", str(killed)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    wal = Path(str(killed) + ".wal")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 200_000:
+            break
+        time.sleep(0.05)
+    finished_first = proc.poll() is not None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    assert main([*command, "--store", str(killed)]) == 0
+    resumed = json.loads(capsys.readouterr().out)
+    assert main([*command, "--store", str(tmp_path / "clean.duckdb")]) == 0
+    clean = json.loads(capsys.readouterr().out)
+    pd.testing.assert_frame_equal(
+        _outcomes(killed, resumed["run_id"]), _outcomes(tmp_path / "clean.duckdb", clean["run_id"])
+    )
+    assert resumed["robustness"] == clean["robustness"]
+    if not finished_first:
+        assert 1 <= resumed["resumed_chunks"] < -(-2500 * 2 // 1024)
