@@ -12,6 +12,7 @@ from escalade.engine import SimulationResult, register, run_grid, simulate
 from escalade.engine.executors import ProcessExecutor, SequentialExecutor
 from escalade.engine.policies import DecisionContext, registered
 from escalade.errors import SimulationError, UsageError
+from escalade.results import Store, simulation_result_set
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
 from escalade.testing.checks import PolicyCheckError, check_policy, check_scenario
@@ -190,3 +191,16 @@ def test_deterministic_without_chance() -> None:
     assert len({(t.rounds, t.utility) for t in result.traces}) == 1
     assert (result.outcomes()["sd"] == 0).all()
     assert ((result.options()["usage_rate"] == 0) | (result.options()["usage_rate"] == 1)).all()
+
+
+def test_simulation_as_a_stored_result_set(zoo: CompiledScenario, tmp_path: Path) -> None:
+    result = simulate(zoo, strategy="decisive", mindset="cautious", n=1024, seed=2)
+    rs = simulation_result_set(result)
+    with Store(tmp_path / "runs.duckdb") as store:
+        run_id = store.save(rs)
+        loaded = store.load(run_id)
+    assert loaded.kind == "simulate" and loaded.metadata["n"] == 1024
+    assert (
+        loaded.tables["thresholds"]["probability"].tolist()
+        == rs.tables["thresholds"]["probability"].tolist()
+    )

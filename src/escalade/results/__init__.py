@@ -2,6 +2,7 @@
 
 from escalade.results.bundle import BUNDLE_FORMAT_VERSION, load_bundle, save_bundle
 from escalade.results.resultset import ResultSet, environment_versions, scenario_hash, utc_now
+from escalade.results.simulation import simulation_result_set
 from escalade.results.store import FORMAT_VERSION, RUN_COLUMNS, Store
 
 __all__ = [
@@ -14,5 +15,6 @@ __all__ = [
     "load_bundle",
     "save_bundle",
     "scenario_hash",
+    "simulation_result_set",
     "utc_now",
 ]
