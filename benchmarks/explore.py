@@ -121,12 +121,90 @@ def bench_dask(n_rows: int, workers: int) -> float:
     return len(result.outcomes) / elapsed
 
 
+_SCENARIO_MODEL = None
+SCENARIO_MINDSETS = ("cautious", "resolved")
+
+
+def scenario_model():
+    """The reference scenario as a batch model (8 trajectories per experiment)."""
+    global _SCENARIO_MODEL  # noqa: PLW0603 - one model per process, built on first use
+    if _SCENARIO_MODEL is None:
+        from escalade.explore.scenario import ScenarioModel
+        from escalade.scenario import load_scenario
+
+        _SCENARIO_MODEL = ScenarioModel(
+            load_scenario("dprk-troops-2024"), trajectories=8, mindsets=SCENARIO_MINDSETS
+        )
+    return _SCENARIO_MODEL
+
+
+def ema_scenario(**kwargs):
+    """One experiment of the reference scenario, called once per experiment as EMA does."""
+    model = scenario_model()
+    params = {k: np.array([v]) for k, v in kwargs.items()}
+    out = model.run(params, np.random.default_rng(), 1)
+    return {k: float(v[0]) for k, v in out.items() if k in ("ukraine_position", "utility_west")}
+
+
+def bench_scenario_escalade(points: int) -> float:
+    model = scenario_model()
+    design = sample(model.uncertainties, design="lhs", n=points, seed=1)
+    start = time.perf_counter()
+    result = run_experiments(model, design, seed=2)
+    return len(result.outcomes) / (time.perf_counter() - start)
+
+
+def bench_scenario_ema(points: int) -> float | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            ema = importlib.import_module("ema_workbench")
+        except ImportError:
+            return None
+    model = scenario_model()
+    wrapped = ema.Model("dprk", function=ema_scenario)
+    wrapped.uncertainties = [
+        ema.CategoricalParameter(p.name, list(p.categories))
+        if hasattr(p, "categories")
+        else ema.RealParameter(p.name, p.low, p.high)
+        for p in model.uncertainties
+    ]
+    wrapped.levers = [
+        ema.CategoricalParameter("strategy", list(model.strategies)),
+        ema.CategoricalParameter("mindset", list(model.mindsets)),
+    ]
+    wrapped.outcomes = [ema.ScalarOutcome("ukraine_position"), ema.ScalarOutcome("utility_west")]
+    policies = [
+        ema.Policy(f"{s}-{m}", strategy=s, mindset=m)
+        for s in model.strategies
+        for m in model.mindsets
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        with ema.SequentialEvaluator(wrapped) as evaluator:
+            experiments, _ = evaluator.perform_experiments(scenarios=points, policies=policies)
+        elapsed = time.perf_counter() - start
+    return len(experiments) / elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenarios", type=int, default=200_000)
     parser.add_argument("--ema-scenarios", type=int, default=1_000)
     parser.add_argument("--dask-rows", type=int, default=1_500_000)
+    parser.add_argument("--scenario-points", type=int, default=500)
+    parser.add_argument("--ema-scenario-points", type=int, default=20)
     args = parser.parse_args()
+
+    ours_s = bench_scenario_escalade(args.scenario_points)
+    theirs_s = bench_scenario_ema(args.ema_scenario_points)
+    print("dprk-troops-2024 (4 strategies x 2 mindsets, 8 trajectories per experiment)")
+    print(f"{'escalade run_experiments (sequential)':<40}{ours_s:>16,.0f}{'':>10}")
+    if theirs_s is not None:
+        ratio = ours_s / theirs_s
+        print(f"{'EMA Workbench SequentialEvaluator':<40}{theirs_s:>16,.0f}{ratio:>9,.0f}x")
+    print("toy model")
 
     ours = bench_escalade(args.scenarios)
     theirs = bench_ema(args.ema_scenarios)
