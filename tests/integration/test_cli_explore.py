@@ -49,7 +49,7 @@ def test_json_robustness_boxes_and_report(tmp_path: Path, capsys) -> None:
     with Store(tmp_path / "s.duckdb", read_only=True) as store:
         stored = store.load(out["run_id"])
     assert len(stored.tables["outcomes"]) == out["experiments"]
-    assert {"robustness", "experiments", "outcomes"} <= set(stored.tables)
+    assert {"robustness", "regret_by_mindset", "experiments", "outcomes"} <= set(stored.tables)
 
 
 def test_terminal_output_and_bad_input(tmp_path: Path, capsys) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from escalade.report.figures import bars, prim_trajectory
+from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.results import ResultSet
 
@@ -49,6 +49,17 @@ def _summary(rs: ResultSet) -> Section:
 def _robustness(rs: ResultSet) -> Section:
     table = _table(rs, "robustness")
     blocks: list[Any] = []
+    regret = _table(rs, "regret_by_mindset")
+    if not regret.empty:
+        heat = regret.rename(columns={"mean_regret": "value"})
+        blocks.append(
+            FigureBlock(
+                comparison_heatmap(
+                    heat, "Mean regret per strategy and mindset", value_label="regret"
+                ),
+                "Regret against the best strategy in each experiment, averaged per mindset",
+            )
+        )
     if not table.empty:
         long = table.melt(
             id_vars=["strategy"], value_vars=["mean", "worst", "max_regret"], var_name="measure"

@@ -149,6 +149,30 @@ def _robustness(result: ExploreResult, outcome: str, direction: str) -> pd.DataF
     return out
 
 
+def _regret_by_mindset(result: ExploreResult, outcome: str, direction: str) -> pd.DataFrame:
+    """Mean regret of each strategy under each mindset (for the heatmap)."""
+    parts = _split(result)
+    frame = pd.DataFrame(
+        {
+            "scenario": result.experiments["scenario"].to_numpy(),
+            "mindset": parts["mindset"].to_numpy(),
+            "strategy": parts["strategy"].to_numpy(),
+            "value": result.outcomes[outcome].to_numpy(dtype=float),
+        }
+    )
+    means = frame.groupby(["scenario", "mindset", "strategy"], as_index=False).agg(
+        value=("value", "mean")
+    )
+    best = means.groupby(["scenario", "mindset"])["value"].transform(
+        "max" if direction == "maximize" else "min"
+    )
+    means["regret"] = (best - means["value"]).abs()
+    out: pd.DataFrame = means.groupby(["strategy", "mindset"], as_index=False, sort=False).agg(
+        mean_regret=("regret", "mean")
+    )
+    return out
+
+
 def _sensitivity(
     result: ExploreResult, design: Design, kind: str | None, outcome: str, seed: int
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -356,6 +380,7 @@ def _analyse(
     boxes, trajectory, prim_json = _discover(result, options.discover, parameters)
     tables = {
         "robustness": robustness,
+        "regret_by_mindset": _regret_by_mindset(result, outcome, direction),
         "sensitivity": sensitivity,
         "prim_boxes": boxes,
         "prim_trajectory": trajectory,
