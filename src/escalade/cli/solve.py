@@ -1,4 +1,10 @@
-"""``escalade solve GAME.efg|GAME.nfg``: equilibria of a game file, verified by regret."""
+"""``escalade solve GAME.efg|GAME.nfg|SCENARIO``: equilibria, verified by regret.
+
+A scenario (a ``.yaml`` file or a catalog id) is first expanded into a
+perfect-information game over ``--horizon`` rounds
+(:func:`escalade.engine.game_builder.build_game`) and solved by backward
+induction by default.
+"""
 
 from __future__ import annotations
 
@@ -23,14 +29,27 @@ def register(subparsers: Any) -> None:
     """Add the ``solve`` command."""
     parser = subparsers.add_parser(
         "solve",
-        help="find equilibria of a Gambit game file (.efg/.nfg)",
+        help="find equilibria of a Gambit game file (.efg/.nfg) or of a scenario's game",
         description=(
             "Solve a game and check every equilibrium by its regret. Methods: spe (backward "
             "induction), enummixed (support enumeration), zerosum-lp (sequence-form LP), "
             "gambit-lcp and gambit-logit (need the optional 'gambit' extra)."
         ),
     )
-    parser.add_argument("game", metavar="GAME.efg|GAME.nfg")
+    parser.add_argument("game", metavar="GAME.efg|GAME.nfg|SCENARIO")
+    parser.add_argument("--horizon", type=int, default=2, help="rounds of a scenario to expand (2)")
+    parser.add_argument(
+        "--players",
+        nargs="*",
+        metavar="ACTOR",
+        default=None,
+        help="actors who choose freely (default: all; none: expected utilities of the policies)",
+    )
+    parser.add_argument("--strategy", metavar="ID", help="strategy the non-players follow")
+    parser.add_argument("--mindset", metavar="ID", help="mindset the non-players follow")
+    parser.add_argument(
+        "--node-limit", type=int, default=200_000, help="largest tree to build (200000)"
+    )
     parser.add_argument(
         "--method",
         choices=sorted(METHODS),
@@ -89,9 +108,27 @@ def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult) -> No
         console.print("path: " + " → ".join(_path(game, result)))
 
 
+def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
+    if args.game.endswith((".efg", ".nfg")):
+        return read_game(args.game)
+    from escalade.engine.game_builder import build_game
+    from escalade.scenario import load_scenario
+    from escalade.scenario.compiled import compile_scenario
+
+    compiled = compile_scenario(load_scenario(args.game))
+    return build_game(
+        compiled,
+        horizon=args.horizon,
+        strategy=args.strategy,
+        mindset=args.mindset,
+        players=args.players,
+        node_limit=args.node_limit,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
-    """Read the game, solve it, print the result."""
-    game = read_game(args.game)
+    """Read or build the game, solve it, print the result."""
+    game = _load(args)
     if args.export:
         write_game(game, args.export)
     method = args.method or default_method(game)

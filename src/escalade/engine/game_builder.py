@@ -1,0 +1,294 @@
+r"""Build the extensive-form game of a scenario over a short horizon (DESIGN.md §2).
+
+The formal model: the same rounds as the engine (``docs/engine.md``), expanded
+instead of sampled. In round :math:`t`:
+
+1. each event is a chance node when its firing probability is strictly between
+   0 and 1 (branches add a chance node over the branches);
+2. the actors move one after the other in file order and each move is resolved
+   before the next actor moves — perfect information. A scenario with
+   ``order: simultaneous`` is *sequentialised*: an actor later in the file sees
+   the moves of earlier actors in the same round, which it could not in the
+   simulation; the game is then an approximation of the scenario that favours
+   the later movers (file order is the order of commitment). *Players* choose
+   among their available options and hold; the other actors follow their
+   policy, which must be deterministic (hold, plan, rules, reactive,
+   deescalate). Consent is decided as in the engine. A success probability
+   strictly between 0 and 1 is a chance node;
+3. each arena with a non-zero accident probability is a chance node over up,
+   down and stay;
+4. payoffs accrue as in the engine; a terminal condition ends the play.
+
+Terminal payoffs are each player's discounted utility (final weights
+included). Uncertainties are fixed (nominal values unless given). Nodes and
+actions are labelled ``r2 usa: lift_strike_limits``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from escalade.engine.reference import One, ReferenceInterpreter
+from escalade.errors import GameTooLargeError, UnsupportedGameError, UsageError
+from escalade.game.extensive import ExtensiveFormGame
+from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
+from escalade.scenario.compiled import CompiledScenario
+
+__all__ = ["DETERMINISTIC", "build_game"]
+
+DETERMINISTIC = frozenset(
+    {"hold", "plan", "rules", "reactive", "tit_for_tat", "graduated", "dominance", "deescalate"}
+)
+
+
+@dataclass
+class _Round:
+    """Bookkeeping of the round being expanded."""
+
+    t: int
+    before: dict[str, int]
+    paid: list[float]
+    moves: dict[int, tuple[int, str]]
+
+
+class _Builder:
+    def __init__(
+        self,
+        compiled: CompiledScenario,
+        ref: ReferenceInterpreter,
+        *,
+        players: tuple[int, ...],
+        horizon: int,
+        node_limit: int,
+    ) -> None:
+        self.c, self.ref, self.players = compiled, ref, players
+        self.payees = players or tuple(range(len(compiled.actors)))
+        self.horizon, self.node_limit = horizon, node_limit
+        self.nodes = 0
+        self.k = ref.layout.k
+
+    def count(self) -> None:
+        self.nodes += 1
+        if self.nodes > self.node_limit:
+            raise GameTooLargeError(
+                f"build_game: expected at most {self.node_limit:,} nodes, reached "
+                f"{self.nodes:,} at horizon {self.horizon}; hint: a smaller --horizon, fewer "
+                "--players, or a larger --node-limit"
+            )
+
+    def chance(self, outcomes: list[tuple[str, float, Node]], label: str) -> Node:
+        kept = [(name, p, node) for name, p, node in outcomes if p > 0.0]
+        if len(kept) == 1:
+            return kept[0][2]
+        self.count()
+        return Chance({name: (p, node) for name, p, node in kept}, label=label)
+
+    def terminal(self, s: One) -> Node:
+        self.count()
+        done = copy.deepcopy(s)
+        self.ref.final(done)
+        return Terminal(tuple(done.utility[i] for i in self.payees))
+
+    def round(self, s: One, t: int) -> Node:
+        if t >= self.horizon or not s.alive:
+            return self.terminal(s)
+        s.round, s.day = t, int(self.c.days[t])
+        return self.event(s, _Round(t, dict(s.rung_max), [0.0] * len(self.c.actors), {}), 0)
+
+    def event(self, s: One, r: _Round, e: int) -> Node:
+        if e == len(self.c.events):
+            return self.decision(s, r, 0)
+        ev = self.c.events[e]
+        if not self.ref.holds(ev.when, s) or (ev.once and ev.id in s.fired):
+            p = 0.0
+        elif ev.prob is None:
+            p = 1.0 if r.t == ev.at_round else 0.0
+        else:
+            p = min(max(self.ref.value(ev.prob, s), 0.0), 1.0)
+        outcomes = []
+        if p < 1.0:
+            outcomes.append(
+                (
+                    f"r{r.t} {ev.id}: no",
+                    1.0 - p,
+                    self.event(copy.deepcopy(s), copy.deepcopy(r), e + 1),
+                )
+            )
+        if p > 0.0:
+            fired = copy.deepcopy(s)
+            fired.fired.add(ev.id)
+            self.ref.apply(fired, ev.effects, f"event {ev.id!r}")
+            outcomes.append((f"r{r.t} {ev.id}", p, self.branches(fired, r, e)))
+        return self.chance(outcomes, f"r{r.t} {ev.id}?")
+
+    def branches(self, s: One, r: _Round, e: int) -> Node:
+        ev = self.c.events[e]
+        if not ev.branches:
+            return self.event(s, copy.deepcopy(r), e + 1)
+        probs = [self.ref.value(b.prob, s) for b in ev.branches]
+        outcomes = []
+        for b, p in zip(ev.branches, probs, strict=True):
+            child = copy.deepcopy(s)
+            self.ref.apply(child, b.effects, f"event {ev.id!r} branch {b.id!r}")
+            outcomes.append(
+                (f"r{r.t} {ev.id}: {b.id}", p, self.event(child, copy.deepcopy(r), e + 1))
+            )
+        return self.chance(outcomes, f"r{r.t} {ev.id} branch")
+
+    def decision(self, s: One, r: _Round, i: int) -> Node:
+        if i == len(self.c.actors):
+            return self.accidents(s, r, 0)
+        actor = self.c.actors[i]
+        mine = list(self.c.options_by_actor[i])
+        avail = {o: self.ref.is_available(s, o) for o in mine}
+        if i in self.players:
+            actions: dict[str, Node] = {f"r{r.t} {actor.id}: hold": self.resolve(s, r, i, -1)}
+            for o in mine:
+                if avail[o]:
+                    label = f"r{r.t} {actor.id}: {self.c.options[o].id}"
+                    actions[label] = self.resolve(s, r, i, o)
+            self.count()
+            return Decision(actor.id, actions, label=f"r{r.t} {actor.id}")
+        spec = self.ref.specs[i]
+        if spec.kind not in DETERMINISTIC:
+            raise UnsupportedGameError(
+                f"build_game: actor {actor.id!r} is not a player and its policy {spec.kind!r} is "
+                "not deterministic; hint: make it a player (--players) or give it a "
+                "deterministic policy"
+            )
+        choice = self.ref.decide(s, i, 0.5, spec, avail=avail, rollouts=False)
+        return self.resolve(s, r, i, choice)
+
+    def resolve(self, s: One, r: _Round, i: int, choice: int) -> Node:
+        s, r = copy.deepcopy(s), copy.deepcopy(r)
+        if (
+            choice >= 0
+            and self.c.options[choice].consent
+            and not all(
+                self.ref.gain(s, choice, j, pay=False) >= 0 for j in self.c.options[choice].consent
+            )
+        ):
+            r.moves[i] = (choice, "refused")
+            choice = -1
+        if choice < 0:
+            return self.decision(s, r, i + 1)
+        p = min(max(self.ref.value(self.c.options[choice].success, s), 0.0), 1.0)
+        outcomes = []
+        for ok, q in ((True, p), (False, 1.0 - p)):
+            if q <= 0.0:
+                continue
+            child, rr = copy.deepcopy(s), copy.deepcopy(r)
+            u = np.full(self.k, 0.0 if ok else 1.0)
+            self.ref.resolve(child, i, choice, u, paid=rr.paid, moves=rr.moves)
+            name = self.c.options[choice].id
+            outcomes.append(
+                (
+                    f"r{r.t} {name}: {'success' if ok else 'failure'}",
+                    q,
+                    self.decision(child, rr, i + 1),
+                )
+            )
+        return self.chance(outcomes, f"r{r.t} {self.c.options[choice].id} succeeds?")
+
+    def accidents(self, s: One, r: _Round, a: int) -> Node:
+        if a == len(self.c.arenas):
+            return self.close(s, r)
+        arena = self.c.arenas[a]
+        up = self.ref.value(arena.accident_up, s)
+        down = self.ref.value(arena.accident_down, s)
+        p_up = min(max(up, 0.0), 1.0)
+        p_down = min(max(up + down, 0.0), 1.0) - p_up
+        outcomes = []
+        for name, step, q in (
+            ("up", 1, p_up),
+            ("down", -1, p_down),
+            ("stay", 0, 1.0 - p_up - p_down),
+        ):
+            if q <= 0.0:
+                continue
+            child = copy.deepcopy(s)
+            new = min(max(child.rungs[arena.id] + step, arena.low), arena.high)
+            child.rungs[arena.id] = new
+            child.rung_max[arena.id] = max(child.rung_max[arena.id], new)
+            outcomes.append(
+                (
+                    f"r{r.t} {arena.id} accident: {name}",
+                    q,
+                    self.accidents(child, copy.deepcopy(r), a + 1),
+                )
+            )
+        return self.chance(outcomes, f"r{r.t} {arena.id} accident?")
+
+    def close(self, s: One, r: _Round) -> Node:
+        s = copy.deepcopy(s)
+        self.ref.payoffs(s, r.t, r.paid, r.before)
+        s.rounds_played += 1
+        s.prev_moves = {i: (o, res == "succeeded") for i, (o, res) in r.moves.items()}
+        s.alive = not any(self.ref.holds(cond, s) for cond in self.c.terminal)
+        return self.round(s, r.t + 1)
+
+
+def build_game(
+    compiled: CompiledScenario,
+    *,
+    horizon: int,
+    strategy: str | None = None,
+    mindset: str | None = None,
+    players: Sequence[str] | None = None,
+    uncertainties: Sequence[float] | None = None,
+    node_limit: int = 200_000,
+) -> ExtensiveFormGame:
+    """Expand a scenario into a perfect-information game (see the module docstring).
+
+    Parameters
+    ----------
+    compiled : CompiledScenario
+        The scenario.
+    horizon : int
+        Rounds to expand (1 to the scenario's horizon).
+    strategy, mindset : str, optional
+        Strategy and mindset whose policies the non-players follow.
+    players : sequence of str, optional
+        Actor ids that choose freely (default: every actor). An empty sequence
+        builds a chance-only tree whose players are all actors, none of them
+        choosing: its value is every actor's expected utility under the policies.
+    uncertainties : sequence of float, optional
+        Values of the uncertainties (default: nominal).
+    node_limit : int
+        Largest tree built before :class:`~escalade.errors.GameTooLargeError`.
+
+    Examples
+    --------
+    >>> from escalade.scenario import load_scenario
+    >>> from escalade.scenario.compiled import compile_scenario
+    >>> game = build_game(compile_scenario(load_scenario("kursk-mini")), horizon=1)
+    >>> game.players
+    ('usa', 'rus')
+    """
+    if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon:
+        raise UsageError(f"horizon: expected 1 to {compiled.horizon}, found {horizon!r}")
+    ids = [a.id for a in compiled.actors]
+    chosen = list(players) if players is not None else ids
+    unknown = [p for p in chosen if p not in ids]
+    if unknown:
+        raise UsageError(f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}")
+    bundles = [
+        compiled.strategy(strategy) if strategy else None,
+        compiled.mindset(mindset) if mindset else None,
+    ]
+    ref = ReferenceInterpreter(compiled, compiled.policies(*bundles), seed=0)
+    values = (
+        compiled.nominal_uncertainties()
+        if uncertainties is None
+        else np.asarray(uncertainties, float)
+    )
+    start = ref.start(0, fixed=list(values))
+    index = tuple(ids.index(p) for p in chosen)
+    builder = _Builder(compiled, ref, players=index, horizon=horizon, node_limit=node_limit)
+    root = builder.round(start, 0)
+    name = f"{compiled.scenario.id} (horizon {horizon})"
+    return tree_game(root, players=[ids[i] for i in builder.payees], name=name)

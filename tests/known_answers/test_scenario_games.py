@@ -1,0 +1,134 @@
+"""Games built from scenarios: a hand-solved entry game, and agreement with the engine.
+
+The one-stage entry (chain-store) game of Selten (1978), "The chain store
+paradox", *Theory and Decision* 9: a challenger enters or stays out; the
+incumbent fights or acquiesces. With payoffs out (0, 0), enter/acquiesce
+(2, -2), enter/fight (-1, -3), backward induction gives: the incumbent
+acquiesces (-2 > -3), so the challenger enters: payoffs (2, -2). Written as a
+scenario, built with ``build_game`` and solved by backward induction.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from escalade.cli import main
+from escalade.engine import simulate
+from escalade.engine.game_builder import build_game
+from escalade.errors import GameTooLargeError, UnsupportedGameError, UsageError
+from escalade.scenario import loads_scenario
+from escalade.scenario.compiled import compile_scenario
+from escalade.solvers import backward_induction
+from escalade.solvers.verify import expected_payoffs
+
+ENTRY = """
+schema_version: 1
+id: entry
+title: One-stage entry game
+order: sequential
+calendar: {start: 2024-01-01, step: week, horizon: 1}
+sides: [{id: west}, {id: east}]
+arenas: [{id: market, ladder: compact, parties: [west, east], initial: 3}]
+variables:
+  - {id: gain_c, initial: 0, min: -10, max: 10}
+  - {id: gain_i, initial: 0, min: -10, max: 10}
+actors:
+  - {id: challenger, name: C, side: east, utility: {final: {gain_c: 1}}}
+  - {id: incumbent, name: I, side: west, utility: {final: {gain_i: 1}}}
+options:
+  - {id: enter, actor: challenger, arena: market, rung: 4,
+     effects: [{var: gain_c, add: 2}, {var: gain_i, add: -2}]}
+  - {id: fight, actor: incumbent, arena: market, rung: 6, when: "taken('enter')",
+     effects: [{var: gain_c, add: -3}, {var: gain_i, add: -1}]}
+"""
+
+
+def test_entry_game_spe() -> None:
+    game = build_game(compile_scenario(loads_scenario(ENTRY)), horizon=1)
+    result = backward_induction.solve(game)
+    assert result.payoffs.tolist() == [[2.0, -2.0]]
+    assert result.diagnostics.max_regret == pytest.approx(0.0)
+
+
+def test_entry_game_through_the_cli(tmp_path, capsys) -> None:
+    path = tmp_path / "entry.yaml"
+    path.write_text(ENTRY, encoding="utf-8")
+    assert main(["solve", str(path), "--horizon", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["path"] == ["challenger: r0 challenger: enter", "incumbent: r0 incumbent: hold"]
+    assert main(["solve", str(path), "--horizon", "1", "--export", str(tmp_path / "g.efg")]) == 0
+    assert (tmp_path / "g.efg").read_text(encoding="utf-8").startswith("EFG 2 R")
+
+
+CHANCE = """
+schema_version: 1
+id: chancy
+title: Chance everywhere
+order: sequential
+calendar: {start: 2024-01-01, step: week, horizon: 3}
+sides: [{id: west}, {id: east}]
+arenas: [{id: front, ladder: compact, parties: [west, east], initial: 4}]
+variables: [{id: pos, initial: 0, min: -5, max: 5}]
+actors:
+  - id: w
+    name: W
+    side: west
+    utility: {per_round: {pos: 1.0, rung.front: -0.3}, discount: 0.9}
+    policy: {kind: rules, rules: [{if: "pos < 1", then: push}]}
+  - id: e
+    name: E
+    side: east
+    utility: {per_round: {pos: -1.0}, thresholds: {armed_conflict: -5}}
+    policy: {kind: graduated}
+options:
+  - {id: push, actor: w, arena: front, rung: 5, success: 0.6, cost: 0.2,
+     effects: [{var: pos, add: 1}]}
+  - {id: strike, actor: e, arena: front, rung: 6, success: 0.7, effects: [{var: pos, add: -1}]}
+events:
+  - {id: shock, prob: 0.3, effects: [{var: pos, add: -0.5}]}
+accidents:
+  front: {up: "0.05 * rung('front')", down: 0.1}
+"""
+
+
+def test_tree_expectation_equals_engine_mean() -> None:
+    """Nobody choosing: the tree's value is each actor's expected utility under the policies."""
+    compiled = compile_scenario(loads_scenario(CHANCE))
+    game = build_game(compiled, horizon=3, players=[])
+    exact = backward_induction.solve(game).payoffs[0]
+    result = simulate(compiled, n=200_000, seed=5, chunk_size=50_000)
+    table = result.utilities().set_index("actor")
+    for k, actor in enumerate(("w", "e")):
+        half = table.loc[actor, "ci_high"] - table.loc[actor, "mean"]
+        assert abs(table.loc[actor, "mean"] - exact[k]) <= 2 * half, (
+            actor,
+            exact[k],
+            table.loc[actor].to_dict(),
+        )
+
+
+def test_players_choose_and_profiles_are_consistent() -> None:
+    compiled = compile_scenario(loads_scenario(CHANCE))
+    game = build_game(compiled, horizon=2, players=["w"])
+    result = backward_induction.solve(game)
+    value = expected_payoffs(game, result.equilibria[0])
+    assert np.allclose(value, result.payoffs[0])
+    # Choosing freely is at least as good as the rules policy.
+    fixed = backward_induction.solve(build_game(compiled, horizon=2, players=[])).payoffs[0][0]
+    assert result.payoffs[0][0] >= fixed - 1e-12
+
+
+def test_limits_and_errors() -> None:
+    compiled = compile_scenario(loads_scenario(CHANCE))
+    with pytest.raises(GameTooLargeError, match="expected at most 50 nodes"):
+        build_game(compiled, horizon=3, node_limit=50)
+    with pytest.raises(UsageError, match="horizon: expected 1 to 3"):
+        build_game(compiled, horizon=9)
+    with pytest.raises(UsageError, match="players: expected actor ids"):
+        build_game(compiled, horizon=1, players=["nobody"])
+    quantal = CHANCE.replace("policy: {kind: graduated}", "policy: {kind: quantal}")
+    with pytest.raises(UnsupportedGameError, match="not deterministic"):
+        build_game(compile_scenario(loads_scenario(quantal)), horizon=1, players=["w"])
