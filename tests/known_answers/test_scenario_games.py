@@ -17,7 +17,10 @@ import pytest
 
 from escalade.cli import main
 from escalade.engine import simulate
+from escalade.engine.chunk import run_chunk
 from escalade.engine.game_builder import build_game
+from escalade.engine.reference import ReferenceInterpreter
+from escalade.engine.runner import cell_tasks
 from escalade.errors import GameTooLargeError, UnsupportedGameError, UsageError
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import compile_scenario
@@ -132,3 +135,33 @@ def test_limits_and_errors() -> None:
     quantal = CHANCE.replace("policy: {kind: graduated}", "policy: {kind: quantal}")
     with pytest.raises(UnsupportedGameError, match="not deterministic"):
         build_game(compile_scenario(loads_scenario(quantal)), horizon=1, players=["w"])
+
+
+def test_equilibrium_policy_reproduces_the_solver() -> None:
+    """Simulating the SPE strategy gives the solver's expected payoff (within 4 standard errors)."""
+    text = CHANCE.replace(
+        'policy: {kind: rules, rules: [{if: "pos < 1", then: push}]}',
+        "policy: {kind: equilibrium, horizon: 3}",
+    )
+    compiled = compile_scenario(loads_scenario(text))
+    game = build_game(compiled, horizon=3, players=["w"])
+    value = backward_induction.solve(game).payoffs[0][0]
+    result = simulate(compiled, n=100_000, seed=8, chunk_size=50_000)
+    row = result.utilities().set_index("actor").loc["w"]
+    assert abs(row["mean"] - value) <= 2 * (row["ci_high"] - row["mean"]), (row["mean"], value)
+    # and it beats the rules policy it replaced
+    rules = simulate(compile_scenario(loads_scenario(CHANCE)), n=100_000, seed=8)
+    assert row["mean"] > rules.utilities().set_index("actor").loc["w", "mean"]
+    assert result.options().set_index("option").loc["push", "usage_rate"] > 0
+
+
+def test_equilibrium_policy_in_the_reference_interpreter() -> None:
+    text = CHANCE.replace(
+        'policy: {kind: rules, rules: [{if: "pos < 1", then: push}]}',
+        "policy: {kind: equilibrium, horizon: 2}",
+    )
+    compiled = compile_scenario(loads_scenario(text))
+    tasks = cell_tasks(compiled, (None, None), n=30, seed=4, chunk=1024, keep=30)
+    vectorised = run_chunk(tasks[0]).traces
+    ref = ReferenceInterpreter(compiled, tasks[0].specs, seed=4)
+    assert [ref.run(i) for i in range(30)] == list(vectorised)

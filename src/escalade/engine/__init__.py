@@ -7,10 +7,13 @@ The semantics are those of DESIGN.md §2–§3, written out in ``docs/engine.md`
 1024
 """
 
+from escalade.engine import equilibrium as _equilibrium  # registers the 'equilibrium' policy
 from escalade.engine.policies import DecisionContext, Policy, make_policy, register, registered
 from escalade.engine.runner import run_grid, simulate
 from escalade.engine.summary import SimulationResult
 from escalade.engine.trace import Move, RoundTrace, Trace, render_trace
+
+del _equilibrium
 
 __all__ = [
     "DecisionContext",

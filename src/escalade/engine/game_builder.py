@@ -27,22 +27,53 @@ actions are labelled ``r2 usa: lift_strike_limits``.
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from escalade.engine.reference import One, ReferenceInterpreter
+from escalade.engine.state import NEVER
 from escalade.errors import GameTooLargeError, UnsupportedGameError, UsageError
 from escalade.game.extensive import ExtensiveFormGame
 from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
 from escalade.scenario.compiled import CompiledScenario
+from escalade.scenario.schema import PolicySpec
 
-__all__ = ["DETERMINISTIC", "build_game"]
+__all__ = ["DETERMINISTIC", "build_game", "one_signature", "signature"]
 
 DETERMINISTIC = frozenset(
     {"hold", "plan", "rules", "reactive", "tit_for_tat", "graduated", "dominance", "deescalate"}
 )
+
+
+def signature(
+    t: int,
+    rungs: Sequence[float],
+    variables: Sequence[float],
+    flags: Sequence[int],
+) -> str:
+    """A short key of a decision state (round, rungs, variables, history flags)."""
+    text = repr((t, tuple(int(r) for r in rungs), tuple(float(v) for v in variables), tuple(flags)))
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def one_signature(c: CompiledScenario, s: One) -> str:
+    """:func:`signature` of a reference-interpreter state."""
+    flags: list[int] = [int(s.taken[o.id]) for o in c.options]
+    flags += [s.last_chosen.get(o.id, NEVER) for o in c.options]
+    flags += [int(e.id in s.fired) for e in c.events]
+    for i in range(len(c.actors)):
+        move, ok = s.prev_moves.get(i, (-1, False))
+        flags += [move, int(ok)]
+    flags += [s.rung_max[a.id] for a in c.arenas]
+    return signature(
+        s.round,
+        [s.rungs[a.id] for a in c.arenas],
+        [s.variables[v] for v in c.variable_ids],
+        flags,
+    )
 
 
 @dataclass
@@ -152,7 +183,9 @@ class _Builder:
                     label = f"r{r.t} {actor.id}: {self.c.options[o].id}"
                     actions[label] = self.resolve(s, r, i, o)
             self.count()
-            return Decision(actor.id, actions, label=f"r{r.t} {actor.id}")
+            return Decision(
+                actor.id, actions, label=f"r{r.t} {actor.id} #{one_signature(self.c, s)}"
+            )
         spec = self.ref.specs[i]
         if spec.kind not in DETERMINISTIC:
             raise UnsupportedGameError(
@@ -241,6 +274,7 @@ def build_game(
     players: Sequence[str] | None = None,
     uncertainties: Sequence[float] | None = None,
     node_limit: int = 200_000,
+    policies: Sequence[PolicySpec] | None = None,
 ) -> ExtensiveFormGame:
     """Expand a scenario into a perfect-information game (see the module docstring).
 
@@ -260,6 +294,8 @@ def build_game(
         Values of the uncertainties (default: nominal).
     node_limit : int
         Largest tree built before :class:`~escalade.errors.GameTooLargeError`.
+    policies : sequence of PolicySpec, optional
+        Every actor's policy (instead of ``strategy`` and ``mindset``).
 
     Examples
     --------
@@ -280,7 +316,8 @@ def build_game(
         compiled.strategy(strategy) if strategy else None,
         compiled.mindset(mindset) if mindset else None,
     ]
-    ref = ReferenceInterpreter(compiled, compiled.policies(*bundles), seed=0)
+    specs = list(policies) if policies is not None else compiled.policies(*bundles)
+    ref = ReferenceInterpreter(compiled, specs, seed=0)
     values = (
         compiled.nominal_uncertainties()
         if uncertainties is None
