@@ -275,6 +275,7 @@ def build_game(
     uncertainties: Sequence[float] | None = None,
     node_limit: int = 200_000,
     policies: Sequence[PolicySpec] | None = None,
+    all_payoffs: bool = False,
 ) -> ExtensiveFormGame:
     """Expand a scenario into a perfect-information game (see the module docstring).
 
@@ -296,6 +297,9 @@ def build_game(
         Largest tree built before :class:`~escalade.errors.GameTooLargeError`.
     policies : sequence of PolicySpec, optional
         Every actor's policy (instead of ``strategy`` and ``mindset``).
+    all_payoffs : bool
+        Make every actor a player of the game (those not in ``players`` never
+        move), so the solution gives every actor's expected utility.
 
     Examples
     --------
@@ -326,6 +330,8 @@ def build_game(
     start = ref.start(0, fixed=list(values))
     index = tuple(ids.index(p) for p in chosen)
     builder = _Builder(compiled, ref, players=index, horizon=horizon, node_limit=node_limit)
+    if all_payoffs:
+        builder.payees = tuple(range(len(compiled.actors)))
     root = builder.round(start, 0)
     name = f"{compiled.scenario.id} (horizon {horizon})"
     return tree_game(root, players=[ids[i] for i in builder.payees], name=name)
