@@ -107,7 +107,11 @@ def commitment_analysis(
     try:
         players = [a.id for a in compiled.actors if compiled.sides[a.side] != "neutral"]
         game = build_game(
-            compiled, horizon=horizon, players=players, node_limit=node_limit, all_payoffs=True
+            compiled,
+            horizon=horizon,
+            players=players,
+            node_limit=max(node_limit // 10, 1),
+            all_payoffs=True,
         )
         unconstrained, _ = _side_values(compiled, game)
     except GameTooLargeError as exc:
