@@ -12,36 +12,16 @@ the subgame-perfect outcome is enter/acquiesce: -2. Commitment is worth +2.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from escalade.analysis.commitment import commitment_analysis
 from escalade.cli import main
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import compile_scenario
 
-ENTRY = """
-schema_version: 1
-id: entry-commit
-title: Entry game with declared strategies
-order: sequential
-calendar: {start: 2024-01-01, step: week, horizon: 1}
-sides: [{id: west}, {id: east}]
-arenas: [{id: market, ladder: compact, parties: [west, east], initial: 3}]
-variables:
-  - {id: gain_c, initial: 0, min: -10, max: 10}
-  - {id: gain_i, initial: 0, min: -10, max: 10}
-actors:
-  - {id: challenger, name: C, side: east, utility: {final: {gain_c: 1}}}
-  - {id: incumbent, name: I, side: west, utility: {final: {gain_i: 1}}}
-options:
-  - {id: enter, actor: challenger, arena: market, rung: 4,
-     effects: [{var: gain_c, add: 2}, {var: gain_i, add: -2}]}
-  - {id: fight, actor: incumbent, arena: market, rung: 6, when: "taken('enter')",
-     effects: [{var: gain_c, add: -3}, {var: gain_i, add: -1}]}
-strategies:
-  - {id: threaten, side: west, declared: true,
-     policies: {incumbent: {kind: rules, rules: [{if: "taken('enter')", then: fight}]}}}
-  - {id: accommodate, side: west, declared: true, policies: {incumbent: {kind: hold}}}
-"""
+ENTRY = (Path(__file__).resolve().parents[1] / "data" / "engine" / "entry.yaml").read_text(
+    encoding="utf-8"
+)
 
 
 def test_value_of_commitment() -> None:

@@ -11,6 +11,7 @@ scenario, built with ``build_game`` and solved by backward induction.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -27,26 +28,9 @@ from escalade.scenario.compiled import compile_scenario
 from escalade.solvers import backward_induction
 from escalade.solvers.verify import expected_payoffs
 
-ENTRY = """
-schema_version: 1
-id: entry
-title: One-stage entry game
-order: sequential
-calendar: {start: 2024-01-01, step: week, horizon: 1}
-sides: [{id: west}, {id: east}]
-arenas: [{id: market, ladder: compact, parties: [west, east], initial: 3}]
-variables:
-  - {id: gain_c, initial: 0, min: -10, max: 10}
-  - {id: gain_i, initial: 0, min: -10, max: 10}
-actors:
-  - {id: challenger, name: C, side: east, utility: {final: {gain_c: 1}}}
-  - {id: incumbent, name: I, side: west, utility: {final: {gain_i: 1}}}
-options:
-  - {id: enter, actor: challenger, arena: market, rung: 4,
-     effects: [{var: gain_c, add: 2}, {var: gain_i, add: -2}]}
-  - {id: fight, actor: incumbent, arena: market, rung: 6, when: "taken('enter')",
-     effects: [{var: gain_c, add: -3}, {var: gain_i, add: -1}]}
-"""
+ENTRY = (Path(__file__).resolve().parents[1] / "data" / "engine" / "entry.yaml").read_text(
+    encoding="utf-8"
+)
 
 
 def test_entry_game_spe() -> None:

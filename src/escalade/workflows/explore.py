@@ -130,9 +130,10 @@ def _split(result: ExploreResult) -> pd.DataFrame:
     return policy.str.extract(r"strategy=(?P<strategy>[^,]*),mindset=(?P<mindset>.*)")
 
 
-def _robustness(result: ExploreResult, outcome: str, direction: str) -> pd.DataFrame:
+def _cells(result: ExploreResult, outcome: str) -> pd.DataFrame:
+    """One row per experiment: design row, mindset, strategy and the outcome's value."""
     parts = _split(result)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "scenario": result.experiments["scenario"].to_numpy(),
             "mindset": parts["mindset"].to_numpy(),
@@ -140,6 +141,10 @@ def _robustness(result: ExploreResult, outcome: str, direction: str) -> pd.DataF
             "value": result.outcomes[outcome].to_numpy(dtype=float),
         }
     )
+
+
+def _robustness(result: ExploreResult, outcome: str, direction: str) -> pd.DataFrame:
+    frame = _cells(result, outcome)
     table = frame.pivot_table(
         index=["scenario", "mindset"], columns="strategy", values="value", aggfunc="mean"
     )
@@ -151,15 +156,7 @@ def _robustness(result: ExploreResult, outcome: str, direction: str) -> pd.DataF
 
 def _regret_by_mindset(result: ExploreResult, outcome: str, direction: str) -> pd.DataFrame:
     """Mean regret of each strategy under each mindset (for the heatmap)."""
-    parts = _split(result)
-    frame = pd.DataFrame(
-        {
-            "scenario": result.experiments["scenario"].to_numpy(),
-            "mindset": parts["mindset"].to_numpy(),
-            "strategy": parts["strategy"].to_numpy(),
-            "value": result.outcomes[outcome].to_numpy(dtype=float),
-        }
-    )
+    frame = _cells(result, outcome)
     means = frame.groupby(["scenario", "mindset", "strategy"], as_index=False).agg(
         value=("value", "mean")
     )
