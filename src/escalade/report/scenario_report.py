@@ -1,0 +1,37 @@
+"""A scenario on one page: what it contains, its ladders with the options, its assumptions."""
+
+from __future__ import annotations
+
+from escalade.analysis.scenario_tables import assumption_table, ladder_tables, scenario_table
+from escalade.report.html import Markdown, ReportDocument, Section, TableBlock
+from escalade.report.run_report import _assumptions, _ladders
+from escalade.results import ResultSet
+from escalade.scenario import Scenario
+
+__all__ = ["scenario_report"]
+
+
+def scenario_report(scenario: Scenario) -> ReportDocument:
+    """The document of a scenario page (dashboard) or a scenario summary."""
+    tables = {
+        **ladder_tables(scenario),
+        "scenario": scenario_table(scenario),
+        "assumptions": assumption_table(scenario),
+    }
+    rs = ResultSet("run", {"scenario_id": scenario.id}, tables, scenario.text)
+    spec = scenario.spec
+    lines = [f"**{scenario.title}**", "", spec.description or ""]
+    strategies = ", ".join(s.id for s in scenario.strategies) or "none"
+    mindsets = ", ".join(m.id for m in scenario.mindsets) or "none"
+    lines += ["", f"Strategies: {strategies}. Mindsets: {mindsets}."]
+    summary = Section(
+        "summary",
+        "Scenario",
+        (Markdown("\n".join(lines)), TableBlock(tables["scenario"], "What the scenario contains")),
+    )
+    return ReportDocument(
+        title=f"escalade — {scenario.title}",
+        subtitle=f"scenario {scenario.id} · hash {scenario.content_hash[:12]}",
+        sections=(summary, _ladders(rs), _assumptions(rs)),
+        method_notes={"scenario hash (SHA-256)": scenario.content_hash},
+    )

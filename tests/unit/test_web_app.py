@@ -1,0 +1,131 @@
+"""The dashboard's API and pages through FastAPI's TestClient (real DuckDB store, real runs)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from escalade.web.app import Settings, create_app
+
+KURSK = "kursk-mini"
+
+
+@pytest.fixture
+def client(tmp_path: Path):
+    root = tmp_path / "scenarios"
+    root.mkdir()
+    (root / "broken.yaml").write_text("schema_version: 1\nid: broken\n", encoding="utf-8")
+    settings = Settings(
+        roots=(root,), store=tmp_path / "web.duckdb", max_n=5000, max_jobs=1, max_queue=1
+    )
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def wait(client: TestClient, jid: str) -> dict:
+    for _ in range(600):
+        job = client.get(f"/api/runs/{jid}").json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError("job did not finish")
+
+
+def test_scenarios_api(client: TestClient) -> None:
+    listed = {s["id"] for s in client.get("/api/scenarios").json()}
+    assert {"kursk-mini", "dprk-troops-2024"} <= listed and "broken" not in listed
+    one = client.get("/api/scenarios/dprk-troops-2024").json()
+    assert "usa" in one["actors"] and len(one["uncertainties"]) == 19
+
+
+def test_a_run_from_api_to_result_page(client: TestClient) -> None:
+    r = client.post("/api/runs", json={"scenario": KURSK, "n": 300, "seed": 3})
+    assert r.status_code == 202
+    job = wait(client, r.json()["id"])
+    assert job["status"] == "done" and job["progress"] == 1.0
+    assert {row["strategy"] for row in job["results"]["comparison"]} == {"graduated", "deescalate"}
+    page = client.get(f"/results/{job['run_id']}")
+    assert page.status_code == 200 and "Strategies compared" in page.text
+    assert (
+        client.get(f"/results/{job['run_id']}/report.html")
+        .headers["content-type"]
+        .startswith("text/html")
+    )
+    assert client.get(f"/results/{job['run_id']}/parquet.zip").content[:2] == b"PK"
+    stored = client.get("/api/runs").json()["stored"]
+    assert job["run_id"] in {row["id"] for row in stored}
+    assert client.get(f"/compare?a={job['run_id']}&b={job['run_id']}").status_code == 200
+
+
+def test_form_run_with_an_override(client: TestClient) -> None:
+    page = client.get(f"/scenarios/{KURSK}")
+    assert page.status_code == 200 and "override_strike_effect" in page.text
+    r = client.post(
+        f"/scenarios/{KURSK}/run",
+        data={
+            "n": "200",
+            "seed": "1",
+            "strategies": "graduated",
+            "mindsets": "opportunist",
+            "override_strike_effect": "0.5",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    jid = r.headers["location"].rsplit("/", 1)[1]
+    assert client.get(f"/jobs/{jid}").status_code == 200
+    assert wait(client, jid)["status"] == "done"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/scenarios/..%2F..%2Fetc%2Fpasswd",
+        "/api/scenarios/%2Fetc%2Fpasswd",
+        "/scenarios/../../pyproject.toml",
+        "/api/scenarios/broken",
+    ],
+)
+def test_no_path_reaches_the_file_system(client: TestClient, path: str) -> None:
+    assert client.get(path).status_code == 404
+
+
+def test_bad_requests_get_4xx(client: TestClient) -> None:
+    assert (
+        client.post(
+            "/api/runs", content=b"{not json", headers={"content-type": "application/json"}
+        ).status_code
+        == 422
+    )
+    assert client.post("/api/runs", json={"scenario": KURSK, "n": 10**6}).status_code == 422
+    assert client.post("/api/runs", json={"scenario": "nope"}).status_code == 404
+    too_big = client.post(
+        "/api/runs", content=b"x" * 2_000_000, headers={"content-type": "application/json"}
+    )
+    assert too_big.status_code == 413
+    bad = client.post(
+        "/api/scenarios/validate",
+        content="schema_version: 1\nid: x\n",
+        headers={"content-type": "text/plain"},
+    )
+    assert bad.status_code == 422 and "upload.yaml:1:1" in bad.json()["detail"]
+    override = client.post("/api/runs", json={"scenario": KURSK, "overrides": {"nope": 1}})
+    assert override.status_code == 422
+
+
+def test_overload_gets_429(client: TestClient) -> None:
+    codes = [
+        client.post("/api/runs", json={"scenario": "dprk-troops-2024", "n": 5000}).status_code
+        for _ in range(4)
+    ]
+    assert codes[:2] == [202, 202] and 429 in codes[2:]
+
+
+def test_openapi_documents_the_api(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert {"/api/scenarios", "/api/scenarios/{sid}", "/api/runs", "/api/runs/{jid}"} <= set(
+        spec["paths"]
+    )
