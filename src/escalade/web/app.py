@@ -24,6 +24,7 @@ from markupsafe import escape
 from plotly.offline import get_plotlyjs
 from pydantic import BaseModel, Field
 
+from escalade.engine.executors import ProcessExecutor
 from escalade.errors import EscaladeError, ScenarioError
 from escalade.report.html import render_html
 from escalade.report.run_report import run_report
@@ -110,6 +111,12 @@ def with_overrides(scenario: Scenario, overrides: dict[str, float]) -> Scenario:
     return loads_scenario(dump_scenario(changed), file=scenario.file)
 
 
+_FAVICON = (
+    "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>"
+    "<path d='M2 14h3v-3h3V8h3V5h3V2' fill='none' stroke='#b22' stroke-width='2'/></svg>"
+)
+
+
 def _page(title: str, body: str) -> HTMLResponse:
     html = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
@@ -147,12 +154,17 @@ def create_app(settings: Settings) -> FastAPI:  # noqa: PLR0915 - the routes, in
         response: Response = await call_next(request)
         return response
 
+    loaded: dict[str, Scenario] = {}
+    pages: dict[str, str] = {}
+
     def scenario(sid: str) -> Scenario:
         if sid not in scenarios:
             raise HTTPException(
                 404, f"scenario: expected one of {sorted(scenarios)}, found {sid!r}"
             )
-        return load_scenario(scenarios[sid])
+        if sid not in loaded:
+            loaded[sid] = load_scenario(scenarios[sid])
+        return loaded[sid]
 
     def start(req: RunRequest) -> Job:
         if req.n > settings.max_n:
@@ -166,15 +178,20 @@ def create_app(settings: Settings) -> FastAPI:  # noqa: PLR0915 - the routes, in
             workers=1,
             store=None,
             out=None,
+            chunk_size=2048,
         )
         cells = max(len(req.strategies or base.strategies), 1) * max(
             len(req.mindsets or base.mindsets), 1
         )
 
         def work(job: Job) -> None:
-            outcome = run_scenario(
-                base, options, progress=lambda k: setattr(job, "done", job.done + k)
-            )
+            # The simulation runs in a worker process, so pages stay responsive meanwhile.
+            with ProcessExecutor(1) as executor:
+                outcome = run_scenario(
+                    base,
+                    dataclasses.replace(options, executor=executor),
+                    progress=lambda k: setattr(job, "done", job.done + k),
+                )
             with store_lock, Store(settings.store) as store:
                 job.run_id = store.save(outcome.result_set)
             job.summary = {
@@ -193,6 +210,10 @@ def create_app(settings: Settings) -> FastAPI:  # noqa: PLR0915 - the routes, in
     @app.exception_handler(EscaladeError)
     async def escalade_error(_: Request, exc: EscaladeError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, 422)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(_FAVICON, media_type="image/svg+xml")
 
     @app.get("/static/plotly.js", include_in_schema=False)
     def plotly_js() -> Response:
@@ -265,7 +286,9 @@ def create_app(settings: Settings) -> FastAPI:  # noqa: PLR0915 - the routes, in
     @app.get("/scenarios/{sid}", response_class=HTMLResponse)
     def scenario_page(sid: str) -> HTMLResponse:
         s = scenario(sid)
-        doc = render_html(scenario_report(s), include_plotlyjs=False)
+        if sid not in pages:
+            pages[sid] = render_html(scenario_report(s), include_plotlyjs=False)
+        doc = pages[sid]
         controls = "".join(
             f"<label>{escape(u.id)} <input name='override_{escape(u.id)}' type='number' step='any' "
             f"placeholder='{escape(u.dist)}'></label><br>"

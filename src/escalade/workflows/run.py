@@ -16,6 +16,7 @@ from typing import Any
 
 from escalade.analysis.run import focal_side, run_tables
 from escalade.engine import run_grid
+from escalade.engine.executors import Executor
 from escalade.errors import UsageError
 from escalade.report.html import write_html
 from escalade.report.run_report import run_report
@@ -29,7 +30,10 @@ __all__ = ["RunOptions", "RunOutcome", "pick", "run_scenario"]
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How to run: cells, sample size, seed, execution, where to store and report."""
+    """How to run: cells, sample size, seed, execution, where to store and report.
+
+    ``executor`` is an entered executor to run on (overrides ``workers``/``scheduler``).
+    """
 
     strategies: Sequence[str] | None = None
     mindsets: Sequence[str] | None = None
@@ -40,6 +44,7 @@ class RunOptions:
     scheduler: str | None = None
     store: Path | None = Path("escalade.duckdb")
     out: Path | None = Path("escalade-report")
+    executor: Executor | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ def run_scenario(
         chunk_size=options.chunk_size,
         scheduler=options.scheduler,
         workers=options.workers,
+        executor=options.executor,
         progress=progress,
     )
     cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
