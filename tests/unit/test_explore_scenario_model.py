@@ -1,0 +1,49 @@
+"""The scenario batch model: levers, outcomes, and the same numbers on every executor."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from escalade.engine.executors import ProcessExecutor
+from escalade.errors import UsageError
+from escalade.explore.designs import sample
+from escalade.explore.experiments import run_experiments
+from escalade.explore.parameters import RealParameter
+from escalade.explore.scenario import ScenarioModel
+from escalade.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def model() -> ScenarioModel:
+    return ScenarioModel(
+        load_scenario("dprk-troops-2024"), trajectories=4, mindsets=("cautious", "resolved")
+    )
+
+
+def test_shape_of_the_model(model: ScenarioModel) -> None:
+    assert [lever.name for lever in model.levers] == ["strategy", "mindset"]
+    assert len(model.uncertainties) == 19
+    names = {o.name for o in model.outcomes}
+    assert {"ukraine_position", "utility_west", "p_ukraine.no_nuclear_use"} <= names
+
+
+def test_same_numbers_in_process_and_on_a_pool(model: ScenarioModel) -> None:
+    design = sample(model.uncertainties, design="lhs", n=24, seed=3)
+    local = run_experiments(model, design, seed=9, chunk_size=64)
+    with ProcessExecutor(2) as pool:
+        remote = run_experiments(model, design, seed=9, chunk_size=64, executor=pool)
+    pd.testing.assert_frame_equal(local.outcomes, remote.outcomes)
+    assert len(local.outcomes) == 24 * 4 * 2
+
+
+def test_vary_and_errors() -> None:
+    scenario = load_scenario("kursk-mini")
+    varied = ScenarioModel(scenario, vary=(RealParameter("strike_effect", 0.0, 2.0),))
+    assert varied.uncertainties[0].bounds == (0.0, 2.0)
+    with pytest.raises(UsageError, match="expected an uncertainty of kursk-mini"):
+        ScenarioModel(scenario, vary=(RealParameter("nope", 0.0, 1.0),))
+    with pytest.raises(UsageError, match="trajectories: expected 1 to 100,000"):
+        ScenarioModel(scenario, trajectories=0)
+    with pytest.raises(UsageError, match="strategies: expected ids among"):
+        ScenarioModel(scenario, strategies=("nope",))
