@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from escalade.web.app import Settings, create_app
+from escalade.workflows.explore import ExploreOptions, explore_scenario
 
 KURSK = "kursk-mini"
 
@@ -129,3 +132,36 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     assert {"/api/scenarios", "/api/scenarios/{sid}", "/api/runs", "/api/runs/{jid}"} <= set(
         spec["paths"]
     )
+
+
+def test_explore_results_are_shown(tmp_path: Path) -> None:
+    store = tmp_path / "web.duckdb"
+    outcome = explore_scenario(KURSK, ExploreOptions(n=16, trajectories=2, store=store))
+    with TestClient(create_app(Settings(store=store))) as c:
+        page = c.get(f"/results/{outcome.run_id}")
+        assert page.status_code == 200 and "Which strategy holds up" in page.text
+        assert outcome.run_id in c.get("/results").text
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.dictionaries(
+        st.sampled_from(["scenario", "n", "seed", "strategies", "mindsets", "overrides", "x"]),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(-(2**70), 2**70),
+            st.floats(allow_nan=True),
+            st.text(max_size=30),
+            st.lists(st.text(max_size=10), max_size=3),
+            st.dictionaries(st.text(max_size=10), st.floats(), max_size=2),
+        ),
+    )
+)
+def test_fuzzed_run_bodies_never_get_5xx(client: TestClient, body: dict) -> None:
+    """A property test standing in for schemathesis: any JSON body gets a 2xx or a 4xx."""
+    body = {**body, "n": 1} if body.get("scenario") == KURSK else body
+    response = client.post("/api/runs", json=body)
+    assert response.status_code < 500, (body, response.text)

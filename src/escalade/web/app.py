@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 
 from escalade.engine.executors import ProcessExecutor
 from escalade.errors import EscaladeError, ScenarioError
+from escalade.report.explore_report import explore_report
 from escalade.report.html import render_html
 from escalade.report.run_report import run_report
 from escalade.report.scenario_report import scenario_report
@@ -379,11 +380,12 @@ def create_app(settings: Settings) -> FastAPI:  # noqa: PLR0915 - the routes, in
     @app.get("/results/{run_id}", response_class=HTMLResponse)
     def result_page(run_id: str) -> HTMLResponse:
         rs = stored(run_id)
-        if rs.kind != "run":
+        builders = {"run": run_report, "explore": explore_report}
+        if rs.kind not in builders:
             raise HTTPException(
-                404, f"run {run_id}: expected a run of 'escalade run', found {rs.kind!r}"
+                404, f"run {run_id}: expected a run or an exploration, found {rs.kind!r}"
             )
-        html = render_html(run_report(rs), include_plotlyjs=False)
+        html = render_html(builders[rs.kind](rs), include_plotlyjs=False)
         html = html.replace("</head>", "<script src='/static/plotly.js'></script></head>", 1)
         links = (
             "<nav><a href='/'>escalade</a> · "
@@ -394,7 +396,8 @@ def create_app(settings: Settings) -> FastAPI:  # noqa: PLR0915 - the routes, in
 
     @app.get("/results/{run_id}/report.html")
     def download_report(run_id: str) -> Response:
-        html = render_html(run_report(stored(run_id)))
+        rs = stored(run_id)
+        html = render_html(explore_report(rs) if rs.kind == "explore" else run_report(rs))
         return Response(
             html,
             media_type="text/html",
