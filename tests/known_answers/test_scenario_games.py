@@ -23,9 +23,10 @@ from escalade.engine.game_builder import build_game
 from escalade.engine.reference import ReferenceInterpreter
 from escalade.engine.runner import cell_tasks
 from escalade.errors import GameTooLargeError, UnsupportedGameError, UsageError
+from escalade.game.convert import to_normal_form
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import compile_scenario
-from escalade.solvers import backward_induction
+from escalade.solvers import backward_induction, support_enumeration
 from escalade.solvers.verify import expected_payoffs
 
 ENTRY = (Path(__file__).resolve().parents[1] / "data" / "engine" / "entry.yaml").read_text(
@@ -149,3 +150,106 @@ def test_equilibrium_policy_in_the_reference_interpreter() -> None:
     vectorised = run_chunk(tasks[0]).traces
     ref = ReferenceInterpreter(compiled, tasks[0].specs, seed=4)
     assert [ref.run(i) for i in range(30)] == list(vectorised)
+
+
+def _chicken(w: float, lose: float, c: float) -> str:
+    """Chicken (REFERENCE.md V3) as a one-round simultaneous scenario; hold = swerve."""
+    both = "where(taken('straight_a'), 1, 0)"
+    return f"""
+schema_version: 1
+id: chicken
+title: Chicken
+calendar: {{start: 2024-01-01, step: week, horizon: 1}}
+sides: [{{id: west}}, {{id: east}}]
+arenas: [{{id: road, ladder: compact, parties: [west, east]}}]
+variables: [{{id: pay_a, initial: 0}}, {{id: pay_b, initial: 0}}]
+actors:
+  - {{id: a, name: A, side: west, utility: {{final: {{pay_a: 1}}}}}}
+  - {{id: b, name: B, side: east, utility: {{final: {{pay_b: 1}}}}}}
+options:
+  - {{id: straight_a, actor: a, effects: [{{var: pay_a, add: {w}}}, {{var: pay_b, add: {-lose}}}]}}
+  - id: straight_b
+    actor: b
+    effects:
+      - {{var: pay_a, add: "{-lose} - {c + w - lose} * {both}"}}
+      - {{var: pay_b, add: "{w} - {w + c - lose} * {both}"}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("w", "lose", "c", "q", "crash"),
+    [(1, 1, 10, 0.1, 0.01), (2, 0.5, 5, 0.3077, 0.0947)],
+)
+def test_v3_chicken_scenario(w, lose, c, q, crash) -> None:
+    """V3 (REFERENCE.md §3; Dixit, Skeath & McAdams, *Games of Strategy*, ch. 7).
+
+    The scenario's round is simultaneous; ``information="scenario"`` keeps it so
+    (one information set per player). Its normal form has the two pure
+    equilibria and the mixed one with P(Straight) = W / (W + C - L), payoff
+    -L q*, crash probability q*². Sequentialised (the default), the first mover
+    goes straight and wins: (W, -L).
+    """
+    compiled = compile_scenario(loads_scenario(_chicken(w, lose, c)))
+    game = build_game(compiled, horizon=1, information="scenario")
+    assert game.n_infosets == 2
+    result = support_enumeration.solve(to_normal_form(game))
+    assert len(result.equilibria) == 3
+    assert result.diagnostics.max_regret < 1e-9
+    k = next(k for k, e in enumerate(result.equilibria) if np.all(e.strategies[0] > 0))
+    q_star = w / (w + c - lose)
+    mixed = result.equilibria[k].strategies
+    assert mixed[0][1] == pytest.approx(q_star) and mixed[1][1] == pytest.approx(q_star)
+    assert q_star == pytest.approx(q, abs=5e-5)
+    assert mixed[0][1] * mixed[1][1] == pytest.approx(crash, abs=5e-5)
+    assert result.payoffs[k] == pytest.approx([-lose * q_star] * 2)
+    first_mover = backward_induction.solve(build_game(compiled, horizon=1))
+    assert first_mover.payoffs[0] == pytest.approx([w, -lose])
+
+
+def _ultimatum(p: float, c_a: float, c_b: float) -> str:
+    """Fearon's ultimatum (REFERENCE.md V1) as a scenario: A demands x, B accepts or fights."""
+    demands = "\n".join(
+        f"  - {{id: demand_{k:02d}, actor: a, effects: [{{var: pay_a, set: {k / 20:.2f}}}, "
+        f"{{var: pay_b, set: {1 - k / 20:.2f}}}]}}"
+        for k in range(21)
+    )
+    war = f"[{{var: pay_a, set: {p - c_a:.4f}}}, {{var: pay_b, set: {1 - p - c_b:.4f}}}]"
+    return f"""
+schema_version: 1
+id: ultimatum
+title: Ultimatum
+order: sequential
+calendar: {{start: 2024-01-01, step: week, horizon: 1}}
+sides: [{{id: west}}, {{id: east}}]
+arenas: [{{id: table, ladder: compact, parties: [west, east]}}]
+variables:
+  - {{id: pay_a, initial: {p - c_a:.4f}}}
+  - {{id: pay_b, initial: {1 - p - c_b:.4f}}}
+actors:
+  - {{id: a, name: A, side: west, utility: {{final: {{pay_a: 1}}}}}}
+  - {{id: b, name: B, side: east, utility: {{final: {{pay_b: 1}}}}}}
+options:
+{demands}
+  - {{id: war, actor: b, arena: table, rung: 8, effects: {war}}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("p", "c_a", "c_b", "x_star"),
+    [(0.4, 0.1, 0.05, 0.45), (0.6, 0.2, 0.3, 0.9), (0.8, 0.1, 0.3, 1.0)],
+)
+def test_v1_ultimatum_scenario(p, c_a, c_b, x_star) -> None:
+    """V1 (REFERENCE.md §3; Fearon 1995): A's subgame-perfect demand is min(1, p + c_B), accepted.
+
+    Demands on a 0.05 grid; war (or no demand) gives (p - c_A, 1 - p - c_B).
+    Backward induction: B accepts x iff 1 - x >= 1 - p - c_B (ties: hold, the
+    first action, i.e. accept), so A demands the largest such x.
+    """
+    compiled = compile_scenario(loads_scenario(_ultimatum(p, c_a, c_b)))
+    game = build_game(compiled, horizon=1)
+    result = backward_induction.solve(game)
+    assert result.payoffs[0] == pytest.approx([x_star, 1 - x_star])
+    assert result.diagnostics.max_regret <= 1e-12
+    assert result.path is not None
+    moves = [game.action_label(n) for n in result.path.tolist()[1:]]
+    assert moves == [f"r0 a: demand_{round(x_star * 20):02d}", "r0 b: hold"]

@@ -22,14 +22,25 @@ instead of sampled. In round :math:`t`:
 Terminal payoffs are each player's discounted utility (final weights
 included). Uncertainties are fixed (nominal values unless given). Nodes and
 actions are labelled ``r2 usa: lift_strike_limits``.
+
+With ``information="scenario"`` a scenario with ``order: simultaneous`` is not
+sequentialised but expanded exactly as the engine plays it: in each round
+every actor decides on the state after the events, without seeing the other
+actors' choices of that round (each player's decision nodes of a round form
+one information set per public history: everything that happened in earlier
+rounds and the events of this round), then the choices are resolved in file
+order. The game then has imperfect information (perfect recall) and is solved
+for Nash equilibria (e.g. support enumeration on its normal form) instead of
+by backward induction. For ``order: sequential`` both modes give the same game.
 """
 
 from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
@@ -84,6 +95,21 @@ class _Round:
     before: dict[str, int]
     paid: list[float]
     moves: dict[int, tuple[int, str]]
+    seen: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = field(default_factory=tuple)
+
+
+_Next = Callable[[One, "_Round"], Node]
+
+
+def _saw(r: _Round, label: str, *, public: bool) -> _Round:
+    """A copy of ``r`` that has seen ``label`` (public now, or at the end of the round)."""
+    out = copy.deepcopy(r)
+    if public:
+        out.seen = (*out.seen, label)
+    else:
+        out.hidden = (*out.hidden, label)
+    return out
 
 
 class _Builder:
@@ -95,8 +121,10 @@ class _Builder:
         players: tuple[int, ...],
         horizon: int,
         node_limit: int,
+        simultaneous: bool = False,
     ) -> None:
         self.c, self.ref, self.players = compiled, ref, players
+        self.simultaneous = simultaneous
         self.payees = players or tuple(range(len(compiled.actors)))
         self.horizon, self.node_limit = horizon, node_limit
         self.nodes = 0
@@ -124,11 +152,12 @@ class _Builder:
         self.ref.final(done)
         return Terminal(tuple(done.utility[i] for i in self.payees))
 
-    def round(self, s: One, t: int) -> Node:
+    def round(self, s: One, t: int, seen: tuple[str, ...] = ()) -> Node:
         if t >= self.horizon or not s.alive:
             return self.terminal(s)
         s.round, s.day = t, int(self.c.days[t])
-        return self.event(s, _Round(t, dict(s.rung_max), [0.0] * len(self.c.actors), {}), 0)
+        r = _Round(t, dict(s.rung_max), [0.0] * len(self.c.actors), {}, seen)
+        return self.event(s, r, 0)
 
     def event(self, s: One, r: _Round, e: int) -> Node:
         if e == len(self.c.events):
@@ -142,18 +171,15 @@ class _Builder:
             p = min(max(self.ref.value(ev.prob, s), 0.0), 1.0)
         outcomes = []
         if p < 1.0:
-            outcomes.append(
-                (
-                    f"r{r.t} {ev.id}: no",
-                    1.0 - p,
-                    self.event(copy.deepcopy(s), copy.deepcopy(r), e + 1),
-                )
-            )
+            name = f"r{r.t} {ev.id}: no"
+            rr = _saw(r, name, public=True)
+            outcomes.append((name, 1.0 - p, self.event(copy.deepcopy(s), rr, e + 1)))
         if p > 0.0:
             fired = copy.deepcopy(s)
             fired.fired.add(ev.id)
             self.ref.apply(fired, ev.effects, f"event {ev.id!r}")
-            outcomes.append((f"r{r.t} {ev.id}", p, self.branches(fired, r, e)))
+            name = f"r{r.t} {ev.id}"
+            outcomes.append((name, p, self.branches(fired, _saw(r, name, public=True), e)))
         return self.chance(outcomes, f"r{r.t} {ev.id}?")
 
     def branches(self, s: One, r: _Round, e: int) -> Node:
@@ -165,27 +191,29 @@ class _Builder:
         for b, p in zip(ev.branches, probs, strict=True):
             child = copy.deepcopy(s)
             self.ref.apply(child, b.effects, f"event {ev.id!r} branch {b.id!r}")
-            outcomes.append(
-                (f"r{r.t} {ev.id}: {b.id}", p, self.event(child, copy.deepcopy(r), e + 1))
-            )
+            name = f"r{r.t} {ev.id}: {b.id}"
+            outcomes.append((name, p, self.event(child, _saw(r, name, public=True), e + 1)))
         return self.chance(outcomes, f"r{r.t} {ev.id} branch")
 
     def decision(self, s: One, r: _Round, i: int) -> Node:
+        if self.simultaneous:
+            return self.choices(s, r, 0, ())
         if i == len(self.c.actors):
             return self.accidents(s, r, 0)
+        actions = self.options(s, r, i)
+        if isinstance(actions, int):
+            return self.resolve(s, r, i, actions)
+        return self.player_node(s, r, i, {a: self.resolve(s, r, i, o) for a, o in actions.items()})
+
+    def options(self, s: One, r: _Round, i: int) -> dict[str, int] | int:
+        """A player's actions ``label -> option`` (-1 hold), or a non-player's choice."""
         actor = self.c.actors[i]
         mine = list(self.c.options_by_actor[i])
         avail = {o: self.ref.is_available(s, o) for o in mine}
         if i in self.players:
-            actions: dict[str, Node] = {f"r{r.t} {actor.id}: hold": self.resolve(s, r, i, -1)}
-            for o in mine:
-                if avail[o]:
-                    label = f"r{r.t} {actor.id}: {self.c.options[o].id}"
-                    actions[label] = self.resolve(s, r, i, o)
-            self.count()
-            return Decision(
-                actor.id, actions, label=f"r{r.t} {actor.id} #{one_signature(self.c, s)}"
-            )
+            actions = {f"r{r.t} {actor.id}: hold": -1}
+            actions |= {f"r{r.t} {actor.id}: {self.c.options[o].id}": o for o in mine if avail[o]}
+            return actions
         spec = self.ref.specs[i]
         if spec.kind not in DETERMINISTIC:
             raise UnsupportedGameError(
@@ -193,39 +221,68 @@ class _Builder:
                 "not deterministic; hint: make it a player (--players) or give it a "
                 "deterministic policy"
             )
-        choice = self.ref.decide(s, i, 0.5, spec, avail=avail, rollouts=False)
-        return self.resolve(s, r, i, choice)
+        return int(self.ref.decide(s, i, 0.5, spec, avail=avail, rollouts=False))
 
-    def resolve(self, s: One, r: _Round, i: int, choice: int) -> Node:
-        s, r = copy.deepcopy(s), copy.deepcopy(r)
-        if (
-            choice >= 0
-            and self.c.options[choice].consent
-            and not all(
-                self.ref.gain(s, choice, j, pay=False) >= 0 for j in self.c.options[choice].consent
-            )
-        ):
+    def player_node(self, s: One, r: _Round, i: int, actions: dict[str, Node]) -> Node:
+        self.count()
+        actor = self.c.actors[i].id
+        infoset = None
+        if self.simultaneous:
+            digest = hashlib.sha1(repr(r.seen).encode(), usedforsecurity=False).hexdigest()[:12]
+            infoset = f"r{r.t} {actor} | {digest}"
+        label = f"r{r.t} {actor} #{one_signature(self.c, s)}"
+        return Decision(actor, actions, infoset=infoset, label=label)
+
+    def consent(self, s: One, r: _Round, i: int, choice: int) -> tuple[_Round, int]:
+        """Consent as in the engine: a refused option is logged and becomes hold."""
+        r = copy.deepcopy(r)
+        consent = self.c.options[choice].consent if choice >= 0 else ()
+        if consent and not all(self.ref.gain(s, choice, j, pay=False) >= 0 for j in consent):
             r.moves[i] = (choice, "refused")
             choice = -1
+        return r, choice
+
+    def resolve(self, s: One, r: _Round, i: int, choice: int) -> Node:
+        r, choice = self.consent(s, r, i, choice)
+        return self.succeed(s, r, i, choice, lambda s2, r2: self.decision(s2, r2, i + 1))
+
+    def succeed(self, s: One, r: _Round, i: int, choice: int, then: _Next) -> Node:
+        """Step 3 for one actor (a chance node when 0 < success < 1), then ``then``."""
         if choice < 0:
-            return self.decision(s, r, i + 1)
+            return then(copy.deepcopy(s), copy.deepcopy(r))
         p = min(max(self.ref.value(self.c.options[choice].success, s), 0.0), 1.0)
         outcomes = []
         for ok, q in ((True, p), (False, 1.0 - p)):
             if q <= 0.0:
                 continue
-            child, rr = copy.deepcopy(s), copy.deepcopy(r)
+            label = f"r{r.t} {self.c.options[choice].id}: {'success' if ok else 'failure'}"
+            child, rr = copy.deepcopy(s), _saw(r, label, public=False)
             u = np.full(self.k, 0.0 if ok else 1.0)
             self.ref.resolve(child, i, choice, u, paid=rr.paid, moves=rr.moves)
-            name = self.c.options[choice].id
-            outcomes.append(
-                (
-                    f"r{r.t} {name}: {'success' if ok else 'failure'}",
-                    q,
-                    self.decision(child, rr, i + 1),
-                )
-            )
+            outcomes.append((label, q, then(child, rr)))
         return self.chance(outcomes, f"r{r.t} {self.c.options[choice].id} succeeds?")
+
+    def choices(self, s: One, r: _Round, i: int, chosen: tuple[int, ...]) -> Node:
+        """Simultaneous decisions: every actor chooses on the same state, unseen."""
+        if i == len(self.c.actors):
+            return self.resolutions(s, r, 0, chosen)
+        actions = self.options(s, r, i)
+        if isinstance(actions, int):
+            rr, choice = self.consent(s, r, i, actions)
+            return self.choices(s, rr, i + 1, (*chosen, choice))
+        children: dict[str, Node] = {}
+        for label, o in actions.items():
+            rr, choice = self.consent(s, _saw(r, label, public=False), i, o)
+            children[label] = self.choices(s, rr, i + 1, (*chosen, choice))
+        return self.player_node(s, r, i, children)
+
+    def resolutions(self, s: One, r: _Round, i: int, chosen: tuple[int, ...]) -> Node:
+        """Resolve simultaneous choices in actor order, then accidents."""
+        if i == len(chosen):
+            return self.accidents(s, r, 0)
+        return self.succeed(
+            s, r, i, chosen[i], lambda s2, r2: self.resolutions(s2, r2, i + 1, chosen)
+        )
 
     def accidents(self, s: One, r: _Round, a: int) -> Node:
         if a == len(self.c.arenas):
@@ -247,13 +304,8 @@ class _Builder:
             new = min(max(child.rungs[arena.id] + step, arena.low), arena.high)
             child.rungs[arena.id] = new
             child.rung_max[arena.id] = max(child.rung_max[arena.id], new)
-            outcomes.append(
-                (
-                    f"r{r.t} {arena.id} accident: {name}",
-                    q,
-                    self.accidents(child, copy.deepcopy(r), a + 1),
-                )
-            )
+            label = f"r{r.t} {arena.id} accident: {name}"
+            outcomes.append((label, q, self.accidents(child, _saw(r, label, public=False), a + 1)))
         return self.chance(outcomes, f"r{r.t} {arena.id} accident?")
 
     def close(self, s: One, r: _Round) -> Node:
@@ -262,7 +314,7 @@ class _Builder:
         s.rounds_played += 1
         s.prev_moves = {i: (o, res == "succeeded") for i, (o, res) in r.moves.items()}
         s.alive = not any(self.ref.holds(cond, s) for cond in self.c.terminal)
-        return self.round(s, r.t + 1)
+        return self.round(s, r.t + 1, r.seen + r.hidden)
 
 
 def build_game(
@@ -276,6 +328,7 @@ def build_game(
     node_limit: int = 200_000,
     policies: Sequence[PolicySpec] | None = None,
     all_payoffs: bool = False,
+    information: Literal["perfect", "scenario"] = "perfect",
 ) -> ExtensiveFormGame:
     """Expand a scenario into a perfect-information game (see the module docstring).
 
@@ -311,6 +364,8 @@ def build_game(
     """
     if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon:
         raise UsageError(f"horizon: expected 1 to {compiled.horizon}, found {horizon!r}")
+    if information not in ("perfect", "scenario"):
+        raise UsageError(f"information: expected 'perfect' or 'scenario', found {information!r}")
     ids = [a.id for a in compiled.actors]
     chosen = list(players) if players is not None else ids
     unknown = [p for p in chosen if p not in ids]
@@ -329,7 +384,14 @@ def build_game(
     )
     start = ref.start(0, fixed=list(values))
     index = tuple(ids.index(p) for p in chosen)
-    builder = _Builder(compiled, ref, players=index, horizon=horizon, node_limit=node_limit)
+    builder = _Builder(
+        compiled,
+        ref,
+        players=index,
+        horizon=horizon,
+        node_limit=node_limit,
+        simultaneous=information == "scenario" and not compiled.sequential,
+    )
     if all_payoffs:
         builder.payees = tuple(range(len(compiled.actors)))
     root = builder.round(start, 0)
