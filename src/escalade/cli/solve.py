@@ -1,9 +1,10 @@
 """``escalade solve GAME.efg|GAME.nfg|SCENARIO``: equilibria, verified by regret.
 
 A scenario (a ``.yaml`` file or a catalog id) is first expanded into a
-perfect-information game over ``--horizon`` rounds
-(:func:`escalade.engine.game_builder.build_game`) and solved by backward
-induction by default.
+game over ``--horizon`` rounds (:func:`escalade.engine.game_builder.build_game`):
+perfect information by default, solved by backward induction; with
+``--information scenario`` simultaneous rounds stay simultaneous and a
+two-player game is solved by support enumeration on its reduced normal form.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from escalade.game.convert import to_normal_form
 from escalade.game.extensive import ExtensiveFormGame
 from escalade.game.gambit_io import read_game, write_game
 from escalade.game.normal_form import NormalFormGame
@@ -49,6 +51,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--mindset", metavar="ID", help="mindset the non-players follow")
     parser.add_argument(
         "--node-limit", type=int, default=200_000, help="largest tree to build (200000)"
+    )
+    parser.add_argument(
+        "--information",
+        choices=("perfect", "scenario"),
+        default="perfect",
+        help="perfect: simultaneous rounds sequentialised in file order (default); "
+        "scenario: kept simultaneous (information sets)",
     )
     parser.add_argument(
         "--method",
@@ -123,6 +132,7 @@ def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
         mindset=args.mindset,
         players=args.players,
         node_limit=args.node_limit,
+        information=args.information,
     )
 
 
@@ -132,6 +142,11 @@ def run(args: argparse.Namespace) -> int:
     if args.export:
         write_game(game, args.export)
     method = args.method or default_method(game)
+    scenario = not args.game.endswith((".efg", ".nfg"))
+    if scenario and args.method is None and method == "gambit-lcp":
+        method = "enummixed"  # a simultaneous two-player scenario game: our exact method
+    if isinstance(game, ExtensiveFormGame) and method == "enummixed":
+        game = to_normal_form(game)  # support enumeration works on the reduced normal form
     result: SolveResult = solver_module(method).solve(game)
     if args.json:
         print(_json(game, result))
