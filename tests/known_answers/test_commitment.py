@@ -7,6 +7,12 @@ commitment). Payoffs (challenger, incumbent): out (0, 0), enter/acquiesce
 best response is to stay out, so the incumbent gets 0. Declared "accommodate":
 the challenger enters, the incumbent gets -2. Unconstrained (no commitment),
 the subgame-perfect outcome is enter/acquiesce: -2. Commitment is worth +2.
+
+What the challenger gains from knowing the declaration: not knowing it, the
+challenger plays its unconstrained-equilibrium plan (enter, expecting
+acquiescence). Against "fight", that gives -1; knowing it, it stays out: 0, a
+gain of 1. Against "accommodate" (the de-escalation strategy) it enters either
+way: the declaration tells it nothing it did not already expect (gain 0).
 """
 
 from __future__ import annotations
@@ -34,6 +40,11 @@ def test_value_of_commitment() -> None:
     assert table.loc["accommodate", "value_east"] == 2.0
     assert "enter" in table.loc["accommodate", "equilibrium_moves"]
     assert result.unconstrained == {"west": -2.0, "east": 2.0}
+    assert table.loc["threaten", "uninformed_east"] == -1.0
+    assert table.loc["threaten", "uninformed_west"] == -3.0
+    assert table.loc["threaten", "gain_from_knowing"] == 1.0
+    assert table.loc["accommodate", "gain_from_knowing"] == 0.0
+    assert (table["unplanned"] == 0.0).all()
 
 
 def test_cli_json(tmp_path, capsys) -> None:

@@ -6,19 +6,33 @@ subgame-perfect equilibrium of that game is the other side's best response to
 the declared strategy. The side's *unconstrained* best play is the SPE with
 both sides choosing. Values are sums of each side's actors' expected
 utilities over the game's horizon (:func:`escalade.engine.game_builder.build_game`).
+
+*What the other side gains from knowing* a declared strategy: its value when it
+best-responds to the declared strategy, minus its value when it plays, against
+the same declared strategy, its part of the unconstrained equilibrium (the
+strategy it would play not knowing the declaration, expecting the side's best
+play). The second profile is looked up by decision state (actor, round, rungs,
+variables, history), as the ``equilibrium`` policy does; a state the
+unconstrained game does not contain gets hold. A positive gain is what the
+declaration concedes; zero means the declaration tells the other side nothing
+it did not already expect.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from escalade.engine.game_builder import build_game
 from escalade.errors import GameTooLargeError, UsageError
-from escalade.game.extensive import ExtensiveFormGame
+from escalade.game.extensive import ExtensiveFormGame, NodeKind
+from escalade.game.profiles import BehaviorProfile
 from escalade.scenario.compiled import CompiledScenario
 from escalade.solvers import backward_induction
+from escalade.solvers.verify import expected_payoffs, reach_probabilities
 
 __all__ = ["Commitment", "commitment_analysis"]
 
@@ -34,14 +48,67 @@ class Commitment:
     unconstrained_note: str
 
 
+def _by_side(
+    compiled: CompiledScenario, game: ExtensiveFormGame, pay: list[float]
+) -> dict[str, float]:
+    payoffs = dict(zip(game.players, pay, strict=True))
+    values = dict.fromkeys(compiled.sides, 0.0)
+    for actor in compiled.actors:
+        values[compiled.sides[actor.side]] += payoffs[actor.id]
+    return values
+
+
+def _plan(game: ExtensiveFormGame, probabilities: np.ndarray, actors: set[str]) -> dict[str, str]:
+    """``decision-node label -> action label`` of ``actors`` in a pure profile (first node wins)."""
+    plan: dict[str, str] = {}
+    for node in np.flatnonzero(game.kind == NodeKind.DECISION):
+        h = int(game.infoset[node])
+        if game.players[int(game.infoset_player[h])] not in actors:
+            continue
+        start = int(game.infoset_offset[h])
+        k = int(np.argmax(probabilities[start : start + int(game.n_actions[h])]))
+        plan.setdefault(game.node_labels[node], game.infoset_actions[h][k])
+    return plan
+
+
+def _play(game: ExtensiveFormGame, plan: dict[str, str]) -> tuple[BehaviorProfile, float]:
+    """The pure profile of ``game`` that follows ``plan`` (hold where the plan has no entry).
+
+    Also returns the probability that play reaches a decision the plan has no entry for.
+    """
+    probabilities = np.zeros(game.n_slots)
+    missing: list[int] = []
+    for node in np.flatnonzero(game.kind == NodeKind.DECISION):
+        h = int(game.infoset[node])
+        actions = list(game.infoset_actions[h])
+        wanted = plan.get(game.node_labels[node], "")
+        if wanted not in actions:
+            missing.append(int(node))
+        k = actions.index(wanted) if wanted in actions else 0  # 0: hold
+        probabilities[int(game.infoset_offset[h]) + k] = 1.0
+    profile = BehaviorProfile(probabilities)
+    # a play meets at most one unplanned decision first: sum the reach of the first ones
+    reach = reach_probabilities(game, profile)
+    marked = set(missing)
+    first = [n for n in missing if not _below(game, n, marked)]
+    return profile, float(reach[first].sum()) if first else 0.0
+
+
+def _below(game: ExtensiveFormGame, node: int, marked: set[int]) -> bool:
+    """Whether a proper ancestor of ``node`` is in ``marked``."""
+    node = int(game.parent[node])
+    while node >= 0:
+        if node in marked:
+            return True
+        node = int(game.parent[node])
+    return False
+
+
 def _side_values(
     compiled: CompiledScenario, game: ExtensiveFormGame
 ) -> tuple[dict[str, float], list[str]]:
     result = backward_induction.solve(game, verify=False)
-    payoffs = dict(zip(game.players, result.payoffs[0].tolist(), strict=True))
-    values = dict.fromkeys(compiled.sides, 0.0)
-    for actor in compiled.actors:
-        values[compiled.sides[actor.side]] += payoffs[actor.id]
+    values = _by_side(compiled, game, result.payoffs[0].tolist())
     path = []
     if result.path is not None:
         for node in result.path.tolist()[1:]:
@@ -53,8 +120,38 @@ def _side_values(
     return values, path
 
 
+def _unconstrained(
+    compiled: CompiledScenario,
+    players: list[str],
+    others: set[str],
+    *,
+    horizon: int,
+    node_limit: int,
+) -> tuple[dict[str, float] | None, dict[str, str], str]:
+    """Both sides choosing: values by side and the other side's equilibrium plan."""
+    try:
+        game = build_game(
+            compiled,
+            horizon=horizon,
+            players=players,
+            node_limit=max(node_limit // 10, 1),
+            all_payoffs=True,
+        )
+    except GameTooLargeError as exc:
+        return None, {}, str(exc)
+    result = backward_induction.solve(game, verify=False)
+    values = _by_side(compiled, game, result.payoffs[0].tolist())
+    probabilities = result.equilibria[0].probabilities  # type: ignore[union-attr]
+    return values, _plan(game, probabilities, others), ""
+
+
 def commitment_analysis(
-    compiled: CompiledScenario, side: str, *, horizon: int = 1, node_limit: int = 200_000
+    compiled: CompiledScenario,
+    side: str,
+    *,
+    horizon: int = 1,
+    node_limit: int = 200_000,
+    side_players: Sequence[str] | None = None,
 ) -> Commitment:
     """Compare the side's strategies when declared against the other side's best response.
 
@@ -68,7 +165,33 @@ def commitment_analysis(
         Rounds of the game.
     node_limit : int
         Largest game built for a declared strategy; the unconstrained game (both
-        sides choosing) gets a tenth of it and is skipped with a note when larger.
+        sides choosing) gets a tenth of it and is skipped with a note when larger
+        (the ``uninformed_*`` and ``gain_from_knowing`` columns are then NaN).
+    side_players : sequence of str, optional
+        The side's actors who choose in the unconstrained game (default: all
+        of them); the side's other actors follow their default policies. A few
+        key actors keep the unconstrained game small in large scenarios.
+
+    Returns
+    -------
+    Commitment
+        One row per strategy of the side: ``value_<side>`` for every side
+        (the other side best-responding), ``uninformed_<side>`` (the other side
+        playing its unconstrained-equilibrium plan instead) and
+        ``gain_from_knowing`` (the other sides' value difference), the game's
+        size and the other side's equilibrium moves. ``unplanned`` is the
+        probability that play under the uninformed profile reaches a decision
+        state the unconstrained game does not contain (there the other side
+        holds; large values make ``gain_from_knowing`` unreliable — with
+        ``side_players`` a subset, a strategy moving other actors of the side
+        leads to such states).
+
+    Raises
+    ------
+    UsageError
+        For an unknown side or a side without strategies.
+    GameTooLargeError
+        When a declared strategy's game exceeds ``node_limit``.
     """
     if side not in compiled.sides:
         raise UsageError(f"--side: expected one of {', '.join(compiled.sides)}, found {side!r}")
@@ -81,39 +204,47 @@ def commitment_analysis(
         for a in compiled.actors
         if a.side != side_index and compiled.sides[a.side] != "neutral"
     ]
+    other_sides = sorted({compiled.sides[a.side] for a in compiled.actors if a.id in others})
+    own = [a.id for a in compiled.actors if a.side == side_index]
+    chosen = own if side_players is None else list(side_players)
+    if not set(chosen) <= set(own):
+        raise UsageError(
+            f"--side-players: expected actors of side {side} ({', '.join(own)}), "
+            f"found {', '.join(sorted(set(chosen) - set(own)))}"
+        )
+    unconstrained, plan, note = _unconstrained(
+        compiled,
+        [a.id for a in compiled.actors if a.id in others or a.id in chosen],
+        set(others),
+        horizon=horizon,
+        node_limit=node_limit,
+    )
     rows = []
     for strategy in mine:
-        policies = list(compiled.policies(strategy))
         game = build_game(
             compiled,
             horizon=horizon,
             players=others,
-            policies=policies,
+            policies=list(compiled.policies(strategy)),
             node_limit=node_limit,
             all_payoffs=True,
         )
         values, path = _side_values(compiled, game)
+        blind = dict.fromkeys(values, float("nan"))
+        unplanned = float("nan")
+        if unconstrained is not None:
+            profile, unplanned = _play(game, plan)
+            blind = _by_side(compiled, game, expected_payoffs(game, profile).tolist())
         rows.append(
             {
                 "strategy": strategy.id,
                 "declared": strategy.declared,
                 **{f"value_{k}": v for k, v in values.items()},
+                **{f"uninformed_{k}": v for k, v in blind.items()},
+                "gain_from_knowing": sum(values[k] - blind[k] for k in other_sides),
+                "unplanned": unplanned,
                 "nodes": game.n_nodes,
                 "equilibrium_moves": "; ".join(path),
             }
         )
-    unconstrained: dict[str, float] | None = None
-    note = ""
-    try:
-        players = [a.id for a in compiled.actors if compiled.sides[a.side] != "neutral"]
-        game = build_game(
-            compiled,
-            horizon=horizon,
-            players=players,
-            node_limit=max(node_limit // 10, 1),
-            all_payoffs=True,
-        )
-        unconstrained, _ = _side_values(compiled, game)
-    except GameTooLargeError as exc:
-        note = str(exc)
     return Commitment(side, horizon, pd.DataFrame(rows), unconstrained, note)

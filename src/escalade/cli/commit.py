@@ -24,6 +24,13 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--side", required=True, help="the side whose strategies are declared")
     parser.add_argument("--horizon", type=int, default=1, help="rounds of the game (1)")
     parser.add_argument("--node-limit", type=int, default=200_000, help="largest game (200000)")
+    parser.add_argument(
+        "--side-players",
+        nargs="+",
+        metavar="ACTOR",
+        default=None,
+        help="the side's actors who choose in the unconstrained game (default: all)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run)
 
@@ -37,7 +44,11 @@ def run(args: argparse.Namespace) -> int:
 
     compiled = compile_scenario(load_scenario(args.scenario))
     result = commitment_analysis(
-        compiled, args.side, horizon=args.horizon, node_limit=args.node_limit
+        compiled,
+        args.side,
+        horizon=args.horizon,
+        node_limit=args.node_limit,
+        side_players=args.side_players,
     )
     if args.json:
         out = {
@@ -50,17 +61,37 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(out, indent=2))
         return 0
     console = rich_console()
+    table = result.table
+    shown = [
+        c
+        for c in table.columns
+        if c in ("strategy", "declared", "gain_from_knowing", "unplanned", "nodes")
+        or (c.startswith("value_") and c != "value_neutral")
+    ]
     console.print(
         dataframe_table(
-            result.table,
+            table[shown],
             title=f"Declared strategies of {result.side} against the best response "
             f"(horizon {result.horizon})",
-            formats={c: ".4g" for c in result.table.columns if c.startswith("value_")},
+            formats={c: ".4g" for c in shown if c.startswith(("value_", "gain", "unplanned"))},
         )
     )
+    for strategy, moves in zip(table["strategy"], table["equilibrium_moves"], strict=True):
+        console.print(f"{strategy}: the other side's moves: {moves or 'none'}")
     if result.unconstrained is not None:
         values = ", ".join(f"{k} {v:.4g}" for k, v in result.unconstrained.items())
         console.print(f"unconstrained best play (both sides choosing): {values}")
+        console.print(
+            "gain_from_knowing: the other side's value best-responding to the declared strategy "
+            "minus its value playing its unconstrained-equilibrium plan against it"
+        )
+        if (table["unplanned"] > 0.05).any():
+            console.print(
+                "[yellow]warning:[/yellow] where 'unplanned' is large, play reaches states the "
+                "unconstrained game does not contain (the other side holds there): that "
+                "gain_from_knowing is unreliable; make the side's actors that the strategy "
+                "moves --side-players"
+            )
     else:
         console.print(f"unconstrained best play: not computed ({result.unconstrained_note})")
     return 0
