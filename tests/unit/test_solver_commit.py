@@ -69,5 +69,12 @@ def test_cli(capsys) -> None:
     assert main(["commit", "kursk-mini", "--side", "west"]) == 0
     text = capsys.readouterr().out
     assert "gain_from_knowing" in text and "deescalate" in text
+    args = ["commit", "kursk-mini", "--side", "west", "--horizon", "3", "--node-limit", "400"]
+    assert main([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)  # strict JSON: no NaN
+    assert out["unconstrained"] is None
+    assert [r["gain_from_knowing"] for r in out["strategies"]] == [None, None]
+    assert main(args) == 0
+    assert "not computed" in capsys.readouterr().out
     assert main(["commit", "kursk-mini", "--side", "west", "--side-players", "rus"]) == 2
     assert "--side-players" in capsys.readouterr().err

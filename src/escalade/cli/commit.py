@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from typing import Any
 
 from escalade.cli._common import rich_console
@@ -54,7 +55,10 @@ def run(args: argparse.Namespace) -> int:
         out = {
             "side": result.side,
             "horizon": result.horizon,
-            "strategies": result.table.to_dict(orient="records"),
+            "strategies": [
+                {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+                for row in result.table.to_dict(orient="records")
+            ],
             "unconstrained": result.unconstrained,
             "unconstrained_note": result.unconstrained_note,
         }
