@@ -6,8 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from escalade.cli import main
 from escalade.engine import run_grid
-from escalade.evidence.provenance import assumptions
+from escalade.evidence.provenance import assumptions, quotes
+from escalade.evidence.quotes import find_quote
+from escalade.evidence.text import normalise
 from escalade.evidence.verify import verify
 from escalade.scenario import load_scenario
 from escalade.scenario.compiled import compile_scenario
@@ -91,9 +94,49 @@ def test_every_number_is_sourced_or_a_judgement(scenario) -> None:
             assert u.low < u.high
 
 
-@pytest.mark.skipif(
+def test_provenance_rows_name_their_source(scenario) -> None:
+    rows = assumptions(scenario)
+    for row in rows:
+        if row.kind == "sourced":
+            assert row.ref in {"bi-2024", "bloomberg-2024"}, (row.path, row.ref)
+        elif row.kind == "judgement":
+            assert row.note, row.path
+    kinds = {row.kind for row in rows}
+    assert kinds == {"sourced", "judgement", "uncertainty"}
+    assert sum(row.kind == "sourced" for row in rows) > 100
+
+
+def test_quotes_are_short(scenario) -> None:
+    cited = quotes(scenario)
+    assert len(cited) >= 40
+    too_long = [q.quote for q in cited if len(q.quote.split()) > 16]
+    assert not too_long
+
+
+needs_sources = pytest.mark.skipif(
     not SOURCES.is_dir(), reason="the source articles are not next to the repository"
 )
+
+
+@needs_sources
+def test_every_quote_is_verbatim_in_its_article(scenario) -> None:
+    files = {s.id: SOURCES / s.file for s in scenario.spec.sources if s.file}
+    assert set(files) == {"bi-2024", "bloomberg-2024"}
+    texts = {ref: normalise(path.read_text(encoding="utf-8")) for ref, path in files.items()}
+    for cited in quotes(scenario):
+        match = find_quote(cited.quote, texts[cited.ref])
+        assert match.found and match.exact, (cited.path, cited.quote, match.score)
+
+
+@needs_sources
+def test_verify_cli_strict_passes(capsys) -> None:
+    code = main(["verify", "dprk-troops-2024", "--strict", "--sources", str(SOURCES)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "verify passed (strict): dprk-troops-2024" in out
+
+
+@needs_sources
 def test_every_quote_is_found_in_its_article(scenario) -> None:
     report = verify(scenario, source_dirs=[SOURCES])
     missing = [q for q in report.quotes if q.status != "found"]
