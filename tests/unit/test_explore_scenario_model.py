@@ -23,7 +23,7 @@ def model() -> ScenarioModel:
 
 def test_shape_of_the_model(model: ScenarioModel) -> None:
     assert [lever.name for lever in model.levers] == ["strategy", "mindset"]
-    assert len(model.uncertainties) == 19
+    assert len(model.uncertainties) == 25
     names = {o.name for o in model.outcomes}
     assert {"ukraine_position", "utility_west", "p_ukraine.no_nuclear_use"} <= names
 
