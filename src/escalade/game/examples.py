@@ -7,6 +7,7 @@ known-answer test cases and as benchmark inputs.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,6 +19,7 @@ __all__ = [
     "chicken",
     "coordination",
     "kuhn_poker",
+    "leduc",
     "stripped_down_poker",
     "trust_game",
 ]
@@ -115,3 +117,86 @@ def coordination(n: int) -> NormalFormGame:
     """
     eye = np.eye(n)
     return NormalFormGame(np.stack([eye, eye]), name=f"{n}x{n} coordination")
+
+
+_RANKS = (0, 0, 1, 1, 2, 2)
+_NAMES = "JQK"
+
+
+def _showdown(ranks: tuple[int, int], public: int, pot: tuple[int, int]) -> Terminal:
+    a, b = ranks
+    if (a == public) != (b == public):
+        winner = 0 if a == public else 1
+    elif a != b:
+        winner = 0 if a > b else 1
+    else:
+        return Terminal((0.0, 0.0))
+    won = float(pot[1 - winner])
+    return Terminal((won, -won) if winner == 0 else (-won, won))
+
+
+@dataclass(frozen=True)
+class _Deal:
+    """The cards of one Leduc deal: private cards, public rank, undealt cards."""
+
+    deal: tuple[int, int]
+    public: int | None
+    rest: tuple[int, ...]
+
+
+def _betting(cards: _Deal, history: str, pot: tuple[int, int], raises: int, player: int) -> Node:
+    """One betting round; ``cards.rest`` are the cards the public card is drawn from."""
+    deal, public, rest = cards.deal, cards.public, cards.rest
+    size = 2 if public is None else 4
+    ranks = (_RANKS[deal[0]], _RANKS[deal[1]])
+    seen = _NAMES[ranks[player]] + ("" if public is None else _NAMES[public])
+    actions: dict[str, Node] = {}
+    facing = pot[1 - player] > pot[player]
+    if facing:
+        won = float(pot[player])
+        actions["fold"] = Terminal((-won, won) if player == 0 else (won, -won))
+    called = (pot[1 - player], pot[1 - player])
+    round_over = facing or history.endswith("c")
+    if round_over:
+        after: Node
+        if public is None:
+            after = Chance(
+                {
+                    f"public {_NAMES[_RANKS[k]]}{k}": (
+                        1 / len(rest),
+                        _betting(_Deal(deal, _RANKS[k], ()), history + "/", called, 0, 0),
+                    )
+                    for k in rest
+                }
+            )
+        else:
+            after = _showdown(ranks, public, called)
+        actions["call"] = after
+    else:
+        actions["call"] = _betting(cards, history + "c", called, raises, 1 - player)
+    if raises < 2:
+        raised = list(called)
+        raised[player] += size
+        actions["raise"] = _betting(
+            cards, history + "r", (raised[0], raised[1]), raises + 1, 1 - player
+        )
+    return Decision(player, actions, infoset=f"{seen} {history}")
+
+
+def leduc() -> ExtensiveFormGame:
+    """Leduc hold'em (Southey et al. 2005, "Bayes' bluff: opponent modelling in poker", UAI).
+
+    As played in OpenSpiel's ``leduc_poker``: a deck of two Jacks, two Queens
+    and two Kings; each player antes 1 and gets one private card; two betting
+    rounds (raise sizes 2 then 4, at most two raises per round; a player may
+    fold only when facing a raise); one public card is revealed between them.
+    A pair with the public card wins, else the higher private card; equal
+    ranks split the pot. 288 information sets; the value for the first player
+    is -0.085606424078.
+    """
+    deals: dict[str, tuple[float, Node]] = {}
+    for first, second in itertools.permutations(range(6), 2):
+        rest = tuple(k for k in range(6) if k not in (first, second))
+        root = _betting(_Deal((first, second), None, rest), "", (1, 1), 0, 0)
+        deals[f"{first}{second}"] = (1 / 30, root)
+    return tree_game(Chance(deals), players=("Player 1", "Player 2"), name="Leduc hold'em")
