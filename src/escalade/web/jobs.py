@@ -9,13 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from escalade.errors import EscaladeError
+from escalade.web.problems import Overloaded
 
 __all__ = ["Job", "JobManager", "Overloaded"]
-
-
-class Overloaded(EscaladeError):
-    """Too many jobs running or waiting: try again later."""
 
 
 @dataclass
