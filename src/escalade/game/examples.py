@@ -18,8 +18,10 @@ from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
 __all__ = [
     "chicken",
     "coordination",
+    "kmvs_1994",
     "kuhn_poker",
     "leduc",
+    "long_lemke_howson_6x6",
     "stripped_down_poker",
     "trust_game",
 ]
@@ -117,6 +119,78 @@ def coordination(n: int) -> NormalFormGame:
     """
     eye = np.eye(n)
     return NormalFormGame(np.stack([eye, eye]), name=f"{n}x{n} coordination")
+
+
+def long_lemke_howson_6x6() -> NormalFormGame:
+    """The 6 x 6 game with long Lemke-Howson paths and a unique equilibrium.
+
+    From Savani & von Stengel (2006), "Hard-to-solve bimatrix games",
+    *Econometrica* 74(2), built from dual cyclic polytopes (the payoffs as in
+    Gambit's test suite). Its only Nash equilibrium is
+    x = (1/30, 1/6, 3/10, 3/10, 1/6, 1/30), y = (1/6, 1/30, 3/10, 3/10, 1/30, 1/6).
+    """
+    a = np.array(
+        [
+            [-180, 72, -333, 297, -153, 270],
+            [-30, 17, -33, 42, -3, 20],
+            [-81, 36, -126, 126, -36, 90],
+            [90, -36, 126, -126, 36, -81],
+            [20, -3, 42, -33, 17, -30],
+            [270, -153, 297, -333, 72, -180],
+        ],
+        dtype=float,
+    )
+    b = np.array(
+        [
+            [72, 36, 17, -3, -36, -153],
+            [-180, -81, -30, 20, 90, 270],
+            [297, 126, 42, -33, -126, -333],
+            [-333, -126, -33, 42, 126, 297],
+            [270, 90, 20, -30, -81, -180],
+            [-153, -36, -3, 17, 36, 72],
+        ],
+        dtype=float,
+    )
+    return NormalFormGame(np.stack([a, b]), name="6x6 game with long Lemke-Howson paths")
+
+
+def kmvs_1994() -> ExtensiveFormGame:
+    """The zero-sum example of Koller, Megiddo & von Stengel (1994), value 13 to player 1.
+
+    "Fast algorithms for finding randomized strategies in game trees", STOC
+    '94: chance picks one of four branches (0.2, 0.2, 0.2, 0.4). Branch 1:
+    player 1 takes 5 (l) or plays on (r); player 2 chooses p or q, which player
+    1 does not see when choosing L or R (p: 10 or 15; q: 20 or -5). Branches 2
+    and 3 are one information set of player 1 (c or d): on branch 2 c gives 10
+    and d gives 20; on branch 3 player 2, not seeing c or d, chooses s or t
+    (c: 20 or 50; d: 30 or 15). Branch 4 pays 5. Payoffs are player 1's.
+    """
+
+    def zs(v: float) -> Terminal:
+        return Terminal((v, -v))
+
+    def late(p: float, q: float) -> Decision:
+        return Decision(0, {"L": zs(p), "R": zs(q)}, infoset="after r")
+
+    def guess(s: float, t: float) -> Decision:
+        return Decision(1, {"s": zs(s), "t": zs(t)}, infoset="after c or d")
+
+    branch1 = Decision(
+        0,
+        {"l": zs(5), "r": Decision(1, {"p": late(10, 15), "q": late(20, -5)}, infoset="r")},
+        infoset="branch 1",
+    )
+    branch2 = Decision(0, {"c": zs(10), "d": zs(20)}, infoset="branch 2 or 3")
+    branch3 = Decision(0, {"c": guess(20, 50), "d": guess(30, 15)}, infoset="branch 2 or 3")
+    root = Chance(
+        {
+            "1": (0.2, branch1),
+            "2": (0.2, branch2),
+            "3": (0.2, branch3),
+            "4": (0.4, zs(5)),
+        }
+    )
+    return tree_game(root, players=("1", "2"), name="Koller-Megiddo-von Stengel 1994")
 
 
 _RANKS = (0, 0, 1, 1, 2, 2)

@@ -15,8 +15,10 @@ pair of final sequences), player 1's maxmin plan solves
 
 and player 2's minmax plan the dual-shaped
 :math:`\min_{y, p} e^T p` s.t. :math:`A y - E^T p \le 0,\ F y = f,\ y \ge 0`.
-Both are solved with ``scipy.optimize.linprog(method="highs")`` on sparse
-matrices; the optimal values agree and are the game value. Plans are turned
+The second is the LP dual of the first, so only one is solved, with
+``scipy.optimize.linprog(method="highs-ds")`` on sparse matrices: the other
+player's plan is read from its inequality duals. The LP solved is the one with
+fewer inequality rows (they are the opponent's sequences). Plans are turned
 into behaviour strategies by ``b(h, a) = x[parent(h) a] / x[parent(h)]``
 (uniform at information sets the player's own plan never reaches).
 
@@ -118,7 +120,11 @@ def _payoff_matrix(game: ExtensiveFormGame, s0: _Seq, s1: _Seq) -> sparse.csr_ma
 
 def _lp(
     c: FloatArray, a_ub: sparse.spmatrix, a_eq: sparse.spmatrix, b_eq: FloatArray, n_nonneg: int
-) -> FloatArray:
+) -> tuple[FloatArray, FloatArray]:
+    """Solve ``min c.z`` s.t. ``a_ub z <= 0``, ``a_eq z = b_eq``.
+
+    Returns ``z`` and the negated inequality duals (the opponent's plan).
+    """
     n_free = c.size - n_nonneg
     bounds = [(0.0, None)] * n_nonneg + [(None, None)] * n_free
     res = linprog(
@@ -128,11 +134,34 @@ def _lp(
         A_eq=a_eq,
         b_eq=b_eq,
         bounds=bounds,
-        method="highs",
+        method="highs-ds",
     )
     if res.status != 0:
         raise SolverError(f"zerosum-lp: HiGHS did not find an optimum ({res.message})")
-    return np.asarray(res.x, dtype=np.float64)
+    duals = -np.asarray(res.ineqlin.marginals, dtype=np.float64)
+    return np.asarray(res.x, dtype=np.float64), duals
+
+
+def _maxmin(a: sparse.csr_matrix, s0: _Seq, s1: _Seq) -> tuple[FloatArray, FloatArray, float]:
+    """Player 1's LP ``max q0`` s.t. ``F^T q - A^T x <= 0, E x = e``: plans ``x``, ``y``, value."""
+    m0, m1 = s0.matrix.shape[0], s1.matrix.shape[0]
+    c = np.zeros(s0.size + m1)
+    c[s0.size] = -1.0
+    ub = sparse.hstack([-a.T, s1.matrix.T]).tocsr()
+    eq = sparse.hstack([s0.matrix, sparse.csr_matrix((m0, m1))]).tocsr()
+    z, y = _lp(c, ub, eq, s0.rhs, s0.size)
+    return z[: s0.size], y, float(z[s0.size])
+
+
+def _minmax(a: sparse.csr_matrix, s0: _Seq, s1: _Seq) -> tuple[FloatArray, FloatArray, float]:
+    """Player 2's LP ``min p0`` s.t. ``A y - E^T p <= 0, F y = f``: plans ``x``, ``y``, value."""
+    m0, m1 = s0.matrix.shape[0], s1.matrix.shape[0]
+    c = np.zeros(s1.size + m0)
+    c[s1.size] = 1.0
+    ub = sparse.hstack([a, -s0.matrix.T]).tocsr()
+    eq = sparse.hstack([s1.matrix, sparse.csr_matrix((m1, m0))]).tocsr()
+    z, x = _lp(c, ub, eq, s1.rhs, s1.size)
+    return x, z[: s1.size], float(z[s1.size])
 
 
 def solve(game: ExtensiveFormGame, *, verify: bool = True) -> SolveResult:
@@ -160,27 +189,18 @@ def solve(game: ExtensiveFormGame, *, verify: bool = True) -> SolveResult:
     started = time.perf_counter()
     s0, s1 = _Seq(game, 0), _Seq(game, 1)
     a = _payoff_matrix(game, s0, s1)
-    m0, m1 = s0.matrix.shape[0], s1.matrix.shape[0]
-    # player 1: variables (x, q); maximise q[0]
-    c0 = np.zeros(s0.size + m1)
-    c0[s0.size] = -1.0
-    ub0 = sparse.hstack([-a.T, s1.matrix.T]).tocsr()
-    eq0 = sparse.hstack([s0.matrix, sparse.csr_matrix((m0, m1))]).tocsr()
-    z0 = _lp(c0, ub0, eq0, s0.rhs, s0.size)
-    # player 2: variables (y, p); minimise p[0]
-    c1 = np.zeros(s1.size + m0)
-    c1[s1.size] = 1.0
-    ub1 = sparse.hstack([a, -s0.matrix.T]).tocsr()
-    eq1 = sparse.hstack([s1.matrix, sparse.csr_matrix((m1, m0))]).tocsr()
-    z1 = _lp(c1, ub1, eq1, s1.rhs, s1.size)
+    # One LP gives both plans: the other player's plan is its inequality duals.
+    # The side with fewer inequality rows (the other player's sequences) is solved.
+    first = s1.size <= s0.size
+    x, y, value = _maxmin(a, s0, s1) if first else _minmax(a, s0, s1)
     probs = np.zeros(game.n_slots)
-    s0.behaviour(game, z0[: s0.size], probs)
-    s1.behaviour(game, z1[: s1.size], probs)
+    s0.behaviour(game, x, probs)
+    s1.behaviour(game, y, probs)
     extra = {
         "sequences_1": s0.size,
         "sequences_2": s1.size,
-        "value_primal": float(z0[s0.size]),
-        "value_dual": float(z1[s1.size]),
+        "lp_of_player": 1 if first else 2,
+        "value_lp": value,
     }
     return finish(
         game, METHOD, {}, [BehaviorProfile(probs)], started=started, verify=verify, extra=extra
