@@ -23,6 +23,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--max-n", type=int, default=20_000, help="largest N of a run (20000)")
     parser.add_argument("--max-jobs", type=int, default=2, help="runs at the same time (2)")
+    parser.add_argument(
+        "--uploads",
+        type=Path,
+        default=None,
+        help="folder of uploaded scenarios (default: escalade-uploads next to --store)",
+    )
+    parser.add_argument(
+        "--max-uploads", type=int, default=100, help="most uploaded scenarios kept (100)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -40,6 +49,8 @@ def run(args: argparse.Namespace) -> int:
         store=args.store,
         max_n=args.max_n,
         max_jobs=args.max_jobs,
+        uploads=args.uploads,
+        max_uploads=args.max_uploads,
     )
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     return 0
