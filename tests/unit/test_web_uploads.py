@@ -169,7 +169,7 @@ def test_an_upload_over_the_body_limit_gets_413(tmp_path: Path) -> None:
 
 def test_the_upload_form(client: TestClient, settings: Settings) -> None:
     page = client.get("/")
-    assert "enctype=\"multipart/form-data\"" in page.text and 'id="upload"' in page.text
+    assert 'enctype="multipart/form-data"' in page.text and 'id="upload"' in page.text
     files = {"file": ("mine.yaml", kursk_as("from-file").encode(), "application/x-yaml")}
     r = client.post("/scenarios", files=files, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/scenarios/from-file"
