@@ -21,78 +21,85 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """One token: its kind, text, parsed value (for numbers) and 1-based line."""
+    """One token: its kind, text and 1-based line; numbers parse on demand."""
 
     kind: Kind
     text: str
     line: int
-    value: Fraction | None = None
+
+    @property
+    def value(self) -> Fraction | None:
+        """The exact value of a number token (``None`` for other kinds)."""
+        if self.kind != "num":
+            return None
+        num, _, den = self.text.partition("/")
+        return Fraction(Fraction(num), int(den or "1"))
+
+    @property
+    def number(self) -> float:
+        """The value of a number token as the nearest float (no Fraction on the way)."""
+        num, slash, den = self.text.partition("/")
+        if not slash:
+            return float(num)
+        if "." in num or "e" in num or "E" in num:
+            return float(Fraction(Fraction(num), int(den)))
+        return int(num) / int(den)  # correctly rounded, like float(Fraction)
 
 
 def _fail(file: str, line: int, message: str, hint: str | None = None) -> NoReturn:
     raise GameFormatError([Issue(message, file=file, line=line, hint=hint)])
 
 
-def _number(text: str, file: str, line: int) -> Fraction:
-    num, _, den = text.partition("/")
-    if den and int(den) == 0:
-        _fail(file, line, f"expected a number, found {text!r} (division by zero)")
-    try:
-        return Fraction(Fraction(num), int(den or "1"))
-    except (ValueError, ZeroDivisionError):
-        _fail(file, line, f"expected a number, found {text!r}")
+_TOKEN = re.compile(
+    r"(?P<space>(?:[^\S\n]|,)+)|(?P<nl>\n)"
+    r'|(?P<str>"(?:[^"\\]|\\.)*")'
+    r"|(?P<brace>[{}])"
+    rf"|(?P<num>{_NUMBER.pattern})"
+    rf"|(?P<word>{_WORD.pattern})"
+    r"|(?P<other>.)",
+    re.DOTALL,
+)
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 
 
-def _string(text: str, start: int, line: int, file: str) -> tuple[str, int, int]:
-    """Read a quoted string starting after the opening quote; return (value, end, lines)."""
-    out: list[str] = []
-    i, n, newlines = start, len(text), 0
-    while i < n:
-        ch = text[i]
-        if ch == "\\" and i + 1 < n:
-            out.append(text[i + 1])
-            newlines += text[i + 1] == "\n"
-            i += 2
-            continue
-        if ch == '"':
-            return "".join(out), i + 1, newlines
-        newlines += ch == "\n"
-        out.append(ch)
-        i += 1
-    _fail(
-        file,
-        line,
-        "unterminated quoted string: expected a closing '\"'",
-        "check for a missing quote or an unescaped quote inside a label",
-    )
+def _unquote(quoted: str) -> str:
+    body = quoted[1:-1]
+    return _ESCAPE.sub(r"\1", body) if "\\" in body else body
 
 
 def tokenize(text: str, file: str) -> list[Token]:
     """Split ``text`` into tokens; commas are separators, like whitespace."""
     tokens: list[Token] = []
-    i, n, line = 0, len(text), 1
-    while i < n:
-        ch = text[i]
-        if ch == "\n":
+    append = tokens.append
+    line = 1
+    for m in _TOKEN.finditer(text):
+        group = m.lastgroup
+        if group == "space":
+            continue
+        if group == "nl":
             line += 1
-            i += 1
-        elif ch.isspace() or ch == ",":
-            i += 1
-        elif ch == '"':
-            value, i, lines = _string(text, i + 1, line, file)
-            tokens.append(Token("str", value, line))
-            line += lines
-        elif ch in "{}":
-            tokens.append(Token(ch, ch, line))  # type: ignore[arg-type]
-            i += 1
-        elif m := _NUMBER.match(text, i):
-            tokens.append(Token("num", m.group(), line, _number(m.group(), file, line)))
-            i = m.end()
-        elif m := _WORD.match(text, i):
-            tokens.append(Token("word", m.group(), line))
-            i = m.end()
+        elif group == "str":
+            quoted = m.group()
+            append(Token("str", _unquote(quoted), line))
+            line += quoted.count("\n")
+        elif group == "brace":
+            append(Token(m.group(), m.group(), line))  # type: ignore[arg-type]
+        elif group == "num":
+            num = m.group()
+            if "/" in num and int(num.partition("/")[2]) == 0:
+                _fail(file, line, f"expected a number, found {num!r} (division by zero)")
+            append(Token("num", num, line))
+        elif group == "word":
+            append(Token("word", m.group(), line))
+        elif m.group() == '"':
+            _fail(
+                file,
+                line,
+                "unterminated quoted string: expected a closing '\"'",
+                "check for a missing quote or an unescaped quote inside a label",
+            )
         else:
-            _fail(file, line, f"unexpected character {ch!r}")
+            _fail(file, line, f"unexpected character {m.group()!r}")
     return tokens
 
 
@@ -135,12 +142,17 @@ class Reader:
     def take_int(self, what: str, minimum: int = 0) -> int:
         """Consume a non-negative integer (at least ``minimum``)."""
         tok = self.take("num", what)
-        assert tok.value is not None
-        if tok.value.denominator != 1 or tok.value < minimum:
+        if tok.text.isdigit():
+            value = int(tok.text)
+        else:
+            exact = tok.value
+            assert exact is not None
+            value = int(exact) if exact.denominator == 1 else minimum - 1
+        if value < minimum:
             self.fail(
                 f"expected {what} (an integer >= {minimum}), found {tok.text!r}", line=tok.line
             )
-        return int(tok.value)
+        return value
 
     def take_word(self, *allowed: str) -> Token:
         """Consume one of the words ``allowed``."""
@@ -171,13 +183,18 @@ class Reader:
         return out
 
     def numbers_in_braces(self, what: str) -> list[Fraction]:
-        """Consume ``{ 1 2/3 0.5 ... }``."""
+        """Consume ``{ 1 2/3 0.5 ... }`` as exact values."""
+        return [tok.value for tok in self._number_tokens(what)]  # type: ignore[misc]
+
+    def floats_in_braces(self, what: str) -> list[float]:
+        """Consume ``{ 1 2/3 0.5 ... }`` as floats (each the nearest to its exact value)."""
+        return [tok.number for tok in self._number_tokens(what)]
+
+    def _number_tokens(self, what: str) -> list[Token]:
         self.take("{", f"'{{' opening the {what}")
         out = []
         while not self.at("}"):
-            tok = self.take("num", f"a number in the {what} or '}}'")
-            assert tok.value is not None
-            out.append(tok.value)
+            out.append(self.take("num", f"a number in the {what} or '}}'"))
         self.pos += 1
         return out
 

@@ -16,12 +16,14 @@ and unique within an information set, and no label contains a double quote.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 
+from escalade._types import FloatArray
 from escalade.errors import GameFormatError, Issue, UsageError
 from escalade.game._lexer import Reader, format_number, tokenize
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
@@ -39,7 +41,7 @@ class _State:
     labels: list[str] = field(default_factory=list)
     outcome: list[int] = field(default_factory=list)
     chance_actions: list[tuple[str, ...]] = field(default_factory=list)
-    outcomes: dict[int, tuple[Fraction, ...]] = field(default_factory=dict)
+    outcomes: dict[int, tuple[float, ...]] = field(default_factory=dict)
     player_sets: dict[tuple[int, int], int] = field(default_factory=dict)
     h_player: list[int] = field(default_factory=list)
     h_actions: list[tuple[str, ...]] = field(default_factory=list)
@@ -73,7 +75,7 @@ def _outcome(r: Reader, st: _State) -> int:
     if r.at("str"):
         r.pos += 1
     if r.at("{"):
-        values = tuple(r.numbers_in_braces("payoffs"))
+        values = tuple(r.floats_in_braces("payoffs"))
         if len(values) != st.n_players:
             r.fail(
                 f"expected {st.n_players} payoffs (one per player), found {len(values)}", line=line
@@ -197,6 +199,27 @@ def _parse_nodes(r: Reader, st: _State) -> None:
         r.fail("the file ends before the tree is complete", hint="a subtree is missing nodes")
 
 
+def _accumulate_outcomes(st: _State, n_players: int) -> FloatArray:
+    """Payoff of each node: the sum of the outcomes on its path (nodes in pre-order)."""
+    numbers = sorted(st.outcomes)
+    table = np.zeros((len(numbers) + 1, n_players))
+    for row, number in enumerate(numbers, start=1):
+        table[row] = st.outcomes[number]
+    index = {number: row for row, number in enumerate(numbers, start=1)}
+    own = table[np.array([index.get(o, 0) for o in st.outcome], dtype=np.int64)]
+    parent = np.asarray(st.parent, dtype=np.int64)
+    depth = [0] * len(st.parent)
+    for k in range(1, len(depth)):
+        depth[k] = depth[st.parent[k]] + 1
+    order = np.argsort(np.asarray(depth), kind="stable")
+    bounds = np.cumsum(np.bincount(depth))
+    acc = own.copy()
+    for lo, hi in itertools.pairwise(bounds):
+        idx = order[lo:hi]
+        acc[idx] += acc[parent[idx]]
+    return acc
+
+
 def parse_efg(text: str, *, file: str = "<string>") -> ExtensiveFormGame:
     """Parse the text of an ``.efg`` file.
 
@@ -225,10 +248,7 @@ def parse_efg(text: str, *, file: str = "<string>") -> ExtensiveFormGame:
         r.pos += 1
     st = _State(len(players))
     _parse_nodes(r, st)
-    acc = np.zeros((len(st.parent), len(players)))
-    for k, (par, out) in enumerate(zip(st.parent, st.outcome, strict=True)):
-        base = acc[par] if par >= 0 else 0.0
-        acc[k] = base + (np.array([float(v) for v in st.outcomes[out]]) if out else 0.0)
+    acc = _accumulate_outcomes(st, len(players))
     kinds = np.asarray(st.kind)
     try:
         return ExtensiveFormGame.from_parents(

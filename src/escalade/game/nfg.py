@@ -54,8 +54,7 @@ def _outcome_body(r: Reader, n_players: int, cells: int) -> np.ndarray:
         vals = []
         while not r.at("}"):
             tok = r.take("num", "a payoff or '}'")
-            assert tok.value is not None
-            vals.append(float(tok.value))
+            vals.append(tok.number)
         r.pos += 1
         if len(vals) != n_players:
             r.fail(f"expected {n_players} payoffs in the outcome, found {len(vals)}", line=line)
@@ -101,8 +100,7 @@ def parse_nfg(text: str, *, file: str = "<string>") -> NormalFormGame:
         vals = []
         for _ in range(cells * len(players)):
             tok = r.take("num", f"a payoff ({cells * len(players)} expected in all)")
-            assert tok.value is not None
-            vals.append(float(tok.value))
+            vals.append(tok.number)
         data = np.asarray(vals).reshape(cells, len(players))
     if r.peek() is not None:
         r.fail(
