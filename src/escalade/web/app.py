@@ -45,6 +45,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        board.jobs.open()  # a lifespan may run more than once (schemathesis restarts it)
         yield
         board.jobs.shutdown()
 

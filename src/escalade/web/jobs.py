@@ -50,9 +50,19 @@ class JobManager:
 
     def __init__(self, *, max_jobs: int = 2, max_queue: int = 4) -> None:
         self.max_jobs, self.max_queue = max_jobs, max_queue
-        self.pool = ThreadPoolExecutor(max_workers=max_jobs, thread_name_prefix="escalade-job")
+        self.pool = self._new_pool()
+        self.closed = False
         self.jobs: dict[str, Job] = {}
         self.lock = threading.Lock()
+
+    def _new_pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=self.max_jobs, thread_name_prefix="escalade-job")
+
+    def open(self) -> None:
+        """Accept work again after :meth:`shutdown` (an app's lifespan may run again)."""
+        with self.lock:
+            if self.closed:
+                self.pool, self.closed = self._new_pool(), False
 
     def active(self) -> int:
         """Jobs queued or running."""
@@ -60,14 +70,7 @@ class JobManager:
 
     def submit(self, scenario: str, total: int, work: Callable[[Job], None]) -> Job:
         """Queue ``work(job)``; the job is marked done or failed when it returns or raises."""
-        with self.lock:
-            if self.active() >= self.max_jobs + self.max_queue:
-                raise Overloaded(
-                    f"jobs: expected fewer than {self.max_jobs + self.max_queue} running or "
-                    "waiting jobs, found that many; hint: retry when a run has finished"
-                )
-            job = Job(id=uuid.uuid4().hex[:12], scenario=scenario, total=total)
-            self.jobs[job.id] = job
+        job = Job(id=uuid.uuid4().hex[:12], scenario=scenario, total=total)
 
         def run() -> None:
             job.status = "running"
@@ -78,9 +81,23 @@ class JobManager:
             else:
                 job.status = "done"
 
-        self.pool.submit(run)
+        with self.lock:
+            if self.closed:
+                raise Overloaded("jobs: the server is stopping; hint: retry when it is back")
+            if self.active() >= self.max_jobs + self.max_queue:
+                raise Overloaded(
+                    f"jobs: expected fewer than {self.max_jobs + self.max_queue} running or "
+                    "waiting jobs, found that many; hint: retry when a run has finished"
+                )
+            self.jobs[job.id] = job
+            self.pool.submit(run)
         return job
 
     def shutdown(self) -> None:
-        """Stop accepting work; wait for running jobs."""
+        """Stop accepting work; wait for running jobs; jobs still queued are marked failed."""
+        with self.lock:
+            self.closed = True
         self.pool.shutdown(wait=True, cancel_futures=True)
+        for job in list(self.jobs.values()):
+            if job.status == "queued":
+                job.status, job.error = "failed", "cancelled: the server stopped before it began"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "ERRORS",
@@ -15,16 +16,22 @@ __all__ = [
     "RunStarted",
     "RunsView",
     "ScenarioDetail",
+    "ScenarioId",
     "ScenarioSummary",
     "Uploaded",
     "Validation",
 ]
 
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+ScenarioId = Annotated[str, Path(description="A listed scenario's id", examples=["kursk-mini"])]
 
 
 class RunRequest(BaseModel):
     """Body of ``POST /api/runs``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"scenario": "kursk-mini", "n": 10, "seed": 1}]}
+    )
 
     scenario: str = Field(min_length=1, max_length=200)
     n: int = Field(default=1000, ge=1)
@@ -53,6 +60,7 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _problem("The request body cannot be parsed (e.g. not UTF-8)"),
     403: _problem("A limit that waiting does not lift"),
     404: _problem("No such scenario, job or stored run"),
     409: _problem("The scenario id is already listed"),

@@ -15,6 +15,7 @@ from escalade.web.models import (
     RunStarted,
     RunsView,
     ScenarioDetail,
+    ScenarioId,
     ScenarioSummary,
     Uploaded,
     Validation,
@@ -44,7 +45,7 @@ def list_scenarios(board: Board) -> list[ScenarioSummary]:
 
 
 @router.get("/scenarios/{sid}", responses={404: ERRORS[404], 422: ERRORS[422]})
-def get_scenario(sid: str, board: Board) -> ScenarioDetail:
+def get_scenario(sid: ScenarioId, board: Board) -> ScenarioDetail:
     """What a scenario contains: actors, arenas, strategies, mindsets, uncertainties."""
     s = board.scenarios.get(sid)
     return ScenarioDetail(
@@ -59,7 +60,7 @@ def get_scenario(sid: str, board: Board) -> ScenarioDetail:
     )
 
 
-@router.post("/scenarios/validate", responses={422: ERRORS[422]})
+@router.post("/scenarios/validate", responses={400: ERRORS[400], 422: ERRORS[422]})
 def validate_scenario(text: YamlText) -> Validation:
     """Check YAML text; 422 with the messages of ``escalade validate upload.yaml``."""
     return _validation(validate_text(text))
@@ -68,7 +69,7 @@ def validate_scenario(text: YamlText) -> Validation:
 @router.post(
     "/scenarios",
     status_code=201,
-    responses={403: ERRORS[403], 409: ERRORS[409], 422: ERRORS[422]},
+    responses={400: ERRORS[400], 403: ERRORS[403], 409: ERRORS[409], 422: ERRORS[422]},
 )
 def upload_scenario(text: YamlText, board: Board, response: Response) -> Uploaded:
     """Validate YAML text as ``/api/scenarios/validate`` does, then list it (409 if its id is)."""
@@ -80,7 +81,7 @@ def upload_scenario(text: YamlText, board: Board, response: Response) -> Uploade
 @router.post(
     "/runs",
     status_code=202,
-    responses={404: ERRORS[404], 422: ERRORS[422], 429: ERRORS[429]},
+    responses={400: ERRORS[400], 404: ERRORS[404], 422: ERRORS[422], 429: ERRORS[429]},
 )
 def start_run(req: RunRequest, board: Board) -> RunStarted:
     """Queue a run; poll ``/api/runs/{id}`` for its progress."""

@@ -16,7 +16,7 @@ from escalade.report.run_report import run_report
 from escalade.report.scenario_report import scenario_report
 from escalade.scenario.yamlio import decode
 from escalade.web.dashboard import Board, Dashboard
-from escalade.web.models import ERRORS, RunRequest
+from escalade.web.models import ERRORS, RunRequest, ScenarioId
 from escalade.web.problems import NotFound, WebError
 from escalade.web.registry import UPLOAD_NAME
 from escalade.web.templating import inject, page, render
@@ -49,6 +49,7 @@ def index(board: Board) -> HTMLResponse:
 
 _HTML: dict[str, Any] = {"text/html": {}}
 _UPLOAD_ANSWERS: dict[int | str, dict[str, Any]] = {
+    400: ERRORS[400],
     403: {"description": "Too many uploads: the list page with the message", "content": _HTML},
     409: {"description": "The id is listed: the list page with the message", "content": _HTML},
     413: ERRORS[413],
@@ -59,7 +60,9 @@ _UPLOAD_ANSWERS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/scenarios", status_code=303, responses=_UPLOAD_ANSWERS)
+@router.post(
+    "/scenarios", status_code=303, response_class=RedirectResponse, responses=_UPLOAD_ANSWERS
+)
 async def upload_form(
     board: Board,
     file: Annotated[UploadFile | None, File(description="a YAML scenario file")] = None,
@@ -80,7 +83,7 @@ async def upload_form(
 
 
 @router.get("/scenarios/{sid}", responses={**_NOT_FOUND, 422: ERRORS[422]})
-def scenario_page(sid: str, board: Board) -> HTMLResponse:
+def scenario_page(sid: ScenarioId, board: Board) -> HTMLResponse:
     """What a scenario contains (as ``escalade`` reports it), with a run form."""
     s = board.scenarios.get(sid)
     if sid not in board.pages:
@@ -108,10 +111,11 @@ def _overrides(form: Any) -> dict[str, float]:
 @router.post(
     "/scenarios/{sid}/run",
     status_code=303,
-    responses={**_NOT_FOUND, 422: ERRORS[422], 429: ERRORS[429]},
+    response_class=RedirectResponse,
+    responses={**_NOT_FOUND, 400: ERRORS[400], 422: ERRORS[422], 429: ERRORS[429]},
 )
 async def run_form(
-    sid: str,
+    sid: ScenarioId,
     request: Request,
     board: Board,
     *,
