@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
 from pathlib import Path
 
 import httpx
@@ -60,6 +61,53 @@ def test_scenario_page_run_and_result_in_chromium(chromium, server: str, tmp_pat
     assert "Strategies compared" in chromium.page_source
     assert console_errors(chromium) == []
     assert_not_blank(screenshot(chromium, tmp_path / "result.png"))
+
+
+ZOO = Path(__file__).resolve().parents[1] / "data" / "engine" / "zoo.yaml"
+
+
+@pytest.mark.browser
+def test_a_failing_uploaded_scenario_shows_its_error_in_chromium(chromium, server: str) -> None:
+    """An uploaded scenario whose effect takes log of a negative number: the run fails."""
+    text = ZOO.read_text(encoding="utf-8")
+    text = text.replace("{var: cohesion, add: 0.2}", '{var: cohesion, add: "log(cohesion - 2)"}')
+    text = text.replace("\nid: zoo\n", "\nid: nan-zoo-browser\n", 1)
+    with httpx.Client(base_url=server, timeout=60) as client:
+        up = client.post("/api/scenarios", content=text, headers={"content-type": "text/plain"})
+        assert up.status_code == 201, up.text
+        body = {"scenario": "nan-zoo-browser", "n": 256, "seed": 1}
+        body |= {"strategies": ["graduated"], "mindsets": ["cautious"]}
+        jid = client.post("/api/runs", json=body).json()["id"]
+    console_errors(chromium)
+    chromium.get(f"{server}/jobs/{jid}")
+    error = WebDriverWait(chromium, 120, poll_frequency=0.3).until(
+        lambda d: d.find_elements(By.ID, "error") or d.find_elements(By.ID, "result")
+    )[0]
+    assert error.get_attribute("id") == "error", error.text
+    assert error.text.startswith("failed: SimulationError: option 'reassure', round ")
+    assert "expected finite numbers, found nan" in error.text
+    chromium.get(server)
+    assert "nan-zoo-browser" in chromium.find_element(By.TAG_NAME, "ul").text
+    assert console_errors(chromium) == []
+
+
+@pytest.mark.browser
+def test_the_upload_form_in_chromium(chromium, server: str) -> None:
+    """The form as a browser sends it: multipart, with an empty file field and the text."""
+    text = resources.files("escalade.scenario.catalog").joinpath("kursk-mini.yaml").read_text()
+    text = text.replace("\nid: kursk-mini\n", "\nid: kursk-from-browser\n", 1)
+    chromium.get(server)
+    area = chromium.find_element(By.NAME, "text")
+    chromium.execute_script("arguments[0].value = arguments[1];", area, text)
+    chromium.find_element(By.ID, "upload").click()
+    WebDriverWait(chromium, 60).until(lambda d: d.current_url.endswith("/kursk-from-browser"))
+    assert assert_plots_rendered(chromium, 1) >= 1
+    chromium.get(server)
+    area = chromium.find_element(By.NAME, "text")
+    chromium.execute_script("arguments[0].value = 'schema_version: 2';", area)
+    chromium.find_element(By.ID, "upload").click()
+    message = WebDriverWait(chromium, 60).until(lambda d: d.find_elements(By.ID, "upload-error"))
+    assert "upload.yaml:1:17: schema_version: expected schema_version 1, found 2" in message[0].text
 
 
 @pytest.mark.slow

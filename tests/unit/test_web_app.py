@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from escalade.web.app import Settings, create_app
+from escalade.web.jobs import JobManager, Overloaded
 from escalade.workflows.explore import ExploreOptions, explore_scenario
 
 KURSK = "kursk-mini"
@@ -167,3 +169,33 @@ def test_fuzzed_run_bodies_never_get_5xx(client: TestClient, body: dict) -> None
     body = {**body, "n": 1} if body.get("scenario") == KURSK else body
     response = client.post("/api/runs", json=body)
     assert response.status_code < 500, (body, response.text)
+
+
+def test_the_app_serves_again_after_its_lifespan_ends(tmp_path: Path) -> None:
+    app = create_app(Settings(store=tmp_path / "web.duckdb", max_n=500))
+    for seed in (1, 2):
+        with TestClient(app) as c:
+            r = c.post("/api/runs", json={"scenario": KURSK, "n": 50, "seed": seed})
+            assert r.status_code == 202 and wait(c, r.json()["id"])["status"] == "done"
+
+
+def test_jobs_still_queued_at_shutdown_are_marked_failed() -> None:
+    jobs = JobManager(max_jobs=1, max_queue=2)
+    gate = threading.Event()
+    first = jobs.submit("a", 1, lambda job: gate.wait(30))
+    second = jobs.submit("b", 1, lambda job: None)
+    for _ in range(200):
+        if first.status == "running":
+            break
+        time.sleep(0.01)
+    timer = threading.Timer(0.2, gate.set)
+    timer.start()
+    jobs.shutdown()
+    assert first.status == "done"
+    assert second.status == "failed" and second.error.startswith("cancelled")
+    with pytest.raises(Overloaded, match="the server is stopping"):
+        jobs.submit("c", 1, lambda job: None)
+    jobs.open()
+    third = jobs.submit("c", 1, lambda job: None)
+    jobs.shutdown()
+    assert third.status == "done"
