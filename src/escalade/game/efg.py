@@ -25,6 +25,7 @@ import numpy as np
 
 from escalade._types import FloatArray
 from escalade.errors import GameFormatError, Issue, UsageError
+from escalade.game._efg_fast import fast_parse
 from escalade.game._lexer import Reader, format_number, tokenize
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 
@@ -220,6 +221,24 @@ def _accumulate_outcomes(st: _State, n_players: int) -> FloatArray:
     return acc
 
 
+def _slow_parse(text: str, file: str) -> tuple[str, list[str], _State]:
+    """Tokenize and read ``text``, failing with ``file:line`` on malformed input."""
+    r = Reader(tokenize(text, file), file)
+    r.take_word("EFG")
+    if r.take_int("the format version 2") != 2:
+        r.fail("expected format version 2 ('EFG 2 R')")
+    r.take_word("R", "D")
+    title = r.take("str", "the game title (a quoted string)").text
+    players = r.strings_in_braces("player names")
+    if not players:
+        r.fail("expected at least one player name")
+    if r.at("str"):
+        r.pos += 1
+    st = _State(len(players))
+    _parse_nodes(r, st)
+    return title, players, st
+
+
 def parse_efg(text: str, *, file: str = "<string>") -> ExtensiveFormGame:
     """Parse the text of an ``.efg`` file.
 
@@ -235,19 +254,8 @@ def parse_efg(text: str, *, file: str = "<string>") -> ExtensiveFormGame:
     GameFormatError
         With ``file:line`` for every malformed construct.
     """
-    r = Reader(tokenize(text, file), file)
-    r.take_word("EFG")
-    if r.take_int("the format version 2") != 2:
-        r.fail("expected format version 2 ('EFG 2 R')")
-    r.take_word("R", "D")
-    title = r.take("str", "the game title (a quoted string)").text
-    players = r.strings_in_braces("player names")
-    if not players:
-        r.fail("expected at least one player name")
-    if r.at("str"):
-        r.pos += 1
-    st = _State(len(players))
-    _parse_nodes(r, st)
+    fast = fast_parse(text, _State)
+    title, players, st = fast if fast is not None else _slow_parse(text, file)
     acc = _accumulate_outcomes(st, len(players))
     kinds = np.asarray(st.kind)
     try:
