@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,3 +43,18 @@ def golden(regen_golden: bool):
         assert text == expected, f"{name} differs from its golden file (pytest --regen-golden)"
 
     return check
+
+
+@pytest.fixture
+def wait_for_job() -> Callable[[Any, str], dict[str, Any]]:
+    """Poll a dashboard client's ``/api/runs/{id}`` until the job is done or failed (60 s)."""
+
+    def wait(client: Any, jid: str) -> dict[str, Any]:
+        for _ in range(1200):
+            job: dict[str, Any] = client.get(f"/api/runs/{jid}").json()
+            if job["status"] in ("done", "failed"):
+                return job
+            time.sleep(0.05)
+        raise AssertionError(f"job {jid} did not finish within 60 s")
+
+    return wait

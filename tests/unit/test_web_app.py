@@ -30,15 +30,6 @@ def client(tmp_path: Path):
         yield c
 
 
-def wait(client: TestClient, jid: str) -> dict:
-    for _ in range(600):
-        job = client.get(f"/api/runs/{jid}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
-
-
 def test_scenarios_api(client: TestClient) -> None:
     listed = {s["id"] for s in client.get("/api/scenarios").json()}
     assert {"kursk-mini", "dprk-troops-2024"} <= listed and "broken" not in listed
@@ -46,10 +37,10 @@ def test_scenarios_api(client: TestClient) -> None:
     assert "usa" in one["actors"] and len(one["uncertainties"]) == 25
 
 
-def test_a_run_from_api_to_result_page(client: TestClient) -> None:
+def test_a_run_from_api_to_result_page(client: TestClient, wait_for_job) -> None:
     r = client.post("/api/runs", json={"scenario": KURSK, "n": 300, "seed": 3})
     assert r.status_code == 202
-    job = wait(client, r.json()["id"])
+    job = wait_for_job(client, r.json()["id"])
     assert job["status"] == "done" and job["progress"] == 1.0
     assert {row["strategy"] for row in job["results"]["comparison"]} == {"graduated", "deescalate"}
     page = client.get(f"/results/{job['run_id']}")
@@ -65,7 +56,7 @@ def test_a_run_from_api_to_result_page(client: TestClient) -> None:
     assert client.get(f"/compare?a={job['run_id']}&b={job['run_id']}").status_code == 200
 
 
-def test_form_run_with_an_override(client: TestClient) -> None:
+def test_form_run_with_an_override(client: TestClient, wait_for_job) -> None:
     page = client.get(f"/scenarios/{KURSK}")
     assert page.status_code == 200 and "override_strike_effect" in page.text
     r = client.post(
@@ -82,7 +73,7 @@ def test_form_run_with_an_override(client: TestClient) -> None:
     assert r.status_code == 303
     jid = r.headers["location"].rsplit("/", 1)[1]
     assert client.get(f"/jobs/{jid}").status_code == 200
-    assert wait(client, jid)["status"] == "done"
+    assert wait_for_job(client, jid)["status"] == "done"
 
 
 @pytest.mark.parametrize(
@@ -171,12 +162,12 @@ def test_fuzzed_run_bodies_never_get_5xx(client: TestClient, body: dict) -> None
     assert response.status_code < 500, (body, response.text)
 
 
-def test_the_app_serves_again_after_its_lifespan_ends(tmp_path: Path) -> None:
+def test_the_app_serves_again_after_its_lifespan_ends(tmp_path: Path, wait_for_job) -> None:
     app = create_app(Settings(store=tmp_path / "web.duckdb", max_n=500))
     for seed in (1, 2):
         with TestClient(app) as c:
             r = c.post("/api/runs", json={"scenario": KURSK, "n": 50, "seed": seed})
-            assert r.status_code == 202 and wait(c, r.json()["id"])["status"] == "done"
+            assert r.status_code == 202 and wait_for_job(c, r.json()["id"])["status"] == "done"
 
 
 def test_jobs_still_queued_at_shutdown_are_marked_failed() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -48,16 +47,9 @@ def upload(client: TestClient, text: str):
     return client.post("/api/scenarios", content=text.encode(), headers=PLAIN)
 
 
-def wait(client: TestClient, jid: str) -> dict:
-    for _ in range(1200):
-        job = client.get(f"/api/runs/{jid}").json()
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError("job did not finish")
-
-
-def test_an_upload_is_listed_kept_and_runs(client: TestClient, settings: Settings) -> None:
+def test_an_upload_is_listed_kept_and_runs(
+    client: TestClient, settings: Settings, wait_for_job
+) -> None:
     text = kursk_as("kursk-upload")
     r = upload(client, text)
     assert r.status_code == 201, r.text
@@ -72,7 +64,7 @@ def test_an_upload_is_listed_kept_and_runs(client: TestClient, settings: Setting
     assert "/scenarios/kursk-upload" in client.get("/").text
     assert "override_strike_effect" in client.get("/scenarios/kursk-upload").text
     r = client.post("/api/runs", json={"scenario": "kursk-upload", "n": 100, "seed": 2})
-    job = wait(client, r.json()["id"])
+    job = wait_for_job(client, r.json()["id"])
     assert job["status"] == "done", job
     assert "kursk-upload" in client.get(f"/results/{job['run_id']}").text
 
@@ -201,7 +193,7 @@ def nan_zoo() -> str:
     return renamed(text, "zoo", "nan-zoo")
 
 
-def test_a_failing_run_shows_its_error_on_its_page(client: TestClient) -> None:
+def test_a_failing_run_shows_its_error_on_its_page(client: TestClient, wait_for_job) -> None:
     assert upload(client, nan_zoo()).status_code == 201
     r = client.post(
         "/api/runs",
@@ -214,7 +206,7 @@ def test_a_failing_run_shows_its_error_on_its_page(client: TestClient) -> None:
         },
     )
     assert r.status_code == 202
-    job = wait(client, r.json()["id"])
+    job = wait_for_job(client, r.json()["id"])
     assert job["status"] == "failed" and job["run_id"] is None
     assert job["error"].startswith("SimulationError: option 'reassure', round ")
     assert "expected finite numbers, found nan" in job["error"]
