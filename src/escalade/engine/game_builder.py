@@ -36,7 +36,6 @@ by backward induction. For ``order: sequential`` both modes give the same game.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -98,13 +97,19 @@ class _Round:
     seen: tuple[str, ...] = ()
     hidden: tuple[str, ...] = field(default_factory=tuple)
 
+    def copy(self) -> _Round:
+        """An independent copy (containers copied; their items are immutable)."""
+        return _Round(
+            self.t, dict(self.before), list(self.paid), dict(self.moves), self.seen, self.hidden
+        )
+
 
 _Next = Callable[[One, "_Round"], Node]
 
 
 def _saw(r: _Round, label: str, *, public: bool) -> _Round:
     """A copy of ``r`` that has seen ``label`` (public now, or at the end of the round)."""
-    out = copy.deepcopy(r)
+    out = r.copy()
     if public:
         out.seen = (*out.seen, label)
     else:
@@ -148,7 +153,7 @@ class _Builder:
 
     def terminal(self, s: One) -> Node:
         self.count()
-        done = copy.deepcopy(s)
+        done = s.copy()
         self.ref.final(done)
         return Terminal(tuple(done.utility[i] for i in self.payees))
 
@@ -173,9 +178,9 @@ class _Builder:
         if p < 1.0:
             name = f"r{r.t} {ev.id}: no"
             rr = _saw(r, name, public=True)
-            outcomes.append((name, 1.0 - p, self.event(copy.deepcopy(s), rr, e + 1)))
+            outcomes.append((name, 1.0 - p, self.event(s.copy(), rr, e + 1)))
         if p > 0.0:
-            fired = copy.deepcopy(s)
+            fired = s.copy()
             fired.fired.add(ev.id)
             self.ref.apply(fired, ev.effects, f"event {ev.id!r}")
             name = f"r{r.t} {ev.id}"
@@ -185,11 +190,11 @@ class _Builder:
     def branches(self, s: One, r: _Round, e: int) -> Node:
         ev = self.c.events[e]
         if not ev.branches:
-            return self.event(s, copy.deepcopy(r), e + 1)
+            return self.event(s, r.copy(), e + 1)
         probs = [self.ref.value(b.prob, s) for b in ev.branches]
         outcomes = []
         for b, p in zip(ev.branches, probs, strict=True):
-            child = copy.deepcopy(s)
+            child = s.copy()
             self.ref.apply(child, b.effects, f"event {ev.id!r} branch {b.id!r}")
             name = f"r{r.t} {ev.id}: {b.id}"
             outcomes.append((name, p, self.event(child, _saw(r, name, public=True), e + 1)))
@@ -235,7 +240,7 @@ class _Builder:
 
     def consent(self, s: One, r: _Round, i: int, choice: int) -> tuple[_Round, int]:
         """Consent as in the engine: a refused option is logged and becomes hold."""
-        r = copy.deepcopy(r)
+        r = r.copy()
         consent = self.c.options[choice].consent if choice >= 0 else ()
         if consent and not all(self.ref.gain(s, choice, j, pay=False) >= 0 for j in consent):
             r.moves[i] = (choice, "refused")
@@ -249,14 +254,14 @@ class _Builder:
     def succeed(self, s: One, r: _Round, i: int, choice: int, then: _Next) -> Node:
         """Step 3 for one actor (a chance node when 0 < success < 1), then ``then``."""
         if choice < 0:
-            return then(copy.deepcopy(s), copy.deepcopy(r))
+            return then(s.copy(), r.copy())
         p = min(max(self.ref.value(self.c.options[choice].success, s), 0.0), 1.0)
         outcomes = []
         for ok, q in ((True, p), (False, 1.0 - p)):
             if q <= 0.0:
                 continue
             label = f"r{r.t} {self.c.options[choice].id}: {'success' if ok else 'failure'}"
-            child, rr = copy.deepcopy(s), _saw(r, label, public=False)
+            child, rr = s.copy(), _saw(r, label, public=False)
             u = np.full(self.k, 0.0 if ok else 1.0)
             self.ref.resolve(child, i, choice, u, paid=rr.paid, moves=rr.moves)
             outcomes.append((label, q, then(child, rr)))
@@ -300,7 +305,7 @@ class _Builder:
         ):
             if q <= 0.0:
                 continue
-            child = copy.deepcopy(s)
+            child = s.copy()
             new = min(max(child.rungs[arena.id] + step, arena.low), arena.high)
             child.rungs[arena.id] = new
             child.rung_max[arena.id] = max(child.rung_max[arena.id], new)
@@ -309,7 +314,7 @@ class _Builder:
         return self.chance(outcomes, f"r{r.t} {arena.id} accident?")
 
     def close(self, s: One, r: _Round) -> Node:
-        s = copy.deepcopy(s)
+        s = s.copy()
         self.ref.payoffs(s, r.t, r.paid, r.before)
         s.rounds_played += 1
         s.prev_moves = {i: (o, res == "succeeded") for i, (o, res) in r.moves.items()}

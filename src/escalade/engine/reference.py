@@ -13,7 +13,6 @@ by a user is called through its vectorised ``decide`` with ``n = 1``.
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,6 +57,25 @@ class One:
     utility: list[float] = field(default_factory=list)
     rung_max: dict[str, int] = field(default_factory=dict)
     prev_moves: dict[int, tuple[int, bool]] = field(default_factory=dict)
+
+    def copy(self) -> One:
+        """An independent copy (every container copied; their items are immutable)."""
+        return One(
+            self.round,
+            self.day,
+            dict(self.variables),
+            dict(self.rungs),
+            dict(self.taken),
+            dict(self.uncertainties),
+            self.alive,
+            self.rounds_played,
+            dict(self.last_chosen),
+            dict(self.times_chosen),
+            set(self.fired),
+            list(self.utility),
+            dict(self.rung_max),
+            dict(self.prev_moves),
+        )
 
 
 class ReferenceInterpreter:
@@ -131,7 +149,7 @@ class ReferenceInterpreter:
         c = self.c
         self.trajectory = trajectory
         s = self.start(trajectory, fixed)
-        initial = copy.deepcopy(s)
+        initial = s.copy()
         outcomes = _Outcomes(self, s)
         rounds = []
         for t in range(c.horizon):
@@ -283,7 +301,7 @@ class ReferenceInterpreter:
     def gain(self, s: One, o: int, actor: int, *, pay: bool) -> float:
         """One-step expected utility change of option ``o`` for ``actor``."""
         c, opt = self.c, self.c.options[o]
-        after = copy.deepcopy(s)
+        after = s.copy()
         self.apply(after, opt.effects, f"option {opt.id!r}")
         rung_delta = 0.0
         if opt.arena >= 0 and opt.rung >= 0:
@@ -465,7 +483,7 @@ class ReferenceInterpreter:
         values = [0.0] * len(candidates)
         for sample in range(samples):
             for k, option in enumerate(candidates):
-                trial = copy.deepcopy(s)
+                trial = s.copy()
                 start = trial.utility[i]
                 for d in range(min(depth, self.c.horizon - s.round)):
                     u = self.streams.rollout(self.trajectory, (s.round, i, sample, d))
