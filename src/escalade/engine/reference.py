@@ -99,9 +99,10 @@ class ReferenceInterpreter:
 
     # -- expressions -------------------------------------------------------------------------
 
-    def value(self, compiled_expr: ex.Compiled, s: One) -> float:
-        """Evaluate an expression on one trajectory's state."""
-        values = ex.ScalarValues(
+    @staticmethod
+    def values(s: One) -> ex.ScalarValues:
+        """What expressions read from one trajectory's state."""
+        return ex.ScalarValues(
             round=s.round,
             day=s.day,
             variables=s.variables,
@@ -109,7 +110,13 @@ class ReferenceInterpreter:
             taken=s.taken,
             uncertainties=s.uncertainties,
         )
-        return float(ex.interpret(compiled_expr.expr, compiled_expr.env, values))
+
+    def value(
+        self, compiled_expr: ex.Compiled, s: One, values: ex.ScalarValues | None = None
+    ) -> float:
+        """Evaluate an expression on one trajectory's state (``values`` if already built)."""
+        vals = self.values(s) if values is None else values
+        return float(ex.interpret(compiled_expr.expr, compiled_expr.env, vals))
 
     def holds(self, compiled_expr: ex.Compiled, s: One) -> bool:
         """Evaluate a condition (numbers count as true when non-zero)."""
@@ -400,15 +407,17 @@ class ReferenceInterpreter:
 
     def payoffs(self, s: One, t: int, paid: list[float], before: dict[str, int]) -> None:
         """Step 5: discounted flows and one-off threshold utilities."""
+        vals = self.values(s)  # the state does not change while payoffs are summed
         for i, actor in enumerate(self.c.actors):
             flow = 0.0
             for term in actor.per_round:
-                flow = flow + self.value(term.weight, s) * self.term_value(term.kind, term.index, s)
+                weight = self.value(term.weight, s, vals)
+                flow = flow + weight * self.term_value(term.kind, term.index, s)
             flow = flow - paid[i]
             for th in actor.thresholds:
                 arena = self.c.arenas[th.arena].id
                 if s.rung_max[arena] >= th.rung and before[arena] < th.rung:
-                    flow = flow + self.value(th.value, s)
+                    flow = flow + self.value(th.value, s, vals)
             s.utility[i] += actor.discount**t * flow
             if not math.isfinite(s.utility[i]):
                 raise SimulationError(f"utility of actor {actor.id!r}, round {t}: not finite")
