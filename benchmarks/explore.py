@@ -30,6 +30,8 @@ from escalade.explore.designs import sample
 from escalade.explore.examples import toy_crisis, toy_crisis_model
 from escalade.explore.experiments import run_experiments
 from escalade.explore.model import FunctionModel
+from escalade.explore.scenario import ScenarioModel
+from escalade.scenario import load_scenario
 
 STANCES = ("hold", "graduated", "strike")
 
@@ -129,9 +131,6 @@ def scenario_model():
     """The reference scenario as a batch model (8 trajectories per experiment)."""
     global _SCENARIO_MODEL  # noqa: PLW0603 - one model per process, built on first use
     if _SCENARIO_MODEL is None:
-        from escalade.explore.scenario import ScenarioModel
-        from escalade.scenario import load_scenario
-
         _SCENARIO_MODEL = ScenarioModel(
             load_scenario("dprk-troops-2024"), trajectories=8, mindsets=SCENARIO_MINDSETS
         )
