@@ -51,35 +51,10 @@ def test_entry_game_through_the_cli(tmp_path, capsys) -> None:
     assert (tmp_path / "g.efg").read_text(encoding="utf-8").startswith("EFG 2 R")
 
 
-CHANCE = """
-schema_version: 1
-id: chancy
-title: Chance everywhere
-order: sequential
-calendar: {start: 2024-01-01, step: week, horizon: 3}
-sides: [{id: west}, {id: east}]
-arenas: [{id: front, ladder: compact, parties: [west, east], initial: 4}]
-variables: [{id: pos, initial: 0, min: -5, max: 5}]
-actors:
-  - id: w
-    name: W
-    side: west
-    utility: {per_round: {pos: 1.0, rung.front: -0.3}, discount: 0.9}
-    policy: {kind: rules, rules: [{if: "pos < 1", then: push}]}
-  - id: e
-    name: E
-    side: east
-    utility: {per_round: {pos: -1.0}, thresholds: {armed_conflict: -5}}
-    policy: {kind: graduated}
-options:
-  - {id: push, actor: w, arena: front, rung: 5, success: 0.6, cost: 0.2,
-     effects: [{var: pos, add: 1}]}
-  - {id: strike, actor: e, arena: front, rung: 6, success: 0.7, effects: [{var: pos, add: -1}]}
-events:
-  - {id: shock, prob: 0.3, effects: [{var: pos, add: -0.5}]}
-accidents:
-  front: {up: "0.05 * rung('front')", down: 0.1}
-"""
+# Two actors, chance in events, success and accidents (shared with tests/unit/test_game_build.py).
+CHANCE = (Path(__file__).resolve().parents[1] / "data" / "games" / "chancy.yaml").read_text(
+    encoding="utf-8"
+)
 
 
 def test_tree_expectation_equals_engine_mean() -> None:

@@ -108,35 +108,20 @@ def test_too_large_names_size_limit_and_hint(kursk) -> None:
         build_game(kursk, horizon=1, information="hidden")  # type: ignore[arg-type]
 
 
-SIMULTANEOUS = """
-schema_version: 1
-id: simultaneous
-title: A simultaneous round with chance everywhere
-calendar: {start: 2024-01-01, step: week, horizon: 3}
-sides: [{id: west}, {id: east}]
-arenas: [{id: front, ladder: compact, parties: [west, east], initial: 4}]
-variables: [{id: pos, initial: 0, min: -5, max: 5}]
-actors:
-  - id: w
-    name: W
-    side: west
-    utility: {per_round: {pos: 1.0, rung.front: -0.3}, discount: 0.9}
-    policy: {kind: rules, rules: [{if: "pos < 1", then: push}]}
-  - id: e
-    name: E
-    side: east
-    utility: {per_round: {pos: -1.0}, thresholds: {armed_conflict: -5}}
-    policy: {kind: graduated}
-options:
-  - {id: push, actor: w, arena: front, rung: 5, success: 0.6, cost: 0.2,
-     effects: [{var: pos, add: 1}]}
-  - {id: strike, actor: e, arena: front, rung: 6, success: 0.7,
-     effects: [{var: pos, add: "-1 - 0.5 * where(taken('push'), 1, 0)"}]}
-events:
-  - {id: shock, prob: 0.3, effects: [{var: pos, add: -0.5}]}
-accidents:
-  front: {up: "0.05 * rung('front')", down: 0.1}
-"""
+# tests/data/games/chancy.yaml played simultaneously, with a strike that reads this round's push.
+SIMULTANEOUS = (
+    (Path(__file__).resolve().parents[1] / "data" / "games" / "chancy.yaml")
+    .read_text(encoding="utf-8")
+    .replace(
+        "id: chancy\ntitle: Chance everywhere\norder: sequential\n",
+        "id: simultaneous\ntitle: A simultaneous round with chance everywhere\n",
+    )
+    .replace(
+        "effects: [{var: pos, add: -1}]",
+        "effects: [{var: pos, add: \"-1 - 0.5 * where(taken('push'), 1, 0)\"}]",
+    )
+)
+assert "order:" not in SIMULTANEOUS and "taken('push')" in SIMULTANEOUS, "chancy.yaml changed"
 
 CHICKEN = """
 schema_version: 1
