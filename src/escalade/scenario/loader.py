@@ -88,6 +88,17 @@ def loads_scenario(
     used = {a.ladder for a in spec.arenas}
     ladders, ladder_problems = resolve_ladders(spec.ladders, used)
     issues = Checker(spec, loaded, ladders, ladder_problems).run()
+    if spec.schema_version == 1:
+        issues.append(
+            loaded.issue(
+                ("schema_version",),
+                "schema_version 1 is read with its old meanings where they can be kept (options "
+                "move rungs on success, terminal conditions stop the accounts); per-side views "
+                "and escalations before de-escalations apply as in version 2",
+                "see docs/migration.md, then write 'schema_version: 2'",
+                severity="warning",
+            )
+        )
     errors = [i for i in issues if i.severity == "error"]
     if errors:
         raise ScenarioError(issues)
@@ -120,20 +131,46 @@ def _structural(loaded: Loaded) -> ScenarioSpec:
                 )
             ]
         )
-    if version != SCHEMA_VERSION:
+    if version not in (1, SCHEMA_VERSION) or isinstance(version, bool):
         raise ScenarioError(
             [
                 loaded.issue(
                     ("schema_version",),
-                    f"expected schema_version {SCHEMA_VERSION}, found {version!r}",
-                    "this escalade reads schema version 1",
+                    f"expected schema_version {SCHEMA_VERSION} (or 1), found {version!r}",
+                    f"this escalade reads schema versions 1 and {SCHEMA_VERSION}",
                 )
             ]
         )
+    if version == 1:
+        data = migrate_v1(data)
     try:
         return ScenarioSpec.model_validate(data)
     except ValidationError as exc:
         raise ScenarioError(pydantic_issues(exc, loaded)) from None
+
+
+def migrate_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 data with its version 1 meanings written out in version 2 fields.
+
+    Options move rungs only when they succeed (``escalates: success``) and
+    terminal conditions stop the accounts (``absorbing: false``). What version 2
+    changes for every file (per-side views of ``perceived`` rungs, escalations
+    resolved before de-escalations) cannot be written back; ``docs/migration.md``
+    lists it.
+    """
+    out = dict(data)
+    options = out.get("options")
+    if isinstance(options, list):
+        out["options"] = [
+            {**o, "escalates": o.get("escalates", "success")} if isinstance(o, dict) else o
+            for o in options
+        ]
+    terminal = out.get("terminal")
+    if isinstance(terminal, list):
+        out["terminal"] = [
+            {"when": t, "absorbing": False} if isinstance(t, str) else t for t in terminal
+        ]
+    return out
 
 
 def pydantic_issues(exc: ValidationError, loaded: Loaded) -> list[Issue]:

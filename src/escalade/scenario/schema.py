@@ -1,4 +1,4 @@
-"""The scenario file schema, version 1 (structural validation with pydantic).
+"""The scenario file schema, version 2 (structural validation with pydantic).
 
 This module mirrors the YAML format one-to-one (DESIGN.md §1); see
 ``docs/scenario-format.md`` for the prose description. It checks shapes and
@@ -22,6 +22,7 @@ __all__ = [
     "BranchSpec",
     "EffectSpec",
     "EventSpec",
+    "JumpSpec",
     "LadderSpec",
     "NumberSpec",
     "OptionSpec",
@@ -33,13 +34,15 @@ __all__ = [
     "SourceRef",
     "SourceSpec",
     "StrategySpec",
+    "TerminalSpec",
     "ThresholdSpec",
     "UncertaintySpec",
     "UtilitySpec",
     "VariableSpec",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""The version this release writes; version 1 files are read and migrated (``docs/migration.md``)."""
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]
@@ -212,6 +215,7 @@ class ActorSpec(_Sourced):
     side: Slug
     utility: UtilitySpec = Field(default_factory=UtilitySpec)
     policy: PolicySpec = Field(default_factory=PolicySpec)
+    moves: int = Field(default=1, ge=1, le=10)
     description: Text = ""
 
 
@@ -239,19 +243,37 @@ class VariableSpec(_Sourced):
 
 
 class EffectSpec(_Model):
-    """A change to a variable: exactly one of ``add``, ``set`` or ``mul``."""
+    """A change to a variable or to a rung.
 
-    var: Slug
+    On a variable (``var``): exactly one of ``add``, ``set`` or ``mul``. On an
+    arena's rung (``rung: ARENA``, events and branches only): exactly one of
+    ``add`` (steps, rounded to the nearest whole rung) or ``to`` (a rung), for
+    every party side of the arena or, with ``side``, for that side's view only.
+    """
+
+    var: Slug | None = None
+    rung: Slug | None = None
+    side: Slug | None = None
     add: Number | None = None
     set: Number | None = None
     mul: Number | None = None
+    to: RungRef | None = None
 
     @model_validator(mode="after")
     def _one_op(self) -> EffectSpec:
-        given = [k for k in ("add", "set", "mul") if getattr(self, k) is not None]
-        if len(given) != 1:
+        if (self.var is None) == (self.rung is None):
+            raise ValueError("an effect needs exactly one of 'var' (a variable) or 'rung' (an arena)")
+        given = [k for k in ("add", "set", "mul", "to") if getattr(self, k) is not None]
+        if self.var is not None:
+            if self.to is not None or self.side is not None:
+                raise ValueError("'to' and 'side' belong to rung effects; use 'set' on a variable")
+            if len(given) != 1:
+                found = ", ".join(given) if given else "none"
+                raise ValueError(f"an effect needs exactly one of add, set, mul; found {found}")
+            return self
+        if len(given) != 1 or given[0] not in {"add", "to"}:
             found = ", ".join(given) if given else "none"
-            raise ValueError(f"an effect needs exactly one of add, set, mul; found {found}")
+            raise ValueError(f"a rung effect needs exactly one of add, to; found {found}")
         return self
 
 
@@ -266,6 +288,7 @@ class OptionSpec(_Sourced):
     rung: RungRef | None = None
     perceived: dict[Slug, RungRef] = Field(default_factory=dict)
     deescalate: bool = False
+    escalates: Literal["attempt", "success"] = "attempt"
     when: Expression = "true"
     once: bool = False
     cooldown: int = Field(default=0, ge=0)
@@ -306,11 +329,35 @@ class EventSpec(_Sourced):
         return self
 
 
+class JumpSpec(_Model):
+    """How many rungs an accidental move jumps: ``sizes`` with ``weights`` (uniform if omitted)."""
+
+    sizes: list[Annotated[int, Field(ge=1, le=100)]] = Field(min_length=1, max_length=100)
+    weights: list[Annotated[float, Field(ge=0.0)]] | None = None
+
+    @model_validator(mode="after")
+    def _weights(self) -> JumpSpec:
+        if self.weights is not None:
+            if len(self.weights) != len(self.sizes):
+                raise ValueError(
+                    f"expected one weight per size ({len(self.sizes)}), found {len(self.weights)}"
+                )
+            if sum(self.weights) <= 0:
+                raise ValueError("expected weights with a positive sum")
+        return self
+
+
 class AccidentSpec(_Sourced):
-    """Per-round probabilities of an unintended move one rung up or down."""
+    """Per-round probabilities of an unintended move up or down the ladder.
+
+    ``jump`` gives the size of the move (one rung if omitted); ``revert`` is the
+    probability that an accidental move is walked back in the next round.
+    """
 
     up: Number = 0.0
     down: Number = 0.0
+    jump: JumpSpec | None = None
+    revert: Number = 0.0
 
 
 Distribution = Literal["uniform", "triangular", "normal", "beta", "choice"]
@@ -332,6 +379,7 @@ class UncertaintySpec(_Sourced):
     values: list[float] | None = None
     weights: list[float] | None = None
     nominal: float | None = None
+    known_to: list[Slug] | None = None
     description: Text = ""
 
 
@@ -357,6 +405,23 @@ class OutcomeSpec(_Model):
     description: Text = ""
 
 
+class TerminalSpec(_Model):
+    """A condition that ends the crisis, with what the end state is worth.
+
+    ``utility`` is added per round to each named actor from the round in which
+    ``when`` first holds to the horizon; an ``absorbing`` end (the default)
+    also keeps each actor accruing its per-round utility of the frozen state,
+    discounted as usual, so stopping is never free. ``absorbing: false`` stops
+    the accounts (the version 1 behaviour).
+    """
+
+    id: Slug | None = None
+    when: Expression
+    utility: dict[Slug, Number] = Field(default_factory=dict)
+    absorbing: bool = True
+    description: Text = ""
+
+
 class SourceSpec(_Model):
     """A document behind the numbers."""
 
@@ -370,9 +435,9 @@ class SourceSpec(_Model):
 
 
 class ScenarioSpec(_Model):
-    """A whole scenario file, schema version 1."""
+    """A whole scenario file, schema version 2 (version 1 is migrated on load)."""
 
-    schema_version: Literal[1]
+    schema_version: Literal[1, 2]
     id: Slug
     title: Text
     description: Text = ""
@@ -390,5 +455,5 @@ class ScenarioSpec(_Model):
     strategies: list[StrategySpec] = Field(default_factory=list)
     mindsets: list[StrategySpec] = Field(default_factory=list)
     outcomes: list[OutcomeSpec] = Field(default_factory=list)
-    terminal: list[Expression] = Field(default_factory=list)
+    terminal: list[TerminalSpec | Expression] = Field(default_factory=list)
     sources: list[SourceSpec] = Field(default_factory=list)

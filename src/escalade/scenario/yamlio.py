@@ -25,7 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from escalade.errors import Issue, ScenarioError
+from escalade.errors import Issue, ScenarioError, Severity
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Loaded", "Path", "decode", "load_yaml"]
 
@@ -58,10 +58,12 @@ class Loaded:
                 return None, None
             probe = probe[:-1]
 
-    def issue(self, path: Path, message: str, hint: str | None = None) -> Issue:
+    def issue(
+        self, path: Path, message: str, hint: str | None = None, *, severity: Severity = "error"
+    ) -> Issue:
         """Return an :class:`Issue` located at ``path``."""
         line, col = self.position(path)
-        return Issue(message, format_path(path), self.file, line, col, hint)
+        return Issue(message, format_path(path), self.file, line, col, hint, severity)
 
 
 def format_path(path: Path) -> str:
