@@ -262,7 +262,9 @@ class EffectSpec(_Model):
     @model_validator(mode="after")
     def _one_op(self) -> EffectSpec:
         if (self.var is None) == (self.rung is None):
-            raise ValueError("an effect needs exactly one of 'var' (a variable) or 'rung' (an arena)")
+            raise ValueError(
+                "an effect needs exactly one of 'var' (a variable) or 'rung' (an arena)"
+            )
         given = [k for k in ("add", "set", "mul", "to") if getattr(self, k) is not None]
         if self.var is not None:
             if self.to is not None or self.side is not None:
@@ -457,3 +459,7 @@ class ScenarioSpec(_Model):
     outcomes: list[OutcomeSpec] = Field(default_factory=list)
     terminal: list[TerminalSpec | Expression] = Field(default_factory=list)
     sources: list[SourceSpec] = Field(default_factory=list)
+
+    def terminals(self) -> list[TerminalSpec]:
+        """Every terminal condition as a :class:`TerminalSpec` (text is ``{when: text}``)."""
+        return [TerminalSpec(when=t) if isinstance(t, str) else t for t in self.terminal]

@@ -420,8 +420,16 @@ class Checker:
         for i, outcome in enumerate(self.spec.outcomes):
             wanted = ex.Type.BOOL if outcome.at == "first" else None
             self.expression(("outcomes", i, "expr"), outcome.expr, wanted)
-        for i, text in enumerate(self.spec.terminal):
-            self.expression(("terminal", i), text, ex.Type.BOOL)
+        for i, terminal in enumerate(self.spec.terminals()):
+            path: Path = (
+                ("terminal", i)
+                if isinstance(self.spec.terminal[i], str)
+                else ("terminal", i, "when")
+            )
+            self.expression(path, terminal.when, ex.Type.BOOL)
+            for actor, value in terminal.utility.items():
+                if self.ref(("terminal", i, "utility", actor), "actor", actor, self.actors):
+                    self.number(("terminal", i, "utility", actor), value)
 
     def check_sources(self) -> None:
         """Nothing to check beyond uniqueness; sources are cross-checked where cited."""
