@@ -79,16 +79,26 @@ class OutcomeTracker:
             elif o.at != "end":
                 self.values[:, k] = value
 
-    def update(self, st: State, played: np.ndarray, t: int) -> None:
-        """Account for the state after round ``t`` of the trajectories that played it."""
+    def update(
+        self, st: State, played: np.ndarray, t: int, peak_views: FloatArray | None = None
+    ) -> None:
+        """Account for the state after round ``t`` of the trajectories that played it.
+
+        ``at: max`` outcomes also read the round's peak (every view at its
+        highest in the round, the variables as after the round), so a rung
+        that was reached and then walked back in the same round still counts.
+        """
         horizon = self.compiled.horizon
         self.counts += played
+        peak = None if peak_views is None else PeakState(st, peak_views)
         for k, o in enumerate(self.compiled.outcomes):
             if o.at == "end":
                 continue
             value = np.asarray(o.expr(st), dtype=float)
             column = self.values[:, k]
             if o.at == "max":
+                if peak is not None:
+                    value = np.maximum(value, np.asarray(o.expr(peak), dtype=float))
                 column = np.where(played, np.maximum(column, value), column)
             elif o.at == "min":
                 column = np.where(played, np.minimum(column, value), column)
@@ -109,17 +119,30 @@ class OutcomeTracker:
         return self.values
 
 
-def apply_final(st: State, compiled: CompiledScenario) -> None:
-    """Final utility weights on the final state, discounted at the last round played."""
+class PeakState:
+    """A state whose rungs are a round's peaks (what ``at: max`` outcomes also read)."""
+
+    def __init__(self, st: State, peak_views: FloatArray) -> None:
+        self.n, self.round, self.day = st.n, st.round, st.day
+        self.variables, self.taken, self.uncertainties = st.variables, st.taken, st.uncertainties
+        self.views = peak_views
+        pairs = peak_views.reshape(st.n, -1, 2)
+        self.rungs = np.maximum(pairs[:, :, 0], pairs[:, :, 1])
+
+
+def apply_final(player: RoundPlayer, st: State) -> None:
+    """Final utility weights on the final state, discounted at the last round played.
+
+    A trajectory that ended in an absorbing state stays in it to the horizon,
+    so its final weights are discounted at the horizon's last round.
+    """
+    compiled = player.compiled
+    last = np.where(st.absorbed, compiled.horizon, st.rounds_played) - 1
     for i, actor in enumerate(compiled.actors):
         if not actor.final:
             continue
-        flow = np.zeros(st.n)
-        for term in actor.final:
-            value = st.variables[:, term.index] if term.kind == "var" else st.rungs[:, term.index]
-            flow = flow + term.weight(st) * value
-        discount = actor.discount ** (st.rounds_played - 1).astype(float)
-        st.utility[:, i] += discount * flow
+        flow = player.flow(st, i, "final")
+        st.utility[:, i] += actor.discount ** last.astype(float) * flow
 
 
 @dataclass(eq=False)
@@ -129,14 +152,16 @@ class Totals:
     fired: IntArray
     accidents: IntArray
     refused: IntArray
+    peak_max: FloatArray
 
     @classmethod
-    def zeros(cls, c: CompiledScenario) -> Totals:
+    def zeros(cls, c: CompiledScenario, n: int = 0) -> Totals:
         """Empty totals."""
         return cls(
             fired=np.zeros(len(c.events), dtype=np.int64),
             accidents=np.zeros((2, len(c.arenas)), dtype=np.int64),
             refused=np.zeros(len(c.options), dtype=np.int64),
+            peak_max=np.full((n, 2 * len(c.arenas)), -np.inf),
         )
 
     def add(self, log: RoundLog, n_options: int) -> None:
@@ -146,6 +171,8 @@ class Totals:
             [(log.accidents > 0).sum(axis=0), (log.accidents < 0).sum(axis=0)]
         )
         self.refused += np.bincount(log.moves[log.refused], minlength=n_options + 1)[:n_options]
+        if self.peak_max.shape == log.peak_views.shape:
+            np.maximum(self.peak_max, log.peak_views, out=self.peak_max)
 
 
 def _round_trace(c: CompiledScenario, t: int, log: RoundLog, snap: State, row: int) -> RoundTrace:
@@ -155,16 +182,18 @@ def _round_trace(c: CompiledScenario, t: int, log: RoundLog, snap: State, row: i
             b = int(log.branch[row, e.index])
             events.append(e.id if b < 0 else f"{e.id}:{e.branches[b].id}")
     moves = []
-    for a in c.actors:
-        o = int(log.moves[row, a.index])
+    for k, i in enumerate(c.slots):
+        o = int(log.moves[row, k])
         if o < 0:
             continue
-        if log.refused[row, a.index]:
+        if log.refused[row, k]:
             result = "refused"
         else:
-            result = "succeeded" if log.succeeded[row, a.index] else "failed"
-        moves.append(Move(a.id, c.options[o].id, result))
+            result = "succeeded" if log.succeeded[row, k] else "failed"
+        moves.append(Move(c.actors[i].id, c.options[o].id, result))
     accidents = tuple(
+        (a.id, int(log.reverted[row, a.index])) for a in c.arenas if log.reverted[row, a.index]
+    ) + tuple(
         (a.id, int(log.accidents[row, a.index])) for a in c.arenas if log.accidents[row, a.index]
     )
     return RoundTrace(
@@ -173,6 +202,7 @@ def _round_trace(c: CompiledScenario, t: int, log: RoundLog, snap: State, row: i
         moves=tuple(moves),
         accidents=accidents,
         rungs=tuple(int(r) for r in snap.rungs[row]),
+        views=tuple(int(r) for r in snap.views[row]),
         variables=tuple(float(v) for v in snap.variables[row]),
         utility=tuple(float(v) for v in snap.utility[row]),
         ended=bool(log.ended[row]),
@@ -188,6 +218,7 @@ class Played:
     max_path: npt.NDArray[np.int16]
     totals: Totals
     traces: list[Trace]
+    view_path: npt.NDArray[np.int16]
 
 
 def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) -> Played:
@@ -200,21 +231,22 @@ def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) 
     first = np.arange(keep)
     initial = st.take(first)
     recorded: list[tuple[int, RoundLog, State, np.ndarray]] = []
-    totals = Totals.zeros(c)
+    totals = Totals.zeros(c, st.n)
     rung_path = np.zeros((c.horizon + 1, st.n, len(c.arenas)), dtype=np.int16)
     max_path = np.zeros_like(rung_path)
-    rung_path[0], max_path[0] = st.rungs, st.rung_max
+    view_path = np.zeros((c.horizon + 1, st.n, 2 * len(c.arenas)), dtype=np.int16)
+    rung_path[0], max_path[0], view_path[0] = st.rungs, st.rung_max, st.view_max
     for t in range(c.horizon):
         played = st.alive.copy()
         if played.any():
             u = block_uniforms(player.seed, Stream.ROUND, start, stop, player.layout.k, t)
             log = player.play(st, t, u, player.policies)
             totals.add(log, len(c.options))
-            tracker.update(st, played, t)
+            tracker.update(st, played, t, log.peak_views)
             if keep:
                 recorded.append((t, log, st.take(first), played[:keep].copy()))
-        rung_path[t + 1], max_path[t + 1] = st.rungs, st.rung_max
-    apply_final(st, c)
+        rung_path[t + 1], max_path[t + 1], view_path[t + 1] = st.rungs, st.rung_max, st.view_max
+    apply_final(player, st)
     outcomes = tracker.finish(st)
     traces = [
         Trace(
@@ -230,7 +262,7 @@ def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) 
         )
         for row in range(keep)
     ]
-    return Played(outcomes, rung_path, max_path, totals, traces)
+    return Played(outcomes, rung_path, max_path, totals, traces, view_path)
 
 
 def _uncertainties(task: ChunkTask, compiled: CompiledScenario) -> FloatArray:
@@ -259,6 +291,9 @@ def _counts(c: CompiledScenario, st: State, played: Played) -> Counts:
     counts.n = st.n
     for k, (arena, _, rung) in enumerate(c.thresholds):
         counts.crossed_by_round[k] = (max_path[:, :, arena] >= rung).sum(axis=1)
+        for p in (0, 1):
+            crossed = played.view_path[-1, :, 2 * arena + p] >= rung
+            counts.crossed_by_side[k, p] = int(crossed.sum())
     for a in c.arenas:
         width = a.high - a.low + 1
         for t in range(c.horizon + 1):

@@ -91,16 +91,23 @@ class _Round:
     """Bookkeeping of the round being expanded."""
 
     t: int
-    before: dict[str, int]
+    before: tuple[dict[str, int], dict[str, int]]
     paid: list[float]
     moves: dict[int, tuple[int, str]]
     seen: tuple[str, ...] = ()
     hidden: tuple[str, ...] = field(default_factory=tuple)
+    down: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> _Round:
         """An independent copy (containers copied; their items are immutable)."""
         return _Round(
-            self.t, dict(self.before), list(self.paid), dict(self.moves), self.seen, self.hidden
+            self.t,
+            self.before,
+            list(self.paid),
+            dict(self.moves),
+            self.seen,
+            self.hidden,
+            dict(self.down),
         )
 
 
@@ -161,7 +168,8 @@ class _Builder:
         if t >= self.horizon or not s.alive:
             return self.terminal(s)
         s.round, s.day = t, int(self.c.days[t])
-        r = _Round(t, dict(s.rung_max), [0.0] * len(self.c.actors), {}, seen)
+        before = (dict(s.rung_max), dict(s.view_max))
+        r = _Round(t, before, [0.0] * len(self.c.actors), {}, seen)
         return self.event(s, r, 0)
 
     def event(self, s: One, r: _Round, e: int) -> Node:
@@ -183,6 +191,7 @@ class _Builder:
             fired = s.copy()
             fired.fired.add(ev.id)
             self.ref.apply(fired, ev.effects, f"event {ev.id!r}")
+            self.ref.move_rungs(fired, ev.rung_effects, f"event {ev.id!r}")
             name = f"r{r.t} {ev.id}"
             outcomes.append((name, p, self.branches(fired, _saw(r, name, public=True), e)))
         return self.chance(outcomes, f"r{r.t} {ev.id}?")
@@ -196,6 +205,7 @@ class _Builder:
         for b, p in zip(ev.branches, probs, strict=True):
             child = s.copy()
             self.ref.apply(child, b.effects, f"event {ev.id!r} branch {b.id!r}")
+            self.ref.move_rungs(child, b.rung_effects, f"event {ev.id!r} branch {b.id!r}")
             name = f"r{r.t} {ev.id}: {b.id}"
             outcomes.append((name, p, self.event(child, _saw(r, name, public=True), e + 1)))
         return self.chance(outcomes, f"r{r.t} {ev.id} branch")
@@ -263,7 +273,7 @@ class _Builder:
             label = f"r{r.t} {self.c.options[choice].id}: {'success' if ok else 'failure'}"
             child, rr = s.copy(), _saw(r, label, public=False)
             u = np.full(self.k, 0.0 if ok else 1.0)
-            self.ref.resolve(child, i, choice, u, paid=rr.paid, moves=rr.moves)
+            self.ref.resolve(child, i, choice, u, paid=rr.paid, moves=rr.moves, down=rr.down)
             outcomes.append((label, q, then(child, rr)))
         return self.chance(outcomes, f"r{r.t} {self.c.options[choice].id} succeeds?")
 
@@ -290,6 +300,11 @@ class _Builder:
         )
 
     def accidents(self, s: One, r: _Round, a: int) -> Node:
+        if a == 0 and r.down:
+            s = s.copy()
+            self.ref.settle(s, r.down)
+            r = r.copy()
+            r.down = {}
         if a == len(self.c.arenas):
             return self.close(s, r)
         arena = self.c.arenas[a]
@@ -306,9 +321,10 @@ class _Builder:
             if q <= 0.0:
                 continue
             child = s.copy()
-            new = min(max(child.rungs[arena.id] + step, arena.low), arena.high)
-            child.rungs[arena.id] = new
-            child.rung_max[arena.id] = max(child.rung_max[arena.id], new)
+            for party in (0, 1):
+                key = self.ref.key(a, party)
+                child.views[key] = min(max(child.views[key] + step, arena.low), arena.high)
+            self.ref.sync(child)
             label = f"r{r.t} {arena.id} accident: {name}"
             outcomes.append((label, q, self.accidents(child, _saw(r, label, public=False), a + 1)))
         return self.chance(outcomes, f"r{r.t} {arena.id} accident?")
@@ -318,7 +334,7 @@ class _Builder:
         self.ref.payoffs(s, r.t, r.paid, r.before)
         s.rounds_played += 1
         s.prev_moves = {i: (o, res == "succeeded") for i, (o, res) in r.moves.items()}
-        s.alive = not any(self.ref.holds(cond, s) for cond in self.c.terminal)
+        self.ref.end(s, r.t)
         return self.round(s, r.t + 1, r.seen + r.hidden)
 
 
@@ -381,7 +397,9 @@ def build_game(
         compiled.mindset(mindset) if mindset else None,
     ]
     specs = list(policies) if policies is not None else compiled.policies(*bundles)
+    _supported(compiled)
     ref = ReferenceInterpreter(compiled, specs, seed=0)
+    ref.horizon = horizon
     values = (
         compiled.nominal_uncertainties()
         if uncertainties is None
@@ -402,3 +420,20 @@ def build_game(
     root = builder.round(start, 0)
     name = f"{compiled.scenario.id} (horizon {horizon})"
     return tree_game(root, players=[ids[i] for i in builder.payees], name=name)
+
+
+def _supported(compiled: CompiledScenario) -> None:
+    """Refuse the features the game builder does not expand (yet)."""
+    several = [a.id for a in compiled.actors if a.moves > 1]
+    if several:
+        raise UnsupportedGameError(
+            f"build_game: expected one move per round for every actor, found 'moves' > 1 for "
+            f"{', '.join(several)}; hint: simulate it (escalade run), or set moves: 1 to solve"
+        )
+    jumps = [a.id for a in compiled.arenas if a.jumps]
+    if jumps:
+        raise UnsupportedGameError(
+            f"build_game: expected one-rung accidents, found jump sizes or reverts in "
+            f"{', '.join(jumps)}; hint: simulate it (escalade run), or drop 'jump' and 'revert' "
+            "to solve"
+        )

@@ -35,6 +35,7 @@ __all__ = [
     "Policy",
     "PolicyFactory",
     "make_policy",
+    "opponent_slots",
     "plan_rounds",
     "reactive_tables",
     "register",
@@ -62,6 +63,12 @@ class DecisionContext:
     rollout : callable or None
         ``rollout(ctx, candidates, depth, samples) -> (n, len(candidates))`` mean
         discounted utility of each candidate (used by ``best_response``).
+    slot : int
+        Which of the actor's moves of this round is being chosen (0 for the
+        first; an actor with ``moves: k`` is asked k times).
+    chosen : IntArray or None
+        ``(n, slot)`` what the actor's earlier moves of this round picked
+        (those options are no longer available; -1 where it held).
     """
 
     compiled: CompiledScenario
@@ -72,6 +79,8 @@ class DecisionContext:
     moves: IntArray
     succeeded: BoolArray
     rollout: Rollout | None = field(default=None)
+    slot: int = 0
+    chosen: IntArray | None = None
 
 
 class Policy(Protocol):
@@ -161,10 +170,11 @@ class RulesPolicy:
 
     deterministic = True
 
-    def __init__(self, spec: PolicySpec, actor: int, compiled: CompiledScenario) -> None:  # noqa: ARG002
+    def __init__(self, spec: PolicySpec, actor: int, compiled: CompiledScenario) -> None:
         index = {o.id: o.index for o in compiled.options}
         self.rules = [
-            (ex.compile_expr(ex.parse(r.if_), compiled.env), index[r.then]) for r in spec.rules
+            (ex.compile_expr(ex.parse(r.if_), compiled.env_for(actor)), index[r.then])
+            for r in spec.rules
         ]
         self.otherwise = index[spec.otherwise] if spec.otherwise else -1
 
@@ -178,6 +188,12 @@ class RulesPolicy:
             pick = (choice < 0) & ctx.available[:, self.otherwise]
             choice[pick] = self.otherwise
         return choice
+
+
+def opponent_slots(compiled: CompiledScenario, actors: list[int]) -> list[int]:
+    """The decision slots of ``actors`` (each actor has one slot per move)."""
+    wanted = set(actors)
+    return [k for k, a in enumerate(compiled.slots) if a in wanted]
 
 
 def reactive_tables(
@@ -219,13 +235,19 @@ class ReactivePolicy:
     def __init__(self, spec: PolicySpec, actor: int, compiled: CompiledScenario) -> None:
         self.offset = PRESETS.get(spec.kind, spec.offset if spec.offset is not None else 0)
         side = compiled.actors[actor].side
-        self.tables = reactive_tables(actor, compiled, spec.arena)
+        self.tables = [
+            (arena, opponent_slots(compiled, opponents), ranked)
+            for arena, opponents, ranked in reactive_tables(actor, compiled, spec.arena)
+        ]
         self.arena_of = np.array([o.arena for o in compiled.options] + [-1], dtype=np.int64)
         self.seen = np.array([o.perceived[side] for o in compiled.options] + [-1], dtype=float)
         self.own = self.seen
 
     def last_rung(self, ctx: DecisionContext, arena: int, opponents: list[int]) -> FloatArray:
-        """The opposing side's last rung in ``arena`` (-inf when it made no successful move)."""
+        """The opposing side's last rung in ``arena`` (-inf when it made no successful move).
+
+        ``opponents`` are the decision slots of the opposing side's actors.
+        """
         last = np.full(ctx.state.n, -np.inf)
         for j in opponents:
             move = ctx.state.prev_option[:, j]
@@ -323,16 +345,26 @@ class BestResponsePolicy:
         self.depth = spec.depth or 2
         self.samples = spec.samples or 8
         self.options = list(compiled.options_by_actor[actor])
+        self._values: FloatArray | None = None
 
     def decide(self, ctx: DecisionContext) -> IntArray:
-        """Choose by rollouts (``ctx.rollout`` must be set)."""
+        """Choose by rollouts (``ctx.rollout`` must be set).
+
+        With several moves a round, the candidates are ranked once (at the
+        actor's first move) and each later move takes the best one not yet
+        taken, as long as it beats holding.
+        """
         if ctx.rollout is None:
             raise UsageError("best_response: expected an engine that runs rollouts, found none")
         candidates = [-1, *self.options]
-        values = ctx.rollout(ctx, candidates, self.depth, self.samples)
+        if ctx.slot == 0 or self._values is None or self._values.shape[0] != ctx.state.n:
+            self._values = ctx.rollout(ctx, candidates, self.depth, self.samples)
+        values = self._values
         allowed = np.ones_like(values, dtype=bool)
         for k, option in enumerate(self.options, start=1):
             allowed[:, k] = ctx.available[:, option]
+        if ctx.slot > 0:
+            allowed[:, 1:] &= values[:, 1:] > values[:, :1]
         column = np.argmax(np.where(allowed, values, -np.inf), axis=1)
         chosen: IntArray = np.array(candidates, dtype=np.int64)[column]
         return chosen

@@ -19,21 +19,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from escalade.engine.policies import (
-    PRESETS,
-    DecisionContext,
-    logit_choice,
-    make_policy,
-    plan_rounds,
-    reactive_tables,
-)
-from escalade.engine.state import NEVER, State
+from escalade.engine.reference_policies import ScalarPolicies
+from escalade.engine.state import NEVER
 from escalade.engine.streams import Layout, ScalarStreams
 from escalade.engine.trace import Move, RoundTrace, Trace
-from escalade.engine.vectorised import rollout_specs
+from escalade.engine.vectorised import _move_numbers, rollout_specs
 from escalade.errors import SimulationError
 from escalade.scenario import expr as ex
-from escalade.scenario.compiled import ADD, SET, CompiledScenario, Effect
+from escalade.scenario.compiled import ADD, SET, CompiledScenario, Effect, RungEffect
 from escalade.scenario.schema import PolicySpec
 
 __all__ = ["ReferenceInterpreter"]
@@ -41,7 +34,12 @@ __all__ = ["ReferenceInterpreter"]
 
 @dataclass
 class One:
-    """The state of one trajectory."""
+    """The state of one trajectory.
+
+    ``views`` holds each arena's rung as each party side sees it, keyed
+    ``"arena:side"``; ``rungs`` the common rung (the higher view);
+    ``prev_moves`` the last round's move of each decision slot.
+    """
 
     round: int
     day: int
@@ -57,6 +55,10 @@ class One:
     utility: list[float] = field(default_factory=list)
     rung_max: dict[str, int] = field(default_factory=dict)
     prev_moves: dict[int, tuple[int, bool]] = field(default_factory=dict)
+    views: dict[str, int] = field(default_factory=dict)
+    view_max: dict[str, int] = field(default_factory=dict)
+    revert: dict[str, int] = field(default_factory=dict)
+    absorbed: bool = False
 
     def copy(self) -> One:
         """An independent copy (every container copied; their items are immutable)."""
@@ -75,10 +77,14 @@ class One:
             list(self.utility),
             dict(self.rung_max),
             dict(self.prev_moves),
+            dict(self.views),
+            dict(self.view_max),
+            dict(self.revert),
+            self.absorbed,
         )
 
 
-class ReferenceInterpreter:
+class ReferenceInterpreter(ScalarPolicies):
     """Run trajectories one by one under the given policies (see module docstring)."""
 
     def __init__(
@@ -92,10 +98,14 @@ class ReferenceInterpreter:
         self.c = compiled
         self.specs = list(specs)
         self.seed = seed
-        self.layout = Layout(len(compiled.events), len(compiled.actors), len(compiled.arenas))
+        self.layout = Layout.of(compiled)
+        self.rows = self.layout.slot_rows(compiled.slots)
+        self.move_of = _move_numbers(compiled.slots)
         self.streams = ScalarStreams(seed, self.layout.k)
         self.rollout_specs = rollout_specs(compiled, specs, declared)
         self.trajectory = 0
+        self.horizon = compiled.horizon
+        self.ranked: dict[int, list[float]] = {}
 
     # -- expressions -------------------------------------------------------------------------
 
@@ -109,6 +119,7 @@ class ReferenceInterpreter:
             rungs={k: float(v) for k, v in s.rungs.items()},
             taken=s.taken,
             uncertainties=s.uncertainties,
+            views={k: float(v) for k, v in s.views.items()},
         )
 
     def value(
@@ -121,6 +132,42 @@ class ReferenceInterpreter:
     def holds(self, compiled_expr: ex.Compiled, s: One) -> bool:
         """Evaluate a condition (numbers count as true when non-zero)."""
         return self.value(compiled_expr, s) != 0.0
+
+    def probability(self, compiled_expr: ex.Compiled, s: One, element: str) -> float:
+        """Evaluate a probability, a :class:`SimulationError` unless it lies in [0, 1]."""
+        p = self.value(compiled_expr, s)
+        if not 0.0 <= p <= 1.0:
+            raise SimulationError(
+                f"{element}, round {s.round}: expected a probability in [0, 1], found {p}"
+            )
+        return p
+
+    # -- rungs -------------------------------------------------------------------------------
+
+    def key(self, arena: int, party: int) -> str:
+        """The ``views`` key of arena ``arena`` as its party ``party`` sees it."""
+        a = self.c.arenas[arena]
+        return f"{a.id}:{self.c.sides[a.parties[party]]}"
+
+    def sync(self, s: One) -> None:
+        """Common rungs from the views, and the maxima."""
+        for a in self.c.arenas:
+            s.rungs[a.id] = max(s.views[self.key(a.index, 0)], s.views[self.key(a.index, 1)])
+            s.rung_max[a.id] = max(s.rung_max[a.id], s.rungs[a.id])
+        for k, v in s.views.items():
+            s.view_max[k] = max(s.view_max[k], v)
+
+    def read(self, s: One, actor: int, arena: int, table: str = "views") -> float:
+        """Arena ``arena``'s rung as ``actor`` reads it (its side's view, else the common rung).
+
+        ``table="max"`` reads the highest value so far instead.
+        """
+        party = self.c.party(arena, actor)
+        if party < 0:
+            source = s.rung_max if table == "max" else s.rungs
+            return float(source[self.c.arenas[arena].id])
+        source = s.view_max if table == "max" else s.views
+        return float(source[self.key(arena, party)])
 
     # -- a trajectory ------------------------------------------------------------------------
 
@@ -141,6 +188,9 @@ class ReferenceInterpreter:
             uncertainties={u.id: float(draws[u.index]) for u in c.uncertainties},
             utility=[0.0] * len(c.actors),
         )
+        s.views = {self.key(a.index, p): a.initial for a in c.arenas for p in (0, 1)}
+        s.view_max = dict(s.views)
+        s.revert = dict.fromkeys(s.views, 0)
         s.variables = dict.fromkeys(c.variable_ids, 0.0)
         for k, v in enumerate(c.variable_ids):
             s.variables[v] = self.clip(k, self.value(c.variable_initial[k], s))
@@ -164,7 +214,7 @@ class ReferenceInterpreter:
                 break
             u = self.streams.round(trajectory, t)
             rounds.append(self.play(s, t, u, self.specs))
-            outcomes.update(s, t)
+            outcomes.update(s, t, self.peak)
         self.final(s)
         return Trace(
             index=trajectory,
@@ -177,20 +227,27 @@ class ReferenceInterpreter:
         )
 
     def final(self, s: One) -> None:
-        """Final utility weights, discounted at the last round played."""
+        """Final utility weights, discounted at the last round played (the horizon's last
+        round for a trajectory in an absorbing terminal state).
+        """
+        last = (self.horizon if s.absorbed else s.rounds_played) - 1
         for i, actor in enumerate(self.c.actors):
             if not actor.final:
                 continue
-            flow = 0.0
-            for term in actor.final:
-                flow = flow + self.value(term.weight, s) * self.term_value(term.kind, term.index, s)
-            s.utility[i] += actor.discount ** float(s.rounds_played - 1) * flow
+            s.utility[i] += actor.discount ** float(last) * self.flow(s, i, "final")
 
-    def term_value(self, kind: str, index: int, s: One) -> float:
-        """The variable or rung a utility term weighs."""
-        if kind == "var":
-            return s.variables[self.c.variable_ids[index]]
-        return float(s.rungs[self.c.arenas[index].id])
+    def flow(self, s: One, i: int, terms: str = "per_round") -> float:
+        """Actor ``i``'s weighted sum of variables and rungs (its side's view) now."""
+        actor = self.c.actors[i]
+        vals = self.values(s)
+        flow = 0.0
+        for term in actor.per_round if terms == "per_round" else actor.final:
+            if term.kind == "var":
+                value = s.variables[self.c.variable_ids[term.index]]
+            else:
+                value = self.read(s, i, term.index)
+            flow = flow + self.value(term.weight, s, vals) * value
+        return flow
 
     # -- one round ---------------------------------------------------------------------------
 
@@ -208,42 +265,67 @@ class ReferenceInterpreter:
         """Play round ``t``: events, decisions, resolution, accidents, payoffs, end."""
         c = self.c
         s.round, s.day = t, int(c.days[t])
-        before = dict(s.rung_max)
+        before = (dict(s.rung_max), dict(s.view_max))
+        accidents = self.walk_back(s)
         fired = self.events(s, u) if events else []
+        peak = dict(s.views)
         paid = [0.0] * len(c.actors)
         moves: dict[int, tuple[int, str]] = {}
-        skip = forced[0] if (forced is not None and c.sequential) else -1
-        order = [i for i in range(len(c.actors)) if i >= skip]
-        if c.sequential:
-            for i in order:
-                choice = self.choose(s, i, u, specs, moves=moves, forced=forced, rollouts=rollouts)
-                self.resolve(s, i, choice, u, paid=paid, moves=moves)
-        else:
-            choices = [
-                self.choose(s, i, u, specs, moves=moves, forced=forced, rollouts=rollouts)
-                for i in order
-            ]
-            for i, choice in zip(order, choices, strict=True):
-                self.resolve(s, i, choice, u, paid=paid, moves=moves)
-        accidents = self.accidents(s, u)
+        down: dict[str, int] = {}
+        self.decide_and_resolve(s, u, specs, moves, forced, rollouts, paid, down)
+        peak = {k: max(v, s.views[k]) for k, v in peak.items()}
+        self.settle(s, down)
+        accidents += self.accidents(s, u)
+        self.peak = {k: max(v, s.views[k]) for k, v in peak.items()}
         self.payoffs(s, t, paid, before)
         s.rounds_played += 1
-        s.prev_moves = {i: (o, result == "succeeded") for i, (o, result) in moves.items()}
-        ended = any(self.holds(cond, s) for cond in c.terminal)
-        s.alive = not ended
+        s.prev_moves = {k: (o, result == "succeeded") for k, (o, result) in moves.items()}
+        ended = self.end(s, t)
         return RoundTrace(
             round=t,
             events=tuple(fired),
             moves=tuple(
-                Move(c.actors[i].id, c.options[o].id, result)
-                for i, (o, result) in sorted(moves.items())
+                Move(c.actors[c.slots[k]].id, c.options[o].id, result)
+                for k, (o, result) in sorted(moves.items())
             ),
             accidents=tuple(accidents),
             rungs=tuple(s.rungs[a.id] for a in c.arenas),
             variables=tuple(s.variables[v] for v in c.variable_ids),
             utility=tuple(s.utility),
             ended=ended,
+            views=tuple(s.views[self.key(a.index, p)] for a in c.arenas for p in (0, 1)),
         )
+
+    def decide_and_resolve(
+        self,
+        s: One,
+        u: np.ndarray,
+        specs: Sequence[PolicySpec],
+        moves: dict[int, tuple[int, str]],
+        forced: tuple[int, int] | None,
+        rollouts: bool,
+        paid: list[float],
+        down: dict[str, int],
+    ) -> None:
+        """Steps 2 and 3 for every decision slot (sequential: each resolved before the next)."""
+        c = self.c
+        skip = forced[0] if (forced is not None and c.sequential) else -1
+        picked: dict[int, list[int]] = {}
+        pending = []
+        for k, i in enumerate(c.slots):
+            if i < skip:
+                continue
+            earlier = picked.setdefault(i, [])
+            choice, pick = self.choose(
+                s, k, u, specs, moves=moves, forced=forced, rollouts=rollouts, earlier=earlier
+            )
+            earlier.append(pick)
+            if c.sequential:
+                self.resolve(s, k, choice, u, paid=paid, moves=moves, down=down)
+            else:
+                pending.append((k, choice))
+        for k, choice in pending:
+            self.resolve(s, k, choice, u, paid=paid, moves=moves, down=down)
 
     def apply(self, s: One, effects: tuple[Effect, ...], element: str) -> None:
         """Apply effects: values on the state before, in order, then clip."""
@@ -265,6 +347,24 @@ class ReferenceInterpreter:
                     f"{s.variables[name]} in variable {name!r}"
                 )
 
+    def move_rungs(self, s: One, effects: tuple[RungEffect, ...], element: str) -> None:
+        """Rung effects of an event or branch (``add`` rounded to whole rungs, then clipped)."""
+        if not effects:
+            return
+        for e in effects:
+            arena = self.c.arenas[e.arena]
+            value = self.value(e.value, s)
+            if not math.isfinite(value):
+                raise SimulationError(
+                    f"{element}, rung effect on {arena.id!r}, round {s.round}: expected a finite "
+                    f"number, found {value}"
+                )
+            for p in (0, 1) if e.party < 0 else (e.party,):
+                key = self.key(e.arena, p)
+                new = value if e.to else s.views[key] + float(np.rint(value))
+                s.views[key] = int(min(max(new, arena.low), arena.high))
+        self.sync(s)
+
     def events(self, s: One, u: np.ndarray) -> list[str]:
         """Step 1: events in file order."""
         fired = []
@@ -274,24 +374,29 @@ class ReferenceInterpreter:
             if e.prob is None:
                 fire = s.round == e.at_round
             else:
-                fire = bool(u[self.layout.fire(e.index)] < self.value(e.prob, s))
+                p = self.probability(e.prob, s, f"event {e.id!r} prob")
+                fire = bool(u[self.layout.fire(e.index)] < p)
             if e.once and e.id in s.fired:
                 fire = False
             if not fire:
                 continue
             s.fired.add(e.id)
             self.apply(s, e.effects, f"event {e.id!r}")
+            self.move_rungs(s, e.rung_effects, f"event {e.id!r}")
             if not e.branches:
                 fired.append(e.id)
                 continue
             draw, cumulative, chosen = u[self.layout.branch(e.index)], 0.0, len(e.branches) - 1
             for k, b in enumerate(e.branches):
-                cumulative = cumulative + self.value(b.prob, s)
+                p = self.probability(b.prob, s, f"event {e.id!r} branch {b.id!r}")
+                cumulative = cumulative + p
                 if draw < cumulative:
                     chosen = k
                     break
             branch = e.branches[chosen]
-            self.apply(s, branch.effects, f"event {e.id!r} branch {branch.id!r}")
+            where = f"event {e.id!r} branch {branch.id!r}"
+            self.apply(s, branch.effects, where)
+            self.move_rungs(s, branch.rung_effects, where)
             fired.append(f"{e.id}:{branch.id}")
         return fired
 
@@ -306,248 +411,228 @@ class ReferenceInterpreter:
         return self.holds(opt.when, s)
 
     def gain(self, s: One, o: int, actor: int, *, pay: bool) -> float:
-        """One-step expected utility change of option ``o`` for ``actor``."""
+        """One-step expected utility change of option ``o`` for ``actor`` (see the engine)."""
         c, opt = self.c, self.c.options[o]
         after = s.copy()
         self.apply(after, opt.effects, f"option {opt.id!r}")
-        rung_delta = 0.0
-        if opt.arena >= 0 and opt.rung >= 0:
-            current = s.rungs[c.arenas[opt.arena].id]
-            target = min(current, opt.rung) if opt.deescalate else max(current, opt.rung)
-            rung_delta = float(target - current)
-        total = 0.0
+        rung_delta = self.rung_delta(s, o, actor)
+        total, rung_total = 0.0, 0.0
         for term in c.actors[actor].per_round:
             if term.kind == "var":
                 name = c.variable_ids[term.index]
                 delta = after.variables[name] - s.variables[name]
-            else:
-                delta = rung_delta if term.index == opt.arena else 0.0
-            total = total + self.value(term.weight, s) * delta
-        total = self.value(opt.success, s) * total
+                total = total + self.value(term.weight, s) * delta
+            elif term.index == opt.arena:
+                rung_total = rung_total + self.value(term.weight, s) * rung_delta
+        success = self.value(opt.success, s)
+        total = success * (total if opt.on_attempt else total + rung_total)
+        if opt.on_attempt:
+            total = total + rung_total
         return total - self.value(opt.cost, s) if pay else total
+
+    def rung_delta(self, s: One, o: int, actor: int) -> float:
+        """The change option ``o`` would make now to its arena's rung as ``actor`` reads it."""
+        opt = self.c.options[o]
+        if opt.arena < 0:
+            return 0.0
+
+        def moved(p: int) -> float:
+            current = float(s.views[self.key(opt.arena, p)])
+            target = opt.views[p]
+            if target < 0:
+                return current
+            return min(current, target) if opt.deescalate else max(current, target)
+
+        party = self.c.party(opt.arena, actor)
+        if party < 0:
+            return max(moved(0), moved(1)) - float(s.rungs[self.c.arenas[opt.arena].id])
+        return moved(party) - float(s.views[self.key(opt.arena, party)])
 
     def choose(
         self,
         s: One,
-        i: int,
+        k: int,
         u: np.ndarray,
         specs: Sequence[PolicySpec],
         *,
         moves: dict[int, tuple[int, str]],
         forced: tuple[int, int] | None,
         rollouts: bool,
-    ) -> int:
-        """Step 2: the actor's choice, checked, after consent (-1: hold)."""
+        earlier: Sequence[int] = (),
+    ) -> tuple[int, int]:
+        """Step 2: slot ``k``'s choice, checked, after consent (-1: hold); and what it picked."""
         c = self.c
+        i = c.slots[k]
         mine = list(c.options_by_actor[i])
-        avail = {o: self.is_available(s, o) for o in mine}
+        avail = {o: o not in earlier and self.is_available(s, o) for o in mine}
         if forced is not None and forced[0] == i:
-            choice = forced[1] if forced[1] >= 0 and avail[forced[1]] else -1
+            want = forced[1] if self.move_of[k] == 0 else -1
+            choice = want if want >= 0 and avail[want] else -1
         else:
             choice = self.decide(
-                s, i, u[self.layout.decision(i)], specs[i], avail=avail, rollouts=rollouts
+                s,
+                i,
+                u[self.rows[k][0]],
+                specs[i],
+                avail=avail,
+                rollouts=rollouts,
+                slot=self.move_of[k],
             )
+        if any(p < 0 for p in earlier):
+            choice = -1
         if choice >= 0 and not avail.get(choice, False):
             raise SimulationError(
                 f"actor {c.actors[i].id!r}, round {s.round}: expected an available option, "
                 f"found {c.options[choice].id!r}"
             )
+        picked = choice
         if (
             choice >= 0
             and c.options[choice].consent
             and not all(self.gain(s, choice, j, pay=False) >= 0 for j in c.options[choice].consent)
         ):
-            moves[i] = (choice, "refused")
-            return -1
-        return choice
+            moves[k] = (choice, "refused")
+            return -1, picked
+        return choice, picked
 
     def resolve(
         self,
         s: One,
-        i: int,
+        k: int,
         choice: int,
         u: np.ndarray,
         *,
         paid: list[float],
         moves: dict[int, tuple[int, str]],
+        down: dict[str, int] | None = None,
     ) -> None:
-        """Step 3: cost, success, effects, rung."""
+        """Step 3: cost, success, effects, rung (de-escalations collected in ``down``)."""
         if choice < 0:
             return
         c, opt = self.c, self.c.options[choice]
+        i = c.slots[k]
         paid[i] += self.value(opt.cost, s)
-        ok = bool(u[self.layout.success(i)] < self.value(opt.success, s))
+        p = self.probability(opt.success, s, f"option {opt.id!r} success")
+        ok = bool(u[self.rows[k][1]] < p)
         if ok:
             self.apply(s, opt.effects, f"option {opt.id!r}")
-            if opt.arena >= 0 and opt.rung >= 0:
-                arena = c.arenas[opt.arena].id
-                current = s.rungs[arena]
-                s.rungs[arena] = (
-                    min(current, opt.rung) if opt.deescalate else max(current, opt.rung)
-                )
-                s.rung_max[arena] = max(s.rung_max[arena], s.rungs[arena])
             s.taken[opt.id] = True
+        if opt.arena >= 0 and (ok or opt.on_attempt):
+            self.escalate(s, choice, {} if down is None else down)
         s.times_chosen[opt.id] = s.times_chosen.get(opt.id, 0) + 1
         s.last_chosen[opt.id] = s.round
-        moves[i] = (choice, "succeeded" if ok else "failed")
+        moves[k] = (choice, "succeeded" if ok else "failed")
+
+    def escalate(self, s: One, o: int, down: dict[str, int]) -> None:
+        """Raise the arena's views to the option's rungs (de-escalations go to ``down``)."""
+        opt = self.c.options[o]
+        changed = False
+        for p in (0, 1):
+            target = opt.views[p]
+            if target < 0:
+                continue
+            key = self.key(opt.arena, p)
+            if opt.deescalate:
+                down[key] = min(down.get(key, target), target)
+            else:
+                s.views[key] = max(s.views[key], target)
+                changed = True
+        if changed:
+            self.sync(s)
+
+    def settle(self, s: One, down: dict[str, int]) -> None:
+        """The round's de-escalations, after every escalation of the round."""
+        if not down:
+            return
+        for key, target in down.items():
+            s.views[key] = min(s.views[key], target)
+        self.sync(s)
+
+    def walk_back(self, s: One) -> list[tuple[str, int]]:
+        """Undo last round's accidental steps that are walked back (``revert``)."""
+        if not any(s.revert.values()):
+            return []
+        before = dict(s.rungs)
+        for key, step in s.revert.items():
+            s.views[key] -= step
+        s.revert = dict.fromkeys(s.revert, 0)
+        self.sync(s)
+        return [
+            (a.id, s.rungs[a.id] - before[a.id])
+            for a in self.c.arenas
+            if s.rungs[a.id] != before[a.id]
+        ]
 
     def accidents(self, s: One, u: np.ndarray) -> list[tuple[str, int]]:
-        """Step 4: one uniform per arena."""
+        """Step 4: one uniform per arena moves both views by a jump (one rung by default)."""
         out = []
         for a in self.c.arenas:
-            up, down = self.value(a.accident_up, s), self.value(a.accident_down, s)
+            up = self.probability(a.accident_up, s, f"accidents {a.id!r} up")
+            down = self.probability(a.accident_down, s, f"accidents {a.id!r} down")
+            if not 0.0 <= up + down <= 1.0:
+                raise SimulationError(
+                    f"accidents {a.id!r} up + down, round {s.round}: expected a probability "
+                    f"in [0, 1], found {up + down}"
+                )
             draw = u[self.layout.accident(a.index)]
             step = 1 if draw < up else (-1 if draw < up + down else 0)
-            new = min(max(s.rungs[a.id] + step, a.low), a.high)
-            if new != s.rungs[a.id]:
-                out.append((a.id, new - s.rungs[a.id]))
-            s.rungs[a.id] = new
-            s.rung_max[a.id] = max(s.rung_max[a.id], new)
+            if len(a.jump_sizes) > 1:
+                index = int(np.searchsorted(a.jump_cdf, u[self.layout.jump(a.index)], "right"))
+                step *= a.jump_sizes[min(index, len(a.jump_sizes) - 1)]
+            current = s.rungs[a.id]
+            back = False
+            if a.revert is not None:
+                p = self.probability(a.revert, s, f"accidents {a.id!r} revert")
+                back = bool(u[self.layout.revert(a.index)] < p) and step != 0
+            for p in (0, 1):
+                key = self.key(a.index, p)
+                new = min(max(s.views[key] + step, a.low), a.high)
+                if a.revert is not None:
+                    s.revert[key] = new - s.views[key] if back else 0
+                s.views[key] = new
+            self.sync(s)
+            if s.rungs[a.id] != current:
+                out.append((a.id, s.rungs[a.id] - current))
         return out
 
-    def payoffs(self, s: One, t: int, paid: list[float], before: dict[str, int]) -> None:
-        """Step 5: discounted flows and one-off threshold utilities."""
+    def payoffs(
+        self, s: One, t: int, paid: list[float], before: tuple[dict[str, int], dict[str, int]]
+    ) -> None:
+        """Step 5: discounted flows and one-off threshold utilities (each actor's view)."""
         vals = self.values(s)  # the state does not change while payoffs are summed
         for i, actor in enumerate(self.c.actors):
-            flow = 0.0
-            for term in actor.per_round:
-                weight = self.value(term.weight, s, vals)
-                flow = flow + weight * self.term_value(term.kind, term.index, s)
-            flow = flow - paid[i]
+            flow = self.flow(s, i) - paid[i]
             for th in actor.thresholds:
-                arena = self.c.arenas[th.arena].id
-                if s.rung_max[arena] >= th.rung and before[arena] < th.rung:
+                party = self.c.party(th.arena, i)
+                if party < 0:
+                    arena = self.c.arenas[th.arena].id
+                    was = before[0][arena]
+                else:
+                    was = before[1][self.key(th.arena, party)]
+                if self.read(s, i, th.arena, "max") >= th.rung and was < th.rung:
                     flow = flow + self.value(th.value, s, vals)
             s.utility[i] += actor.discount**t * flow
             if not math.isfinite(s.utility[i]):
                 raise SimulationError(f"utility of actor {actor.id!r}, round {t}: not finite")
 
-    # -- policies ----------------------------------------------------------------------------
-
-    def decide(
-        self, s: One, i: int, u: float, spec: PolicySpec, *, avail: dict[int, bool], rollouts: bool
-    ) -> int:
-        """Actor ``i``'s choice under ``spec`` (scalar versions of the built-in policies)."""
-        kind = spec.kind
-        if kind == "hold":
-            return -1
-        if kind == "plan":
-            return next((o for t, o in plan_rounds(spec, self.c) if t == s.round and avail[o]), -1)
-        if kind == "rules":
-            return self.rules(s, spec, avail)
-        if kind == "reactive" or kind in PRESETS:
-            return self.reactive(s, i, spec, avail)
-        if kind == "deescalate":
-            return next((o for o in avail if self.c.options[o].deescalate and avail[o]), -1)
-        if kind == "quantal":
-            return self.quantal(s, i, u, spec, avail)
-        if kind == "best_response" and rollouts:
-            return self.best_response(s, i, spec, avail)
-        return self.foreign(s, i, u, spec, avail)
-
-    def rules(self, s: One, spec: PolicySpec, avail: dict[int, bool]) -> int:
-        """First rule whose condition holds and option is available; else ``otherwise``."""
-        index = {o.id: o.index for o in self.c.options}
-        for rule in spec.rules:
-            condition = ex.compile_expr(ex.parse(rule.if_), self.c.env)
-            if self.holds(condition, s) and avail[index[rule.then]]:
-                return index[rule.then]
-        if spec.otherwise and avail[index[spec.otherwise]]:
-            return index[spec.otherwise]
-        return -1
-
-    def reactive(self, s: One, i: int, spec: PolicySpec, avail: dict[int, bool]) -> int:
-        """Answer the opposing side's last perceived rung plus the offset."""
-        c = self.c
-        offset = PRESETS.get(spec.kind, spec.offset if spec.offset is not None else 0)
-        side = c.actors[i].side
-        for arena, opponents, ranked in reactive_tables(i, c, spec.arena):
-            last = -math.inf
-            for j in opponents:
-                move, ok = s.prev_moves.get(j, (-1, False))
-                if move >= 0 and ok and c.options[move].arena == arena:
-                    last = max(last, float(c.options[move].perceived[side]))
-            for o in ranked:
-                if avail[o] and c.options[o].perceived[side] <= last + offset:
-                    return o
-        return -1
-
-    def quantal(self, s: One, i: int, u: float, spec: PolicySpec, avail: dict[int, bool]) -> int:
-        """Logit over hold and the available options' one-step expected utility."""
-        options = list(self.c.options_by_actor[i])
-        values = np.zeros((1, len(options) + 1))
-        allowed = np.ones((1, len(options) + 1), dtype=bool)
-        for k, o in enumerate(options, start=1):
-            allowed[0, k] = avail[o]
-            if avail[o]:
-                values[0, k] = self.gain(s, o, i, pay=True)
-        rationality = 1.0 if spec.rationality is None else float(spec.rationality)
-        column = int(logit_choice(values, allowed, rationality, np.array([u]))[0])
-        return -1 if column == 0 else options[column - 1]
-
-    def best_response(self, s: One, i: int, spec: PolicySpec, avail: dict[int, bool]) -> int:
-        """Rollouts: the candidate with the highest mean discounted utility (hold first)."""
-        depth, samples = spec.depth or 2, spec.samples or 8
-        candidates = [-1, *self.c.options_by_actor[i]]
-        values = [0.0] * len(candidates)
-        for sample in range(samples):
-            for k, option in enumerate(candidates):
-                trial = s.copy()
-                start = trial.utility[i]
-                for d in range(min(depth, self.c.horizon - s.round)):
-                    u = self.streams.rollout(self.trajectory, (s.round, i, sample, d))
-                    self.play(
-                        trial,
-                        s.round + d,
-                        u,
-                        self.rollout_specs[i],
-                        events=d > 0,
-                        forced=(i, option) if d == 0 else None,
-                        rollouts=False,
-                    )
-                    if not trial.alive:
-                        break
-                values[k] += trial.utility[i] - start
-        best, choice = -math.inf, -1
-        for k, option in enumerate(candidates):
-            mean = values[k] / samples
-            if (option < 0 or avail[option]) and mean > best:
-                best, choice = mean, option
-        return choice
-
-    def foreign(self, s: One, i: int, u: float, spec: PolicySpec, avail: dict[int, bool]) -> int:
-        """A policy this interpreter does not know: its vectorised form with ``n = 1``."""
-        c = self.c
-        state = self.as_state(s)
-        available = np.zeros((1, len(c.options)), dtype=bool)
-        for o, ok in avail.items():
-            available[0, o] = ok
-        moves = np.full((1, len(c.actors)), -1, dtype=np.int64)
-        ctx = DecisionContext(c, state, i, available, np.array([u]), moves, moves >= 0)
-        return int(make_policy(spec, i, c).decide(ctx)[0])
-
-    def as_state(self, s: One) -> State:
-        """The one-row :class:`State` of a trajectory (for user policies)."""
-        c = self.c
-        prev = [s.prev_moves.get(i, (-1, False)) for i in range(len(c.actors))]
-        return State(
-            n=1,
-            round=s.round,
-            day=s.day,
-            variables=np.array([[s.variables[v] for v in c.variable_ids]]),
-            rungs=np.array([[float(s.rungs[a.id]) for a in c.arenas]]),
-            taken=np.array([[s.taken[o.id] for o in c.options]], dtype=bool),
-            uncertainties=np.array([[s.uncertainties[u.id] for u in c.uncertainties]]),
-            alive=np.array([s.alive]),
-            rounds_played=np.array([s.rounds_played]),
-            times_chosen=np.array([[s.times_chosen.get(o.id, 0) for o in c.options]]),
-            last_chosen=np.array([[s.last_chosen.get(o.id, NEVER) for o in c.options]]),
-            fired=np.array([[e.id in s.fired for e in c.events]], dtype=bool),
-            utility=np.array([s.utility]),
-            rung_max=np.array([[float(s.rung_max[a.id]) for a in c.arenas]]),
-            prev_option=np.array([[m for m, _ in prev]], dtype=np.int64),
-            prev_success=np.array([[ok for _, ok in prev]], dtype=bool),
-        )
+    def end(self, s: One, t: int) -> bool:
+        """Step 6: the first terminal condition that holds ends the trajectory (see the engine)."""
+        term = next((x for x in self.c.terminal if self.holds(x.when, s)), None)
+        if term is None:
+            return False
+        s.alive = False
+        for i, actor in enumerate(self.c.actors):
+            now = actor.discount**t
+            later = sum(actor.discount**r for r in range(t + 1, self.horizon))
+            extra = 0.0
+            if term.absorbing:
+                extra = extra + later * self.flow(s, i)
+            weight = term.utility[i]
+            if weight is not None:
+                extra = extra + (now + later) * self.value(weight, s)
+            s.utility[i] += extra
+        s.absorbed = term.absorbing
+        return True
 
 
 class _Outcomes:
@@ -564,13 +649,19 @@ class _Outcomes:
             else:
                 self.values.append(v if o.at != "end" else 0.0)
 
-    def update(self, s: One, t: int) -> None:
+    def update(self, s: One, t: int, peak: dict[str, int]) -> None:
         self.count += 1
         for k, o in enumerate(self.ref.c.outcomes):
             if o.at == "end":
                 continue
             v = self.ref.value(o.expr, s)
             if o.at == "max":
+                at_peak = s.copy()
+                at_peak.views = dict(peak)
+                for a in self.ref.c.arenas:
+                    views = [peak[self.ref.key(a.index, p)] for p in (0, 1)]
+                    at_peak.rungs[a.id] = max(views)
+                v = max(v, self.ref.value(o.expr, at_peak))
                 self.values[k] = max(self.values[k], v)
             elif o.at == "min":
                 self.values[k] = min(self.values[k], v)

@@ -16,7 +16,16 @@ from escalade._types import BoolArray, FloatArray, IntArray
 from escalade.errors import SimulationError
 from escalade.scenario.compiled import ADD, MUL, SET, CompiledScenario, Effect
 
-__all__ = ["NEVER", "State", "apply_effects", "available", "initial_state", "option_gain"]
+__all__ = [
+    "NEVER",
+    "State",
+    "apply_effects",
+    "available",
+    "initial_state",
+    "option_gain",
+    "rung_delta",
+    "sync_rungs",
+]
 
 NEVER = -(10**6)
 """``last_chosen`` of an option never chosen."""
@@ -24,13 +33,23 @@ NEVER = -(10**6)
 
 @dataclass(eq=False, slots=True)
 class State:
-    """``n`` trajectories at the start of round ``round`` (arrays have ``n`` rows)."""
+    """``n`` trajectories at the start of round ``round`` (arrays have ``n`` rows).
+
+    ``views[:, 2a + p]`` is arena ``a``'s rung as its party ``p`` sees it;
+    ``rungs[:, a]`` is the arena's common rung, the higher of the two views
+    (kept in step by :func:`sync_rungs`). ``rung_max``/``view_max`` are the
+    highest values so far; ``prev_option``/``prev_success`` hold the last
+    round's move of each decision slot; ``revert`` the accidental steps of
+    each view to walk back next round; ``absorbed`` the trajectories that
+    ended in an absorbing terminal state.
+    """
 
     n: int
     round: int
     day: int
     variables: FloatArray
     rungs: FloatArray
+    views: FloatArray
     taken: BoolArray
     uncertainties: FloatArray
     alive: BoolArray
@@ -40,8 +59,11 @@ class State:
     fired: BoolArray
     utility: FloatArray
     rung_max: FloatArray
+    view_max: FloatArray
     prev_option: IntArray
     prev_success: BoolArray
+    revert: FloatArray
+    absorbed: BoolArray
 
     def take(self, index: IntArray) -> State:
         """The trajectories at ``index`` (rows may repeat), as a new state."""
@@ -57,13 +79,16 @@ def initial_state(compiled: CompiledScenario, uncertainties: FloatArray) -> Stat
     """The state at the start of round 0, for the given uncertainty draws ``(n, U)``."""
     n = uncertainties.shape[0]
     n_opt, n_act = len(compiled.options), len(compiled.actors)
+    n_slot = len(compiled.slots)
     rungs = np.tile(np.array([a.initial for a in compiled.arenas], dtype=float), (n, 1))
+    views = np.repeat(rungs, 2, axis=1)
     state = State(
         n=n,
         round=0,
         day=int(compiled.days[0]),
         variables=np.zeros((n, len(compiled.variable_ids))),
         rungs=rungs,
+        views=views,
         taken=np.zeros((n, n_opt), dtype=bool),
         uncertainties=uncertainties,
         alive=np.ones(n, dtype=bool),
@@ -73,14 +98,26 @@ def initial_state(compiled: CompiledScenario, uncertainties: FloatArray) -> Stat
         fired=np.zeros((n, len(compiled.events)), dtype=bool),
         utility=np.zeros((n, n_act)),
         rung_max=rungs.copy(),
-        prev_option=np.full((n, n_act), -1, dtype=np.int64),
-        prev_success=np.zeros((n, n_act), dtype=bool),
+        view_max=views.copy(),
+        prev_option=np.full((n, n_slot), -1, dtype=np.int64),
+        prev_success=np.zeros((n, n_slot), dtype=bool),
+        revert=np.zeros((n, views.shape[1])),
+        absorbed=np.zeros(n, dtype=bool),
     )
     for i, init in enumerate(compiled.variable_initial):
         state.variables[:, i] = init(state)
     state.variables[:] = np.clip(state.variables, compiled.variable_low, compiled.variable_high)
     check_finite(state.variables, compiled, "initial value", 0)
     return state
+
+
+def sync_rungs(st: State) -> None:
+    """Set every common rung to the higher of its two views, and update the maxima."""
+    n_arena = st.rungs.shape[1]
+    pairs = st.views.reshape(st.n, n_arena, 2)
+    np.maximum(pairs[:, :, 0], pairs[:, :, 1], out=st.rungs)
+    np.maximum(st.view_max, st.views, out=st.view_max)
+    np.maximum(st.rung_max, st.rungs, out=st.rung_max)
 
 
 def check_finite(values: FloatArray, compiled: CompiledScenario, element: str, t: int) -> None:
@@ -144,8 +181,10 @@ def option_gain(
 ) -> FloatArray:
     """One-step expected utility change of ``option`` for ``actor``.
 
-    ``success × Σ per-round weights × (change the option's effects and rung
-    would make now) − cost`` (the cost only when ``pay``: the actor choosing it).
+    ``success × Σ weights × (change of the effects) + Σ weights × (change of
+    the rung as the actor's side sees it) − cost``; the rung part is also
+    multiplied by ``success`` for options that escalate only on success; the
+    cost only when ``pay`` (the actor choosing it).
     """
     o = compiled.options[option]
     gain = np.zeros(state.n)
@@ -156,15 +195,37 @@ def option_gain(
         delta_var = after.variables - before
     else:
         delta_var = np.zeros_like(state.variables)
-    delta_rung = np.zeros_like(state.rungs)
-    if o.arena >= 0 and o.rung >= 0:
-        current = state.rungs[:, o.arena]
-        target = np.minimum(current, o.rung) if o.deescalate else np.maximum(current, o.rung)
-        delta_rung[:, o.arena] = target - current
+    delta_rung = rung_delta(state, compiled, option, actor)
+    rung_gain = np.zeros(state.n)
     for term in compiled.actors[actor].per_round:
-        delta = delta_var[:, term.index] if term.kind == "var" else delta_rung[:, term.index]
-        gain = gain + term.weight(state) * delta
-    gain = o.success(state) * gain
+        if term.kind == "var":
+            gain = gain + term.weight(state) * delta_var[:, term.index]
+        elif term.index == o.arena:
+            rung_gain = rung_gain + term.weight(state) * delta_rung
+    gain = o.success(state) * (gain if o.on_attempt else gain + rung_gain)
+    if o.on_attempt:
+        gain = gain + rung_gain
     if pay:
         gain = gain - o.cost(state)
     return np.asarray(gain, dtype=float)
+
+
+def rung_delta(state: State, compiled: CompiledScenario, option: int, actor: int) -> FloatArray:
+    """The change ``option`` would make now to its arena's rung as ``actor`` reads it."""
+    o = compiled.options[option]
+    if o.arena < 0:
+        return np.zeros(state.n)
+    party = compiled.party(o.arena, actor)
+    if party < 0:
+        before = state.rungs[:, o.arena]
+        pair = state.views[:, 2 * o.arena : 2 * o.arena + 2]
+        moved = np.stack([_move(pair[:, p], o.views[p], o.deescalate) for p in (0, 1)], axis=1)
+        return np.asarray(moved.max(axis=1) - before, dtype=float)
+    current = state.views[:, 2 * o.arena + party]
+    return np.asarray(_move(current, o.views[party], o.deescalate) - current, dtype=float)
+
+
+def _move(current: FloatArray, target: int, down: bool) -> FloatArray:
+    if target < 0:
+        return current
+    return np.minimum(current, target) if down else np.maximum(current, target)

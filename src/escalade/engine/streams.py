@@ -17,13 +17,20 @@ the executor, or the engine (vectorised or reference).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from escalade._types import FloatArray
 from escalade.random import BLOCK, Stream, block_generator
 
-__all__ = ["Layout", "ScalarStreams", "block_rows", "block_uniforms"]
+if TYPE_CHECKING:
+    from escalade.scenario.compiled import CompiledScenario
+
+__all__ = ["BELIEF", "Layout", "ScalarStreams", "block_rows", "block_uniforms"]
+
+BELIEF = 100
+"""Last element of the rollout key of the fresh draws of unknown uncertainties (depths are < 100)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +40,55 @@ class Layout:
     events: int
     actors: int
     arenas: int
+    jumps: bool = False
+    extra: int = 0
+
+    @property
+    def base(self) -> int:
+        """Number of slots of the version 1 layout (events, actors, arenas)."""
+        return 2 * self.events + 2 * self.actors + self.arenas
 
     @property
     def k(self) -> int:
-        """Number of slots per round."""
-        return 2 * self.events + 2 * self.actors + self.arenas
+        """Number of slots per round.
+
+        Slots that scenario features add (accident jump sizes and reverts,
+        further moves per round) come after the version 1 slots, so a scenario
+        without those features reads exactly the numbers it read before.
+        """
+        return self.base + 2 * self.arenas * self.jumps + 2 * self.extra
+
+    @classmethod
+    def of(cls, compiled: CompiledScenario) -> Layout:
+        """The layout of a compiled scenario."""
+        c = compiled
+        return cls(
+            len(c.events), len(c.actors), len(c.arenas), c.has_jumps, len(c.slots) - len(c.actors)
+        )
+
+    def jump(self, arena: int) -> int:
+        """Slot of arena ``arena``'s jump-size uniform (when the scenario has jumps)."""
+        return self.base + 2 * arena
+
+    def revert(self, arena: int) -> int:
+        """Slot of arena ``arena``'s revert uniform (when the scenario has jumps)."""
+        return self.base + 2 * arena + 1
+
+    def slot_rows(self, slots: tuple[int, ...]) -> list[tuple[int, int]]:
+        """``(decision, success)`` rows of each decision slot (actor of each slot given).
+
+        An actor's first slot uses its version 1 rows; further slots use the
+        extra rows, in slot order.
+        """
+        out, seen, extra = [], set(), self.base + 2 * self.arenas * self.jumps
+        for actor in slots:
+            if actor not in seen:
+                seen.add(actor)
+                out.append((self.decision(actor), self.success(actor)))
+            else:
+                out.append((extra, extra + 1))
+                extra += 2
+        return out
 
     def fire(self, event: int) -> int:
         """Slot of event ``event``'s firing uniform."""
@@ -124,6 +175,20 @@ class ScalarStreams:
         """The ``(K,)`` uniforms of ``trajectory`` for a rollout round ``(t, actor, s, d)``."""
         block, column = divmod(trajectory, BLOCK)
         return self._array((int(Stream.ROLLOUT), *key), block)[:, column]
+
+    def beliefs(self, trajectory: int, key: tuple[int, ...], count: int) -> FloatArray:
+        """The ``(count,)`` uniforms of a rollout's fresh draws of unknown uncertainties."""
+        block, column = divmod(trajectory, BLOCK)
+        full = (int(Stream.ROLLOUT), *key, -count)
+        if block != self._block:
+            self._cache.clear()
+            self._block = block
+        if full not in self._cache:
+            self._cache[full] = block_generator(self.seed, Stream.ROLLOUT, block, *key).random(
+                (count, BLOCK)
+            )
+        row: FloatArray = self._cache[full][:, column]
+        return row
 
     def uncertainties(self, trajectory: int, count: int) -> FloatArray:
         """The ``(U,)`` uniforms of ``trajectory``'s uncertainty draws."""

@@ -36,6 +36,7 @@ class Counts:
 
     n: int
     crossed_by_round: IntArray
+    crossed_by_side: IntArray
     chosen_any: IntArray
     succeeded_any: IntArray
     times_chosen: IntArray
@@ -59,6 +60,7 @@ class Counts:
         return cls(
             n=0,
             crossed_by_round=np.zeros((len(c.thresholds), c.horizon + 1), dtype=np.int64),
+            crossed_by_side=np.zeros((len(c.thresholds), 2), dtype=np.int64),
             chosen_any=np.zeros(n_opt, dtype=np.int64),
             succeeded_any=np.zeros(n_opt, dtype=np.int64),
             times_chosen=np.zeros(n_opt, dtype=np.int64),
@@ -78,6 +80,7 @@ class Counts:
         self.n += other.n
         for name in (
             "crossed_by_round",
+            "crossed_by_side",
             "chosen_any",
             "succeeded_any",
             "times_chosen",
@@ -224,6 +227,32 @@ class SimulationResult:
             rows, columns=["threshold", "arena", "rung", "probability", "ci_low", "ci_high"]
         )
 
+    def thresholds_by_side(self) -> pd.DataFrame:
+        """Probability that each party side of the arena sees each threshold crossed.
+
+        The ``thresholds`` table counts a crossing when either side's view
+        reaches the threshold (the common rung); here each view separately.
+        """
+        rows = []
+        for k, (arena, key, rung) in enumerate(self.compiled.thresholds):
+            parties = self.compiled.arenas[arena].parties
+            crossed = self.counts.crossed_by_side[k]
+            low, high = wilson_interval(crossed, self.n)
+            for p in (0, 1):
+                rows.append(
+                    {
+                        "threshold": key,
+                        "arena": self.compiled.arenas[arena].id,
+                        "side": self.compiled.sides[parties[p]],
+                        "rung": rung,
+                        "probability": crossed[p] / self.n,
+                        "ci_low": low[p],
+                        "ci_high": high[p],
+                    }
+                )
+        columns = ["threshold", "arena", "side", "rung", "probability", "ci_low", "ci_high"]
+        return pd.DataFrame(rows, columns=columns)
+
     def thresholds_by_round(self) -> pd.DataFrame:
         """Probability a threshold has been crossed by the end of each round (0: the start)."""
         rows = []
@@ -365,6 +394,7 @@ class SimulationResult:
             "outcomes": self.outcomes(),
             "thresholds": self.thresholds(),
             "thresholds_by_round": self.thresholds_by_round(),
+            "thresholds_by_side": self.thresholds_by_side(),
             "options": self.options(),
             "utilities": self.utilities(),
             "sides": self.sides(),

@@ -26,7 +26,12 @@ class Move:
 
 @dataclass(frozen=True, slots=True)
 class RoundTrace:
-    """One round: events (``id`` or ``id:branch``), moves, accidents, the state after it."""
+    """One round: events (``id`` or ``id:branch``), moves, accidents, the state after it.
+
+    ``rungs`` are the arenas' common rungs, ``views`` each arena's rung as its
+    two parties see it (``2a``, ``2a + 1``); an accident walked back shows as
+    a step of the opposite sign in the next round's accidents.
+    """
 
     round: int
     events: tuple[str, ...]
@@ -36,6 +41,7 @@ class RoundTrace:
     variables: tuple[float, ...]
     utility: tuple[float, ...]
     ended: bool
+    views: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +65,16 @@ def _fmt(values: tuple[float, ...], names: tuple[str, ...]) -> str:
     return ", ".join(f"{k}={v:.6g}" for k, v in zip(names, values, strict=True))
 
 
+def _rung(compiled: CompiledScenario, a: int, common: int, views: tuple[int, ...]) -> str:
+    """``ukraine=14`` or, when the two sides see it differently, ``ukraine=14 (west 12, east 14)``."""
+    arena = compiled.arenas[a]
+    text = f"{arena.id}={common}"
+    if len(views) > 2 * a + 1 and views[2 * a] != views[2 * a + 1]:
+        sides = [compiled.sides[p] for p in arena.parties]
+        text += f" ({sides[0]} {views[2 * a]}, {sides[1]} {views[2 * a + 1]})"
+    return text
+
+
 def render_trace(trace: Trace, compiled: CompiledScenario) -> str:
     """A readable, stable text form of a trace (used by golden tests and reports)."""
     arenas = tuple(a.id for a in compiled.arenas)
@@ -77,8 +93,8 @@ def render_trace(trace: Trace, compiled: CompiledScenario) -> str:
         for m in r.moves:
             lines.append(f"    {m.actor}: {m.option} ({m.result})")
         for arena, step in r.accidents:
-            lines.append(f"    accident: {arena} {'+1' if step > 0 else '-1'}")
-        rungs = ", ".join(f"{a}={v}" for a, v in zip(arenas, r.rungs, strict=True))
+            lines.append(f"    accident: {arena} {step:+d}")
+        rungs = ", ".join(_rung(compiled, k, v, r.views) for k, v in enumerate(r.rungs))
         lines.append(f"    rungs {rungs}; {_fmt(r.variables, compiled.variable_ids)}")
         lines.append(f"    utility {_fmt(r.utility, actors)}" + ("; ended" if r.ended else ""))
     lines.append(f"  total utility {_fmt(trace.utility, actors)}")

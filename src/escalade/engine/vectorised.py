@@ -16,19 +16,31 @@ import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
 from escalade.engine.policies import DecisionContext, Policy, make_policy
-from escalade.engine.state import State, apply_effects, available, option_gain
-from escalade.engine.streams import Layout, block_uniforms
+from escalade.engine.state import State, apply_effects, available, option_gain, sync_rungs
+from escalade.engine.streams import BELIEF, Layout, block_uniforms
 from escalade.errors import SimulationError
 from escalade.random import Stream
-from escalade.scenario.compiled import CompiledScenario
+from escalade.scenario.compiled import CompiledScenario, RungEffect
 from escalade.scenario.schema import PolicySpec
 
-__all__ = ["RoundLog", "RoundPlayer", "rollout_specs"]
+__all__ = [
+    "RoundLog",
+    "RoundPlayer",
+    "checked_probability",
+    "escalate",
+    "move_rungs",
+    "rollout_specs",
+]
 
 
 @dataclass(eq=False)
 class RoundLog:
-    """What happened in one round, per trajectory (``(n, ·)`` arrays)."""
+    """What happened in one round, per trajectory (``(n, ·)`` arrays).
+
+    ``moves``, ``succeeded`` and ``refused`` have one column per decision slot;
+    ``accidents`` and ``reverted`` the change of each arena's common rung;
+    ``peak_views`` the highest value of each view during the round.
+    """
 
     branch: IntArray
     fired: BoolArray
@@ -36,7 +48,23 @@ class RoundLog:
     succeeded: BoolArray
     refused: BoolArray
     accidents: IntArray
+    reverted: IntArray
+    peak_views: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     ended: BoolArray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    @classmethod
+    def empty(cls, c: CompiledScenario, n: int) -> RoundLog:
+        """A log with nothing happened yet."""
+        n_slot, n_arena = len(c.slots), len(c.arenas)
+        return cls(
+            branch=np.full((n, len(c.events)), -1, dtype=np.int64),
+            fired=np.zeros((n, len(c.events)), dtype=bool),
+            moves=np.full((n, n_slot), -1, dtype=np.int64),
+            succeeded=np.zeros((n, n_slot), dtype=bool),
+            refused=np.zeros((n, n_slot), dtype=bool),
+            accidents=np.zeros((n, n_arena), dtype=np.int64),
+            reverted=np.zeros((n, n_arena), dtype=np.int64),
+        )
 
 
 def rollout_specs(
@@ -73,11 +101,14 @@ class RoundPlayer:
         self.compiled = compiled
         self.seed = seed
         c = compiled
-        self.layout = Layout(len(c.events), len(c.actors), len(c.arenas))
+        self.layout = Layout.of(c)
+        self.rows = self.layout.slot_rows(c.slots)
+        self.move_of = _move_numbers(c.slots)
         self.policies: list[Policy] = [make_policy(s, i, c) for i, s in enumerate(specs)]
         self._rollout_specs = rollout_specs(c, specs, declared)
         self._rollout_policies: dict[int, list[Policy]] = {}
         self.owner = np.array([o.actor for o in c.options] + [-1], dtype=np.int64)
+        self.reads = [[_read(c, a, i) for a in range(len(c.arenas))] for i in range(len(c.actors))]
         self.span = (0, 0)
 
     def rollout_policies(self, actor: int) -> list[Policy]:
@@ -103,49 +134,69 @@ class RoundPlayer:
     ) -> RoundLog:
         """Play round ``t`` on ``st`` in place with the ``(K, n)`` uniforms ``u``."""
         c = self.compiled
-        n, n_act = st.n, len(c.actors)
         st.round, st.day = t, int(c.days[t])
         alive = st.alive.copy()
-        before = st.rung_max.copy()
-        log = RoundLog(
-            branch=np.full((n, len(c.events)), -1, dtype=np.int64),
-            fired=np.zeros((n, len(c.events)), dtype=bool),
-            moves=np.full((n, n_act), -1, dtype=np.int64),
-            succeeded=np.zeros((n, n_act), dtype=bool),
-            refused=np.zeros((n, n_act), dtype=bool),
-            accidents=np.zeros((n, len(c.arenas)), dtype=np.int64),
-        )
+        before, before_views = st.rung_max.copy(), st.view_max.copy()
+        log = RoundLog.empty(c, st.n)
+        if c.has_jumps:
+            self.walk_back(st, alive, log)
         if events:
             self.events(st, u, alive, log)
-        paid = np.zeros((n, n_act))
-        skip = forced[0] if (forced is not None and c.sequential) else -1
-        order = [i for i in range(n_act) if i >= skip]
-        if c.sequential:
-            for i in order:
-                choice = self.choose(
-                    st, i, u, policies, log=log, forced=forced, alive=alive, rollouts=rollouts
-                )
-                self.resolve(st, i, choice, u, paid=paid, log=log)
-        else:
-            choices = [
-                self.choose(
-                    st, i, u, policies, log=log, forced=forced, alive=alive, rollouts=rollouts
-                )
-                for i in order
-            ]
-            for i, choice in zip(order, choices, strict=True):
-                self.resolve(st, i, choice, u, paid=paid, log=log)
+        peak = st.views.copy()
+        paid = np.zeros((st.n, len(c.actors)))
+        down = np.full(st.views.shape, np.inf)
+        self.decide_and_resolve(st, u, policies, log, forced, alive, rollouts, paid, down)
+        np.maximum(peak, st.views, out=peak)
+        self.settle(st, down)
         self.accidents(st, u, alive, log)
-        self.payoffs(st, t, paid, before, alive)
+        np.maximum(peak, st.views, out=peak)
+        log.peak_views = peak
+        self.payoffs(st, t, paid, (before, before_views), alive)
         st.rounds_played += alive
         st.prev_option = np.where(alive[:, None], log.moves, st.prev_option)
         st.prev_success = np.where(alive[:, None], log.succeeded, st.prev_success)
-        ended = np.zeros(n, dtype=bool)
-        for condition in c.terminal:
-            ended |= np.asarray(condition(st), dtype=bool)
-        log.ended = alive & ended
-        st.alive = alive & ~ended
+        self.end(st, t, alive, log)
         return log
+
+    def decide_and_resolve(
+        self,
+        st: State,
+        u: FloatArray,
+        policies: Sequence[Policy],
+        log: RoundLog,
+        forced: tuple[int, IntArray] | None,
+        alive: BoolArray,
+        rollouts: bool,
+        paid: FloatArray,
+        down: FloatArray,
+    ) -> None:
+        """Steps 2 and 3 for every decision slot (sequential: each resolved before the next)."""
+        c = self.compiled
+        skip = forced[0] if (forced is not None and c.sequential) else -1
+        order = [k for k, i in enumerate(c.slots) if i >= skip]
+        picked: dict[int, list[IntArray]] = {}
+        pending = []
+        for k in order:
+            i = c.slots[k]
+            earlier = picked.setdefault(i, [])
+            choice, pick = self.choose(
+                st,
+                k,
+                u,
+                policies,
+                log=log,
+                forced=forced,
+                alive=alive,
+                rollouts=rollouts,
+                earlier=earlier,
+            )
+            earlier.append(pick)
+            if c.sequential:
+                self.resolve(st, k, choice, u, paid=paid, log=log, down=down)
+            else:
+                pending.append((k, choice))
+        for k, choice in pending:
+            self.resolve(st, k, choice, u, paid=paid, log=log, down=down)
 
     def events(self, st: State, u: FloatArray, alive: BoolArray, log: RoundLog) -> None:
         """Step 1: scheduled, random and branched events (file order)."""
@@ -155,7 +206,8 @@ class RoundPlayer:
             if e.prob is None:
                 fire &= t == e.at_round
             else:
-                fire &= u[self.layout.fire(e.index)] < e.prob(st)
+                p = checked_probability(e.prob(st), fire, f"event {e.id!r} prob", t)
+                fire &= u[self.layout.fire(e.index)] < p
             if e.once:
                 fire &= ~st.fired[:, e.index]
             if not fire.any():
@@ -163,24 +215,27 @@ class RoundPlayer:
             st.fired[:, e.index] |= fire
             log.fired[:, e.index] = fire
             apply_effects(st, e.effects, fire, self.compiled, f"event {e.id!r}")
+            move_rungs(st, self.compiled, e.rung_effects, fire, f"event {e.id!r}")
             if not e.branches:
                 continue
             draw = u[self.layout.branch(e.index)]
             chosen = np.full(st.n, -1, dtype=np.int64)
             cumulative = np.zeros(st.n)
             for k, b in enumerate(e.branches):
-                cumulative = cumulative + b.prob(st)
+                p = checked_probability(b.prob(st), fire, f"event {e.id!r} branch {b.id!r}", t)
+                cumulative = cumulative + p
                 chosen[fire & (chosen < 0) & (draw < cumulative)] = k
             chosen[fire & (chosen < 0)] = len(e.branches) - 1
             log.branch[:, e.index] = np.where(fire, chosen, -1)
             for k, b in enumerate(e.branches):
                 where = f"event {e.id!r} branch {b.id!r}"
                 apply_effects(st, b.effects, chosen == k, self.compiled, where)
+                move_rungs(st, self.compiled, b.rung_effects, chosen == k, where)
 
     def choose(
         self,
         st: State,
-        i: int,
+        k: int,
         u: FloatArray,
         policies: Sequence[Policy],
         *,
@@ -188,39 +243,62 @@ class RoundPlayer:
         forced: tuple[int, IntArray] | None,
         alive: BoolArray,
         rollouts: bool,
-    ) -> IntArray:
-        """Step 2: actor ``i``'s choice, checked for availability, after consent."""
+        earlier: list[IntArray],
+    ) -> tuple[IntArray, IntArray]:
+        """Step 2: slot ``k``'s choice, checked, after consent; and what its policy picked.
+
+        A slot may not pick an option that an earlier slot of its actor picked in
+        this round, and holds once an earlier slot held.
+        """
         c = self.compiled
+        i = c.slots[k]
         avail = np.zeros((st.n, len(c.options)), dtype=bool)
         for o in c.options_by_actor[i]:
             avail[:, o] = available(st, c, o)
+        rows = np.arange(st.n)
+        held = np.zeros(st.n, dtype=bool)
+        for prev in earlier:
+            avail[rows[prev >= 0], prev[prev >= 0]] = False
+            held |= prev < 0
         if forced is not None and forced[0] == i:
-            choice = np.where(avail[np.arange(st.n), forced[1].clip(0)], forced[1], -1)
+            first = self.move_of[k] == 0
+            want = forced[1] if first else np.full(st.n, -1, dtype=np.int64)
+            choice = np.where(avail[rows, want.clip(0)], want, -1)
         else:
             ctx = DecisionContext(
                 c,
                 st,
                 i,
                 avail,
-                u[self.layout.decision(i)],
+                u[self.rows[k][0]],
                 log.moves,
                 log.succeeded,
                 self.rollout if rollouts else None,
+                slot=self.move_of[k],
+                chosen=np.stack(earlier, axis=1) if earlier else None,
             )
             choice = np.asarray(policies[i].decide(ctx), dtype=np.int64)
-        choice = np.where(alive, choice, -1)
+        choice = np.where(alive & ~held, choice, -1)
         self.check_choice(st, i, choice, avail)
-        for o in {int(x) for x in np.unique(choice) if x >= 0}:
-            option = c.options[o]
+        return self.consent(st, k, choice, log), choice
+
+    def consent(self, st: State, k: int, choice: IntArray, log: RoundLog) -> IntArray:
+        """Options with ``consent`` go ahead only where every consenting actor gains (≥ 0)."""
+        c = self.compiled
+        if not (choice >= 0).any():
+            return choice
+        counts = np.bincount(choice[choice >= 0], minlength=len(c.options))
+        for o in np.flatnonzero(counts):
+            option = c.options[int(o)]
             if not option.consent:
                 continue
             chosen = choice == o
             accept = np.ones(st.n, dtype=bool)
             for j in option.consent:
-                accept &= option_gain(st, c, o, j, pay=False) >= 0
+                accept &= option_gain(st, c, int(o), j, pay=False) >= 0
             refused = chosen & ~accept
-            log.refused[:, i] |= refused
-            log.moves[:, i] = np.where(refused, o, log.moves[:, i])
+            log.refused[:, k] |= refused
+            log.moves[:, k] = np.where(refused, o, log.moves[:, k])
             choice = np.where(refused, -1, choice)
         return choice
 
@@ -249,66 +327,112 @@ class RoundPlayer:
             raise SimulationError(
                 f"actor {c.actors[i].id!r}, round {st.round}: expected policy {policy} to choose "
                 f"an available option of this actor or hold, found option {name!r}; hint: a "
-                "policy may only return options whose 'when', 'once' and 'cooldown' allow them"
+                "policy may only return options whose 'when', 'once' and 'cooldown' allow them "
+                "(and not one its actor already took this round)"
             )
 
     def resolve(
-        self, st: State, i: int, choice: IntArray, u: FloatArray, *, paid: FloatArray, log: RoundLog
+        self,
+        st: State,
+        k: int,
+        choice: IntArray,
+        u: FloatArray,
+        *,
+        paid: FloatArray,
+        log: RoundLog,
+        down: FloatArray,
     ) -> None:
-        """Step 3: costs, success, effects and rungs of actor ``i``'s move."""
+        """Step 3: costs, success, effects and rungs of slot ``k``'s move.
+
+        Escalations move the views now (on attempt, or on success for options
+        that say so); de-escalations are collected in ``down`` and settle after
+        every slot has moved.
+        """
         c = self.compiled
-        t = st.round
+        i, t = c.slots[k], st.round
         for o in c.options_by_actor[i]:
             chosen = choice == o
             if not chosen.any():
                 continue
             opt = c.options[o]
             paid[:, i] += np.where(chosen, opt.cost(st), 0.0)
-            ok = chosen & (u[self.layout.success(i)] < opt.success(st))
+            p = checked_probability(opt.success(st), chosen, f"option {opt.id!r} success", t)
+            ok = chosen & (u[self.rows[k][1]] < p)
             apply_effects(st, opt.effects, ok, c, f"option {opt.id!r}")
-            if opt.arena >= 0 and opt.rung >= 0:
-                current = st.rungs[:, opt.arena]
-                moved = (
-                    np.minimum(current, opt.rung)
-                    if opt.deescalate
-                    else np.maximum(current, opt.rung)
-                )
-                st.rungs[:, opt.arena] = np.where(ok, moved, current)
-                st.rung_max[:, opt.arena] = np.maximum(
-                    st.rung_max[:, opt.arena], st.rungs[:, opt.arena]
-                )
+            if opt.arena >= 0:
+                moved = chosen if opt.on_attempt else ok
+                escalate(st, opt.arena, opt.views, moved, down if opt.deescalate else None)
             st.taken[:, o] |= ok
             st.times_chosen[:, o] += chosen
             st.last_chosen[:, o] = np.where(chosen, t, st.last_chosen[:, o])
-            log.moves[:, i] = np.where(chosen, o, log.moves[:, i])
-            log.succeeded[:, i] |= ok
+            log.moves[:, k] = np.where(chosen, o, log.moves[:, k])
+            log.succeeded[:, k] |= ok
+
+    def settle(self, st: State, down: FloatArray) -> None:
+        """The round's de-escalations, after its escalations (the peak is already recorded)."""
+        if np.isfinite(down).any():
+            np.minimum(st.views, down, out=st.views)
+            sync_rungs(st)
+
+    def walk_back(self, st: State, alive: BoolArray, log: RoundLog) -> None:
+        """Undo last round's accidental steps that are walked back (``revert``)."""
+        if not st.revert.any():
+            return
+        before = st.rungs.copy()
+        st.views -= np.where(alive[:, None], st.revert, 0.0)
+        st.revert[:] = 0.0
+        sync_rungs(st)
+        log.reverted = (st.rungs - before).astype(np.int64)
 
     def accidents(self, st: State, u: FloatArray, alive: BoolArray, log: RoundLog) -> None:
-        """Step 4: one uniform per arena moves the rung one step up or down, or not."""
+        """Step 4: one uniform per arena moves both views up or down by a jump, or not."""
+        t = st.round
         for a in self.compiled.arenas:
-            up, down = a.accident_up(st), a.accident_down(st)
+            up = checked_probability(a.accident_up(st), alive, f"accidents {a.id!r} up", t)
+            down = checked_probability(a.accident_down(st), alive, f"accidents {a.id!r} down", t)
+            checked_probability(up + down, alive, f"accidents {a.id!r} up + down", t)
             draw = u[self.layout.accident(a.index)]
             step = np.where(draw < up, 1.0, np.where(draw < up + down, -1.0, 0.0))
-            current = st.rungs[:, a.index]
-            new = np.where(alive, np.clip(current + step, a.low, a.high), current)
-            log.accidents[:, a.index] = (new - current).astype(np.int64)
-            st.rungs[:, a.index] = new
-            st.rung_max[:, a.index] = np.maximum(st.rung_max[:, a.index], new)
+            step = np.where(alive, step, 0.0)
+            if len(a.jump_sizes) > 1:
+                size = np.asarray(a.jump_sizes, dtype=float)[
+                    np.minimum(
+                        np.searchsorted(a.jump_cdf, u[self.layout.jump(a.index)], side="right"),
+                        len(a.jump_sizes) - 1,
+                    )
+                ]
+                step = step * size
+            cols = slice(2 * a.index, 2 * a.index + 2)
+            current = st.rungs[:, a.index].copy()
+            old = st.views[:, cols].copy()
+            st.views[:, cols] = np.clip(old + step[:, None], a.low, a.high)
+            if a.revert is not None:
+                p = checked_probability(a.revert(st), alive, f"accidents {a.id!r} revert", t)
+                back = (u[self.layout.revert(a.index)] < p) & (step != 0)
+                st.revert[:, cols] = np.where(back[:, None], st.views[:, cols] - old, 0.0)
+            sync_rungs(st)
+            log.accidents[:, a.index] = (st.rungs[:, a.index] - current).astype(np.int64)
 
     def payoffs(
-        self, st: State, t: int, paid: FloatArray, before: FloatArray, alive: BoolArray
+        self,
+        st: State,
+        t: int,
+        paid: FloatArray,
+        before: tuple[FloatArray, FloatArray],
+        alive: BoolArray,
     ) -> None:
-        """Step 5: each actor's discounted flow and one-off threshold utilities."""
+        """Step 5: each actor's discounted flow and one-off threshold utilities.
+
+        Rung weights and thresholds read the rung as the actor's side sees it
+        (the common rung for an actor whose side is not a party of the arena).
+        """
         for i, actor in enumerate(self.compiled.actors):
-            flow = np.zeros(st.n)
-            for term in actor.per_round:
-                value = (
-                    st.variables[:, term.index] if term.kind == "var" else st.rungs[:, term.index]
-                )
-                flow = flow + term.weight(st) * value
-            flow = flow - paid[:, i]
+            flow = self.flow(st, i) - paid[:, i]
             for th in actor.thresholds:
-                newly = (st.rung_max[:, th.arena] >= th.rung) & (before[:, th.arena] < th.rung)
+                kind, col = self.reads[i][th.arena]
+                high = st.view_max if kind == "views" else st.rung_max
+                was = before[1] if kind == "views" else before[0]
+                newly = (high[:, col] >= th.rung) & (was[:, col] < th.rung)
                 flow = flow + np.where(newly, th.value(st), 0.0)
             st.utility[:, i] += np.where(alive, actor.discount**t * flow, 0.0)
             bad = alive & ~np.isfinite(st.utility[:, i])
@@ -319,12 +443,64 @@ class RoundPlayer:
                     "its options"
                 )
 
+    def flow(self, st: State, i: int, terms: str = "per_round") -> FloatArray:
+        """Actor ``i``'s weighted sum of variables and rungs (its side's view) now."""
+        actor = self.compiled.actors[i]
+        flow = np.zeros(st.n)
+        for term in actor.per_round if terms == "per_round" else actor.final:
+            if term.kind == "var":
+                value = st.variables[:, term.index]
+            else:
+                kind, col = self.reads[i][term.index]
+                value = (st.views if kind == "views" else st.rungs)[:, col]
+            flow = flow + term.weight(st) * value
+        return flow
+
+    def end(self, st: State, t: int, alive: BoolArray, log: RoundLog) -> None:
+        """Step 6: the first terminal condition that holds ends the trajectory.
+
+        Its ``utility`` accrues per round from this round to the horizon; an
+        absorbing end also keeps each actor accruing the per-round utility of
+        the frozen state in every later round (discounted as usual).
+        """
+        c = self.compiled
+        which = np.full(st.n, -1, dtype=np.int64)
+        for k, term in enumerate(c.terminal):
+            hit = alive & (which < 0) & np.asarray(term.when(st), dtype=bool)
+            which[hit] = k
+        ended = which >= 0
+        log.ended = ended
+        st.alive = alive & ~ended
+        if not ended.any():
+            return
+        for k, term in enumerate(c.terminal):
+            mask = which == k
+            if not mask.any():
+                continue
+            for i, actor in enumerate(c.actors):
+                now, later = _geometric(actor.discount, t, c.horizon)
+                extra = np.zeros(st.n)
+                if term.absorbing:
+                    extra = extra + later * self.flow(st, i)
+                weight = term.utility[i]
+                if weight is not None:
+                    extra = extra + (now + later) * weight(st)
+                st.utility[:, i] += np.where(mask, extra, 0.0)
+            if term.absorbing:
+                st.absorbed |= mask
+
     # -- rollouts (best_response) -----------------------------------------------------------
 
     def rollout(
         self, ctx: DecisionContext, candidates: list[int], depth: int, samples: int
     ) -> FloatArray:
-        """Mean discounted utility of each candidate over ``samples`` rollouts of ``depth``."""
+        """Mean discounted utility of each candidate over ``samples`` rollouts of ``depth``.
+
+        Uncertainties the deciding actor does not know are drawn afresh from
+        their distributions for each sample (the same draws for every
+        candidate); the final weights apply to the state where the rollout
+        stops, discounted at the horizon's last round.
+        """
         st, i, t = ctx.state, ctx.actor, ctx.state.round
         start, stop = self.span
         if st.n != stop - start:
@@ -332,10 +508,21 @@ class RoundPlayer:
         policies = self.rollout_policies(i)
         values = np.zeros((st.n, len(candidates)))
         rows = np.arange(st.n)
-        horizon = self.compiled.horizon
+        c = self.compiled
+        horizon = c.horizon
+        unknown = [u.index for u in c.uncertainties if i not in u.known_to]
         for s in range(samples):
+            belief = st.uncertainties
+            if unknown:
+                belief = st.uncertainties.copy()
+                draws = block_uniforms(
+                    self.seed, Stream.ROLLOUT, start, stop, len(unknown), t, i, s, BELIEF
+                )
+                for row, index in enumerate(unknown):
+                    belief[:, index] = c.uncertainties[index].ppf(draws[row])
             for k, option in enumerate(candidates):
                 copy = st.take(rows)
+                copy.uncertainties = belief
                 start_utility = copy.utility[:, i].copy()
                 forced = (i, np.full(st.n, option, dtype=np.int64))
                 for d in range(min(depth, horizon - t)):
@@ -350,5 +537,91 @@ class RoundPlayer:
                         forced=forced if d == 0 else None,
                         rollouts=False,
                     )
-                values[:, k] += copy.utility[:, i] - start_utility
+                final = c.actors[i].discount ** (horizon - 1) * self.flow(copy, i, "final")
+                values[:, k] += copy.utility[:, i] - start_utility + final
         return values / samples
+
+
+def _move_numbers(slots: tuple[int, ...]) -> list[int]:
+    """The move number (0, 1, …) of each decision slot within its actor's moves."""
+    seen: dict[int, int] = {}
+    out = []
+    for actor in slots:
+        out.append(seen.get(actor, 0))
+        seen[actor] = out[-1] + 1
+    return out
+
+
+def _read(c: CompiledScenario, arena: int, actor: int) -> tuple[str, int]:
+    """Where actor ``actor`` reads ``arena``'s rung: its side's view, or the common rung."""
+    party = c.party(arena, actor)
+    return ("views", 2 * arena + party) if party >= 0 else ("rungs", arena)
+
+
+def _geometric(discount: float, t: int, horizon: int) -> tuple[float, float]:
+    """``(discount**t, Σ_{s=t+1}^{horizon-1} discount**s)``."""
+    later = sum(discount**s for s in range(t + 1, horizon))
+    return discount**t, later
+
+
+def escalate(
+    st: State,
+    arena: int,
+    views: tuple[int, int],
+    moved: BoolArray,
+    down: FloatArray | None,
+) -> None:
+    """Raise each view of ``arena`` to the option's rung where ``moved`` (or, with ``down``,
+    record the de-escalation target to settle at the end of the round).
+    """
+    changed = False
+    for p in (0, 1):
+        target = views[p]
+        if target < 0:
+            continue
+        col = 2 * arena + p
+        if down is not None:
+            down[:, col] = np.where(moved, np.minimum(down[:, col], target), down[:, col])
+        else:
+            st.views[:, col] = np.where(
+                moved, np.maximum(st.views[:, col], target), st.views[:, col]
+            )
+            changed = True
+    if changed:
+        sync_rungs(st)
+
+
+def move_rungs(
+    st: State, c: CompiledScenario, effects: tuple[RungEffect, ...], mask: BoolArray, element: str
+) -> None:
+    """Rung effects of an event or branch where ``mask`` holds (``add`` rounded, then clipped)."""
+    if not effects or not mask.any():
+        return
+    for e in effects:
+        arena = c.arenas[e.arena]
+        value = np.asarray(e.value(st), dtype=float)
+        bad = mask & ~np.isfinite(value)
+        if bad.any():
+            raise SimulationError(
+                f"{element}, rung effect on {arena.id!r}, round {st.round}: expected a finite "
+                f"number, found {value[np.argmax(bad)]}"
+            )
+        cols = (2 * e.arena, 2 * e.arena + 1) if e.party < 0 else (2 * e.arena + e.party,)
+        for col in cols:
+            current = st.views[:, col]
+            new = value if e.to else current + np.rint(value)
+            st.views[:, col] = np.where(mask, np.clip(new, arena.low, arena.high), current)
+    sync_rungs(st)
+
+
+def checked_probability(value: FloatArray, where: BoolArray, element: str, t: int) -> FloatArray:
+    """``value`` if it is a probability wherever ``where`` holds, else a :class:`SimulationError`."""
+    value = np.asarray(value, dtype=float)
+    bad = where & ~((value >= 0.0) & (value <= 1.0))
+    if bad.any():
+        raise SimulationError(
+            f"{element}, round {t}: expected a probability in [0, 1], found "
+            f"{value[np.argmax(bad)]}; hint: check the expression and the ranges of the "
+            "uncertainties it reads"
+        )
+    return value

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -26,6 +27,7 @@ from escalade.scenario import expr as ex
 from escalade.scenario.ladders import Ladder
 from escalade.scenario.model import Scenario
 from escalade.scenario.schema import (
+    AccidentSpec,
     EffectSpec,
     NumberSpec,
     PolicySpec,
@@ -44,8 +46,10 @@ __all__ = [
     "CompiledOption",
     "CompiledOutcome",
     "CompiledScenario",
+    "CompiledTerminal",
     "CompiledUncertainty",
     "Effect",
+    "RungEffect",
     "compile_scenario",
 ]
 
@@ -62,8 +66,26 @@ class Effect:
 
 
 @dataclass(frozen=True, slots=True)
+class RungEffect:
+    """Move arena ``arena``'s rung: ``add`` steps or ``to`` a rung, in party ``party``'s view
+    (``-1``: both views).
+    """
+
+    arena: int
+    party: int
+    to: bool
+    value: ex.Compiled
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledOption:
-    """An option with indices instead of ids; ``rung`` is as the target side perceives it."""
+    """An option with indices instead of ids; ``rung`` is as the target side perceives it.
+
+    ``views`` is the rung as each party of the arena sees it (party order of the
+    arena, ``-1`` where the option does not move that view); ``on_attempt``
+    says whether the rung moves when the option is taken (the default) or
+    only when it succeeds.
+    """
 
     index: int
     id: str
@@ -72,6 +94,8 @@ class CompiledOption:
     arena: int
     rung: int
     perceived: tuple[int, ...]
+    views: tuple[int, int]
+    on_attempt: bool
     deescalate: bool
     once: bool
     cooldown: int
@@ -89,6 +113,7 @@ class CompiledBranch:
     id: str
     prob: ex.Compiled
     effects: tuple[Effect, ...]
+    rung_effects: tuple[RungEffect, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +128,7 @@ class CompiledEvent:
     once: bool
     effects: tuple[Effect, ...]
     branches: tuple[CompiledBranch, ...]
+    rung_effects: tuple[RungEffect, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +145,14 @@ class CompiledArena:
     accident_up: ex.Compiled
     accident_down: ex.Compiled
     thresholds: tuple[tuple[str, int], ...]
+    jump_sizes: tuple[int, ...] = (1,)
+    jump_cdf: tuple[float, ...] = (1.0,)
+    revert: ex.Compiled | None = None
+
+    @property
+    def jumps(self) -> bool:
+        """Whether accidents here draw a jump size or may be reverted (extra random slots)."""
+        return len(self.jump_sizes) > 1 or self.revert is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +187,17 @@ class CompiledActor:
     thresholds: tuple[ThresholdTerm, ...]
     discount: float
     policy: PolicySpec
+    moves: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTerminal:
+    """A terminal condition, its per-round utility per actor and whether it is absorbing."""
+
+    id: str
+    when: ex.Compiled
+    utility: tuple[ex.Compiled | None, ...]
+    absorbing: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,10 +212,15 @@ class CompiledOutcome:
 
 @dataclass(frozen=True, slots=True)
 class CompiledUncertainty:
-    """An uncertainty, drawn by inverse transform from one uniform number."""
+    """An uncertainty, drawn by inverse transform from one uniform number.
+
+    ``known_to`` holds the indices of the actors who know its value (all when
+    the file does not restrict it).
+    """
 
     index: int
     spec: UncertaintySpec
+    known_to: frozenset[int] = frozenset()
 
     @property
     def id(self) -> str:
@@ -246,7 +296,7 @@ class CompiledScenario:
     events: tuple[CompiledEvent, ...]
     uncertainties: tuple[CompiledUncertainty, ...]
     outcomes: tuple[CompiledOutcome, ...]
-    terminal: tuple[ex.Compiled, ...]
+    terminal: tuple[CompiledTerminal, ...]
     horizon: int
     days: IntArray
     sequential: bool
@@ -255,6 +305,28 @@ class CompiledScenario:
     def content_hash(self) -> str:
         """The scenario's content hash."""
         return self.scenario.content_hash
+
+    def env_for(self, actor: int | None) -> ex.Env:
+        """The expression names as actor ``actor`` reads them (``None``: nature)."""
+        if actor is None:
+            return self.env
+        return self.env.with_reader(self.sides[self.actors[actor].side])
+
+    def party(self, arena: int, actor: int) -> int:
+        """The party index (0 or 1) of ``actor``'s side in ``arena``, -1 if not a party."""
+        side = self.actors[actor].side
+        parties = self.arenas[arena].parties
+        return parties.index(side) if side in parties else -1
+
+    @cached_property
+    def slots(self) -> tuple[int, ...]:
+        """The actor of each decision slot: actor ``i`` has ``moves`` slots, in actor order."""
+        return tuple(a.index for a in self.actors for _ in range(a.moves))
+
+    @cached_property
+    def has_jumps(self) -> bool:
+        """Whether any arena's accidents draw jump sizes or reverts."""
+        return any(a.jumps for a in self.arenas)
 
     @cached_property
     def options_by_actor(self) -> tuple[tuple[int, ...], ...]:
@@ -325,27 +397,52 @@ class _Compiler:
             arenas=tuple(a.id for a in spec.arenas),
             options=tuple(o.id for o in spec.options),
             uncertainties=tuple(u.id for u in spec.uncertainties),
+            parties=tuple((a.parties[0], a.parties[1]) for a in spec.arenas),
         )
         self.sides = tuple(s.id for s in spec.sides)
+        self.side_of = {a.id: a.side for a in spec.actors}
         self.actor_index = {a.id: i for i, a in enumerate(spec.actors)}
         self.arena_index = {a.id: i for i, a in enumerate(spec.arenas)}
         self.var_index = {v.id: i for i, v in enumerate(spec.variables)}
         self.days = np.array([d.toordinal() for d in scenario.round_dates()], dtype=np.int64)
 
-    def number(self, value: float | str | NumberSpec) -> ex.Compiled:
+    def reader(self, actor: str | None) -> ex.Env:
+        return self.env if actor is None else self.env.with_reader(self.side_of[actor])
+
+    def number(self, value: float | str | NumberSpec, actor: str | None = None) -> ex.Compiled:
         if isinstance(value, NumberSpec):
-            return self.number(value.value)
+            return self.number(value.value, actor)
         text = repr(float(value)) if isinstance(value, int | float) else value
         if text in {"inf", "-inf"}:
             text = "1e308" if text == "inf" else "-1e308"
-        return ex.compile_expr(ex.parse(text), self.env)
+        return ex.compile_expr(ex.parse(text), self.reader(actor))
 
-    def condition(self, text: str) -> ex.Compiled:
-        return ex.compile_expr(ex.parse(text), self.env)
+    def condition(self, text: str, actor: str | None = None) -> ex.Compiled:
+        return ex.compile_expr(ex.parse(text), self.reader(actor))
+
+    def rung_effects(self, effects: list[EffectSpec]) -> tuple[RungEffect, ...]:
+        out = []
+        for e in effects:
+            if e.rung is None:
+                continue
+            a = self.arena_index[e.rung]
+            arena = self.scenario.spec.arenas[a]
+            party = -1 if e.side is None else arena.parties.index(e.side)
+            if e.to is not None:
+                ladder = self.scenario.ladders[arena.ladder]
+                target = ladder.rung_index(e.to)
+                assert target is not None
+                out.append(RungEffect(a, party, True, self.number(float(target))))
+            else:
+                assert e.add is not None
+                out.append(RungEffect(a, party, False, self.number(e.add)))
+        return tuple(out)
 
     def effects(self, effects: list[EffectSpec]) -> tuple[Effect, ...]:
         out = []
         for e in effects:
+            if e.var is None:
+                continue
             for op, value in ((ADD, e.add), (SET, e.set), (MUL, e.mul)):
                 if value is not None:
                     out.append(Effect(self.var_index[e.var], op, self.number(value)))
@@ -376,9 +473,26 @@ class _Compiler:
                     accident_up=self.number(acc.up if acc else 0.0),
                     accident_down=self.number(acc.down if acc else 0.0),
                     thresholds=tuple((t.id, t.rung) for t in ladder.thresholds),
+                    **self.jumps(acc),
                 )
             )
         return tuple(out)
+
+    def jumps(self, acc: AccidentSpec | None) -> dict[str, Any]:
+        if acc is None:
+            return {}
+        out: dict[str, Any] = {}
+        if acc.jump is not None:
+            weights = acc.jump.weights or [1.0] * len(acc.jump.sizes)
+            total = sum(weights)
+            cdf = np.cumsum(np.asarray(weights, dtype=float) / total)
+            cdf[-1] = 1.0
+            out["jump_sizes"] = tuple(acc.jump.sizes)
+            out["jump_cdf"] = tuple(float(x) for x in cdf)
+        revert = acc.revert.value if isinstance(acc.revert, NumberSpec) else acc.revert
+        if not (isinstance(revert, int | float) and float(revert) == 0.0):
+            out["revert"] = self.number(acc.revert)
+        return out
 
     def options(
         self, arenas: tuple[CompiledArena, ...], actors_side: list[int]
@@ -400,6 +514,8 @@ class _Compiler:
                 target = _target_side(arenas[arena].parties, actors_side[actor])
                 if target is not None and perceived[target] >= 0:
                     rung = perceived[target]
+            parties = arenas[arena].parties if arena >= 0 else (0, 0)
+            views = (perceived[parties[0]], perceived[parties[1]]) if arena >= 0 else (-1, -1)
             out.append(
                 CompiledOption(
                     index=i,
@@ -409,12 +525,14 @@ class _Compiler:
                     arena=arena,
                     rung=rung,
                     perceived=tuple(perceived),
+                    views=views,
+                    on_attempt=o.escalates == "attempt",
                     deescalate=o.deescalate,
                     once=o.once,
                     cooldown=o.cooldown,
-                    cost=self.number(o.cost),
-                    success=self.number(o.success),
-                    when=self.condition(o.when),
+                    cost=self.number(o.cost, o.actor),
+                    success=self.number(o.success, o.actor),
+                    when=self.condition(o.when, o.actor),
                     consent=tuple(self.actor_index[c] for c in o.consent),
                     effects=self.effects(o.effects),
                 )
@@ -427,7 +545,9 @@ class _Compiler:
             at_round = self.round_of(e.at.toordinal()) if e.at is not None else -1
             once = e.once if e.once is not None else e.at is not None
             branches = tuple(
-                CompiledBranch(b.id, self.number(b.prob), self.effects(b.effects))
+                CompiledBranch(
+                    b.id, self.number(b.prob), self.effects(b.effects), self.rung_effects(b.effects)
+                )
                 for b in e.branches
             )
             out.append(
@@ -440,6 +560,7 @@ class _Compiler:
                     once=once,
                     effects=self.effects(e.effects),
                     branches=branches,
+                    rung_effects=self.rung_effects(e.effects),
                 )
             )
         return tuple(out)
@@ -454,7 +575,10 @@ class _Compiler:
                         if key in {tid, f"{arena.id}.{tid}"}:
                             thresholds.append(
                                 ThresholdTerm(
-                                    arena.index, rung, f"{arena.id}.{tid}", self.number(value)
+                                    arena.index,
+                                    rung,
+                                    f"{arena.id}.{tid}",
+                                    self.number(value, a.id),
                                 )
                             )
             out.append(
@@ -463,26 +587,54 @@ class _Compiler:
                     id=a.id,
                     name=a.name,
                     side=self.sides.index(a.side),
-                    per_round=self.terms(a.utility.per_round),
-                    final=self.terms(a.utility.final),
+                    per_round=self.terms(a.utility.per_round, a.id),
+                    final=self.terms(a.utility.final, a.id),
                     thresholds=tuple(thresholds),
                     discount=a.utility.discount,
                     policy=a.policy,
+                    moves=a.moves,
                 )
             )
         return tuple(out)
 
-    def terms(self, weights: dict[str, float | str | NumberSpec]) -> tuple[UtilityTerm, ...]:
+    def terms(
+        self, weights: dict[str, float | str | NumberSpec], actor: str
+    ) -> tuple[UtilityTerm, ...]:
         out = []
         for key, weight in weights.items():
+            w = self.number(weight, actor)
             if key.startswith("rung."):
-                out.append(
-                    UtilityTerm(
-                        "rung", self.arena_index[key.removeprefix("rung.")], self.number(weight)
-                    )
-                )
+                out.append(UtilityTerm("rung", self.arena_index[key.removeprefix("rung.")], w))
             else:
-                out.append(UtilityTerm("var", self.var_index[key], self.number(weight)))
+                out.append(UtilityTerm("var", self.var_index[key], w))
+        return tuple(out)
+
+    def terminals(self) -> tuple[CompiledTerminal, ...]:
+        out = []
+        for k, t in enumerate(self.scenario.spec.terminals()):
+            utility = tuple(
+                self.number(t.utility[a.id]) if a.id in t.utility else None
+                for a in self.scenario.spec.actors
+            )
+            out.append(
+                CompiledTerminal(
+                    t.id or f"terminal_{k}", self.condition(t.when), utility, t.absorbing
+                )
+            )
+        return tuple(out)
+
+    def uncertainties(self) -> tuple[CompiledUncertainty, ...]:
+        spec = self.scenario.spec
+        out = []
+        for i, u in enumerate(spec.uncertainties):
+            if u.known_to is None:
+                known = frozenset(range(len(spec.actors)))
+            else:
+                names = set(u.known_to)
+                known = frozenset(
+                    k for k, a in enumerate(spec.actors) if a.id in names or a.side in names
+                )
+            out.append(CompiledUncertainty(i, u, known))
         return tuple(out)
 
 
@@ -512,11 +664,11 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         variable_high=np.array([v.max for v in spec.variables], dtype=float),
         options=c.options(arenas, [a.side for a in actors]),
         events=c.events(),
-        uncertainties=tuple(CompiledUncertainty(i, u) for i, u in enumerate(spec.uncertainties)),
+        uncertainties=c.uncertainties(),
         outcomes=tuple(
             CompiledOutcome(o.id, c.condition(o.expr), o.at, o.direction) for o in spec.outcomes
         ),
-        terminal=tuple(c.condition(t) for t in spec.terminal),
+        terminal=c.terminals(),
         horizon=spec.calendar.horizon,
         days=c.days,
         sequential=spec.order == "sequential",

@@ -317,7 +317,10 @@ class Checker:
         """Effects name declared variables and have numeric values."""
         variables = [v.id for v in self.spec.variables]
         for j, effect in enumerate(effects):
-            self.ref((*path, j, "var"), "variable", effect.var, variables)
+            if effect.var is not None:
+                self.ref((*path, j, "var"), "variable", effect.var, variables)
+            elif effect.rung is not None:
+                self.ref((*path, j, "rung"), "arena", effect.rung, self.arenas)
             for op in ("add", "set", "mul"):
                 value = getattr(effect, op)
                 if value is not None:

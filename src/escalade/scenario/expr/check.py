@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from escalade.errors import ExpressionError, Issue
@@ -43,6 +43,24 @@ class Env:
     arenas: tuple[str, ...] = ()
     options: tuple[str, ...] = ()
     uncertainties: tuple[str, ...] = ()
+    parties: tuple[tuple[str, str], ...] = ()
+    reader: str | None = None
+
+    def with_reader(self, side: str | None) -> Env:
+        """The same names, read by ``side`` (whose view ``rung('arena')`` then is)."""
+        return replace(self, reader=side)
+
+    def view(self, arena: str, side: str | None = None) -> tuple[str, int]:
+        """Where ``rung(arena[, side])`` is read: ``("views", 2a + party)`` or ``("rungs", a)``.
+
+        Without ``side`` it is the reader's view when the reader is a party of
+        the arena, else the arena's common rung (the higher of the two views).
+        """
+        a = self.arenas.index(arena)
+        side = self.reader if side is None else side
+        if side is not None and a < len(self.parties) and side in self.parties[a]:
+            return "views", 2 * a + self.parties[a].index(side)
+        return "rungs", a
 
 
 @dataclass(frozen=True)
@@ -69,7 +87,12 @@ FUNCTIONS: Final[dict[str, Signature]] = {
     "ceil": Signature("ceil(x)", 1, 1, "smallest integer >= x"),
     "where": Signature("where(cond, a, b)", 3, 3, "a where cond is true, else b"),
     "taken": Signature("taken('option')", 1, 1, "the option has succeeded in an earlier round"),
-    "rung": Signature("rung('arena')", 1, 1, "the arena's current rung"),
+    "rung": Signature(
+        "rung('arena') or rung('arena', 'side')",
+        1,
+        2,
+        "the arena's rung: as the reading actor's side sees it, or as the named side does",
+    ),
 }
 """Every function of the language."""
 
@@ -103,7 +126,7 @@ def names(expr: Expr) -> frozenset[tuple[str, str]]:
             found.add(("uncertainty", node.name))
         elif isinstance(node, Builtin):
             found.add(("builtin", node.name))
-        elif isinstance(node, Call) and node.func in ("taken", "rung") and len(node.args) == 1:
+        elif isinstance(node, Call) and node.func in ("taken", "rung") and node.args:
             arg = node.args[0]
             if isinstance(arg, String):
                 found.add(("option" if node.func == "taken" else "arena", arg.value))
@@ -318,7 +341,28 @@ class _Checker:
             )
         elif arg.value not in known:
             self.report(arg, f"unknown {kind} '{arg.value}'", _suggest(arg.value, known))
+        elif len(node.args) == 2:
+            self.side(node, arg.value)
         return Type.BOOL if node.func == "taken" else Type.NUMBER
+
+    def side(self, node: Call, arena: str) -> None:
+        """The second argument of ``rung('arena', 'side')``: a party side of the arena."""
+        arg = node.args[1]
+        a = self.env.arenas.index(arena)
+        parties = self.env.parties[a] if a < len(self.env.parties) else ()
+        if not isinstance(arg, String):
+            self.report(
+                arg,
+                "rung() expects a side id string second, found an expression",
+                f"write rung('{arena}', '{parties[0] if parties else 'side'}')",
+            )
+        elif parties and arg.value not in parties:
+            self.report(
+                arg,
+                f"expected a party side of arena '{arena}' ({', '.join(parties)}), "
+                f"found '{arg.value}'",
+                _suggest(arg.value, parties),
+            )
 
     def function_type(self, node: Call, types: list[Type | None]) -> Type | None:
         if node.func == "where":

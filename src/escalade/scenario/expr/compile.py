@@ -67,6 +67,10 @@ class EvalState(Protocol):
         """``(n, len(env.arenas))`` current rung of each arena."""
 
     @property
+    def views(self) -> npt.NDArray[np.float64]:
+        """``(n, 2 * len(env.arenas))`` rung of arena ``a`` as its party ``p`` sees it (``2a+p``)."""
+
+    @property
     def taken(self) -> npt.NDArray[np.bool_]:
         """``(n, len(env.options))`` whether each option has succeeded earlier."""
 
@@ -286,6 +290,7 @@ _COMBINE: Final[dict[str, Callable[..., Array]]] = {"min": _min, "max": _max, "c
 
 class _Compiler:
     def __init__(self, env: Env) -> None:
+        self.env = env
         self.index = {
             "variables": {name: i for i, name in enumerate(env.variables)},
             "rungs": {name: i for i, name in enumerate(env.arenas)},
@@ -317,12 +322,16 @@ class _Compiler:
         return self.call(node)
 
     def call(self, node: Call) -> _Part:
-        if node.func in ("taken", "rung"):
+        if node.func == "taken":
             (arg,) = node.args
             assert isinstance(arg, String)
-            attribute = "taken" if node.func == "taken" else "rungs"
-            dtype = np.bool_ if node.func == "taken" else np.float64
-            return _column(attribute, self.index[attribute][arg.value], dtype)
+            return _column("taken", self.index["taken"][arg.value], np.bool_)
+        if node.func == "rung":
+            arena, *side = node.args
+            assert isinstance(arena, String)
+            who = side[0].value if side and isinstance(side[0], String) else None
+            attribute, column = self.env.view(arena.value, who)
+            return _column(attribute, column, np.float64)
         parts = [self.visit(arg) for arg in node.args]
         if node.func == "where":
             cond, when_true, when_false = parts

@@ -78,6 +78,8 @@ class ScalarValues:
         ``datetime.date.toordinal()`` of the round's first day.
     variables, rungs, taken, uncertainties : Mapping
         Values by variable, arena, option and uncertainty id.
+    views : Mapping
+        Each arena's rung as one of its parties sees it, keyed ``"arena:side"``.
     """
 
     round: int = 0
@@ -85,6 +87,7 @@ class ScalarValues:
     variables: Mapping[str, float] = field(default_factory=dict)
     rungs: Mapping[str, float] = field(default_factory=dict)
     taken: Mapping[str, bool] = field(default_factory=dict)
+    views: Mapping[str, float] = field(default_factory=dict)
     uncertainties: Mapping[str, float] = field(default_factory=dict)
 
 
@@ -121,7 +124,7 @@ def interpret(expr: Expr, env: Env, values: ScalarValues) -> float | bool:
     """
     type_ = check(expr, env)
     with np.errstate(all="ignore"):
-        value = _Evaluator(values).visit(expr)
+        value = _Evaluator(values, env).visit(expr)
     return bool(value) if type_ is Type.BOOL else float(value)
 
 
@@ -139,8 +142,19 @@ _max = _nan_aware(max)
 
 
 class _Evaluator:
-    def __init__(self, values: ScalarValues) -> None:
+    def __init__(self, values: ScalarValues, env: Env) -> None:
         self.values = values
+        self.env = env
+
+    def rung(self, node: Call) -> np.float64:
+        arena, *side = node.args
+        assert isinstance(arena, String)
+        who = side[0].value if side and isinstance(side[0], String) else None
+        attribute, column = self.env.view(arena.value, who)
+        if attribute == "rungs":
+            return self.lookup("arena", self.values.rungs, arena.value)
+        party = self.env.parties[column // 2][column % 2]
+        return self.lookup("arena view", self.values.views, f"{arena.value}:{party}")
 
     def lookup(self, kind: str, table: Mapping[str, float], name: str) -> np.float64:
         try:
@@ -188,7 +202,7 @@ class _Evaluator:
             arg = node.args[0]
             assert isinstance(arg, String)
             if node.func == "rung":
-                return self.lookup("arena", self.values.rungs, arg.value)
+                return self.rung(node)
             if arg.value not in self.values.taken:
                 raise UsageError(f"interpret() needs a value for option {arg.value!r}")
             return bool(self.values.taken[arg.value])

@@ -1,0 +1,236 @@
+"""The built-in policies of the reference interpreter, with scalars (read with ``reference``).
+
+:class:`ScalarPolicies` is a mixin of
+:class:`~escalade.engine.reference.ReferenceInterpreter`: the same choices as the
+vectorised policies of :mod:`escalade.engine.policies`, one trajectory at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from escalade.engine.policies import (
+    PRESETS,
+    DecisionContext,
+    logit_choice,
+    make_policy,
+    opponent_slots,
+    plan_rounds,
+    reactive_tables,
+)
+from escalade.engine.state import NEVER, State
+from escalade.engine.streams import BELIEF
+from escalade.scenario import expr as ex
+from escalade.scenario.schema import PolicySpec
+
+if TYPE_CHECKING:
+    from escalade.engine.reference import One
+    from escalade.engine.streams import ScalarStreams
+    from escalade.engine.trace import RoundTrace
+    from escalade.scenario.compiled import CompiledScenario
+
+__all__ = ["ScalarPolicies"]
+
+
+class ScalarPolicies:
+    """Scalar versions of the built-in policies (a mixin; see the module docstring)."""
+
+    c: CompiledScenario
+    streams: ScalarStreams
+    rollout_specs: list[list[PolicySpec]]
+    trajectory: int
+    horizon: int
+    ranked: dict[int, list[float]]
+
+    if TYPE_CHECKING:
+
+        def holds(self, compiled_expr: ex.Compiled, s: One) -> bool: ...
+
+        def gain(self, s: One, o: int, actor: int, *, pay: bool) -> float: ...
+
+        def flow(self, s: One, i: int, terms: str = "per_round") -> float: ...
+
+        def play(
+            self,
+            s: One,
+            t: int,
+            u: np.ndarray,
+            specs: Sequence[PolicySpec],
+            *,
+            events: bool = True,
+            forced: tuple[int, int] | None = None,
+            rollouts: bool = True,
+        ) -> RoundTrace: ...
+
+    def decide(
+        self,
+        s: One,
+        i: int,
+        u: float,
+        spec: PolicySpec,
+        *,
+        avail: dict[int, bool],
+        rollouts: bool,
+        slot: int = 0,
+    ) -> int:
+        """Actor ``i``'s choice under ``spec`` (scalar versions of the built-in policies).
+
+        ``avail`` already excludes what the actor's earlier moves of the round
+        took; ``slot`` is the number of the move being chosen.
+        """
+        kind = spec.kind
+        if kind == "hold":
+            return -1
+        if kind == "plan":
+            return next((o for t, o in plan_rounds(spec, self.c) if t == s.round and avail[o]), -1)
+        if kind == "rules":
+            return self.rules(s, i, spec, avail)
+        if kind == "reactive" or kind in PRESETS:
+            return self.reactive(s, i, spec, avail)
+        if kind == "deescalate":
+            return next((o for o in avail if self.c.options[o].deescalate and avail[o]), -1)
+        if kind == "quantal":
+            return self.quantal(s, i, u, spec, avail)
+        if kind == "best_response" and rollouts:
+            return self.best_response(s, i, spec, avail, slot)
+        return self.foreign(s, i, u, spec, avail, slot)
+
+    def rules(self, s: One, i: int, spec: PolicySpec, avail: dict[int, bool]) -> int:
+        """First rule whose condition holds and option is available; else ``otherwise``."""
+        index = {o.id: o.index for o in self.c.options}
+        for rule in spec.rules:
+            condition = ex.compile_expr(ex.parse(rule.if_), self.c.env_for(i))
+            if self.holds(condition, s) and avail[index[rule.then]]:
+                return index[rule.then]
+        if spec.otherwise and avail[index[spec.otherwise]]:
+            return index[spec.otherwise]
+        return -1
+
+    def reactive(self, s: One, i: int, spec: PolicySpec, avail: dict[int, bool]) -> int:
+        """Answer the opposing side's last perceived rung plus the offset."""
+        c = self.c
+        offset = PRESETS.get(spec.kind, spec.offset if spec.offset is not None else 0)
+        side = c.actors[i].side
+        for arena, actors, ranked in reactive_tables(i, c, spec.arena):
+            last = -math.inf
+            for j in opponent_slots(c, actors):
+                move, ok = s.prev_moves.get(j, (-1, False))
+                if move >= 0 and ok and c.options[move].arena == arena:
+                    last = max(last, float(c.options[move].perceived[side]))
+            for o in ranked:
+                if avail[o] and c.options[o].perceived[side] <= last + offset:
+                    return o
+        return -1
+
+    def quantal(self, s: One, i: int, u: float, spec: PolicySpec, avail: dict[int, bool]) -> int:
+        """Logit over hold and the available options' one-step expected utility."""
+        options = list(self.c.options_by_actor[i])
+        values = np.zeros((1, len(options) + 1))
+        allowed = np.ones((1, len(options) + 1), dtype=bool)
+        for k, o in enumerate(options, start=1):
+            allowed[0, k] = avail[o]
+            if avail[o]:
+                values[0, k] = self.gain(s, o, i, pay=True)
+        rationality = 1.0 if spec.rationality is None else float(spec.rationality)
+        column = int(logit_choice(values, allowed, rationality, np.array([u]))[0])
+        return -1 if column == 0 else options[column - 1]
+
+    def best_response(
+        self, s: One, i: int, spec: PolicySpec, avail: dict[int, bool], slot: int = 0
+    ) -> int:
+        """Rollouts: the candidate with the highest mean discounted utility (hold first).
+
+        Later moves of the round reuse the first move's ranking and take the
+        best candidate left that beats holding.
+        """
+        candidates = [-1, *self.c.options_by_actor[i]]
+        if slot == 0 or i not in self.ranked:
+            self.ranked[i] = self.rollout_values(s, i, spec, candidates)
+        means = self.ranked[i]
+        best, choice = -math.inf, -1
+        for k, option in enumerate(candidates):
+            allowed = option < 0 or (avail[option] and (slot == 0 or means[k] > means[0]))
+            if allowed and means[k] > best:
+                best, choice = means[k], option
+        return choice
+
+    def rollout_values(
+        self, s: One, i: int, spec: PolicySpec, candidates: list[int]
+    ) -> list[float]:
+        """Mean rollout value of each candidate (see the engine's ``rollout``)."""
+        depth, samples = spec.depth or 2, spec.samples or 8
+        c = self.c
+        unknown = [u for u in c.uncertainties if i not in u.known_to]
+        values = [0.0] * len(candidates)
+        for sample in range(samples):
+            belief = dict(s.uncertainties)
+            if unknown:
+                key = (s.round, i, sample, BELIEF)
+                draws = self.streams.beliefs(self.trajectory, key, len(unknown))
+                for row, unc in enumerate(unknown):
+                    belief[unc.id] = float(unc.ppf(np.array([draws[row]]))[0])
+            for k, option in enumerate(candidates):
+                trial = s.copy()
+                trial.uncertainties = dict(belief)
+                start = trial.utility[i]
+                for d in range(min(depth, c.horizon - s.round)):
+                    u = self.streams.rollout(self.trajectory, (s.round, i, sample, d))
+                    self.play(
+                        trial,
+                        s.round + d,
+                        u,
+                        self.rollout_specs[i],
+                        events=d > 0,
+                        forced=(i, option) if d == 0 else None,
+                        rollouts=False,
+                    )
+                    if not trial.alive:
+                        break
+                final = c.actors[i].discount ** (c.horizon - 1) * self.flow(trial, i, "final")
+                values[k] += trial.utility[i] - start + final
+        return [v / samples for v in values]
+
+    def foreign(
+        self, s: One, i: int, u: float, spec: PolicySpec, avail: dict[int, bool], slot: int = 0
+    ) -> int:
+        """A policy this interpreter does not know: its vectorised form with ``n = 1``."""
+        c = self.c
+        state = self.as_state(s)
+        available = np.zeros((1, len(c.options)), dtype=bool)
+        for o, ok in avail.items():
+            available[0, o] = ok
+        moves = np.full((1, len(c.slots)), -1, dtype=np.int64)
+        ctx = DecisionContext(c, state, i, available, np.array([u]), moves, moves >= 0, slot=slot)
+        return int(make_policy(spec, i, c).decide(ctx)[0])
+
+    def as_state(self, s: One) -> State:
+        """The one-row :class:`State` of a trajectory (for user policies)."""
+        c = self.c
+        prev = [s.prev_moves.get(k, (-1, False)) for k in range(len(c.slots))]
+        keys = [f"{a.id}:{c.sides[a.parties[p]]}" for a in c.arenas for p in (0, 1)]
+        return State(
+            n=1,
+            round=s.round,
+            day=s.day,
+            variables=np.array([[s.variables[v] for v in c.variable_ids]]),
+            rungs=np.array([[float(s.rungs[a.id]) for a in c.arenas]]),
+            views=np.array([[float(s.views[k]) for k in keys]]).reshape(1, len(keys)),
+            taken=np.array([[s.taken[o.id] for o in c.options]], dtype=bool),
+            uncertainties=np.array([[s.uncertainties[u.id] for u in c.uncertainties]]),
+            alive=np.array([s.alive]),
+            rounds_played=np.array([s.rounds_played]),
+            times_chosen=np.array([[s.times_chosen.get(o.id, 0) for o in c.options]]),
+            last_chosen=np.array([[s.last_chosen.get(o.id, NEVER) for o in c.options]]),
+            fired=np.array([[e.id in s.fired for e in c.events]], dtype=bool),
+            utility=np.array([s.utility]),
+            rung_max=np.array([[float(s.rung_max[a.id]) for a in c.arenas]]),
+            view_max=np.array([[float(s.view_max[k]) for k in keys]]).reshape(1, len(keys)),
+            prev_option=np.array([[m for m, _ in prev]], dtype=np.int64).reshape(1, len(prev)),
+            prev_success=np.array([[ok for _, ok in prev]], dtype=bool).reshape(1, len(prev)),
+            revert=np.array([[float(s.revert.get(k, 0)) for k in keys]]).reshape(1, len(keys)),
+            absorbed=np.array([s.absorbed]),
+        )
