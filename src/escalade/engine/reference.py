@@ -227,8 +227,10 @@ class ReferenceInterpreter(ScalarPolicies):
         )
 
     def final(self, s: One) -> None:
-        """Final utility weights, discounted at the last round played (the horizon's last
-        round for a trajectory in an absorbing terminal state).
+        """Final utility weights, discounted at the last round played.
+
+        A trajectory in an absorbing terminal state is discounted at the
+        horizon's last round.
         """
         last = (self.horizon if s.absorbed else s.rounds_played) - 1
         for i, actor in enumerate(self.c.actors):
@@ -272,7 +274,9 @@ class ReferenceInterpreter(ScalarPolicies):
         paid = [0.0] * len(c.actors)
         moves: dict[int, tuple[int, str]] = {}
         down: dict[str, int] = {}
-        self.decide_and_resolve(s, u, specs, moves, forced, rollouts, paid, down)
+        self.decide_and_resolve(
+            s, u, specs, moves=moves, forced=forced, rollouts=rollouts, paid=paid, down=down
+        )
         peak = {k: max(v, s.views[k]) for k, v in peak.items()}
         self.settle(s, down)
         accidents += self.accidents(s, u)
@@ -301,6 +305,7 @@ class ReferenceInterpreter(ScalarPolicies):
         s: One,
         u: np.ndarray,
         specs: Sequence[PolicySpec],
+        *,
         moves: dict[int, tuple[int, str]],
         forced: tuple[int, int] | None,
         rollouts: bool,

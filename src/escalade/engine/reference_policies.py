@@ -48,13 +48,13 @@ class ScalarPolicies:
 
     if TYPE_CHECKING:
 
-        def holds(self, compiled_expr: ex.Compiled, s: One) -> bool: ...
+        def holds(self, compiled_expr: ex.Compiled, s: One) -> bool: ...  # noqa: D102
 
-        def gain(self, s: One, o: int, actor: int, *, pay: bool) -> float: ...
+        def gain(self, s: One, o: int, actor: int, *, pay: bool) -> float: ...  # noqa: D102
 
-        def flow(self, s: One, i: int, terms: str = "per_round") -> float: ...
+        def flow(self, s: One, i: int, terms: str = "per_round") -> float: ...  # noqa: D102
 
-        def play(
+        def play(  # noqa: D102
             self,
             s: One,
             t: int,
@@ -97,7 +97,7 @@ class ScalarPolicies:
             return self.quantal(s, i, u, spec, avail)
         if kind == "best_response" and rollouts:
             return self.best_response(s, i, spec, avail, slot)
-        return self.foreign(s, i, u, spec, avail, slot)
+        return self.foreign(s, i, u, spec, avail, slot=slot)
 
     def rules(self, s: One, i: int, spec: PolicySpec, avail: dict[int, bool]) -> int:
         """First rule whose condition holds and option is available; else ``otherwise``."""
@@ -195,7 +195,7 @@ class ScalarPolicies:
         return [v / samples for v in values]
 
     def foreign(
-        self, s: One, i: int, u: float, spec: PolicySpec, avail: dict[int, bool], slot: int = 0
+        self, s: One, i: int, u: float, spec: PolicySpec, avail: dict[int, bool], *, slot: int = 0
     ) -> int:
         """A policy this interpreter does not know: its vectorised form with ``n = 1``."""
         c = self.c

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["BELIEF", "Layout", "ScalarStreams", "block_rows", "block_uniforms"]
 
 BELIEF = 100
-"""Last element of the rollout key of the fresh draws of unknown uncertainties (depths are < 100)."""
+"""Last element of the rollout key of fresh draws of unknown uncertainties (depths < 100)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,7 +66,7 @@ def _fmt(values: tuple[float, ...], names: tuple[str, ...]) -> str:
 
 
 def _rung(compiled: CompiledScenario, a: int, common: int, views: tuple[int, ...]) -> str:
-    """``ukraine=14`` or, when the two sides see it differently, ``ukraine=14 (west 12, east 14)``."""
+    """``ukraine=14``, or ``ukraine=14 (west 12, east 14)`` when the two sides' views differ."""
     arena = compiled.arenas[a]
     text = f"{arena.id}={common}"
     if len(views) > 2 * a + 1 and views[2 * a] != views[2 * a + 1]:

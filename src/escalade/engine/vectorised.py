@@ -145,7 +145,17 @@ class RoundPlayer:
         peak = st.views.copy()
         paid = np.zeros((st.n, len(c.actors)))
         down = np.full(st.views.shape, np.inf)
-        self.decide_and_resolve(st, u, policies, log, forced, alive, rollouts, paid, down)
+        self.decide_and_resolve(
+            st,
+            u,
+            policies,
+            log=log,
+            forced=forced,
+            alive=alive,
+            rollouts=rollouts,
+            paid=paid,
+            down=down,
+        )
         np.maximum(peak, st.views, out=peak)
         self.settle(st, down)
         self.accidents(st, u, alive, log)
@@ -163,6 +173,7 @@ class RoundPlayer:
         st: State,
         u: FloatArray,
         policies: Sequence[Policy],
+        *,
         log: RoundLog,
         forced: tuple[int, IntArray] | None,
         alive: BoolArray,
@@ -571,8 +582,10 @@ def escalate(
     moved: BoolArray,
     down: FloatArray | None,
 ) -> None:
-    """Raise each view of ``arena`` to the option's rung where ``moved`` (or, with ``down``,
-    record the de-escalation target to settle at the end of the round).
+    """Raise each view of ``arena`` to the option's rung where ``moved``.
+
+    With ``down``, record the de-escalation target instead, to settle at the
+    end of the round.
     """
     changed = False
     for p in (0, 1):
@@ -615,7 +628,7 @@ def move_rungs(
 
 
 def checked_probability(value: FloatArray, where: BoolArray, element: str, t: int) -> FloatArray:
-    """``value`` if it is a probability wherever ``where`` holds, else a :class:`SimulationError`."""
+    """``value`` if it is a probability wherever ``where`` holds, else a SimulationError."""
     value = np.asarray(value, dtype=float)
     bad = where & ~((value >= 0.0) & (value <= 1.0))
     if bad.any():

@@ -67,8 +67,9 @@ class Effect:
 
 @dataclass(frozen=True, slots=True)
 class RungEffect:
-    """Move arena ``arena``'s rung: ``add`` steps or ``to`` a rung, in party ``party``'s view
-    (``-1``: both views).
+    """Move arena ``arena``'s rung: ``add`` steps or ``to`` a rung.
+
+    Only party ``party``'s view moves (``-1``: both views).
     """
 
     arena: int

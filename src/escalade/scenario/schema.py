@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 2
-"""The version this release writes; version 1 files are read and migrated (``docs/migration.md``)."""
+"""The version this release writes; version 1 files are migrated (``docs/migration.md``)."""
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
 Text = Annotated[str, StringConstraints(max_length=10_000)]

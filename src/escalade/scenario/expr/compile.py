@@ -68,7 +68,7 @@ class EvalState(Protocol):
 
     @property
     def views(self) -> npt.NDArray[np.float64]:
-        """``(n, 2 * len(env.arenas))`` rung of arena ``a`` as its party ``p`` sees it (``2a+p``)."""
+        """``(n, 2 * len(env.arenas))``: arena ``a`` as its party ``p`` sees it (``2a+p``)."""
 
     @property
     def taken(self) -> npt.NDArray[np.bool_]:
