@@ -333,7 +333,9 @@ class _Builder:
         s = s.copy()
         self.ref.payoffs(s, r.t, r.paid, r.before)
         s.rounds_played += 1
-        s.prev_moves = {i: (o, res == "succeeded") for i, (o, res) in r.moves.items()}
+        s.prev_moves = {
+            i: (o, res == "succeeded") for i, (o, res) in r.moves.items() if res != "refused"
+        }
         self.ref.end(s, r.t)
         return self.round(s, r.t + 1, r.seen + r.hidden)
 

@@ -221,11 +221,12 @@ def reactive_tables(
 
 
 class ReactivePolicy:
-    """Answer the opposing side's last rung in an arena with ``offset`` more (DESIGN.md §3).
+    """Answer the opposing side's last rung in an arena with ``offset`` more.
 
     The opposing side's last rung is the highest rung, as this actor's side
-    perceives it, of the opposing side's successful moves in the arena in the
-    previous round. The actor takes its available option in that arena with
+    perceives it, of the opposing side's moves in the arena in the previous
+    round that moved the ladder (taken, not refused; succeeded, for options
+    that escalate only on success). The actor takes its available option in that arena with
     the highest own rung at most that rung plus ``offset`` (ties: file order);
     with several arenas, the first arena (file order) with such an option.
     """
@@ -240,6 +241,7 @@ class ReactivePolicy:
             for arena, opponents, ranked in reactive_tables(actor, compiled, spec.arena)
         ]
         self.arena_of = np.array([o.arena for o in compiled.options] + [-1], dtype=np.int64)
+        self.on_attempt = np.array([o.on_attempt for o in compiled.options] + [False])
         self.seen = np.array([o.perceived[side] for o in compiled.options] + [-1], dtype=float)
         self.own = self.seen
 
@@ -251,7 +253,8 @@ class ReactivePolicy:
         last = np.full(ctx.state.n, -np.inf)
         for j in opponents:
             move = ctx.state.prev_option[:, j]
-            ok = (move >= 0) & ctx.state.prev_success[:, j] & (self.arena_of[move] == arena)
+            moved = ctx.state.prev_success[:, j] | self.on_attempt[move]
+            ok = (move >= 0) & moved & (self.arena_of[move] == arena)
             last = np.where(ok, np.maximum(last, self.seen[move]), last)
         return last
 

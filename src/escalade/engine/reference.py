@@ -283,7 +283,9 @@ class ReferenceInterpreter(ScalarPolicies):
         self.peak = {k: max(v, s.views[k]) for k, v in peak.items()}
         self.payoffs(s, t, paid, before)
         s.rounds_played += 1
-        s.prev_moves = {k: (o, result == "succeeded") for k, (o, result) in moves.items()}
+        s.prev_moves = {
+            k: (o, result == "succeeded") for k, (o, result) in moves.items() if result != "refused"
+        }
         ended = self.end(s, t)
         return RoundTrace(
             round=t,

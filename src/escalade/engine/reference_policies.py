@@ -119,7 +119,8 @@ class ScalarPolicies:
             last = -math.inf
             for j in opponent_slots(c, actors):
                 move, ok = s.prev_moves.get(j, (-1, False))
-                if move >= 0 and ok and c.options[move].arena == arena:
+                moved = ok or (move >= 0 and c.options[move].on_attempt)
+                if move >= 0 and moved and c.options[move].arena == arena:
                     last = max(last, float(c.options[move].perceived[side]))
             for o in ranked:
                 if avail[o] and c.options[o].perceived[side] <= last + offset:

@@ -163,7 +163,8 @@ class RoundPlayer:
         log.peak_views = peak
         self.payoffs(st, t, paid, (before, before_views), alive)
         st.rounds_played += alive
-        st.prev_option = np.where(alive[:, None], log.moves, st.prev_option)
+        moved = np.where(log.refused, -1, log.moves)
+        st.prev_option = np.where(alive[:, None], moved, st.prev_option)
         st.prev_success = np.where(alive[:, None], log.succeeded, st.prev_success)
         self.end(st, t, alive, log)
         return log
