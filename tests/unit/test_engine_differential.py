@@ -65,7 +65,7 @@ def zoo(sequential: bool = False) -> CompiledScenario:
 def test_every_feature(sequential: bool) -> None:
     compiled = zoo(sequential)
     for cell in cells(compiled):
-        n = 6 if cell[1] == "opportunist" else 50
+        n = 4 if "opportunist" in cell or "probing" in cell else 30
         compare(compiled, cell, n=n, seed=2024)
 
 

@@ -15,7 +15,7 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "schema",
         help="print the JSON Schema of scenario files",
-        description="Print the JSON Schema of scenario files (schema_version 1) for editors.",
+        description="Print the JSON Schema of scenario files (schema_version 2) for editors.",
     )
     parser.add_argument("--out", type=Path, help="write to this file instead of standard output")
     parser.set_defaults(func=run)
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     """Print or write the schema."""
     schema = ScenarioSpec.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "escalade scenario (schema_version 1)"
+    schema["title"] = "escalade scenario (schema_version 2)"
     text = json.dumps(schema, indent=2, sort_keys=True)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")

@@ -88,7 +88,7 @@ def loads_scenario(
     used = {a.ladder for a in spec.arenas}
     ladders, ladder_problems = resolve_ladders(spec.ladders, used)
     issues = Checker(spec, loaded, ladders, ladder_problems).run()
-    if spec.schema_version == 1:
+    if spec.schema_version == 1 and not any(i.severity == "error" for i in issues):
         issues.append(
             loaded.issue(
                 ("schema_version",),
@@ -126,8 +126,8 @@ def _structural(loaded: Loaded) -> ScenarioSpec:
             [
                 loaded.issue(
                     (),
-                    "expected 'schema_version: 1' at the top, found no schema_version",
-                    "add 'schema_version: 1' as the first line",
+                    "expected 'schema_version: 2' at the top, found no schema_version",
+                    "add 'schema_version: 2' as the first line",
                 )
             ]
         )
