@@ -18,7 +18,7 @@ V, C = 10, 1
 PI = C / (V + C)
 
 SCENARIO = f"""
-schema_version: 1
+schema_version: 2
 id: attrition
 title: Discrete war of attrition
 calendar: {{start: 2024-01-01, step: day, horizon: 90}}
@@ -41,7 +41,8 @@ actors:
 options:
   - {{id: quit_a, actor: a, success: {PI!r}, effects: [{{var: qa, set: 1}}]}}
   - {{id: quit_b, actor: b, success: {PI!r}, effects: [{{var: qb, set: 1}}]}}
-terminal: ["qa + qb >= 1"]
+# The contest ends when someone quits: the prize is paid once, nothing accrues afterwards.
+terminal: [{{when: "qa + qb >= 1", absorbing: false}}]
 outcomes:
   - {{id: duration, expr: "qa + qb >= 1", at: first}}
 """

@@ -17,7 +17,7 @@ S1 = {"x1": 0.3139, "x2": 0.4424, "x3": 0.0}
 ST = {"x1": 0.5576, "x2": 0.4424, "x3": 0.2437}
 
 SCENARIO = """
-schema_version: 1
+schema_version: 2
 id: ishigami
 title: The Ishigami function as a scenario
 calendar: {start: 2024-01-01, step: week, horizon: 1}

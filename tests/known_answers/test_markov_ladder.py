@@ -23,7 +23,7 @@ HORIZON = 20
 N = 40_000
 
 SCENARIO = f"""
-schema_version: 1
+schema_version: 2
 id: markov-ladder
 title: Accidents only
 calendar: {{start: 2024-01-01, step: week, horizon: {HORIZON}}}

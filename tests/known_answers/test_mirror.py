@@ -15,7 +15,7 @@ from escalade.engine import simulate
 from escalade.scenario import loads_scenario
 
 SYMMETRIC = """
-schema_version: 1
+schema_version: 2
 id: mirror
 title: A symmetric crisis
 calendar: {start: 2024-01-01, step: week, horizon: 8}

@@ -131,7 +131,7 @@ def _chicken(w: float, lose: float, c: float) -> str:
     """Chicken (REFERENCE.md V3) as a one-round simultaneous scenario; hold = swerve."""
     both = "where(taken('straight_a'), 1, 0)"
     return f"""
-schema_version: 1
+schema_version: 2
 id: chicken
 title: Chicken
 calendar: {{start: 2024-01-01, step: week, horizon: 1}}
@@ -190,7 +190,7 @@ def _ultimatum(p: float, c_a: float, c_b: float) -> str:
     )
     war = f"[{{var: pay_a, set: {p - c_a:.4f}}}, {{var: pay_b, set: {1 - p - c_b:.4f}}}]"
     return f"""
-schema_version: 1
+schema_version: 2
 id: ultimatum
 title: Ultimatum
 order: sequential

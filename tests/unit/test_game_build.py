@@ -124,7 +124,7 @@ SIMULTANEOUS = (
 assert "order:" not in SIMULTANEOUS and "taken('push')" in SIMULTANEOUS, "chancy.yaml changed"
 
 CHICKEN = """
-schema_version: 1
+schema_version: 2
 id: chicken
 title: Chicken, W = L = 1, C = 10
 calendar: {start: 2024-01-01, step: week, horizon: 1}
