@@ -21,9 +21,10 @@ import numpy as np
 
 from escalade.engine.reference_policies import ScalarPolicies
 from escalade.engine.state import NEVER
+from escalade.engine.steps import move_numbers
 from escalade.engine.streams import Layout, ScalarStreams
 from escalade.engine.trace import Move, RoundTrace, Trace
-from escalade.engine.vectorised import _move_numbers, rollout_specs
+from escalade.engine.vectorised import rollout_specs
 from escalade.errors import SimulationError
 from escalade.scenario import expr as ex
 from escalade.scenario.compiled import ADD, SET, CompiledScenario, Effect, RungEffect
@@ -100,7 +101,7 @@ class ReferenceInterpreter(ScalarPolicies):
         self.seed = seed
         self.layout = Layout.of(compiled)
         self.rows = self.layout.slot_rows(compiled.slots)
-        self.move_of = _move_numbers(compiled.slots)
+        self.move_of = move_numbers(compiled.slots)
         self.streams = ScalarStreams(seed, self.layout.k)
         self.rollout_specs = rollout_specs(compiled, specs, declared)
         self.trajectory = 0

@@ -17,20 +17,21 @@ import numpy as np
 from escalade._types import BoolArray, FloatArray, IntArray
 from escalade.engine.policies import DecisionContext, Policy, make_policy
 from escalade.engine.state import State, apply_effects, available, option_gain, sync_rungs
+from escalade.engine.steps import (
+    checked_probability,
+    escalate,
+    geometric,
+    move_numbers,
+    move_rungs,
+    reader,
+)
 from escalade.engine.streams import BELIEF, Layout, block_uniforms
 from escalade.errors import SimulationError
 from escalade.random import Stream
-from escalade.scenario.compiled import CompiledScenario, RungEffect
+from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
-__all__ = [
-    "RoundLog",
-    "RoundPlayer",
-    "checked_probability",
-    "escalate",
-    "move_rungs",
-    "rollout_specs",
-]
+__all__ = ["RoundLog", "RoundPlayer", "rollout_specs"]
 
 
 @dataclass(eq=False)
@@ -103,12 +104,12 @@ class RoundPlayer:
         c = compiled
         self.layout = Layout.of(c)
         self.rows = self.layout.slot_rows(c.slots)
-        self.move_of = _move_numbers(c.slots)
+        self.move_of = move_numbers(c.slots)
         self.policies: list[Policy] = [make_policy(s, i, c) for i, s in enumerate(specs)]
         self._rollout_specs = rollout_specs(c, specs, declared)
         self._rollout_policies: dict[int, list[Policy]] = {}
         self.owner = np.array([o.actor for o in c.options] + [-1], dtype=np.int64)
-        self.reads = [[_read(c, a, i) for a in range(len(c.arenas))] for i in range(len(c.actors))]
+        self.reads = [[reader(c, a, i) for a in range(len(c.arenas))] for i in range(len(c.actors))]
         self.span = (0, 0)
 
     def rollout_policies(self, actor: int) -> list[Policy]:
@@ -490,7 +491,7 @@ class RoundPlayer:
             if not mask.any():
                 continue
             for i, actor in enumerate(c.actors):
-                now, later = _geometric(actor.discount, t, c.horizon)
+                now, later = geometric(actor.discount, t, c.horizon)
                 extra = np.zeros(st.n)
                 if term.absorbing:
                     extra = extra + later * self.flow(st, i)
@@ -552,90 +553,3 @@ class RoundPlayer:
                 final = c.actors[i].discount ** (horizon - 1) * self.flow(copy, i, "final")
                 values[:, k] += copy.utility[:, i] - start_utility + final
         return values / samples
-
-
-def _move_numbers(slots: tuple[int, ...]) -> list[int]:
-    """The move number (0, 1, …) of each decision slot within its actor's moves."""
-    seen: dict[int, int] = {}
-    out = []
-    for actor in slots:
-        out.append(seen.get(actor, 0))
-        seen[actor] = out[-1] + 1
-    return out
-
-
-def _read(c: CompiledScenario, arena: int, actor: int) -> tuple[str, int]:
-    """Where actor ``actor`` reads ``arena``'s rung: its side's view, or the common rung."""
-    party = c.party(arena, actor)
-    return ("views", 2 * arena + party) if party >= 0 else ("rungs", arena)
-
-
-def _geometric(discount: float, t: int, horizon: int) -> tuple[float, float]:
-    """``(discount**t, Σ_{s=t+1}^{horizon-1} discount**s)``."""
-    later = sum(discount**s for s in range(t + 1, horizon))
-    return discount**t, later
-
-
-def escalate(
-    st: State,
-    arena: int,
-    views: tuple[int, int],
-    moved: BoolArray,
-    down: FloatArray | None,
-) -> None:
-    """Raise each view of ``arena`` to the option's rung where ``moved``.
-
-    With ``down``, record the de-escalation target instead, to settle at the
-    end of the round.
-    """
-    changed = False
-    for p in (0, 1):
-        target = views[p]
-        if target < 0:
-            continue
-        col = 2 * arena + p
-        if down is not None:
-            down[:, col] = np.where(moved, np.minimum(down[:, col], target), down[:, col])
-        else:
-            st.views[:, col] = np.where(
-                moved, np.maximum(st.views[:, col], target), st.views[:, col]
-            )
-            changed = True
-    if changed:
-        sync_rungs(st)
-
-
-def move_rungs(
-    st: State, c: CompiledScenario, effects: tuple[RungEffect, ...], mask: BoolArray, element: str
-) -> None:
-    """Rung effects of an event or branch where ``mask`` holds (``add`` rounded, then clipped)."""
-    if not effects or not mask.any():
-        return
-    for e in effects:
-        arena = c.arenas[e.arena]
-        value = np.asarray(e.value(st), dtype=float)
-        bad = mask & ~np.isfinite(value)
-        if bad.any():
-            raise SimulationError(
-                f"{element}, rung effect on {arena.id!r}, round {st.round}: expected a finite "
-                f"number, found {value[np.argmax(bad)]}"
-            )
-        cols = (2 * e.arena, 2 * e.arena + 1) if e.party < 0 else (2 * e.arena + e.party,)
-        for col in cols:
-            current = st.views[:, col]
-            new = value if e.to else current + np.rint(value)
-            st.views[:, col] = np.where(mask, np.clip(new, arena.low, arena.high), current)
-    sync_rungs(st)
-
-
-def checked_probability(value: FloatArray, where: BoolArray, element: str, t: int) -> FloatArray:
-    """``value`` if it is a probability wherever ``where`` holds, else a SimulationError."""
-    value = np.asarray(value, dtype=float)
-    bad = where & ~((value >= 0.0) & (value <= 1.0))
-    if bad.any():
-        raise SimulationError(
-            f"{element}, round {t}: expected a probability in [0, 1], found "
-            f"{value[np.argmax(bad)]}; hint: check the expression and the ranges of the "
-            "uncertainties it reads"
-        )
-    return value
