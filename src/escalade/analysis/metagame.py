@@ -65,6 +65,7 @@ class MetaGame:
 
 def meta_game(
     samples: Mapping[tuple[str | None, str | None], FloatArray],
+    *,
     rows: Sequence[str | None],
     cols: Sequence[str | None],
     sides: Sequence[str],
@@ -206,23 +207,26 @@ def _alpha_rank(g: MetaGame, alpha: float, m: int) -> dict[str, Any]:
     }
 
 
-def _commitment(
-    g: MetaGame, leader: int, nash_payoffs: list[float]
-) -> dict[str, Any]:
+def _commitment(g: MetaGame, leader: int, nash_payoffs: list[float]) -> dict[str, Any]:
     a, b = g.payoffs
     mine, theirs = (g.rows, g.cols) if leader == 0 else (g.cols, g.rows)
     result = stackelberg(a, b) if leader == 0 else stackelberg(b.T, a.T)
     best_nash = max(nash_payoffs) if nash_payoffs else float("nan")
+    gain = result.leader_value - best_nash
+    if abs(gain) <= 1e-9 * max(1.0, abs(best_nash)):
+        gain = 0.0  # LP round-off
     return {
         "leader": (g.row_side, g.col_side)[leader],
         "follower": (g.row_side, g.col_side)[1 - leader],
-        "commitment": {s: float(p) for s, p in zip(mine, result.leader_mix, strict=True) if p > 1e-12},
+        "commitment": {
+            s: float(p) for s, p in zip(mine, result.leader_mix, strict=True) if p > 1e-12
+        },
         "follower_response": theirs[result.response],
         "leader_value": result.leader_value,
         "follower_value": result.follower_value,
         "best_nash_value": best_nash,
         "worst_nash_value": min(nash_payoffs) if nash_payoffs else float("nan"),
-        "value_of_commitment": result.leader_value - best_nash,
+        "value_of_commitment": gain,
         "by_response": {
             s: (float(v) if np.isfinite(v) else None)
             for s, v in zip(theirs, result.by_response, strict=True)
@@ -257,7 +261,7 @@ def analyse(
     seconds = time.perf_counter() - started
     pairs = [(e.row, e.col) for e in found.found]
     robust = _robustness(g, pairs, bootstrap, seed)
-    nash = [
+    nash: list[dict[str, Any]] = [
         {
             "profile": _profile(g, e.row, e.col),
             "payoffs": {g.row_side: float(e.row @ a @ e.col), g.col_side: float(e.row @ b @ e.col)},

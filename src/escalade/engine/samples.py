@@ -68,9 +68,7 @@ def cell_samples(
     """
     seed = validate_seed(seed)
     n, chunk, _ = _check(n, chunk_size, 0)
-    per_cell = [
-        cell_tasks(compiled, cell, n=n, seed=seed, chunk=chunk, keep=0) for cell in cells
-    ]
+    per_cell = [cell_tasks(compiled, cell, n=n, seed=seed, chunk=chunk, keep=0) for cell in cells]
     tasks = [task for group in per_cell for task in group]
     results: list[SampleChunk] = []
 

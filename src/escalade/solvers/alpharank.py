@@ -51,7 +51,8 @@ def stationary(transition: FloatArray) -> FloatArray:
     rhs[k] = 1.0
     pi, *_ = np.linalg.lstsq(system, rhs, rcond=None)
     pi = np.clip(pi, 0.0, None)
-    return pi / pi.sum()
+    out: FloatArray = pi / pi.sum()
+    return out
 
 
 def alpha_rank(
@@ -119,7 +120,7 @@ def alpha_rank(
             for s in range(size):
                 if s == p[pop]:
                     continue
-                q = p[:pop] + (s,) + p[pop + 1 :]
+                q = (*p[:pop], s, *p[pop + 1 :])
                 delta = tables[pop][q] - tables[pop][p]
                 c[index[p], index[q]] = float(fixation(delta, alpha, m)) / deviations
         c[index[p], index[p]] = 1.0 - c[index[p]].sum()

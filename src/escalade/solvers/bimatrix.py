@@ -21,6 +21,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from scipy.optimize import linprog
 
 from escalade._types import FloatArray
@@ -50,8 +51,9 @@ class Equilibria:
     note: str
 
 
-def _best(values: FloatArray, tol: float) -> FloatArray:
-    return values >= values.max() - tol
+def _best(values: FloatArray, tol: float) -> npt.NDArray[np.bool_]:
+    out: npt.NDArray[np.bool_] = values >= values.max() - tol
+    return out
 
 
 def _degenerate(
@@ -200,7 +202,8 @@ def same_support_equilibrium(
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     scale = max(float(np.abs(a).max()), float(np.abs(b).max()), 1.0)
     tol = tol * scale
-    rows, cols = list(np.flatnonzero(row > 0)), list(np.flatnonzero(col > 0))
+    rows = [int(i) for i in np.flatnonzero(row > 0)]
+    cols = [int(j) for j in np.flatnonzero(col > 0)]
     if len(rows) == len(cols):
         y_s = _indifferent_mix(a[np.ix_(rows, cols)], tol)
         x_s = _indifferent_mix(b[np.ix_(rows, cols)].T, tol)

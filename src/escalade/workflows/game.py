@@ -97,5 +97,12 @@ def game_scenario(
         workers=options.workers,
         progress=progress,
     )
-    game = meta_game(samples, rows, cols, list(compiled.sides), row_side, col_side)
+    game = meta_game(
+        samples,
+        rows=rows,
+        cols=cols,
+        sides=list(compiled.sides),
+        row_side=row_side,
+        col_side=col_side,
+    )
     return analyse(game, bootstrap=options.bootstrap, seed=options.seed, alpha=options.alpha)
