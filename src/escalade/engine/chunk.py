@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from escalade._types import FloatArray, IntArray
+from escalade.engine.decompose import add_parts, part_offsets
 from escalade.engine.state import State, initial_state
 from escalade.engine.streams import block_rows, block_uniforms
 from escalade.engine.summary import Counts
@@ -111,15 +112,20 @@ class OutcomeTracker:
 
 def apply_final(st: State, compiled: CompiledScenario) -> None:
     """Final utility weights on the final state, discounted at the last round played."""
+    offsets = part_offsets(compiled)  # decomposition (issue 17)
     for i, actor in enumerate(compiled.actors):
         if not actor.final:
             continue
         flow = np.zeros(st.n)
+        parts: list[FloatArray] = []  # decomposition (issue 17)
         for term in actor.final:
             value = st.variables[:, term.index] if term.kind == "var" else st.rungs[:, term.index]
-            flow = flow + term.weight(st) * value
+            parts.append(term.weight(st) * value)
+            flow = flow + parts[-1]
         discount = actor.discount ** (st.rounds_played - 1).astype(float)
         st.utility[:, i] += discount * flow
+        first = offsets[i + 1] - len(actor.final)
+        add_parts(st.utility_parts, first, parts, discount)
 
 
 @dataclass(eq=False)
@@ -288,6 +294,8 @@ def _block_sums(
         last = min((first // BLOCK + 1) * BLOCK, task.stop)
         rows = slice(first - task.start, last - task.start)
         values = [outcomes[rows], st.utility[rows], sides[rows]]
+        if st.utility_parts is not None:  # decomposition (issue 17): last in the float sums
+            values.append(st.utility_parts[rows])
         parts.append(
             np.concatenate(
                 [piece for v in values for piece in (v.sum(axis=0), (v * v).sum(axis=0))]

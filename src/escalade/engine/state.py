@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
+from escalade.engine.decompose import part_count
 from escalade.errors import SimulationError
 from escalade.scenario.compiled import ADD, MUL, SET, CompiledScenario, Effect
 
@@ -42,6 +43,8 @@ class State:
     rung_max: FloatArray
     prev_option: IntArray
     prev_success: BoolArray
+    utility_parts: FloatArray | None = None
+    """``utility`` split by term (:mod:`escalade.engine.decompose`); None: not tracked."""
 
     def take(self, index: IntArray) -> State:
         """The trajectories at ``index`` (rows may repeat), as a new state."""
@@ -75,6 +78,7 @@ def initial_state(compiled: CompiledScenario, uncertainties: FloatArray) -> Stat
         rung_max=rungs.copy(),
         prev_option=np.full((n, n_act), -1, dtype=np.int64),
         prev_success=np.zeros((n, n_act), dtype=bool),
+        utility_parts=np.zeros((n, part_count(compiled))),
     )
     for i, init in enumerate(compiled.variable_initial):
         state.variables[:, i] = init(state)

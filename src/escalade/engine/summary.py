@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from escalade._types import FloatArray, IntArray
+from escalade.engine.decompose import part_count, part_labels
 from escalade.engine.trace import Trace
 from escalade.scenario.compiled import CompiledScenario
 
@@ -31,7 +32,8 @@ class Counts:
     """Integer counts and float sums over trajectories (see module docstring).
 
     ``floats`` holds, in order: outcome sums, outcome sums of squares, actor
-    utility sums, their squares, side utility sums, their squares.
+    utility sums, their squares, side utility sums, their squares, utility
+    part sums (:mod:`escalade.engine.decompose`), their squares.
     """
 
     n: int
@@ -55,7 +57,7 @@ class Counts:
         c = compiled
         n_opt, n_arena = len(c.options), len(c.arenas)
         width = max((a.high - a.low + 1 for a in c.arenas), default=1)
-        n_float = 2 * (len(c.outcomes) + len(c.actors) + len(c.sides))
+        n_float = 2 * (len(c.outcomes) + len(c.actors) + len(c.sides) + part_count(c))
         return cls(
             n=0,
             crossed_by_round=np.zeros((len(c.thresholds), c.horizon + 1), dtype=np.int64),
@@ -151,6 +153,7 @@ class SimulationResult:
     def _floats(self) -> list[FloatArray]:
         c = self.compiled
         sizes = [len(c.outcomes)] * 2 + [len(c.actors)] * 2 + [len(c.sides)] * 2
+        sizes += [part_count(c)] * 2
         return list(np.split(self.counts.floats, np.cumsum(sizes)[:-1]))
 
     def outcomes(self) -> pd.DataFrame:
@@ -204,6 +207,19 @@ class SimulationResult:
         parts = self._floats()
         labels = [{"side": s} for s in self.compiled.sides]
         return self._utility_table(labels, parts[4], parts[5])
+
+    def utility_terms(self) -> pd.DataFrame:
+        """Each actor's utility split by term (actor, side, kind, term, mean, interval).
+
+        The terms of an actor sum to its :meth:`utilities` mean (to rounding);
+        see :mod:`escalade.engine.decompose`.
+        """
+        parts = self._floats()
+        labels = part_labels(self.compiled)
+        columns = ["actor", "side", "kind", "term", "mean", "sd", "ci_low", "ci_high", "n"]
+        if not labels:
+            return pd.DataFrame(columns=columns)
+        return self._utility_table(labels, parts[6], parts[7])[columns]
 
     def thresholds(self) -> pd.DataFrame:
         """Probability of crossing each threshold during the run, with Wilson intervals."""
@@ -368,6 +384,7 @@ class SimulationResult:
             "options": self.options(),
             "utilities": self.utilities(),
             "sides": self.sides(),
+            "utility_terms": self.utility_terms(),
             "rungs_by_round": self.rungs_by_round(),
             "events": self.events(),
             "accidents": self.accidents(),

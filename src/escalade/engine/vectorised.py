@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
+from escalade.engine.decompose import add_parts, part_offsets
 from escalade.engine.policies import DecisionContext, Policy, make_policy
 from escalade.engine.state import State, apply_effects, available, option_gain
 from escalade.engine.streams import Layout, block_uniforms
@@ -299,18 +300,24 @@ class RoundPlayer:
         self, st: State, t: int, paid: FloatArray, before: FloatArray, alive: BoolArray
     ) -> None:
         """Step 5: each actor's discounted flow and one-off threshold utilities."""
+        offsets = part_offsets(self.compiled)  # decomposition (issue 17)
         for i, actor in enumerate(self.compiled.actors):
             flow = np.zeros(st.n)
+            parts: list[FloatArray] = []  # decomposition (issue 17)
             for term in actor.per_round:
                 value = (
                     st.variables[:, term.index] if term.kind == "var" else st.rungs[:, term.index]
                 )
-                flow = flow + term.weight(st) * value
+                parts.append(term.weight(st) * value)
+                flow = flow + parts[-1]
             flow = flow - paid[:, i]
+            parts.append(-paid[:, i])
             for th in actor.thresholds:
                 newly = (st.rung_max[:, th.arena] >= th.rung) & (before[:, th.arena] < th.rung)
-                flow = flow + np.where(newly, th.value(st), 0.0)
+                parts.append(np.where(newly, th.value(st), 0.0))
+                flow = flow + parts[-1]
             st.utility[:, i] += np.where(alive, actor.discount**t * flow, 0.0)
+            add_parts(st.utility_parts, offsets[i], parts, actor.discount**t, alive)
             bad = alive & ~np.isfinite(st.utility[:, i])
             if bad.any():
                 raise SimulationError(
