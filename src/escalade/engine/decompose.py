@@ -77,11 +77,10 @@ def add_parts(
 
     ``parts`` None (a state without a decomposition) is a no-op.
     """
-    if parts is None or not contributions:
+    if parts is None:
         return
-    n = parts.shape[0]
-    block = np.column_stack([np.broadcast_to(np.asarray(c, dtype=float), (n,)) for c in contributions])
-    scaled = np.asarray(weight, dtype=float).reshape(-1, 1) * block
+    scale = np.asarray(weight, dtype=float)
     if alive is not None:
-        scaled = np.where(alive[:, None], scaled, 0.0)
-    parts[:, first : first + len(contributions)] += scaled
+        scale = np.where(alive, scale, 0.0)
+    for k, contribution in enumerate(contributions):
+        parts[:, first + k] += scale * contribution

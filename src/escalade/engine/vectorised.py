@@ -343,6 +343,7 @@ class RoundPlayer:
         for s in range(samples):
             for k, option in enumerate(candidates):
                 copy = st.take(rows)
+                copy.utility_parts = None  # no decomposition in rollouts (issue 17)
                 start_utility = copy.utility[:, i].copy()
                 forced = (i, np.full(st.n, option, dtype=np.int64))
                 for d in range(min(depth, horizon - t)):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -64,12 +65,17 @@ class Text:
 class TableBlock:
     """A table: ``df`` with a caption and per-column format specifications.
 
-    ``formats`` maps a column to a Python format spec (``".3f"``, ``".1%"``).
+    ``formats`` maps a column to a Python format spec (``".3f"``, ``".1%"``) or
+    ``"sig"``/``"pct"`` (3 significant digits, percentage). ``collapse`` puts the
+    table under a closed ``<details>``; ``download`` (a file name) adds a link
+    that saves the full-precision table as CSV (a ``data:`` URL, no request).
     """
 
     df: pd.DataFrame
     caption: str = ""
     formats: Mapping[str, str] = field(default_factory=dict)
+    collapse: bool = False
+    download: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +165,15 @@ def _table_view(block: TableBlock) -> dict[str, Any]:
         [format_value(v, block.formats.get(str(c))) for c, v in zip(df.columns, row, strict=True)]
         for row in df.itertuples(index=False, name=None)
     ]
-    return {"columns": [str(c) for c in df.columns], "numeric": numeric, "rows": rows}
+    view: dict[str, Any] = {"columns": [str(c) for c in df.columns], "numeric": numeric}
+    view["rows"] = rows
+    view["collapse"] = block.collapse
+    view["n_rows"] = len(df)
+    if block.download:
+        csv = df.to_csv(index=False)
+        view["download"] = block.download
+        view["csv_href"] = "data:text/csv;charset=utf-8," + quote(csv)
+    return view
 
 
 def _block_view(block: Block, where: str, number: int) -> dict[str, Any]:

@@ -11,6 +11,8 @@ from typing import Any
 
 import pandas as pd
 
+from escalade.analysis.brief import fold_thresholds
+from escalade.report.brief import brief_section
 from escalade.report.figures import (
     comparison_heatmap,
     fan_chart,
@@ -19,12 +21,10 @@ from escalade.report.figures import (
     threshold_curves,
 )
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.report.text import percent, sig
 from escalade.results import ResultSet
 
 __all__ = ["run_report"]
-
-_PCT = "{:.1%}"
-_NUM = "{:.3g}"
 
 
 def _table(rs: ResultSet, name: str) -> pd.DataFrame:
@@ -37,21 +37,14 @@ def _summary(rs: ResultSet) -> Section:
     lines = [f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}**", ""]
     if meta.get("scenario_description"):
         lines += [str(meta["scenario_description"]), ""]
-    comparison = _table(rs, "comparison")
-    if not comparison.empty:
-        best = comparison.iloc[0]
-        lines.append(
-            f"Across {meta.get('n_mindsets', '?')} adversary mindsets, the strategy with the "
-            f"smallest maximum regret is **{best['strategy']}** (max regret "
-            f"{best['max_regret']:.3g}; worst case {best['worst_utility']:.3g} under "
-            f"*{best['worst_mindset']}*). Expected utilities are for side "
-            f"*{meta.get('focal_side', '?')}*, with 95% intervals from "
-            f"{meta.get('n', '?'):,} trajectories per cell."
-        )
     blocks: list[Any] = [Markdown("\n".join(lines))]
     if not scenario.empty:
-        blocks.append(TableBlock(scenario, "What the scenario contains"))
-    return Section("summary", "Summary", tuple(blocks))
+        blocks.append(
+            TableBlock(
+                scenario, "What the scenario contains", collapse=True, download="scenario.csv"
+            )
+        )
+    return Section("summary", "The scenario", tuple(blocks))
 
 
 def _ladders(rs: ResultSet) -> Section:
@@ -80,51 +73,102 @@ def _ladders(rs: ResultSet) -> Section:
     return Section("ladders", "Escalation ladders and options", tuple(blocks))
 
 
+def _cells_view(cells: pd.DataFrame) -> pd.DataFrame:
+    view = cells[["strategy", "mindset"]].copy()
+    view["utility (u)"] = cells["utility"].map(sig)
+    view["95% interval"] = [
+        f"{sig(lo)} to {sig(hi)}"
+        for lo, hi in zip(cells["utility_ci_low"], cells["utility_ci_high"], strict=True)
+    ]
+    if "vs_status_quo" in cells.columns:
+        view["vs status quo (u)"] = cells["vs_status_quo"].map(lambda v: sig(v, signed=True))
+    return view
+
+
+def _comparison_view(comparison: pd.DataFrame) -> pd.DataFrame:
+    view = comparison[["strategy"]].copy()
+    view["mean over mindsets (u)"] = comparison["mean_utility"].map(sig)
+    view["worst case (u)"] = comparison["worst_utility"].map(sig)
+    view["worst under"] = comparison["worst_mindset"]
+    view["max regret (u)"] = comparison["max_regret"].map(sig)
+    view["minimax regret"] = comparison["minimax_regret"].map(lambda b: "yes" if b else "")
+    return view
+
+
+def _threshold_blocks(rs: ResultSet) -> list[Any]:
+    thresholds = _table(rs, "thresholds")
+    if thresholds.empty:
+        return []
+    keep, folded = fold_thresholds(thresholds)
+    blocks: list[Any] = []
+    for state, words in (("never", "never crossed in any cell"), ("always", "always crossed")):
+        names = folded[folded["state"] == state]["threshold"].astype(str).tolist()
+        if names:
+            blocks.append(Markdown(f"{len(names)} thresholds {words}: {', '.join(names)}."))
+    if not keep.empty:
+        view = keep[["strategy", "mindset", "threshold"]].copy()
+        view["probability"] = keep["probability"].map(percent)
+        view["95% interval"] = [
+            f"{percent(lo)} to {percent(hi)}"
+            for lo, hi in zip(keep["ci_low"], keep["ci_high"], strict=True)
+        ]
+        blocks.append(
+            TableBlock(
+                view,
+                "Probability of crossing each informative threshold (95% Wilson interval)",
+                collapse=len(view) > 12,
+                download="thresholds.csv",
+            )
+        )
+    return blocks
+
+
+def _outcome_block(outcomes: pd.DataFrame) -> TableBlock:
+    view = outcomes[["strategy", "mindset", "outcome", "direction"]].copy()
+    view["mean"] = outcomes["mean"].map(sig)
+    view["95% interval"] = [
+        f"{sig(lo)} to {sig(hi)}"
+        for lo, hi in zip(outcomes["ci_low"], outcomes["ci_high"], strict=True)
+    ]
+    return TableBlock(view, "Outcomes (mean, 95% interval)", collapse=True, download="outcomes.csv")
+
+
 def _comparison(rs: ResultSet) -> Section:
     cells = _table(rs, "cells")
     comparison = _table(rs, "comparison")
     blocks: list[Any] = []
     if not cells.empty:
-        heat = cells.rename(columns={"utility": "value"})[["strategy", "mindset", "value"]]
+        relative = "vs_status_quo" in cells.columns and cells["vs_status_quo"].notna().all()
+        column = "vs_status_quo" if relative else "utility"
+        heat = cells.rename(columns={column: "value"})[["strategy", "mindset", "value"]]
+        label = "u vs status quo" if relative else "utility (u)"
         blocks.append(
             FigureBlock(
-                comparison_heatmap(
-                    heat, "Expected utility of the focal side", value_label="utility"
-                ),
-                "Strategy × mindset: expected utility",
+                comparison_heatmap(heat, None, value_label=label, value_format=".3~s"),
+                "Expected utility of the focal side, relative to the status quo"
+                if relative
+                else "Expected utility of the focal side",
             )
         )
         blocks.append(
             TableBlock(
-                cells,
-                "Expected utility per strategy and mindset (95% interval)",
-                {"utility": _NUM, "utility_ci_low": _NUM, "utility_ci_high": _NUM},
+                _cells_view(cells),
+                "Expected utility per strategy and mindset",
+                collapse=len(cells) > 12,
+                download="cells.csv",
             )
         )
     if not comparison.empty:
         blocks.append(
             TableBlock(
-                comparison,
-                "Ranking: mean over mindsets, worst case, maximum regret",
-                {"mean_utility": _NUM, "worst_utility": _NUM, "max_regret": _NUM},
+                _comparison_view(comparison),
+                "Ranking over the mindsets: mean, worst case, maximum regret",
             )
         )
-    thresholds = _table(rs, "thresholds")
-    if not thresholds.empty:
-        blocks.append(
-            TableBlock(
-                thresholds,
-                "Probability of crossing each threshold during the horizon (95% Wilson interval)",
-                {"probability": _PCT, "ci_low": _PCT, "ci_high": _PCT},
-            )
-        )
+    blocks += _threshold_blocks(rs)
     outcomes = _table(rs, "outcomes")
     if not outcomes.empty:
-        blocks.append(
-            TableBlock(
-                outcomes, "Outcomes (95% interval)", {"mean": _NUM, "ci_low": _NUM, "ci_high": _NUM}
-            )
-        )
+        blocks.append(_outcome_block(outcomes))
     return Section("comparison", "Strategies compared", tuple(blocks))
 
 
@@ -168,7 +212,14 @@ def _assumptions(rs: ResultSet) -> Section:
     )
     blocks: list[Any] = [Markdown(text)]
     if not table.empty:
-        blocks.append(TableBlock(table, "Key assumptions with their sources and quotes"))
+        blocks.append(
+            TableBlock(
+                table,
+                "Key assumptions with their sources and quotes",
+                collapse=True,
+                download="assumptions.csv",
+            )
+        )
     return Section("assumptions", "Assumptions and sources", tuple(blocks))
 
 
@@ -191,6 +242,13 @@ def run_report(rs: ResultSet) -> ReportDocument:
     return ReportDocument(
         title=f"escalade run — {meta.get('scenario_title', meta.get('scenario_id', ''))}",
         subtitle=f"scenario {meta.get('scenario_id', '')} · run {meta.get('run_id', '')}".strip(),
-        sections=(_summary(rs), _ladders(rs), _comparison(rs), _dynamics(rs), _assumptions(rs)),
+        sections=(
+            brief_section(rs),
+            _comparison(rs),
+            _ladders(rs),
+            _dynamics(rs),
+            _summary(rs),
+            _assumptions(rs),
+        ),
         method_notes=_notes(meta),
     )
