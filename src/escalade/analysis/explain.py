@@ -89,7 +89,7 @@ def _difference(
 ) -> pd.DataFrame:
     left = _per_strategy(terms[terms["strategy"] == a], keys, n_mindsets)
     right = _per_strategy(terms[terms["strategy"] == b], keys, n_mindsets)
-    both = left.join(right, how="outer", lsuffix="_a", rsuffix="_b").fillna(0.0)
+    both = left.add_suffix("_a").join(right.add_suffix("_b"), how="outer").fillna(0.0)
     half = Z95 * np.sqrt(both["se2_a"] + both["se2_b"])
     difference = both["mean_a"] - both["mean_b"]
     out = pd.DataFrame(

@@ -88,7 +88,10 @@ def _worst_regret_mindset(rs: ResultSet, strategy: str) -> str:
         return "?"
     best = cells.groupby("mindset")["utility"].transform("max")
     regret = (best - cells["utility"])[cells["strategy"] == strategy]
-    return str(cells.loc[regret.idxmax(), "mindset"]) if not regret.empty else "?"
+    if regret.empty:
+        return "?"
+    mindsets = cells.loc[cells["strategy"] == strategy, "mindset"].to_numpy()
+    return str(mindsets[int(regret.to_numpy().argmax())])
 
 
 def _units() -> str:

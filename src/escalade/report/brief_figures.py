@@ -96,7 +96,7 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
                 orientation="h",
                 name=f"{level} end of range",
                 marker_color=colour,
-                hovertemplate="%{y} at its " + level + " end: %{x:.3~s} " + unit + "<extra></extra>",
+                hovertemplate=f"%{{y}} at its {level} end: %{{x:.3~s}} {unit}<extra></extra>",
             )
         )
     fig.add_vline(x=base, line={"color": "#333", "width": 1, "dash": "dot"})

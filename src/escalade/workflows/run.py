@@ -132,6 +132,11 @@ def run_scenario(
         scenario = load_scenario(scenario)
     if not 1 <= options.n <= 10_000_000:
         raise UsageError(f"n: expected 1 to 10,000,000 trajectories per cell, found {options.n}")
+    if not 0 <= options.sweep <= 100_000 or not 1 <= options.sweep_trajectories <= 10_000:
+        raise UsageError(
+            f"--sweep/--sweep-trajectories: expected 0 to 100,000 points and 1 to 10,000 "
+            f"trajectories, found {options.sweep} and {options.sweep_trajectories}"
+        )
     compiled = compile_scenario(scenario)
     strategies = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
     mindsets = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
@@ -165,7 +170,9 @@ def run_scenario(
     report = (
         write_html(run_report(result_set), options.out / "report.html") if options.out else None
     )
-    pdf = write_pdf(report, options.out / "brief.pdf") if options.pdf and report else None
+    pdf = None
+    if options.pdf and report is not None:
+        pdf = write_pdf(report, report.parent / "brief.pdf")
     return RunOutcome(result_set, run_id, report, pdf)
 
 
