@@ -93,6 +93,7 @@ class Dashboard:
             store=None,
             out=None,
             chunk_size=2048,
+            sweep=req.sweep,
         )
         return self.jobs.submit(req.scenario, req.n * cells, self._work(base, options))
 
