@@ -35,7 +35,7 @@ def add_execution_arguments(parser: argparse.ArgumentParser, *, default_n: int) 
 
 def rich_console() -> Console:
     """A console on standard output (plain when it is not a terminal)."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    return Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
 
 
 @contextmanager

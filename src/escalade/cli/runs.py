@@ -22,7 +22,7 @@ DEFAULT_STORE = "escalade.duckdb"
 def _console() -> Console:
     # Piped output is not cut to 80 columns: ids and hashes must stay whole.
     width = None if sys.stdout.isatty() else 160
-    return Console(file=sys.stdout, highlight=False, width=width)
+    return Console(file=sys.stdout, highlight=False, emoji=False, width=width)
 
 
 def _store(args: argparse.Namespace, *, read_only: bool = True) -> Store:

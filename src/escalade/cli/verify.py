@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from escalade.evidence.verify import VerifyReport, verify
 from escalade.scenario import load_scenario
@@ -61,30 +62,31 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(report: VerifyReport, *, show_all: bool) -> None:
-    console = Console(highlight=False)
-    quotes = Table(title=f"Quotes in {report.scenario}", show_lines=False)
+    console = Console(highlight=False, emoji=False)
+    quotes = Table(title=Text(f"Quotes in {report.scenario}"), show_lines=False)
     for column in ("status", "score", "field (line)", "source", "quote", "found at"):
         quotes.add_column(column)
     for q in report.quotes:
         quotes.add_row(
-            f"[{_STYLE[q.status]}]{q.status}[/]",
+            Text(q.status, style=_STYLE[q.status]),
             f"{q.score:.0f}",
-            f"{q.path} ({q.line})",
-            q.ref,
-            q.quote if len(q.quote) <= 60 else q.quote[:57] + "...",
-            q.location or q.detail,
+            Text(f"{q.path} ({q.line})"),
+            Text(q.ref),
+            Text(q.quote if len(q.quote) <= 60 else q.quote[:57] + "..."),
+            Text(q.location or q.detail),
         )
     console.print(quotes)
     for ref, reason in report.missing_texts.items():
-        console.print(f"[yellow]source {ref}: {reason}[/]")
+        console.print(Text(f"source {ref}: {reason}", style="yellow"))
     rows = report.assumptions if show_all else report.unsourced
     table = Table(title="Assumptions" if show_all else "Unsourced assumptions")
     for column in ("kind", "element", "value", "line", "source / note"):
         table.add_column(column)
     for a in rows:
-        table.add_row(a.kind, a.element, a.value, str(a.line or ""), a.ref or a.note or "")
+        cells = (a.kind, a.element, a.value, str(a.line or ""), a.ref or a.note or "")
+        table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
     counts: dict[str, int] = {}
     for a in report.assumptions:
         counts[a.kind] = counts.get(a.kind, 0) + 1
-    console.print("assumptions: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    console.print(Text("assumptions: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))))

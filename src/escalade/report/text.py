@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 __all__ = [
     "DEFAULT_FLOAT_FORMAT",
@@ -136,16 +137,19 @@ def dataframe_table(
         Show at most this many rows, then a final ``…`` row.
     """
     formats = formats or {}
-    table = Table(title=title, title_justify="left")
+    table = Table(title=_plain(title), title_justify="left")
     for column in df.columns:
         numeric = pd.api.types.is_numeric_dtype(df[column]) and not pd.api.types.is_bool_dtype(
             df[column]
         )
-        table.add_column(str(column), justify="right" if numeric else "left")
+        table.add_column(Text(str(column)), justify="right" if numeric else "left")
     shown = df if max_rows is None else df.head(max_rows)
     for row in shown.itertuples(index=False, name=None):
         table.add_row(
-            *(format_value(v, formats.get(str(c))) for c, v in zip(df.columns, row, strict=True))
+            *(
+                Text(format_value(v, formats.get(str(c))))
+                for c, v in zip(df.columns, row, strict=True)
+            )
         )
     if max_rows is not None and len(df) > max_rows:
         table.add_row(*(["…"] * len(df.columns)))
@@ -154,12 +158,17 @@ def dataframe_table(
 
 def mapping_table(mapping: Mapping[str, Any], title: str | None = None) -> Table:
     """Return a two-column ``field | value`` table of a mapping (nested values as JSON)."""
-    table = Table(title=title, title_justify="left", show_header=False)
+    table = Table(title=_plain(title), title_justify="left", show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value")
     for key, value in mapping.items():
-        table.add_row(str(key), format_value(value))
+        table.add_row(Text(str(key)), Text(format_value(value)))
     return table
+
+
+def _plain(title: str | None) -> Text | None:
+    """Data shown in a table is text, never Rich markup or ``:emoji:`` codes."""
+    return None if title is None else Text(title)
 
 
 def plain_console(width: int = 100) -> Console:

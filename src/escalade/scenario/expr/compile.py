@@ -286,12 +286,7 @@ _COMBINE: Final[dict[str, Callable[..., Array]]] = {"min": _min, "max": _max, "c
 
 class _Compiler:
     def __init__(self, env: Env) -> None:
-        self.index = {
-            "variables": {name: i for i, name in enumerate(env.variables)},
-            "rungs": {name: i for i, name in enumerate(env.arenas)},
-            "taken": {name: i for i, name in enumerate(env.options)},
-            "uncertainties": {name: i for i, name in enumerate(env.uncertainties)},
-        }
+        self.index = env.index
 
     def visit(self, node: Expr) -> _Part:
         if isinstance(node, Number):
