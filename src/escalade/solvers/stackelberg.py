@@ -18,6 +18,8 @@ mixed strategy is worth at least every Nash payoff of the leader (von Stengel
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +55,36 @@ class Commitment:
     by_response: FloatArray
 
 
+VERTEX_LIMIT = 2_000
+"""Up to this many candidate vertices per LP, the LP is solved by enumerating them."""
+
+
+def _by_vertices(gain: FloatArray, upper: FloatArray) -> tuple[float, FloatArray | None]:
+    """Maximise ``gain @ x`` on the simplex cut by ``upper @ x <= 0`` (small: every vertex).
+
+    A vertex has ``m - 1`` of the inequalities (``upper`` rows and ``x_i >= 0``)
+    tight besides ``sum(x) = 1``; a bounded LP's optimum is at a vertex.
+    """
+    m = gain.shape[0]
+    rows = np.vstack([upper, -np.eye(m)])
+    best, arg = -np.inf, None
+    tol = 1e-9 * max(1.0, float(np.abs(upper).max(initial=0.0)))
+    for tight in itertools.combinations(range(rows.shape[0]), m - 1):
+        system = np.vstack([rows[list(tight)], np.ones((1, m))])
+        rhs = np.zeros(m)
+        rhs[-1] = 1.0
+        try:
+            x = np.linalg.solve(system, rhs)
+        except np.linalg.LinAlgError:
+            continue
+        if (rows @ x).max(initial=-np.inf) > tol or not np.isfinite(x).all():
+            continue
+        value = float(gain @ x)
+        if value > best + 1e-12:
+            best, arg = value, x
+    return best, arg
+
+
 def stackelberg(a: FloatArray, b: FloatArray) -> Commitment:
     """Solve for the leader's optimal mixed commitment (rows lead, see module docstring).
 
@@ -81,9 +113,13 @@ def stackelberg(a: FloatArray, b: FloatArray) -> Commitment:
     m, n = a.shape
     values = np.full(n, -np.inf)
     mixes: list[FloatArray | None] = [None] * n
+    small = math.comb(n - 1 + m, m - 1) <= VERTEX_LIMIT
     for j in range(n):
         # x^T (B[:, j'] - B[:, j]) <= 0 for every j'
         upper = (b - b[:, [j]]).T
+        if small:
+            values[j], mixes[j] = _by_vertices(a[:, j], np.delete(upper, j, axis=0))
+            continue
         res = linprog(
             -a[:, j],
             A_ub=upper,
