@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import asdict
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
+from escalade.cli._common import rich_console
 from escalade.game.convert import to_normal_form
 from escalade.game.extensive import ExtensiveFormGame
 from escalade.game.gambit_io import read_game, write_game
+from escalade.game.narrative import Step, narrative
 from escalade.game.normal_form import NormalFormGame
 from escalade.game.profiles import profile_to_dict
 from escalade.solvers.registry import METHODS, default_method, solver_module
 from escalade.solvers.result import SolveResult
 
 __all__ = ["register", "run"]
+
+MIN_REACH = 0.01
+"""Branches of the equilibrium story reached less often than this are left out."""
 
 
 def register(subparsers: Any) -> None:
@@ -71,6 +77,15 @@ def register(subparsers: Any) -> None:
         default=None,
         help="also write the game in Gambit's format",
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="print every information set's probabilities (default: the equilibrium path as a "
+        "short story, chance outcomes as branches)",
+    )
+    parser.add_argument(
+        "--max-rows", type=int, default=60, help="rows of the equilibrium story (60)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=run)
 
@@ -86,21 +101,56 @@ def _path(game: ExtensiveFormGame, result: SolveResult) -> list[str]:
     return out
 
 
-def _json(game: ExtensiveFormGame | NormalFormGame, result: SolveResult) -> str:
+def _story(game: ExtensiveFormGame, profile: Any, max_rows: int) -> tuple[list[Step], int]:
+    return narrative(game, profile, max_rows=max_rows, min_reach=MIN_REACH)
+
+
+def _json(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, max_rows: int) -> str:
     data = result.to_dict(game)
-    if isinstance(game, ExtensiveFormGame) and result.path is not None:
-        data["path"] = _path(game, result)
+    if isinstance(game, ExtensiveFormGame):
+        if result.path is not None:
+            data["path"] = _path(game, result)
+        stories = []
+        for profile in result.equilibria:
+            rows, dropped = _story(game, profile, max_rows)
+            stories.append({"rows": [asdict(r) for r in rows], "left_out": dropped})
+        data["narrative"] = stories
     return json.dumps(data, indent=2)
 
 
-def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult) -> None:
-    console = Console()
+def _print_story(console: Console, game: ExtensiveFormGame, profile: Any, max_rows: int) -> None:
+    rows, dropped = _story(game, profile, max_rows)
+    table = Table(title="Equilibrium path (branches: chance outcomes and mixed choices)")
+    for column in ("branch", "round", "who", "what", "probability", "reach"):
+        table.add_column(column, justify="right" if column in ("probability", "reach") else "left")
+    for r in rows:
+        table.add_row(r.branch, r.round, r.who, r.what, f"{r.probability:.3g}", f"{r.reach:.3g}")
+    console.print(table)
+    if dropped:
+        console.print(
+            f"{dropped} more rows left out (branches reached with probability below "
+            f"{MIN_REACH:g}, or beyond --max-rows {max_rows}); "
+            "--full lists every information set"
+        )
+
+
+def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, args: Any) -> None:
+    console = rich_console()
     console.print(
         f"[bold]{game.name or 'game'}[/bold] — method {result.method}, "
         f"{len(result.equilibria)} equilibri{'um' if len(result.equilibria) == 1 else 'a'}, "
         f"max regret {result.diagnostics.max_regret:.3g}, {result.diagnostics.seconds:.3g} s"
     )
+    story = isinstance(game, ExtensiveFormGame) and not args.full
     for k, (prof, pay) in enumerate(zip(result.equilibria, result.payoffs, strict=True), 1):
+        if story:
+            console.print(f"[bold]Equilibrium {k}[/bold]")
+            _print_story(console, game, prof, args.max_rows)  # type: ignore[arg-type]
+            console.print(
+                "payoffs: "
+                + ", ".join(f"{p} {v:.6g}" for p, v in zip(game.players, pay, strict=True))
+            )
+            continue
         table = Table(title=f"Equilibrium {k}")
         table.add_column("player")
         table.add_column("action")
@@ -113,7 +163,7 @@ def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult) -> No
         console.print(
             "payoffs: " + ", ".join(f"{p} {v:.6g}" for p, v in zip(game.players, pay, strict=True))
         )
-    if isinstance(game, ExtensiveFormGame) and result.path is not None:
+    if isinstance(game, ExtensiveFormGame) and result.path is not None and args.full:
         console.print("path: " + " → ".join(_path(game, result)))
 
 
@@ -149,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
         game = to_normal_form(game)  # support enumeration works on the reduced normal form
     result: SolveResult = solver_module(method).solve(game)
     if args.json:
-        print(_json(game, result))
+        print(_json(game, result, args.max_rows))
     else:
-        _render(game, result)
+        _render(game, result, args)
     return 0
