@@ -74,7 +74,7 @@ def _meta(args: argparse.Namespace, scenario: Any) -> Any:
 
 def _tree(args: argparse.Namespace, compiled: Any) -> tuple[Any, str]:
     from escalade.analysis.commitment import commitment_analysis
-    from escalade.errors import GameTooLargeError
+    from escalade.errors import GameTooLargeError, UnsupportedGameError
 
     if args.no_tree:
         return None, "--no-tree"
@@ -86,8 +86,10 @@ def _tree(args: argparse.Namespace, compiled: Any) -> tuple[Any, str]:
             node_limit=args.node_limit,
             side_players=args.side_players,
         )
-    except GameTooLargeError as exc:
-        return None, str(exc)
+    except (GameTooLargeError, UnsupportedGameError) as exc:
+        # the builder's hint names solve's flags; commit's are --side-players and --horizon
+        note = str(exc).replace("fewer --players, --decision-every K,", "fewer --side-players,")
+        return None, note.replace("(--players)", "(--side-players)")
     return result, ""
 
 

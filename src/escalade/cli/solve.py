@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from dataclasses import asdict
 from typing import Any
 
@@ -18,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from escalade.cli._common import rich_console
+from escalade.errors import GameTooLargeError, UsageError
 from escalade.game.convert import to_normal_form
 from escalade.game.extensive import ExtensiveFormGame
 from escalade.game.gambit_io import read_game, write_game
@@ -57,6 +59,40 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--mindset", metavar="ID", help="mindset the non-players follow")
     parser.add_argument(
         "--node-limit", type=int, default=200_000, help="largest tree to build (200000)"
+    )
+    parser.add_argument(
+        "--decision-every",
+        type=int,
+        default=1,
+        metavar="K",
+        help="players decide every K rounds and keep their move in between (1)",
+    )
+    parser.add_argument(
+        "--from-round",
+        type=int,
+        default=0,
+        metavar="T",
+        help="solve from the state a simulated trajectory reaches at round T (with --from-trace)",
+    )
+    parser.add_argument(
+        "--from-trace",
+        type=int,
+        default=None,
+        metavar="K",
+        help="that trajectory: trace K of `escalade run` with --seed (or of the stored --run)",
+    )
+    parser.add_argument("--seed", type=int, default=2024, help="seed of that run (2024)")
+    parser.add_argument(
+        "--run", metavar="RUN_ID", default=None, help="a stored run: its scenario and seed"
+    )
+    parser.add_argument(
+        "--store", default="escalade.duckdb", help="the results store of --run (escalade.duckdb)"
+    )
+    parser.add_argument(
+        "--max-supports",
+        type=int,
+        default=2_000_000,
+        help="enummixed: largest number of support pairs tried (2000000)",
     )
     parser.add_argument(
         "--information",
@@ -167,23 +203,61 @@ def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, args:
         console.print("path: " + " → ".join(_path(game, result)))
 
 
+def _scenario(args: argparse.Namespace) -> tuple[Any, int]:
+    """The compiled scenario and the seed (from the stored run when ``--run`` is given)."""
+    from escalade.results import Store
+    from escalade.scenario import load_scenario, loads_scenario
+    from escalade.scenario.compiled import compile_scenario
+
+    if args.run is None:
+        return compile_scenario(load_scenario(args.game)), args.seed
+    with Store(args.store) as store:
+        stored = store.load(args.run)
+    if not stored.scenario_text:
+        raise UsageError(f"--run {args.run}: the stored run has no scenario text to replay")
+    scenario = loads_scenario(stored.scenario_text, file=f"run {args.run}")
+    return compile_scenario(scenario), int(stored.metadata["seed"])
+
+
 def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
     if args.game.endswith((".efg", ".nfg")):
         return read_game(args.game)
     from escalade.engine.game_builder import build_game
-    from escalade.scenario import load_scenario
-    from escalade.scenario.compiled import compile_scenario
+    from escalade.engine.game_size import estimate_game_size
+    from escalade.engine.replay import state_at
 
-    compiled = compile_scenario(load_scenario(args.game))
-    return build_game(
-        compiled,
-        horizon=args.horizon,
-        strategy=args.strategy,
-        mindset=args.mindset,
-        players=args.players,
-        node_limit=args.node_limit,
-        information=args.information,
-    )
+    compiled, seed = _scenario(args)
+    start = None
+    if args.from_trace is not None:
+        start = state_at(
+            compiled,
+            seed=seed,
+            trajectory=args.from_trace,
+            first_round=args.from_round,
+            strategy=args.strategy,
+            mindset=args.mindset,
+        )
+    elif args.from_round:
+        raise UsageError("--from-round: expected --from-trace K too (the trajectory to start from)")
+    shape = {
+        "horizon": args.horizon,
+        "strategy": args.strategy,
+        "mindset": args.mindset,
+        "players": args.players,
+        "information": args.information,
+        "decision_every": args.decision_every,
+        "start_state": start,
+        "first_round": args.from_round if start is not None else 0,
+    }
+    size = estimate_game_size(compiled, budget=0.8, **shape)
+    print(size.describe(), file=sys.stderr)
+    if size.nodes > args.node_limit:
+        raise GameTooLargeError(
+            f"solve: the game has about {size.nodes:,.0f} nodes (estimated), more than "
+            f"--node-limit {args.node_limit:,}; hint: a smaller --horizon, fewer --players, "
+            "--decision-every K, a later --from-round, or a larger --node-limit"
+        )
+    return build_game(compiled, node_limit=args.node_limit, **shape)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -197,7 +271,8 @@ def run(args: argparse.Namespace) -> int:
         method = "enummixed"  # a simultaneous two-player scenario game: our exact method
     if isinstance(game, ExtensiveFormGame) and method == "enummixed":
         game = to_normal_form(game)  # support enumeration works on the reduced normal form
-    result: SolveResult = solver_module(method).solve(game)
+    options = {"max_supports": args.max_supports} if method == "enummixed" else {}
+    result: SolveResult = solver_module(method).solve(game, **options)
     if args.json:
         print(_json(game, result, args.max_rows))
     else:

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 
 from escalade.engine.game_builder import _Builder
-from escalade.engine.reference import ReferenceInterpreter
+from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.errors import UsageError
 from escalade.random import make_rng
 from escalade.scenario.compiled import CompiledScenario
@@ -130,6 +130,9 @@ def estimate_size(
     players: Sequence[int],
     uncertainties: Sequence[float],
     simultaneous: bool = False,
+    decision_every: int = 1,
+    start_state: One | None = None,
+    first_round: int = 0,
     probes: int = 400,
     budget: float = 1.0,
     seed: int = 0,
@@ -150,6 +153,10 @@ def estimate_size(
         Fixed uncertainty values.
     simultaneous : bool
         Simultaneous rounds kept simultaneous (``information="scenario"``).
+    decision_every : int
+        Players decide every this many rounds (``build_game``'s ``decision_every``).
+    start_state, first_round : One, int
+        The root state and its round (``build_game``'s).
     probes : int
         At most this many random root-to-leaf walks ...
     budget : float
@@ -169,12 +176,15 @@ def estimate_size(
             compiled,
             ref,
             players=tuple(players),
-            horizon=horizon,
+            horizon=first_round + horizon,
             node_limit=1,
             simultaneous=simultaneous,
+            decision_every=decision_every,
+            first_round=first_round,
             rng=rng,
         )
-        _force(probe.round(ref.start(0, fixed=list(uncertainties)), 0))
+        start = ref.start(0, fixed=list(uncertainties)) if start_state is None else start_state
+        _force(probe.round(start.copy(), first_round))
         totals.append(probe.total)
         visited += probe.visited
     elapsed = time.perf_counter() - started
@@ -194,13 +204,18 @@ def estimate_game_size(
     uncertainties: Sequence[float] | None = None,
     policies: Sequence[PolicySpec] | None = None,
     information: Literal["perfect", "scenario"] = "perfect",
+    decision_every: int = 1,
+    start_state: One | None = None,
+    first_round: int = 0,
     probes: int = 400,
     budget: float = 1.0,
     seed: int = 0,
 ) -> SizeEstimate:
     """:func:`estimate_size` with the arguments of ``build_game``."""
-    if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon:
-        raise UsageError(f"horizon: expected 1 to {compiled.horizon}, found {horizon!r}")
+    if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon - first_round:
+        raise UsageError(
+            f"horizon: expected 1 to {compiled.horizon - first_round}, found {horizon!r}"
+        )
     ids = [a.id for a in compiled.actors]
     chosen = list(players) if players is not None else ids
     unknown = [p for p in chosen if p not in ids]
@@ -221,6 +236,9 @@ def estimate_game_size(
         players=[ids.index(p) for p in chosen],
         uncertainties=[float(v) for v in values],
         simultaneous=information == "scenario" and not compiled.sequential,
+        decision_every=max(int(decision_every), 1),
+        start_state=start_state,
+        first_round=first_round,
         probes=probes,
         budget=budget,
         seed=seed,
