@@ -43,7 +43,9 @@ def register(subparsers: Any) -> None:
         description=(
             "Solve a game and check every equilibrium by its regret. Methods: spe (backward "
             "induction), enummixed (support enumeration), zerosum-lp (sequence-form LP), "
-            "gambit-lcp and gambit-logit (need the optional 'gambit' extra)."
+            "gambit-lcp and gambit-logit (need the optional 'gambit' extra), mccfr (external-"
+            "sampling Monte Carlo CFR through OpenSpiel, two-player zero-sum; the 'openspiel' "
+            "extra)."
         ),
     )
     parser.add_argument("game", metavar="GAME.efg|GAME.nfg|SCENARIO")
@@ -88,6 +90,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--store", default="escalade.duckdb", help="the results store of --run (escalade.duckdb)"
     )
+    parser.add_argument(
+        "--zero-sum",
+        action="store_true",
+        help="two players: solve the zero-sum abstraction (payoffs ±half the utility difference)",
+    )
+    parser.add_argument("--iterations", type=int, default=10_000, help="mccfr: iterations (10000)")
     parser.add_argument(
         "--max-supports",
         type=int,
@@ -143,6 +151,7 @@ def _story(game: ExtensiveFormGame, profile: Any, max_rows: int) -> tuple[list[S
 
 def _json(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, max_rows: int) -> str:
     data = result.to_dict(game)
+    data["diagnostics"] = dict(result.diagnostics.extra)
     if isinstance(game, ExtensiveFormGame):
         if result.path is not None:
             data["path"] = _path(game, result)
@@ -177,6 +186,10 @@ def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, args:
         f"{len(result.equilibria)} equilibri{'um' if len(result.equilibria) == 1 else 'a'}, "
         f"max regret {result.diagnostics.max_regret:.3g}, {result.diagnostics.seconds:.3g} s"
     )
+    if "exploitability" in result.diagnostics.extra:
+        console.print(
+            f"exploitability (OpenSpiel): {float(result.diagnostics.extra['exploitability']):.4g}"
+        )
     story = isinstance(game, ExtensiveFormGame) and not args.full
     for k, (prof, pay) in enumerate(zip(result.equilibria, result.payoffs, strict=True), 1):
         if story:
@@ -263,6 +276,12 @@ def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
 def run(args: argparse.Namespace) -> int:
     """Read or build the game, solve it, print the result."""
     game = _load(args)
+    if args.zero_sum:
+        from escalade.solvers.mccfr import zero_sum_abstraction
+
+        if not isinstance(game, ExtensiveFormGame):
+            raise UsageError("--zero-sum: expected an extensive game (a scenario or an .efg file)")
+        game = zero_sum_abstraction(game)
     if args.export:
         write_game(game, args.export)
     method = args.method or default_method(game)
@@ -271,7 +290,11 @@ def run(args: argparse.Namespace) -> int:
         method = "enummixed"  # a simultaneous two-player scenario game: our exact method
     if isinstance(game, ExtensiveFormGame) and method == "enummixed":
         game = to_normal_form(game)  # support enumeration works on the reduced normal form
-    options = {"max_supports": args.max_supports} if method == "enummixed" else {}
+    options: dict[str, Any] = {}
+    if method == "enummixed":
+        options["max_supports"] = args.max_supports
+    elif method == "mccfr":
+        options.update(iterations=args.iterations, seed=args.seed)
     result: SolveResult = solver_module(method).solve(game, **options)
     if args.json:
         print(_json(game, result, args.max_rows))

@@ -18,6 +18,7 @@ METHODS: dict[str, str] = {
     "zerosum-lp": "escalade.solvers.zerosum_lp",
     "gambit-lcp": "escalade.solvers.gambit_lcp",
     "gambit-logit": "escalade.solvers.gambit_logit",
+    "mccfr": "escalade.solvers.mccfr",
 }
 """Method name -> module exposing ``solve`` and ``supports``."""
 
