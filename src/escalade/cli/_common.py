@@ -6,9 +6,10 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+if TYPE_CHECKING:  # rich is imported when a command prints, not when the parser is built
+    from rich.console import Console
 
 __all__ = ["add_execution_arguments", "progress_bar", "rich_console"]
 
@@ -35,12 +36,23 @@ def add_execution_arguments(parser: argparse.ArgumentParser, *, default_n: int) 
 
 def rich_console() -> Console:
     """A console on standard output (plain when it is not a terminal)."""
+    from rich.console import Console
+
     return Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
 
 
 @contextmanager
 def progress_bar(*, total: int, label: str) -> Iterator[Callable[[int], None]]:
     """Yield ``advance(k)``; a bar is drawn on standard error when it is a terminal."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     err = Console(file=sys.stderr)
     progress = Progress(
         TextColumn(label),

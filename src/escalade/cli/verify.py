@@ -5,14 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
-from escalade.evidence.verify import VerifyReport, verify
-from escalade.scenario import load_scenario
+if TYPE_CHECKING:  # imported by run(), not when the parser is built
+    from escalade.evidence.verify import VerifyReport
 
 _STYLE = {"found": "green", "not_found": "red", "no_text": "yellow", "unknown_source": "red"}
 
@@ -48,6 +44,9 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Verify and print; return 1 when the check fails."""
+    from escalade.evidence.verify import verify
+    from escalade.scenario import load_scenario
+
     report = verify(
         load_scenario(args.scenario), source_dirs=args.sources, threshold=args.threshold
     )
@@ -62,6 +61,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(report: VerifyReport, *, show_all: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
     console = Console(highlight=False, emoji=False)
     quotes = Table(title=Text(f"Quotes in {report.scenario}"), show_lines=False)
     for column in ("status", "score", "field (line)", "source", "quote", "found at"):
