@@ -14,10 +14,10 @@ import numpy as np
 import numpy.typing as npt
 
 from escalade._types import FloatArray, IntArray
+from escalade.engine.counts import Counts
 from escalade.engine.decompose import add_parts, part_offsets
 from escalade.engine.state import State, initial_state
 from escalade.engine.streams import block_rows, block_uniforms
-from escalade.engine.summary import Counts
 from escalade.engine.trace import Move, RoundTrace, Trace
 from escalade.engine.vectorised import RoundLog, RoundPlayer
 from escalade.random import BLOCK, Stream

@@ -18,8 +18,8 @@ import numpy as np
 
 from escalade._types import FloatArray
 from escalade.engine.chunk import ChunkTask, _uncertainties, compiled_for, run_state
-from escalade.engine.executors import Executor, SequentialExecutor, executor_for
-from escalade.engine.runner import LOCAL_LIMIT, Cell, _check, cell_tasks
+from escalade.engine.executors import Executor
+from escalade.engine.runner import Cell, _check, cell_tasks, default_executor
 from escalade.engine.state import initial_state
 from escalade.engine.vectorised import RoundPlayer
 from escalade.random import validate_seed
@@ -81,11 +81,7 @@ def cell_samples(
     if executor is not None:
         collect(executor)
     else:
-        if scheduler is None and workers is None and n * len(cells) <= LOCAL_LIMIT:
-            own: Executor = SequentialExecutor()
-        else:
-            own = executor_for(scheduler=scheduler, workers=workers, n_tasks=len(tasks))
-        with own as running:
+        with default_executor(compiled, tasks, scheduler=scheduler, workers=workers) as running:
             collect(running)
     out: dict[Cell, FloatArray] = {}
     offset = 0
