@@ -17,10 +17,10 @@ import numpy as np
 from escalade._types import BoolArray, FloatArray, IntArray
 from escalade.engine.decompose import add_parts, part_offsets
 from escalade.engine.policies import DecisionContext, Policy, make_policy
+from escalade.engine.rollouts import rollout_values
 from escalade.engine.state import State, apply_effects, available, option_gain
-from escalade.engine.streams import Layout, block_uniforms
+from escalade.engine.streams import Layout
 from escalade.errors import SimulationError
-from escalade.random import Stream
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
@@ -331,32 +331,9 @@ class RoundPlayer:
     def rollout(
         self, ctx: DecisionContext, candidates: list[int], depth: int, samples: int
     ) -> FloatArray:
-        """Mean discounted utility of each candidate over ``samples`` rollouts of ``depth``."""
-        st, i, t = ctx.state, ctx.actor, ctx.state.round
-        start, stop = self.span
-        if st.n != stop - start:
-            raise SimulationError("rollout: expected the state of the whole chunk")
-        policies = self.rollout_policies(i)
-        values = np.zeros((st.n, len(candidates)))
-        rows = np.arange(st.n)
-        horizon = self.compiled.horizon
-        for s in range(samples):
-            for k, option in enumerate(candidates):
-                copy = st.take(rows)
-                copy.utility_parts = None  # no decomposition in rollouts (issue 17)
-                start_utility = copy.utility[:, i].copy()
-                forced = (i, np.full(st.n, option, dtype=np.int64))
-                for d in range(min(depth, horizon - t)):
-                    key = (t, i, s, d)
-                    u = block_uniforms(self.seed, Stream.ROLLOUT, start, stop, self.layout.k, *key)
-                    self.play(
-                        copy,
-                        t + d,
-                        u,
-                        policies,
-                        events=d > 0,
-                        forced=forced if d == 0 else None,
-                        rollouts=False,
-                    )
-                values[:, k] += copy.utility[:, i] - start_utility
-        return values / samples
+        """Mean discounted utility of each candidate over ``samples`` rollouts of ``depth``.
+
+        All candidates, samples and trajectories are played at once (see
+        :mod:`escalade.engine.rollouts`).
+        """
+        return rollout_values(self, ctx, candidates, depth, samples)

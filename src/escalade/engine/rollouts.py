@@ -1,0 +1,181 @@
+"""``best_response`` rollouts, vectorised across candidates, samples and trajectories.
+
+A decision of a ``best_response`` actor needs, for every trajectory ``r``,
+every candidate ``k`` (hold, then the actor's options) and every sample ``s``,
+a rollout of ``depth`` rounds from the current state, in which the actor
+takes candidate ``k`` now. All of them are played at once on one batched
+:class:`~escalade.engine.state.State` whose rows are the ``(s, k, r)`` triples,
+so a decision costs ``depth`` calls of the round instead of
+``candidates x samples x depth``.
+
+Every rollout of trajectory ``r`` and sample ``s`` reads the same random
+numbers whatever the candidate (common random numbers): the uniforms of
+``Stream.ROLLOUT`` keyed by ``(round, actor, sample, depth)``, column ``r``.
+A round treats its rows independently, so each row's result is the number
+the one-candidate-at-a-time loop gives, to the bit, and sums over samples are
+taken in sample order, as before.
+
+Rows whose value cannot matter are not played (their value is reused, in
+effect, from what the decision already knows): trajectories that have ended,
+candidates that are not available (their rollout would be the hold rollout),
+and trajectories where only hold is available (the choice is hold whatever
+the values). The decisions are therefore identical to playing every row.
+
+At most :data:`MAX_ROWS` rows are played at once (the pairs, then the
+samples, are split into several batches beyond it), which bounds memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from escalade._types import BoolArray, FloatArray, IntArray
+from escalade.engine.state import State
+from escalade.engine.streams import block_uniforms
+from escalade.errors import SimulationError
+from escalade.random import Stream
+
+if TYPE_CHECKING:
+    from escalade.engine.policies import DecisionContext
+    from escalade.engine.vectorised import RoundPlayer
+
+__all__ = ["MAX_ROWS", "RolloutBatch", "needed", "rollout_values", "setup_batch"]
+
+MAX_ROWS = 1 << 17
+"""Most rows of one batched rollout state (bounds its memory)."""
+
+
+@dataclass(eq=False)
+class RolloutBatch:
+    """One batched rollout state and what each of its rows stands for.
+
+    Row ``j`` of ``state`` is trajectory ``rows[j]`` (a row of the decision
+    state), sample ``samples[j]``, taking candidate ``forced[j]`` (an option
+    index, or -1 for hold) in the first round.
+    """
+
+    state: State
+    rows: IntArray
+    samples: IntArray
+    forced: IntArray
+    start_utility: FloatArray
+
+
+def needed(ctx: DecisionContext, candidates: Sequence[int]) -> BoolArray:
+    """``(n, C)``: the (trajectory, candidate) pairs whose rollout value can change the choice.
+
+    A pair is needed when the trajectory is alive, the candidate is hold or an
+    available option, and at least one option is available (else the choice
+    is hold whatever the values).
+    """
+    st = ctx.state
+    want = np.zeros((st.n, len(candidates)), dtype=bool)
+    for k, option in enumerate(candidates):
+        if option >= 0:
+            want[:, k] = ctx.available[:, option]
+    some_option = want.any(axis=1) & st.alive
+    want[:, [k for k, option in enumerate(candidates) if option < 0]] = True
+    want &= some_option[:, None]
+    return want
+
+
+def setup_batch(
+    ctx: DecisionContext,
+    rows: IntArray,
+    forced: IntArray,
+    samples: Sequence[int],
+) -> RolloutBatch:
+    """The batched state of the rollouts of ``(rows[p], forced[p])`` for each sample.
+
+    This is the one place that builds a rollout's starting state: the decision
+    state's rows, repeated for each sample (sample-major order).
+    """
+    n_pairs = len(rows)
+    index = np.tile(rows, len(samples))
+    state = ctx.state.take(index)
+    state.utility_parts = None  # no utility decomposition in rollouts
+    sample_of = np.repeat(np.asarray(samples, dtype=np.int64), n_pairs)
+    return RolloutBatch(
+        state=state,
+        rows=index,
+        samples=sample_of,
+        forced=np.tile(forced, len(samples)),
+        start_utility=state.utility[:, ctx.actor].copy(),
+    )
+
+
+def _uniforms(
+    player: RoundPlayer, key: tuple[int, int, int], batch: RolloutBatch, group: Sequence[int]
+) -> FloatArray:
+    """``(K, rows)`` rollout uniforms of the batch for depth ``key[2]`` (columns by trajectory)."""
+    t, i, d = key
+    start, stop = player.span
+    n_pairs = len(batch.rows) // len(group)
+    parts = [
+        block_uniforms(player.seed, Stream.ROLLOUT, start, stop, player.layout.k, t, i, s, d)[
+            :, batch.rows[k * n_pairs : (k + 1) * n_pairs]
+        ]
+        for k, s in enumerate(group)
+    ]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+
+def _play(player: RoundPlayer, ctx: DecisionContext, batch: RolloutBatch, depth: int) -> FloatArray:
+    """Play the batch ``depth`` rounds; the deciding actor's utility gained, per row."""
+    t, i = ctx.state.round, ctx.actor
+    group = sorted(set(batch.samples.tolist()))
+    policies = player.rollout_policies(i)
+    for d in range(min(depth, player.compiled.horizon - t)):
+        u = _uniforms(player, (t, i, d), batch, group)
+        player.play(
+            batch.state,
+            t + d,
+            u,
+            policies,
+            events=d > 0,
+            forced=(i, batch.forced) if d == 0 else None,
+            rollouts=False,
+        )
+    gained: FloatArray = batch.state.utility[:, i] - batch.start_utility
+    return gained
+
+
+def rollout_values(
+    player: RoundPlayer,
+    ctx: DecisionContext,
+    candidates: Sequence[int],
+    depth: int,
+    samples: int,
+    *,
+    max_rows: int = MAX_ROWS,
+) -> FloatArray:
+    """Mean discounted utility gained by each candidate over ``samples`` rollouts of ``depth``.
+
+    Returns ``(n, len(candidates))``; pairs that are not :func:`needed` are 0.
+    At most ``max_rows`` rows (at least one) are played at once.
+    """
+    st = ctx.state
+    start, stop = player.span
+    if st.n != stop - start:
+        raise SimulationError("rollout: expected the state of the whole chunk")
+    values = np.zeros((st.n, len(candidates)))
+    rows, columns = np.nonzero(needed(ctx, candidates))
+    if len(rows) == 0:
+        return values
+    table = np.asarray(candidates, dtype=np.int64)
+    per_batch = max(1, max_rows // samples)
+    for first in range(0, len(rows), per_batch):
+        part = slice(first, first + per_batch)
+        r, k = rows[part], columns[part]
+        together = max(1, max_rows // len(r))
+        for s0 in range(0, samples, together):
+            group = list(range(s0, min(samples, s0 + together)))
+            batch = setup_batch(ctx, r, table[k], group)
+            gained = _play(player, ctx, batch, depth)
+            for g in range(len(group)):  # sample order, as the sums always were
+                values[r, k] += gained[g * len(r) : (g + 1) * len(r)]
+    return values / samples
