@@ -6,7 +6,8 @@ a rollout of ``depth`` rounds from the current state, in which the actor
 takes candidate ``k`` now. All of them are played at once on one batched
 :class:`~escalade.engine.state.State` whose rows are the ``(s, k, r)`` triples,
 so a decision costs ``depth`` calls of the round instead of
-``candidates x samples x depth``.
+``candidates x samples x depth``. Only the deciding actor's utility is
+accrued in a rollout (the others' is never read).
 
 Every rollout of trajectory ``r`` and sample ``s`` reads the same random
 numbers whatever the candidate (common random numbers): the uniforms of
@@ -28,7 +29,7 @@ samples, are split into several batches beyond it), which bounds memory.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -96,8 +97,7 @@ def setup_batch(
     """
     n_pairs = len(rows)
     index = np.tile(rows, len(samples))
-    state = ctx.state.take(index)
-    state.utility_parts = None  # no utility decomposition in rollouts
+    state = replace(ctx.state, utility_parts=None).take(index)  # no decomposition in rollouts
     sample_of = np.repeat(np.asarray(samples, dtype=np.int64), n_pairs)
     return RolloutBatch(
         state=state,
@@ -139,6 +139,7 @@ def _play(player: RoundPlayer, ctx: DecisionContext, batch: RolloutBatch, depth:
             events=d > 0,
             forced=(i, batch.forced) if d == 0 else None,
             rollouts=False,
+            payers=(i,),
         )
     gained: FloatArray = batch.state.utility[:, i] - batch.start_utility
     return gained

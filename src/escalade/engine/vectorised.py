@@ -101,8 +101,13 @@ class RoundPlayer:
         events: bool = True,
         forced: tuple[int, IntArray] | None = None,
         rollouts: bool = True,
+        payers: Sequence[int] | None = None,
     ) -> RoundLog:
-        """Play round ``t`` on ``st`` in place with the ``(K, n)`` uniforms ``u``."""
+        """Play round ``t`` on ``st`` in place with the ``(K, n)`` uniforms ``u``.
+
+        ``payers`` limits the utilities accrued to those actors (a rollout
+        needs only its deciding actor's); None: every actor.
+        """
         c = self.compiled
         n, n_act = st.n, len(c.actors)
         st.round, st.day = t, int(c.days[t])
@@ -137,7 +142,7 @@ class RoundPlayer:
             for i, choice in zip(order, choices, strict=True):
                 self.resolve(st, i, choice, u, paid=paid, log=log)
         self.accidents(st, u, alive, log)
-        self.payoffs(st, t, paid, before, alive)
+        self.payoffs(st, t, paid, before, alive, payers=payers)
         st.rounds_played += alive
         st.prev_option = np.where(alive[:, None], log.moves, st.prev_option)
         st.prev_success = np.where(alive[:, None], log.succeeded, st.prev_success)
@@ -211,11 +216,13 @@ class RoundPlayer:
             choice = np.asarray(policies[i].decide(ctx), dtype=np.int64)
         choice = np.where(alive, choice, -1)
         self.check_choice(st, i, choice, avail)
-        for o in {int(x) for x in np.unique(choice) if x >= 0}:
+        for o in c.options_by_actor[i]:  # after check_choice: only this actor's options
             option = c.options[o]
             if not option.consent:
                 continue
             chosen = choice == o
+            if not chosen.any():
+                continue
             accept = np.ones(st.n, dtype=bool)
             for j in option.consent:
                 accept &= option_gain(st, c, o, j, pay=False) >= 0
@@ -297,11 +304,20 @@ class RoundPlayer:
             st.rung_max[:, a.index] = np.maximum(st.rung_max[:, a.index], new)
 
     def payoffs(
-        self, st: State, t: int, paid: FloatArray, before: FloatArray, alive: BoolArray
+        self,
+        st: State,
+        t: int,
+        paid: FloatArray,
+        before: FloatArray,
+        alive: BoolArray,
+        *,
+        payers: Sequence[int] | None = None,
     ) -> None:
         """Step 5: each actor's discounted flow and one-off threshold utilities."""
         offsets = part_offsets(self.compiled)  # decomposition (issue 17)
         for i, actor in enumerate(self.compiled.actors):
+            if payers is not None and i not in payers:
+                continue
             flow = np.zeros(st.n)
             parts: list[FloatArray] = []  # decomposition (issue 17)
             for term in actor.per_round:
