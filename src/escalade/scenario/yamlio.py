@@ -54,6 +54,7 @@ MAX_NODES = 200_000
 Path = tuple[str | int, ...]
 
 _CORE = "tag:yaml.org,2002:"
+_STR = _CORE + "str"
 _KINDS = {"map": "mapping", "seq": "list"}
 
 
@@ -217,13 +218,15 @@ class _Refused(Exception):
 
 _TOO_DEEP = f"expected nesting at most {MAX_DEPTH} levels deep, found deeper"
 _FLATTEN = "flatten the data: scenario files need only a few levels"
-_OPEN = (
-    tokens.BlockMappingStartToken,
-    tokens.BlockSequenceStartToken,
-    tokens.FlowMappingStartToken,
-    tokens.FlowSequenceStartToken,
+_OPEN = frozenset(
+    (
+        tokens.BlockMappingStartToken,
+        tokens.BlockSequenceStartToken,
+        tokens.FlowMappingStartToken,
+        tokens.FlowSequenceStartToken,
+    )
 )
-_CLOSE = (tokens.BlockEndToken, tokens.FlowMappingEndToken, tokens.FlowSequenceEndToken)
+_CLOSE = frozenset((tokens.BlockEndToken, tokens.FlowMappingEndToken, tokens.FlowSequenceEndToken))
 
 
 def _prescan(text: str) -> None:
@@ -237,14 +240,15 @@ def _prescan(text: str) -> None:
     scanner = _Parser(text)
     depth = 0
     try:
-        while (token := scanner.get_token()) is not None:
-            if isinstance(token, _OPEN):
+        for token in iter(scanner.get_token, None):
+            kind = type(token)
+            if kind in _OPEN:
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise _Refused(_TOO_DEEP, token.start_mark, _FLATTEN)
-            elif isinstance(token, _CLOSE):
+            elif kind in _CLOSE:
                 depth -= 1
-            elif _foreign_version(token):
+            elif kind is tokens.DirectiveToken and _foreign_version(token):
                 version = ".".join(str(part) for part in getattr(token, "value", ()))
                 raise _Refused(
                     f"expected YAML 1.2 (or no %YAML line), found %YAML {version}",
@@ -389,6 +393,8 @@ class _Converter:
 
     def _scalar(self, node: ScalarNode, tag: str, path: Path) -> Any:
         value: str = node.value
+        if tag == _STR:  # most scalars: a fast path
+            return value
         kind = tag.removeprefix(_CORE) if tag.startswith(_CORE) else None
         if kind in {"str", "timestamp"}:
             return value

@@ -303,7 +303,11 @@ class _Compiler:
             return _column("uncertainties", self.index["uncertainties"][node.name], np.float64)
         if isinstance(node, Unary):
             operand = self.visit(node.operand)
-            return operand if node.op == "+" else _apply(np.negative, [operand])
+            if node.op == "+":
+                return operand
+            if isinstance(operand, float):  # a negative literal: no need for NumPy
+                return -operand
+            return _apply(np.negative, [operand])
         if isinstance(node, Not):
             return _apply(np.logical_not, [self.visit(node.operand)])
         if isinstance(node, Binary):
