@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from escalade.cli._common import progress_bar, rich_console
+from escalade.cli._common import (
+    add_memory_argument,
+    checked_workers,
+    memory_budget,
+    progress_bar,
+    rich_console,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -52,6 +58,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--chunk-size", type=int, default=1024, help="experiments per chunk (1024)")
     parser.add_argument("--workers", type=int, default=None, help="local worker processes")
     parser.add_argument("--scheduler", metavar="ADDR", default=None, help="a Dask scheduler")
+    add_memory_argument(parser)
     parser.add_argument("--store", type=Path, default=Path("escalade.duckdb"), help="results store")
     parser.add_argument("--no-store", action="store_true", help="do not store the sweep")
     parser.add_argument("--out", type=Path, default=None, help="write explore.html in this folder")
@@ -75,8 +82,9 @@ def run(args: argparse.Namespace) -> int:
         discover=args.discover,
         seed=args.seed,
         chunk_size=args.chunk_size,
-        workers=args.workers,
+        workers=checked_workers(args),
         scheduler=args.scheduler,
+        memory=memory_budget(args),
         store=None if args.no_store else args.store,
         out=args.out,
         outcome=args.outcome,

@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from escalade.cli._common import add_execution_arguments, progress_bar, rich_console
+from escalade.cli._common import (
+    add_execution_arguments,
+    checked_workers,
+    memory_budget,
+    progress_bar,
+    rich_console,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -75,8 +81,9 @@ def run(args: argparse.Namespace) -> int:
         n=args.n,
         seed=args.seed,
         chunk_size=args.chunk_size,
-        workers=args.workers,
+        workers=checked_workers(args),
         scheduler=args.scheduler,
+        memory=memory_budget(args),
         store=None if args.no_store else args.store,
         out=None if args.no_report else args.out,
         sweep=args.sweep,

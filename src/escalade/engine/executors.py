@@ -311,7 +311,8 @@ def executor_for(*, scheduler: str | None, workers: int | None, n_tasks: int) ->
         A Dask scheduler address (``tcp://HOST:PORT``); when given, a
         :class:`DaskExecutor` is returned.
     workers : int or None
-        Number of local processes; ``1`` forces sequential execution.
+        Number of local processes (at most the number of cores); ``1`` forces
+        sequential execution.
     n_tasks : int
         Number of tasks to run; a single task runs in the calling process.
 
@@ -325,7 +326,8 @@ def executor_for(*, scheduler: str | None, workers: int | None, n_tasks: int) ->
     if scheduler is not None:
         return DaskExecutor(scheduler)
     if n_tasks > 1 and workers != 1:
-        cores = workers or usable_cores()
+        # More processes than cores only adds memory: cap at the usable cores.
+        cores = min(workers or usable_cores(), usable_cores())
         if cores > 1:
             return ProcessExecutor(min(cores, n_tasks))
     return SequentialExecutor()

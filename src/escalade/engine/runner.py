@@ -17,6 +17,7 @@ from escalade._types import FloatArray
 from escalade.engine.chunk import ChunkResult, ChunkTask, run_chunk
 from escalade.engine.counts import Counts
 from escalade.engine.executors import Executor, SequentialExecutor, executor_for
+from escalade.engine.memory import bytes_per_trace, bytes_per_trajectory, check_memory
 from escalade.engine.policies import registered
 from escalade.errors import UsageError
 from escalade.random import BLOCK, validate_seed
@@ -64,6 +65,32 @@ def _check(n: object, chunk_size: object, keep_traces: object) -> tuple[int, int
         raise UsageError(f"keep_traces: expected a non-negative integer, found {keep_traces!r}")
     chunk = -(-int(chunk_size) // BLOCK) * BLOCK  # type: ignore[call-overload]
     return int(n), chunk, keep_traces  # type: ignore[call-overload]
+
+
+def _check_memory(
+    compiled: CompiledScenario,
+    *,
+    n: int,
+    chunk: int,
+    keep: int,
+    cells: int,
+    memory: int | None,
+    at_once: int,
+) -> None:
+    """Refuse chunks or kept traces estimated above the memory budget."""
+    rows = min(chunk, -(-n // BLOCK) * BLOCK)
+    check_memory(
+        at_once * rows * bytes_per_trajectory(compiled),
+        memory,
+        what=f"--chunk-size {rows:,} trajectories x {at_once} process(es) at once",
+        change="lower --chunk-size (the numbers do not change with it) or --workers",
+    )
+    check_memory(
+        cells * min(keep, n) * bytes_per_trace(compiled),
+        memory,
+        what=f"--traces {keep:,} full traces x {cells} cell(s)",
+        change="lower --traces",
+    )
 
 
 def _fixed(compiled: CompiledScenario, uncertainties: object) -> tuple[float, ...] | None:
@@ -203,6 +230,7 @@ def run_grid(
     keep_traces: int = 20,
     policies: Mapping[str, PolicySpec | str] | None = None,
     progress: Callable[[int], None] | None = None,
+    memory: int | None = None,
 ) -> dict[Cell, SimulationResult]:
     """Simulate several (strategy, mindset) cells with common random numbers.
 
@@ -233,6 +261,10 @@ def run_grid(
         pools and Dask workers must register it too, e.g. on import).
     progress : callable, optional
         Called with the number of trajectories in each finished chunk.
+    memory : int, optional
+        Memory budget in bytes (default: half of the machine); a run whose
+        chunks (times the processes running them at once) or kept traces are
+        estimated above it is refused with a :class:`UsageError` before it starts.
 
     Returns
     -------
@@ -251,6 +283,20 @@ def run_grid(
         for cell in cells
     ]
     tasks = [task for group in per_cell for task in group]
+    own = (
+        None
+        if executor is not None
+        else default_executor(compiled, tasks, scheduler=scheduler, workers=workers)
+    )
+    _check_memory(
+        compiled,
+        n=n,
+        chunk=chunk,
+        keep=keep,
+        cells=len(cells),
+        memory=memory,
+        at_once=int(getattr(executor or own, "workers", 1)),  # a Dask worker holds one chunk
+    )
     results: list[ChunkResult] = []
 
     def collect(running: Executor) -> None:
@@ -262,7 +308,8 @@ def run_grid(
     if executor is not None:
         collect(executor)
     else:
-        with default_executor(compiled, tasks, scheduler=scheduler, workers=workers) as running:
+        assert own is not None
+        with own as running:
             collect(running)
     from escalade.engine.summary import SimulationResult  # noqa: PLC0415 (see the top)
 
@@ -291,6 +338,7 @@ def simulate(
     keep_traces: int = 20,
     policies: Mapping[str, PolicySpec | str] | None = None,
     progress: Callable[[int], None] | None = None,
+    memory: int | None = None,
 ) -> SimulationResult:
     """Simulate ``n`` trajectories of a scenario under one strategy and mindset.
 
@@ -321,5 +369,6 @@ def simulate(
         keep_traces=keep_traces,
         policies=policies,
         progress=progress,
+        memory=memory,
     )
     return grid[(strategy, mindset)]

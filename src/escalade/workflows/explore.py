@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -26,6 +27,7 @@ import pandas as pd
 
 from escalade.analysis.run import focal_side
 from escalade.engine.executors import Executor, SequentialExecutor, executor_for
+from escalade.engine.memory import bytes_per_trajectory, check_memory, usable_workers
 from escalade.errors import UsageError
 from escalade.explore.designs import Design, sample
 from escalade.explore.experiments import ExploreResult, plan_experiments, run_experiments
@@ -71,6 +73,7 @@ class ExploreOptions:
     store: Path | None = Path("escalade.duckdb")
     out: Path | None = None
     outcome: str | None = None
+    memory: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,38 @@ def parse_condition(text: str) -> tuple[str, str, float]:
     return match.group(1), match.group(2), float(match.group(3))
 
 
+def _check_memory(model: ScenarioModel, options: ExploreOptions) -> None:
+    """Refuse sweeps whose rows or chunks are estimated above the memory budget."""
+    for name, value in (("--n", options.n), ("--replications", options.replications)):
+        if isinstance(value, bool) or value < 1:
+            raise UsageError(f"{name}: expected a positive integer, found {value!r}")
+    d = len(model.uncertainties)
+    per_point = {"sobol": 2 * d + 2, "morris": d + 1}.get(options.sensitivity or "", 1)
+    levers = len(model.strategies) * len(model.mindsets)
+    rows = options.n * per_point * options.replications * levers
+    per_row = 48 * (d + len(model.outcomes) + 6)  # design, experiments, outcomes, store copies
+    check_memory(
+        rows * per_row,
+        options.memory,
+        what=(
+            f"--n {options.n:,} x {per_point} design row(s) per point x --replications "
+            f"{options.replications:,} x {levers} strategy-mindset pair(s) = {rows:,} experiments"
+        ),
+        change="lower --n or --replications",
+    )
+    at_once = 1 if options.scheduler else usable_workers(options.workers) or os.cpu_count() or 1
+    chunk = min(options.chunk_size, rows) * options.trajectories
+    check_memory(
+        at_once * chunk * bytes_per_trajectory(model.compiled),
+        options.memory,
+        what=(
+            f"--chunk-size {min(options.chunk_size, rows):,} experiments x --trajectories "
+            f"{options.trajectories} x {at_once} process(es) at once"
+        ),
+        change="lower --chunk-size or --workers",
+    )
+
+
 def _design(model: ScenarioModel, options: ExploreOptions) -> Design:
     kind = options.design
     if options.sensitivity == "sobol" and kind != "sobol":
@@ -113,7 +148,7 @@ def _key(scenario: Scenario, options: ExploreOptions) -> str:
     parts = {
         k: v
         for k, v in asdict(options).items()
-        if k not in ("workers", "scheduler", "store", "out")
+        if k not in ("workers", "scheduler", "store", "out", "memory")
     }
     text = json.dumps([scenario.content_hash, parts], sort_keys=True, default=str)
     return "explore:" + hashlib.sha256(text.encode()).hexdigest()
@@ -304,6 +339,7 @@ def explore_scenario(
     )
     if not model.uncertainties:
         raise UsageError(f"{scenario.id}: expected uncertainties to explore, found none")
+    _check_memory(model, options)
     design = _design(model, options)
     side = focal_side(scenario)
     outcome = options.outcome or f"utility_{side}"

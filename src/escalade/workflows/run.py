@@ -45,7 +45,8 @@ class RunOptions:
     ``executor`` is an entered executor to run on (overrides ``workers``/``scheduler``).
     ``sweep`` is the number of Latin-hypercube points of the robustness sweep
     (0: none), ``sweep_trajectories`` the trajectories per point and cell;
-    ``pdf`` also writes the brief as ``brief.pdf`` (needs headless Chromium).
+    ``pdf`` also writes the brief as ``brief.pdf`` (needs headless Chromium);
+    ``memory`` is the memory budget in bytes (default: half of the machine).
     """
 
     strategies: Sequence[str] | None = None
@@ -61,6 +62,7 @@ class RunOptions:
     sweep: int = 200
     sweep_trajectories: int = 2
     pdf: bool = False
+    memory: int | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,7 @@ def run_scenario(
         workers=options.workers,
         executor=options.executor,
         progress=progress,
+        memory=options.memory,
     )
     cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
     tables = run_tables(scenario, cells)
