@@ -10,6 +10,7 @@ container's limit, when smaller); ``--memory`` changes it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -36,10 +37,8 @@ _SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmgt]?)(?:i?b)?\s*$", re.IGNO
 def machine_memory() -> int:
     """Physical memory in bytes (the cgroup limit when it is smaller); 8 GiB if unknown."""
     total = 8 * 1024**3
-    try:
+    with contextlib.suppress(AttributeError, ValueError, OSError):
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        pass
     for limit_file in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
         try:
             text = Path(limit_file).read_text(encoding="ascii").strip()
