@@ -301,7 +301,33 @@ def _from_segment(
 
 
 _OFFICES = frozenset(
-    ["minister", "secretary", "president", "prime", "foreign", "defence", "defense", "interior", "general", "admiral", "chancellor", "spokesman", "spokeswoman", "spokesperson", "ambassador", "envoy", "deputy", "chief", "senator", "governor", "commander", "colonel", "director", "premier", "leader"]
+    [
+        "minister",
+        "secretary",
+        "president",
+        "prime",
+        "foreign",
+        "defence",
+        "defense",
+        "interior",
+        "general",
+        "admiral",
+        "chancellor",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "ambassador",
+        "envoy",
+        "deputy",
+        "chief",
+        "senator",
+        "governor",
+        "commander",
+        "colonel",
+        "director",
+        "premier",
+        "leader",
+    ]
 )
 
 
