@@ -147,6 +147,37 @@ def test_report_renders_in_chromium(chromium, run_json: dict[str, object], run_d
     assert external_references(chromium) == []
     assert_not_blank(screenshot(chromium, run_dir / "report.png"))
     assert_brief_first_and_no_sideways_scroll(chromium)
+    assert_ladder_labels_apart(chromium, run_dir)
+
+
+def assert_ladder_labels_apart(driver, run_dir: Path) -> None:
+    """No two labels of a ladder figure (options, thresholds) overlap, measured in the page."""
+    pairs = driver.execute_script(
+        """
+        const out = [];
+        document.querySelectorAll('#ladders .js-plotly-plot').forEach((plot, p) => {
+          const boxes = Array.from(plot.querySelectorAll('.textpoint text, .annotation-text'))
+            .map((el) => [el.textContent, el.getBoundingClientRect()])
+            .filter(([, r]) => r.width > 0 && r.height > 0);
+          for (let i = 0; i < boxes.length; i++) {
+            for (let j = i + 1; j < boxes.length; j++) {
+              const a = boxes[i][1], b = boxes[j][1];
+              if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+                out.push([p, boxes[i][0], boxes[j][0]]);
+              }
+            }
+          }
+          out.push(['count', p, boxes.length]);
+        });
+        return out;
+        """
+    )
+    counts = [row for row in pairs if row[0] == "count"]
+    overlaps = [row for row in pairs if row[0] != "count"]
+    assert len(counts) == 2 and all(row[2] >= 3 for row in counts), counts
+    assert overlaps == []
+    driver.execute_script("document.getElementById('ladders').scrollIntoView()")
+    assert_not_blank(screenshot(driver, run_dir / "ladder.png"))
 
 
 def assert_brief_first_and_no_sideways_scroll(driver) -> None:

@@ -181,7 +181,8 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     Parameters
     ----------
     df : DataFrame
-        Columns ``strategy``, ``round``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``.
+        Columns ``strategy``, ``round``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``;
+        optional ``side`` (per-side rungs: one line per side, dashed by side).
     title : str, optional
         The figure title.
     """
@@ -190,9 +191,13 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     fig = go.Figure()
     strategies = _unique(df["strategy"])
     colours = _colours(strategies)
-    for strategy in strategies:
-        part = df[df["strategy"] == strategy].sort_values("round")
-        colour, group = colours[strategy], str(strategy)
+    sides = _unique(df["side"]) if "side" in df.columns else [None]
+    for strategy, (k, side) in ((s, ks) for s in strategies for ks in enumerate(sides)):
+        part = df[df["strategy"] == strategy]
+        if side is not None:
+            part = part[part["side"] == side]
+        part = part.sort_values("round")
+        colour, group = colours[strategy], str(strategy) if side is None else f"{strategy} ({side})"
         for low, high, alpha in (("q05", "q95", 0.15), ("q25", "q75", 0.3)):
             band = _band(part["round"], part[low], part[high], colour, alpha)
             fig.add_trace(band.update(legendgroup=group, name=f"{group} {low}-{high}"))
@@ -201,7 +206,7 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                 x=part["round"],
                 y=part["q50"],
                 mode="lines+markers",
-                line={"color": colour, "width": 2},
+                line={"color": colour, "width": 2, "dash": DASHES[k % len(DASHES)]},
                 name=group,
                 legendgroup=group,
                 hovertemplate="round %{x}: median %{y}<extra>" + group + "</extra>",

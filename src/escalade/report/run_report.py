@@ -16,11 +16,11 @@ from escalade.report.brief import brief_section
 from escalade.report.figures import (
     comparison_heatmap,
     fan_chart,
-    ladder_figure,
     option_usage,
     threshold_curves,
 )
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.report.ladder import ladder_panel
 from escalade.report.text import percent, sig
 from escalade.results import ResultSet
 
@@ -47,27 +47,40 @@ def _summary(rs: ResultSet) -> Section:
     return Section("summary", "The scenario", tuple(blocks))
 
 
+def _reached(rs: ResultSet, arena: str) -> list[int]:
+    by_round = _table(rs, "rungs_by_round")
+    if by_round.empty or "arena" not in by_round.columns:
+        return []
+    mine = by_round[by_round["arena"] == arena]
+    if mine.empty:
+        return []
+    return [int(mine["q05"].min()), int(mine["q95"].max())]
+
+
 def _ladders(rs: ResultSet) -> Section:
     rungs, thresholds, options = (
         _table(rs, "ladder_rungs"),
         _table(rs, "ladder_thresholds"),
         _table(rs, "ladder_options"),
     )
-    blocks: list[Any] = []
+    blocks: list[Any] = [
+        Markdown(
+            "One panel per arena: rungs from left (calm) to right (extreme), the rungs in use "
+            "and two either side, plus the first rung above each threshold (dashed red lines); "
+            "⋯ marks rungs left out. Each actor has a row; its options sit on their rungs as "
+            "the acting side sees them, with the rung the other side perceives in brackets."
+        )
+    ]
     for arena in list(dict.fromkeys(rungs.get("arena", pd.Series(dtype=str)))):
-        mine = rungs[rungs["arena"] == arena]
-        opts = options[options["arena"] == arena]
-        if not opts.empty:
-            low, high = int(opts["rung"].min()), int(opts["rung"].max())
-            mine = mine[
-                (mine["index"] >= min(low, int(mine["index"].min())) - 2)
-                & (mine["index"] <= high + 3)
-            ]
-        fig = ladder_figure(
-            mine[["index", "name", "group"]].reset_index(drop=True),
+        opts = options[options["arena"] == arena].drop(columns=["arena"])
+        if opts.empty:
+            continue
+        fig = ladder_panel(
+            rungs[rungs["arena"] == arena][["index", "name"]].reset_index(drop=True),
             thresholds[thresholds["arena"] == arena][["id", "name", "rung"]].reset_index(drop=True),
-            opts.drop(columns=["arena"]).reset_index(drop=True),
-            title=f"{arena}: options on the escalation ladder (as the target side perceives them)",
+            opts.reset_index(drop=True),
+            reached=_reached(rs, str(arena)),
+            title=f"{arena}: options on the escalation ladder",
         )
         blocks.append(FigureBlock(fig, f"Arena {arena}"))
     return Section("ladders", "Escalation ladders and options", tuple(blocks))
