@@ -43,6 +43,7 @@ def test_panel_labels_full_rung_names_and_perceived_rungs() -> None:
     ticks = list(fig.layout.xaxis.ticktext)
     assert "3 · rung number 3" in ticks and "11 · rung number 11" in ticks and "⋯" in ticks
     assert "0 · rung number 0" not in ticks  # more than two below the lowest option
-    texts = [t for trace in fig.data for t in (trace.text or ())]
+    spec = fig.to_plotly_json()
+    texts = [t for trace in spec["data"] for t in (trace.get("text") or ())]
     assert texts == ["aid", "strike (east sees 6)"]
-    assert [a.text for a in fig.layout.annotations] == ["Big threshold"]
+    assert [a["text"] for a in spec["layout"]["annotations"]] == ["Big threshold"]

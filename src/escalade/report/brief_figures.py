@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from escalade.report.figures import PALETTE, _layout, _require
+from escalade.report.figures import PALETTE, _layout, _require, new_figure, trace, with_traces
 
 __all__ = ["difference_bars", "risk_dots", "share_bars", "tornado"]
 
@@ -26,12 +26,13 @@ def _compact(fig: go.Figure, title: str | None, rows: int) -> go.Figure:
 def share_bars(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Share of uncertainty draws in which each strategy is best (columns as ``robustness``)."""
     _require(df, ("strategy", "share_best", "ci_low", "ci_high"), "share_bars")
-    fig = go.Figure(
-        go.Bar(
+    fig = new_figure(
+        trace(
+            "bar",
             x=df["share_best"],
             y=df["strategy"].astype(str),
             orientation="h",
-            marker_color=[PALETTE[i % len(PALETTE)] for i in range(len(df))],
+            marker={"color": [PALETTE[i % len(PALETTE)] for i in range(len(df))]},
             error_x={
                 "type": "data",
                 "symmetric": False,
@@ -54,12 +55,13 @@ def difference_bars(
     """Horizontal bars of ``difference`` with its interval, one per ``label`` row."""
     _require(df, (label, "difference", "ci_low", "ci_high"), "difference_bars")
     colours = [_BLUE if d >= 0 else _RED for d in df["difference"]]
-    fig = go.Figure(
-        go.Bar(
+    fig = new_figure(
+        trace(
+            "bar",
             x=df["difference"],
             y=df[label].astype(str),
             orientation="h",
-            marker_color=colours,
+            marker={"color": colours},
             error_x={
                 "type": "data",
                 "symmetric": False,
@@ -83,22 +85,25 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
     base = float(df["base"].iloc[0]) if len(df) else 0.0
     wide = df.pivot_table(index="parameter", columns="level", values="advantage", sort=False)
     swing = (wide.max(axis=1) - wide.min(axis=1)).sort_values(ascending=False)
-    fig = go.Figure()
+    fig = new_figure()
+    traces = []
     for level, colour in (("low", "#92c5de"), ("high", "#f4a582")):
         if level not in wide.columns:
             continue
         values = wide.loc[swing.index, level]
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            trace(
+                "bar",
                 x=values - base,
                 y=list(swing.index),
                 base=base,
                 orientation="h",
                 name=f"{level} end of range",
-                marker_color=colour,
+                marker={"color": colour},
                 hovertemplate=f"%{{y}} at its {level} end: %{{x:.3~s}} {unit}<extra></extra>",
             )
         )
+    fig = with_traces(fig, traces)
     fig.add_vline(x=base, line={"color": "#333", "width": 1, "dash": "dot"})
     fig.add_vline(x=0, line={"color": _RED, "width": 2})
     fig.update_layout(barmode="overlay")
@@ -110,12 +115,14 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
 def risk_dots(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Probability of each threshold per strategy, dot and interval (columns as ``risk``)."""
     _require(df, ("strategy", "threshold", "probability", "ci_low", "ci_high"), "risk_dots")
-    fig = go.Figure()
+    fig = new_figure()
     strategies = list(dict.fromkeys(df["strategy"]))
+    traces = []
     for k, strategy in enumerate(strategies):
         part = df[df["strategy"] == strategy]
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            trace(
+                "scatter",
                 x=part["probability"],
                 y=part["threshold"].astype(str),
                 mode="markers",
@@ -130,6 +137,7 @@ def risk_dots(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                 hovertemplate="%{y}: %{x:.1%}<extra>" + str(strategy) + "</extra>",
             )
         )
+    fig = with_traces(fig, traces)
     fig.update_xaxes(range=[-0.02, 1.02], tickformat=".0%", title="probability during the horizon")
     fig.update_yaxes(autorange="reversed")
     return _compact(fig, title, df["threshold"].nunique() + 1)

@@ -146,10 +146,18 @@ def _safe_json(value: str) -> Markup:
     return Markup(escaped)  # noqa: S704 - the only specials of a script element are escaped
 
 
+@cache
+def _page_template() -> str:
+    """The layout part of plotly's ``plotly_white`` template, once per page."""
+    layout = pio.templates["plotly_white"].layout.to_plotly_json()
+    return json.dumps({"layout": layout}, separators=(",", ":"))
+
+
 def _figure_json(figure: go.Figure | Mapping[str, Any], where: str) -> Markup:
     try:
+        # A go.Figure was validated as it was built; only a plain mapping is validated here.
         fig = figure if isinstance(figure, go.Figure) else go.Figure(dict(figure))
-        text = pio.to_json(fig, validate=True, pretty=False)
+        text = pio.to_json(fig, validate=False, pretty=False)
     except (ValueError, TypeError) as exc:
         raise UsageError(f"{where}: expected a plotly figure, found an invalid one: {exc}") from exc
     return _safe_json(text)
@@ -243,6 +251,7 @@ def render_html(document: ReportDocument, *, include_plotlyjs: bool = True) -> s
         method_notes=dict(document.method_notes),
         plotly_js=Markup(_plotly_js()) if include_plotlyjs else None,  # noqa: S704
         plotly_config=_safe_json(json.dumps(_PLOTLY_CONFIG)),
+        plotly_template=_safe_json(_page_template()),
     )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from escalade.report.figures import _FONT, PALETTE, _require
+from escalade.report.figures import _FONT, PALETTE, _require, new_figure, trace, with_traces
 
 __all__ = ["ladder_panel", "shown_rungs"]
 
@@ -139,26 +139,32 @@ def _threshold_lines(
         for (pos, name), anchor in zip(items, anchors, strict=True)
     ]
     lines = _lines(boxes)
+    shapes, notes = [], []
     for (pos, name), line, anchor in zip(items, lines, anchors, strict=True):
-        fig.add_shape(
-            type="line",
-            x0=pos,
-            x1=pos,
-            y0=-0.8,
-            y1=top + 0.4 + 1.1 * line,
-            line={"color": "#b2182b", "width": 1.5, "dash": "dash"},
-            layer="below",
+        shapes.append(
+            {
+                "type": "line",
+                "x0": pos,
+                "x1": pos,
+                "y0": -0.8,
+                "y1": top + 0.4 + 1.1 * line,
+                "line": {"color": "#b2182b", "width": 1.5, "dash": "dash"},
+                "layer": "below",
+            }
         )
-        fig.add_annotation(
-            x=pos,
-            y=top + 0.4 + 1.1 * line,
-            text=name,
-            showarrow=False,
-            xanchor=anchor,
-            yanchor="bottom",
-            font={"color": "#b2182b", "size": 11},
-            name="threshold-label",
+        notes.append(
+            {
+                "x": pos,
+                "y": top + 0.4 + 1.1 * line,
+                "text": name,
+                "showarrow": False,
+                "xanchor": anchor,
+                "yanchor": "bottom",
+                "font": {"color": "#b2182b", "size": 11},
+                "name": "threshold-label",
+            }
         )
+    fig.update_layout(shapes=shapes, annotations=notes)
     return max(lines, default=-1) + 1
 
 
@@ -207,8 +213,8 @@ def ladder_panel(
     px = PLOT_PX / width
     actors = [str(a) for a in dict.fromkeys(options["actor"].astype(str))]
     placed, base, top = _layout_options(options, actors, x, px)
-    fig = go.Figure()
-    _draw_options(fig, placed, base, actors)
+    fig = new_figure()
+    fig = _draw_options(fig, placed, base, actors)
     label_lines = _threshold_lines(fig, thresholds, x, top, px)
     tickvals, ticktext = _tick_text(rungs, shown, x, gaps)
     fig.update_xaxes(
@@ -232,7 +238,6 @@ def ladder_panel(
     height = int(24 * (top + 1.4 + 1.1 * label_lines) + 300)
     fig.update_layout(
         title={"text": title} if title else None,
-        template="plotly_white",
         font=_FONT,
         height=height,
         margin={"l": 60, "r": 30, "t": 50 if title else 20, "b": 20},
@@ -244,12 +249,14 @@ def ladder_panel(
 
 def _draw_options(
     fig: go.Figure, placed: list[_Placed], base: dict[str, float], actors: list[str]
-) -> None:
+) -> go.Figure:
     colour = {a: PALETTE[k % len(PALETTE)] for k, a in enumerate(actors)}
+    traces = []
     for actor in actors:
         mine = [p for p in placed if p.actor == actor]
-        fig.add_trace(
-            go.Scatter(
+        traces.append(
+            trace(
+                "scatter",
                 x=[p.x for p in mine],
                 y=[base[actor] + p.line for p in mine],
                 mode="markers+text",
@@ -262,3 +269,4 @@ def _draw_options(
                 hovertemplate="%{text}: rung %{customdata}<extra>" + actor + "</extra>",
             )
         )
+    return with_traces(fig, traces)

@@ -200,11 +200,14 @@ def _dynamics(rs: ResultSet) -> Section:
                 )
             )
     by_round = _table(rs, "thresholds_by_round")
-    if not by_round.empty:
+    informative, _ = fold_thresholds(_table(rs, "thresholds"))
+    if not by_round.empty and not informative.empty:
+        by_round = by_round[by_round["threshold"].isin(set(informative["threshold"]))]
         blocks.append(
             FigureBlock(
                 threshold_curves(by_round, "Probability a threshold has been crossed, by round"),
-                "Cumulative threshold-crossing probability with 95% intervals",
+                "Cumulative threshold-crossing probability with 95% intervals (thresholds never "
+                "or always crossed left out)",
             )
         )
     usage = _table(rs, "options")
