@@ -36,7 +36,7 @@ from escalade.explore.prim import Prim, PrimBox
 from escalade.explore.scenario import ScenarioModel
 from escalade.scenario import Scenario
 
-__all__ = ["SweepOptions", "best_per_draw", "robustness_sweep"]
+__all__ = ["SweepOptions", "best_per_draw", "one_at_a_time", "robustness_sweep"]
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,25 @@ def _oat_design(model: ScenarioModel) -> tuple[pd.DataFrame, list[tuple[str, str
     return pd.DataFrame(rows), labels
 
 
+def one_at_a_time(
+    model: ScenarioModel, outcome: str, *, seed: int, executor: Executor | None = None
+) -> pd.DataFrame:
+    """One-at-a-time sweeps: each uncertainty at each end of its range, the others nominal.
+
+    Returns columns ``parameter, level, value, strategy, mean`` (``level`` is ``base``,
+    ``low`` or ``high``; ``mean`` is the outcome's mean over the model's mindsets).
+    """
+    frame, labels = _oat_design(model)
+    design = design_from_frame(model.uncertainties, frame)
+    result = run_experiments(model, design, seed=seed, executor=executor)
+    values = _frame(result, outcome)
+    means = values.groupby(["draw", "strategy"], sort=False)["value"].mean().reset_index()
+    label = pd.DataFrame(labels, columns=["parameter", "level", "value"])
+    label["draw"] = range(len(label))
+    out = means.merge(label, on="draw").rename(columns={"value_x": "mean", "value_y": "value"})
+    return out[["parameter", "level", "value", "strategy", "mean"]]
+
+
 def _oat(  # noqa: PLR0917 - a private helper with one caller
     model: ScenarioModel,
     top: str,
@@ -178,24 +197,18 @@ def _oat(  # noqa: PLR0917 - a private helper with one caller
     seed: int,
     executor: Executor | None,
 ) -> pd.DataFrame:
-    frame, labels = _oat_design(model)
-    design = design_from_frame(model.uncertainties, frame)
-    result = run_experiments(model, design, seed=seed, executor=executor)
-    values = _frame(result, outcome)
-    means = values.groupby(["draw", "strategy"])["value"].mean().unstack("strategy")
-    advantage = (means[top] - means[runner_up]).to_numpy()
-    rows = [
-        {
-            "parameter": name,
-            "level": level,
-            "value": value,
-            "advantage": float(advantage[k]),
-            "base": float(advantage[0]),
-        }
-        for k, (name, level, value) in enumerate(labels)
-        if k > 0
-    ]
-    return pd.DataFrame(rows, columns=["parameter", "level", "value", "advantage", "base"])
+    long = one_at_a_time(model, outcome, seed=seed, executor=executor)
+    wide = long.pivot_table(
+        index=["parameter", "level", "value"],
+        columns="strategy",
+        values="mean",
+        sort=False,
+        dropna=False,
+    ).reset_index()
+    wide["advantage"] = wide[top] - wide[runner_up]
+    base = float(wide.loc[wide["level"] == "base", "advantage"].iloc[0])
+    rows = wide[wide["level"] != "base"].assign(base=base)
+    return rows[["parameter", "level", "value", "advantage", "base"]].reset_index(drop=True)
 
 
 def robustness_sweep(

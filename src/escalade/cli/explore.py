@@ -63,6 +63,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--no-store", action="store_true", help="do not store the sweep")
     parser.add_argument("--out", type=Path, default=None, help="write explore.html in this folder")
     parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    parser.add_argument(
+        "--oat",
+        action="store_true",
+        help="also sweep each uncertainty alone to both ends of its range (one at a time)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -88,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
         store=None if args.no_store else args.store,
         out=args.out,
         outcome=args.outcome,
+        oat=args.oat,
     )
     state = {"total": 0}
     with progress_bar(total=0, label="exploring") as advance:
@@ -116,6 +122,8 @@ def _print(outcome: Any) -> None:
     console = rich_console()
     num = ".3g"
     console.print(f"{outcome.summary['experiments']:,} experiments")
+    for warning in outcome.summary.get("warnings", []):
+        console.print(f"warning: {warning}", markup=False)
     console.print(
         dataframe_table(
             outcome.tables["robustness"],
@@ -133,6 +141,14 @@ def _print(outcome: Any) -> None:
                     for k in outcome.tables["sensitivity"].columns
                     if k not in ("policy", "outcome", "parameter")
                 },
+            )
+        )
+    if not outcome.tables["oat"].empty:
+        console.print(
+            dataframe_table(
+                outcome.tables["oat"],
+                title="One at a time: each uncertainty at the ends of its range, others nominal",
+                formats={"value": "sig", "mean": "sig"},
             )
         )
     if not outcome.tables["prim_boxes"].empty:

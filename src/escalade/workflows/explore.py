@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from escalade.analysis.run import focal_side
+from escalade.analysis.sweep import one_at_a_time
 from escalade.engine.executors import Executor, SequentialExecutor, executor_for
 from escalade.engine.memory import bytes_per_trajectory, check_memory, usable_workers
 from escalade.errors import UsageError
@@ -35,7 +36,7 @@ from escalade.explore.parameters import parse_varies
 from escalade.explore.prim import Prim
 from escalade.explore.robustness import robustness_table
 from escalade.explore.scenario import ScenarioModel
-from escalade.explore.sensitivity import morris_indices, sobol_indices
+from escalade.explore.sensitivity import morris_indices, sobol_indices, sobol_warnings
 from escalade.report.explore_report import explore_report
 from escalade.report.html import write_html
 from escalade.results import ResultSet, Store
@@ -74,6 +75,7 @@ class ExploreOptions:
     out: Path | None = None
     outcome: str | None = None
     memory: int | None = None
+    oat: bool = False
 
 
 @dataclass(frozen=True)
@@ -241,16 +243,21 @@ def _discover(
     if not y.any() or y.all():
         share = float(np.mean(y))
         return pd.DataFrame(), pd.DataFrame(), {"boxes": [], "share_of_interest": share}
-    x = result.experiments[list(parameters)]
+    # Strategy and mindset are candidate dimensions: a box says for which of them it holds.
+    levers = [c for c in ("strategy", "mindset") if c in result.experiments.columns]
+    x = result.experiments[[*parameters, *levers]]
     prim = Prim(x, y.astype(float), threshold=0.5)
     boxes = prim.find_boxes(max_boxes=3)
     rows, trajectories = [], []
     for k, box in enumerate(boxes):
         info = box.to_dict()
         for name, limits in info["limits"].items():
-            low, high = (
-                limits if isinstance(limits, list | tuple) and len(limits) == 2 else (None, None)
+            numeric = (
+                isinstance(limits, list | tuple)
+                and len(limits) == 2
+                and all(isinstance(v, int | float) for v in limits)
             )
+            low, high = (float(limits[0]), float(limits[1])) if numeric else (None, None)
             rows.append(
                 {
                     "box": k,
@@ -411,17 +418,27 @@ def _analyse(
     )
     parameters = [p.name for p in model.uncertainties]
     boxes, trajectory, prim_json = _discover(result, options.discover, parameters)
+    warnings = (
+        sobol_warnings(sensitivity, n=options.n, trajectories=options.trajectories)
+        if options.sensitivity == "sobol"
+        else []
+    )
     tables = {
         "robustness": robustness,
         "regret_by_mindset": _regret_by_mindset(result, outcome, direction),
         "sensitivity": sensitivity,
         "prim_boxes": boxes,
         "prim_trajectory": trajectory,
+        "warnings": pd.DataFrame({"warning": warnings}, dtype=object),
+        "oat": one_at_a_time(model, outcome, seed=options.seed) if options.oat else pd.DataFrame(),
     }
     summary: dict[str, Any] = {
         "robustness": robustness.to_dict(orient="records"),
         "experiments": len(result.experiments),
+        "warnings": warnings,
     }
+    if options.oat:
+        summary["oat"] = tables["oat"].to_dict(orient="records")
     if sens_json:
         summary["sensitivity"] = sens_json
     if prim_json:
