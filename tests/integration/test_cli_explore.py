@@ -106,3 +106,16 @@ def test_a_killed_sweep_resumes_to_the_same_result(tmp_path: Path, capsys) -> No
     assert resumed["robustness"] == clean["robustness"]
     if not finished_first:
         assert 1 <= resumed["resumed_chunks"] < -(-2500 * 2 // 1024)
+
+
+def test_one_at_a_time_and_prim_separates_strategies(tmp_path: Path, capsys) -> None:
+    args = ["explore", "kursk-mini", "--n", "30", "--trajectories", "8", "--oat", "--no-store"]
+    assert main([*args, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    rows = {(r["parameter"], r["level"], r["strategy"]) for r in out["oat"]}
+    for strategy in ("graduated", "deescalate"):
+        assert ("strike_effect", "low", strategy) in rows
+        assert ("strike_effect", "high", strategy) in rows
+        assert ("", "base", strategy) in rows
+    low = {r["strategy"]: r["value"] for r in out["oat"] if r["level"] == "low"}
+    assert set(low.values()) == {0.1}  # the low end of strike_effect's range

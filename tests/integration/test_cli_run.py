@@ -42,6 +42,8 @@ def run_json(run_dir: Path) -> dict[str, object]:
                 str(run_dir / "report"),
                 "--store",
                 str(run_dir / "runs.duckdb"),
+                "--sweep",
+                "40",
                 "--json",
             ]
         )
@@ -117,6 +119,10 @@ def test_terminal_tables(tmp_path: Path, capsys) -> None:
     assert code == 0
     out = capsys.readouterr().out
     assert "Strategies ranked" in out and "graduated" in out and "report:" in out
+    # The brief comes first: question, answer, robustness, why.
+    for heading in ("Question.", "Answer.", "How robust.", "Why.", "What it rests on."):
+        assert heading in out, heading
+    assert out.index("Question.") < out.index("Strategies ranked")
 
 
 def test_bad_input_is_a_clear_error(tmp_path: Path, capsys) -> None:
@@ -132,7 +138,7 @@ def test_report_renders_in_chromium(chromium, run_json: dict[str, object], run_d
     report = Path(str(run_json["report"]))
     assert report.exists()
     text = report.read_text(encoding="utf-8")
-    for needle in ("dprk-troops-2024", "bi-2024", "support_role", "Ladder", "seed"):
+    for needle in ("dprk-troops-2024", "bi-2024", "support_role", "ladder", "seed", "brief"):
         assert needle.lower() in text.lower(), needle
     console_errors(chromium)
     open_file(chromium, report)
@@ -140,3 +146,58 @@ def test_report_renders_in_chromium(chromium, run_json: dict[str, object], run_d
     assert console_errors(chromium) == []
     assert external_references(chromium) == []
     assert_not_blank(screenshot(chromium, run_dir / "report.png"))
+    assert_brief_first_and_no_sideways_scroll(chromium)
+    assert_ladder_labels_apart(chromium, run_dir)
+
+
+def assert_ladder_labels_apart(driver, run_dir: Path) -> None:
+    """No two labels of a ladder figure (options, thresholds) overlap, measured in the page."""
+    pairs = driver.execute_script(
+        """
+        const out = [];
+        document.querySelectorAll('#ladders .js-plotly-plot').forEach((plot, p) => {
+          const boxes = Array.from(plot.querySelectorAll('.textpoint text, .annotation-text'))
+            .map((el) => [el.textContent, el.getBoundingClientRect()])
+            .filter(([, r]) => r.width > 0 && r.height > 0);
+          for (let i = 0; i < boxes.length; i++) {
+            for (let j = i + 1; j < boxes.length; j++) {
+              const a = boxes[i][1], b = boxes[j][1];
+              if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+                out.push([p, boxes[i][0], boxes[j][0]]);
+              }
+            }
+          }
+          out.push(['count', p, boxes.length]);
+        });
+        return out;
+        """
+    )
+    counts = [row for row in pairs if row[0] == "count"]
+    overlaps = [row for row in pairs if row[0] != "count"]
+    assert len(counts) == 2 and all(row[2] >= 3 for row in counts), counts
+    assert overlaps == []
+    driver.execute_script("document.getElementById('ladders').scrollIntoView()")
+    assert_not_blank(screenshot(driver, run_dir / "ladder.png"))
+
+
+def assert_brief_first_and_no_sideways_scroll(driver) -> None:
+    """The brief starts on the first screen; nothing scrolls sideways at 1,280 px."""
+    driver.set_window_size(1280, 900)
+    facts = driver.execute_script(
+        """
+        const brief = document.getElementById('brief');
+        const first = document.querySelector('main > section');
+        const root = document.documentElement;
+        const wide = Array.from(document.querySelectorAll('.table-wrap, figure, .prose'))
+          .filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.className);
+        return {top: brief.getBoundingClientRect().top, first: first.id,
+                height: window.innerHeight, scroll: root.scrollWidth - root.clientWidth,
+                wide: wide, text: brief.innerText};
+        """
+    )
+    assert facts["first"] == "brief"
+    assert facts["top"] < facts["height"] / 2
+    assert facts["scroll"] <= 0, facts
+    assert facts["wide"] == [], facts["wide"]
+    for heading in ("Question.", "Answer.", "How robust.", "Why.", "What would change it."):
+        assert heading in facts["text"], heading

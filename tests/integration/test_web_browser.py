@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.server
+import json
 import socket
 import threading
 import time
@@ -19,6 +21,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from escalade.web.app import Settings, create_app
+from escalade.web.security import TOKEN_HEADER
+from escalade.web.server import server_config
 
 
 def free_port() -> int:
@@ -27,13 +31,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+SETTINGS: dict[str, Settings] = {}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = tmp_path_factory.mktemp("web") / "web.duckdb"
-    app = create_app(Settings(store=store, max_n=5000, max_jobs=2, max_queue=4))
+    settings = Settings(store=store, max_n=5000, max_jobs=2, max_queue=4)
+    SETTINGS["server"] = settings
+    app = create_app(settings)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
+    srv = uvicorn.Server(server_config(app, "127.0.0.1", port))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
     for _ in range(200):
@@ -45,8 +53,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread.join(timeout=30)
 
 
+def as_user() -> dict[str, str]:
+    """The header scripts send: the server's token."""
+    return {TOKEN_HEADER: SETTINGS["server"].token}
+
+
+def sign_in(chromium, server: str) -> None:
+    """Open the URL `escalade serve` prints: the token goes into a cookie."""
+    chromium.get(f"{server}/?token={SETTINGS['server'].token}")
+    assert chromium.current_url == f"{server}/", chromium.current_url
+
+
 @pytest.mark.browser
 def test_scenario_page_run_and_result_in_chromium(chromium, server: str, tmp_path: Path) -> None:
+    sign_in(chromium, server)
     console_errors(chromium)
     chromium.get(f"{server}/scenarios/kursk-mini")
     assert assert_plots_rendered(chromium, 1) >= 1
@@ -72,12 +92,13 @@ def test_a_failing_uploaded_scenario_shows_its_error_in_chromium(chromium, serve
     text = ZOO.read_text(encoding="utf-8")
     text = text.replace("{var: cohesion, add: 0.2}", '{var: cohesion, add: "log(cohesion - 2)"}')
     text = text.replace("\nid: zoo\n", "\nid: nan-zoo-browser\n", 1)
-    with httpx.Client(base_url=server, timeout=60) as client:
+    with httpx.Client(base_url=server, timeout=60, headers=as_user()) as client:
         up = client.post("/api/scenarios", content=text, headers={"content-type": "text/plain"})
         assert up.status_code == 201, up.text
         body = {"scenario": "nan-zoo-browser", "n": 256, "seed": 1}
         body |= {"strategies": ["graduated"], "mindsets": ["cautious"]}
         jid = client.post("/api/runs", json=body).json()["id"]
+    sign_in(chromium, server)
     console_errors(chromium)
     chromium.get(f"{server}/jobs/{jid}")
     error = WebDriverWait(chromium, 120, poll_frequency=0.3).until(
@@ -96,7 +117,7 @@ def test_the_upload_form_in_chromium(chromium, server: str) -> None:
     """The form as a browser sends it: multipart, with an empty file field and the text."""
     text = resources.files("escalade.scenario.catalog").joinpath("kursk-mini.yaml").read_text()
     text = text.replace("\nid: kursk-mini\n", "\nid: kursk-from-browser\n", 1)
-    chromium.get(server)
+    sign_in(chromium, server)
     area = chromium.find_element(By.NAME, "text")
     chromium.execute_script("arguments[0].value = arguments[1];", area, text)
     chromium.find_element(By.ID, "upload").click()
@@ -113,7 +134,7 @@ def test_the_upload_form_in_chromium(chromium, server: str) -> None:
 @pytest.mark.slow
 def test_load_while_runs_are_going(server: str) -> None:
     """500 requests, 25 at a time, while two runs are going: no 5xx; p99 latency printed."""
-    with httpx.Client(base_url=server, timeout=60) as client:
+    with httpx.Client(base_url=server, timeout=60, headers=as_user()) as client:
         jobs = [
             client.post("/api/runs", json={"scenario": "dprk-troops-2024", "n": 2000}).json()["id"]
             for _ in range(2)
@@ -137,3 +158,56 @@ def test_load_while_runs_are_going(server: str) -> None:
     assert all(s < 500 for s in statuses), sorted(set(statuses))
     p99 = float(np.percentile([t for _, t in results], 99))
     print(f"p99 latency of 500 requests, 25 at a time, two runs going: {p99 * 1000:.0f} ms")
+
+
+EVIL_PAGE = """<!doctype html><html><body>
+<form id="f" method="post" action="{server}/scenarios/kursk-mini/run">
+<input name="n" value="10"></form>
+<script>
+fetch("{server}/api/scenarios", {{method: "POST", mode: "no-cors", credentials: "include",
+  headers: {{"content-type": "text/plain"}}, body: {upload}}})
+  .catch(() => null)
+  .finally(() => {{ document.title = "sent"; document.getElementById("f").submit(); }});
+</script></body></html>"""
+
+
+@pytest.fixture
+def evil_site(server: str) -> Iterator[str]:
+    """A page on another loopback port that tries to start a run and upload a scenario."""
+    text = resources.files("escalade.scenario.catalog").joinpath("kursk-mini.yaml").read_text()
+    upload = text.replace("\nid: kursk-mini\n", "\nid: planted-by-evil\n", 1)
+    page = EVIL_PAGE.format(server=server, upload=json.dumps(upload)).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.browser
+def test_a_page_on_another_port_cannot_drive_the_dashboard(
+    chromium, server: str, evil_site: str
+) -> None:
+    """The review's attack (issue 18, finding 1), in the user's own signed-in browser."""
+    sign_in(chromium, server)  # the dashboard's cookie is in this browser
+    with httpx.Client(base_url=server, timeout=60, headers=as_user()) as client:
+        before = len(client.get("/api/runs").json()["jobs"])
+        chromium.get(evil_site)
+        WebDriverWait(chromium, 60).until(lambda d: d.current_url.startswith(server))
+        assert "Origin: expected" in chromium.page_source
+        time.sleep(1.0)  # let the no-cors fetch land, if it were to
+        assert len(client.get("/api/runs").json()["jobs"]) == before
+        listed = {s["id"] for s in client.get("/api/scenarios").json()}
+        assert "planted-by-evil" not in listed

@@ -20,8 +20,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from escalade.analysis.commitment import commitment_analysis
 from escalade.cli import main
+from escalade.engine.game_builder import build_game
+from escalade.errors import GameTooLargeError
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import compile_scenario
 
@@ -54,5 +58,21 @@ def test_cli_json(tmp_path, capsys) -> None:
     out = json.loads(capsys.readouterr().out)
     assert [row["strategy"] for row in out["strategies"]] == ["threaten", "accommodate"]
     assert out["unconstrained"]["west"] == -2.0
+    # the meta-game part: per side, its Nash payoffs and its optimal commitment
+    assert set(out["meta_game"]) == {"west", "east"}
+    assert out["meta_game"]["west"]["stackelberg"]["leader"] == "west"
     assert main(["commit", str(path), "--side", "nowhere"]) == 2
-    assert main(["commit", "kursk-mini", "--side", "west", "--horizon", "2"]) == 0
+    assert main(["commit", "kursk-mini", "--side", "west", "--horizon", "2", "--n", "200"]) == 0
+    capsys.readouterr()
+    assert main(["commit", str(path), "--side", "west", "--no-tree", "--n", "100"]) == 0
+    assert "tree-based commitment: not computed (--no-tree)" in capsys.readouterr().out
+
+
+def test_node_limit_as_given() -> None:
+    compiled = compile_scenario(loads_scenario(ENTRY))
+    both = build_game(compiled, horizon=1, all_payoffs=True).n_nodes
+    # the unconstrained game gets the whole limit (it used to get a tenth of it)
+    result = commitment_analysis(compiled, "west", node_limit=both)
+    assert result.unconstrained == {"west": -2.0, "east": 2.0}
+    with pytest.raises(GameTooLargeError, match="estimated"):
+        commitment_analysis(compiled, "west", node_limit=1)

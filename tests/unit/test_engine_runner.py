@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from escalade.engine import SimulationResult, register, run_grid, simulate
-from escalade.engine.executors import ProcessExecutor, SequentialExecutor
+from escalade.engine.executors import ProcessExecutor, SequentialExecutor, usable_cores
 from escalade.engine.policies import DecisionContext, registered
+from escalade.engine.runner import POOL_WORK, cell_tasks, default_executor, estimated_work
 from escalade.errors import SimulationError, UsageError
 from escalade.results import Store, simulation_result_set
 from escalade.scenario import loads_scenario
@@ -206,3 +207,32 @@ def test_simulation_as_a_stored_result_set(zoo: CompiledScenario, tmp_path: Path
         loaded.tables["thresholds"]["probability"].tolist()
         == rs.tables["thresholds"]["probability"].tolist()
     )
+
+
+def test_estimated_work_counts_actor_decisions_and_rollouts(zoo: CompiledScenario) -> None:
+    decisions = zoo.horizon * len(zoo.actors)
+    rules = cell_tasks(zoo, (None, None), n=3000, seed=1, chunk=1024, keep=0)
+    assert estimated_work(zoo, rules) == 3000 * decisions
+    br = {a.id: PolicySpec(kind="best_response", depth=1, samples=3) for a in zoo.actors[:1]}
+    rollouts = cell_tasks(zoo, (None, None), n=3000, seed=1, chunk=1024, keep=0, policies=br)
+    options = len(zoo.options_by_actor[0]) + 1
+    assert estimated_work(zoo, rollouts) == 3000 * decisions * (1 + options * 3 * 1)
+
+
+def test_default_executor_stays_in_process_below_pool_work(zoo: CompiledScenario) -> None:
+    per_trajectory = zoo.horizon * len(zoo.actors)
+    small = int(POOL_WORK // per_trajectory) - 1
+    tasks = cell_tasks(zoo, (None, None), n=small, seed=1, chunk=20_480, keep=0)
+    assert isinstance(
+        default_executor(zoo, tasks, scheduler=None, workers=None), SequentialExecutor
+    )
+    big = cell_tasks(zoo, (None, None), n=small + 2, seed=1, chunk=20_480, keep=0)
+    chosen = default_executor(zoo, big, scheduler=None, workers=None)
+    if usable_cores() > 1:
+        assert isinstance(chosen, ProcessExecutor)
+        assert chosen.workers == min(usable_cores(), len(big))
+    else:
+        assert isinstance(chosen, SequentialExecutor)
+    # An explicit worker count is obeyed whatever the size.
+    assert isinstance(default_executor(zoo, tasks, scheduler=None, workers=2), ProcessExecutor)
+    assert isinstance(default_executor(zoo, big, scheduler=None, workers=1), SequentialExecutor)

@@ -6,6 +6,7 @@ import math
 import os
 import socket
 
+import _worker_probe
 import pytest
 
 from escalade.engine.executors import (
@@ -13,6 +14,7 @@ from escalade.engine.executors import (
     ProcessExecutor,
     SequentialExecutor,
     executor_for,
+    usable_cores,
 )
 from escalade.errors import EscaladeError, UsageError
 
@@ -58,8 +60,28 @@ def test_workers_validated(bad):
         ProcessExecutor(bad)
 
 
-def test_process_executor_default_workers_is_cpu_count():
-    assert ProcessExecutor().workers == (os.cpu_count() or 1)
+def test_process_executor_default_workers_is_usable_cores():
+    assert ProcessExecutor().workers == usable_cores()
+    assert 1 <= usable_cores() <= (os.cpu_count() or 1)
+
+
+def test_workers_import_the_engine_once_and_nothing_heavy():
+    # Workers are forked from a server that imported the engine (PRELOAD); none of
+    # them imports pandas, SciPy, DuckDB, Plotly, the solvers or the results layer.
+    heavy = [
+        "pandas",
+        "scipy",
+        "duckdb",
+        "plotly",
+        "escalade.engine.equilibrium",
+        "escalade.game",
+        "escalade.solvers",
+        "escalade.results",
+        "escalade.report",
+    ]
+    with ProcessExecutor(workers=2) as ex:
+        seen = list(ex.map(_worker_probe.loaded, [[*heavy, "escalade.engine.chunk"]] * 4))
+    assert seen == [["escalade.engine.chunk"]] * 4
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from escalade.errors import UsageError
 from escalade.explore.designs import sample
 from escalade.explore.experiments import run_experiments
 from escalade.explore.parameters import RealParameter
-from escalade.explore.scenario import ScenarioModel
-from escalade.scenario import load_scenario
+from escalade.explore.scenario import DEFAULT_LEVER, ScenarioModel
+from escalade.scenario import load_scenario, loads_scenario
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +47,19 @@ def test_vary_and_errors() -> None:
         ScenarioModel(scenario, trajectories=0)
     with pytest.raises(UsageError, match="strategies: expected ids among"):
         ScenarioModel(scenario, strategies=("nope",))
+
+
+def test_scenario_without_strategies_or_mindsets_runs_on_a_pool() -> None:
+    """Issue 18: the 'default' lever failed validation when the model was rebuilt in a worker."""
+    text = load_scenario("kursk-mini").text
+    bare = loads_scenario(text[: text.index("strategies:")] + text[text.index("outcomes:") :])
+    assert not bare.strategies and not bare.mindsets
+    plain = ScenarioModel(bare, trajectories=4)
+    assert plain.strategies == plain.mindsets == (DEFAULT_LEVER,)
+    design = sample(plain.uncertainties, design="lhs", n=6, seed=3)
+    local = run_experiments(plain, design, seed=9, chunk_size=4)
+    with ProcessExecutor(2) as pool:
+        remote = run_experiments(plain, design, seed=9, chunk_size=4, executor=pool)
+    pd.testing.assert_frame_equal(local.outcomes, remote.outcomes)
+    with pytest.raises(UsageError, match="mindsets: expected ids among none"):
+        ScenarioModel(bare, mindsets=("cautious",))

@@ -135,3 +135,27 @@ def test_bad_input() -> None:
         ingest("  \n")
     with pytest.raises(EvidenceError, match="at most 500,000 characters"):
         ingest("word " * 200_000)
+
+
+def test_wrapped_article_with_speakers_named_only_in_it() -> None:
+    """Issue 18: quotes wrapped across lines stay whole; people unknown to the gazetteer speak.
+
+    The article (our own writing) wraps its lines and separates paragraphs by blank lines;
+    its speakers are introduced only in the text: with an office before the name after the
+    quote, by surname after an earlier full mention, and as an apposition before the quote.
+    """
+    text = read_source_text(ARTICLES / "wrapped_named.txt")
+    result = ingest(text, article_date=dt.date(2024, 11, 6))
+    found = [(q.text, q.speaker, q.attributed) for q in result.quotes]
+    assert found == [
+        (
+            "We are watching every movement across the line and we will not be surprised again,",
+            "Anna Lindqvist",
+            True,
+        ),
+        ("Our patience has limits, and those limits are now very close,", "Piotr Nowak", True),
+        ("routine, defensive and announced weeks in advance.", "Jae-won Park", True),
+        ("Nobody in this room wants a wider war,", "Anna Lindqvist", True),
+        ("but nobody here will pretend that nothing has changed.", "Anna Lindqvist", True),
+    ]
+    assert not any("said" in q.text or "told" in q.text for q in result.quotes)

@@ -2,8 +2,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from escalade.report.text import format_value, mapping_table, render_text, table_to_text
+from escalade.report.text import (
+    format_value,
+    mapping_table,
+    percent,
+    render_text,
+    sig,
+    table_to_text,
+)
 
 
 def ranking() -> pd.DataFrame:
@@ -47,3 +55,36 @@ def test_format_value() -> None:
     assert format_value(pd.NA) == "NA" and format_value(float("nan"), ".2f") == "NA"
     assert format_value(np.int64(1234567), ",d") == "1,234,567"
     assert format_value("text", ".2f") == "text"  # a format that does not apply is ignored
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (-700.7437260969525, "-701"),
+        (0.0019170472812529342, "0.00192"),
+        (35912.4, "35,900"),
+        (-1380.2, "-1,380"),
+        (2.0, "2"),
+        (12.34, "12.3"),
+        (0.0, "0"),
+        (float("nan"), "NA"),
+        (3.2e12, "3.20e+12"),
+    ],
+)
+def test_sig_three_significant_digits(value: float, expected: str) -> None:
+    assert sig(value) == expected
+
+
+def test_sig_signed_and_percent() -> None:
+    assert sig(12.5, signed=True) == "+12.5"
+    assert sig(-12.5, signed=True) == "-12.5"
+    assert [percent(p) for p in (0.0, 1.0, 0.995, 0.0123, 0.0004, 0.9996)] == [
+        "0%",
+        "100%",
+        "99.5%",
+        "1.23%",
+        "<0.1%",
+        ">99.9%",
+    ]
+    assert format_value(1234.567, "sig") == "1,230"
+    assert format_value(0.25, "pct") == "25%"

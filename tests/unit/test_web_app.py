@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from escalade.web.app import Settings, create_app
 from escalade.web.jobs import JobManager, Overloaded
 from escalade.workflows.explore import ExploreOptions, explore_scenario
+from webclient import dashboard_client
 
 KURSK = "kursk-mini"
 
@@ -26,7 +27,7 @@ def client(tmp_path: Path):
     settings = Settings(
         roots=(root,), store=tmp_path / "web.duckdb", max_n=5000, max_jobs=1, max_queue=1
     )
-    with TestClient(create_app(settings)) as c:
+    with dashboard_client(settings) as c:
         yield c
 
 
@@ -130,7 +131,7 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
 def test_explore_results_are_shown(tmp_path: Path) -> None:
     store = tmp_path / "web.duckdb"
     outcome = explore_scenario(KURSK, ExploreOptions(n=16, trajectories=2, store=store))
-    with TestClient(create_app(Settings(store=store))) as c:
+    with dashboard_client(Settings(store=store)) as c:
         page = c.get(f"/results/{outcome.run_id}")
         assert page.status_code == 200 and "Which strategy holds up" in page.text
         assert outcome.run_id in c.get("/results").text
@@ -163,9 +164,10 @@ def test_fuzzed_run_bodies_never_get_5xx(client: TestClient, body: dict) -> None
 
 
 def test_the_app_serves_again_after_its_lifespan_ends(tmp_path: Path, wait_for_job) -> None:
-    app = create_app(Settings(store=tmp_path / "web.duckdb", max_n=500))
+    settings = Settings(store=tmp_path / "web.duckdb", max_n=500)
+    app = create_app(settings)
     for seed in (1, 2):
-        with TestClient(app) as c:
+        with dashboard_client(settings, app) as c:
             r = c.post("/api/runs", json={"scenario": KURSK, "n": 50, "seed": seed})
             assert r.status_code == 202 and wait_for_job(c, r.json()["id"])["status"] == "done"
 

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from escalade.web.app import Settings, create_app
+from escalade.web.security import TOKEN_HEADER
 
 schemathesis = pytest.importorskip("schemathesis", reason="pip install schemathesis (test extra)")
 from schemathesis.checks import not_a_server_error  # noqa: E402
@@ -43,9 +44,11 @@ APP = create_app(
         max_jobs=1,
         max_queue=1,
         max_uploads=5,
+        allow_hosts=("testserver",),  # schemathesis' in-process Host
     )
 )
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+AS_THE_USER = {TOKEN_HEADER: APP.state.dashboard.settings.token}
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP, headers=AS_THE_USER)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -62,7 +65,7 @@ def _remove_the_folder():
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_answers_as_documented(case) -> None:
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate(checks=CHECKS, headers=AS_THE_USER)
 
 
 def test_every_route_is_in_the_document(tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from escalade.cli import main
-from escalade.web.app import Settings, create_app
+from escalade.web.app import Settings
+from webclient import dashboard_client
 
 KURSK_TEXT = resources.files("escalade.scenario.catalog").joinpath("kursk-mini.yaml").read_text()
 ZOO = Path(__file__).resolve().parents[1] / "data" / "engine" / "zoo.yaml"
@@ -39,7 +40,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def client(settings: Settings):
-    with TestClient(create_app(settings)) as c:
+    with dashboard_client(settings) as c:
         yield c
 
 
@@ -70,9 +71,9 @@ def test_an_upload_is_listed_kept_and_runs(
 
 
 def test_uploads_are_listed_again_after_a_restart(settings: Settings) -> None:
-    with TestClient(create_app(settings)) as c:
+    with dashboard_client(settings) as c:
         assert upload(c, kursk_as("kept")).status_code == 201
-    with TestClient(create_app(settings)) as c:
+    with dashboard_client(settings) as c:
         listed = {s["id"]: s["origin"] for s in c.get("/api/scenarios").json()}
         assert listed["kept"] == "upload"
         assert upload(c, kursk_as("kept")).status_code == 409
@@ -134,7 +135,7 @@ def test_a_file_in_the_upload_folder_is_never_overwritten(tmp_path: Path) -> Non
     folder = tmp_path / "uploads"
     folder.mkdir()
     (folder / "taken.yaml").write_text("not: a scenario\n", encoding="utf-8")
-    with TestClient(create_app(Settings(store=tmp_path / "s.duckdb", uploads=folder))) as c:
+    with dashboard_client(Settings(store=tmp_path / "s.duckdb", uploads=folder)) as c:
         r = upload(c, kursk_as("taken"))
         assert r.status_code == 409 and "a file in the upload folder" in r.json()["detail"]
     assert (folder / "taken.yaml").read_text() == "not: a scenario\n"
@@ -151,7 +152,7 @@ def test_the_number_of_uploads_is_capped(client: TestClient, settings: Settings)
 
 def test_an_upload_over_the_body_limit_gets_413(tmp_path: Path) -> None:
     settings = Settings(store=tmp_path / "s.duckdb", max_body=2000)
-    with TestClient(create_app(settings)) as c:
+    with dashboard_client(settings) as c:
         r = upload(c, kursk_as("big") + "#" * 2000 + "\n")
         assert r.status_code == 413 and "at most 2000 bytes" in r.json()["detail"]
         files = {"file": ("big.yaml", (kursk_as("big") + "#" * 2000).encode(), "text/yaml")}

@@ -27,10 +27,12 @@ import numpy as np
 import pandas as pd
 
 from escalade.engine.game_builder import build_game
+from escalade.engine.game_size import estimate_game_size
 from escalade.errors import GameTooLargeError, UsageError
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 from escalade.game.profiles import BehaviorProfile
 from escalade.scenario.compiled import CompiledScenario
+from escalade.scenario.schema import PolicySpec
 from escalade.solvers import backward_induction
 from escalade.solvers.verify import expected_payoffs, reach_probabilities
 
@@ -120,6 +122,27 @@ def _side_values(
     return values, path
 
 
+def _check_size(
+    compiled: CompiledScenario,
+    *,
+    horizon: int,
+    players: list[str],
+    node_limit: int,
+    policies: list[PolicySpec] | None = None,
+) -> None:
+    """Refuse, in about a second, a game whose estimated size exceeds ``node_limit``."""
+    size = estimate_game_size(
+        compiled, horizon=horizon, players=players, policies=policies, budget=0.5
+    )
+    if size.nodes > node_limit:
+        raise GameTooLargeError(
+            f"commit: the game at horizon {horizon} has about {size.nodes:,.0f} nodes "
+            f"(estimated; about {size.seconds:,.0f} s to build), more than --node-limit "
+            f"{node_limit:,}; hint: a smaller --horizon, fewer --side-players, a larger "
+            "--node-limit, or the meta-game alone (--no-tree)"
+        )
+
+
 def _unconstrained(
     compiled: CompiledScenario,
     players: list[str],
@@ -130,11 +153,12 @@ def _unconstrained(
 ) -> tuple[dict[str, float] | None, dict[str, str], str]:
     """Both sides choosing: values by side and the other side's equilibrium plan."""
     try:
+        _check_size(compiled, horizon=horizon, players=players, node_limit=node_limit)
         game = build_game(
             compiled,
             horizon=horizon,
             players=players,
-            node_limit=max(node_limit // 10, 1),
+            node_limit=node_limit,
             all_payoffs=True,
         )
     except GameTooLargeError as exc:
@@ -164,9 +188,12 @@ def commitment_analysis(
     horizon : int
         Rounds of the game.
     node_limit : int
-        Largest game built for a declared strategy; the unconstrained game (both
-        sides choosing) gets a tenth of it and is skipped with a note when larger
-        (the ``uninformed_*`` and ``gain_from_knowing`` columns are then NaN).
+        Largest game built, for a declared strategy and for the unconstrained
+        game (both sides choosing), applied as given; each game's size is
+        estimated first (:func:`escalade.engine.game_size.estimate_game_size`)
+        and refused within about a second when the estimate exceeds it. An
+        unconstrained game too large is skipped with a note (the
+        ``uninformed_*`` and ``gain_from_knowing`` columns are then NaN).
     side_players : sequence of str, optional
         The side's actors who choose in the unconstrained game (default: all
         of them); the side's other actors follow their default policies. A few
@@ -191,7 +218,7 @@ def commitment_analysis(
     UsageError
         For an unknown side or a side without strategies.
     GameTooLargeError
-        When a declared strategy's game exceeds ``node_limit``.
+        When a declared strategy's game exceeds ``node_limit`` (or is estimated to).
     """
     if side not in compiled.sides:
         raise UsageError(f"--side: expected one of {', '.join(compiled.sides)}, found {side!r}")
@@ -221,11 +248,15 @@ def commitment_analysis(
     )
     rows = []
     for strategy in mine:
+        policies = list(compiled.policies(strategy))
+        _check_size(
+            compiled, horizon=horizon, players=others, node_limit=node_limit, policies=policies
+        )
         game = build_game(
             compiled,
             horizon=horizon,
             players=others,
-            policies=list(compiled.policies(strategy)),
+            policies=policies,
             node_limit=node_limit,
             all_payoffs=True,
         )

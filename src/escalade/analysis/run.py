@@ -4,7 +4,8 @@
 ``SimulationResult.tables()`` and returns the run's tables (all tidy, with
 ``strategy`` and ``mindset`` columns where they vary):
 
-``cells``               strategy, mindset, utility, utility_ci_low, utility_ci_high, n
+``cells``               strategy, mindset, utility, utility_ci_low, utility_ci_high, n,
+                        vs_status_quo (utility minus the status quo's under that mindset)
 ``comparison``          :func:`escalade.analysis.strategies.compare_strategies`
 ``outcomes``            strategy, mindset, outcome, direction, mean, ci_low, ci_high
 ``thresholds``          strategy, mindset, threshold, probability, ci_low, ci_high
@@ -12,6 +13,7 @@
 ``options``             strategy, mindset, option, usage_rate, success_rate, mean_times
 ``utilities``           strategy, mindset, actor, side, mean, ci_low, ci_high
 ``rungs_by_round``      strategy, mindset, arena, round, q05, q25, q50, q75, q95
+``utility_terms``       strategy, mindset, actor, side, kind, term, mean, sd, ci_low, ci_high, n
 plus the scenario tables of :mod:`escalade.analysis.scenario_tables`.
 """
 
@@ -25,7 +27,7 @@ from escalade.analysis.scenario_tables import assumption_table, ladder_tables, s
 from escalade.analysis.strategies import compare_strategies
 from escalade.scenario import Scenario
 
-__all__ = ["CELL_TABLES", "focal_side", "run_tables"]
+__all__ = ["CELL_TABLES", "focal_side", "run_tables", "status_quo"]
 
 CELL_TABLES = (
     "outcomes",
@@ -34,6 +36,7 @@ CELL_TABLES = (
     "options",
     "utilities",
     "rungs_by_round",
+    "utility_terms",
 )
 
 Cell = tuple[str, str]
@@ -44,6 +47,22 @@ def focal_side(scenario: Scenario) -> str:
     if scenario.strategies:
         return scenario.strategies[0].side
     return scenario.spec.sides[0].id
+
+
+def status_quo(scenario: Scenario) -> str | None:
+    """The status-quo strategy: one whose id or name says so, else the first declared."""
+    for s in scenario.strategies:
+        text = f"{s.id} {s.name or ''}".lower().replace("_", " ").replace("-", " ")
+        if "status quo" in text:
+            return s.id
+    return scenario.strategies[0].id if scenario.strategies else None
+
+
+def _relative(cells: pd.DataFrame, reference: str | None) -> pd.DataFrame:
+    if reference is None or reference not in set(cells["strategy"]):
+        return cells.assign(vs_status_quo=float("nan"))
+    base = cells[cells["strategy"] == reference].set_index("mindset")["utility"]
+    return cells.assign(vs_status_quo=cells["utility"] - cells["mindset"].map(base))
 
 
 def _stack(cells: Mapping[Cell, Mapping[str, pd.DataFrame]], name: str) -> pd.DataFrame:
@@ -97,7 +116,7 @@ def run_tables(
         The focal side (default: :func:`focal_side`).
     """
     side = side or focal_side(scenario)
-    cell_table = _cell_table(cells, side)
+    cell_table = _relative(_cell_table(cells, side), status_quo(scenario))
     tables: dict[str, pd.DataFrame] = {
         "cells": cell_table,
         "comparison": compare_strategies(cell_table),

@@ -5,6 +5,13 @@ Each subcommand lives in its own module of this package and exposes
 default takes the parsed namespace and returns an exit status. Modules are
 discovered, so adding a command means adding a module.
 
+Building the parser imports every command module, so a command module imports
+at its top only the standard library and light escalade modules; the numerical
+stack (NumPy, SciPy, pandas, DuckDB, Plotly), rich, the scenario layer and the
+engine are imported inside the function that runs the command. ``escalade
+--help`` then answers in about a tenth of a second, and
+``tests/unit/test_cli_imports.py`` keeps it so.
+
 Exit statuses: 0 success; 1 a check failed (e.g. ``verify --strict``) or an
 unexpected escalade error; 2 invalid user input (``EscaladeError.exit_code``);
 3 a missing optional dependency; 130 interrupted.

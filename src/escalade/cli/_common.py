@@ -6,11 +6,19 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+if TYPE_CHECKING:  # rich is imported when a command prints, not when the parser is built
+    from rich.console import Console
 
-__all__ = ["add_execution_arguments", "progress_bar", "rich_console"]
+__all__ = [
+    "add_execution_arguments",
+    "add_memory_argument",
+    "checked_workers",
+    "memory_budget",
+    "progress_bar",
+    "rich_console",
+]
 
 
 def add_execution_arguments(parser: argparse.ArgumentParser, *, default_n: int) -> None:
@@ -31,16 +39,60 @@ def add_execution_arguments(parser: argparse.ArgumentParser, *, default_n: int) 
         default=None,
         help="a Dask scheduler, e.g. tcp://127.0.0.1:8786",
     )
+    add_memory_argument(parser)
+
+
+def add_memory_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--memory SIZE`` (the memory budget runs are checked against)."""
+    parser.add_argument(
+        "--memory",
+        metavar="SIZE",
+        default=None,
+        help="memory budget, e.g. 4G (half of this machine); larger runs are refused up front",
+    )
+
+
+def memory_budget(args: argparse.Namespace) -> int | None:
+    """The ``--memory`` budget in bytes (None: the default, half of the machine)."""
+    from escalade.engine.memory import parse_size
+
+    return None if args.memory is None else parse_size(args.memory)
+
+
+def checked_workers(args: argparse.Namespace) -> int | None:
+    """``--workers``, capped at the core count with a note on standard error."""
+    from escalade.engine.memory import usable_workers
+
+    workers: int | None = args.workers
+    capped = usable_workers(workers)
+    if capped != workers:
+        print(
+            f"note: --workers {workers} is more than this machine's {capped} cores; "
+            f"using {capped} worker processes",
+            file=sys.stderr,
+        )
+    return capped
 
 
 def rich_console() -> Console:
     """A console on standard output (plain when it is not a terminal)."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    from rich.console import Console
+
+    return Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
 
 
 @contextmanager
 def progress_bar(*, total: int, label: str) -> Iterator[Callable[[int], None]]:
     """Yield ``advance(k)``; a bar is drawn on standard error when it is a terminal."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     err = Console(file=sys.stderr)
     progress = Progress(
         TextColumn(label),

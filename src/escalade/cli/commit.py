@@ -1,4 +1,11 @@
-"""``escalade commit SCENARIO --side SIDE``: what declaring each strategy gives away."""
+"""``escalade commit SCENARIO --side SIDE``: the value of commitment, two ways.
+
+First the strategy meta-game (:mod:`escalade.workflows.game`): each side's
+optimal mixed commitment over its strategies (Stackelberg) against its Nash
+payoffs, and what the follower does. Then, when the game is small enough, the
+tree-based analysis (:mod:`escalade.analysis.commitment`): each declared
+strategy against the other side's subgame-perfect best response.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +14,22 @@ import json
 import math
 from typing import Any
 
-from escalade.cli._common import rich_console
+from escalade.cli._common import add_execution_arguments, progress_bar, rich_console
 
 
 def register(subparsers: Any) -> None:
     """Add the ``commit`` command."""
     parser = subparsers.add_parser(
         "commit",
-        help="commitment analysis: the other side's best response to each declared strategy",
+        help="the value of commitment: Stackelberg on the strategy meta-game, and on the tree",
         description=(
-            "For each strategy of SIDE, fix that side to it (declared) and solve the scenario's "
-            "game for the other side's best response (subgame-perfect); report both sides' values "
-            "and, when the game is small enough, the side's unconstrained best play."
+            "The strategy meta-game (strategies against mindsets, simulated): per side, its Nash "
+            "payoffs and its optimal mixed commitment (Stackelberg) with the follower's reply; "
+            "the value of commitment is the difference (positive: declaring helps). Then, unless "
+            "--no-tree or the game is estimated larger than --node-limit: for each strategy of "
+            "SIDE, fix that side to it (declared) and solve the scenario's game over --horizon "
+            "rounds for the other side's best response (subgame-perfect), with the side's "
+            "unconstrained best play when that game fits too."
         ),
     )
     parser.add_argument("scenario", metavar="SCENARIO")
@@ -32,39 +43,120 @@ def register(subparsers: Any) -> None:
         default=None,
         help="the side's actors who choose in the unconstrained game (default: all)",
     )
+    add_execution_arguments(parser, default_n=1000)
+    parser.add_argument(
+        "--bootstrap", type=int, default=100, help="meta-game robustness resamples (100)"
+    )
+    parser.add_argument(
+        "--no-tree", action="store_true", help="the meta-game only (no game tree is built)"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the analysis and print it."""
+def _meta(args: argparse.Namespace, scenario: Any) -> Any:
+    from escalade.workflows.game import GameOptions, game_scenario, sides_of
+
+    if args.side not in sides_of(scenario):
+        return None
+    options = GameOptions(
+        n=args.n,
+        seed=args.seed,
+        bootstrap=args.bootstrap,
+        chunk_size=args.chunk_size,
+        workers=args.workers,
+        scheduler=args.scheduler,
+    )
+    total = max(len(scenario.strategies), 1) * max(len(scenario.mindsets), 1) * args.n
+    with progress_bar(total=total, label="simulating") as advance:
+        return game_scenario(scenario, options, progress=advance)
+
+
+def _tree(args: argparse.Namespace, compiled: Any) -> tuple[Any, str]:
     from escalade.analysis.commitment import commitment_analysis
-    from escalade.report.text import dataframe_table
+    from escalade.errors import GameTooLargeError, UnsupportedGameError
+
+    if args.no_tree:
+        return None, "--no-tree"
+    try:
+        result = commitment_analysis(
+            compiled,
+            args.side,
+            horizon=args.horizon,
+            node_limit=args.node_limit,
+            side_players=args.side_players,
+        )
+    except (GameTooLargeError, UnsupportedGameError) as exc:
+        # the builder's hint names solve's flags; commit's are --side-players and --horizon
+        note = str(exc).replace("fewer --players, --decision-every K,", "fewer --side-players,")
+        return None, note.replace("(--players)", "(--side-players)")
+    return result, ""
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the analyses and print them."""
+    from escalade.cli.game import clean
+    from escalade.errors import UsageError
     from escalade.scenario import load_scenario
     from escalade.scenario.compiled import compile_scenario
 
-    compiled = compile_scenario(load_scenario(args.scenario))
-    result = commitment_analysis(
-        compiled,
-        args.side,
-        horizon=args.horizon,
-        node_limit=args.node_limit,
-        side_players=args.side_players,
-    )
+    scenario = load_scenario(args.scenario)
+    compiled = compile_scenario(scenario)
+    if args.side not in compiled.sides:
+        raise UsageError(
+            f"--side: expected one of {', '.join(compiled.sides)}, found {args.side!r}"
+        )
+    meta = _meta(args, scenario)
+    result, tree_note = _tree(args, compiled)
     if args.json:
-        out = {
-            "side": result.side,
-            "horizon": result.horizon,
-            "strategies": [
+        out: dict[str, Any] = {"side": args.side, "horizon": args.horizon}
+        if meta is not None:
+            out["meta_game"] = clean(meta.to_dict()["sides"])
+        if result is not None:
+            out["strategies"] = [
                 {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
                 for row in result.table.to_dict(orient="records")
-            ],
-            "unconstrained": result.unconstrained,
-            "unconstrained_note": result.unconstrained_note,
-        }
+            ]
+            out["unconstrained"] = result.unconstrained
+            out["unconstrained_note"] = result.unconstrained_note
+        else:
+            out["tree_note"] = tree_note
         print(json.dumps(out, indent=2))
         return 0
     console = rich_console()
+    if meta is not None:
+        _print_meta(console, meta)
+    if result is None:
+        console.print(f"tree-based commitment: not computed ({tree_note})")
+        return 0
+    _print_tree(console, result)
+    return 0
+
+
+def _print_meta(console: Any, meta: Any) -> None:
+    from escalade.cli.game import print_commitment
+
+    g = meta.game
+    console.print(
+        f"[bold]Strategy meta-game[/bold] ({g.row_side} strategies x {g.col_side} mindsets, "
+        f"N = {g.n} per cell)"
+    )
+    for e in meta.nash:
+        plays = "; ".join(
+            f"{side} plays "
+            + ", ".join(f"{s} {p:.3g}" if p < 1 - 1e-9 else s for s, p in mix.items())
+            for side, mix in e["profile"].items()
+        )
+        pays = ", ".join(f"{side} {v:.4g}" for side, v in e["payoffs"].items())
+        console.print(f"Nash: {plays} -> {pays}")
+    if meta.note:
+        console.print(f"[yellow]note:[/yellow] {meta.note}")
+    print_commitment(console, meta)
+
+
+def _print_tree(console: Any, result: Any) -> None:
+    from escalade.report.text import dataframe_table
+
     table = result.table
     shown = [
         c
@@ -98,4 +190,3 @@ def run(args: argparse.Namespace) -> int:
             )
     else:
         console.print(f"unconstrained best play: not computed ({result.unconstrained_note})")
-    return 0

@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from escalade.cli._common import progress_bar, rich_console
+from escalade.cli._common import (
+    add_memory_argument,
+    checked_workers,
+    memory_budget,
+    progress_bar,
+    rich_console,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -52,10 +58,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--chunk-size", type=int, default=1024, help="experiments per chunk (1024)")
     parser.add_argument("--workers", type=int, default=None, help="local worker processes")
     parser.add_argument("--scheduler", metavar="ADDR", default=None, help="a Dask scheduler")
+    add_memory_argument(parser)
     parser.add_argument("--store", type=Path, default=Path("escalade.duckdb"), help="results store")
     parser.add_argument("--no-store", action="store_true", help="do not store the sweep")
     parser.add_argument("--out", type=Path, default=None, help="write explore.html in this folder")
     parser.add_argument("--json", action="store_true", help="print a JSON summary on stdout")
+    parser.add_argument(
+        "--oat",
+        action="store_true",
+        help="also sweep each uncertainty alone to both ends of its range (one at a time)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -75,11 +87,13 @@ def run(args: argparse.Namespace) -> int:
         discover=args.discover,
         seed=args.seed,
         chunk_size=args.chunk_size,
-        workers=args.workers,
+        workers=checked_workers(args),
         scheduler=args.scheduler,
+        memory=memory_budget(args),
         store=None if args.no_store else args.store,
         out=args.out,
         outcome=args.outcome,
+        oat=args.oat,
     )
     state = {"total": 0}
     with progress_bar(total=0, label="exploring") as advance:
@@ -108,6 +122,8 @@ def _print(outcome: Any) -> None:
     console = rich_console()
     num = ".3g"
     console.print(f"{outcome.summary['experiments']:,} experiments")
+    for warning in outcome.summary.get("warnings", []):
+        console.print(f"warning: {warning}", markup=False)
     console.print(
         dataframe_table(
             outcome.tables["robustness"],
@@ -125,6 +141,14 @@ def _print(outcome: Any) -> None:
                     for k in outcome.tables["sensitivity"].columns
                     if k not in ("policy", "outcome", "parameter")
                 },
+            )
+        )
+    if not outcome.tables["oat"].empty:
+        console.print(
+            dataframe_table(
+                outcome.tables["oat"],
+                title="One at a time: each uncertainty at the ends of its range, others nominal",
+                formats={"value": "sig", "mean": "sig"},
             )
         )
     if not outcome.tables["prim_boxes"].empty:

@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from escalade.cli._common import add_execution_arguments, progress_bar, rich_console
+from escalade.cli._common import (
+    add_execution_arguments,
+    checked_workers,
+    memory_budget,
+    progress_bar,
+    rich_console,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -40,6 +46,23 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--json", action="store_true", help="print a JSON summary on standard output"
     )
+    parser.add_argument(
+        "--sweep",
+        type=int,
+        default=200,
+        metavar="POINTS",
+        help="Latin-hypercube points of the robustness sweep in the brief (200; 0: none)",
+    )
+    parser.add_argument(
+        "--sweep-trajectories",
+        type=int,
+        default=2,
+        metavar="K",
+        help="trajectories per sweep point and cell (2)",
+    )
+    parser.add_argument(
+        "--pdf", action="store_true", help="also write the brief as brief.pdf (headless Chromium)"
+    )
     parser.set_defaults(func=run)
 
 
@@ -58,10 +81,14 @@ def run(args: argparse.Namespace) -> int:
         n=args.n,
         seed=args.seed,
         chunk_size=args.chunk_size,
-        workers=args.workers,
+        workers=checked_workers(args),
         scheduler=args.scheduler,
+        memory=memory_budget(args),
         store=None if args.no_store else args.store,
         out=None if args.no_report else args.out,
+        sweep=args.sweep,
+        sweep_trajectories=args.sweep_trajectories,
+        pdf=args.pdf,
     )
     total = n_strategies * n_mindsets * args.n
     with progress_bar(total=total, label="simulating") as advance:
@@ -75,7 +102,13 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     else:
-        _print_tables(rich_console(), outcome.result_set, outcome.run_id, outcome.report)
+        from escalade.report.brief import brief_text
+
+        console = rich_console()
+        console.print(brief_text(outcome.result_set), markup=False, soft_wrap=True)
+        _print_tables(console, outcome.result_set, outcome.run_id, outcome.report)
+        if outcome.pdf:
+            console.print(f"brief: {outcome.pdf}")
     return 0
 
 
@@ -96,7 +129,15 @@ def _summary_json(rs: Any, run_id: str | None, report: Path | None) -> dict[str,
         "comparison": _records(rs.tables["comparison"]),
         "thresholds": _records(rs.tables["thresholds"]),
         "outcomes": _records(rs.tables["outcomes"]),
+        "robustness": _records(rs.tables.get("robustness", _empty())),
+        "explain": _records(rs.tables.get("explain_by_term", _empty())),
     }
+
+
+def _empty() -> Any:
+    import pandas as pd
+
+    return pd.DataFrame()
 
 
 def _informative_thresholds(df: Any) -> Any:

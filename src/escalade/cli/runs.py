@@ -6,13 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from rich.console import Console
+if TYPE_CHECKING:  # imported by the actions, not when the parser is built
+    from rich.console import Console
 
-from escalade.report.text import dataframe_table, mapping_table
-from escalade.results import Store
+    from escalade.results import Store
 
 __all__ = ["DEFAULT_STORE", "register"]
 
@@ -21,11 +20,15 @@ DEFAULT_STORE = "escalade.duckdb"
 
 def _console() -> Console:
     # Piped output is not cut to 80 columns: ids and hashes must stay whole.
+    from rich.console import Console
+
     width = None if sys.stdout.isatty() else 160
-    return Console(file=sys.stdout, highlight=False, width=width)
+    return Console(file=sys.stdout, highlight=False, emoji=False, width=width)
 
 
 def _store(args: argparse.Namespace, *, read_only: bool = True) -> Store:
+    from escalade.results import Store
+
     return Store(Path(args.store), read_only=read_only)
 
 
@@ -33,12 +36,16 @@ def _jsonable(value: Any) -> Any:
     """Turn pandas missing values and numpy scalars into JSON values."""
     if isinstance(value, dict | list | tuple):
         return value
+    import pandas as pd
+
     if hasattr(value, "item"):
         value = value.item()
     return None if pd.isna(value) else value
 
 
 def _list(args: argparse.Namespace) -> int:
+    from escalade.report.text import dataframe_table
+
     with _store(args) as store:
         runs = store.list_runs()
     if args.json:
@@ -53,6 +60,10 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from escalade.report.text import dataframe_table, mapping_table
+
     with _store(args) as store:
         info = store.describe(args.id)
         result = store.load(info["id"], allow_incomplete=True)

@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from escalade.scenario.schema import ScenarioSpec
-
 
 def register(subparsers: Any) -> None:
     """Add the ``schema`` command."""
@@ -23,6 +21,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print or write the schema."""
+    from escalade.scenario.schema import ScenarioSpec
+
     schema = ScenarioSpec.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "escalade scenario (schema_version 2)"

@@ -6,7 +6,13 @@ import argparse
 import sys
 from typing import Any
 
-from escalade.cli._common import add_execution_arguments, progress_bar, rich_console
+from escalade.cli._common import (
+    add_execution_arguments,
+    checked_workers,
+    memory_budget,
+    progress_bar,
+    rich_console,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -47,10 +53,11 @@ def run(args: argparse.Namespace) -> int:
             n=args.n,
             seed=args.seed,
             chunk_size=args.chunk_size,
-            workers=args.workers,
+            workers=checked_workers(args),
             scheduler=args.scheduler,
             keep_traces=max(args.traces, 0),
             progress=advance,
+            memory=memory_budget(args),
         )[cell]
     if args.json:
         print(result.to_json())

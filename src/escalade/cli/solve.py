@@ -10,19 +10,9 @@ two-player game is solved by support enumeration on its reduced normal form.
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from rich.console import Console
-from rich.table import Table
-
-from escalade.game.convert import to_normal_form
-from escalade.game.extensive import ExtensiveFormGame
-from escalade.game.gambit_io import read_game, write_game
-from escalade.game.normal_form import NormalFormGame
-from escalade.game.profiles import profile_to_dict
-from escalade.solvers.registry import METHODS, default_method, solver_module
-from escalade.solvers.result import SolveResult
+from escalade.solvers.registry import METHODS
 
 __all__ = ["register", "run"]
 
@@ -35,7 +25,9 @@ def register(subparsers: Any) -> None:
         description=(
             "Solve a game and check every equilibrium by its regret. Methods: spe (backward "
             "induction), enummixed (support enumeration), zerosum-lp (sequence-form LP), "
-            "gambit-lcp and gambit-logit (need the optional 'gambit' extra)."
+            "gambit-lcp and gambit-logit (need the optional 'gambit' extra), mccfr (external-"
+            "sampling Monte Carlo CFR through OpenSpiel, two-player zero-sum; the 'openspiel' "
+            "extra)."
         ),
     )
     parser.add_argument("game", metavar="GAME.efg|GAME.nfg|SCENARIO")
@@ -51,6 +43,46 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--mindset", metavar="ID", help="mindset the non-players follow")
     parser.add_argument(
         "--node-limit", type=int, default=200_000, help="largest tree to build (200000)"
+    )
+    parser.add_argument(
+        "--decision-every",
+        type=int,
+        default=1,
+        metavar="K",
+        help="players decide every K rounds and keep their move in between (1)",
+    )
+    parser.add_argument(
+        "--from-round",
+        type=int,
+        default=0,
+        metavar="T",
+        help="solve from the state a simulated trajectory reaches at round T (with --from-trace)",
+    )
+    parser.add_argument(
+        "--from-trace",
+        type=int,
+        default=None,
+        metavar="K",
+        help="that trajectory: trace K of `escalade run` with --seed (or of the stored --run)",
+    )
+    parser.add_argument("--seed", type=int, default=2024, help="seed of that run (2024)")
+    parser.add_argument(
+        "--run", metavar="RUN_ID", default=None, help="a stored run: its scenario and seed"
+    )
+    parser.add_argument(
+        "--store", default="escalade.duckdb", help="the results store of --run (escalade.duckdb)"
+    )
+    parser.add_argument(
+        "--zero-sum",
+        action="store_true",
+        help="two players: solve the zero-sum abstraction (payoffs ±half the utility difference)",
+    )
+    parser.add_argument("--iterations", type=int, default=10_000, help="mccfr: iterations (10000)")
+    parser.add_argument(
+        "--max-supports",
+        type=int,
+        default=2_000_000,
+        help="enummixed: largest number of support pairs tried (2000000)",
     )
     parser.add_argument(
         "--information",
@@ -71,85 +103,21 @@ def register(subparsers: Any) -> None:
         default=None,
         help="also write the game in Gambit's format",
     )
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="print every information set's probabilities (default: the equilibrium path as a "
+        "short story, chance outcomes as branches)",
+    )
+    parser.add_argument(
+        "--max-rows", type=int, default=60, help="rows of the equilibrium story (60)"
+    )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=run)
 
 
-def _path(game: ExtensiveFormGame, result: SolveResult) -> list[str]:
-    if result.path is None:
-        return []
-    out = []
-    for node in result.path.tolist()[1:]:
-        par = int(game.parent[node])
-        who = "chance" if game.player[par] < 0 else game.players[int(game.player[par])]
-        out.append(f"{who}: {game.action_label(node)}")
-    return out
-
-
-def _json(game: ExtensiveFormGame | NormalFormGame, result: SolveResult) -> str:
-    data = result.to_dict(game)
-    if isinstance(game, ExtensiveFormGame) and result.path is not None:
-        data["path"] = _path(game, result)
-    return json.dumps(data, indent=2)
-
-
-def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult) -> None:
-    console = Console()
-    console.print(
-        f"[bold]{game.name or 'game'}[/bold] — method {result.method}, "
-        f"{len(result.equilibria)} equilibri{'um' if len(result.equilibria) == 1 else 'a'}, "
-        f"max regret {result.diagnostics.max_regret:.3g}, {result.diagnostics.seconds:.3g} s"
-    )
-    for k, (prof, pay) in enumerate(zip(result.equilibria, result.payoffs, strict=True), 1):
-        table = Table(title=f"Equilibrium {k}")
-        table.add_column("player")
-        table.add_column("action")
-        table.add_column("probability", justify="right")
-        for player, acts in profile_to_dict(game, prof).items():
-            for action, p in acts.items():
-                if p > 1e-12 or len(acts) <= 8:
-                    table.add_row(player, action, f"{p:.6g}")
-        console.print(table)
-        console.print(
-            "payoffs: " + ", ".join(f"{p} {v:.6g}" for p, v in zip(game.players, pay, strict=True))
-        )
-    if isinstance(game, ExtensiveFormGame) and result.path is not None:
-        console.print("path: " + " → ".join(_path(game, result)))
-
-
-def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
-    if args.game.endswith((".efg", ".nfg")):
-        return read_game(args.game)
-    from escalade.engine.game_builder import build_game
-    from escalade.scenario import load_scenario
-    from escalade.scenario.compiled import compile_scenario
-
-    compiled = compile_scenario(load_scenario(args.game))
-    return build_game(
-        compiled,
-        horizon=args.horizon,
-        strategy=args.strategy,
-        mindset=args.mindset,
-        players=args.players,
-        node_limit=args.node_limit,
-        information=args.information,
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     """Read or build the game, solve it, print the result."""
-    game = _load(args)
-    if args.export:
-        write_game(game, args.export)
-    method = args.method or default_method(game)
-    scenario = not args.game.endswith((".efg", ".nfg"))
-    if scenario and args.method is None and method == "gambit-lcp":
-        method = "enummixed"  # a simultaneous two-player scenario game: our exact method
-    if isinstance(game, ExtensiveFormGame) and method == "enummixed":
-        game = to_normal_form(game)  # support enumeration works on the reduced normal form
-    result: SolveResult = solver_module(method).solve(game)
-    if args.json:
-        print(_json(game, result))
-    else:
-        _render(game, result)
-    return 0
+    from escalade.cli._solve import run as solve  # the game layer: NumPy, SciPy, rich
+
+    return solve(args)

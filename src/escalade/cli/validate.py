@@ -8,7 +8,6 @@ import sys
 from typing import Any
 
 from escalade.errors import ScenarioError
-from escalade.scenario import load_scenario
 
 
 def register(subparsers: Any) -> None:
@@ -25,6 +24,8 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Validate each scenario; print a summary or the problems."""
+    from escalade.scenario import load_scenario
+
     status = 0
     for name in args.scenarios:
         try:

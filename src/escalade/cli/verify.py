@@ -5,13 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-
-from escalade.evidence.verify import VerifyReport, verify
-from escalade.scenario import load_scenario
+if TYPE_CHECKING:  # imported by run(), not when the parser is built
+    from escalade.evidence.verify import VerifyReport
 
 _STYLE = {"found": "green", "not_found": "red", "no_text": "yellow", "unknown_source": "red"}
 
@@ -47,6 +44,9 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Verify and print; return 1 when the check fails."""
+    from escalade.evidence.verify import verify
+    from escalade.scenario import load_scenario
+
     report = verify(
         load_scenario(args.scenario), source_dirs=args.sources, threshold=args.threshold
     )
@@ -61,30 +61,35 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(report: VerifyReport, *, show_all: bool) -> None:
-    console = Console(highlight=False)
-    quotes = Table(title=f"Quotes in {report.scenario}", show_lines=False)
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False, emoji=False)
+    quotes = Table(title=Text(f"Quotes in {report.scenario}"), show_lines=False)
     for column in ("status", "score", "field (line)", "source", "quote", "found at"):
         quotes.add_column(column)
     for q in report.quotes:
         quotes.add_row(
-            f"[{_STYLE[q.status]}]{q.status}[/]",
+            Text(q.status, style=_STYLE[q.status]),
             f"{q.score:.0f}",
-            f"{q.path} ({q.line})",
-            q.ref,
-            q.quote if len(q.quote) <= 60 else q.quote[:57] + "...",
-            q.location or q.detail,
+            Text(f"{q.path} ({q.line})"),
+            Text(q.ref),
+            Text(q.quote if len(q.quote) <= 60 else q.quote[:57] + "..."),
+            Text(q.location or q.detail),
         )
     console.print(quotes)
     for ref, reason in report.missing_texts.items():
-        console.print(f"[yellow]source {ref}: {reason}[/]")
+        console.print(Text(f"source {ref}: {reason}", style="yellow"))
     rows = report.assumptions if show_all else report.unsourced
     table = Table(title="Assumptions" if show_all else "Unsourced assumptions")
     for column in ("kind", "element", "value", "line", "source / note"):
         table.add_column(column)
     for a in rows:
-        table.add_row(a.kind, a.element, a.value, str(a.line or ""), a.ref or a.note or "")
+        cells = (a.kind, a.element, a.value, str(a.line or ""), a.ref or a.note or "")
+        table.add_row(*(Text(cell) for cell in cells))
     console.print(table)
     counts: dict[str, int] = {}
     for a in report.assumptions:
         counts[a.kind] = counts.get(a.kind, 0) + 1
-    console.print("assumptions: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    console.print(Text("assumptions: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))))

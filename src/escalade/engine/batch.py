@@ -69,6 +69,7 @@ def simulate_rows(
         rows = uncertainties[np.arange(start, stop) // trajectories]
         player = RoundPlayer(compiled, specs, seed=seed, declared=declared)
         st = initial_state(compiled, rows)
+        st.utility_parts = None  # sweeps report no decomposition
         played = run_state(player, st, (start, stop), keep=0)
         per_trajectory[start:stop] = _summarise(
             compiled, st.utility, played.outcomes, played.max_path[-1]

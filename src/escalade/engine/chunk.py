@@ -14,9 +14,10 @@ import numpy as np
 import numpy.typing as npt
 
 from escalade._types import FloatArray, IntArray
+from escalade.engine.counts import Counts
+from escalade.engine.decompose import add_parts, part_offsets
 from escalade.engine.state import State, initial_state
 from escalade.engine.streams import block_rows, block_uniforms
-from escalade.engine.summary import Counts
 from escalade.engine.trace import Move, RoundTrace, Trace
 from escalade.engine.vectorised import RoundLog, RoundPlayer
 from escalade.random import BLOCK, Stream
@@ -137,12 +138,16 @@ def apply_final(player: RoundPlayer, st: State) -> None:
     so its final weights are discounted at the horizon's last round.
     """
     compiled = player.compiled
+    offsets = part_offsets(compiled)  # decomposition (issue 17)
     last = np.where(st.absorbed, compiled.horizon, st.rounds_played) - 1
     for i, actor in enumerate(compiled.actors):
         if not actor.final:
             continue
-        flow = player.flow(st, i, "final")
-        st.utility[:, i] += actor.discount ** last.astype(float) * flow
+        flow, parts = player.flow_parts(st, i, "final")
+        discount = actor.discount ** last.astype(float)
+        st.utility[:, i] += discount * flow
+        first = offsets[i] + len(actor.per_round) + 1 + len(actor.thresholds)
+        add_parts(st.utility_parts, first, parts, discount)
 
 
 @dataclass(eq=False)
@@ -323,6 +328,8 @@ def _block_sums(
         last = min((first // BLOCK + 1) * BLOCK, task.stop)
         rows = slice(first - task.start, last - task.start)
         values = [outcomes[rows], st.utility[rows], sides[rows]]
+        if st.utility_parts is not None:  # decomposition (issue 17): last in the float sums
+            values.append(st.utility_parts[rows])
         parts.append(
             np.concatenate(
                 [piece for v in values for piece in (v.sum(axis=0), (v * v).sum(axis=0))]

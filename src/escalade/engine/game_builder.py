@@ -134,9 +134,12 @@ class _Builder:
         horizon: int,
         node_limit: int,
         simultaneous: bool = False,
+        decision_every: int = 1,
+        first_round: int = 0,
     ) -> None:
         self.c, self.ref, self.players = compiled, ref, players
         self.simultaneous = simultaneous
+        self.every, self.first = decision_every, first_round
         self.payees = players or tuple(range(len(compiled.actors)))
         self.horizon, self.node_limit = horizon, node_limit
         self.nodes = 0
@@ -147,8 +150,8 @@ class _Builder:
         if self.nodes > self.node_limit:
             raise GameTooLargeError(
                 f"build_game: expected at most {self.node_limit:,} nodes, reached "
-                f"{self.nodes:,} at horizon {self.horizon}; hint: a smaller --horizon, fewer "
-                "--players, or a larger --node-limit"
+                f"{self.nodes:,} at horizon {self.horizon - self.first}; hint: a smaller "
+                "--horizon, fewer --players, --decision-every K, or a larger --node-limit"
             )
 
     def chance(self, outcomes: list[tuple[str, float, Node]], label: str) -> Node:
@@ -225,6 +228,9 @@ class _Builder:
         actor = self.c.actors[i]
         mine = list(self.c.options_by_actor[i])
         avail = {o: self.ref.is_available(s, o) for o in mine}
+        if i in self.players and self.every > 1 and (r.t - self.first) % self.every:
+            kept = s.prev_moves.get(i, (-1, False))[0]  # between decisions: keep the move
+            return kept if kept >= 0 and avail.get(kept, False) else -1
         if i in self.players:
             actions = {f"r{r.t} {actor.id}: hold": -1}
             actions |= {f"r{r.t} {actor.id}: {self.c.options[o].id}": o for o in mine if avail[o]}
@@ -352,6 +358,9 @@ def build_game(
     policies: Sequence[PolicySpec] | None = None,
     all_payoffs: bool = False,
     information: Literal["perfect", "scenario"] = "perfect",
+    decision_every: int = 1,
+    start_state: One | None = None,
+    first_round: int = 0,
 ) -> ExtensiveFormGame:
     """Expand a scenario into a perfect-information game (see the module docstring).
 
@@ -376,6 +385,17 @@ def build_game(
     all_payoffs : bool
         Make every actor a player of the game (those not in ``players`` never
         move), so the solution gives every actor's expected utility.
+    decision_every : int
+        Players decide in rounds 0, k, 2k, ... only; in between each repeats
+        its previous round's move (hold when that option is no longer
+        available). 1 (the default): every round.
+    start_state : One, optional
+        The root state, at the start of round ``first_round``
+        (:func:`escalade.engine.replay.state_at`); rounds ``first_round`` to
+        ``first_round + horizon - 1`` are expanded and payoffs include the
+        utility accrued before. Default: the scenario's initial state.
+    first_round : int
+        The round ``start_state`` is at.
 
     Examples
     --------
@@ -385,8 +405,17 @@ def build_game(
     >>> game.players
     ('usa', 'rus')
     """
-    if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon:
-        raise UsageError(f"horizon: expected 1 to {compiled.horizon}, found {horizon!r}")
+    if not 0 <= first_round < compiled.horizon or (start_state is None and first_round):
+        raise UsageError(
+            f"first_round: expected 0, or a round below {compiled.horizon} with a start state, "
+            f"found {first_round!r}"
+        )
+    if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon - first_round:
+        raise UsageError(
+            f"horizon: expected 1 to {compiled.horizon - first_round}, found {horizon!r}"
+        )
+    if isinstance(decision_every, bool) or int(decision_every) < 1:
+        raise UsageError(f"decision_every: expected 1 or more rounds, found {decision_every!r}")
     if information not in ("perfect", "scenario"):
         raise UsageError(f"information: expected 'perfect' or 'scenario', found {information!r}")
     ids = [a.id for a in compiled.actors]
@@ -407,20 +436,24 @@ def build_game(
         if uncertainties is None
         else np.asarray(uncertainties, float)
     )
-    start = ref.start(0, fixed=list(values))
+    start = ref.start(0, fixed=list(values)) if start_state is None else start_state.copy()
     index = tuple(ids.index(p) for p in chosen)
     builder = _Builder(
         compiled,
         ref,
         players=index,
-        horizon=horizon,
+        horizon=first_round + int(horizon),
         node_limit=node_limit,
         simultaneous=information == "scenario" and not compiled.sequential,
+        decision_every=int(decision_every),
+        first_round=first_round,
     )
     if all_payoffs:
         builder.payees = tuple(range(len(compiled.actors)))
-    root = builder.round(start, 0)
+    root = builder.round(start, first_round)
     name = f"{compiled.scenario.id} (horizon {horizon})"
+    if first_round:
+        name = f"{compiled.scenario.id} (rounds {first_round}-{first_round + int(horizon) - 1})"
     return tree_game(root, players=[ids[i] for i in builder.payees], name=name)
 
 

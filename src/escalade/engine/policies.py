@@ -16,6 +16,7 @@ and check it with :func:`escalade.testing.check_policy`.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -95,6 +96,8 @@ class Policy(Protocol):
 
 PolicyFactory = Callable[[PolicySpec, int, CompiledScenario], Policy]
 _REGISTRY: dict[str, PolicyFactory] = {}
+_ON_DEMAND = {"equilibrium": "escalade.engine.equilibrium"}
+"""Kinds whose module (which registers them) is imported when first needed."""
 
 
 def register(kind: str, factory: PolicyFactory) -> None:
@@ -104,11 +107,13 @@ def register(kind: str, factory: PolicyFactory) -> None:
 
 def registered() -> tuple[str, ...]:
     """The kinds with a factory."""
-    return tuple(sorted(_REGISTRY))
+    return tuple(sorted(set(_REGISTRY) | set(_ON_DEMAND)))
 
 
 def make_policy(spec: PolicySpec, actor: int, compiled: CompiledScenario) -> Policy:
     """Build actor ``actor``'s policy from its spec."""
+    if spec.kind not in _REGISTRY and spec.kind in _ON_DEMAND:
+        importlib.import_module(_ON_DEMAND[spec.kind])
     factory = _REGISTRY.get(spec.kind)
     if factory is None:
         who = compiled.actors[actor].id

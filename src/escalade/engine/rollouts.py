@@ -1,19 +1,47 @@
-"""Rollouts of ``best_response``: what each candidate is worth over the next rounds.
+"""``best_response`` rollouts, vectorised across candidates, samples and trajectories.
 
-The deciding actor takes a candidate now and then follows its default policy;
-the others follow their declared or default policies (see
-:func:`~escalade.engine.vectorised.rollout_specs`). Uncertainties the actor does
-not know are drawn afresh from their distributions, the same draws for every
-candidate; the final weights apply where the rollout stops.
+A decision of a ``best_response`` actor needs, for every trajectory ``r``,
+every candidate ``k`` (hold, then the actor's options) and every sample ``s``,
+a rollout of ``depth`` rounds from the current state, in which the actor
+takes candidate ``k`` now. All of them are played at once on one batched
+:class:`~escalade.engine.state.State` whose rows are the ``(s, k, r)`` triples,
+so a decision costs ``depth`` calls of the round instead of
+``candidates x samples x depth``. Only the deciding actor's utility is
+accrued in a rollout (the others' is never read).
+
+Every rollout of trajectory ``r`` and sample ``s`` reads the same random
+numbers whatever the candidate (common random numbers): the uniforms of
+``Stream.ROLLOUT`` keyed by ``(round, actor, sample, depth)``, column ``r``.
+A round treats its rows independently, so each row's result is the number
+the one-candidate-at-a-time loop gives, to the bit, and sums over samples are
+taken in sample order, as before.
+
+Rows whose value cannot matter are not played (their value is reused, in
+effect, from what the decision already knows): trajectories that have ended,
+candidates that are not available (their rollout would be the hold rollout),
+and trajectories where only hold is available (the choice is hold whatever
+the values). The decisions are therefore identical to playing every row.
+
+Uncertainties the deciding actor does not know (``known_to``) are drawn afresh
+from their distributions for each sample, from ``Stream.ROLLOUT`` keyed by
+``(round, actor, sample, BELIEF)``: the same draws for every candidate. A
+rollout's value adds the ``final`` weights on the state where it stops,
+discounted at the horizon's last round.
+
+At most :data:`MAX_ROWS` rows are played at once (the pairs, then the
+samples, are split into several batches beyond it), which bounds memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from escalade._types import FloatArray
+from escalade._types import BoolArray, FloatArray, IntArray
+from escalade.engine.state import State
 from escalade.engine.streams import BELIEF, block_uniforms
 from escalade.errors import SimulationError
 from escalade.random import Stream
@@ -22,55 +50,166 @@ if TYPE_CHECKING:
     from escalade.engine.policies import DecisionContext
     from escalade.engine.vectorised import RoundPlayer
 
-__all__ = ["rollout_values"]
+__all__ = ["MAX_ROWS", "RolloutBatch", "needed", "rollout_values", "setup_batch"]
+
+MAX_ROWS = 1 << 17
+"""Most rows of one batched rollout state (bounds its memory)."""
+
+
+@dataclass(eq=False)
+class RolloutBatch:
+    """One batched rollout state and what each of its rows stands for.
+
+    Row ``j`` of ``state`` is trajectory ``rows[j]`` (a row of the decision
+    state), sample ``samples[j]``, taking candidate ``forced[j]`` (an option
+    index, or -1 for hold) in the first round.
+    """
+
+    state: State
+    rows: IntArray
+    samples: IntArray
+    forced: IntArray
+    start_utility: FloatArray
+
+
+def needed(ctx: DecisionContext, candidates: Sequence[int]) -> BoolArray:
+    """``(n, C)``: the (trajectory, candidate) pairs whose rollout value can change the choice.
+
+    A pair is needed when the trajectory is alive, the candidate is hold or an
+    available option, and at least one option is available (else the choice
+    is hold whatever the values).
+    """
+    st = ctx.state
+    want = np.zeros((st.n, len(candidates)), dtype=bool)
+    for k, option in enumerate(candidates):
+        if option >= 0:
+            want[:, k] = ctx.available[:, option]
+    some_option = want.any(axis=1) & st.alive
+    want[:, [k for k, option in enumerate(candidates) if option < 0]] = True
+    want &= some_option[:, None]
+    return want
+
+
+def setup_batch(
+    ctx: DecisionContext,
+    rows: IntArray,
+    forced: IntArray,
+    samples: Sequence[int],
+) -> RolloutBatch:
+    """The batched state of the rollouts of ``(rows[p], forced[p])`` for each sample.
+
+    This is the one place that builds a rollout's starting state: the decision
+    state's rows, repeated for each sample (sample-major order).
+    """
+    n_pairs = len(rows)
+    index = np.tile(rows, len(samples))
+    state = replace(ctx.state, utility_parts=None).take(index)  # no decomposition in rollouts
+    sample_of = np.repeat(np.asarray(samples, dtype=np.int64), n_pairs)
+    return RolloutBatch(
+        state=state,
+        rows=index,
+        samples=sample_of,
+        forced=np.tile(forced, len(samples)),
+        start_utility=state.utility[:, ctx.actor].copy(),
+    )
+
+
+def _uniforms(
+    player: RoundPlayer, key: tuple[int, int, int], batch: RolloutBatch, group: Sequence[int]
+) -> FloatArray:
+    """``(K, rows)`` rollout uniforms of the batch for depth ``key[2]`` (columns by trajectory)."""
+    t, i, d = key
+    start, stop = player.span
+    n_pairs = len(batch.rows) // len(group)
+    parts = [
+        block_uniforms(player.seed, Stream.ROLLOUT, start, stop, player.layout.k, t, i, s, d)[
+            :, batch.rows[k * n_pairs : (k + 1) * n_pairs]
+        ]
+        for k, s in enumerate(group)
+    ]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+
+
+def _believe(
+    player: RoundPlayer, ctx: DecisionContext, batch: RolloutBatch, group: Sequence[int]
+) -> None:
+    """Replace the uncertainties the deciding actor does not know by fresh draws."""
+    c, t, i = player.compiled, ctx.state.round, ctx.actor
+    unknown = [u for u in c.uncertainties if i not in u.known_to]
+    if not unknown:
+        return
+    start, stop = player.span
+    n_pairs = len(batch.rows) // len(group)
+    batch.state.uncertainties = batch.state.uncertainties.copy()
+    for g, s in enumerate(group):
+        draws = block_uniforms(
+            player.seed, Stream.ROLLOUT, start, stop, len(unknown), t, i, s, BELIEF
+        )
+        rows = slice(g * n_pairs, (g + 1) * n_pairs)
+        for k, u in enumerate(unknown):
+            batch.state.uncertainties[rows, u.index] = u.ppf(draws[k, batch.rows[rows]])
+
+
+def _play(player: RoundPlayer, ctx: DecisionContext, batch: RolloutBatch, depth: int) -> FloatArray:
+    """Play the batch ``depth`` rounds; the deciding actor's utility gained, per row.
+
+    The gain includes the final weights on the state where the rollout stops,
+    discounted at the horizon's last round.
+    """
+    t, i = ctx.state.round, ctx.actor
+    group = sorted(set(batch.samples.tolist()))
+    _believe(player, ctx, batch, group)
+    policies = player.rollout_policies(i)
+    for d in range(min(depth, player.compiled.horizon - t)):
+        u = _uniforms(player, (t, i, d), batch, group)
+        player.play(
+            batch.state,
+            t + d,
+            u,
+            policies,
+            events=d > 0,
+            forced=(i, batch.forced) if d == 0 else None,
+            rollouts=False,
+            payers=(i,),
+        )
+    c = player.compiled
+    final = c.actors[i].discount ** (c.horizon - 1) * player.flow(batch.state, i, "final")
+    gained: FloatArray = batch.state.utility[:, i] - batch.start_utility + final
+    return gained
 
 
 def rollout_values(
-    self: RoundPlayer, ctx: DecisionContext, candidates: list[int], depth: int, samples: int
+    player: RoundPlayer,
+    ctx: DecisionContext,
+    candidates: Sequence[int],
+    depth: int,
+    samples: int,
+    *,
+    max_rows: int = MAX_ROWS,
 ) -> FloatArray:
-    """Mean discounted utility of each candidate over ``samples`` rollouts of ``depth``.
+    """Mean discounted utility gained by each candidate over ``samples`` rollouts of ``depth``.
 
-    Uncertainties the deciding actor does not know are drawn afresh from
-    their distributions for each sample (the same draws for every
-    candidate); the final weights apply to the state where the rollout
-    stops, discounted at the horizon's last round.
+    Returns ``(n, len(candidates))``; pairs that are not :func:`needed` are 0.
+    At most ``max_rows`` rows (at least one) are played at once.
     """
-    st, i, t = ctx.state, ctx.actor, ctx.state.round
-    start, stop = self.span
+    st = ctx.state
+    start, stop = player.span
     if st.n != stop - start:
         raise SimulationError("rollout: expected the state of the whole chunk")
-    policies = self.rollout_policies(i)
     values = np.zeros((st.n, len(candidates)))
-    rows = np.arange(st.n)
-    c = self.compiled
-    horizon = c.horizon
-    unknown = [u.index for u in c.uncertainties if i not in u.known_to]
-    for s in range(samples):
-        belief = st.uncertainties
-        if unknown:
-            belief = st.uncertainties.copy()
-            draws = block_uniforms(
-                self.seed, Stream.ROLLOUT, start, stop, len(unknown), t, i, s, BELIEF
-            )
-            for row, index in enumerate(unknown):
-                belief[:, index] = c.uncertainties[index].ppf(draws[row])
-        for k, option in enumerate(candidates):
-            copy = st.take(rows)
-            copy.uncertainties = belief
-            start_utility = copy.utility[:, i].copy()
-            forced = (i, np.full(st.n, option, dtype=np.int64))
-            for d in range(min(depth, horizon - t)):
-                key = (t, i, s, d)
-                u = block_uniforms(self.seed, Stream.ROLLOUT, start, stop, self.layout.k, *key)
-                self.play(
-                    copy,
-                    t + d,
-                    u,
-                    policies,
-                    events=d > 0,
-                    forced=forced if d == 0 else None,
-                    rollouts=False,
-                )
-            final = c.actors[i].discount ** (horizon - 1) * self.flow(copy, i, "final")
-            values[:, k] += copy.utility[:, i] - start_utility + final
+    rows, columns = np.nonzero(needed(ctx, candidates))
+    if len(rows) == 0:
+        return values
+    table = np.asarray(candidates, dtype=np.int64)
+    per_batch = max(1, max_rows // samples)
+    for first in range(0, len(rows), per_batch):
+        part = slice(first, first + per_batch)
+        r, k = rows[part], columns[part]
+        together = max(1, max_rows // len(r))
+        for s0 in range(0, samples, together):
+            group = list(range(s0, min(samples, s0 + together)))
+            batch = setup_batch(ctx, r, table[k], group)
+            gained = _play(player, ctx, batch, depth)
+            for g in range(len(group)):  # sample order, as the sums always were
+                values[r, k] += gained[g * len(r) : (g + 1) * len(r)]
     return values / samples

@@ -9,26 +9,46 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from escalade._types import FloatArray
 from escalade.engine.chunk import ChunkResult, ChunkTask, run_chunk
+from escalade.engine.counts import Counts
 from escalade.engine.executors import Executor, SequentialExecutor, executor_for
+from escalade.engine.memory import bytes_per_trace, bytes_per_trajectory, check_memory
 from escalade.engine.policies import registered
-from escalade.engine.summary import Counts, SimulationResult
 from escalade.errors import UsageError
 from escalade.random import BLOCK, validate_seed
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
 from escalade.scenario.schema import PolicySpec
 
-__all__ = ["LOCAL_LIMIT", "MAX_CHUNK", "MAX_N", "cell_tasks", "run_grid", "simulate"]
+if TYPE_CHECKING:  # pandas: imported with the results, not by workers importing this module
+    from escalade.engine.summary import SimulationResult
+
+__all__ = [
+    "MAX_CHUNK",
+    "MAX_N",
+    "POOL_WORK",
+    "cell_tasks",
+    "default_executor",
+    "estimated_work",
+    "run_grid",
+    "simulate",
+]
 
 MAX_N = 100_000_000
 MAX_CHUNK = 10_000_000
-LOCAL_LIMIT = 50_000
-"""Below this many trajectories in all, runs stay in the calling process by default."""
+POOL_WORK = 40_000_000
+"""Below this much work (:func:`estimated_work`), runs stay in the calling process by default.
+
+About 4 s of one core (the engine does 5-12 million actor-decisions a second);
+a process pool pays about a second to start its server and compile the
+scenario in each worker, so below this it would not be faster than one
+process on a 2-core machine (``benchmarks/user.py`` measures both).
+"""
 
 Cell = tuple[str | None, str | None]
 
@@ -45,6 +65,32 @@ def _check(n: object, chunk_size: object, keep_traces: object) -> tuple[int, int
         raise UsageError(f"keep_traces: expected a non-negative integer, found {keep_traces!r}")
     chunk = -(-int(chunk_size) // BLOCK) * BLOCK  # type: ignore[call-overload]
     return int(n), chunk, keep_traces  # type: ignore[call-overload]
+
+
+def _check_memory(
+    compiled: CompiledScenario,
+    *,
+    n: int,
+    chunk: int,
+    keep: int,
+    cells: int,
+    memory: int | None,
+    at_once: int,
+) -> None:
+    """Refuse chunks or kept traces estimated above the memory budget."""
+    rows = min(chunk, -(-n // BLOCK) * BLOCK)
+    check_memory(
+        at_once * rows * bytes_per_trajectory(compiled),
+        memory,
+        what=f"--chunk-size {rows:,} trajectories x {at_once} process(es) at once",
+        change="lower --chunk-size (the numbers do not change with it) or --workers",
+    )
+    check_memory(
+        cells * min(keep, n) * bytes_per_trace(compiled),
+        memory,
+        what=f"--traces {keep:,} full traces x {cells} cell(s)",
+        change="lower --traces",
+    )
 
 
 def _fixed(compiled: CompiledScenario, uncertainties: object) -> tuple[float, ...] | None:
@@ -124,6 +170,44 @@ def _override(
     return tuple(out)
 
 
+def estimated_work(compiled: CompiledScenario, tasks: Sequence[ChunkTask]) -> float:
+    """Actor-decisions the tasks will take, counting ``best_response`` rollouts.
+
+    A trajectory-round is one decision per actor; each ``best_response`` actor
+    adds (options + 1) x samples x depth rollout rounds, each one decision per
+    actor (an upper bound: rollouts skip candidates that are not available).
+    """
+    actors = len(compiled.actors)
+    total = 0.0
+    for task in tasks:
+        rounds = 1.0
+        for i, spec in enumerate(task.specs):
+            if spec.kind == "best_response":
+                options = len(compiled.options_by_actor[i]) + 1
+                depth = min(spec.depth or 2, compiled.horizon)
+                rounds += options * (spec.samples or 8) * depth
+        total += (task.stop - task.start) * compiled.horizon * actors * rounds
+    return total
+
+
+def default_executor(
+    compiled: CompiledScenario,
+    tasks: Sequence[ChunkTask],
+    *,
+    scheduler: str | None,
+    workers: int | None,
+) -> Executor:
+    """The executor :func:`run_grid` opens when none is given (not yet entered).
+
+    Dask when ``scheduler`` is given; with ``workers`` given, that many local
+    processes (``1``: in process); else in process below :data:`POOL_WORK`
+    and one worker per usable core above it.
+    """
+    if scheduler is None and workers is None and estimated_work(compiled, tasks) < POOL_WORK:
+        return SequentialExecutor()
+    return executor_for(scheduler=scheduler, workers=workers, n_tasks=len(tasks))
+
+
 def _merge(compiled: CompiledScenario, results: Sequence[ChunkResult]) -> Counts:
     total = Counts.zeros(compiled)
     for result in results:
@@ -146,6 +230,7 @@ def run_grid(
     keep_traces: int = 20,
     policies: Mapping[str, PolicySpec | str] | None = None,
     progress: Callable[[int], None] | None = None,
+    memory: int | None = None,
 ) -> dict[Cell, SimulationResult]:
     """Simulate several (strategy, mindset) cells with common random numbers.
 
@@ -163,7 +248,8 @@ def run_grid(
         Trajectories per task (rounded up to a multiple of 1024; memory grows with it).
     executor : Executor, optional
         An *entered* executor to run chunks on; by default one is opened: in
-        process for small runs, else a local process pool, or Dask when
+        process below :data:`POOL_WORK` (and with one usable core), else a
+        local process pool with one worker per usable core, or Dask when
         ``scheduler`` is given.
     uncertainties : array-like, optional
         Fixed values of every uncertainty (for experiments) instead of draws.
@@ -175,6 +261,10 @@ def run_grid(
         pools and Dask workers must register it too, e.g. on import).
     progress : callable, optional
         Called with the number of trajectories in each finished chunk.
+    memory : int, optional
+        Memory budget in bytes (default: half of the machine); a run whose
+        chunks (times the processes running them at once) or kept traces are
+        estimated above it is refused with a :class:`UsageError` before it starts.
 
     Returns
     -------
@@ -193,6 +283,20 @@ def run_grid(
         for cell in cells
     ]
     tasks = [task for group in per_cell for task in group]
+    own = (
+        None
+        if executor is not None
+        else default_executor(compiled, tasks, scheduler=scheduler, workers=workers)
+    )
+    _check_memory(
+        compiled,
+        n=n,
+        chunk=chunk,
+        keep=keep,
+        cells=len(cells),
+        memory=memory,
+        at_once=int(getattr(executor or own, "workers", 1)),  # a Dask worker holds one chunk
+    )
     results: list[ChunkResult] = []
 
     def collect(running: Executor) -> None:
@@ -204,12 +308,11 @@ def run_grid(
     if executor is not None:
         collect(executor)
     else:
-        if scheduler is None and workers is None and n * len(cells) <= LOCAL_LIMIT:
-            own: Executor = SequentialExecutor()
-        else:
-            own = executor_for(scheduler=scheduler, workers=workers, n_tasks=len(tasks))
+        assert own is not None
         with own as running:
             collect(running)
+    from escalade.engine.summary import SimulationResult  # noqa: PLC0415 (see the top)
+
     out: dict[Cell, SimulationResult] = {}
     offset = 0
     for cell, group in zip(cells, per_cell, strict=True):
@@ -235,6 +338,7 @@ def simulate(
     keep_traces: int = 20,
     policies: Mapping[str, PolicySpec | str] | None = None,
     progress: Callable[[int], None] | None = None,
+    memory: int | None = None,
 ) -> SimulationResult:
     """Simulate ``n`` trajectories of a scenario under one strategy and mindset.
 
@@ -265,5 +369,6 @@ def simulate(
         keep_traces=keep_traces,
         policies=policies,
         progress=progress,
+        memory=memory,
     )
     return grid[(strategy, mindset)]

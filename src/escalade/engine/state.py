@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
+from escalade.engine.decompose import part_count
 from escalade.errors import SimulationError
 from escalade.scenario.compiled import ADD, MUL, SET, CompiledScenario, Effect
 
@@ -64,6 +65,8 @@ class State:
     prev_success: BoolArray
     revert: FloatArray
     absorbed: BoolArray
+    utility_parts: FloatArray | None = None
+    """``utility`` split by term (:mod:`escalade.engine.decompose`); None: not tracked."""
 
     def take(self, index: IntArray) -> State:
         """The trajectories at ``index`` (rows may repeat), as a new state."""
@@ -103,6 +106,7 @@ def initial_state(compiled: CompiledScenario, uncertainties: FloatArray) -> Stat
         prev_success=np.zeros((n, n_slot), dtype=bool),
         revert=np.zeros((n, views.shape[1])),
         absorbed=np.zeros(n, dtype=bool),
+        utility_parts=np.zeros((n, part_count(compiled))),
     )
     for i, init in enumerate(compiled.variable_initial):
         state.variables[:, i] = init(state)

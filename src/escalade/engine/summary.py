@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from escalade._types import FloatArray, IntArray
+from escalade.engine.counts import Counts
+from escalade.engine.decompose import part_count, part_labels
 from escalade.engine.trace import Trace
 from escalade.scenario.compiled import CompiledScenario
 
@@ -24,81 +26,6 @@ __all__ = ["Z95", "Counts", "SimulationResult", "mean_interval", "wilson_interva
 
 Z95 = 1.959963984540054
 """The 97.5% quantile of the standard normal distribution."""
-
-
-@dataclass(eq=False)
-class Counts:
-    """Integer counts and float sums over trajectories (see module docstring).
-
-    ``floats`` holds, in order: outcome sums, outcome sums of squares, actor
-    utility sums, their squares, side utility sums, their squares.
-    """
-
-    n: int
-    crossed_by_round: IntArray
-    crossed_by_side: IntArray
-    chosen_any: IntArray
-    succeeded_any: IntArray
-    times_chosen: IntArray
-    refused: IntArray
-    rung_hist: IntArray
-    event_any: IntArray
-    event_count: IntArray
-    accidents_up: IntArray
-    accidents_down: IntArray
-    ended: int
-    rounds_played: int
-    floats: FloatArray = field(default_factory=lambda: np.zeros(0))
-
-    @classmethod
-    def zeros(cls, compiled: CompiledScenario) -> Counts:
-        """Empty counts for a scenario."""
-        c = compiled
-        n_opt, n_arena = len(c.options), len(c.arenas)
-        width = max((a.high - a.low + 1 for a in c.arenas), default=1)
-        n_float = 2 * (len(c.outcomes) + len(c.actors) + len(c.sides))
-        return cls(
-            n=0,
-            crossed_by_round=np.zeros((len(c.thresholds), c.horizon + 1), dtype=np.int64),
-            crossed_by_side=np.zeros((len(c.thresholds), 2), dtype=np.int64),
-            chosen_any=np.zeros(n_opt, dtype=np.int64),
-            succeeded_any=np.zeros(n_opt, dtype=np.int64),
-            times_chosen=np.zeros(n_opt, dtype=np.int64),
-            refused=np.zeros(n_opt, dtype=np.int64),
-            rung_hist=np.zeros((n_arena, c.horizon + 1, width), dtype=np.int64),
-            event_any=np.zeros(len(c.events), dtype=np.int64),
-            event_count=np.zeros(len(c.events), dtype=np.int64),
-            accidents_up=np.zeros(n_arena, dtype=np.int64),
-            accidents_down=np.zeros(n_arena, dtype=np.int64),
-            ended=0,
-            rounds_played=0,
-            floats=np.zeros(n_float),
-        )
-
-    def add_counts(self, other: Counts) -> None:
-        """Add another chunk's integer counts (exact, any order)."""
-        self.n += other.n
-        for name in (
-            "crossed_by_round",
-            "crossed_by_side",
-            "chosen_any",
-            "succeeded_any",
-            "times_chosen",
-            "refused",
-            "rung_hist",
-            "event_any",
-            "event_count",
-            "accidents_up",
-            "accidents_down",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.ended += other.ended
-        self.rounds_played += other.rounds_played
-
-    def add_floats(self, parts: list[FloatArray]) -> None:
-        """Add per-block float sums, in block order."""
-        for part in parts:
-            self.floats = self.floats + part
 
 
 def wilson_interval(successes: FloatArray | IntArray, n: int) -> tuple[FloatArray, FloatArray]:
@@ -154,6 +81,7 @@ class SimulationResult:
     def _floats(self) -> list[FloatArray]:
         c = self.compiled
         sizes = [len(c.outcomes)] * 2 + [len(c.actors)] * 2 + [len(c.sides)] * 2
+        sizes += [part_count(c)] * 2
         return list(np.split(self.counts.floats, np.cumsum(sizes)[:-1]))
 
     def outcomes(self) -> pd.DataFrame:
@@ -207,6 +135,19 @@ class SimulationResult:
         parts = self._floats()
         labels = [{"side": s} for s in self.compiled.sides]
         return self._utility_table(labels, parts[4], parts[5])
+
+    def utility_terms(self) -> pd.DataFrame:
+        """Each actor's utility split by term (actor, side, kind, term, mean, interval).
+
+        The terms of an actor sum to its :meth:`utilities` mean (to rounding);
+        see :mod:`escalade.engine.decompose`.
+        """
+        parts = self._floats()
+        labels = part_labels(self.compiled)
+        columns = ["actor", "side", "kind", "term", "mean", "sd", "ci_low", "ci_high", "n"]
+        if not labels:
+            return pd.DataFrame(columns=columns)
+        return self._utility_table(labels, parts[6], parts[7])[columns]
 
     def thresholds(self) -> pd.DataFrame:
         """Probability of crossing each threshold during the run, with Wilson intervals."""
@@ -398,6 +339,7 @@ class SimulationResult:
             "options": self.options(),
             "utilities": self.utilities(),
             "sides": self.sides(),
+            "utility_terms": self.utility_terms(),
             "rungs_by_round": self.rungs_by_round(),
             "events": self.events(),
             "accidents": self.accidents(),

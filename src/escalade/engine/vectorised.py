@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
+from escalade.engine.decompose import add_parts, part_offsets, terminal_part
 from escalade.engine.policies import DecisionContext, Policy, make_policy
 from escalade.engine.rollouts import rollout_values
 from escalade.engine.state import State, apply_effects, available, option_gain, sync_rungs
@@ -132,8 +133,13 @@ class RoundPlayer:
         events: bool = True,
         forced: tuple[int, IntArray] | None = None,
         rollouts: bool = True,
+        payers: Sequence[int] | None = None,
     ) -> RoundLog:
-        """Play round ``t`` on ``st`` in place with the ``(K, n)`` uniforms ``u``."""
+        """Play round ``t`` on ``st`` in place with the ``(K, n)`` uniforms ``u``.
+
+        ``payers`` limits the utilities accrued to those actors (a rollout
+        needs only its deciding actor's); None: every actor.
+        """
         c = self.compiled
         st.round, st.day = t, int(c.days[t])
         alive = st.alive.copy()
@@ -162,12 +168,12 @@ class RoundPlayer:
         self.accidents(st, u, alive, log)
         np.maximum(peak, st.views, out=peak)
         log.peak_views = peak
-        self.payoffs(st, t, paid, (before, before_views), alive)
+        self.payoffs(st, t, paid, (before, before_views), alive, payers=payers)
         st.rounds_played += alive
         moved = np.where(log.refused, -1, log.moves)
         st.prev_option = np.where(alive[:, None], moved, st.prev_option)
         st.prev_success = np.where(alive[:, None], log.succeeded, st.prev_success)
-        self.end(st, t, alive, log)
+        self.end(st, t, alive, log, payers)
         return log
 
     def decide_and_resolve(
@@ -298,14 +304,13 @@ class RoundPlayer:
     def consent(self, st: State, k: int, choice: IntArray, log: RoundLog) -> IntArray:
         """Options with ``consent`` go ahead only where every consenting actor gains (≥ 0)."""
         c = self.compiled
-        if not (choice >= 0).any():
-            return choice
-        counts = np.bincount(choice[choice >= 0], minlength=len(c.options))
-        for o in np.flatnonzero(counts):
-            option = c.options[int(o)]
+        for o in c.options_by_actor[c.slots[k]]:  # after check_choice: only this actor's options
+            option = c.options[o]
             if not option.consent:
                 continue
             chosen = choice == o
+            if not chosen.any():
+                continue
             accept = np.ones(st.n, dtype=bool)
             for j in option.consent:
                 accept &= option_gain(st, c, int(o), j, pay=False) >= 0
@@ -433,21 +438,32 @@ class RoundPlayer:
         paid: FloatArray,
         before: tuple[FloatArray, FloatArray],
         alive: BoolArray,
+        *,
+        payers: Sequence[int] | None = None,
     ) -> None:
         """Step 5: each actor's discounted flow and one-off threshold utilities.
 
         Rung weights and thresholds read the rung as the actor's side sees it
         (the common rung for an actor whose side is not a party of the arena).
+        ``payers`` limits the actors accrued (a rollout needs only its deciding
+        actor's); None: every actor.
         """
+        offsets = part_offsets(self.compiled)  # decomposition (issue 17)
         for i, actor in enumerate(self.compiled.actors):
-            flow = self.flow(st, i) - paid[:, i]
+            if payers is not None and i not in payers:
+                continue
+            flow, parts = self.flow_parts(st, i)
+            flow = flow - paid[:, i]
+            parts.append(-paid[:, i])
             for th in actor.thresholds:
                 kind, col = self.reads[i][th.arena]
                 high = st.view_max if kind == "views" else st.rung_max
                 was = before[1] if kind == "views" else before[0]
                 newly = (high[:, col] >= th.rung) & (was[:, col] < th.rung)
-                flow = flow + np.where(newly, th.value(st), 0.0)
+                parts.append(np.where(newly, th.value(st), 0.0))
+                flow = flow + parts[-1]
             st.utility[:, i] += np.where(alive, actor.discount**t * flow, 0.0)
+            add_parts(st.utility_parts, offsets[i], parts, actor.discount**t, alive)
             bad = alive & ~np.isfinite(st.utility[:, i])
             if bad.any():
                 raise SimulationError(
@@ -458,18 +474,28 @@ class RoundPlayer:
 
     def flow(self, st: State, i: int, terms: str = "per_round") -> FloatArray:
         """Actor ``i``'s weighted sum of variables and rungs (its side's view) now."""
+        return self.flow_parts(st, i, terms)[0]
+
+    def flow_parts(
+        self, st: State, i: int, terms: str = "per_round"
+    ) -> tuple[FloatArray, list[FloatArray]]:
+        """:meth:`flow` and its terms (``per_round`` or ``final``), in file order."""
         actor = self.compiled.actors[i]
         flow = np.zeros(st.n)
+        parts: list[FloatArray] = []
         for term in actor.per_round if terms == "per_round" else actor.final:
             if term.kind == "var":
                 value = st.variables[:, term.index]
             else:
                 kind, col = self.reads[i][term.index]
                 value = (st.views if kind == "views" else st.rungs)[:, col]
-            flow = flow + term.weight(st) * value
-        return flow
+            parts.append(term.weight(st) * value)
+            flow = flow + parts[-1]
+        return flow, parts
 
-    def end(self, st: State, t: int, alive: BoolArray, log: RoundLog) -> None:
+    def end(
+        self, st: State, t: int, alive: BoolArray, log: RoundLog, payers: Sequence[int] | None
+    ) -> None:
         """Step 6: the first terminal condition that holds ends the trajectory.
 
         Its ``utility`` accrues per round from this round to the horizon; an
@@ -486,18 +512,26 @@ class RoundPlayer:
         st.alive = alive & ~ended
         if not ended.any():
             return
+        offsets = part_offsets(c)
         for k, term in enumerate(c.terminal):
             mask = which == k
             if not mask.any():
                 continue
             for i, actor in enumerate(c.actors):
+                if payers is not None and i not in payers:
+                    continue
                 now, later = geometric(actor.discount, t, c.horizon)
                 extra = np.zeros(st.n)
                 if term.absorbing:
-                    extra = extra + later * self.flow(st, i)
+                    flow, parts = self.flow_parts(st, i)
+                    extra = extra + later * flow
+                    add_parts(st.utility_parts, offsets[i], parts, later, mask)
                 weight = term.utility[i]
                 if weight is not None:
-                    extra = extra + (now + later) * weight(st)
+                    value = weight(st)
+                    extra = extra + (now + later) * value
+                    column = terminal_part(c, i)
+                    add_parts(st.utility_parts, column, [value], now + later, mask)
                 st.utility[:, i] += np.where(mask, extra, 0.0)
             if term.absorbing:
                 st.absorbed |= mask
@@ -507,5 +541,9 @@ class RoundPlayer:
     def rollout(
         self, ctx: DecisionContext, candidates: list[int], depth: int, samples: int
     ) -> FloatArray:
-        """Mean discounted utility of each candidate (see :func:`rollout_values`)."""
+        """Mean discounted utility of each candidate over ``samples`` rollouts of ``depth``.
+
+        All candidates, samples and trajectories are played at once (see
+        :mod:`escalade.engine.rollouts`).
+        """
         return rollout_values(self, ctx, candidates, depth, samples)

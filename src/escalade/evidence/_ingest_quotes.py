@@ -52,6 +52,16 @@ _NAME_BEFORE = re.compile(
 _NAME_AFTER = re.compile(
     r"^\W*(?:said|says|added|wrote)\s+(?P<p>[A-Z][\w'\u2019-]+(?:\s[A-Z][\w'\u2019-]+){1,3})"
 )
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\s*\n[ \t]*\n|\s*\Z)", re.DOTALL)
+_BULLET_LINE = re.compile(r"\n[ \t]*(?=[\u2022\u25cf*\-\u2013] )")
+_NAME = r"[A-Z][\w'\u2019]*(?:-[\w'\u2019]+)*"
+_RUN_AFTER = re.compile(rf"^\W*(?P<p>{_NAME}(?:\s+{_NAME}){{0,5}})\s+{_SPEECH}\b")
+_APPOSITIVE = re.compile(
+    rf"\b(?i:the|a|an)\s[^,.;:\u201c\u201d\"]{{1,60}}?,\s+(?P<p>{_NAME}(?:\s+{_NAME}){{0,3}}),"
+    rf"\s+(?i:{_SPEECH})\b"
+)
+_SURNAME_BEFORE = re.compile(rf"(?P<p>\b{_NAME})\s+(?i:{_SPEECH})\b")
 _ABBREV = frozenset({"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "prof", "no", "vs"})
 _BOUNDARY = re.compile(r"[.!?]+[\"\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]?[A-Z0-9])")
 
@@ -85,7 +95,17 @@ class _Raw:
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"\S(?:[^\n]*\S)?", text)]
+    """Blocks between blank lines (lines wrapped), else lines; a bulleted line starts its own."""
+    if not _BLANK_LINE.search(text):
+        return [(m.start(), m.end()) for m in re.finditer(r"\S(?:[^\n]*\S)?", text)]
+    out: list[tuple[int, int]] = []
+    for block in _BLOCK.finditer(text):
+        start = block.start()
+        for bullet in _BULLET_LINE.finditer(text, block.start(), block.end()):
+            out.append((start, len(text[start : bullet.start()].rstrip()) + start))
+            start = bullet.end()
+        out.append((start, block.end()))
+    return out
 
 
 def _raw_quotes(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[_Raw]:
@@ -251,6 +271,8 @@ def _from_segment(
         earlier = [m for m in mentions if m.kind == "person" and m.start < quote_at]
         if earlier:
             return earlier[-1].name, earlier[-1].actor
+    if not after and (apposition := list(_APPOSITIVE.finditer(segment))):
+        return _person(text, offset + apposition[-1].start("p"), offset + apposition[-1].end("p"))
     patterns = (_SAID_TITLE, _NAME_AFTER) if after else (_ACCORDING, _TITLE_BEFORE, _NAME_BEFORE)
     for pattern in patterns:
         matches = list(pattern.finditer(segment))
@@ -265,4 +287,64 @@ def _from_segment(
             lo, hi = offset + title.start("p"), offset + title.end("p")
             actors = [m.actor for m in mentions if lo <= m.start < hi and m.actor]
             return " ".join(text[lo:hi].split()), actors[0] if actors else None
+        named = _RUN_AFTER.match(segment)
+        if named:
+            return _person(text, offset + named.start("p"), offset + named.end("p"))
+    else:
+        surnames = list(_SURNAME_BEFORE.finditer(segment))
+        if surnames:
+            lo, hi = offset + surnames[-1].start("p"), offset + surnames[-1].end("p")
+            found = _person(text, lo, hi)
+            if found[0] != text[lo:hi]:  # only a surname introduced earlier in full
+                return found
     return None, None
+
+
+_OFFICES = frozenset(
+    [
+        "minister",
+        "secretary",
+        "president",
+        "prime",
+        "foreign",
+        "defence",
+        "defense",
+        "interior",
+        "general",
+        "admiral",
+        "chancellor",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "ambassador",
+        "envoy",
+        "deputy",
+        "chief",
+        "senator",
+        "governor",
+        "commander",
+        "colonel",
+        "director",
+        "premier",
+        "leader",
+    ]
+)
+
+
+def _person(text: str, lo: int, hi: int) -> _Speaker:
+    """A person named in the text: office words dropped, a lone surname completed.
+
+    ``Foreign Minister Anna Lindqvist`` gives ``Anna Lindqvist``; a lone
+    ``Lindqvist`` gives the last fuller name ending in it before ``lo``
+    (``Anna Lindqvist``), else stays as written. No actor: the person is not
+    in the gazetteer.
+    """
+    words = text[lo:hi].split()
+    while len(words) > 1 and words[0].lower() in _OFFICES:
+        words = words[1:]
+    if len(words) == 1:
+        earlier = list(re.finditer(rf"\b({_NAME})\s+{re.escape(words[0])}\b", text[:lo]))
+        fuller = [m for m in earlier if m.group(1).lower() not in _OFFICES]
+        if fuller:
+            words = [fuller[-1].group(1), words[0]]
+    return " ".join(words), None

@@ -86,19 +86,28 @@ class VerifyReport:
 
 
 def find_source_file(name: str, scenario: Scenario, source_dirs: Sequence[Path]) -> Path | None:
-    """Return the path of a source's text file, or None if it is nowhere to be found."""
-    candidates: list[Path] = []
+    """Return the path of a source's text file, or None if it is nowhere to be found.
+
+    Only files under the scenario's folder or a source folder (``--sources``,
+    ``ESCALADE_SOURCES``) are read, after symbolic links and ``..`` are resolved:
+    a scenario cannot make ``verify`` read (and so reveal) any other file.
+    """
+    env = os.environ.get("ESCALADE_SOURCES", "")
+    dirs = [*source_dirs, *(Path(p) for p in env.split(os.pathsep) if p)]
+    roots = [*([scenario.base_dir] if scenario.base_dir is not None else []), *dirs]
     path = Path(name)
-    if path.is_absolute():
-        candidates.append(path)
-    else:
-        if scenario.base_dir is not None:
-            candidates.append(scenario.base_dir / path)
-        env = os.environ.get("ESCALADE_SOURCES", "")
-        dirs = [*source_dirs, *(Path(p) for p in env.split(os.pathsep) if p)]
-        candidates.extend(d / path for d in dirs)
-        candidates.extend(d / path.name for d in dirs)
-    return next((c for c in candidates if c.is_file()), None)
+    candidates = [root / path for root in roots] + [d / path.name for d in dirs]
+    for candidate, root in zip(candidates, [*roots, *dirs], strict=True):
+        if candidate.is_file() and _inside(candidate, root):
+            return candidate
+    return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def verify(
@@ -124,7 +133,10 @@ def verify(
             continue
         path = find_source_file(source.file, scenario, source_dirs)
         if path is None:
-            missing[source.id] = f"text file {source.file!r} not found (use --sources DIR)"
+            missing[source.id] = (
+                f"text file {source.file!r} not found under the scenario's folder or a "
+                "--sources folder (use --sources DIR)"
+            )
             continue
         try:
             raw = read_source_text(path)

@@ -98,7 +98,9 @@ class ScenarioModel:
         known = [s.id for s in items]
         if not chosen:
             return tuple(known) or (DEFAULT_LEVER,)
-        unknown = [c for c in chosen if c not in known]
+        # A scenario without strategies (or mindsets) has the one lever value 'default';
+        # a model rebuilt in a worker process passes it back here.
+        unknown = [c for c in chosen if c not in (known or [DEFAULT_LEVER])]
         if unknown:
             listed = ", ".join(known) or "none"
             raise UsageError(f"{kind}: expected ids among {listed}, found {', '.join(unknown)}")

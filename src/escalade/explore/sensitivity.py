@@ -40,7 +40,12 @@ from escalade.explore.designs import Design
 from escalade.explore.experiments import ExploreResult
 from escalade.random import Stream, make_rng, validate_seed
 
-__all__ = ["SobolIndices", "morris_indices", "sobol_indices"]
+__all__ = ["SobolIndices", "morris_indices", "sobol_indices", "sobol_warnings"]
+
+MAX_WIDTH = 0.1
+"""Widest bootstrap interval of a Sobol' index that passes without a warning."""
+MIN_TRAJECTORIES = 64
+"""Fewest trajectories per experiment before the simulation noise swamps the indices."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -205,6 +210,47 @@ def sobol_indices(
         second_order=pd.DataFrame(pair_rows, columns=pair_cols),
         conf_level=conf_level,
     )
+
+
+def sobol_warnings(
+    indices: pd.DataFrame, *, n: int | None = None, trajectories: int | None = None
+) -> list[str]:
+    """Plain-language warnings about Sobol' indices that cannot be trusted.
+
+    One warning when any bootstrap interval (``S1_conf``/``ST_conf`` are half-widths) is
+    wider than :data:`MAX_WIDTH`, naming the flag to raise (``--n``); one when the
+    experiments average fewer than :data:`MIN_TRAJECTORIES` trajectories, so that the
+    simulation noise inflates every index (``--trajectories``).
+
+    Parameters
+    ----------
+    indices : DataFrame
+        :attr:`SobolIndices.indices`.
+    n : int, optional
+        The design's base sample size (named in the warning).
+    trajectories : int, optional
+        Trajectories per experiment (None: a deterministic model).
+    """
+    out: list[str] = []
+    if not indices.empty:
+        width = 2 * indices[["S1_conf", "ST_conf"]].max(axis=1)
+        wide = indices[width > MAX_WIDTH]
+        if not wide.empty:
+            worst = float(width.max())
+            names = ", ".join(dict.fromkeys(wide["parameter"].astype(str)))
+            now = f" (now {n})" if n is not None else ""
+            out.append(
+                f"Sobol' intervals up to {worst:.2f} wide (more than {MAX_WIDTH}) for {names}: "
+                f"the indices are noise at this sample size; raise --n{now}, e.g. to "
+                f"{4 * n if n else 'four times as many'} points."
+            )
+    if trajectories is not None and trajectories < MIN_TRAJECTORIES:
+        out.append(
+            f"{trajectories} trajectories per experiment: the simulation noise inflates every "
+            f"index, even of parameters that cannot matter; raise --trajectories to at least "
+            f"{MIN_TRAJECTORIES}."
+        )
+    return out
 
 
 def morris_indices(

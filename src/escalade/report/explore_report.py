@@ -1,8 +1,8 @@
 """The report of ``escalade explore``: robustness, sensitivity and scenario discovery.
 
 Rendering only: the tables come from :mod:`escalade.workflows.explore`
-(``robustness``, ``sensitivity``, ``prim_boxes``, ``prim_trajectory``, plus the
-``experiments`` and ``outcomes`` of the sweep).
+(``robustness``, ``sensitivity``, ``warnings``, ``oat``, ``prim_boxes``,
+``prim_trajectory``, plus the ``experiments`` and ``outcomes`` of the sweep).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from escalade.report.brief_figures import tornado
 from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.results import ResultSet
@@ -79,13 +80,23 @@ def _sensitivity(rs: ResultSet) -> Section | None:
     table = _table(rs, "sensitivity")
     if table.empty:
         return None
-    blocks: list[Any] = []
+    blocks: list[Any] = [
+        Markdown(f"**Warning.** {w}") for w in _table(rs, "warnings").get("warning", [])
+    ]
     if "ST" in table.columns:
-        long = table.melt(id_vars=["parameter"], value_vars=["S1", "ST"], var_name="index")
+        long = pd.concat(
+            [
+                table[["parameter", key, f"{key}_conf"]]
+                .rename(columns={key: "value", f"{key}_conf": "conf"})
+                .assign(index=key)
+                for key in ("S1", "ST")
+            ],
+            ignore_index=True,
+        )
         blocks.append(
             FigureBlock(
-                bars(long, "parameter", "value", color="index", title="Sobol indices"),
-                "First-order (S1) and total (ST) Sobol indices",
+                bars(long, "parameter", "value", "conf", color="index", title="Sobol indices"),
+                "First-order (S1) and total (ST) Sobol indices with their bootstrap intervals",
             )
         )
     elif "mu_star" in table.columns:
@@ -97,6 +108,43 @@ def _sensitivity(rs: ResultSet) -> Section | None:
         )
     blocks.append(TableBlock(table, "Sensitivity indices"))
     return Section("sensitivity", "What matters most", tuple(blocks))
+
+
+def _one_at_a_time(rs: ResultSet) -> Section | None:
+    oat = _table(rs, "oat")
+    if oat.empty:
+        return None
+    blocks: list[Any] = []
+    robust = _table(rs, "robustness")
+    ranking = [s for s in robust.get("strategy", pd.Series(dtype=str)) if s in set(oat["strategy"])]
+    if len(ranking) >= 2:
+        a, b = ranking[0], ranking[1]
+        wide = oat.pivot_table(
+            index=["parameter", "level", "value"],
+            columns="strategy",
+            values="mean",
+            sort=False,
+            dropna=False,
+        ).reset_index()
+        wide["advantage"] = wide[a] - wide[b]
+        base = float(wide.loc[wide["level"] == "base", "advantage"].iloc[0])
+        rows = wide[wide["level"] != "base"].assign(base=base)
+        blocks.append(
+            FigureBlock(
+                tornado(rows[["parameter", "level", "value", "advantage", "base"]]),
+                f"Advantage of {a} over {b} with each uncertainty alone at the ends of its range",
+            )
+        )
+    blocks.append(
+        TableBlock(
+            oat,
+            "One at a time: mean outcome over the mindsets",
+            {"value": "sig", "mean": "sig"},
+            collapse=True,
+            download="one_at_a_time.csv",
+        )
+    )
+    return Section("oat", "One uncertainty at a time", tuple(blocks))
 
 
 def _discovery(rs: ResultSet) -> Section | None:
@@ -128,7 +176,7 @@ def explore_report(rs: ResultSet) -> ReportDocument:
     """Build the HTML report document of an ``explore`` result set."""
     meta = rs.metadata
     sections = [_summary(rs), _robustness(rs)]
-    sections += [s for s in (_sensitivity(rs), _discovery(rs)) if s is not None]
+    sections += [s for s in (_sensitivity(rs), _one_at_a_time(rs), _discovery(rs)) if s is not None]
     notes = {
         label: str(meta[key])
         for key, label in (

@@ -8,11 +8,12 @@ rates arrive computed (by :mod:`escalade.analysis`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import qualitative
+from plotly.colors import diverging, qualitative, sequential
 from plotly.subplots import make_subplots
 
 from escalade.errors import UsageError
@@ -22,9 +23,12 @@ __all__ = [
     "comparison_heatmap",
     "fan_chart",
     "ladder_figure",
+    "new_figure",
     "option_usage",
     "prim_trajectory",
     "threshold_curves",
+    "trace",
+    "with_traces",
 ]
 
 PALETTE: tuple[str, ...] = tuple(qualitative.Safe)
@@ -52,10 +56,45 @@ def _colours(keys: Sequence[object]) -> dict[object, str]:
     return {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(keys)}
 
 
+def trace(kind: str, **props: Any) -> dict[str, Any]:
+    """A trace as a plain mapping (``type`` = ``kind``): figures take them without re-validation."""
+    return {"type": kind, **props}
+
+
+def with_traces(
+    fig: go.Figure,
+    traces: Sequence[Mapping[str, Any]],
+    rows: Sequence[int] | None = None,
+    cols: Sequence[int] | None = None,
+) -> go.Figure:
+    """``fig`` with ``traces`` added, each in subplot (row, col) of a ``make_subplots`` grid.
+
+    Builds a new figure once instead of validating the trace tuple per addition.
+    """
+    placed = [dict(t) for t in traces]
+    if rows is not None and cols is not None:
+        ncols = len(fig._grid_ref[0]) if getattr(fig, "_grid_ref", None) else 1
+        for t, row, col in zip(placed, rows, cols, strict=True):
+            k = (row - 1) * ncols + col
+            t["xaxis"], t["yaxis"] = ("x", "y") if k == 1 else (f"x{k}", f"y{k}")
+    return go.Figure(data=[*fig.data, *placed], layout=fig.layout, _validate=False)
+
+
+def new_figure(data: object = None) -> go.Figure:
+    """An empty figure without a template.
+
+    The report's look (plotly's ``plotly_white`` layout) is set once per page
+    (:mod:`escalade.report.html`), not copied into every figure.
+    """
+    # Built from validated trace objects; the figure skips re-validating its whole trace tuple
+    # on every addition (quadratic in the number of traces).
+    traces = [data] if isinstance(data, Mapping) else data
+    return go.Figure(data=traces, layout={"template": {}}, _validate=False)
+
+
 def _layout(fig: go.Figure, title: str | None, *, height: int = 420) -> go.Figure:
     fig.update_layout(
         title={"text": title} if title else None,
-        template="plotly_white",
         font=_FONT,
         height=height,
         margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
@@ -64,13 +103,22 @@ def _layout(fig: go.Figure, title: str | None, *, height: int = 420) -> go.Figur
     return fig
 
 
+def _scale(colours: Sequence[str]) -> list[list[object]]:
+    """An explicit colour scale (plotly.js reads some named scales the other way round)."""
+    last = max(1, len(colours) - 1)
+    return [[k / last, c] for k, c in enumerate(colours)]
+
+
 def _unique(series: pd.Series) -> list[object]:
     return list(dict.fromkeys(series.tolist()))
 
 
-def _band(x: pd.Series, low: pd.Series, high: pd.Series, colour: str, alpha: float) -> go.Scatter:
+def _band(
+    x: pd.Series, low: pd.Series, high: pd.Series, colour: str, alpha: float
+) -> dict[str, Any]:
     """A filled band between two curves (no hover, no legend entry)."""
-    return go.Scatter(
+    return trace(
+        "scatter",
         x=[*x, *x[::-1]],
         y=[*high, *low[::-1]],
         fill="toself",
@@ -102,7 +150,8 @@ def _ladder_options(fig: go.Figure, options: pd.DataFrame, actors: list[str]) ->
         mine = options[options["actor"].astype(str) == actor]
         open_marker = [False] * len(mine) if perceived is None else perceived[mine.index].notna()
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=[actor] * len(mine),
                 y=mine["rung"],
                 mode="markers+text",
@@ -146,10 +195,11 @@ def ladder_figure(
     _require(options, ("id", "actor", "rung"), "ladder_figure(options)")
     rungs = rungs.sort_values("index")
     actors = [str(a) for a in _unique(options["actor"])]
-    fig = go.Figure()
+    fig = new_figure()
     _ladder_groups(fig, rungs)
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=["rung"] * len(rungs),
             y=rungs["index"],
             mode="markers+text",
@@ -181,32 +231,40 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     Parameters
     ----------
     df : DataFrame
-        Columns ``strategy``, ``round``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``.
+        Columns ``strategy``, ``round``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``;
+        optional ``side`` (per-side rungs: one line per side, dashed by side).
     title : str, optional
         The figure title.
     """
     columns = ("strategy", "round", "q05", "q25", "q50", "q75", "q95")
     _require(df, columns, "fan_chart")
-    fig = go.Figure()
+    fig = new_figure()
     strategies = _unique(df["strategy"])
     colours = _colours(strategies)
-    for strategy in strategies:
-        part = df[df["strategy"] == strategy].sort_values("round")
-        colour, group = colours[strategy], str(strategy)
+    sides = _unique(df["side"]) if "side" in df.columns else [None]
+    traces: list[dict[str, Any]] = []
+    for strategy, (k, side) in ((s, ks) for s in strategies for ks in enumerate(sides)):
+        part = df[df["strategy"] == strategy]
+        if side is not None:
+            part = part[part["side"] == side]
+        part = part.sort_values("round")
+        colour, group = colours[strategy], str(strategy) if side is None else f"{strategy} ({side})"
         for low, high, alpha in (("q05", "q95", 0.15), ("q25", "q75", 0.3)):
             band = _band(part["round"], part[low], part[high], colour, alpha)
-            fig.add_trace(band.update(legendgroup=group, name=f"{group} {low}-{high}"))
-        fig.add_trace(
-            go.Scatter(
+            traces.append({**band, "legendgroup": group, "name": f"{group} {low}-{high}"})
+        traces.append(
+            trace(
+                "scatter",
                 x=part["round"],
                 y=part["q50"],
                 mode="lines+markers",
-                line={"color": colour, "width": 2},
+                line={"color": colour, "width": 2, "dash": DASHES[k % len(DASHES)]},
                 name=group,
                 legendgroup=group,
                 hovertemplate="round %{x}: median %{y}<extra>" + group + "</extra>",
             )
         )
+    fig = with_traces(fig, traces)
     fig.update_xaxes(title="round")
     fig.update_yaxes(title="rung")
     return _layout(fig, title)
@@ -232,10 +290,17 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     ncols = min(3, max(1, len(panels)))
     nrows = -(-len(panels) // ncols) if panels else 1
     fig = make_subplots(
-        rows=nrows, cols=ncols, subplot_titles=[str(p) for p in panels], shared_yaxes=True
+        rows=nrows,
+        cols=ncols,
+        subplot_titles=[str(p) for p in panels],
+        shared_yaxes=True,
+        figure=new_figure(),
     )
     colours = _colours(_unique(df["strategy"]))
     dashes = {m: DASHES[i % len(DASHES)] for i, m in enumerate(_unique(df["mindset"]))}
+    traces: list[dict[str, Any]] = []
+    rows: list[int] = []
+    cols: list[int] = []
     for k, panel in enumerate(panels):
         row, col = k // ncols + 1, k % ncols + 1
         for (strategy, mindset), unsorted in df[df["threshold"] == panel].groupby(
@@ -244,8 +309,9 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
             part = unsorted.sort_values("round")
             colour, name = colours[strategy], f"{strategy} / {mindset}"
             band = _band(part["round"], part["ci_low"], part["ci_high"], colour, 0.12)
-            band.update(legendgroup=name)
-            line = go.Scatter(
+            band["legendgroup"] = name
+            line = trace(
+                "scatter",
                 x=part["round"],
                 y=part["probability"],
                 mode="lines",
@@ -255,8 +321,11 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                 showlegend=k == 0,
                 hovertemplate="round %{x}: %{y:.1%}<extra>" + name + "</extra>",
             )
-            fig.add_trace(band, row=row, col=col)
-            fig.add_trace(line, row=row, col=col)
+            traces += [band, line]
+            rows += [row, row]
+            cols += [col, col]
+    if traces:
+        fig = with_traces(fig, traces, rows, cols)
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
     fig.update_xaxes(title="round")
     return _layout(fig, title, height=320 * nrows + 80)
@@ -279,24 +348,29 @@ def option_usage(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         cols=max(1, len(mindsets)),
         subplot_titles=[str(m) for m in mindsets],
         shared_yaxes=True,
+        figure=new_figure(),
     )
     colours = _colours(_unique(df["strategy"]))
+    bars_: list[dict[str, Any]] = []
+    columns: list[int] = []
     for k, mindset in enumerate(mindsets):
         for strategy, part in df[df["mindset"] == mindset].groupby("strategy", sort=False):
-            fig.add_trace(
-                go.Bar(
+            columns.append(k + 1)
+            bars_.append(
+                trace(
+                    "bar",
                     x=part["usage_rate"],
                     y=part["option"].astype(str),
                     orientation="h",
                     name=str(strategy),
-                    marker_color=colours[strategy],
+                    marker={"color": colours[strategy]},
                     legendgroup=str(strategy),
                     showlegend=k == 0,
                     hovertemplate="%{y}: %{x:.1%}<extra>" + str(strategy) + "</extra>",
-                ),
-                row=1,
-                col=k + 1,
+                )
             )
+    if bars_:
+        fig = with_traces(fig, bars_, [1] * len(bars_), columns)
     fig.update_layout(barmode="group")
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     height = max(360, 22 * df["option"].nunique() * max(1, df["strategy"].nunique()) // 2 + 140)
@@ -327,12 +401,13 @@ def comparison_heatmap(
     strategies, mindsets = _unique(df["strategy"]), _unique(df["mindset"])
     grid = df.pivot_table(index="strategy", columns="mindset", values="value", sort=False)
     grid = grid.reindex(index=strategies, columns=mindsets)
-    fig = go.Figure(
-        go.Heatmap(
+    fig = new_figure(
+        trace(
+            "heatmap",
             z=grid.to_numpy(),
             x=[str(m) for m in mindsets],
             y=[str(s) for s in strategies],
-            colorscale="RdBu",
+            colorscale=_scale(diverging.RdBu),
             colorbar={"title": {"text": value_label}},
             texttemplate="%{z:" + value_format + "}",
             hovertemplate="%{y} vs %{x}: %{z}<extra></extra>",
@@ -368,17 +443,18 @@ def bars(
         The figure title.
     """
     _require(df, [c for c in (x, y, error, color) if c is not None], "bars")
-    fig = go.Figure()
+    fig = new_figure()
     groups = [(None, df)] if color is None else list(df.groupby(color, sort=False))
     colours = _colours([g for g, _ in groups])
     for group, part in groups:
         fig.add_trace(
-            go.Bar(
+            trace(
+                "bar",
                 x=part[x].astype(str),
                 y=part[y],
                 error_y=None if error is None else {"type": "data", "array": part[error]},
                 name=y if group is None else str(group),
-                marker_color=colours[group],
+                marker={"color": colours[group]},
                 showlegend=group is not None,
             )
         )
@@ -399,8 +475,9 @@ def prim_trajectory(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         The figure title.
     """
     _require(df, ("coverage", "density", "n_restricted"), "prim_trajectory")
-    fig = go.Figure(
-        go.Scatter(
+    fig = new_figure(
+        trace(
+            "scatter",
             x=df["coverage"],
             y=df["density"],
             mode="lines+markers",
@@ -408,7 +485,7 @@ def prim_trajectory(df: pd.DataFrame, title: str | None = None) -> go.Figure:
             marker={
                 "size": 9,
                 "color": df["n_restricted"],
-                "colorscale": "Viridis",
+                "colorscale": _scale(sequential.Viridis),
                 "colorbar": {"title": {"text": "restricted<br>dimensions"}},
             },
             customdata=df["n_restricted"],

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -64,12 +65,17 @@ class Text:
 class TableBlock:
     """A table: ``df`` with a caption and per-column format specifications.
 
-    ``formats`` maps a column to a Python format spec (``".3f"``, ``".1%"``).
+    ``formats`` maps a column to a Python format spec (``".3f"``, ``".1%"``) or
+    ``"sig"``/``"pct"`` (3 significant digits, percentage). ``collapse`` puts the
+    table under a closed ``<details>``; ``download`` (a file name) adds a link
+    that saves the full-precision table as CSV (a ``data:`` URL, no request).
     """
 
     df: pd.DataFrame
     caption: str = ""
     formats: Mapping[str, str] = field(default_factory=dict)
+    collapse: bool = False
+    download: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,10 +146,18 @@ def _safe_json(value: str) -> Markup:
     return Markup(escaped)  # noqa: S704 - the only specials of a script element are escaped
 
 
+@cache
+def _page_template() -> str:
+    """The layout part of plotly's ``plotly_white`` template, once per page."""
+    layout = pio.templates["plotly_white"].layout.to_plotly_json()
+    return json.dumps({"layout": layout}, separators=(",", ":"))
+
+
 def _figure_json(figure: go.Figure | Mapping[str, Any], where: str) -> Markup:
     try:
+        # A go.Figure was validated as it was built; only a plain mapping is validated here.
         fig = figure if isinstance(figure, go.Figure) else go.Figure(dict(figure))
-        text = pio.to_json(fig, validate=True, pretty=False)
+        text = pio.to_json(fig, validate=False, pretty=False)
     except (ValueError, TypeError) as exc:
         raise UsageError(f"{where}: expected a plotly figure, found an invalid one: {exc}") from exc
     return _safe_json(text)
@@ -159,7 +173,15 @@ def _table_view(block: TableBlock) -> dict[str, Any]:
         [format_value(v, block.formats.get(str(c))) for c, v in zip(df.columns, row, strict=True)]
         for row in df.itertuples(index=False, name=None)
     ]
-    return {"columns": [str(c) for c in df.columns], "numeric": numeric, "rows": rows}
+    view: dict[str, Any] = {"columns": [str(c) for c in df.columns], "numeric": numeric}
+    view["rows"] = rows
+    view["collapse"] = block.collapse
+    view["n_rows"] = len(df)
+    if block.download:
+        csv = df.to_csv(index=False)
+        view["download"] = block.download
+        view["csv_href"] = "data:text/csv;charset=utf-8," + quote(csv)
+    return view
 
 
 def _block_view(block: Block, where: str, number: int) -> dict[str, Any]:
@@ -229,6 +251,7 @@ def render_html(document: ReportDocument, *, include_plotlyjs: bool = True) -> s
         method_notes=dict(document.method_notes),
         plotly_js=Markup(_plotly_js()) if include_plotlyjs else None,  # noqa: S704
         plotly_config=_safe_json(json.dumps(_PLOTLY_CONFIG)),
+        plotly_template=_safe_json(_page_template()),
     )
 
 

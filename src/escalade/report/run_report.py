@@ -11,20 +11,20 @@ from typing import Any
 
 import pandas as pd
 
+from escalade.analysis.brief import fold_thresholds
+from escalade.report.brief import brief_section
 from escalade.report.figures import (
     comparison_heatmap,
     fan_chart,
-    ladder_figure,
     option_usage,
     threshold_curves,
 )
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.report.ladder import ladder_panel
+from escalade.report.text import percent, sig
 from escalade.results import ResultSet
 
 __all__ = ["run_report"]
-
-_PCT = "{:.1%}"
-_NUM = "{:.3g}"
 
 
 def _table(rs: ResultSet, name: str) -> pd.DataFrame:
@@ -37,21 +37,24 @@ def _summary(rs: ResultSet) -> Section:
     lines = [f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}**", ""]
     if meta.get("scenario_description"):
         lines += [str(meta["scenario_description"]), ""]
-    comparison = _table(rs, "comparison")
-    if not comparison.empty:
-        best = comparison.iloc[0]
-        lines.append(
-            f"Across {meta.get('n_mindsets', '?')} adversary mindsets, the strategy with the "
-            f"smallest maximum regret is **{best['strategy']}** (max regret "
-            f"{best['max_regret']:.3g}; worst case {best['worst_utility']:.3g} under "
-            f"*{best['worst_mindset']}*). Expected utilities are for side "
-            f"*{meta.get('focal_side', '?')}*, with 95% intervals from "
-            f"{meta.get('n', '?'):,} trajectories per cell."
-        )
     blocks: list[Any] = [Markdown("\n".join(lines))]
     if not scenario.empty:
-        blocks.append(TableBlock(scenario, "What the scenario contains"))
-    return Section("summary", "Summary", tuple(blocks))
+        blocks.append(
+            TableBlock(
+                scenario, "What the scenario contains", collapse=True, download="scenario.csv"
+            )
+        )
+    return Section("summary", "The scenario", tuple(blocks))
+
+
+def _reached(rs: ResultSet, arena: str) -> list[int]:
+    by_round = _table(rs, "rungs_by_round")
+    if by_round.empty or "arena" not in by_round.columns:
+        return []
+    mine = by_round[by_round["arena"] == arena]
+    if mine.empty:
+        return []
+    return [int(mine["q05"].min()), int(mine["q95"].max())]
 
 
 def _ladders(rs: ResultSet) -> Section:
@@ -60,24 +63,87 @@ def _ladders(rs: ResultSet) -> Section:
         _table(rs, "ladder_thresholds"),
         _table(rs, "ladder_options"),
     )
-    blocks: list[Any] = []
+    blocks: list[Any] = [
+        Markdown(
+            "One panel per arena: rungs from left (calm) to right (extreme), the rungs in use "
+            "and two either side, plus the first rung above each threshold (dashed red lines); "
+            "⋯ marks rungs left out. Each actor has a row; its options sit on their rungs as "
+            "the acting side sees them, with the rung the other side perceives in brackets."
+        )
+    ]
     for arena in list(dict.fromkeys(rungs.get("arena", pd.Series(dtype=str)))):
-        mine = rungs[rungs["arena"] == arena]
-        opts = options[options["arena"] == arena]
-        if not opts.empty:
-            low, high = int(opts["rung"].min()), int(opts["rung"].max())
-            mine = mine[
-                (mine["index"] >= min(low, int(mine["index"].min())) - 2)
-                & (mine["index"] <= high + 3)
-            ]
-        fig = ladder_figure(
-            mine[["index", "name", "group"]].reset_index(drop=True),
+        opts = options[options["arena"] == arena].drop(columns=["arena"])
+        if opts.empty:
+            continue
+        fig = ladder_panel(
+            rungs[rungs["arena"] == arena][["index", "name"]].reset_index(drop=True),
             thresholds[thresholds["arena"] == arena][["id", "name", "rung"]].reset_index(drop=True),
-            opts.drop(columns=["arena"]).reset_index(drop=True),
-            title=f"{arena}: options on the escalation ladder (as the target side perceives them)",
+            opts.reset_index(drop=True),
+            reached=_reached(rs, str(arena)),
+            title=f"{arena}: options on the escalation ladder",
         )
         blocks.append(FigureBlock(fig, f"Arena {arena}"))
     return Section("ladders", "Escalation ladders and options", tuple(blocks))
+
+
+def _cells_view(cells: pd.DataFrame) -> pd.DataFrame:
+    view = cells[["strategy", "mindset"]].copy()
+    view["utility (u)"] = cells["utility"].map(sig)
+    view["95% interval"] = [
+        f"{sig(lo)} to {sig(hi)}"
+        for lo, hi in zip(cells["utility_ci_low"], cells["utility_ci_high"], strict=True)
+    ]
+    if "vs_status_quo" in cells.columns:
+        view["vs status quo (u)"] = cells["vs_status_quo"].map(lambda v: sig(v, signed=True))
+    return view
+
+
+def _comparison_view(comparison: pd.DataFrame) -> pd.DataFrame:
+    view = comparison[["strategy"]].copy()
+    view["mean over mindsets (u)"] = comparison["mean_utility"].map(sig)
+    view["worst case (u)"] = comparison["worst_utility"].map(sig)
+    view["worst under"] = comparison["worst_mindset"]
+    view["max regret (u)"] = comparison["max_regret"].map(sig)
+    view["minimax regret"] = comparison["minimax_regret"].map(lambda b: "yes" if b else "")
+    return view
+
+
+def _threshold_blocks(rs: ResultSet) -> list[Any]:
+    thresholds = _table(rs, "thresholds")
+    if thresholds.empty:
+        return []
+    keep, folded = fold_thresholds(thresholds)
+    blocks: list[Any] = []
+    for state, words in (("never", "never crossed in any cell"), ("always", "always crossed")):
+        names = folded[folded["state"] == state]["threshold"].astype(str).tolist()
+        if names:
+            blocks.append(Markdown(f"{len(names)} thresholds {words}: {', '.join(names)}."))
+    if not keep.empty:
+        view = keep[["strategy", "mindset", "threshold"]].copy()
+        view["probability"] = keep["probability"].map(percent)
+        view["95% interval"] = [
+            f"{percent(lo)} to {percent(hi)}"
+            for lo, hi in zip(keep["ci_low"], keep["ci_high"], strict=True)
+        ]
+        blocks.append(
+            TableBlock(
+                view,
+                "Probability of crossing each informative threshold (95% Wilson interval)",
+                collapse=len(view) > 12,
+                download="thresholds.csv",
+            )
+        )
+    return blocks
+
+
+def _outcome_block(outcomes: pd.DataFrame) -> TableBlock:
+    view = outcomes[["strategy", "mindset", "outcome", "direction"]].copy()
+    view["mean"] = outcomes["mean"].map(sig)
+    view["95% interval"] = [
+        f"{sig(lo)} to {sig(hi)}"
+        for lo, hi in zip(outcomes["ci_low"], outcomes["ci_high"], strict=True)
+    ]
+    return TableBlock(view, "Outcomes (mean, 95% interval)", collapse=True, download="outcomes.csv")
 
 
 def _comparison(rs: ResultSet) -> Section:
@@ -85,46 +151,37 @@ def _comparison(rs: ResultSet) -> Section:
     comparison = _table(rs, "comparison")
     blocks: list[Any] = []
     if not cells.empty:
-        heat = cells.rename(columns={"utility": "value"})[["strategy", "mindset", "value"]]
+        relative = "vs_status_quo" in cells.columns and cells["vs_status_quo"].notna().all()
+        column = "vs_status_quo" if relative else "utility"
+        heat = cells.rename(columns={column: "value"})[["strategy", "mindset", "value"]]
+        label = "u vs status quo" if relative else "utility (u)"
         blocks.append(
             FigureBlock(
-                comparison_heatmap(
-                    heat, "Expected utility of the focal side", value_label="utility"
-                ),
-                "Strategy × mindset: expected utility",
+                comparison_heatmap(heat, None, value_label=label, value_format=".3~s"),
+                "Expected utility of the focal side, relative to the status quo"
+                if relative
+                else "Expected utility of the focal side",
             )
         )
         blocks.append(
             TableBlock(
-                cells,
-                "Expected utility per strategy and mindset (95% interval)",
-                {"utility": _NUM, "utility_ci_low": _NUM, "utility_ci_high": _NUM},
+                _cells_view(cells),
+                "Expected utility per strategy and mindset",
+                collapse=len(cells) > 12,
+                download="cells.csv",
             )
         )
     if not comparison.empty:
         blocks.append(
             TableBlock(
-                comparison,
-                "Ranking: mean over mindsets, worst case, maximum regret",
-                {"mean_utility": _NUM, "worst_utility": _NUM, "max_regret": _NUM},
+                _comparison_view(comparison),
+                "Ranking over the mindsets: mean, worst case, maximum regret",
             )
         )
-    thresholds = _table(rs, "thresholds")
-    if not thresholds.empty:
-        blocks.append(
-            TableBlock(
-                thresholds,
-                "Probability of crossing each threshold during the horizon (95% Wilson interval)",
-                {"probability": _PCT, "ci_low": _PCT, "ci_high": _PCT},
-            )
-        )
+    blocks += _threshold_blocks(rs)
     outcomes = _table(rs, "outcomes")
     if not outcomes.empty:
-        blocks.append(
-            TableBlock(
-                outcomes, "Outcomes (95% interval)", {"mean": _NUM, "ci_low": _NUM, "ci_high": _NUM}
-            )
-        )
+        blocks.append(_outcome_block(outcomes))
     return Section("comparison", "Strategies compared", tuple(blocks))
 
 
@@ -143,11 +200,14 @@ def _dynamics(rs: ResultSet) -> Section:
                 )
             )
     by_round = _table(rs, "thresholds_by_round")
-    if not by_round.empty:
+    informative, _ = fold_thresholds(_table(rs, "thresholds"))
+    if not by_round.empty and not informative.empty:
+        by_round = by_round[by_round["threshold"].isin(set(informative["threshold"]))]
         blocks.append(
             FigureBlock(
                 threshold_curves(by_round, "Probability a threshold has been crossed, by round"),
-                "Cumulative threshold-crossing probability with 95% intervals",
+                "Cumulative threshold-crossing probability with 95% intervals (thresholds never "
+                "or always crossed left out)",
             )
         )
     usage = _table(rs, "options")
@@ -168,7 +228,14 @@ def _assumptions(rs: ResultSet) -> Section:
     )
     blocks: list[Any] = [Markdown(text)]
     if not table.empty:
-        blocks.append(TableBlock(table, "Key assumptions with their sources and quotes"))
+        blocks.append(
+            TableBlock(
+                table,
+                "Key assumptions with their sources and quotes",
+                collapse=True,
+                download="assumptions.csv",
+            )
+        )
     return Section("assumptions", "Assumptions and sources", tuple(blocks))
 
 
@@ -191,6 +258,13 @@ def run_report(rs: ResultSet) -> ReportDocument:
     return ReportDocument(
         title=f"escalade run — {meta.get('scenario_title', meta.get('scenario_id', ''))}",
         subtitle=f"scenario {meta.get('scenario_id', '')} · run {meta.get('run_id', '')}".strip(),
-        sections=(_summary(rs), _ladders(rs), _comparison(rs), _dynamics(rs), _assumptions(rs)),
+        sections=(
+            brief_section(rs),
+            _comparison(rs),
+            _ladders(rs),
+            _dynamics(rs),
+            _summary(rs),
+            _assumptions(rs),
+        ),
         method_notes=_notes(meta),
     )

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 __all__ = [
     "DEFAULT_FLOAT_FORMAT",
@@ -24,8 +25,10 @@ __all__ = [
     "dataframe_table",
     "format_value",
     "mapping_table",
+    "percent",
     "plain_console",
     "render_text",
+    "sig",
     "table_to_text",
 ]
 
@@ -33,8 +36,58 @@ DEFAULT_FLOAT_FORMAT = ".4g"
 MISSING = "NA"
 
 
+def sig(value: Any, digits: int = 3, *, signed: bool = False) -> str:
+    """A number to ``digits`` significant digits, thousands separated, no exponent below 1e9.
+
+    Examples
+    --------
+    >>> sig(-700.7437260969525), sig(0.0019170472812529342), sig(35912.4), sig(2.0)
+    ('-701', '0.00192', '35,900', '2')
+    >>> sig(12.5, signed=True), sig(float("nan"))
+    ('+12.5', 'NA')
+    """
+    if value is None or value is pd.NA:
+        return MISSING
+    x = float(value)
+    if math.isnan(x):
+        return MISSING
+    if math.isinf(x):
+        return ("+" if signed and x > 0 else "") + ("∞" if x > 0 else "-∞")
+    sign = "+" if signed and x > 0 else ""
+    if x == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(x)))
+    if abs(x) >= 1e9 or magnitude < -6:
+        return sign + format(x, f".{digits - 1}e")
+    if magnitude >= digits - 1:
+        return sign + format(int(round(x, -(magnitude - digits + 1))), ",d")
+    decimals = digits - 1 - magnitude
+    text = format(round(x, decimals), f",.{decimals}f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return sign + text
+
+
+def percent(value: Any, digits: int = 3) -> str:
+    """A probability as a percentage to ``digits`` significant digits (``"<0.1%"`` when tiny)."""
+    if value is None or value is pd.NA:
+        return MISSING
+    x = float(value)
+    if math.isnan(x):
+        return MISSING
+    if x in {0.0, 1.0}:
+        return f"{x:.0%}"
+    if x < 0.001:
+        return "<0.1%"
+    if x > 0.999:
+        return ">99.9%"
+    return sig(100 * x, digits) + "%"
+
+
 def format_value(value: Any, spec: str | None = None) -> str:
     """Format one cell: ``spec`` if given, ``.4g`` for floats, ``str`` otherwise.
+
+    ``spec`` may also be ``"sig"`` (:func:`sig`) or ``"pct"`` (:func:`percent`).
 
     Examples
     --------
@@ -47,6 +100,10 @@ def format_value(value: Any, spec: str | None = None) -> str:
         return MISSING
     if isinstance(value, np.generic):
         value = value.item()
+    if spec == "sig":
+        return sig(value) if isinstance(value, int | float) else str(value)
+    if spec == "pct":
+        return percent(value) if isinstance(value, int | float) else str(value)
     if spec is not None:
         try:
             return format(value, spec)
@@ -80,16 +137,19 @@ def dataframe_table(
         Show at most this many rows, then a final ``…`` row.
     """
     formats = formats or {}
-    table = Table(title=title, title_justify="left")
+    table = Table(title=_plain(title), title_justify="left")
     for column in df.columns:
         numeric = pd.api.types.is_numeric_dtype(df[column]) and not pd.api.types.is_bool_dtype(
             df[column]
         )
-        table.add_column(str(column), justify="right" if numeric else "left")
+        table.add_column(Text(str(column)), justify="right" if numeric else "left")
     shown = df if max_rows is None else df.head(max_rows)
     for row in shown.itertuples(index=False, name=None):
         table.add_row(
-            *(format_value(v, formats.get(str(c))) for c, v in zip(df.columns, row, strict=True))
+            *(
+                Text(format_value(v, formats.get(str(c))))
+                for c, v in zip(df.columns, row, strict=True)
+            )
         )
     if max_rows is not None and len(df) > max_rows:
         table.add_row(*(["…"] * len(df.columns)))
@@ -98,12 +158,17 @@ def dataframe_table(
 
 def mapping_table(mapping: Mapping[str, Any], title: str | None = None) -> Table:
     """Return a two-column ``field | value`` table of a mapping (nested values as JSON)."""
-    table = Table(title=title, title_justify="left", show_header=False)
+    table = Table(title=_plain(title), title_justify="left", show_header=False)
     table.add_column("field", style="bold")
     table.add_column("value")
     for key, value in mapping.items():
-        table.add_row(str(key), format_value(value))
+        table.add_row(Text(str(key)), Text(format_value(value)))
     return table
+
+
+def _plain(title: str | None) -> Text | None:
+    """Data shown in a table is text, never Rich markup or ``:emoji:`` codes."""
+    return None if title is None else Text(title)
 
 
 def plain_console(width: int = 100) -> Console:

@@ -96,6 +96,9 @@ class Store:
         ``read_only``.
     read_only : bool
         Open without writing; a missing file raises :class:`ResultsFormatError`.
+    label : str, optional
+        How messages name the store (default: its path); the dashboard passes the
+        file name so that no answer shows a path of the machine.
 
     Raises
     ------
@@ -113,9 +116,12 @@ class Store:
     [1]
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, read_only: bool = False, label: str | None = None
+    ) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self.label = label if label is not None else str(self.path)
         self._con: duckdb.DuckDBPyConnection | None = None
 
     # -- connection ---------------------------------------------------------------------------
@@ -144,7 +150,7 @@ class Store:
         return self._con
 
     def _fail(self, what: str, hint: str) -> ResultsFormatError:
-        return ResultsFormatError(f"{self.path}: {what} (hint: {hint})")
+        return ResultsFormatError(f"{self.label}: {what} (hint: {hint})")
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         exists = self.path.exists()
@@ -164,7 +170,7 @@ class Store:
             con = duckdb.connect(str(self.path), read_only=self.read_only)
         except duckdb.Error as exc:
             raise self._fail(
-                f"cannot open the DuckDB file ({exc})",
+                f"cannot open the DuckDB file ({str(exc).replace(str(self.path), self.label)})",
                 "another process may be using it; wait for it to finish, or the file was "
                 "written by a newer DuckDB: upgrade duckdb",
             ) from exc
@@ -213,7 +219,7 @@ class Store:
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self.read_only:
-            raise UsageError(f"{self.path}: the store was opened read-only")
+            raise UsageError(f"{self.label}: the store was opened read-only")
         con = self._connection()
         con.execute("BEGIN TRANSACTION")
         try:
@@ -506,13 +512,13 @@ class Store:
             return matches[0]
         if len(matches) > 1:
             raise UsageError(
-                f"run id {run_id!r} is ambiguous in {self.path}: it starts "
+                f"run id {run_id!r} is ambiguous in {self.label}: it starts "
                 f"{', '.join(matches[:5])} (hint: give more characters)"
             )
         close = difflib.get_close_matches(run_id, ids, n=3, cutoff=0.5)
         hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None
         hint = hint or ("list the runs with: escalade runs list" if ids else "the store is empty")
-        raise ResultsFormatError(f"{self.path}: no run with id {run_id!r} (hint: {hint})")
+        raise ResultsFormatError(f"{self.label}: no run with id {run_id!r} (hint: {hint})")
 
 
 def _first(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:

@@ -54,6 +54,7 @@ __all__ = [
     "SET",
     "CompiledActor",
     "CompiledArena",
+    "CompiledBranch",
     "CompiledEvent",
     "CompiledOption",
     "CompiledOutcome",
@@ -62,6 +63,8 @@ __all__ = [
     "CompiledUncertainty",
     "Effect",
     "RungEffect",
+    "ThresholdTerm",
+    "UtilityTerm",
     "compile_scenario",
 ]
 

@@ -9,7 +9,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from escalade._types import FloatArray
 from escalade.scenario import expr as ex
@@ -247,11 +246,15 @@ class CompiledUncertainty:
             assert s.mean is not None and s.sd is not None
             lo = -np.inf if s.low is None else (s.low - s.mean) / s.sd
             hi = np.inf if s.high is None else (s.high - s.mean) / s.sd
+            from scipy import stats  # noqa: PLC0415 (1-2 s to import: only when a scenario needs it)
+
             return np.asarray(stats.truncnorm.ppf(u, lo, hi, loc=s.mean, scale=s.sd), dtype=float)
         if s.dist == "beta":
             assert s.alpha is not None and s.beta is not None
             low = 0.0 if s.low is None else s.low
             high = 1.0 if s.high is None else s.high
+            from scipy import stats  # noqa: PLC0415 (see above)
+
             return low + (high - low) * np.asarray(stats.beta.ppf(u, s.alpha, s.beta), dtype=float)
         assert s.values is not None
         weights = (

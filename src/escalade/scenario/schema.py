@@ -51,7 +51,10 @@ RungRef = int | Slug
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # Non-finite numbers (1e999, .inf, .nan) are refused everywhere but a variable's bounds.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class SourceRef(_Model):
@@ -137,6 +140,19 @@ class CalendarSpec(_Model):
     start: dt.date
     step: Literal["day", "week", "month"] = "week"
     horizon: int = Field(ge=1, le=1000)
+
+    @model_validator(mode="after")
+    def _within_calendar(self) -> CalendarSpec:
+        months = self.start.month - 1 + self.horizon
+        days = {"day": 1, "week": 7}.get(self.step, 0) * self.horizon
+        if (
+            self.step == "month" and self.start.year + months // 12 > dt.MAXYEAR
+        ) or dt.date.max.toordinal() - self.start.toordinal() < days:
+            raise ValueError(
+                f"expected the {self.horizon} rounds from {self.start} to end by "
+                f"{dt.date.max}, found them running past it (move 'start' or shorten 'horizon')"
+            )
+        return self
 
 
 class SideSpec(_Model):
@@ -236,8 +252,8 @@ class VariableSpec(_Sourced):
     id: Slug
     name: Text = ""
     initial: Number = 0.0
-    min: float = float("-inf")
-    max: float = float("inf")
+    min: Annotated[float, Field(allow_inf_nan=True)] = float("-inf")
+    max: Annotated[float, Field(allow_inf_nan=True)] = float("inf")
     unit: Text = ""
     description: Text = ""
 

@@ -466,10 +466,24 @@ class Checker:
             return None
         return number
 
+    def _compile(self, text: str) -> ex.Compiled:
+        """Parse and compile ``text`` once per scenario (repeated texts are common)."""
+        cache: dict[str, ex.Compiled | ExpressionError] = self.__dict__.setdefault("_cache", {})
+        if text not in cache:
+            try:
+                cache[text] = ex.compile_expr(ex.parse(text), self.env)
+            except ExpressionError as exc:
+                cache[text] = exc
+        found = cache[text]
+        if isinstance(found, ExpressionError):
+            raise found
+        return found
+
     def expression(self, path: Path, text: str, wanted: ex.Type | None) -> ex.Compiled | None:
         """Parse, type-check and compile an expression; record located issues."""
+        self.loaded.check_time()
         try:
-            compiled = ex.compile_expr(ex.parse(text), self.env)
+            compiled = self._compile(text)
         except ExpressionError as exc:
             line, col = self.loaded.position(path)
             for issue in exc.issues:

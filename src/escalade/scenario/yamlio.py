@@ -1,33 +1,51 @@
 """Safe YAML reading with a position for every node.
 
-The text is composed into YAML nodes by ruamel.yaml (no object is ever
-constructed from a tag) and converted here into plain data: ``dict``, ``list``,
+The text is composed into YAML nodes by PyYAML (libyaml's C parser when it is
+built in) under the YAML 1.2 core schema (no object is ever constructed from a
+tag) and converted here into plain data: ``dict``, ``list``,
 ``str``, ``int``, ``float``, ``bool``, ``None`` (dates stay ISO strings). Every
 node's 1-based line and column is kept in a map keyed by its path, so that
 later validation errors can point at the file position.
 
 Hostile input is refused in bounded time and memory: files over
 :data:`MAX_BYTES`, NUL bytes, non-UTF-8 text, tags other than the YAML core
-ones, duplicate keys, nesting deeper than :data:`MAX_DEPTH` and alias expansion
-beyond :data:`MAX_NODES` nodes.
+ones, duplicate keys, nesting deeper than :data:`MAX_DEPTH` (counted on the
+token stream, before any node is built), alias expansion beyond
+:data:`MAX_NODES` nodes, integers longer than :data:`MAX_DIGITS` digits, scalars
+that do not convert to their tag's type, and ``%YAML`` directives other than
+1.2.
 """
 
 from __future__ import annotations
 
-import io
 import math
 import re
-import sys
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml import MarkedYAMLError, YAMLError, tokens
+from yaml.constructor import BaseConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
+
+try:
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.loader import BaseLoader as _Parser  # type: ignore[assignment]
 
 from escalade.errors import Issue, ScenarioError, Severity
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_NODES", "Loaded", "Path", "decode", "load_yaml"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_DIGITS",
+    "MAX_NODES",
+    "Loaded",
+    "Path",
+    "decode",
+    "load_yaml",
+]
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 64
@@ -36,8 +54,8 @@ MAX_NODES = 200_000
 Path = tuple[str | int, ...]
 
 _CORE = "tag:yaml.org,2002:"
+_STR = _CORE + "str"
 _KINDS = {"map": "mapping", "seq": "list"}
-_INT = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$|^0x[0-9a-fA-F_]+$|^0o[0-7_]+$")
 
 
 @dataclass
@@ -47,6 +65,22 @@ class Loaded:
     data: Any
     file: str
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    deadline: float | None = None
+
+    def check_time(self) -> None:
+        """Raise :class:`ScenarioError` when the validation budget is spent."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise ScenarioError(
+                [
+                    Issue(
+                        "expected validation to finish within its time budget, found it running "
+                        "over",
+                        file=self.file,
+                        hint="the file is too large or too complex to check here; "
+                        "split it, or validate it locally with 'escalade validate'",
+                    )
+                ]
+            )
 
     def position(self, path: Path) -> tuple[int | None, int | None]:
         """Return ``(line, col)`` of ``path`` or of its nearest known ancestor."""
@@ -113,8 +147,18 @@ def decode(raw: bytes, file: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def load_yaml(text: str, file: str = "<string>") -> Loaded:
+def load_yaml(text: str, file: str = "<string>", *, budget: float | None = None) -> Loaded:
     """Parse one YAML document into plain data with positions.
+
+    Parameters
+    ----------
+    text : str
+        The YAML text.
+    file : str
+        The name used in error locations.
+    budget : float, optional
+        Seconds the caller allows; the returned :class:`Loaded` carries the
+        deadline so that later validation steps can check it too.
 
     Raises
     ------
@@ -124,26 +168,30 @@ def load_yaml(text: str, file: str = "<string>") -> Loaded:
     """
     if len(text) > MAX_BYTES:
         decode(text.encode("utf-8", "surrogatepass"), file)
-    depth = _flow_depth(text)
-    if depth > MAX_DEPTH:
-        raise ScenarioError(
-            [Issue(f"expected nesting at most {MAX_DEPTH} levels deep, found {depth}", file=file)]
-        )
-    yaml = YAML(typ="safe", pure=True)
-    limit = sys.getrecursionlimit()
+    loaded = Loaded(None, file)
+    if budget is not None:
+        loaded.deadline = time.monotonic() + budget
     try:
-        sys.setrecursionlimit(max(limit, 4000))
-        node = yaml.compose(io.StringIO(text))
+        _prescan(text)
+        loaded.check_time()
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except _Refused as exc:
+        raise ScenarioError([Issue(exc.message, "", file, exc.line, exc.col, exc.hint)]) from None
     except MarkedYAMLError as exc:
-        raise ScenarioError([_marked_issue(exc, file)]) from None
+        issue = _marked_issue(exc, file, text)
+        if "nesting depth" in str(exc.problem):  # libyaml's own bound (1,000) came first
+            issue = replace(issue, message=_TOO_DEEP, hint=_FLATTEN)
+        raise ScenarioError([issue]) from None
     except YAMLError as exc:
         raise ScenarioError([Issue(f"invalid YAML: {exc}", file=file)]) from None
-    except RecursionError:
+    except UnicodeError:
         raise ScenarioError(
-            [Issue(f"expected nesting at most {MAX_DEPTH} levels deep, found deeper", file=file)]
+            [Issue("expected text, found characters that are not valid Unicode", file=file)]
         ) from None
-    finally:
-        sys.setrecursionlimit(limit)
     if node is None:
         raise ScenarioError(
             [
@@ -153,44 +201,117 @@ def load_yaml(text: str, file: str = "<string>") -> Loaded:
                 )
             ]
         )
-    loaded = Loaded(None, file)
+    loaded.check_time()
     converter = _Converter(loaded)
     loaded.data = converter.convert(node, ())
     return loaded
 
 
-def _flow_depth(text: str) -> int:
-    """Return a cheap upper estimate of the nesting depth (brackets and block dashes)."""
-    if not any(c in text for c in "[{") and "- -" not in text:
-        return 0
-    depth = best = 0
-    quote = ""
-    for line in text.splitlines():
-        stripped = line.lstrip(" ")
-        dashes = 0
-        while stripped.startswith("- "):
-            dashes += 1
-            stripped = stripped[2:].lstrip(" ")
-        best = max(best, dashes + (len(line) - len(line.lstrip(" "))) // 2)
-        for char in line:
-            if quote:
-                if char == quote:
-                    quote = ""
-            elif char in "\"'":
-                quote = char
-            elif char == "#":
-                break
-            elif char in "[{":
+class _Refused(Exception):
+    """Raised from inside the scanner; turned into a located :class:`ScenarioError`."""
+
+    def __init__(self, message: str, mark: Any, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = mark.line + 1
+        self.col = mark.column + 1
+        self.hint = hint
+
+
+_TOO_DEEP = f"expected nesting at most {MAX_DEPTH} levels deep, found deeper"
+_FLATTEN = "flatten the data: scenario files need only a few levels"
+_OPEN = frozenset(
+    (
+        tokens.BlockMappingStartToken,
+        tokens.BlockSequenceStartToken,
+        tokens.FlowMappingStartToken,
+        tokens.FlowSequenceStartToken,
+    )
+)
+_CLOSE = frozenset((tokens.BlockEndToken, tokens.FlowMappingEndToken, tokens.FlowSequenceEndToken))
+
+
+def _prescan(text: str) -> None:
+    """Walk the token stream once, refusing deep nesting and non-1.2 ``%YAML`` lines.
+
+    Collections are counted as the scanner opens and closes them (flow brackets
+    and block indentation alike), so the bound holds whatever the quoting, and
+    the scan stops at the first token past :data:`MAX_DEPTH`: a YAML scanner's
+    own cost grows with the number of open collections.
+    """
+    scanner = _Parser(text)
+    depth = 0
+    try:
+        for token in iter(scanner.get_token, None):
+            kind = type(token)
+            if kind in _OPEN:
                 depth += 1
-                best = max(best, depth)
-            elif char in "]}":
-                depth = max(0, depth - 1)
-    return best
+                if depth > MAX_DEPTH:
+                    raise _Refused(_TOO_DEEP, token.start_mark, _FLATTEN)
+            elif kind in _CLOSE:
+                depth -= 1
+            elif kind is tokens.DirectiveToken and _foreign_version(token):
+                version = ".".join(str(part) for part in getattr(token, "value", ()))
+                raise _Refused(
+                    f"expected YAML 1.2 (or no %YAML line), found %YAML {version}",
+                    token.start_mark,
+                    "delete the %YAML line: escalade reads YAML 1.2 (yes/no and 1:30 are text)",
+                )
+    finally:
+        if hasattr(scanner, "dispose"):
+            scanner.dispose()
 
 
-def _marked_issue(exc: MarkedYAMLError, file: str) -> Issue:
+def _foreign_version(token: Any) -> bool:
+    return (
+        isinstance(token, tokens.DirectiveToken)
+        and token.name == "YAML"
+        and tuple(token.value or ()) != (1, 2)
+    )
+
+
+class _Resolver(BaseResolver):
+    """The YAML 1.2 core schema's implicit tags (``yes``, ``0777``, ``1:30`` are text)."""
+
+
+for _tag, _pattern, _first in (
+    ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    (
+        "float",
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)"
+        r"|[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+0123456789.",
+    ),
+    (
+        "int",
+        r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$",
+        "-+0123456789",
+    ),
+    ("merge", r"^(?:<<)$", "<"),
+    ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("timestamp", r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9])$", "0123456789"),
+):
+    _Resolver.add_implicit_resolver(_CORE + _tag, re.compile(_pattern), list(_first))
+
+
+class _Loader(_Parser, BaseConstructor, _Resolver):
+    """libyaml's parser and composer (when built in) with the YAML 1.2 resolver."""
+
+    def __init__(self, text: str) -> None:
+        _Parser.__init__(self, text)
+        BaseConstructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+def _marked_issue(exc: MarkedYAMLError, file: str, text: str) -> Issue:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
+    if mark is not None and problem.startswith("found character that"):
+        lines = text.splitlines()
+        if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+            problem = problem.replace("character", f"character {lines[mark.line][mark.column]!r}")
     if exc.context:
         problem = f"{exc.context}: {problem}"
     hint = None
@@ -215,6 +336,8 @@ class _Converter:
 
     def convert(self, node: Node, path: Path) -> Any:
         self.count += 1
+        if self.count % 4096 == 0:
+            self.loaded.check_time()
         if self.count > MAX_NODES:
             raise self.fail(
                 node,
@@ -272,17 +395,18 @@ class _Converter:
 
     def _scalar(self, node: ScalarNode, tag: str, path: Path) -> Any:
         value: str = node.value
+        if tag == _STR:  # most scalars: a fast path
+            return value
         kind = tag.removeprefix(_CORE) if tag.startswith(_CORE) else None
         if kind in {"str", "timestamp"}:
             return value
         if kind == "null":
             return None
-        if kind == "bool":
-            return value.lower() == "true"
-        if kind == "int":
-            return _to_int(value)
-        if kind == "float":
-            return _to_float(value)
+        if kind in {"bool", "int", "float"}:
+            converted = _CONVERT[kind](value)
+            if converted is None:
+                raise self.fail(node, _EXPECTED[kind] + f", found {_shown(value)}", path)
+            return converted
         raise self.fail(
             node,
             f"expected a plain YAML value, found tag {tag!r}",
@@ -291,21 +415,62 @@ class _Converter:
         )
 
 
-def _to_int(text: str) -> int:
+MAX_DIGITS = 400
+_INT_FORMS = (
+    (re.compile(r"[-+]?[0-9]+"), 10, 0),
+    (re.compile(r"[-+]?0b[01]+"), 2, 2),
+    (re.compile(r"[-+]?0o[0-7]+"), 8, 2),
+    (re.compile(r"[-+]?0x[0-9a-fA-F]+"), 16, 2),
+)
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
+_EXPECTED = {
+    "bool": "expected true or false",
+    "int": f"expected a whole number of at most {MAX_DIGITS} digits",
+    "float": "expected a number",
+}
+
+
+def _shown(value: str) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}... ({len(value):,} characters)"
+
+
+def _to_bool(text: str) -> bool | None:
+    """YAML 1.2 core booleans only (``yes``/``no``/``on``/``off`` are text)."""
+    return {"true": True, "false": False}.get(text.lower())
+
+
+def _to_int(text: str) -> int | None:
+    """Convert a YAML 1.2 integer (``_`` separators allowed); ``None`` if it is not one."""
     clean = text.replace("_", "")
-    if clean.lower().startswith(("0x", "+0x", "-0x")):
-        return int(clean, 16)
-    if clean.lower().startswith(("0o", "+0o", "-0o")):
-        return int(clean.replace("0o", "").replace("0O", ""), 8)
-    return int(clean)
+    if "_" in text and (text.endswith("_") or not clean.lstrip("+-")):
+        return None
+    for pattern, base, prefix in _INT_FORMS:
+        if pattern.fullmatch(clean):
+            sign = -1 if clean.startswith("-") else 1
+            digits = clean.lstrip("+-")[prefix:]
+            if len(digits) > MAX_DIGITS:
+                return None
+            return sign * int(digits, base)
+    return None
 
 
-def _to_float(text: str) -> float:
-    clean = text.replace("_", "").lower()
-    if clean in {".inf", "+.inf"}:
-        return math.inf
-    if clean == "-.inf":
-        return -math.inf
-    if clean == ".nan":
-        return math.nan
-    return float(clean)
+def _to_float(text: str) -> float | None:
+    """Convert a YAML 1.2 float (or integer form); ``None`` if it is not one."""
+    clean = text.replace("_", "")
+    special = _SPECIAL_FLOATS.get(clean.lower())
+    if special is not None:
+        return special
+    if _FLOAT.fullmatch(clean):
+        return float(clean)
+    as_int = _to_int(text)
+    if as_int is None:
+        return None
+    try:
+        return float(as_int)
+    except OverflowError:
+        return math.copysign(math.inf, as_int)
+
+
+_CONVERT: dict[str, Any] = {"bool": _to_bool, "int": _to_int, "float": _to_float}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from escalade.errors import UsageError
-from escalade.game.extensive import ExtensiveFormGame
-from escalade.game.normal_form import NormalFormGame
-from escalade.game.types import GameType
+
+if TYPE_CHECKING:  # the game classes (NumPy) load with a game; METHODS stays light for the CLI
+    from escalade.game.extensive import ExtensiveFormGame
+    from escalade.game.normal_form import NormalFormGame
 
 __all__ = ["METHODS", "default_method", "solver_module"]
 
@@ -18,6 +20,7 @@ METHODS: dict[str, str] = {
     "zerosum-lp": "escalade.solvers.zerosum_lp",
     "gambit-lcp": "escalade.solvers.gambit_lcp",
     "gambit-logit": "escalade.solvers.gambit_logit",
+    "mccfr": "escalade.solvers.mccfr",
 }
 """Method name -> module exposing ``solve`` and ``supports``."""
 
@@ -41,6 +44,9 @@ def default_method(game: ExtensiveFormGame | NormalFormGame) -> str:
     Perfect-information trees get ``spe``; two-player zero-sum trees
     ``zerosum-lp``; two-player normal-form games ``enummixed``.
     """
+    from escalade.game.extensive import ExtensiveFormGame  # noqa: PLC0415 (keeps METHODS light)
+    from escalade.game.types import GameType  # noqa: PLC0415
+
     flags = game.game_type
     if isinstance(game, ExtensiveFormGame):
         if GameType.PERFECT_INFORMATION in flags:

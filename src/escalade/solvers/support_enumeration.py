@@ -122,7 +122,8 @@ def solve(
     if pairs > max_supports:
         raise GameTooLargeError(
             f"enummixed: a {m}x{n} game has {pairs} support pairs, more than the limit "
-            f"{max_supports} (raise max_supports, or use another method)"
+            f"{max_supports}; hint: raise max_supports (escalade solve --max-supports) or use "
+            "another --method"
         )
     started = time.perf_counter()
     a, b = game.bimatrix()

@@ -10,10 +10,12 @@ catalog, the files under the configured roots and the upload folder
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from escalade.errors import EscaladeError, ScenarioError
@@ -22,6 +24,7 @@ from escalade.web.models import RunRequest
 from escalade.web.problems import WebError
 from escalade.web.registry import with_overrides
 from escalade.web.routes import ROUTERS
+from escalade.web.security import Guard
 from escalade.web.settings import Settings
 
 __all__ = ["RunRequest", "Settings", "create_app", "with_overrides"]
@@ -54,19 +57,22 @@ def create_app(settings: Settings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     _add_error_handlers(app)
-    _add_body_limit(app, settings.max_body)
+    app.add_middleware(
+        Guard,
+        token=settings.token,
+        allow_hosts=settings.allow_hosts,
+        max_body=settings.max_body,
+    )
     return app
 
 
-def _add_body_limit(app: FastAPI, max_body: int) -> None:
-    @app.middleware("http")
-    async def limit_body(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > max_body):
-            return JSONResponse({"detail": f"request body: expected at most {max_body} bytes"}, 413)
-        return await call_next(request)
+def _short(value: object, limit: int = 80) -> object:
+    """A request's input as a 422 quotes it: cut, so an answer never echoes a huge body."""
+    if isinstance(value, str | bytes) and len(value) > limit:
+        return f"{value[:limit]!r}… ({len(value)} characters)"
+    if isinstance(value, dict | list | tuple) and len(repr(value)) > limit:
+        return f"{type(value).__name__} of {len(value)} items"
+    return value
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -82,9 +88,17 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(EscaladeError)
     async def escalade_error(_: Request, exc: EscaladeError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, 422)
+        return JSONResponse({"detail": str(exc)[:2000]}, 422)
+
+    @app.exception_handler(RequestValidationError)
+    async def request_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {k: _short(v) if k == "input" else v for k, v in e.items() if k != "ctx"}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": jsonable_encoder(errors)}, 422)
 
     @app.exception_handler(ValidationError)
     async def model_error(_: Request, exc: ValidationError) -> JSONResponse:
         # A body model built inside a route (the run form): the user's input, not a bug.
-        return JSONResponse({"detail": str(exc)}, 422)
+        return JSONResponse({"detail": str(exc)[:2000]}, 422)

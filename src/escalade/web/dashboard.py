@@ -53,14 +53,17 @@ class Dashboard:
     def stored(self, run_id: str) -> ResultSet:
         """A run from the store (:class:`NotFound` if it is not there)."""
         try:
-            with self.store_lock, Store(self.settings.store) as store:
+            with (
+                self.store_lock,
+                Store(self.settings.store, label=self.settings.store.name) as store,
+            ):
                 return store.load(run_id)
         except EscaladeError as exc:
             raise NotFound(str(exc)) from exc
 
     def stored_runs(self) -> pd.DataFrame:
         """The store's list of runs (id, kind, scenario_id, created, ...)."""
-        with self.store_lock, Store(self.settings.store) as store:
+        with self.store_lock, Store(self.settings.store, label=self.settings.store.name) as store:
             return store.list_runs()
 
     def start(self, req: RunRequest) -> Job:
@@ -90,6 +93,7 @@ class Dashboard:
             store=None,
             out=None,
             chunk_size=2048,
+            sweep=req.sweep,
         )
         return self.jobs.submit(req.scenario, req.n * cells, self._work(base, options))
 
@@ -102,7 +106,10 @@ class Dashboard:
                     dataclasses.replace(options, executor=executor),
                     progress=lambda k: setattr(job, "done", job.done + k),
                 )
-            with self.store_lock, Store(self.settings.store) as store:
+            with (
+                self.store_lock,
+                Store(self.settings.store, label=self.settings.store.name) as store,
+            ):
                 job.run_id = store.save(outcome.result_set)
             records = outcome.result_set.tables["comparison"].to_dict(orient="records")
             job.summary = {

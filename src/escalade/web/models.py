@@ -39,6 +39,7 @@ class RunRequest(BaseModel):
     strategies: list[str] = Field(default_factory=list, max_length=50)
     mindsets: list[str] = Field(default_factory=list, max_length=50)
     overrides: dict[str, FiniteFloat] = Field(default_factory=dict, max_length=200)
+    sweep: int = Field(default=200, ge=0, le=2000)
 
 
 class Problem(BaseModel):

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from escalade.web.security import new_token
+
 __all__ = ["Settings"]
 
 
@@ -32,6 +34,11 @@ class Settings:
         Largest request body in bytes; more gets 413.
     max_uploads : int
         Most scenarios kept in ``uploads``; more gets 403.
+    token : str
+        The secret every request carries (header, ``?token=`` or cookie); a fresh one
+        per :class:`Settings` unless given.
+    allow_hosts : tuple of str
+        ``Host`` names accepted besides the loopback ones (``*``: any).
     extra : dict
         Free-form settings for extensions.
     """
@@ -45,6 +52,8 @@ class Settings:
     max_queue: int = 4
     max_body: int = 1_000_000
     max_uploads: int = 100
+    token: str = field(default_factory=new_token, repr=False)
+    allow_hosts: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import operator
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -25,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 from escalade.analysis.run import focal_side
+from escalade.analysis.sweep import one_at_a_time
 from escalade.engine.executors import Executor, SequentialExecutor, executor_for
+from escalade.engine.memory import bytes_per_trajectory, check_memory, usable_workers
 from escalade.errors import UsageError
 from escalade.explore.designs import Design, sample
 from escalade.explore.experiments import ExploreResult, plan_experiments, run_experiments
@@ -33,7 +36,7 @@ from escalade.explore.parameters import parse_varies
 from escalade.explore.prim import Prim
 from escalade.explore.robustness import robustness_table
 from escalade.explore.scenario import ScenarioModel
-from escalade.explore.sensitivity import morris_indices, sobol_indices
+from escalade.explore.sensitivity import morris_indices, sobol_indices, sobol_warnings
 from escalade.report.explore_report import explore_report
 from escalade.report.html import write_html
 from escalade.results import ResultSet, Store
@@ -71,6 +74,8 @@ class ExploreOptions:
     store: Path | None = Path("escalade.duckdb")
     out: Path | None = None
     outcome: str | None = None
+    memory: int | None = None
+    oat: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,38 @@ def parse_condition(text: str) -> tuple[str, str, float]:
     return match.group(1), match.group(2), float(match.group(3))
 
 
+def _check_memory(model: ScenarioModel, options: ExploreOptions) -> None:
+    """Refuse sweeps whose rows or chunks are estimated above the memory budget."""
+    for name, value in (("--n", options.n), ("--replications", options.replications)):
+        if isinstance(value, bool) or value < 1:
+            raise UsageError(f"{name}: expected a positive integer, found {value!r}")
+    d = len(model.uncertainties)
+    per_point = {"sobol": 2 * d + 2, "morris": d + 1}.get(options.sensitivity or "", 1)
+    levers = len(model.strategies) * len(model.mindsets)
+    rows = options.n * per_point * options.replications * levers
+    per_row = 48 * (d + len(model.outcomes) + 6)  # design, experiments, outcomes, store copies
+    check_memory(
+        rows * per_row,
+        options.memory,
+        what=(
+            f"--n {options.n:,} x {per_point} design row(s) per point x --replications "
+            f"{options.replications:,} x {levers} strategy-mindset pair(s) = {rows:,} experiments"
+        ),
+        change="lower --n or --replications",
+    )
+    at_once = 1 if options.scheduler else usable_workers(options.workers) or os.cpu_count() or 1
+    chunk = min(options.chunk_size, rows) * options.trajectories
+    check_memory(
+        at_once * chunk * bytes_per_trajectory(model.compiled),
+        options.memory,
+        what=(
+            f"--chunk-size {min(options.chunk_size, rows):,} experiments x --trajectories "
+            f"{options.trajectories} x {at_once} process(es) at once"
+        ),
+        change="lower --chunk-size or --workers",
+    )
+
+
 def _design(model: ScenarioModel, options: ExploreOptions) -> Design:
     kind = options.design
     if options.sensitivity == "sobol" and kind != "sobol":
@@ -113,7 +150,7 @@ def _key(scenario: Scenario, options: ExploreOptions) -> str:
     parts = {
         k: v
         for k, v in asdict(options).items()
-        if k not in ("workers", "scheduler", "store", "out")
+        if k not in ("workers", "scheduler", "store", "out", "memory")
     }
     text = json.dumps([scenario.content_hash, parts], sort_keys=True, default=str)
     return "explore:" + hashlib.sha256(text.encode()).hexdigest()
@@ -206,16 +243,21 @@ def _discover(
     if not y.any() or y.all():
         share = float(np.mean(y))
         return pd.DataFrame(), pd.DataFrame(), {"boxes": [], "share_of_interest": share}
-    x = result.experiments[list(parameters)]
+    # Strategy and mindset are candidate dimensions: a box says for which of them it holds.
+    levers = [c for c in ("strategy", "mindset") if c in result.experiments.columns]
+    x = result.experiments[[*parameters, *levers]]
     prim = Prim(x, y.astype(float), threshold=0.5)
     boxes = prim.find_boxes(max_boxes=3)
     rows, trajectories = [], []
     for k, box in enumerate(boxes):
         info = box.to_dict()
         for name, limits in info["limits"].items():
-            low, high = (
-                limits if isinstance(limits, list | tuple) and len(limits) == 2 else (None, None)
+            numeric = (
+                isinstance(limits, list | tuple)
+                and len(limits) == 2
+                and all(isinstance(v, int | float) for v in limits)
             )
+            low, high = (float(limits[0]), float(limits[1])) if numeric else (None, None)
             rows.append(
                 {
                     "box": k,
@@ -304,6 +346,7 @@ def explore_scenario(
     )
     if not model.uncertainties:
         raise UsageError(f"{scenario.id}: expected uncertainties to explore, found none")
+    _check_memory(model, options)
     design = _design(model, options)
     side = focal_side(scenario)
     outcome = options.outcome or f"utility_{side}"
@@ -375,17 +418,27 @@ def _analyse(
     )
     parameters = [p.name for p in model.uncertainties]
     boxes, trajectory, prim_json = _discover(result, options.discover, parameters)
+    warnings = (
+        sobol_warnings(sensitivity, n=options.n, trajectories=options.trajectories)
+        if options.sensitivity == "sobol"
+        else []
+    )
     tables = {
         "robustness": robustness,
         "regret_by_mindset": _regret_by_mindset(result, outcome, direction),
         "sensitivity": sensitivity,
         "prim_boxes": boxes,
         "prim_trajectory": trajectory,
+        "warnings": pd.DataFrame({"warning": warnings}, dtype=object),
+        "oat": one_at_a_time(model, outcome, seed=options.seed) if options.oat else pd.DataFrame(),
     }
     summary: dict[str, Any] = {
         "robustness": robustness.to_dict(orient="records"),
         "experiments": len(result.experiments),
+        "warnings": warnings,
     }
+    if options.oat:
+        summary["oat"] = tables["oat"].to_dict(orient="records")
     if sens_json:
         summary["sensitivity"] = sens_json
     if prim_json:

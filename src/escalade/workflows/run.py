@@ -5,6 +5,12 @@ call: simulate each (strategy, mindset) cell with common random numbers,
 combine the cells into the run's tables, save them to the DuckDB store in one
 transaction (an interrupted run leaves nothing behind) and write the
 self-contained HTML report.
+
+Unless ``sweep`` is 0, the run also includes a robustness sweep
+(:mod:`escalade.analysis.sweep`: the share of uncertainty draws in which each
+strategy is best, PRIM on "the headline strategy is not best", one-at-a-time
+sweeps) and the decomposition of the difference between the top two
+strategies (:mod:`escalade.analysis.explain`); the report's brief shows both.
 """
 
 from __future__ import annotations
@@ -14,11 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from escalade.analysis.run import focal_side, run_tables
+from escalade.analysis.brief import provenance_counts, threshold_risk
+from escalade.analysis.explain import explain_difference
+from escalade.analysis.run import focal_side, run_tables, status_quo
+from escalade.analysis.sweep import SweepOptions, robustness_sweep
 from escalade.engine import run_grid
 from escalade.engine.executors import Executor
 from escalade.errors import UsageError
 from escalade.report.html import write_html
+from escalade.report.pdf import write_pdf
 from escalade.report.run_report import run_report
 from escalade.results import ResultSet, Store
 from escalade.results.resultset import environment_versions, utc_now
@@ -33,6 +43,10 @@ class RunOptions:
     """How to run: cells, sample size, seed, execution, where to store and report.
 
     ``executor`` is an entered executor to run on (overrides ``workers``/``scheduler``).
+    ``sweep`` is the number of Latin-hypercube points of the robustness sweep
+    (0: none), ``sweep_trajectories`` the trajectories per point and cell;
+    ``pdf`` also writes the brief as ``brief.pdf`` (needs headless Chromium);
+    ``memory`` is the memory budget in bytes (default: half of the machine).
     """
 
     strategies: Sequence[str] | None = None
@@ -45,6 +59,10 @@ class RunOptions:
     store: Path | None = Path("escalade.duckdb")
     out: Path | None = Path("escalade-report")
     executor: Executor | None = None
+    sweep: int = 200
+    sweep_trajectories: int = 2
+    pdf: bool = False
+    memory: int | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,7 @@ class RunOutcome:
     result_set: ResultSet
     run_id: str | None
     report: Path | None
+    pdf: Path | None = None
 
 
 def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[str | None]:
@@ -85,6 +104,9 @@ def _metadata(scenario: Scenario, options: RunOptions, cells: dict[str, Any]) ->
         "horizon": scenario.spec.calendar.horizon,
         "focal_side": focal_side(scenario),
         "intervals": "95%: normal approximation for means, Wilson for probabilities",
+        "status_quo": status_quo(scenario),
+        "sweep_points": options.sweep,
+        "sweep_trajectories": options.sweep_trajectories,
         "created": utc_now(),
         **cells,
         **environment_versions(),
@@ -112,6 +134,11 @@ def run_scenario(
         scenario = load_scenario(scenario)
     if not 1 <= options.n <= 10_000_000:
         raise UsageError(f"n: expected 1 to 10,000,000 trajectories per cell, found {options.n}")
+    if not 0 <= options.sweep <= 100_000 or not 1 <= options.sweep_trajectories <= 10_000:
+        raise UsageError(
+            f"--sweep/--sweep-trajectories: expected 0 to 100,000 points and 1 to 10,000 "
+            f"trajectories, found {options.sweep} and {options.sweep_trajectories}"
+        )
     compiled = compile_scenario(scenario)
     strategies = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
     mindsets = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
@@ -126,9 +153,11 @@ def run_scenario(
         workers=options.workers,
         executor=options.executor,
         progress=progress,
+        memory=options.memory,
     )
     cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
     tables = run_tables(scenario, cells)
+    tables.update(_brief_tables(scenario, tables, options, strategies, mindsets))
     names = {
         "strategies": [s or "default" for s in strategies],
         "mindsets": [m or "default" for m in mindsets],
@@ -144,4 +173,46 @@ def run_scenario(
     report = (
         write_html(run_report(result_set), options.out / "report.html") if options.out else None
     )
-    return RunOutcome(result_set, run_id, report)
+    pdf = None
+    if options.pdf and report is not None:
+        pdf = write_pdf(report, report.parent / "brief.pdf")
+    return RunOutcome(result_set, run_id, report, pdf)
+
+
+def _brief_tables(
+    scenario: Scenario,
+    tables: dict[str, Any],
+    options: RunOptions,
+    strategies: Sequence[str | None],
+    mindsets: Sequence[str | None],
+) -> dict[str, Any]:
+    """The explain tables of the top two strategies and the robustness sweep's tables."""
+    out: dict[str, Any] = {
+        "risk": threshold_risk(tables["thresholds"]),
+        "provenance": provenance_counts(tables["assumptions"]),
+    }
+    ranking = [str(s) for s in tables["comparison"]["strategy"]]
+    if len(ranking) < 2 or None in strategies:
+        return out
+    side = focal_side(scenario)
+    explained = explain_difference(
+        tables["utility_terms"], ranking[0], ranking[1], side=side, cells=tables["cells"]
+    )
+    out.update({f"explain_{k}": v for k, v in explained.items()})
+    if options.sweep > 0:
+        sweep = SweepOptions(
+            n=options.sweep, trajectories=options.sweep_trajectories, seed=options.seed
+        )
+        named = [str(m) for m in mindsets if m is not None]
+        out.update(
+            robustness_sweep(
+                scenario,
+                [str(s) for s in strategies],
+                named,
+                ranking,
+                side=side,
+                options=sweep,
+                executor=options.executor,
+            )
+        )
+    return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -56,11 +57,25 @@ class Env:
         Without ``side`` it is the reader's view when the reader is a party of
         the arena, else the arena's common rung (the higher of the two views).
         """
-        a = self.arenas.index(arena)
+        a = self.index["rungs"][arena]
         side = self.reader if side is None else side
         if side is not None and a < len(self.parties) and side in self.parties[a]:
             return "views", 2 * a + self.parties[a].index(side)
         return "rungs", a
+
+    @functools.cached_property
+    def index(self) -> dict[str, dict[str, int]]:
+        """Column of every name by kind (``variables``, ``rungs``, ``taken``, ``uncertainties``).
+
+        Built once per environment (a scenario compiles every expression against one
+        environment), so checking and compiling a name is a dictionary look-up.
+        """
+        return {
+            "variables": {name: i for i, name in enumerate(self.variables)},
+            "rungs": {name: i for i, name in enumerate(self.arenas)},
+            "taken": {name: i for i, name in enumerate(self.options)},
+            "uncertainties": {name: i for i, name in enumerate(self.uncertainties)},
+        }
 
 
 @dataclass(frozen=True)
@@ -208,14 +223,14 @@ class _Checker:
 
     def name(self, node: Variable | Uncertainty) -> Type:
         if isinstance(node, Uncertainty):
-            if node.name not in self.env.uncertainties:
+            if node.name not in self.env.index["uncertainties"]:
                 close = difflib.get_close_matches(node.name, self.env.uncertainties, n=1)
                 hint = f"did you mean '${close[0]}'?" if close else None
                 if hint is None and node.name in self.env.variables:
                     hint = f"'{node.name}' is a variable: write it without '$'"
                 self.report(node, f"unknown uncertainty '${node.name}'", hint)
             return Type.NUMBER
-        if node.name not in self.env.variables:
+        if node.name not in self.env.index["variables"]:
             if node.name in self.env.arenas:
                 hint = f"'{node.name}' is an arena: write rung('{node.name}')"
             elif node.name in self.env.uncertainties:
@@ -339,7 +354,7 @@ class _Checker:
                 f"{node.func}() expects an {kind} id string, found an expression",
                 f"write {node.func}('{example}')",
             )
-        elif arg.value not in known:
+        elif arg.value not in self.env.index["taken" if node.func == "taken" else "rungs"]:
             self.report(arg, f"unknown {kind} '{arg.value}'", _suggest(arg.value, known))
         elif len(node.args) == 2:
             self.side(node, arg.value)

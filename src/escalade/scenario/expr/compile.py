@@ -291,12 +291,7 @@ _COMBINE: Final[dict[str, Callable[..., Array]]] = {"min": _min, "max": _max, "c
 class _Compiler:
     def __init__(self, env: Env) -> None:
         self.env = env
-        self.index = {
-            "variables": {name: i for i, name in enumerate(env.variables)},
-            "rungs": {name: i for i, name in enumerate(env.arenas)},
-            "taken": {name: i for i, name in enumerate(env.options)},
-            "uncertainties": {name: i for i, name in enumerate(env.uncertainties)},
-        }
+        self.index = env.index
 
     def visit(self, node: Expr) -> _Part:
         if isinstance(node, Number):
@@ -313,7 +308,11 @@ class _Compiler:
             return _column("uncertainties", self.index["uncertainties"][node.name], np.float64)
         if isinstance(node, Unary):
             operand = self.visit(node.operand)
-            return operand if node.op == "+" else _apply(np.negative, [operand])
+            if node.op == "+":
+                return operand
+            if isinstance(operand, float):  # a negative literal: no need for NumPy
+                return -operand
+            return _apply(np.negative, [operand])
         if isinstance(node, Not):
             return _apply(np.logical_not, [self.visit(node.operand)])
         if isinstance(node, Binary):

@@ -1,0 +1,227 @@
+"""What a user waits for, measured side by side in one run (never asserted in tests).
+
+Prints wall and CPU seconds (CPU of the command and every process it waited
+for) of:
+
+* ``escalade --help`` and ``escalade validate dprk-troops-2024``;
+* ``escalade run dprk-troops-2024`` with its defaults (N = 2,000 per cell,
+  12 cells, store and report in a temporary folder), and how soon its progress
+  bar appears on a terminal (a pseudo-terminal here);
+* one rules-only cell against the ``opportunist`` cell (``best_response``) at
+  the same N, in one process;
+* ``escalade simulate dprk-troops-2024 --n N`` with ``--workers 1`` against
+  the default worker count, at N = 10^4, 10^5, 10^6;
+
+with the machine's load average before and after. Every figure is measured in
+a fresh interpreter, so ``--baseline SRC`` (a ``src`` folder of another
+checkout) times that code in the same run, side by side.
+
+Run: ``python benchmarks/user.py [--quick] [--repeat 3] [--baseline OTHER/src]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pty
+import resource
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import escalade
+
+SCENARIO = "dprk-troops-2024"
+HERE = str(Path(escalade.__file__).parents[1])
+SECTIONS = ["cli", "run", "cells", "workers"]
+
+CELL = """
+import json, sys, time
+from escalade.engine import simulate
+from escalade.engine.executors import SequentialExecutor
+from escalade.scenario import load_scenario
+from escalade.scenario.compiled import compile_scenario
+compiled = compile_scenario(load_scenario(sys.argv[1]))
+n = int(sys.argv[2])
+out = {}
+cells = {"rules": ("graduated", "cautious"), "opportunist": ("graduated", "opportunist")}
+for name, cell in cells.items():
+    simulate(compiled, strategy=cell[0], mindset=cell[1], n=1024, seed=1,
+             executor=SequentialExecutor(), keep_traces=0)
+    wall, cpu = time.perf_counter(), time.process_time()
+    simulate(compiled, strategy=cell[0], mindset=cell[1], n=n, seed=1,
+             executor=SequentialExecutor(), keep_traces=0)
+    out[name] = (time.perf_counter() - wall, time.process_time() - cpu)
+print(json.dumps(out))
+"""
+
+
+def _env(src: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": src, "COLUMNS": "120"}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(argv: Sequence[str], src: str) -> tuple[float, float]:
+    """Wall and CPU seconds of one command in a fresh interpreter."""
+    cpu = _children_cpu()
+    wall = time.perf_counter()
+    subprocess.run(
+        argv, env=_env(src), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return time.perf_counter() - wall, _children_cpu() - cpu
+
+
+def escalade_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "escalade", *args]
+
+
+def median_of(argv: Sequence[str], src: str, repeat: int) -> tuple[float, float]:
+    runs = [timed(argv, src) for _ in range(repeat)]
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+
+def first_progress(argv: Sequence[str], src: str, marker: bytes) -> tuple[float, float]:
+    """Seconds until ``marker`` appears on the command's terminal, and its total wall time."""
+    master, slave = pty.openpty()
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, env=_env(src), stdout=subprocess.DEVNULL, stderr=slave, stdin=subprocess.DEVNULL
+    )
+    os.close(slave)
+    seen: list[float] = []
+    buffer = b""
+
+    def drain() -> None:
+        nonlocal buffer
+        while True:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                buffer += chunk
+                if not seen and marker in buffer:
+                    seen.append(time.perf_counter() - start)
+            elif proc.poll() is not None:
+                return
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    proc.wait()
+    total = time.perf_counter() - start
+    reader.join()
+    os.close(master)
+    return (seen[0] if seen else float("nan")), total
+
+
+def cells(src: str, n: int) -> dict[str, tuple[float, float]]:
+    out = subprocess.run(
+        [sys.executable, "-c", CELL, SCENARIO, str(n)],
+        env=_env(src),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return {k: (v[0], v[1]) for k, v in json.loads(out.splitlines()[-1]).items()}
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def row(label: str, figures: Sequence[tuple[float, float]]) -> str:
+    cells_ = " | ".join(f"{w:7.2f} s wall {c:6.2f} s CPU" for w, c in figures)
+    return f"{label:<44} | {cells_}"
+
+
+def cli_section(sources: list[str], repeat: int) -> None:
+    python = [sys.executable, "-c", "pass"]
+    print(row("python -c pass", [median_of(python, s, repeat) for s in sources]))
+    print(row("escalade --help", [median_of(escalade_cmd("--help"), s, repeat) for s in sources]))
+    validate = escalade_cmd("validate", SCENARIO)
+    print(row(f"escalade validate {SCENARIO}", [median_of(validate, s, repeat) for s in sources]))
+
+
+def run_section(sources: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = []
+        shown = []
+        for k, src in enumerate(sources):
+            folder = Path(tmp) / str(k)
+            folder.mkdir()
+            argv = escalade_cmd(
+                "run", SCENARIO, "--out", str(folder / "report"), "--store", str(folder / "s.db")
+            )
+            runs.append(timed(argv, src))
+            shown.append(first_progress(argv, src, b"simulating")[0])
+        print(row(f"escalade run {SCENARIO} (defaults)", runs))
+        print(f"{'  progress bar shown after':<44} | " + " | ".join(f"{s:7.2f} s" for s in shown))
+
+
+def cells_section(sources: list[str]) -> None:
+    for n in (2_000, 20_000):
+        results = [cells(src, n) for src in sources]
+        print(row(f"rules cell (graduated x cautious), N={n:,}", [r["rules"] for r in results]))
+        print(
+            row("opportunist cell (graduated x opportunist)", [r["opportunist"] for r in results])
+        )
+        print(
+            f"{'  opportunist / rules (CPU)':<44} | "
+            + " | ".join(f"{r['opportunist'][1] / r['rules'][1]:7.1f}x" for r in results)
+        )
+
+
+def workers_section(sources: list[str], sizes: Sequence[int]) -> None:
+    for n in sizes:
+        args = ("simulate", SCENARIO, "--n", str(n))
+        one = [timed(escalade_cmd(*args, "--workers", "1"), s) for s in sources]
+        default = [timed(escalade_cmd(*args), s) for s in sources]
+        print(row(f"simulate --n {n:,} --workers 1", one))
+        print(row(f"simulate --n {n:,} (default workers)", default))
+        print(
+            f"{'  default / workers 1 (wall)':<44} | "
+            + " | ".join(f"{d[0] / o[0]:7.2f}x" for d, o in zip(default, one, strict=True))
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="N = 10^4 and 10^5 only, repeat 1")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the short commands (3)")
+    parser.add_argument("--baseline", default=None, help="another checkout's src, timed too")
+    parser.add_argument(
+        "--only", nargs="+", choices=SECTIONS, default=SECTIONS, help="sections (all)"
+    )
+    args = parser.parse_args()
+    repeat = 1 if args.quick else args.repeat
+    sources = [HERE] + ([args.baseline] if args.baseline else [])
+    names = ["this checkout"] + (["baseline"] if args.baseline else [])
+    print(f"load average before: {load()} ({os.cpu_count()} cores; shared machine)")
+    print(f"{'':<44} | " + " | ".join(f"{n:<30}" for n in names))
+    if "cli" in args.only:
+        cli_section(sources, repeat)
+    if "run" in args.only:
+        run_section(sources)
+    if "cells" in args.only:
+        cells_section(sources)
+    if "workers" in args.only:
+        workers_section(sources, (10_000, 100_000) if args.quick else (10_000, 100_000, 1_000_000))
+    print(f"load average after: {load()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Small tables behind the brief: escalation risk per strategy, provenance counts.
+
+``threshold_risk``  strategy, threshold, arena, rung, probability, ci_low, ci_high:
+                    the probability of crossing each *informative* threshold
+                    (crossed in some cell and not in every cell), mean over the
+                    mindsets (each weighted equally); the 95% interval is a
+                    normal interval from the cells' Wilson intervals.
+``folded``          threshold, arena, rung, state ("never" or "always"): the
+                    thresholds left out of ``threshold_risk``.
+``provenance``      kind, count: quoted, sourced (no quote), judgement,
+                    from an uncertainty range, unsourced.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from escalade.engine.summary import Z95
+
+__all__ = ["fold_thresholds", "provenance_counts", "threshold_risk"]
+
+PROVENANCE_KINDS = ("quoted", "sourced", "judgement", "uncertainty", "unsourced")
+
+
+def fold_thresholds(thresholds: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split a run's ``thresholds`` table into informative rows and folded thresholds."""
+    if thresholds.empty:
+        return thresholds, pd.DataFrame(columns=["threshold", "arena", "rung", "state"])
+    stats = thresholds.groupby("threshold", sort=False)["probability"].agg(["min", "max"])
+    never = stats.index[stats["max"] <= 0.0]
+    always = stats.index[stats["min"] >= 1.0]
+    keep = thresholds[~thresholds["threshold"].isin([*never, *always])].reset_index(drop=True)
+    first = thresholds.drop_duplicates("threshold").set_index("threshold")
+    folded = pd.DataFrame(
+        [
+            {
+                "threshold": t,
+                "arena": first.loc[t, "arena"] if "arena" in first.columns else "",
+                "rung": first.loc[t, "rung"] if "rung" in first.columns else np.nan,
+                "state": state,
+            }
+            for state, names in (("never", never), ("always", always))
+            for t in names
+        ],
+        columns=["threshold", "arena", "rung", "state"],
+    )
+    return keep, folded
+
+
+def threshold_risk(thresholds: pd.DataFrame) -> pd.DataFrame:
+    """The informative thresholds' crossing probability per strategy (see module docstring)."""
+    columns = ["strategy", "threshold", "arena", "rung", "probability", "ci_low", "ci_high"]
+    keep, _ = fold_thresholds(thresholds)
+    if keep.empty:
+        return pd.DataFrame(columns=columns)
+    se = (keep["ci_high"] - keep["ci_low"]) / (2 * Z95)
+    frame = keep.assign(se2=se**2)
+    keys = ["strategy", "threshold", "arena", "rung"]
+    grouped = frame.groupby(keys, sort=False)
+    out = grouped.agg(probability=("probability", "mean"), se2=("se2", "sum"), k=("se2", "size"))
+    half = Z95 * np.sqrt(out["se2"]) / out["k"]
+    out["ci_low"] = (out["probability"] - half).clip(lower=0.0)
+    out["ci_high"] = (out["probability"] + half).clip(upper=1.0)
+    return out.reset_index()[columns]
+
+
+def provenance_counts(assumptions: pd.DataFrame) -> pd.DataFrame:
+    """Count the scenario's assumptions by what they rest on (see module docstring)."""
+    if assumptions.empty:
+        return pd.DataFrame({"kind": list(PROVENANCE_KINDS), "count": 0})
+    kind = assumptions["kind"].astype(str)
+    quote = assumptions["quote"] if "quote" in assumptions.columns else pd.Series("", kind.index)
+    quoted = (kind == "sourced") & quote.fillna("").astype(str).str.strip().ne("")
+    label = kind.where(~quoted, "quoted")
+    counts = label.value_counts()
+    return pd.DataFrame(
+        {"kind": list(PROVENANCE_KINDS), "count": [int(counts.get(k, 0)) for k in PROVENANCE_KINDS]}
+    )

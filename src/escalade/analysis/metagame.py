@@ -1,0 +1,282 @@
+"""The strategy meta-game: strategies against mindsets as a bimatrix game.
+
+Empirical game-theoretic analysis (Wellman 2006, "Methods for empirical
+game-theoretic analysis", *AAAI*): the pure strategies are the scenario's
+strategies (rows, one side) and mindsets (columns, the other side, as its
+strategies); each cell's payoffs are the sides' expected utilities estimated
+by simulation with common random numbers. Everything here is a pure function
+of the per-trajectory utilities (:func:`meta_game`) or of the payoff matrices
+(:func:`analyse`):
+
+* every Nash equilibrium (:func:`escalade.solvers.bimatrix.equilibria`, the
+  degenerate case said), with each one's *robustness*: the share of bootstrap
+  resamples of the trajectories (the same trajectories in every cell, keeping
+  the common random numbers) in which the same supports still carry an
+  equilibrium;
+* α-Rank (:func:`escalade.solvers.alpharank.alpha_rank`) on payoffs divided by
+  each side's payoff range (so ``alpha`` does not depend on the utility
+  scale): the mass of every cell and of every strategy;
+* each side's optimal mixed commitment as leader
+  (:func:`escalade.solvers.stackelberg.stackelberg`) against its Nash payoffs:
+  the *value of commitment* is the Stackelberg value minus the side's best
+  Nash payoff (positive: declaring helps; zero: commitment adds nothing).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from escalade._types import FloatArray
+from escalade.errors import UsageError
+from escalade.random import Stream, make_rng
+from escalade.solvers.alpharank import alpha_rank
+from escalade.solvers.bimatrix import equilibria, same_support_equilibrium
+from escalade.solvers.stackelberg import stackelberg
+
+__all__ = ["MetaAnalysis", "MetaGame", "analyse", "meta_game"]
+
+
+@dataclass(frozen=True, eq=False)
+class MetaGame:
+    """Payoffs ``(2, m, n)`` (row side, column side) with standard errors, and the samples.
+
+    ``samples`` has shape ``(N, 2, m, n)``: trajectory ``k``'s utilities in
+    every cell (the same random numbers across cells).
+    """
+
+    row_side: str
+    col_side: str
+    rows: tuple[str, ...]
+    cols: tuple[str, ...]
+    payoffs: FloatArray
+    se: FloatArray
+    samples: FloatArray
+
+    @property
+    def n(self) -> int:
+        """Trajectories per cell."""
+        return int(self.samples.shape[0])
+
+
+def meta_game(
+    samples: Mapping[tuple[str | None, str | None], FloatArray],
+    *,
+    rows: Sequence[str | None],
+    cols: Sequence[str | None],
+    sides: Sequence[str],
+    row_side: str,
+    col_side: str,
+) -> MetaGame:
+    """Build the meta-game from per-trajectory side utilities.
+
+    Parameters
+    ----------
+    samples : mapping
+        ``(strategy, mindset) -> (N, n_sides)`` utilities per trajectory.
+    rows, cols : sequence
+        Strategy and mindset ids (None: default policies, shown as ``default``).
+    sides : sequence of str
+        The scenario's sides, in the order of the samples' columns.
+    row_side, col_side : str
+        Whose payoffs the rows and the columns get.
+    """
+    if row_side == col_side or row_side not in sides or col_side not in sides:
+        raise UsageError(
+            f"meta-game: expected two different sides among {', '.join(sides)}, "
+            f"found {row_side!r} and {col_side!r}"
+        )
+    picks = [list(sides).index(row_side), list(sides).index(col_side)]
+    cube = np.stack(
+        [np.stack([samples[(r, c)][:, picks] for c in cols], axis=-1) for r in rows], axis=-2
+    )  # (N, 2, m, n)
+    n = cube.shape[0]
+    sd = cube.std(axis=0, ddof=1) if n > 1 else np.zeros(cube.shape[1:])
+    return MetaGame(
+        row_side,
+        col_side,
+        tuple(r or "default" for r in rows),
+        tuple(c or "default" for c in cols),
+        cube.mean(axis=0),
+        sd / np.sqrt(n),
+        cube,
+    )
+
+
+@dataclass(frozen=True)
+class MetaAnalysis:
+    """What :func:`analyse` finds (see the module docstring); ``to_dict`` is the JSON form."""
+
+    game: MetaGame
+    nash: list[dict[str, Any]]
+    degenerate: bool
+    note: str
+    alpha_rank: dict[str, Any]
+    stackelberg: dict[str, dict[str, Any]]
+    seconds: float
+    bootstrap: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the payoff tables, and per side its Nash and Stackelberg results."""
+        g = self.game
+        sides: dict[str, Any] = {}
+        for k, side in enumerate((g.row_side, g.col_side)):
+            sides[side] = {
+                "role": "rows" if k == 0 else "columns",
+                "strategies": list(g.rows if k == 0 else g.cols),
+                "nash": [
+                    {"profile": e["profile"], "payoffs": e["payoffs"], "mine": e["payoffs"][side]}
+                    for e in self.nash
+                ],
+                "stackelberg": self.stackelberg[side],
+                "alpha_rank": self.alpha_rank["by_side"][side],
+            }
+        return {
+            "rows": {"side": g.row_side, "strategies": list(g.rows)},
+            "columns": {"side": g.col_side, "strategies": list(g.cols)},
+            "n": g.n,
+            "payoffs": {
+                side: {
+                    "mean": g.payoffs[k].tolist(),
+                    "se": g.se[k].tolist(),
+                }
+                for k, side in enumerate((g.row_side, g.col_side))
+            },
+            "equilibria": self.nash,
+            "degenerate": self.degenerate,
+            "note": self.note,
+            "alpha_rank": self.alpha_rank,
+            "sides": sides,
+            "bootstrap": self.bootstrap,
+            "seconds": self.seconds,
+        }
+
+
+def _profile(g: MetaGame, x: FloatArray, y: FloatArray) -> dict[str, dict[str, float]]:
+    return {
+        g.row_side: {s: float(p) for s, p in zip(g.rows, x, strict=True) if p > 1e-12},
+        g.col_side: {s: float(p) for s, p in zip(g.cols, y, strict=True) if p > 1e-12},
+    }
+
+
+def _robustness(
+    g: MetaGame, found: Sequence[tuple[FloatArray, FloatArray]], resamples: int, seed: int
+) -> list[float | None]:
+    """Share of bootstrap resamples (trajectories, jointly over cells) keeping each equilibrium."""
+    if resamples <= 0 or g.n < 2:
+        return [None] * len(found)
+    rng = make_rng(seed, int(Stream.BOOTSTRAP))
+    flat = g.samples.reshape(g.n, -1)
+    kept = np.zeros(len(found))
+    for _ in range(resamples):
+        weights = np.bincount(rng.integers(0, g.n, g.n), minlength=g.n)
+        a, b = (weights @ flat / g.n).reshape(g.payoffs.shape)
+        for i, (x, y) in enumerate(found):
+            kept[i] += same_support_equilibrium(a, b, x, y)
+    return [float(k / resamples) for k in kept]
+
+
+def _alpha_rank(g: MetaGame, alpha: float, m: int) -> dict[str, Any]:
+    tables = []
+    for k in range(2):
+        span = float(np.ptp(g.payoffs[k]))
+        tables.append(g.payoffs[k] / span if span > 0 else np.zeros_like(g.payoffs[k]))
+    pi = alpha_rank(tables, alpha=alpha, m=m)
+    order = np.argsort(-pi, axis=None, kind="stable")
+    cells = [
+        {
+            g.row_side: g.rows[i],
+            g.col_side: g.cols[j],
+            "mass": float(pi[i, j]),
+        }
+        for i, j in (np.unravel_index(o, pi.shape) for o in order)
+    ]
+    return {
+        "alpha": alpha,
+        "m": m,
+        "cells": cells,
+        "by_side": {
+            g.row_side: dict(zip(g.rows, pi.sum(axis=1).tolist(), strict=True)),
+            g.col_side: dict(zip(g.cols, pi.sum(axis=0).tolist(), strict=True)),
+        },
+    }
+
+
+def _commitment(g: MetaGame, leader: int, nash_payoffs: list[float]) -> dict[str, Any]:
+    a, b = g.payoffs
+    mine, theirs = (g.rows, g.cols) if leader == 0 else (g.cols, g.rows)
+    result = stackelberg(a, b) if leader == 0 else stackelberg(b.T, a.T)
+    best_nash = max(nash_payoffs) if nash_payoffs else float("nan")
+    gain = result.leader_value - best_nash
+    if abs(gain) <= 1e-9 * max(1.0, abs(best_nash)):
+        gain = 0.0  # LP round-off
+    return {
+        "leader": (g.row_side, g.col_side)[leader],
+        "follower": (g.row_side, g.col_side)[1 - leader],
+        "commitment": {
+            s: float(p) for s, p in zip(mine, result.leader_mix, strict=True) if p > 1e-12
+        },
+        "follower_response": theirs[result.response],
+        "leader_value": result.leader_value,
+        "follower_value": result.follower_value,
+        "best_nash_value": best_nash,
+        "worst_nash_value": min(nash_payoffs) if nash_payoffs else float("nan"),
+        "value_of_commitment": gain,
+        "by_response": {
+            s: (float(v) if np.isfinite(v) else None)
+            for s, v in zip(theirs, result.by_response, strict=True)
+        },
+    }
+
+
+def analyse(
+    g: MetaGame,
+    *,
+    bootstrap: int = 200,
+    seed: int = 0,
+    alpha: float = 100.0,
+    m: int = 50,
+) -> MetaAnalysis:
+    """Solve the meta-game: Nash equilibria with robustness, α-Rank, commitment per side.
+
+    Parameters
+    ----------
+    g : MetaGame
+        The estimated game.
+    bootstrap : int
+        Resamples for the robustness of each equilibrium (0: skip).
+    seed : int
+        Seed of the resampling.
+    alpha, m : float, int
+        α-Rank's ranking intensity (on range-normalised payoffs) and population size.
+    """
+    started = time.perf_counter()
+    a, b = g.payoffs
+    found = equilibria(a, b)
+    seconds = time.perf_counter() - started
+    pairs = [(e.row, e.col) for e in found.found]
+    robust = _robustness(g, pairs, bootstrap, seed)
+    nash: list[dict[str, Any]] = [
+        {
+            "profile": _profile(g, e.row, e.col),
+            "payoffs": {g.row_side: float(e.row @ a @ e.col), g.col_side: float(e.row @ b @ e.col)},
+            "dimension": e.dimension,
+            "robustness": r,
+        }
+        for e, r in zip(found.found, robust, strict=True)
+    ]
+    started = time.perf_counter()
+    ranking = _alpha_rank(g, alpha, m)
+    commitments = {
+        side: _commitment(g, k, [e["payoffs"][side] for e in nash])
+        for k, side in enumerate((g.row_side, g.col_side))
+    }
+    seconds += time.perf_counter() - started
+    return MetaAnalysis(
+        g, nash, found.degenerate, found.note, ranking, commitments, seconds, bootstrap
+    )

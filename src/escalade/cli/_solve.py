@@ -1,0 +1,197 @@
+"""The body of ``escalade solve``, imported when the command runs (see ``cli.solve``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from escalade.cli._common import rich_console
+from escalade.errors import GameTooLargeError, UsageError
+from escalade.game.convert import to_normal_form
+from escalade.game.extensive import ExtensiveFormGame
+from escalade.game.gambit_io import read_game, write_game
+from escalade.game.narrative import Step, narrative
+from escalade.game.normal_form import NormalFormGame
+from escalade.game.profiles import profile_to_dict
+from escalade.solvers.registry import default_method, solver_module
+from escalade.solvers.result import SolveResult
+
+__all__ = ["MIN_REACH", "run"]
+
+MIN_REACH = 0.01
+"""Branches of the equilibrium story reached less often than this are left out."""
+
+
+def _path(game: ExtensiveFormGame, result: SolveResult) -> list[str]:
+    if result.path is None:
+        return []
+    out = []
+    for node in result.path.tolist()[1:]:
+        par = int(game.parent[node])
+        who = "chance" if game.player[par] < 0 else game.players[int(game.player[par])]
+        out.append(f"{who}: {game.action_label(node)}")
+    return out
+
+
+def _story(game: ExtensiveFormGame, profile: Any, max_rows: int) -> tuple[list[Step], int]:
+    return narrative(game, profile, max_rows=max_rows, min_reach=MIN_REACH)
+
+
+def _json(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, max_rows: int) -> str:
+    data = result.to_dict(game)
+    data["diagnostics"] = dict(result.diagnostics.extra)
+    if isinstance(game, ExtensiveFormGame):
+        if result.path is not None:
+            data["path"] = _path(game, result)
+        stories = []
+        for profile in result.equilibria:
+            rows, dropped = _story(game, profile, max_rows)
+            stories.append({"rows": [asdict(r) for r in rows], "left_out": dropped})
+        data["narrative"] = stories
+    return json.dumps(data, indent=2)
+
+
+def _print_story(console: Console, game: ExtensiveFormGame, profile: Any, max_rows: int) -> None:
+    rows, dropped = _story(game, profile, max_rows)
+    table = Table(title="Equilibrium path (branches: chance outcomes and mixed choices)")
+    for column in ("branch", "round", "who", "what", "probability", "reach"):
+        table.add_column(column, justify="right" if column in ("probability", "reach") else "left")
+    for r in rows:
+        table.add_row(r.branch, r.round, r.who, r.what, f"{r.probability:.3g}", f"{r.reach:.3g}")
+    console.print(table)
+    if dropped:
+        console.print(
+            f"{dropped} more rows left out (branches reached with probability below "
+            f"{MIN_REACH:g}, or beyond --max-rows {max_rows}); "
+            "--full lists every information set"
+        )
+
+
+def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, args: Any) -> None:
+    console = rich_console()
+    console.print(
+        f"[bold]{game.name or 'game'}[/bold] — method {result.method}, "
+        f"{len(result.equilibria)} equilibri{'um' if len(result.equilibria) == 1 else 'a'}, "
+        f"max regret {result.diagnostics.max_regret:.3g}, {result.diagnostics.seconds:.3g} s"
+    )
+    if "exploitability" in result.diagnostics.extra:
+        console.print(
+            f"exploitability (OpenSpiel): {float(result.diagnostics.extra['exploitability']):.4g}"
+        )
+    story = isinstance(game, ExtensiveFormGame) and not args.full
+    for k, (prof, pay) in enumerate(zip(result.equilibria, result.payoffs, strict=True), 1):
+        if story:
+            console.print(f"[bold]Equilibrium {k}[/bold]")
+            _print_story(console, game, prof, args.max_rows)  # type: ignore[arg-type]
+            console.print(
+                "payoffs: "
+                + ", ".join(f"{p} {v:.6g}" for p, v in zip(game.players, pay, strict=True))
+            )
+            continue
+        table = Table(title=f"Equilibrium {k}")
+        table.add_column("player")
+        table.add_column("action")
+        table.add_column("probability", justify="right")
+        for player, acts in profile_to_dict(game, prof).items():
+            for action, p in acts.items():
+                if p > 1e-12 or len(acts) <= 8:
+                    table.add_row(player, action, f"{p:.6g}")
+        console.print(table)
+        console.print(
+            "payoffs: " + ", ".join(f"{p} {v:.6g}" for p, v in zip(game.players, pay, strict=True))
+        )
+    if isinstance(game, ExtensiveFormGame) and result.path is not None and args.full:
+        console.print("path: " + " → ".join(_path(game, result)))
+
+
+def _scenario(args: argparse.Namespace) -> tuple[Any, int]:
+    """The compiled scenario and the seed (from the stored run when ``--run`` is given)."""
+    from escalade.results import Store
+    from escalade.scenario import load_scenario, loads_scenario
+    from escalade.scenario.compiled import compile_scenario
+
+    if args.run is None:
+        return compile_scenario(load_scenario(args.game)), args.seed
+    with Store(args.store) as store:
+        stored = store.load(args.run)
+    if not stored.scenario_text:
+        raise UsageError(f"--run {args.run}: the stored run has no scenario text to replay")
+    scenario = loads_scenario(stored.scenario_text, file=f"run {args.run}")
+    return compile_scenario(scenario), int(stored.metadata["seed"])
+
+
+def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
+    if args.game.endswith((".efg", ".nfg")):
+        return read_game(args.game)
+    from escalade.engine.game_builder import build_game
+    from escalade.engine.game_size import estimate_game_size
+    from escalade.engine.replay import state_at
+
+    compiled, seed = _scenario(args)
+    start = None
+    if args.from_trace is not None:
+        start = state_at(
+            compiled,
+            seed=seed,
+            trajectory=args.from_trace,
+            first_round=args.from_round,
+            strategy=args.strategy,
+            mindset=args.mindset,
+        )
+    elif args.from_round:
+        raise UsageError("--from-round: expected --from-trace K too (the trajectory to start from)")
+    shape = {
+        "horizon": args.horizon,
+        "strategy": args.strategy,
+        "mindset": args.mindset,
+        "players": args.players,
+        "information": args.information,
+        "decision_every": args.decision_every,
+        "start_state": start,
+        "first_round": args.from_round if start is not None else 0,
+    }
+    size = estimate_game_size(compiled, budget=0.8, **shape)
+    print(size.describe(), file=sys.stderr)
+    if size.nodes > args.node_limit:
+        raise GameTooLargeError(
+            f"solve: the game has about {size.nodes:,.0f} nodes (estimated), more than "
+            f"--node-limit {args.node_limit:,}; hint: a smaller --horizon, fewer --players, "
+            "--decision-every K, a later --from-round, or a larger --node-limit"
+        )
+    return build_game(compiled, node_limit=args.node_limit, **shape)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read or build the game, solve it, print the result."""
+    game = _load(args)
+    if args.zero_sum:
+        from escalade.solvers.mccfr import zero_sum_abstraction
+
+        if not isinstance(game, ExtensiveFormGame):
+            raise UsageError("--zero-sum: expected an extensive game (a scenario or an .efg file)")
+        game = zero_sum_abstraction(game)
+    if args.export:
+        write_game(game, args.export)
+    method = args.method or default_method(game)
+    scenario = not args.game.endswith((".efg", ".nfg"))
+    if scenario and args.method is None and method == "gambit-lcp":
+        method = "enummixed"  # a simultaneous two-player scenario game: our exact method
+    if isinstance(game, ExtensiveFormGame) and method == "enummixed":
+        game = to_normal_form(game)  # support enumeration works on the reduced normal form
+    options: dict[str, Any] = {}
+    if method == "enummixed":
+        options["max_supports"] = args.max_supports
+    elif method == "mccfr":
+        options.update(iterations=args.iterations, seed=args.seed)
+    result: SolveResult = solver_module(method).solve(game, **options)
+    if args.json:
+        print(_json(game, result, args.max_rows))
+    else:
+        _render(game, result, args)
+    return 0

@@ -1,0 +1,92 @@
+"""Per-trajectory side utilities of (strategy, mindset) cells, with common random numbers.
+
+:func:`escalade.engine.run_grid` keeps sums only; the strategy meta-game
+(``escalade game``) also needs every trajectory's utility per side, to
+bootstrap over trajectories. :func:`cell_samples` runs exactly the chunks
+:func:`~escalade.engine.runner.run_grid` runs (same tasks from
+:func:`~escalade.engine.runner.cell_tasks`, same random numbers, same
+interpreter) and returns those utilities instead of the summaries, so the
+means equal ``run``'s to the last bit of summation order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from escalade._types import FloatArray
+from escalade.engine.chunk import ChunkTask, _uncertainties, compiled_for, run_state
+from escalade.engine.executors import Executor
+from escalade.engine.runner import Cell, _check, cell_tasks, default_executor
+from escalade.engine.state import initial_state
+from escalade.engine.vectorised import RoundPlayer
+from escalade.random import validate_seed
+from escalade.scenario.compiled import CompiledScenario
+
+__all__ = ["SampleChunk", "cell_samples", "sample_chunk"]
+
+
+@dataclass(frozen=True)
+class SampleChunk:
+    """Utilities per trajectory and side, shape ``(stop - start, n_sides)``."""
+
+    start: int
+    utilities: FloatArray
+
+
+def sample_chunk(task: ChunkTask) -> SampleChunk:
+    """Run one chunk as :func:`~escalade.engine.chunk.run_chunk` does; keep side utilities."""
+    c = compiled_for(task)
+    player = RoundPlayer(c, task.specs, seed=task.seed, declared=task.declared)
+    st = initial_state(c, _uncertainties(task, c))
+    run_state(player, st, (task.start, task.stop), 0)
+    sides = np.zeros((st.n, len(c.sides)))
+    for a in c.actors:
+        sides[:, a.side] += st.utility[:, a.index]
+    return SampleChunk(task.start, sides)
+
+
+def cell_samples(
+    compiled: CompiledScenario,
+    cells: Sequence[Cell],
+    *,
+    n: int,
+    seed: int,
+    chunk_size: int = 20_000,
+    executor: Executor | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[Cell, FloatArray]:
+    """Each cell's per-trajectory utility of every side, ``(n, n_sides)``.
+
+    Parameters are those of :func:`escalade.engine.run_grid`; trajectory ``k``
+    of every cell uses the same random numbers (common random numbers), and
+    the same ones as in ``run_grid`` with the same seed.
+    """
+    seed = validate_seed(seed)
+    n, chunk, _ = _check(n, chunk_size, 0)
+    per_cell = [cell_tasks(compiled, cell, n=n, seed=seed, chunk=chunk, keep=0) for cell in cells]
+    tasks = [task for group in per_cell for task in group]
+    results: list[SampleChunk] = []
+
+    def collect(running: Executor) -> None:
+        for result in running.map(sample_chunk, tasks):
+            results.append(result)
+            if progress is not None:
+                progress(result.utilities.shape[0])
+
+    if executor is not None:
+        collect(executor)
+    else:
+        with default_executor(compiled, tasks, scheduler=scheduler, workers=workers) as running:
+            collect(running)
+    out: dict[Cell, FloatArray] = {}
+    offset = 0
+    for cell, group in zip(cells, per_cell, strict=True):
+        mine = results[offset : offset + len(group)]
+        offset += len(group)
+        out[cell] = np.concatenate([r.utilities for r in mine], axis=0)
+    return out

@@ -1,0 +1,282 @@
+"""The one-page brief at the top of a run report, and its plain-text twin for the terminal.
+
+Rendering only: the question, the answer, how robust it is, why, what would
+change it, the escalation risk and what the numbers rest on, written from
+the run's tables (``comparison``, ``cells``, ``explain_*``, ``robustness``,
+``flip_box``, ``oat``, ``risk``, ``provenance``; see
+:mod:`escalade.workflows.run`). :func:`brief_paragraphs` is shared by the
+HTML brief (:func:`brief_section`) and :func:`brief_text`.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Any
+
+import pandas as pd
+
+from escalade.analysis.brief import fold_thresholds
+from escalade.report.brief_figures import difference_bars, risk_dots, share_bars, tornado
+from escalade.report.html import FigureBlock, Markdown, Section, TableBlock
+from escalade.report.text import percent, sig
+from escalade.results import ResultSet
+
+__all__ = ["UNIT", "brief_paragraphs", "brief_section", "brief_text"]
+
+UNIT = "u"
+"""The unit of utilities: the scenario's own utility units."""
+
+_TORNADO_ROWS = 12
+
+
+def _t(rs: ResultSet, name: str) -> pd.DataFrame:
+    return rs.tables[name] if name in rs.tables else pd.DataFrame()
+
+
+def _names(values: Any) -> str:
+    return ", ".join(f"*{v}*" for v in values)
+
+
+def _question(rs: ResultSet) -> str:
+    meta = rs.metadata
+    strategies, mindsets = meta.get("strategies", []), meta.get("mindsets", [])
+    return (
+        f"Which of {len(strategies)} strategies should side **{meta.get('focal_side', '?')}** "
+        f"choose ({_names(strategies)}), not knowing which of {len(mindsets)} mindsets drives "
+        f"the other side ({_names(mindsets)})? Each strategy × mindset cell is "
+        f"{int(meta.get('n', 0)):,} simulated trajectories of {meta.get('horizon', '?')} rounds."
+    )
+
+
+def _interval(row: pd.Series) -> str:
+    low, high = sig(row["ci_low"], signed=True), sig(row["ci_high"], signed=True)
+    return f"{sig(row['difference'], signed=True)} {UNIT} (95% interval {low} to {high})"
+
+
+def _answer(rs: ResultSet) -> str:
+    comparison, total = _t(rs, "comparison"), _t(rs, "explain_total")
+    if comparison.empty:
+        return "The run has no strategies to compare."
+    top = comparison.iloc[0]
+    text = f"Choose **{top['strategy']}**: "
+    if float(top["max_regret"]) <= 0:
+        text += "it has the highest expected utility under every mindset"
+    else:
+        text += (
+            f"it has the smallest maximum regret over the mindsets ({sig(top['max_regret'])} "
+            f"{UNIT}, under *{_worst_regret_mindset(rs, str(top['strategy']))}*)"
+        )
+    if len(comparison) > 1 and not total.empty:
+        row = total.iloc[0]
+        second = comparison.iloc[1]["strategy"]
+        text += f"; on average over the mindsets it beats **{second}** by {_interval(row)}"
+        if float(row["ci_low"]) <= 0 <= float(row["ci_high"]):
+            text += " — within the noise: raise `--n` to separate them"
+    text += "."
+    quo = rs.metadata.get("status_quo")
+    cells = _t(rs, "cells")
+    if quo and quo != top["strategy"] and "vs_status_quo" in cells.columns:
+        gain = cells[cells["strategy"] == top["strategy"]]["vs_status_quo"].mean()
+        text += f" Against the status quo (*{quo}*) it gains {sig(gain, signed=True)} {UNIT}."
+    return text
+
+
+def _worst_regret_mindset(rs: ResultSet, strategy: str) -> str:
+    cells = _t(rs, "cells")
+    if cells.empty:
+        return "?"
+    best = cells.groupby("mindset")["utility"].transform("max")
+    regret = (best - cells["utility"])[cells["strategy"] == strategy]
+    if regret.empty:
+        return "?"
+    mindsets = cells.loc[cells["strategy"] == strategy, "mindset"].to_numpy()
+    return str(mindsets[int(regret.to_numpy().argmax())])
+
+
+def _units() -> str:
+    return (
+        f"Utilities are in the scenario's utility units ({UNIT}): the discounted sum, over the "
+        "horizon, of the focal side's actors' weighted terms. Only differences between "
+        "strategies mean something; they are shown relative to the status quo."
+    )
+
+
+def _robustness(rs: ResultSet) -> str | None:
+    table = _t(rs, "robustness")
+    if table.empty:
+        return None
+    meta = rs.metadata
+    ordered = table.sort_values("share_best", ascending=False, kind="stable")
+    head = ordered.iloc[0]
+    others = "; ".join(
+        f"*{r.strategy}* {percent(r.share_best)}" for r in ordered.iloc[1:].itertuples()
+    )
+    return (
+        f"Across {int(head['draws'])} draws of the uncertainties (Latin hypercube, "
+        f"{meta.get('sweep_trajectories', '?')} trajectories per draw and cell, every mindset), "
+        f"**{head['strategy']}** is best in {percent(head['share_best'])} of draws "
+        f"(95% interval {percent(head['ci_low'])} to {percent(head['ci_high'])})"
+        + (f"; {others}." if others else ".")
+    )
+
+
+def _why(rs: ResultSet) -> str | None:
+    by_term, comparison = _t(rs, "explain_by_term"), _t(rs, "comparison")
+    if by_term.empty or len(comparison) < 2:
+        return None
+    a, b = comparison.iloc[0]["strategy"], comparison.iloc[1]["strategy"]
+    gains = by_term[by_term["difference"] > 0].head(3)
+    costs = by_term[by_term["difference"] < 0].head(2)
+    text = f"**{a}** against **{b}**, term by term: "
+    parts = [f"{r.term} {sig(r.difference, signed=True)} {UNIT}" for r in gains.itertuples()]
+    text += ("gains from " + ", ".join(parts)) if parts else "no term gains"
+    if not costs.empty:
+        text += "; losses on " + ", ".join(
+            f"{r.term} {sig(r.difference, signed=True)} {UNIT}" for r in costs.itertuples()
+        )
+    return text + ". The terms add up to the total difference."
+
+
+def _flip(rs: ResultSet) -> str | None:
+    robustness, box, comparison = _t(rs, "robustness"), _t(rs, "flip_box"), _t(rs, "comparison")
+    if robustness.empty or comparison.empty:
+        return None
+    top = comparison.iloc[0]["strategy"]
+    share = robustness.set_index("strategy")["share_best"].get(top, float("nan"))
+    if share >= 1.0:
+        return f"In no draw does another strategy beat **{top}**."
+    text = f"**{top}** is not best in {percent(1 - share)} of draws. "
+    if box.empty:
+        return text + "PRIM finds no region of the uncertainties where that concentrates."
+    limits = "; ".join(
+        f"`{r.parameter}` in [{sig(r.low)}, {sig(r.high)}] (range {sig(r.range_low)} to "
+        f"{sig(r.range_high)})"
+        for r in box.itertuples()
+    )
+    first = box.iloc[0]
+    return text + (
+        f"They concentrate where {limits}: that box holds {percent(first['coverage'])} of them "
+        f"and {percent(first['density'])} of the draws inside it flip the choice."
+    )
+
+
+def _tornado_text(rs: ResultSet) -> str | None:
+    oat = _t(rs, "oat")
+    if oat.empty:
+        return None
+    flips = oat[(oat["advantage"] < 0) != (oat["base"] < 0)]
+    if flips.empty:
+        return (
+            "One at a time, no uncertainty at either end of its range flips the ranking of the "
+            "top two (tornado chart below)."
+        )
+    named = ", ".join(f"`{r.parameter}` at {sig(r.value)}" for r in flips.itertuples())
+    return f"One at a time, these flip the ranking of the top two: {named}."
+
+
+def _risk_text(rs: ResultSet) -> str | None:
+    thresholds = _t(rs, "thresholds")
+    if thresholds.empty:
+        return None
+    _, folded = fold_thresholds(thresholds)
+    never = folded[folded["state"] == "never"]["threshold"].tolist()
+    always = folded[folded["state"] == "always"]["threshold"].tolist()
+    parts = []
+    if never:
+        parts.append(f"never crossed in any cell: {', '.join(map(str, never))}")
+    if always:
+        parts.append(f"crossed in every trajectory of every cell: {', '.join(map(str, always))}")
+    if not parts:
+        return None
+    return "Thresholds left out of the chart — " + "; ".join(parts) + "."
+
+
+def _provenance(rs: ResultSet) -> str | None:
+    table = _t(rs, "provenance")
+    if table.empty:
+        return None
+    counts = dict(zip(table["kind"], table["count"], strict=True))
+    total = sum(int(v) for v in counts.values())
+    return (
+        f"The scenario's {total} assumptions: {counts.get('quoted', 0)} quoted from a source, "
+        f"{counts.get('sourced', 0)} sourced without a quote, {counts.get('judgement', 0)} the "
+        f"analyst's judgement, {counts.get('uncertainty', 0)} drawn from uncertainty ranges, "
+        f"{counts.get('unsourced', 0)} unsourced (details in *Assumptions and sources*)."
+    )
+
+
+def brief_paragraphs(rs: ResultSet) -> list[tuple[str, str]]:
+    """The brief as (heading, Markdown paragraph) pairs, in reading order."""
+    items = [
+        ("Question", _question(rs)),
+        ("Answer", _answer(rs) + " " + _units()),
+        ("How robust", _robustness(rs)),
+        ("Why", _why(rs)),
+        ("What would change it", " ".join(p for p in (_flip(rs), _tornado_text(rs)) if p)),
+        ("Escalation risk", _risk_text(rs) or "Probability of each threshold, per strategy:"),
+        ("What it rests on", _provenance(rs)),
+    ]
+    return [(h, p) for h, p in items if p]
+
+
+def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
+    out: dict[str, FigureBlock] = {}
+    robustness = _t(rs, "robustness")
+    if not robustness.empty:
+        out["How robust"] = FigureBlock(share_bars(robustness), "Share of draws where best")
+    by_term = _t(rs, "explain_by_term")
+    if not by_term.empty:
+        shown = by_term[by_term["difference"].abs() > 0].head(10)
+        out["Why"] = FigureBlock(
+            difference_bars(shown, "term"), "Difference of the top two by utility term (95%)"
+        )
+    oat = _t(rs, "oat")
+    if not oat.empty:
+        swing = oat.groupby("parameter")["advantage"].agg(lambda s: s.max() - s.min())
+        keep = swing.sort_values(ascending=False).head(_TORNADO_ROWS).index
+        out["What would change it"] = FigureBlock(
+            tornado(oat[oat["parameter"].isin(keep)]),
+            "One-at-a-time sweeps: the top strategy's advantage at each end of each range "
+            "(left of the red line: the runner-up is better)",
+        )
+    risk = _t(rs, "risk")
+    if not risk.empty:
+        out["Escalation risk"] = FigureBlock(
+            risk_dots(risk), "Probability of crossing each threshold (mean over mindsets, 95%)"
+        )
+    return out
+
+
+def brief_section(rs: ResultSet) -> Section:
+    """The brief as the report's first section."""
+    figures = _figures(rs)
+    blocks: list[Any] = []
+    for heading, paragraph in brief_paragraphs(rs):
+        blocks.append(Markdown(f"**{heading}.** {paragraph}"))
+        if heading in figures:
+            blocks.append(figures[heading])
+    by_actor = _t(rs, "explain_by_actor")
+    if not by_actor.empty:
+        blocks.append(
+            TableBlock(
+                by_actor,
+                "Difference of the top two by actor (u, 95% interval)",
+                dict.fromkeys(("a", "b", "difference", "ci_low", "ci_high"), "sig"),
+                collapse=True,
+                download="explain_by_actor.csv",
+            )
+        )
+    return Section("brief", "Brief", tuple(blocks))
+
+
+def _plain(markdown: str) -> str:
+    return re.sub(r"\*\*|\*|`", "", markdown)
+
+
+def brief_text(rs: ResultSet, width: int = 100) -> str:
+    """The brief as plain text for the terminal (wrapped at ``width``)."""
+    lines = []
+    for heading, paragraph in brief_paragraphs(rs):
+        lines += [*textwrap.wrap(f"{heading}. {_plain(paragraph)}", width=width), ""]
+    return "\n".join(lines)

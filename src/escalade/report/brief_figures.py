@@ -1,0 +1,143 @@
+"""The brief's figures: robustness shares, the explain bars, the tornado, escalation risk.
+
+Drawing only: the tables arrive computed (:mod:`escalade.analysis.sweep`,
+:mod:`escalade.analysis.explain`, :mod:`escalade.analysis.brief`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from escalade.report.figures import PALETTE, _layout, _require, new_figure, trace, with_traces
+
+__all__ = ["difference_bars", "risk_dots", "share_bars", "tornado"]
+
+_BLUE, _RED, _GREY = "#2166ac", "#b2182b", "#6b7480"
+
+
+def _compact(fig: go.Figure, title: str | None, rows: int) -> go.Figure:
+    _layout(fig, title, height=max(220, 34 * rows + 110))
+    fig.update_layout(margin={"l": 10, "r": 20, "t": 50 if title else 20, "b": 45})
+    fig.update_yaxes(automargin=True)
+    return fig
+
+
+def share_bars(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Share of uncertainty draws in which each strategy is best (columns as ``robustness``)."""
+    _require(df, ("strategy", "share_best", "ci_low", "ci_high"), "share_bars")
+    fig = new_figure(
+        trace(
+            "bar",
+            x=df["share_best"],
+            y=df["strategy"].astype(str),
+            orientation="h",
+            marker={"color": [PALETTE[i % len(PALETTE)] for i in range(len(df))]},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": df["ci_high"] - df["share_best"],
+                "arrayminus": df["share_best"] - df["ci_low"],
+                "color": "#333",
+            },
+            hovertemplate="%{y}: best in %{x:.1%} of draws<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(range=[0, 1.02], tickformat=".0%", title="share of draws where best")
+    fig.update_yaxes(autorange="reversed")
+    return _compact(fig, title, len(df))
+
+
+def difference_bars(
+    df: pd.DataFrame, label: str, title: str | None = None, *, unit: str = "u"
+) -> go.Figure:
+    """Horizontal bars of ``difference`` with its interval, one per ``label`` row."""
+    _require(df, (label, "difference", "ci_low", "ci_high"), "difference_bars")
+    colours = [_BLUE if d >= 0 else _RED for d in df["difference"]]
+    fig = new_figure(
+        trace(
+            "bar",
+            x=df["difference"],
+            y=df[label].astype(str),
+            orientation="h",
+            marker={"color": colours},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": df["ci_high"] - df["difference"],
+                "arrayminus": df["difference"] - df["ci_low"],
+                "color": "#333",
+            },
+            hovertemplate="%{y}: %{x:.3~s} " + unit + "<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.add_vline(x=0, line={"color": "#333", "width": 1})
+    fig.update_xaxes(title=f"difference ({unit})", tickformat=".3~s")
+    fig.update_yaxes(autorange="reversed")
+    return _compact(fig, title, len(df))
+
+
+def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> go.Figure:
+    """One-at-a-time sweeps: the advantage at each end of each range (columns as ``oat``)."""
+    _require(df, ("parameter", "level", "advantage", "base"), "tornado")
+    base = float(df["base"].iloc[0]) if len(df) else 0.0
+    wide = df.pivot_table(index="parameter", columns="level", values="advantage", sort=False)
+    swing = (wide.max(axis=1) - wide.min(axis=1)).sort_values(ascending=False)
+    fig = new_figure()
+    traces = []
+    for level, colour in (("low", "#92c5de"), ("high", "#f4a582")):
+        if level not in wide.columns:
+            continue
+        values = wide.loc[swing.index, level]
+        traces.append(
+            trace(
+                "bar",
+                x=values - base,
+                y=list(swing.index),
+                base=base,
+                orientation="h",
+                name=f"{level} end of range",
+                marker={"color": colour},
+                hovertemplate=f"%{{y}} at its {level} end: %{{x:.3~s}} {unit}<extra></extra>",
+            )
+        )
+    fig = with_traces(fig, traces)
+    fig.add_vline(x=base, line={"color": "#333", "width": 1, "dash": "dot"})
+    fig.add_vline(x=0, line={"color": _RED, "width": 2})
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(title=f"advantage of the top strategy over the runner-up ({unit})")
+    fig.update_yaxes(autorange="reversed")
+    return _compact(fig, title, len(swing))
+
+
+def risk_dots(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """Probability of each threshold per strategy, dot and interval (columns as ``risk``)."""
+    _require(df, ("strategy", "threshold", "probability", "ci_low", "ci_high"), "risk_dots")
+    fig = new_figure()
+    strategies = list(dict.fromkeys(df["strategy"]))
+    traces = []
+    for k, strategy in enumerate(strategies):
+        part = df[df["strategy"] == strategy]
+        traces.append(
+            trace(
+                "scatter",
+                x=part["probability"],
+                y=part["threshold"].astype(str),
+                mode="markers",
+                name=str(strategy),
+                marker={"size": 10, "color": PALETTE[k % len(PALETTE)]},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": part["ci_high"] - part["probability"],
+                    "arrayminus": part["probability"] - part["ci_low"],
+                },
+                hovertemplate="%{y}: %{x:.1%}<extra>" + str(strategy) + "</extra>",
+            )
+        )
+    fig = with_traces(fig, traces)
+    fig.update_xaxes(range=[-0.02, 1.02], tickformat=".0%", title="probability during the horizon")
+    fig.update_yaxes(autorange="reversed")
+    return _compact(fig, title, df["threshold"].nunique() + 1)

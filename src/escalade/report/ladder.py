@@ -1,0 +1,272 @@
+"""The ladder figure of a run report: one panel per arena that a reader can read.
+
+Rungs run left to right (only the rungs in use, two either side, and the
+first rung above each threshold; a gap column ``⋯`` stands for the rungs left
+out), with their full names as tick labels. Each actor has its own row;
+its options sit on their rungs, and where labels would collide they move to
+another line of the actor's row (a greedy interval layout in estimated
+pixels, so that no two labels overlap at the report's width). An option the
+other side perceives on another rung says so in its label (``east sees 15``).
+Thresholds are dashed vertical lines with staggered labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from escalade.report.figures import _FONT, PALETTE, _require, new_figure, trace, with_traces
+
+__all__ = ["ladder_panel", "shown_rungs"]
+
+CHAR_PX = 6.6
+"""Estimated width of one character of an 11 px label (system sans-serif, generous)."""
+PLOT_PX = 880.0
+"""Width of the plotting area the layout plans for (the report is 1,100 px wide at most)."""
+LINE = 1.0
+_GAP = "⋯"
+
+
+@dataclass(frozen=True)
+class _Placed:
+    actor: str
+    label: str
+    x: float
+    line: int
+    rung: int
+
+
+def shown_rungs(
+    used: Sequence[int], thresholds: Sequence[int], low: int, high: int, margin: int = 2
+) -> list[int]:
+    """The rungs to draw: ``used`` ± ``margin`` (within ``[low, high]``) and each threshold rung."""
+    keep: set[int] = set()
+    if used:
+        for r in range(max(low, min(used) - margin), min(high, max(used) + margin) + 1):
+            keep.add(r)
+    keep.update(r for r in thresholds if low <= r <= high)
+    return sorted(keep)
+
+
+def _positions(rungs: list[int]) -> tuple[dict[int, float], list[float]]:
+    """X position of each shown rung; gap columns where rungs are left out."""
+    x, gaps, pos = {}, [], 0.0
+    for k, r in enumerate(rungs):
+        if k and r != rungs[k - 1] + 1:
+            gaps.append(pos)
+            pos += 1
+        x[r] = pos
+        pos += 1
+    return x, gaps
+
+
+def _lines(intervals: list[tuple[float, float]], pad: float = 4.0) -> list[int]:
+    """Greedy line assignment: each interval goes on the first line where it meets no other."""
+    taken: list[list[tuple[float, float]]] = []
+    out = []
+    for start, end in intervals:
+        for line, boxes in enumerate(taken):
+            if all(end + pad < a or start > b + pad for a, b in boxes):
+                boxes.append((start, end))
+                out.append(line)
+                break
+        else:
+            taken.append([(start, end)])
+            out.append(len(taken) - 1)
+    return out
+
+
+def _place(labels: list[tuple[str, float, int]], px_per_unit: float) -> list[tuple[int, float]]:
+    """Lines for labels written right of their marker (estimated pixel boxes never meet)."""
+    boxes = [
+        (x * px_per_unit - 6, x * px_per_unit + 10 + CHAR_PX * len(text)) for text, x, _ in labels
+    ]
+    return [(line, x) for line, (_, x, _) in zip(_lines(boxes), labels, strict=True)]
+
+
+def _layout_options(
+    options: pd.DataFrame, actors: list[str], x: dict[int, float], px_per_unit: float
+) -> tuple[list[_Placed], dict[str, float], float]:
+    placed: list[_Placed] = []
+    base: dict[str, float] = {}
+    y = 0.0
+    seen = _perceived(options)
+    own = options[options["perceived_by"].isna()] if "perceived_by" in options else options
+    for actor in actors:
+        mine = own[own["actor"].astype(str) == actor].sort_values(["rung", "id"])
+        labels = [
+            (str(i) + seen.get(str(i), ""), x[int(r)], int(r))
+            for i, r in zip(mine["id"], mine["rung"], strict=True)
+        ]
+        lines = _place(labels, px_per_unit)
+        base[actor] = y
+        for (text, _, rung), (line, xpos) in zip(labels, lines, strict=True):
+            placed.append(_Placed(actor, text, xpos, line, rung))
+        y += max((line for line, _ in lines), default=0) + 1 + 0.6
+    return placed, base, y
+
+
+def _perceived(options: pd.DataFrame) -> dict[str, str]:
+    """`` (east sees 15)`` suffixes of options another side perceives on another rung."""
+    if "perceived_by" not in options.columns:
+        return {}
+    out: dict[str, list[str]] = {}
+    rows = options[options["perceived_by"].notna()]
+    for name, side, rung in zip(rows["id"], rows["perceived_by"], rows["rung"], strict=True):
+        own = str(name).rsplit(" (", 1)[0]
+        out.setdefault(own, []).append(f"{side} sees {int(rung)}")
+    return {k: " (" + ", ".join(v) + ")" for k, v in out.items()}
+
+
+def _threshold_lines(
+    fig: go.Figure, thresholds: pd.DataFrame, x: dict[int, float], top: float, px: float
+) -> int:
+    """Draw the thresholds; return how many label lines they take."""
+    items = sorted(
+        (x[int(rung)] - 0.5, str(name))
+        for name, rung in zip(thresholds["name"], thresholds["rung"], strict=True)
+        if int(rung) in x
+    )
+    right = max((pos for pos, _ in items), default=0.0) * 0.6
+    anchors = ["right" if pos > right and pos > 0 else "left" for pos, _ in items]
+    boxes = [
+        (pos * px - CHAR_PX * len(name) - 4, pos * px)
+        if anchor == "right"
+        else (pos * px, pos * px + CHAR_PX * len(name) + 4)
+        for (pos, name), anchor in zip(items, anchors, strict=True)
+    ]
+    lines = _lines(boxes)
+    shapes, notes = [], []
+    for (pos, name), line, anchor in zip(items, lines, anchors, strict=True):
+        shapes.append(
+            {
+                "type": "line",
+                "x0": pos,
+                "x1": pos,
+                "y0": -0.8,
+                "y1": top + 0.4 + 1.1 * line,
+                "line": {"color": "#b2182b", "width": 1.5, "dash": "dash"},
+                "layer": "below",
+            }
+        )
+        notes.append(
+            {
+                "x": pos,
+                "y": top + 0.4 + 1.1 * line,
+                "text": name,
+                "showarrow": False,
+                "xanchor": anchor,
+                "yanchor": "bottom",
+                "font": {"color": "#b2182b", "size": 11},
+                "name": "threshold-label",
+            }
+        )
+    fig.update_layout(shapes=shapes, annotations=notes)
+    return max(lines, default=-1) + 1
+
+
+def _tick_text(
+    rungs: pd.DataFrame, shown: list[int], x: dict[int, float], gaps: list[float]
+) -> tuple[list[float], list[str]]:
+    names = rungs.set_index("index")["name"].astype(str).to_dict()
+    ticks = [(x[r], f"{r} · {names.get(r, '')}") for r in shown]
+    ticks += [(g, _GAP) for g in gaps]
+    ticks.sort()
+    return [t for t, _ in ticks], [s for _, s in ticks]
+
+
+def ladder_panel(
+    rungs: pd.DataFrame,
+    thresholds: pd.DataFrame,
+    options: pd.DataFrame,
+    *,
+    reached: Sequence[int] = (),
+    title: str | None = None,
+) -> go.Figure:
+    """One arena's ladder: rungs across, one row per actor, options without overlap.
+
+    Parameters
+    ----------
+    rungs : DataFrame
+        Columns ``index``, ``name`` (every rung of the ladder).
+    thresholds : DataFrame
+        Columns ``id``, ``name``, ``rung`` (the first rung above the threshold).
+    options : DataFrame
+        Columns ``id``, ``actor``, ``rung``; optional ``perceived_by``: rows
+        with a side there are the rung that side perceives (open markers).
+    reached : sequence of int, optional
+        Rungs the run reached (kept in view with the options' rungs).
+    title : str, optional
+        The figure title.
+    """
+    _require(rungs, ("index", "name"), "ladder_panel(rungs)")
+    _require(thresholds, ("id", "name", "rung"), "ladder_panel(thresholds)")
+    _require(options, ("id", "actor", "rung"), "ladder_panel(options)")
+    low, high = int(rungs["index"].min()), int(rungs["index"].max())
+    used = [int(r) for r in options["rung"]] + [int(r) for r in reached]
+    shown = shown_rungs(used, [int(r) for r in thresholds["rung"]], low, high)
+    x, gaps = _positions(shown)
+    width = max(x.values(), default=0) + 1
+    px = PLOT_PX / width
+    actors = [str(a) for a in dict.fromkeys(options["actor"].astype(str))]
+    placed, base, top = _layout_options(options, actors, x, px)
+    fig = new_figure()
+    fig = _draw_options(fig, placed, base, actors)
+    label_lines = _threshold_lines(fig, thresholds, x, top, px)
+    tickvals, ticktext = _tick_text(rungs, shown, x, gaps)
+    fig.update_xaxes(
+        tickmode="array",
+        tickvals=tickvals,
+        ticktext=ticktext,
+        tickangle=-40,
+        range=[-0.8, width - 0.2],
+        showgrid=True,
+        gridcolor="#eef0f3",
+        zeroline=False,
+    )
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=[base[a] for a in actors],
+        ticktext=actors,
+        range=[top + 0.6 + 1.1 * label_lines, -0.8],
+        showgrid=False,
+        zeroline=False,
+    )
+    height = int(24 * (top + 1.4 + 1.1 * label_lines) + 300)
+    fig.update_layout(
+        title={"text": title} if title else None,
+        font=_FONT,
+        height=height,
+        margin={"l": 60, "r": 30, "t": 50 if title else 20, "b": 20},
+        showlegend=False,
+    )
+    fig.update_xaxes(automargin=True)
+    return fig
+
+
+def _draw_options(
+    fig: go.Figure, placed: list[_Placed], base: dict[str, float], actors: list[str]
+) -> go.Figure:
+    colour = {a: PALETTE[k % len(PALETTE)] for k, a in enumerate(actors)}
+    traces = []
+    for actor in actors:
+        mine = [p for p in placed if p.actor == actor]
+        traces.append(
+            trace(
+                "scatter",
+                x=[p.x for p in mine],
+                y=[base[actor] + p.line for p in mine],
+                mode="markers+text",
+                text=[p.label for p in mine],
+                textposition="middle right",
+                textfont={"size": 11},
+                marker={"size": 9, "color": colour[actor]},
+                name=actor,
+                customdata=[p.rung for p in mine],
+                hovertemplate="%{text}: rung %{customdata}<extra>" + actor + "</extra>",
+            )
+        )
+    return with_traces(fig, traces)

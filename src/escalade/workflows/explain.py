@@ -1,0 +1,67 @@
+"""``escalade explain``: simulate two strategies and split their utility difference.
+
+:func:`explain_strategies` runs strategies ``a`` and ``b`` against one mindset
+(or all) with common random numbers and returns
+:func:`escalade.analysis.explain.explain_difference`'s tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from escalade.analysis.explain import explain_difference
+from escalade.analysis.run import focal_side, run_tables
+from escalade.engine import run_grid
+from escalade.scenario import Scenario
+from escalade.scenario.compiled import compile_scenario
+from escalade.workflows.run import pick
+
+__all__ = ["explain_strategies"]
+
+
+def explain_strategies(
+    scenario: Scenario,
+    a: str,
+    b: str,
+    *,
+    mindset: str | None = None,
+    n: int = 2000,
+    seed: int = 2024,
+    chunk_size: int = 20_000,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Simulate ``a`` and ``b`` and return the ``by_term``, ``by_actor`` and ``total`` tables.
+
+    Raises
+    ------
+    UsageError
+        If a strategy or the mindset is not declared by the scenario.
+    """
+    strategies = pick([a, b], [s.id for s in scenario.strategies], "strategies")
+    chosen = [mindset] if mindset is not None else None
+    mindsets = pick(chosen, [m.id for m in scenario.mindsets], "mindsets")
+    results = run_grid(
+        compile_scenario(scenario),
+        [(s, m) for s in strategies for m in mindsets],
+        n=n,
+        seed=seed,
+        chunk_size=chunk_size,
+        workers=workers,
+        scheduler=scheduler,
+        progress=progress,
+        keep_traces=0,
+    )
+    cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
+    tables = run_tables(scenario, cells)
+    return explain_difference(
+        tables["utility_terms"],
+        a,
+        b,
+        side=focal_side(scenario),
+        mindset=mindset,
+        cells=tables["cells"],
+    )

@@ -1,0 +1,108 @@
+"""The strategy meta-game of a scenario: simulate every cell, then solve the bimatrix game.
+
+:func:`game_scenario` is what ``escalade game`` and ``escalade commit`` call:
+per-trajectory side utilities of every (strategy, mindset) cell from the
+engine (:func:`escalade.engine.samples.cell_samples`, the same random numbers
+as ``escalade run`` with the same seed), then
+:func:`escalade.analysis.metagame.analyse`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from escalade.analysis.metagame import MetaAnalysis, analyse, meta_game
+from escalade.analysis.run import focal_side
+from escalade.engine.executors import Executor
+from escalade.engine.samples import cell_samples
+from escalade.errors import UsageError
+from escalade.scenario import Scenario, load_scenario
+from escalade.scenario.compiled import compile_scenario
+from escalade.workflows.run import pick
+
+__all__ = ["GameOptions", "game_scenario", "sides_of"]
+
+
+@dataclass(frozen=True)
+class GameOptions:
+    """Cells, sample size, seed, resamples, α-Rank and execution of the meta-game."""
+
+    strategies: Sequence[str] | None = None
+    mindsets: Sequence[str] | None = None
+    n: int = 2000
+    seed: int = 2024
+    bootstrap: int = 200
+    alpha: float = 100.0
+    chunk_size: int = 20_000
+    workers: int | None = None
+    scheduler: str | None = None
+    executor: Executor | None = None
+
+
+def sides_of(scenario: Scenario) -> tuple[str, str]:
+    """The rows' side (the strategies') and the columns' side (the mindsets')."""
+    row = focal_side(scenario)
+    if scenario.mindsets:
+        col = scenario.mindsets[0].side
+    else:
+        others = [s.id for s in scenario.spec.sides if s.id not in (row, "neutral")]
+        if not others:
+            raise UsageError(f"game: the scenario has no side other than {row!r} to play against")
+        col = others[0]
+    if col == row:
+        raise UsageError(
+            f"game: the strategies and the mindsets belong to the same side ({row!r}); "
+            "expected the mindsets to be the other side's"
+        )
+    return row, col
+
+
+def game_scenario(
+    scenario: Scenario | str | Path,
+    options: GameOptions,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> MetaAnalysis:
+    """Estimate and solve a scenario's strategy meta-game.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or pathlib.Path
+        A loaded scenario, a path or a catalog id.
+    options : GameOptions
+        Cells, N, seed, bootstrap resamples, α-Rank intensity, execution.
+    progress : callable, optional
+        Called with the number of trajectories just finished.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if not 1 <= options.n <= 10_000_000:
+        raise UsageError(f"n: expected 1 to 10,000,000 trajectories per cell, found {options.n}")
+    if options.bootstrap < 0:
+        raise UsageError(f"bootstrap: expected 0 or more resamples, found {options.bootstrap}")
+    compiled = compile_scenario(scenario)
+    row_side, col_side = sides_of(scenario)
+    rows = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
+    cols = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
+    samples = cell_samples(
+        compiled,
+        [(r, c) for r in rows for c in cols],
+        n=options.n,
+        seed=options.seed,
+        chunk_size=options.chunk_size,
+        executor=options.executor,
+        scheduler=options.scheduler,
+        workers=options.workers,
+        progress=progress,
+    )
+    game = meta_game(
+        samples,
+        rows=rows,
+        cols=cols,
+        sides=list(compiled.sides),
+        row_side=row_side,
+        col_side=col_side,
+    )
+    return analyse(game, bootstrap=options.bootstrap, seed=options.seed, alpha=options.alpha)

@@ -1,0 +1,64 @@
+"""Known answers for the brief, on a scenario built so that the answer is known exactly.
+
+tests/data/scenarios/flip-at-0.6.yaml: each round, strategy ``act`` adds ``u - 0.6`` to the
+score the west side values and ``hold`` adds nothing, so ``act`` beats ``hold`` exactly when
+``u > 0.6`` (u uniform on [0, 1]; ``noise`` changes nothing). With u drawn from its range,
+E[u - 0.6] = -0.1 < 0, so the run's headline is ``hold``; PRIM on "hold is not best" must find
+the box u > 0.6, the one-at-a-time sweep must flip at u's high end and not for ``noise``,
+``act`` must be best in about 40% of the draws, and the explain table's terms must add up to the
+total difference.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from escalade.report.brief import brief_text
+from escalade.workflows.run import RunOptions, run_scenario
+
+SCENARIO = Path(__file__).parents[1] / "data" / "scenarios" / "flip-at-0.6.yaml"
+
+
+@pytest.fixture(scope="module")
+def outcome():
+    options = RunOptions(n=400, seed=11, store=None, out=None, workers=1, sweep=200)
+    return run_scenario(SCENARIO, options)
+
+
+def test_headline_is_hold_and_act_wins_in_forty_percent(outcome) -> None:
+    tables = outcome.result_set.tables
+    assert tables["comparison"]["strategy"].iloc[0] == "hold"
+    shares = tables["robustness"].set_index("strategy")["share_best"]
+    assert shares["act"] == pytest.approx(0.4, abs=0.06)
+    assert shares.sum() == pytest.approx(1.0)
+
+
+def test_prim_names_u_and_its_threshold(outcome) -> None:
+    box = outcome.result_set.tables["flip_box"].set_index("parameter")
+    assert "u" in box.index
+    assert box.loc["u", "low"] == pytest.approx(0.6, abs=0.05)
+    assert box.loc["u", "density"] >= 0.9
+    text = brief_text(outcome.result_set)
+    assert "u in [0.6" in text or "u in [0.5" in text, text
+
+
+def test_one_at_a_time_flips_only_at_high_u(outcome) -> None:
+    oat = outcome.result_set.tables["oat"]
+    base = float(oat["base"].iloc[0])
+    assert base > 0  # hold ahead of act at the nominal u = 0.5
+    flipped = oat[(oat["advantage"] < 0)]
+    assert list(zip(flipped["parameter"], flipped["level"], strict=True)) == [("u", "high")]
+
+
+def test_explain_terms_add_up_to_the_total(outcome) -> None:
+    tables = outcome.result_set.tables
+    total = float(tables["explain_total"]["difference"].iloc[0])
+    by_term = float(tables["explain_by_term"]["difference"].sum())
+    by_actor = float(tables["explain_by_actor"]["difference"].sum())
+    assert by_term == pytest.approx(total, rel=1e-9, abs=1e-9)
+    assert by_actor == pytest.approx(total, rel=1e-9, abs=1e-9)
+    # hold - act = -(4 rounds of discounted (u - 0.6)) with E[u] = 0.5: positive.
+    assert total > 0
+    assert tables["explain_by_term"]["term"].iloc[0] == "score"

@@ -1,0 +1,49 @@
+"""The ladder panel: which rungs are shown, and labels laid out apart."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from escalade.report.ladder import _lines, _place, ladder_panel, shown_rungs
+
+
+def test_shown_rungs_are_the_used_ones_two_either_side_and_thresholds() -> None:
+    assert shown_rungs([5, 7], [20, 6], low=0, high=44) == [3, 4, 5, 6, 7, 8, 9, 20]
+    assert shown_rungs([0], [], low=0, high=10) == [0, 1, 2]
+    assert shown_rungs([], [3], low=0, high=10) == [3]
+
+
+def test_lines_never_put_two_meeting_boxes_on_one_line() -> None:
+    boxes = [(0, 100), (50, 150), (120, 200), (300, 400), (90, 95)]
+    lines = _lines(boxes)
+    for i, a in enumerate(boxes):
+        for j, b in enumerate(boxes[:i]):
+            if lines[i] == lines[j]:
+                assert a[1] + 4 < b[0] or a[0] > b[1] + 4
+    assert lines[0] == 0 and lines[3] == 0  # far apart: the same line
+
+
+def test_options_on_one_rung_go_on_separate_lines() -> None:
+    placed = _place([("alpha", 2.0, 7), ("beta", 2.0, 7), ("gamma", 9.0, 14)], 60.0)
+    assert [line for line, _ in placed] == [0, 1, 0]
+
+
+def test_panel_labels_full_rung_names_and_perceived_rungs() -> None:
+    rungs = pd.DataFrame({"index": range(12), "name": [f"rung number {i}" for i in range(12)]})
+    thresholds = pd.DataFrame({"id": ["t"], "name": ["Big threshold"], "rung": [11]})
+    options = pd.DataFrame(
+        {
+            "id": ["aid", "strike", "strike (east)"],
+            "actor": ["usa", "usa", "usa"],
+            "rung": [3, 4, 6],
+            "perceived_by": [None, None, "east"],
+        }
+    )
+    fig = ladder_panel(rungs, thresholds, options)
+    ticks = list(fig.layout.xaxis.ticktext)
+    assert "3 · rung number 3" in ticks and "11 · rung number 11" in ticks and "⋯" in ticks
+    assert "0 · rung number 0" not in ticks  # more than two below the lowest option
+    spec = fig.to_plotly_json()
+    texts = [t for trace in spec["data"] for t in (trace.get("text") or ())]
+    assert texts == ["aid", "strike (east sees 6)"]
+    assert [a["text"] for a in spec["layout"]["annotations"]] == ["Big threshold"]
