@@ -13,6 +13,8 @@
 ``options``             strategy, mindset, option, usage_rate, success_rate, mean_times
 ``utilities``           strategy, mindset, actor, side, mean, ci_low, ci_high
 ``rungs_by_round``      strategy, mindset, arena, round, q05, q25, q50, q75, q95
+``rungs_by_side``       strategy, mindset, arena, side, round, q05, …, q95 (each side's view)
+``thresholds_by_side``  strategy, mindset, threshold, arena, side, probability, ci_low, ci_high
 ``utility_terms``       strategy, mindset, actor, side, kind, term, mean, sd, ci_low, ci_high, n
 plus the scenario tables of :mod:`escalade.analysis.scenario_tables`.
 """
@@ -27,7 +29,7 @@ from escalade.analysis.scenario_tables import assumption_table, ladder_tables, s
 from escalade.analysis.strategies import compare_strategies
 from escalade.scenario import Scenario
 
-__all__ = ["CELL_TABLES", "focal_side", "run_tables", "status_quo"]
+__all__ = ["CELL_TABLES", "focal_side", "run_tables", "rungs_with_sides", "status_quo"]
 
 CELL_TABLES = (
     "outcomes",
@@ -36,6 +38,8 @@ CELL_TABLES = (
     "options",
     "utilities",
     "rungs_by_round",
+    "rungs_by_side",
+    "thresholds_by_side",
     "utility_terms",
 )
 
@@ -127,3 +131,31 @@ def run_tables(
     tables["scenario"] = scenario_table(scenario)
     tables["assumptions"] = assumption_table(scenario)
     return tables
+
+
+def rungs_with_sides(rungs: pd.DataFrame, sides: pd.DataFrame) -> pd.DataFrame:
+    """The rung quantiles to draw, with each side's view where the two sides disagree.
+
+    Arenas whose two views ever differ get one row per side (a ``side``
+    column); the others keep the common rung.
+
+    Parameters
+    ----------
+    rungs : DataFrame
+        The ``rungs_by_round`` table of a run.
+    sides : DataFrame
+        The ``rungs_by_side`` table (may be empty, for runs stored before it existed).
+    """
+    if rungs.empty or sides.empty or "side" not in sides.columns:
+        return rungs
+    columns = ["q05", "q25", "q50", "q75", "q95"]
+    keys = [k for k in ("strategy", "mindset", "round") if k in sides.columns]
+    split = [
+        arena
+        for arena, group in sides.groupby("arena", sort=False)
+        if (group.groupby(keys)[columns].nunique() > 1).any().any()
+    ]
+    if not split:
+        return rungs
+    both = [rungs[~rungs["arena"].isin(split)], sides[sides["arena"].isin(split)]]
+    return pd.concat(both, ignore_index=True)

@@ -224,6 +224,7 @@ class Played:
     totals: Totals
     traces: list[Trace]
     view_path: npt.NDArray[np.int16]
+    side_path: npt.NDArray[np.int16]
 
 
 def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) -> Played:
@@ -240,7 +241,9 @@ def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) 
     rung_path = np.zeros((c.horizon + 1, st.n, len(c.arenas)), dtype=np.int16)
     max_path = np.zeros_like(rung_path)
     view_path = np.zeros((c.horizon + 1, st.n, 2 * len(c.arenas)), dtype=np.int16)
+    side_path = np.zeros_like(view_path)
     rung_path[0], max_path[0], view_path[0] = st.rungs, st.rung_max, st.view_max
+    side_path[0] = st.views
     for t in range(c.horizon):
         played = st.alive.copy()
         if played.any():
@@ -251,6 +254,7 @@ def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) 
             if keep:
                 recorded.append((t, log, st.take(first), played[:keep].copy()))
         rung_path[t + 1], max_path[t + 1], view_path[t + 1] = st.rungs, st.rung_max, st.view_max
+        side_path[t + 1] = st.views
     apply_final(player, st)
     outcomes = tracker.finish(st)
     traces = [
@@ -267,7 +271,7 @@ def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) 
         )
         for row in range(keep)
     ]
-    return Played(outcomes, rung_path, max_path, totals, traces, view_path)
+    return Played(outcomes, rung_path, max_path, totals, traces, view_path, side_path)
 
 
 def _uncertainties(task: ChunkTask, compiled: CompiledScenario) -> FloatArray:
@@ -304,6 +308,10 @@ def _counts(c: CompiledScenario, st: State, played: Played) -> Counts:
         for t in range(c.horizon + 1):
             hist = np.bincount(rung_path[t, :, a.index] - a.low, minlength=width)
             counts.rung_hist[a.index, t, :width] = hist
+            for p in (0, 1):
+                col = 2 * a.index + p
+                seen = np.bincount(played.side_path[t, :, col] - a.low, minlength=width)
+                counts.view_hist[col, t, :width] = seen
     counts.chosen_any = (st.times_chosen > 0).sum(axis=0)
     counts.succeeded_any = st.taken.sum(axis=0)
     counts.times_chosen = st.times_chosen.sum(axis=0)

@@ -36,6 +36,7 @@ class Counts:
     times_chosen: IntArray
     refused: IntArray
     rung_hist: IntArray
+    view_hist: IntArray
     event_any: IntArray
     event_count: IntArray
     accidents_up: IntArray
@@ -60,6 +61,7 @@ class Counts:
             times_chosen=np.zeros(n_opt, dtype=np.int64),
             refused=np.zeros(n_opt, dtype=np.int64),
             rung_hist=np.zeros((n_arena, c.horizon + 1, width), dtype=np.int64),
+            view_hist=np.zeros((2 * n_arena, c.horizon + 1, width), dtype=np.int64),
             event_any=np.zeros(len(c.events), dtype=np.int64),
             event_count=np.zeros(len(c.events), dtype=np.int64),
             accidents_up=np.zeros(n_arena, dtype=np.int64),
@@ -80,6 +82,7 @@ class Counts:
             "times_chosen",
             "refused",
             "rung_hist",
+            "view_hist",
             "event_any",
             "event_count",
             "accidents_up",

@@ -261,6 +261,29 @@ class SimulationResult:
             rows, columns=["arena", "round", "q05", "q25", "q50", "q75", "q95", "mean"]
         )
 
+    def rungs_by_side(self) -> pd.DataFrame:
+        """Like :meth:`rungs_by_round`, for each party side's view of each arena."""
+        rows = []
+        quantiles = (0.05, 0.25, 0.5, 0.75, 0.95)
+        for a in self.compiled.arenas:
+            levels = np.arange(a.low, a.high + 1)
+            for p in (0, 1):
+                hist = self.counts.view_hist[2 * a.index + p][:, : a.high - a.low + 1]
+                side = self.compiled.sides[a.parties[p]]
+                for t, qs in enumerate(_quantile_rows(hist, a.low, quantiles)):
+                    mean = float(hist[t] @ levels) / max(int(hist[t].sum()), 1)
+                    rows.append(
+                        {
+                            "arena": a.id,
+                            "side": side,
+                            "round": t,
+                            **dict(zip(("q05", "q25", "q50", "q75", "q95"), qs, strict=True)),
+                            "mean": mean,
+                        }
+                    )
+        columns = ["arena", "side", "round", "q05", "q25", "q50", "q75", "q95", "mean"]
+        return pd.DataFrame(rows, columns=columns)
+
     def events(self) -> pd.DataFrame:
         """Per event: share of trajectories where it fired, mean firings."""
         k = self.counts
@@ -341,6 +364,7 @@ class SimulationResult:
             "sides": self.sides(),
             "utility_terms": self.utility_terms(),
             "rungs_by_round": self.rungs_by_round(),
+            "rungs_by_side": self.rungs_by_side(),
             "events": self.events(),
             "accidents": self.accidents(),
             "traces": self.trace_table(),

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from escalade.analysis.brief import fold_thresholds
+from escalade.analysis.run import rungs_with_sides
 from escalade.report.brief import brief_section
 from escalade.report.figures import (
     comparison_heatmap,
@@ -187,16 +188,15 @@ def _comparison(rs: ResultSet) -> Section:
 
 def _dynamics(rs: ResultSet) -> Section:
     blocks: list[Any] = []
-    rungs = _table(rs, "rungs_by_round")
+    rungs = rungs_with_sides(_table(rs, "rungs_by_round"), _table(rs, "rungs_by_side"))
     if not rungs.empty:
-        for (arena, mindset), group in rungs.groupby(["arena", "mindset"], sort=False):
+        for (arena, mindset), cell in rungs.groupby(["arena", "mindset"], sort=False):
+            group = cell.dropna(axis=1, how="all").reset_index(drop=True)
+            per = "per strategy and side" if "side" in group.columns else "per strategy"
             blocks.append(
                 FigureBlock(
-                    fan_chart(
-                        group.reset_index(drop=True),
-                        f"Rung of {arena} over time — mindset {mindset}",
-                    ),
-                    f"Median, 50% and 90% bands of the {arena} rung, per strategy",
+                    fan_chart(group, f"Rung of {arena} over time — mindset {mindset}"),
+                    f"Median, 50% and 90% bands of the {arena} rung, {per}",
                 )
             )
     by_round = _table(rs, "thresholds_by_round")
