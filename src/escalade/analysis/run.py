@@ -29,7 +29,14 @@ from escalade.analysis.scenario_tables import assumption_table, ladder_tables, s
 from escalade.analysis.strategies import compare_strategies
 from escalade.scenario import Scenario
 
-__all__ = ["CELL_TABLES", "focal_side", "run_tables", "rungs_with_sides", "status_quo"]
+__all__ = [
+    "CELL_TABLES",
+    "focal_side",
+    "run_tables",
+    "rungs_with_sides",
+    "sides_disagree",
+    "status_quo",
+]
 
 CELL_TABLES = (
     "outcomes",
@@ -159,3 +166,18 @@ def rungs_with_sides(rungs: pd.DataFrame, sides: pd.DataFrame) -> pd.DataFrame:
         return rungs
     both = [rungs[~rungs["arena"].isin(split)], sides[sides["arena"].isin(split)]]
     return pd.concat(both, ignore_index=True)
+
+
+def sides_disagree(by_side: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``thresholds_by_side`` where the two sides' probabilities differ.
+
+    Parameters
+    ----------
+    by_side : DataFrame
+        The ``thresholds_by_side`` table of a run (may be empty).
+    """
+    if by_side.empty or "side" not in by_side.columns:
+        return by_side
+    keys = [k for k in ("strategy", "mindset", "threshold") if k in by_side.columns]
+    spread = by_side.groupby(keys)["probability"].transform("nunique")
+    return by_side[spread > 1].reset_index(drop=True)

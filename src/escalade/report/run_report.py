@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from escalade.analysis.brief import fold_thresholds
-from escalade.analysis.run import rungs_with_sides
+from escalade.analysis.run import rungs_with_sides, sides_disagree
 from escalade.report.brief import brief_section
 from escalade.report.figures import (
     comparison_heatmap,
@@ -132,6 +132,19 @@ def _threshold_blocks(rs: ResultSet) -> list[Any]:
                 "Probability of crossing each informative threshold (95% Wilson interval)",
                 collapse=len(view) > 12,
                 download="thresholds.csv",
+            )
+        )
+    sides = sides_disagree(_table(rs, "thresholds_by_side"))
+    if not sides.empty:
+        view = sides[["strategy", "mindset", "threshold", "side"]].copy()
+        view["probability"] = sides["probability"].map(percent)
+        blocks.append(
+            TableBlock(
+                view,
+                "Where the two sides disagree: probability that each side sees the threshold "
+                "crossed (its own view of the ladder)",
+                collapse=len(view) > 12,
+                download="thresholds_by_side.csv",
             )
         )
     return blocks
