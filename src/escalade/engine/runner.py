@@ -23,7 +23,7 @@ from escalade.errors import UsageError
 from escalade.random import BLOCK, validate_seed
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
-from escalade.scenario.schema import PolicySpec
+from escalade.scenario.schema import PolicySpec, policy_spec
 
 if TYPE_CHECKING:  # pandas: imported with the results, not by workers importing this module
     from escalade.engine.summary import SimulationResult
@@ -163,8 +163,8 @@ def _override(
                     f"policies[{actor!r}]: expected a registered kind "
                     f"({', '.join(registered())}), found {policy!r}"
                 )
-            # A registered kind is not one of the schema's literals: skip validation.
-            out[index[actor]] = PolicySpec.model_construct(kind=policy)  # type: ignore[arg-type]
+            # The kind's schema class with its defaults (a user kind: the bare base class).
+            out[index[actor]] = policy_spec(policy)
         else:
             out[index[actor]] = policy
     return tuple(out)

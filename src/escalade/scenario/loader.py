@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path as FsPath
@@ -22,7 +22,12 @@ from escalade.errors import Issue, ScenarioError
 from escalade.scenario.files import read_input_file
 from escalade.scenario.ladders import resolve_ladders
 from escalade.scenario.model import Scenario
-from escalade.scenario.schema import SCHEMA_VERSION, ScenarioSpec
+from escalade.scenario.schema import (
+    POLICY_CLASSES,
+    SCHEMA_VERSION,
+    UNCERTAINTY_CLASSES,
+    ScenarioSpec,
+)
 from escalade.scenario.validate import Checker, did_you_mean
 from escalade.scenario.yamlio import MAX_BYTES, Loaded, Path, decode, load_yaml
 
@@ -214,6 +219,9 @@ def pydantic_issues(exc: ValidationError, loaded: Loaded) -> list[Issue]:
     grouped: dict[Path, list[dict[str, Any]]] = defaultdict(list)
     for error in exc.errors(include_url=False):
         path, model_tail = _data_path(loaded.data, error["loc"])
+        value = error.get("input")
+        if error["type"] == "union_tag_invalid" and isinstance(value, dict):
+            path += tuple(tag for tag in _TAGGED if tag in value)[:1]  # point at the bad tag
         grouped[path].append({**error, "tail": model_tail})
     issues: list[Issue] = []
     for path, errors in grouped.items():
@@ -264,8 +272,10 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
     if "extra_forbidden" in types:
         error = next(e for e in errors if e["type"] == "extra_forbidden")
         name = str(path[-1]) if path else str(error["loc"][-1])
-        known = _model_fields(error)
-        return f"unknown field {name!r}", did_you_mean(name, known) if known else None
+        return _unknown_field(name, error)
+    tagged = next((e for e in errors if e["type"].startswith("union_tag_")), None)
+    if tagged is not None:
+        return _bad_tag(tagged)
     if "missing" in types:
         error = next(e for e in errors if e["type"] == "missing")
         name = error["tail"][-1] if error["tail"] else error["loc"][-1]
@@ -323,20 +333,68 @@ def _literals(expected: str) -> list[str]:
     ]
 
 
-def _model_fields(error: dict[str, Any]) -> list[str]:
-    """Best-effort list of allowed field names for an 'unknown field' hint."""
-    loc = list(error["loc"][:-1])
+_TAGGED: dict[str, tuple[str, Mapping[str, type[BaseModel]]]] = {
+    "kind": ("policy", POLICY_CLASSES),
+    "dist": ("distribution", UNCERTAINTY_CLASSES),
+}
+"""Discriminated unions: the tag field, what a member is called, and its classes."""
+
+
+def _unknown_field(name: str, error: dict[str, Any]) -> tuple[str, str | None]:
+    """``unknown field`` naming the policy kind or distribution when in a tagged union."""
+    model = _model_of(error)
+    known = [] if model is None else _fields_of(model)
+    for tag, (noun, classes) in _TAGGED.items():
+        if model is None or model not in classes.values() or tag not in model.model_fields:
+            continue
+        member = next(str(part) for part in reversed(error["loc"]) if part in classes)
+        owners = [k for k, cls in classes.items() if name in _fields_of(cls)]
+        shared = _fields_of(model.__mro__[1])  # the union's base class: fields every member has
+        own = ", ".join(repr(f) for f in known if f not in shared)
+        hint = f"a {member!r} {noun} takes {own or 'no other field'}"
+        if owners:
+            hint = f"{name!r} belongs to {tag} {' or '.join(repr(o) for o in owners)}; {hint}"
+        else:
+            close = did_you_mean(name, known)
+            hint = f"{close}; {hint}" if close else hint
+        return f"unknown field {name!r} for a {member!r} {noun}", hint
+    return f"unknown field {name!r}", did_you_mean(name, known) if known else None
+
+
+def _bad_tag(error: dict[str, Any]) -> tuple[str, str | None]:
+    """An unknown or missing ``kind`` / ``dist``."""
+    value = error.get("input")
+    tag = "dist" if isinstance(value, dict) and "dist" in value else "kind"
+    if "dist" in str(error.get("ctx", {}).get("discriminator", "")):
+        tag = "dist"
+    classes = _TAGGED[tag][1]
+    known = list(dict.fromkeys(classes))
+    found = value.get(tag) if isinstance(value, dict) else None
+    if error["type"] == "union_tag_not_found" or found is None:
+        return f"missing required field {tag!r}", f"one of: {', '.join(known)}"
+    listed = ", ".join(repr(k) for k in known[:-1]) + f" or {known[-1]!r}"
+    return f"expected one of {listed}, found {_found(found)}", did_you_mean(str(found), known)
+
+
+def _fields_of(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _model_of(error: dict[str, Any]) -> type[BaseModel] | None:
+    """Best-effort: the schema class an error's ``loc`` ends in (union tags followed)."""
     model: type[BaseModel] | None = ScenarioSpec
-    for part in loc:
+    for part in list(error["loc"][:-1]):
         if model is None:
             break
-        field = model.model_fields.get(part) if isinstance(part, str) else None
-        if field is None:
-            continue
-        model = _inner_model(field.annotation)
-    if model is None:
-        return []
-    return [f.alias or name for name, f in model.model_fields.items()]
+        for tag, (_noun, classes) in _TAGGED.items():
+            if part in classes and tag in model.model_fields:
+                model = classes[part]
+                break
+        else:
+            field = model.model_fields.get(part) if isinstance(part, str) else None
+            if field is not None:
+                model = _inner_model(field.annotation)
+    return model
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
