@@ -15,9 +15,13 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "validate",
         help="check scenario files (paths or catalog ids) and list every problem",
-        description="Validate scenario files. Exit 0 if all are valid, 2 if any is invalid.",
+        description="Validate scenario files and lint them. Exit 0 if all are valid, 2 if any "
+        "is invalid (with --strict, also if any has a warning).",
     )
     parser.add_argument("scenarios", nargs="+", metavar="PATH|NAME")
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings (lint) as errors: exit 2 on any"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object per scenario")
     parser.set_defaults(func=run)
 
@@ -47,12 +51,15 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{name}: invalid ({len(exc.errors)} problem(s))", file=sys.stderr)
             continue
         spec = scenario.spec
+        failed = bool(args.strict and scenario.warnings)
+        if failed:
+            status = 2
         if args.json:
             print(
                 json.dumps(
                     {
                         "scenario": name,
-                        "valid": True,
+                        "valid": not failed,
                         "id": spec.id,
                         "hash": scenario.content_hash,
                         "warnings": [_issue(i) for i in scenario.warnings],
@@ -62,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
             continue
         for warning in scenario.warnings:
             print(warning.render(), file=sys.stderr)
+        if failed:
+            count = len(scenario.warnings)
+            print(f"{name}: invalid under --strict ({count} warning(s))", file=sys.stderr)
+            continue
         print(
             f"{name}: valid — {spec.id}: {len(spec.actors)} actors, {len(spec.arenas)} arenas, "
             f"{len(spec.options)} options, {len(spec.events)} events, "

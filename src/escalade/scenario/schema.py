@@ -10,18 +10,44 @@ keys, so a misspelt field is an error, not a silent default.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Discriminator,
-    Field,
-    StringConstraints,
-    Tag,
-    model_validator,
+from pydantic import Field, StringConstraints, model_validator
+
+from escalade.scenario.kinds import (
+    POLICY_CLASSES,
+    UNCERTAINTY_CLASSES,
+    BestResponsePolicySpec,
+    BetaSpec,
+    ChoiceSpec,
+    DeescalatePolicySpec,
+    EquilibriumPolicySpec,
+    HoldPolicySpec,
+    NormalSpec,
+    PlanPolicySpec,
+    PolicySpec,
+    PolicyUnion,
+    PresetPolicySpec,
+    QuantalPolicySpec,
+    ReactivePolicySpec,
+    RulesPolicySpec,
+    TriangularSpec,
+    UncertaintySpec,
+    UncertaintyUnion,
+    UniformSpec,
+    policy_spec,
 )
+from escalade.scenario.specbase import (
+    Expression,
+    Number,
+    NumberSpec,
+    RungRef,
+    Slug,
+    SourceRef,
+    Text,
+)
+from escalade.scenario.specbase import Model as _Model
+from escalade.scenario.specbase import Sourced as _Sourced
 
 __all__ = [
     "POLICY_CLASSES",
@@ -71,68 +97,6 @@ __all__ = [
 
 SCHEMA_VERSION = 2
 """The version this release writes; version 1 files are migrated (``docs/migration.md``)."""
-
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
-Text = Annotated[str, StringConstraints(max_length=10_000)]
-Expression = Annotated[str, StringConstraints(min_length=1, max_length=10_000)]
-RungRef = int | Slug
-
-
-class _Model(BaseModel):
-    # Non-finite numbers (1e999, .inf, .nan) are refused everywhere but a variable's bounds.
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, allow_inf_nan=False
-    )
-
-
-class SourceRef(_Model):
-    """A citation: which source, a short quote from it, and a note."""
-
-    ref: Slug | None = None
-    quote: Text | None = None
-    note: Text | None = None
-
-    @model_validator(mode="after")
-    def _something(self) -> SourceRef:
-        if self.ref is None and self.note is None:
-            raise ValueError("a source needs 'ref' (a source id) or 'note' (e.g. 'judgement')")
-        if self.quote is not None and self.ref is None:
-            raise ValueError("a quote needs 'ref': the source it is quoted from")
-        return self
-
-
-def _coerce_source(value: Any) -> Any:
-    """Allow ``source: bi-2024`` as a short form of ``source: {ref: bi-2024}``."""
-    if isinstance(value, str):
-        return {"ref": value}
-    return value
-
-
-class _Sourced(_Model):
-    source: SourceRef | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _short_source(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "source" in data:
-            data = dict(data)
-            data["source"] = _coerce_source(data["source"])
-        return data
-
-
-class NumberSpec(_Sourced):
-    """A number with provenance: ``{value: 0.3, source: {ref: ..., quote: ...}}``.
-
-    ``quote`` and ``note`` may also be written next to ``value``.
-    """
-
-    value: float | Expression
-    quote: Text | None = None
-    note: Text | None = None
-
-
-Number = float | Expression | NumberSpec
-"""A literal, ``$uncertainty``, an expression, or a :class:`NumberSpec`."""
 
 
 class RungSpec(_Model):
@@ -205,175 +169,6 @@ class UtilitySpec(_Model):
     final: dict[str, Number] = Field(default_factory=dict)
     thresholds: dict[str, Number] = Field(default_factory=dict)
     discount: float = Field(default=1.0, gt=0.0, le=1.0)
-
-
-class PlanStep(_Model):
-    """One step of a ``plan`` policy: an option at a round (int) or a date."""
-
-    at: int | dt.date
-    option: Slug
-
-
-class Rule(_Model):
-    """``if`` an expression holds, take option ``then``."""
-
-    if_: Expression = Field(alias="if")
-    then: Slug
-
-
-class PolicySpec(_Model):
-    """How an actor decides (DESIGN.md §3): the base of the per-kind classes.
-
-    A policy in a file is one of :data:`PolicyUnion`, chosen by ``kind`` (hold
-    when omitted); each kind accepts only its own fields, so ``kind: hold,
-    lambda: 4`` is an error. Every kind's object still answers every field the
-    engine reads (``steps``, ``rules``, ``otherwise``, ``offset``, ``arena``,
-    ``rationality``, ``depth``, ``samples``, ``horizon``): a field another
-    kind owns reads as its empty default. ``PolicySpec()`` is a hold policy.
-    """
-
-    kind: str = "hold"
-
-    if TYPE_CHECKING:
-        steps: Sequence[PlanStep] = ()
-        rules: Sequence[Rule] = ()
-        otherwise: str | None = None
-        offset: int | None = None
-        arena: str | None = None
-        rationality: float | None = None
-        depth: int | None = None
-        samples: int | None = None
-        horizon: int | None = None
-    else:
-
-        def __getattr__(self, name: str) -> Any:
-            if name in _POLICY_DEFAULTS:
-                return _POLICY_DEFAULTS[name]
-            return super().__getattr__(name)
-
-
-_POLICY_DEFAULTS: dict[str, Any] = {
-    "steps": (),
-    "rules": (),
-    "otherwise": None,
-    "offset": None,
-    "arena": None,
-    "rationality": None,
-    "depth": None,
-    "samples": None,
-    "horizon": None,
-}
-
-
-class HoldPolicySpec(PolicySpec):
-    """``kind: hold`` (the default): never act."""
-
-    kind: Literal["hold"] = "hold"
-
-
-class PlanPolicySpec(PolicySpec):
-    """``kind: plan``: options at given rounds or dates."""
-
-    kind: Literal["plan"]
-    steps: list[PlanStep] = Field(default_factory=list)
-
-
-class RulesPolicySpec(PolicySpec):
-    """``kind: rules``: the first rule whose ``if`` holds, else ``otherwise``."""
-
-    kind: Literal["rules"]
-    rules: list[Rule] = Field(default_factory=list)
-    otherwise: Slug | None = None
-
-
-class ReactivePolicySpec(PolicySpec):
-    """``kind: reactive``: answer the other side's last rung plus ``offset``."""
-
-    kind: Literal["reactive"]
-    offset: int | None = None
-    arena: Slug | None = None
-
-
-class PresetPolicySpec(PolicySpec):
-    """``kind: tit_for_tat | graduated | dominance``: reactive with a fixed offset."""
-
-    kind: Literal["tit_for_tat", "graduated", "dominance"]
-    arena: Slug | None = None
-
-
-class DeescalatePolicySpec(PolicySpec):
-    """``kind: deescalate``: take a de-escalation option when one is available."""
-
-    kind: Literal["deescalate"]
-
-
-class QuantalPolicySpec(PolicySpec):
-    """``kind: quantal``: logit choice with rationality ``lambda``."""
-
-    kind: Literal["quantal"]
-    rationality: float | None = Field(default=None, ge=0.0, alias="lambda")
-
-
-class BestResponsePolicySpec(PolicySpec):
-    """``kind: best_response``: rollouts of ``depth`` rounds, ``samples`` each."""
-
-    kind: Literal["best_response"]
-    depth: int | None = Field(default=None, ge=1, le=10)
-    samples: int | None = Field(default=None, ge=1, le=1000)
-
-
-class EquilibriumPolicySpec(PolicySpec):
-    """``kind: equilibrium``: play the solved game over ``horizon`` rounds."""
-
-    kind: Literal["equilibrium"]
-    horizon: int | None = Field(default=None, ge=1, le=12)
-
-
-POLICY_CLASSES: dict[str, type[PolicySpec]] = {
-    "hold": HoldPolicySpec,
-    "plan": PlanPolicySpec,
-    "rules": RulesPolicySpec,
-    "reactive": ReactivePolicySpec,
-    "tit_for_tat": PresetPolicySpec,
-    "graduated": PresetPolicySpec,
-    "dominance": PresetPolicySpec,
-    "deescalate": DeescalatePolicySpec,
-    "quantal": QuantalPolicySpec,
-    "best_response": BestResponsePolicySpec,
-    "equilibrium": EquilibriumPolicySpec,
-}
-"""The schema class of each policy kind a scenario file may name."""
-
-
-def _kind_tag(value: Any) -> str:
-    """The union tag of a policy: its ``kind`` (``hold`` when omitted)."""
-    kind = value.get("kind", "hold") if isinstance(value, dict) else getattr(value, "kind", "hold")
-    return kind if isinstance(kind, str) else repr(kind)
-
-
-PolicyUnion = Annotated[
-    Annotated[HoldPolicySpec, Tag("hold")]
-    | Annotated[PlanPolicySpec, Tag("plan")]
-    | Annotated[RulesPolicySpec, Tag("rules")]
-    | Annotated[ReactivePolicySpec, Tag("reactive")]
-    | Annotated[PresetPolicySpec, Tag("tit_for_tat")]
-    | Annotated[PresetPolicySpec, Tag("graduated")]
-    | Annotated[PresetPolicySpec, Tag("dominance")]
-    | Annotated[DeescalatePolicySpec, Tag("deescalate")]
-    | Annotated[QuantalPolicySpec, Tag("quantal")]
-    | Annotated[BestResponsePolicySpec, Tag("best_response")]
-    | Annotated[EquilibriumPolicySpec, Tag("equilibrium")],
-    Discriminator(_kind_tag),
-]
-"""A policy as written in a file: one class per kind, chosen by ``kind``."""
-
-
-def policy_spec(kind: str, **fields: Any) -> PolicySpec:
-    """Build the policy of ``kind`` (validated), e.g. ``policy_spec("quantal", rationality=2)``."""
-    cls = POLICY_CLASSES.get(kind)
-    if cls is None:
-        return PolicySpec.model_construct(kind=kind)
-    return cls.model_validate({"kind": kind, **fields})
 
 
 class ActorSpec(_Sourced):
@@ -529,119 +324,6 @@ class AccidentSpec(_Sourced):
     down: Number = 0.0
     jump: JumpSpec | None = None
     revert: Number = 0.0
-
-
-Distribution = Literal["uniform", "triangular", "normal", "beta", "choice"]
-
-
-class UncertaintySpec(_Sourced):
-    """A parameter we are unsure of, with a distribution and a nominal value.
-
-    The base of the per-distribution classes (:data:`UncertaintyUnion`, chosen
-    by ``dist``); each accepts only its own parameters, and every parameter
-    another distribution owns reads as ``None``. ``known_to`` lists the actors
-    or sides whose policies may read it (``None``: everyone).
-    """
-
-    id: Slug
-    name: Text = ""
-    dist: str
-    nominal: float | None = None
-    known_to: list[Slug] | None = None
-    description: Text = ""
-
-    if TYPE_CHECKING:
-        low: float | None = None
-        high: float | None = None
-        mode: float | None = None
-        mean: float | None = None
-        sd: float | None = None
-        alpha: float | None = None
-        beta: float | None = None
-        values: list[float] | None = None
-        weights: list[float] | None = None
-    else:
-
-        def __getattr__(self, name: str) -> Any:
-            if name in _DISTRIBUTION_PARAMETERS:
-                return None
-            return super().__getattr__(name)
-
-
-_DISTRIBUTION_PARAMETERS = frozenset(
-    {"low", "high", "mode", "mean", "sd", "alpha", "beta", "values", "weights"}
-)
-
-
-class UniformSpec(UncertaintySpec):
-    """``dist: uniform`` on ``[low, high]``."""
-
-    dist: Literal["uniform"]
-    low: float | None = None
-    high: float | None = None
-
-
-class TriangularSpec(UncertaintySpec):
-    """``dist: triangular`` on ``[low, high]`` with peak ``mode``."""
-
-    dist: Literal["triangular"]
-    low: float | None = None
-    mode: float | None = None
-    high: float | None = None
-
-
-class NormalSpec(UncertaintySpec):
-    """``dist: normal`` with ``mean`` and ``sd``, optionally truncated to ``[low, high]``."""
-
-    dist: Literal["normal"]
-    mean: float | None = None
-    sd: float | None = None
-    low: float | None = None
-    high: float | None = None
-
-
-class BetaSpec(UncertaintySpec):
-    """``dist: beta`` with shapes ``alpha`` and ``beta``, scaled to ``[low, high]`` ([0, 1])."""
-
-    dist: Literal["beta"]
-    alpha: float | None = None
-    beta: float | None = None
-    low: float | None = None
-    high: float | None = None
-
-
-class ChoiceSpec(UncertaintySpec):
-    """``dist: choice`` among ``values`` with optional ``weights``."""
-
-    dist: Literal["choice"]
-    values: list[float] | None = None
-    weights: list[float] | None = None
-
-
-UNCERTAINTY_CLASSES: dict[str, type[UncertaintySpec]] = {
-    "uniform": UniformSpec,
-    "triangular": TriangularSpec,
-    "normal": NormalSpec,
-    "beta": BetaSpec,
-    "choice": ChoiceSpec,
-}
-"""The schema class of each distribution."""
-
-
-def _dist_tag(value: Any) -> str | None:
-    dist = value.get("dist") if isinstance(value, dict) else getattr(value, "dist", None)
-    return dist if isinstance(dist, str) or dist is None else repr(dist)
-
-
-UncertaintyUnion = Annotated[
-    Annotated[UniformSpec, Tag("uniform")]
-    | Annotated[TriangularSpec, Tag("triangular")]
-    | Annotated[NormalSpec, Tag("normal")]
-    | Annotated[BetaSpec, Tag("beta")]
-    | Annotated[ChoiceSpec, Tag("choice")],
-    Discriminator(_dist_tag),
-]
-"""An uncertainty as written in a file: one class per distribution, chosen by ``dist``."""
 
 
 class StrategySpec(_Model):

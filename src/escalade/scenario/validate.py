@@ -16,7 +16,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from escalade.errors import ExpressionError, Issue
+from escalade.scenario import checks
 from escalade.scenario import expr as ex
+from escalade.scenario.distributions import support, uncertainty_problems
 from escalade.scenario.ladders import Ladder
 from escalade.scenario.schema import (
     EffectSpec,
@@ -25,11 +27,10 @@ from escalade.scenario.schema import (
     ScenarioSpec,
     SourceRef,
     ThresholdSpec,
-    UncertaintySpec,
 )
 from escalade.scenario.yamlio import Loaded, Path, format_path
 
-__all__ = ["Checker", "did_you_mean"]
+__all__ = ["Checker", "did_you_mean", "support"]
 
 Number = float | str | NumberSpec
 
@@ -106,9 +107,18 @@ class Checker:
             self.check_strategies,
             self.check_outcomes,
             self.check_sources,
+            self.check_knowledge,
         ):
             check()
+        if not any(i.severity == "error" for i in self.issues):
+            from escalade.scenario.lint import lint  # noqa: PLC0415 - lint imports this module
+
+            self.issues += lint(self)
         return self.issues
+
+    def check_knowledge(self) -> None:
+        """Private uncertainties are read only by the actors that know them."""
+        checks.check_knowledge(self)
 
     def check_unique(self) -> None:
         """Ids are unique within each section."""
@@ -283,7 +293,7 @@ class Checker:
             self.expression((*path, "when"), option.when, ex.Type.BOOL)
             self.number((*path, "cost"), option.cost)
             self.probability((*path, "success"), option.success)
-            self.effects((*path, "effects"), option.effects)
+            self.effects((*path, "effects"), option.effects, rungs=False)
             self.check_source((*path, "source"), option.source)
 
     def check_option_rungs(
@@ -313,14 +323,14 @@ class Checker:
             if self.ref((*path, "perceived", side), "side", side, self.sides):
                 self.rung((*path, "perceived", side), ladder, ref)
 
-    def effects(self, path: Path, effects: list[EffectSpec]) -> None:
-        """Effects name declared variables and have numeric values."""
+    def effects(self, path: Path, effects: list[EffectSpec], *, rungs: bool = True) -> None:
+        """Effects name declared variables (or arenas, where ``rungs``) with numeric values."""
         variables = [v.id for v in self.spec.variables]
         for j, effect in enumerate(effects):
-            if effect.var is not None:
-                self.ref((*path, j, "var"), "variable", effect.var, variables)
-            elif effect.rung is not None:
-                self.ref((*path, j, "rung"), "arena", effect.rung, self.arenas)
+            if effect.var is None:
+                checks.check_rung_effect(self, (*path, j), effect, allowed=rungs)
+                continue
+            self.ref((*path, j, "var"), "variable", effect.var, variables)
             for op in ("add", "set", "mul"):
                 value = getattr(effect, op)
                 if value is not None:
@@ -363,12 +373,14 @@ class Checker:
             down = self.probability((*path, "down"), spec.down)
             if up is not None and down is not None and up + down > 1.0 + 1e-12:
                 self.add(path, f"expected up + down <= 1, found {up + down:g}")
+            checks.check_accident(self, path, arena, spec)
 
     def check_uncertainties(self) -> None:
         """Distributions have valid parameters; nominal values lie in the support."""
         for i, unc in enumerate(self.spec.uncertainties):
             for message, field in uncertainty_problems(unc):
                 self.add(("uncertainties", i, field), message)
+            checks.check_known_to(self, ("uncertainties", i, "known_to"), unc.known_to)
             self.check_source(("uncertainties", i, "source"), unc.source)
 
     def check_strategies(self) -> None:
@@ -518,81 +530,3 @@ class Checker:
             self.add(path, f"expected a number or a condition, found a date in {text!r}")
             return None
         return compiled
-
-
-def uncertainty_problems(u: UncertaintySpec) -> list[tuple[str, str]]:  # noqa: PLR0912
-    """Return ``(message, field)`` for every invalid parameter of ``u``."""
-    out: list[tuple[str, str]] = []
-
-    def need(*names: str) -> bool:
-        missing = [n for n in names if getattr(u, n) is None]
-        for n in missing:
-            out.append((f"expected '{n}' for a {u.dist} distribution, found nothing", n))
-        return not missing
-
-    if u.dist in {"uniform", "triangular"} and need("low", "high"):
-        assert u.low is not None and u.high is not None
-        if not u.low < u.high:
-            out.append((f"expected low < high, found low {u.low} and high {u.high}", "low"))
-        if (
-            u.dist == "triangular"
-            and need("mode")
-            and u.mode is not None
-            and not u.low <= u.mode <= u.high
-        ):
-            out.append(
-                (
-                    f"expected low <= mode <= high, found {u.mode} outside [{u.low}, {u.high}]",
-                    "mode",
-                )
-            )
-    elif u.dist == "normal" and need("mean", "sd"):
-        assert u.sd is not None
-        if not u.sd > 0:
-            out.append((f"expected sd > 0, found {u.sd}", "sd"))
-        if u.low is not None and u.high is not None and not u.low < u.high:
-            out.append(
-                (f"expected low < high for the truncation, found {u.low} and {u.high}", "low")
-            )
-    elif u.dist == "beta" and need("alpha", "beta"):
-        assert u.alpha is not None and u.beta is not None
-        for name, value in (("alpha", u.alpha), ("beta", u.beta)):
-            if not value > 0:
-                out.append((f"expected {name} > 0, found {value}", name))
-        low = 0.0 if u.low is None else u.low
-        high = 1.0 if u.high is None else u.high
-        if not low < high:
-            out.append((f"expected low < high, found {low} and {high}", "low"))
-    elif u.dist == "choice" and need("values"):
-        assert u.values is not None
-        if not u.values:
-            out.append(("expected at least one value, found none", "values"))
-        if u.weights is not None:
-            if len(u.weights) != len(u.values):
-                out.append(
-                    (
-                        f"expected {len(u.values)} weights (one per value), found {len(u.weights)}",
-                        "weights",
-                    )
-                )
-            elif any(w < 0 for w in u.weights) or sum(u.weights) <= 0:
-                out.append(("expected non-negative weights with a positive sum", "weights"))
-    if u.nominal is not None and not out:
-        low, high = support(u)
-        if not low <= u.nominal <= high:
-            out.append(
-                (f"expected a nominal value within [{low}, {high}], found {u.nominal}", "nominal")
-            )
-    return out
-
-
-def support(u: UncertaintySpec) -> tuple[float, float]:
-    """Return the support ``(low, high)`` of a valid uncertainty."""
-    if u.dist == "choice":
-        assert u.values
-        return min(u.values), max(u.values)
-    if u.dist == "beta":
-        return (0.0 if u.low is None else u.low), (1.0 if u.high is None else u.high)
-    low = -math.inf if u.low is None else u.low
-    high = math.inf if u.high is None else u.high
-    return low, high

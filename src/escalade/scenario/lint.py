@@ -1,0 +1,227 @@
+"""Lint: what a valid scenario accepts silently but almost surely does not mean.
+
+Each finding is a warning :class:`~escalade.errors.Issue` (``escalade validate``
+prints them; ``--strict`` makes them errors), located like an error:
+
+- a variable that effects write but no utility, condition, effect or outcome reads;
+- a threshold no option, event or accident can reach (thresholds of the
+  scenario's own ladders, and of built-in ladders those a utility names);
+- an option no policy of its actor can choose (default policy, strategies, mindsets);
+- an actor of another side in an option's ``consent``;
+- a dated event on or after the end of the last round (it never fires).
+
+Lint runs only on a scenario without errors, so every reference resolves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from escalade.errors import Issue
+from escalade.scenario.checks import actor_policies, expression_sites, reads
+from escalade.scenario.ladders import Ladder
+from escalade.scenario.model import step_date
+from escalade.scenario.schema import EffectSpec, NumberSpec, OptionSpec, PolicySpec, ScenarioSpec
+from escalade.scenario.yamlio import Path
+
+if TYPE_CHECKING:
+    from escalade.scenario.validate import Checker
+
+__all__ = ["lint"]
+
+REACTIVE = frozenset({"reactive", "tit_for_tat", "graduated", "dominance"})
+"""Kinds that answer in their arenas with the actor's escalation options."""
+NAMING = frozenset({"hold", "plan", "rules", "deescalate"})
+"""Kinds that choose only the options they name (or de-escalations)."""
+
+
+def lint(checker: Checker) -> list[Issue]:
+    """Return the lint warnings of a scenario that has no errors."""
+    out: list[Issue] = []
+    for finding in (
+        unread_variables,
+        unreachable_thresholds,
+        unchosen_options,
+        foreign_consent,
+        late_events,
+    ):
+        for path, message, hint in finding(checker):
+            out.append(checker.loaded.issue(path, message, hint, severity="warning"))
+    return out
+
+
+Finding = Iterator[tuple[Path, str, str]]
+
+
+def _effect_lists(spec: ScenarioSpec) -> Iterator[tuple[Path, list[EffectSpec]]]:
+    for i, option in enumerate(spec.options):
+        yield ("options", i, "effects"), option.effects
+    for i, event in enumerate(spec.events):
+        yield ("events", i, "effects"), event.effects
+        for k, branch in enumerate(event.branches):
+            yield ("events", i, "branches", k, "effects"), branch.effects
+
+
+def unread_variables(checker: Checker) -> Finding:
+    """Variables written by an effect and read by nothing."""
+    spec = checker.spec
+    written: dict[str, Path] = {}
+    for path, effects in _effect_lists(spec):
+        for j, effect in enumerate(effects):
+            if effect.var is not None:
+                written.setdefault(effect.var, (*path, j))
+    read: set[str] = set()
+    for site in expression_sites(spec):
+        read |= {name for kind, name in reads(site.text) if kind == "variable"}
+    for actor in spec.actors:
+        read |= set(actor.utility.per_round) | set(actor.utility.final)
+    for i, var in enumerate(spec.variables):
+        if var.id in written and var.id not in read:
+            where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in written[var.id])
+            yield (
+                ("variables", i, "id"),
+                f"variable {var.id!r} is written ({where.replace('.[', '[')}) but never read "
+                "by a utility, condition, effect or outcome",
+                "weight it in an actor's utility, read it in a condition or an outcome, "
+                "or remove it",
+            )
+
+
+def _constant(value: float | str | NumberSpec) -> float | None:
+    """A number field's constant value (``None`` when it is an expression)."""
+    if isinstance(value, NumberSpec):
+        value = value.value
+    if isinstance(value, str):
+        return None
+    return float(value)
+
+
+def reach(checker: Checker, arena_id: str, ladder: Ladder) -> int:
+    """The highest rung any side's view of ``arena_id`` can reach."""
+    spec = checker.spec
+    arena = checker.arenas[arena_id]
+
+    def index(ref: int | str) -> int:
+        found = ladder.rung_index(ref)
+        return ladder.low if found is None else found
+
+    top = index(arena.initial)
+    for option in spec.options:
+        if option.arena != arena_id or option.deescalate:
+            continue
+        refs = [option.rung, *option.perceived.values()]
+        top = max([top, *(index(r) for r in refs if r is not None)])
+    for event in spec.events:
+        for effects in [event.effects, *(b.effects for b in event.branches)]:
+            for effect in effects:
+                if effect.rung != arena_id:
+                    continue
+                if effect.to is not None:
+                    top = max(top, index(effect.to))
+                elif effect.add is not None:
+                    step = _constant(effect.add)
+                    if step is None or step >= 0.5:  # rounds to a step up
+                        return ladder.high
+    accident = spec.accidents.get(arena_id)
+    if accident is not None:
+        up = _constant(accident.up)
+        if up is None or up > 0:
+            return ladder.high
+    return top
+
+
+def unreachable_thresholds(checker: Checker) -> Finding:
+    """Thresholds above every rung the scenario can reach."""
+    spec = checker.spec
+    own = {ladder.id: i for i, ladder in enumerate(spec.ladders)}
+    named: dict[str, list[Path]] = {}
+    for i, actor in enumerate(spec.actors):
+        for key in actor.utility.thresholds:
+            named.setdefault(key, []).append(("actors", i, "utility", "thresholds", key))
+    for arena in spec.arenas:
+        ladder = checker.ladders[arena.ladder]
+        top = reach(checker, arena.id, ladder)
+        for threshold in ladder.thresholds:
+            if threshold.rung <= top:
+                continue
+            paths = named.get(f"{arena.id}.{threshold.id}", []) + named.get(threshold.id, [])
+            if ladder.id in own:
+                k = [t.id for t in spec.ladders[own[ladder.id]].thresholds].index(threshold.id)
+                paths = [("ladders", own[ladder.id], "thresholds", k), *paths]
+            for path in paths[:1]:
+                yield (
+                    path,
+                    f"threshold {threshold.id!r} of arena {arena.id!r} (rung {threshold.rung}) "
+                    f"is out of reach: no option, event or accident takes the arena above "
+                    f"rung {top}",
+                    "add an option or event that reaches it or an accident with up > 0, "
+                    "or lower the threshold",
+                )
+
+
+def can_choose(policy: PolicySpec, option: OptionSpec, side: str, parties: list[str]) -> bool:
+    """Whether ``policy`` (of the option's actor, of ``side``) may ever choose ``option``."""
+    kind = policy.kind
+    if kind not in NAMING | REACTIVE:
+        return True  # quantal, best_response, equilibrium and user kinds weigh every option
+    if kind == "deescalate":
+        return option.deescalate
+    if kind in REACTIVE:
+        in_arena = option.arena is not None and policy.arena in (None, option.arena)
+        has_rung = option.rung is not None or side in option.perceived
+        return in_arena and side in parties and has_rung and not option.deescalate
+    named = {s.option for s in policy.steps} | {r.then for r in policy.rules}
+    return option.id in named or option.id == policy.otherwise
+
+
+def unchosen_options(checker: Checker) -> Finding:
+    """Options that no policy of their actor can choose."""
+    spec = checker.spec
+    policies: dict[str, list[PolicySpec]] = {}
+    for _path, actor_id, policy in actor_policies(spec):
+        policies.setdefault(actor_id, []).append(policy)
+    for i, option in enumerate(spec.options):
+        side = checker.actors[option.actor].side
+        parties = checker.arenas[option.arena].parties if option.arena is not None else []
+        mine = policies.get(option.actor, [])
+        if any(can_choose(p, option, side, parties) for p in mine):
+            continue
+        kinds = ", ".join(sorted({p.kind for p in mine}))
+        yield (
+            ("options", i, "id"),
+            f"option {option.id!r} of actor {option.actor!r} is chosen by no policy "
+            f"(its policies: {kinds})",
+            "name it in a rules or plan policy, or give the actor a policy that weighs "
+            "every option (quantal, best_response)",
+        )
+
+
+def foreign_consent(checker: Checker) -> Finding:
+    """Consent asked of an actor of another side."""
+    for i, option in enumerate(checker.spec.options):
+        side = checker.actors[option.actor].side
+        for j, other in enumerate(option.consent):
+            their = checker.actors[other].side
+            if their != side:
+                yield (
+                    ("options", i, "consent", j),
+                    f"option {option.id!r} of side {side!r} needs the consent of {other!r} "
+                    f"of side {their!r}",
+                    "consent is for allies; model an adversary's reaction as its own option "
+                    "or a condition on its moves",
+                )
+
+
+def late_events(checker: Checker) -> Finding:
+    """Dated events on or after the end of the last round."""
+    cal = checker.spec.calendar
+    end = step_date(cal.start, cal.step, cal.horizon)
+    for i, event in enumerate(checker.spec.events):
+        if event.at is not None and event.at >= end:
+            yield (
+                ("events", i, "at"),
+                f"event {event.id!r} is dated {event.at}, on or after the end of the last "
+                f"round ({end}): it never fires",
+                "extend calendar.horizon or move the date",
+            )
