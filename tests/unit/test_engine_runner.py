@@ -164,7 +164,7 @@ def test_a_registered_policy_runs(zoo: CompiledScenario) -> None:
 
 
 def test_unknown_policy_kind_is_a_usage_error(zoo: CompiledScenario) -> None:
-    unknown = PolicySpec.model_construct(kind="no_such_kind")  # type: ignore[arg-type]
+    unknown = PolicySpec.model_construct(kind="no_such_kind")
     with pytest.raises(UsageError, match="actor 'usa', policy: expected a kind"):
         simulate(zoo, n=16, seed=1, policies={"usa": unknown})
     assert "equilibrium" in registered()

@@ -16,7 +16,7 @@ from escalade.game.extensive import NodeKind
 from escalade.game.types import GameType
 from escalade.scenario import load_scenario, loads_scenario
 from escalade.scenario.compiled import compile_scenario
-from escalade.scenario.schema import PolicySpec
+from escalade.scenario.schema import policy_spec
 from escalade.solvers import backward_induction
 
 HERE = Path(__file__).resolve().parents[1]
@@ -81,12 +81,8 @@ def test_uncertainties_change_payoffs(kursk) -> None:
     the effect in round 2: doubling it adds 0.3 x 0.9 = 0.27 to its utility.
     """
     policies = [
-        PolicySpec.model_validate(
-            {"kind": "plan", "steps": [{"at": 2, "option": "lift_strike_limits"}]}
-        ),
-        PolicySpec.model_validate(
-            {"kind": "plan", "steps": [{"at": 0, "option": "deploy_to_kursk"}]}
-        ),
+        policy_spec("plan", steps=[{"at": 2, "option": "lift_strike_limits"}]),
+        policy_spec("plan", steps=[{"at": 0, "option": "deploy_to_kursk"}]),
     ]
 
     def value(effect: float) -> np.ndarray:

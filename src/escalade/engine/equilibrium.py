@@ -92,4 +92,4 @@ class EquilibriumPolicy:
         return choice
 
 
-register("equilibrium", EquilibriumPolicy)
+register("equilibrium", EquilibriumPolicy, lookahead=True)

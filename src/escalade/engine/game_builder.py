@@ -12,9 +12,10 @@ instead of sampled. In round :math:`t`:
    simulation; the game is then an approximation of the scenario that favours
    the later movers (file order is the order of commitment). *Players* choose
    among their available options and hold; the other actors follow their
-   policy, which must be deterministic (hold, plan, rules, reactive,
-   deescalate). Consent is decided as in the engine. A success probability
-   strictly between 0 and 1 is a chance node;
+   policy, which must be deterministic without lookahead in the policy
+   registry (hold, plan, rules, reactive and its presets, deescalate).
+   Consent is decided as in the engine. A success probability strictly
+   between 0 and 1 is a chance node;
 3. each arena with a non-zero accident probability is a chance node over up,
    down and stay;
 4. payoffs accrue as in the engine; a terminal condition ends the play.
@@ -43,6 +44,7 @@ from typing import Literal
 
 import numpy as np
 
+from escalade.engine.policies import kinds
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.engine.state import NEVER
 from escalade.errors import GameTooLargeError, UnsupportedGameError, UsageError
@@ -51,11 +53,12 @@ from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
-__all__ = ["DETERMINISTIC", "build_game", "one_signature", "signature"]
+__all__ = ["build_game", "deterministic_kinds", "one_signature", "signature"]
 
-DETERMINISTIC = frozenset(
-    {"hold", "plan", "rules", "reactive", "tit_for_tat", "graduated", "dominance", "deescalate"}
-)
+
+def deterministic_kinds() -> frozenset[str]:
+    """Kinds a non-player may follow in a game: deterministic, without lookahead (registry)."""
+    return frozenset(k for k, info in kinds().items() if info.deterministic and not info.lookahead)
 
 
 def signature(
@@ -236,7 +239,7 @@ class _Builder:
             actions |= {f"r{r.t} {actor.id}: {self.c.options[o].id}": o for o in mine if avail[o]}
             return actions
         spec = self.ref.specs[i]
-        if spec.kind not in DETERMINISTIC:
+        if spec.kind not in deterministic_kinds():
             raise UnsupportedGameError(
                 f"build_game: actor {actor.id!r} is not a player and its policy {spec.kind!r} is "
                 "not deterministic; hint: make it a player (--players) or give it a "

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 import numpy as np
@@ -35,12 +35,17 @@ __all__ = [
     "DecisionContext",
     "Policy",
     "PolicyFactory",
+    "PolicyKind",
+    "ScalarDecision",
+    "kind_info",
+    "kinds",
     "make_policy",
     "opponent_slots",
     "plan_rounds",
     "reactive_tables",
     "register",
     "registered",
+    "set_scalar",
 ]
 
 PRESETS = {"tit_for_tat": 0, "graduated": 1, "dominance": 2}
@@ -95,14 +100,62 @@ class Policy(Protocol):
 
 
 PolicyFactory = Callable[[PolicySpec, int, CompiledScenario], Policy]
-_REGISTRY: dict[str, PolicyFactory] = {}
+ScalarDecision = Callable[..., int]
+"""The reference interpreter's one-trajectory decision of a kind:
+``scalar(interpreter, state, actor, uniform, spec, avail, rollouts, slot) -> option``."""
+
+
+@dataclass(frozen=True)
+class PolicyKind:
+    """Everything escalade knows about one policy kind, kept in one registry.
+
+    Attributes
+    ----------
+    factory : PolicyFactory
+        Builds the vectorised policy from its spec.
+    deterministic : bool
+        Its choice is a function of the state: it never reads the decision uniforms.
+    lookahead : bool
+        It simulates or solves the future (rollouts, a game of its own), so it
+        cannot decide inside a rollout or a game tree.
+    scalar : ScalarDecision or None
+        The reference interpreter's scalar version (set by
+        :mod:`escalade.engine.reference`); ``None``: the vectorised policy with ``n = 1``.
+    """
+
+    factory: PolicyFactory
+    deterministic: bool = False
+    lookahead: bool = False
+    scalar: ScalarDecision | None = None
+
+
+_REGISTRY: dict[str, PolicyKind] = {}
 _ON_DEMAND = {"equilibrium": "escalade.engine.equilibrium"}
 """Kinds whose module (which registers them) is imported when first needed."""
 
 
-def register(kind: str, factory: PolicyFactory) -> None:
-    """Register a policy factory for ``kind`` (replaces an earlier one)."""
-    _REGISTRY[kind] = factory
+def register(
+    kind: str,
+    factory: PolicyFactory,
+    *,
+    deterministic: bool | None = None,
+    lookahead: bool = False,
+) -> None:
+    """Register a policy factory for ``kind`` (replaces an earlier one).
+
+    ``deterministic`` defaults to the factory's ``deterministic`` attribute (a
+    policy class's), else False.
+    """
+    if deterministic is None:
+        deterministic = bool(getattr(factory, "deterministic", False))
+    old = _REGISTRY.get(kind)
+    scalar = old.scalar if old is not None and old.factory is factory else None
+    _REGISTRY[kind] = PolicyKind(factory, deterministic, lookahead, scalar)
+
+
+def set_scalar(kind: str, scalar: ScalarDecision) -> None:
+    """Attach the reference interpreter's scalar decision to a registered ``kind``."""
+    _REGISTRY[kind] = replace(_REGISTRY[kind], scalar=scalar)
 
 
 def registered() -> tuple[str, ...]:
@@ -110,11 +163,22 @@ def registered() -> tuple[str, ...]:
     return tuple(sorted(set(_REGISTRY) | set(_ON_DEMAND)))
 
 
+def kind_info(kind: str) -> PolicyKind | None:
+    """The registry record of ``kind`` (``None`` when nothing is registered for it)."""
+    return _REGISTRY.get(kind)
+
+
+def kinds() -> dict[str, PolicyKind]:
+    """Every registered kind with its record (a copy; on-demand kinds once imported)."""
+    return dict(_REGISTRY)
+
+
 def make_policy(spec: PolicySpec, actor: int, compiled: CompiledScenario) -> Policy:
     """Build actor ``actor``'s policy from its spec."""
     if spec.kind not in _REGISTRY and spec.kind in _ON_DEMAND:
         importlib.import_module(_ON_DEMAND[spec.kind])
-    factory = _REGISTRY.get(spec.kind)
+    info = _REGISTRY.get(spec.kind)
+    factory = None if info is None else info.factory
     if factory is None:
         who = compiled.actors[actor].id
         raise UsageError(
@@ -378,11 +442,11 @@ class BestResponsePolicy:
         return chosen
 
 
-register("hold", lambda _spec, _actor, _compiled: HoldPolicy())
+register("hold", lambda _spec, _actor, _compiled: HoldPolicy(), deterministic=True)
 register("plan", PlanPolicy)
 register("rules", RulesPolicy)
 for _kind in ("reactive", *PRESETS):
     register(_kind, ReactivePolicy)
 register("deescalate", DeescalatePolicy)
 register("quantal", QuantalPolicy)
-register("best_response", BestResponsePolicy)
+register("best_response", BestResponsePolicy, lookahead=True)

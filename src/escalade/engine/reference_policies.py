@@ -16,11 +16,13 @@ import numpy as np
 from escalade.engine.policies import (
     PRESETS,
     DecisionContext,
+    kind_info,
     logit_choice,
     make_policy,
     opponent_slots,
     plan_rounds,
     reactive_tables,
+    set_scalar,
 )
 from escalade.engine.state import NEVER, State
 from escalade.engine.streams import BELIEF
@@ -77,27 +79,16 @@ class ScalarPolicies:
         rollouts: bool,
         slot: int = 0,
     ) -> int:
-        """Actor ``i``'s choice under ``spec`` (scalar versions of the built-in policies).
+        """Actor ``i``'s choice under ``spec``: its kind's scalar decision, else ``foreign``.
 
-        ``avail`` already excludes what the actor's earlier moves of the round
-        took; ``slot`` is the number of the move being chosen.
+        The scalar decisions are kept in the policy registry (set at the end of
+        this module). ``avail`` already excludes what the actor's earlier moves
+        of the round took; ``slot`` is the number of the move being chosen.
         """
-        kind = spec.kind
-        if kind == "hold":
-            return -1
-        if kind == "plan":
-            return next((o for t, o in plan_rounds(spec, self.c) if t == s.round and avail[o]), -1)
-        if kind == "rules":
-            return self.rules(s, i, spec, avail)
-        if kind == "reactive" or kind in PRESETS:
-            return self.reactive(s, i, spec, avail)
-        if kind == "deescalate":
-            return next((o for o in avail if self.c.options[o].deescalate and avail[o]), -1)
-        if kind == "quantal":
-            return self.quantal(s, i, u, spec, avail)
-        if kind == "best_response" and rollouts:
-            return self.best_response(s, i, spec, avail, slot)
-        return self.foreign(s, i, u, spec, avail, slot=slot)
+        info = kind_info(spec.kind)
+        if info is None or info.scalar is None:
+            return self.foreign(s, i, u, spec, avail, slot=slot)
+        return info.scalar(self, s, i, u, spec, avail, rollouts, slot)
 
     def rules(self, s: One, i: int, spec: PolicySpec, avail: dict[int, bool]) -> int:
         """First rule whose condition holds and option is available; else ``otherwise``."""
@@ -235,3 +226,32 @@ class ScalarPolicies:
             revert=np.array([[float(s.revert.get(k, 0)) for k in keys]]).reshape(1, len(keys)),
             absorbed=np.array([s.absorbed]),
         )
+
+
+# The scalar decision of each built-in kind, kept in the policy registry:
+# scalar(interpreter, state, actor, uniform, spec, avail, rollouts, slot) -> option or -1.
+set_scalar("hold", lambda *_: -1)
+set_scalar(
+    "plan",
+    lambda it, s, _i, _u, spec, avail, _r, _slot: next(
+        (o for t, o in plan_rounds(spec, it.c) if t == s.round and avail[o]), -1
+    ),
+)
+set_scalar("rules", lambda it, s, i, _u, spec, avail, _r, _slot: it.rules(s, i, spec, avail))
+for _kind in ("reactive", *PRESETS):
+    set_scalar(_kind, lambda it, s, i, _u, spec, avail, _r, _slot: it.reactive(s, i, spec, avail))
+set_scalar(
+    "deescalate",
+    lambda it, _s, _i, _u, _spec, avail, _r, _slot: next(
+        (o for o in avail if it.c.options[o].deescalate and avail[o]), -1
+    ),
+)
+set_scalar("quantal", lambda it, s, i, u, spec, avail, _r, _slot: it.quantal(s, i, u, spec, avail))
+set_scalar(
+    "best_response",
+    lambda it, s, i, u, spec, avail, rollouts, slot: (
+        it.best_response(s, i, spec, avail, slot)
+        if rollouts
+        else it.foreign(s, i, u, spec, avail, slot=slot)
+    ),
+)

@@ -20,19 +20,22 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from escalade.engine.policies import kinds
+from escalade.scenario.schema import POLICY_CLASSES
+
 __all__ = ["scenario_data", "scenario_texts"]
 
-_POLICIES = (
-    "hold",
-    "reactive",
-    "tit_for_tat",
-    "graduated",
-    "dominance",
-    "deescalate",
-    "rules",
-    "plan",
-    "quantal",
-)
+
+def _kinds() -> tuple[str, ...]:
+    """Built-in kinds without lookahead (rollouts and solvers are too slow to generate)."""
+    return tuple(
+        kind
+        for kind, info in sorted(kinds().items())
+        if kind in POLICY_CLASSES and not info.lookahead
+    )
+
+
+_POLICIES = _kinds()
 
 
 def _prob() -> st.SearchStrategy[float]:
