@@ -181,7 +181,34 @@ def scenario_data(draw: st.DrawFn, *, max_horizon: int = 6) -> dict[str, Any]:
         ]
         + [{"id": f"final_{v}", "expr": v, "at": "end"} for v in variables],
     }
+    known_to = _known_to(draw, data, actor_side)
+    if known_to is not None:
+        data["uncertainties"][0]["known_to"] = known_to
     return data
+
+
+def _known_to(
+    draw: st.DrawFn, data: dict[str, Any], actor_side: dict[str, str]
+) -> list[str] | None:
+    """A valid ``known_to`` for ``u0`` (or None): every actor whose decisions read it is listed.
+
+    ``$u0`` appears only in option effects, which are a decision input of a
+    ``quantal`` actor (``docs/scenario-format.md``, private knowledge).
+    """
+    if not draw(st.booleans()):
+        return None
+    policies = [a["policy"] for a in data["actors"]]
+    for bundle in data["strategies"] + data["mindsets"]:
+        policies += [{**p, "actor": actor} for actor, p in bundle["policies"].items()]
+    quantal = {a["id"] for a in data["actors"] if a["policy"]["kind"] == "quantal"}
+    quantal |= {p["actor"] for p in policies if p.get("actor") and p["kind"] == "quantal"}
+    readers = {
+        o["actor"]
+        for o in data["options"]
+        if o["actor"] in quantal and any("$u0" in str(e) for e in o.get("effects", []))
+    }
+    extra = draw(st.sampled_from([[], ["west"], ["east"], ["p0"]]))
+    return sorted({actor_side[a] for a in readers} | set(extra))
 
 
 def _events(draw: st.DrawFn, variables: list[str]) -> list[dict[str, Any]]:
