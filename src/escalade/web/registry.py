@@ -19,6 +19,7 @@ from typing import Literal
 from escalade.errors import EscaladeError, UsageError
 from escalade.scenario import Scenario, catalog_names, load_scenario, loads_scenario
 from escalade.scenario.dump import dump_scenario
+from escalade.scenario.schema import ChoiceSpec
 from escalade.scenario.yamlio import decode
 from escalade.web.problems import Conflict, Forbidden, NotFound
 from escalade.web.settings import Settings
@@ -32,9 +33,8 @@ Origin = Literal["catalog", "file", "upload"]
 
 # The scenario schema's id pattern (a slug); checked again before an id names a file.
 _SAFE_ID = re.compile(r"[a-z][a-z0-9_]*(-[a-z0-9_]+)*")
-_CLEARED = dict.fromkeys(
-    ("weights", "low", "high", "mode", "mean", "sd", "alpha", "beta", "nominal")
-)
+_KEPT = ("source", "id", "name", "known_to", "description")
+"""What a fixed uncertainty keeps of the original: all but its distribution and nominal value."""
 
 
 def validate_text(text: str) -> Scenario:
@@ -189,7 +189,13 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, float]) -> Scenar
             f"overrides: expected uncertainties among {sorted(known)}, found {unknown}"
         )
     fixed = [
-        u.model_copy(update={**_CLEARED, "dist": "choice", "values": [float(overrides[u.id])]})
+        ChoiceSpec.model_validate(
+            {
+                **{k: getattr(u, k) for k in _KEPT},
+                "dist": "choice",
+                "values": [float(overrides[u.id])],
+            }
+        )
         if u.id in overrides
         else u
         for u in scenario.spec.uncertainties
