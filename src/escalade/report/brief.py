@@ -118,6 +118,9 @@ def _robustness(rs: ResultSet) -> str | None:
         f"**{head['strategy']}** is best in {percent(head['share_best'])} of draws "
         f"(95% interval {percent(head['ci_low'])} to {percent(head['ci_high'])})"
         + (f"; {others}." if others else ".")
+        + " The draws spread each uncertainty evenly over its range, where the answer above "
+        "draws it from its distribution: where the two disagree, the ends of the ranges decide "
+        "(see what would change it)."
     )
 
 
