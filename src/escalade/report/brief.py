@@ -229,15 +229,17 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
     if not robustness.empty:
         out["How robust"] = FigureBlock(share_bars(robustness), "Share of draws where best")
     by_term = _t(rs, "explain_by_term")
-    if not by_term.empty:
-        shown = by_term[by_term["difference"].abs() > 0].head(10)
+    shown = by_term[by_term["difference"].abs() > 0].head(10) if not by_term.empty else by_term
+    if not shown.empty:
         out["Why"] = FigureBlock(
             difference_bars(shown, "term"), "Difference of the top two by utility term (95%)"
         )
     oat = _t(rs, "oat")
+    keep: list[str] = []
     if not oat.empty:
         swing = oat.groupby("parameter")["advantage"].agg(lambda s: s.max() - s.min())
-        keep = swing.sort_values(ascending=False).head(_TORNADO_ROWS).index
+        keep = list(swing[swing > 0].sort_values(ascending=False).head(_TORNADO_ROWS).index)
+    if keep:
         out["What would change it"] = FigureBlock(
             tornado(oat[oat["parameter"].isin(keep)]),
             "One-at-a-time sweeps: the top strategy's advantage at each end of each range "
