@@ -203,9 +203,10 @@ def _provenance(rs: ResultSet) -> str | None:
     total = sum(int(v) for v in counts.values())
     return (
         f"The scenario's {total} assumptions: {counts.get('quoted', 0)} quoted from a source, "
-        f"{counts.get('sourced', 0)} sourced without a quote, {counts.get('judgement', 0)} the "
-        f"analyst's judgement, {counts.get('uncertainty', 0)} drawn from uncertainty ranges, "
-        f"{counts.get('unsourced', 0)} unsourced (details in *Assumptions and sources*)."
+        f"{counts.get('sourced', 0)} sourced without a quote, {counts.get('uncertainty', 0)} "
+        f"drawn from uncertainty ranges, {counts.get('judgement', 0)} the analyst's judgement, "
+        f"{counts.get('structural', 0)} structural, {counts.get('unsourced', 0)} unsourced "
+        "(details in *Assumptions and sources*)."
     )
 
 
