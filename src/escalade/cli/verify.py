@@ -94,4 +94,4 @@ def _print(report: VerifyReport, *, show_all: bool) -> None:
     console.print(table)
     counts = report.counts
     total = sum(counts.values())
-    console.print(Text(f"{total} assumptions: " + ", ".join(f"{k} {v}" for k, v in counts.items())))
+    print(f"{total} assumptions: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
