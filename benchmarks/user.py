@@ -91,8 +91,8 @@ def median_of(argv: Sequence[str], src: str, repeat: int) -> tuple[float, float]
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
-def first_progress(argv: Sequence[str], src: str, marker: bytes) -> tuple[float, float]:
-    """Seconds until ``marker`` appears on the command's terminal, and its total wall time."""
+def first_progress(argv: Sequence[str], src: str, markers: Sequence[bytes]) -> tuple[float, float]:
+    """Seconds until one of ``markers`` appears on the command's terminal, and its wall time."""
     master, slave = pty.openpty()
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -114,7 +114,7 @@ def first_progress(argv: Sequence[str], src: str, marker: bytes) -> tuple[float,
                 if not chunk:
                     return
                 buffer += chunk
-                if not seen and marker in buffer:
+                if not seen and any(m in buffer for m in markers):
                     seen.append(time.perf_counter() - start)
             elif proc.poll() is not None:
                 return
@@ -167,7 +167,7 @@ def run_section(sources: list[str]) -> None:
                 "run", SCENARIO, "--out", str(folder / "report"), "--store", str(folder / "s.db")
             )
             runs.append(timed(argv, src))
-            shown.append(first_progress(argv, src, b"simulating")[0])
+            shown.append(first_progress(argv, src, (b"loading", b"simulating"))[0])
         print(row(f"escalade run {SCENARIO} (defaults)", runs))
         print(f"{'  progress bar shown after':<44} | " + " | ".join(f"{s:7.2f} s" for s in shown))
 

@@ -46,6 +46,14 @@ def test_prim_names_u_and_its_threshold(outcome) -> None:
 
 def test_one_at_a_time_flips_only_at_high_u(outcome) -> None:
     oat = outcome.result_set.tables["oat"]
+    # One row per uncertainty and end of its range, every advantage computed.
+    assert sorted(zip(oat["parameter"], oat["level"], strict=True)) == [
+        ("noise", "high"),
+        ("noise", "low"),
+        ("u", "high"),
+        ("u", "low"),
+    ]
+    assert oat["advantage"].notna().all()
     base = float(oat["base"].iloc[0])
     assert base > 0  # hold ahead of act at the nominal u = 0.5
     flipped = oat[(oat["advantage"] < 0)]

@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 
 from escalade.engine import SimulationResult, register, run_grid, simulate
-from escalade.engine.executors import ProcessExecutor, SequentialExecutor, usable_cores
+from escalade.engine.executors import (
+    ProcessExecutor,
+    SequentialExecutor,
+    free_cores,
+    usable_cores,
+)
 from escalade.engine.policies import DecisionContext, registered
 from escalade.engine.runner import POOL_WORK, cell_tasks, default_executor, estimated_work
 from escalade.errors import SimulationError, UsageError
@@ -228,11 +233,13 @@ def test_default_executor_stays_in_process_below_pool_work(zoo: CompiledScenario
     )
     big = cell_tasks(zoo, (None, None), n=small + 2, seed=1, chunk=20_480, keep=0)
     chosen = default_executor(zoo, big, scheduler=None, workers=None)
-    if usable_cores() > 1:
-        assert isinstance(chosen, ProcessExecutor)
-        assert chosen.workers == min(usable_cores(), len(big))
+    # Above POOL_WORK: a pool of the free cores, or in process when none is free (the load
+    # average can move between the two calls, hence the either-or).
+    if isinstance(chosen, ProcessExecutor):
+        assert 2 <= chosen.workers <= min(usable_cores(), len(big))
     else:
         assert isinstance(chosen, SequentialExecutor)
+        assert free_cores() <= 2
     # An explicit worker count is obeyed whatever the size.
     assert isinstance(default_executor(zoo, tasks, scheduler=None, workers=2), ProcessExecutor)
     assert isinstance(default_executor(zoo, big, scheduler=None, workers=1), SequentialExecutor)

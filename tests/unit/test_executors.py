@@ -14,6 +14,7 @@ from escalade.engine.executors import (
     ProcessExecutor,
     SequentialExecutor,
     executor_for,
+    free_cores,
     usable_cores,
 )
 from escalade.errors import EscaladeError, UsageError
@@ -114,3 +115,15 @@ def test_executor_for_choices():
     assert dask_ex.address == "tcp://127.0.0.1:8786"
     with pytest.raises(UsageError):
         executor_for(scheduler="127.0.0.1:8786", workers=None, n_tasks=1)
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "free"),
+    [(2, 0.0, 2), (2, 1.0, 2), (2, 1.6, 1), (2, 11.0, 1), (8, 3.2, 6), (8, 0.4, 8), (1, 0.0, 1)],
+)
+def test_free_cores_counts_the_caller_and_keeps_one(cores: int, load: float, free: int) -> None:
+    assert free_cores(cores, load) == free
+
+
+def test_free_cores_defaults_to_this_machine() -> None:
+    assert 1 <= free_cores() <= usable_cores()

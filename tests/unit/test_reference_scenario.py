@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -97,13 +98,45 @@ def test_every_number_is_sourced_or_a_judgement(scenario) -> None:
 def test_provenance_rows_name_their_source(scenario) -> None:
     rows = assumptions(scenario)
     for row in rows:
-        if row.kind == "sourced":
+        if row.kind == "quoted":
             assert row.ref in {"bi-2024", "bloomberg-2024"}, (row.path, row.ref)
+            assert row.quote, row.path
         elif row.kind == "judgement":
             assert row.note, row.path
-    kinds = {row.kind for row in rows}
-    assert kinds == {"sourced", "judgement", "uncertainty"}
-    assert sum(row.kind == "sourced" for row in rows) > 100
+    kinds = {row.kind: row for row in rows}
+    assert set(kinds) == {"quoted", "judgement", "uncertainty", "structural"}
+    by_element = {row.element: row for row in rows}
+    # "about 10,000 troops" vouches for 10000, and for nothing else of the element.
+    assert by_element["variable dprk_troops: initial"].kind == "quoted"
+    # A quote about "risks and rewards" does not source the US utility weights.
+    assert by_element["actor usa: utility per_round alliance_cohesion"].kind == "judgement"
+    assert by_element["actor usa: discount"].kind == "judgement"
+    assert by_element["option lift_strike_limits: rung"].kind == "structural"
+
+
+def test_verify_cli_counts(capsys) -> None:
+    """The counts per kind, without the source texts (they do not depend on them)."""
+    code = main(["verify", "dprk-troops-2024", "--json"])
+    record = json.loads(capsys.readouterr().out)
+    assert code == 0 and record["passed"] is True
+    counts = record["counts"]
+    assert list(counts) == [
+        "quoted",
+        "sourced",
+        "uncertainty",
+        "judgement",
+        "structural",
+        "unsourced",
+    ]
+    assert counts["unsourced"] == 0
+    assert (
+        min(counts["quoted"], counts["uncertainty"], counts["judgement"], counts["structural"]) > 0
+    )
+    assert sum(counts.values()) == len(record["assumptions"])
+    # Without the texts --strict fails on the unread texts, not on provenance.
+    assert main(["verify", "dprk-troops-2024", "--json", "--strict"]) == 1
+    record = json.loads(capsys.readouterr().out)
+    assert record["unsourced"] == [] and record["missing_texts"]
 
 
 def test_quotes_are_short(scenario) -> None:
@@ -134,6 +167,7 @@ def test_verify_cli_strict_passes(capsys) -> None:
     out = capsys.readouterr().out
     assert code == 0, out
     assert "verify passed (strict): dprk-troops-2024" in out
+    assert "unsourced 0" in out
 
 
 @needs_sources

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from escalade.cli import main
-from escalade.evidence.provenance import assumptions, quotes
+from escalade.evidence.provenance import KINDS, assumptions, quotes
 from escalade.evidence.verify import verify
 from escalade.scenario import load_scenario, loads_scenario
 
@@ -32,9 +32,13 @@ def sources(tmp_path: Path) -> Path:
 
 def test_provenance_kinds() -> None:
     rows = {a.element: a for a in assumptions(load_scenario("kursk-mini"))}
-    assert rows["option lift_strike_limits: cost"].kind == "sourced"
-    assert rows["option lift_strike_limits: cost"].ref == "bi-2024"
+    # The option's quote does not contain 0.5: the cost is not vouched for by it.
+    assert rows["option lift_strike_limits: cost"].kind == "unsourced"
+    assert rows["option lift_strike_limits: cost"].quote is None
+    assert rows["option lift_strike_limits: rung"].kind == "structural"
+    assert rows["option lift_strike_limits: add ukraine_position"].kind == "uncertainty"
     assert rows["option deploy_to_kursk: success"].kind == "unsourced"
+    assert rows["calendar: horizon"].kind == "structural"
     assert rows["uncertainty strike_effect: triangular"].value == "low=0.1, mode=0.3, high=0.8"
     assert rows["accidents ukraine: up"].value == "0.002 * rung('ukraine')"
     assert all(a.line is not None for a in rows.values())
@@ -49,9 +53,7 @@ def test_judgement_and_uncertainty_kinds() -> None:
     rows = {a.element: a for a in assumptions(loads_scenario(text))}
     assert rows["option deploy_to_kursk: success"].kind == "judgement"
     assert rows["option deploy_to_kursk: success"].note == "judgement"
-    assert (
-        rows["option lift_strike_limits: cost"].kind == "sourced"
-    )  # the option's source covers it
+    assert rows["option lift_strike_limits: cost"].kind == "uncertainty"
 
 
 def test_quotes_found_with_typography_differences(sources: Path) -> None:
@@ -106,3 +108,96 @@ def test_cli_verify_exit_codes(sources: Path, capsys: pytest.CaptureFixture[str]
     assert main(["verify", "kursk-mini", "--sources", str(sources), "--json", "--strict"]) == 1
     record = json.loads(capsys.readouterr().out)
     assert record["passed"] is False and record["counts"]["unsourced"] >= 1
+    assert list(record["counts"]) == list(KINDS)
+    assert sum(record["counts"].values()) == len(record["assumptions"])
+
+
+_MINI = """
+schema_version: 2
+id: prov-mini
+title: Provenance kinds
+calendar: {start: 2024-10-28, step: week, horizon: 4}
+sides: [{id: west}, {id: east}]
+actors:
+  - {id: usa, name: US, side: west, utility: {per_round: {troops: 1.0}, discount: 0.95},
+     source: {ref: art, quote: "about 10,000 troops, 30% of them at the front", covers: [discount]}}
+  - {id: rus, name: Russia, side: east, utility: {per_round: {troops: -1.0}},
+     source: {note: judgement}}
+arenas: [{id: war, ladder: kahn, parties: [west, east], initial: 12}]
+variables:
+  - {id: troops, initial: 10000, source: {ref: art, quote: "about 10 000 troops"}}
+  - {id: front, initial: 0.3, source: {ref: art, quote: "about 10,000 troops"}}
+  - {id: share, initial: 0.3, source: {ref: art, quote: "30 per cent of them"}}
+  - {id: flag, initial: 0, min: 0, max: 1}
+  - {id: level, initial: 2, min: 0, max: 5}
+options:
+  - {id: go, actor: usa, arena: war, rung: 13, cooldown: 2, success: 1, cost: 0.4,
+     effects: [{var: flag, set: 1}, {var: level, set: 1}],
+     source: {ref: art, quote: "a step long ruled out", covers: [cost]}}
+  - {id: stay, actor: rus, arena: war, rung: 12, cost: 0.7, source: {ref: art, covers: [cost]}}
+sources: [{id: art, title: An article}]
+"""
+
+
+def _kinds(text: str) -> dict[str, str]:
+    return {a.element: a.kind for a in assumptions(loads_scenario(text))}
+
+
+def test_a_quote_covers_only_the_numbers_it_contains() -> None:
+    kinds = _kinds(_MINI)
+    assert kinds["variable troops: initial"] == "quoted"  # "10 000" is 10000
+    assert kinds["variable front: initial"] == "unsourced"  # "10,000" does not vouch for 0.3
+    assert kinds["variable share: initial"] == "quoted"  # "30 per cent" is 0.3
+    assert kinds["actor usa: utility per_round troops"] == "unsourced"  # 1.0 is not in the quote
+    assert kinds["actor rus: utility per_round troops"] == "judgement"
+
+
+def test_covers_list_names_fields() -> None:
+    kinds = _kinds(_MINI)
+    assert kinds["actor usa: discount"] == "quoted"  # named by covers, the source has a quote
+    assert kinds["option go: cost"] == "quoted"
+    assert kinds["option stay: cost"] == "sourced"  # covers without a quote
+    removed = _kinds(_MINI.replace("covers: [cost]}", "}", 1))
+    assert removed["option go: cost"] == "unsourced"
+
+
+def test_structural_fields_by_kind() -> None:
+    kinds = _kinds(_MINI)
+    for element in (
+        "calendar: horizon",
+        "arena war: initial rung",
+        "option go: rung",
+        "option go: cooldown",
+        "option go: success",  # a probability of 1
+        "option go: set flag",  # a 0/1 switch
+        "variable flag: initial",
+    ):
+        assert kinds[element] == "structural", element
+    assert kinds["option go: set level"] == "unsourced"  # 1 on a 0..5 variable is a number
+    assert kinds["variable level: initial"] == "unsourced"
+
+
+def test_unsourced_fails_strict_only(tmp_path: Path) -> None:
+    (tmp_path / "art.txt").write_text(
+        "about 10 000 troops, 30% of them at the front; 30 per cent of them; "
+        "a step long ruled out.\n",
+        encoding="utf-8",
+    )
+    text = _MINI.replace("title: An article}", "title: An article, file: art.txt}")
+    report = verify(loads_scenario(text), source_dirs=[tmp_path])
+    assert report.counts["unsourced"] == 4
+    assert report.passed(strict=False) and not report.passed(strict=True)
+    fixed = text.replace(
+        "initial: 0.3, source: {ref: art, quote",
+        "initial: 0.3, source: {ref: art, note: judgement, quote",
+    )
+    fixed = fixed.replace(
+        "{id: level, initial: 2,", "{id: level, initial: 2, source: {note: judgement},"
+    )
+    fixed = fixed.replace(
+        "per_round: {troops: 1.0}", "per_round: {troops: {value: 1.0, note: judgement}}"
+    )
+    fixed = fixed.replace("{var: level, set: 1}", "{var: level, set: {value: 1, note: judgement}}")
+    report = verify(loads_scenario(fixed), source_dirs=[tmp_path])
+    assert report.counts["unsourced"] == 0 and report.counts["judgement"] >= 3
+    assert report.passed(strict=True)

@@ -7,8 +7,9 @@
                     normal interval from the cells' Wilson intervals.
 ``folded``          threshold, arena, rung, state ("never" or "always"): the
                     thresholds left out of ``threshold_risk``.
-``provenance``      kind, count: quoted, sourced (no quote), judgement,
-                    from an uncertainty range, unsourced.
+``provenance``      kind, count: the kinds of
+                    :data:`escalade.evidence.provenance.KINDS` (quoted, sourced,
+                    uncertainty, judgement, structural, unsourced).
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ import numpy as np
 import pandas as pd
 
 from escalade.engine.summary import Z95
+from escalade.evidence.provenance import count_kinds
 
 __all__ = ["fold_thresholds", "provenance_counts", "threshold_risk"]
-
-PROVENANCE_KINDS = ("quoted", "sourced", "judgement", "uncertainty", "unsourced")
 
 
 def fold_thresholds(thresholds: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -67,13 +67,8 @@ def threshold_risk(thresholds: pd.DataFrame) -> pd.DataFrame:
 
 def provenance_counts(assumptions: pd.DataFrame) -> pd.DataFrame:
     """Count the scenario's assumptions by what they rest on (see module docstring)."""
-    if assumptions.empty:
-        return pd.DataFrame({"kind": list(PROVENANCE_KINDS), "count": 0})
-    kind = assumptions["kind"].astype(str)
-    quote = assumptions["quote"] if "quote" in assumptions.columns else pd.Series("", kind.index)
-    quoted = (kind == "sourced") & quote.fillna("").astype(str).str.strip().ne("")
-    label = kind.where(~quoted, "quoted")
-    counts = label.value_counts()
-    return pd.DataFrame(
-        {"kind": list(PROVENANCE_KINDS), "count": [int(counts.get(k, 0)) for k in PROVENANCE_KINDS]}
+    kinds: list[str] = (
+        assumptions["kind"].astype(str).tolist() if "kind" in assumptions.columns else []
     )
+    counts = count_kinds(kinds)
+    return pd.DataFrame({"kind": list(counts), "count": list(counts.values())})

@@ -198,13 +198,8 @@ def _oat(  # noqa: PLR0917 - a private helper with one caller
     executor: Executor | None,
 ) -> pd.DataFrame:
     long = one_at_a_time(model, outcome, seed=seed, executor=executor)
-    wide = long.pivot_table(
-        index=["parameter", "level", "value"],
-        columns="strategy",
-        values="mean",
-        sort=False,
-        dropna=False,
-    ).reset_index()
+    keys = ["parameter", "level", "value"]
+    wide = long.pivot(index=keys, columns="strategy", values="mean").reset_index()
     wide["advantage"] = wide[top] - wide[runner_up]
     base = float(wide.loc[wide["level"] == "base", "advantage"].iloc[0])
     rows = wide[wide["level"] != "base"].assign(base=base)

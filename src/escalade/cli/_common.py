@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # rich is imported when a command prints, not when the parser is built
     from rich.console import Console
 
 __all__ = [
+    "Bar",
     "add_execution_arguments",
     "add_memory_argument",
     "checked_workers",
@@ -81,9 +82,29 @@ def rich_console() -> Console:
     return Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
 
 
+class Bar:
+    """What :func:`progress_bar` yields: ``bar(k)`` advances by ``k``; ``restart`` relabels."""
+
+    def __init__(self, progress: Any, task: Any) -> None:
+        self._progress = progress
+        self._task = task
+
+    def __call__(self, k: int) -> None:
+        """Advance by ``k``."""
+        self._progress.advance(self._task, k)
+
+    def restart(self, *, total: int, label: str) -> None:
+        """Start counting again from 0 up to ``total`` under ``label``."""
+        self._progress.reset(self._task, total=total, description=label)
+
+
 @contextmanager
-def progress_bar(*, total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """Yield ``advance(k)``; a bar is drawn on standard error when it is a terminal."""
+def progress_bar(*, total: int | None, label: str) -> Iterator[Bar]:
+    """Yield a :class:`Bar`; it is drawn on standard error when that is a terminal.
+
+    ``total`` None draws a bar without an end (e.g. while a scenario loads),
+    until :meth:`Bar.restart` gives one.
+    """
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -95,7 +116,7 @@ def progress_bar(*, total: int, label: str) -> Iterator[Callable[[int], None]]:
 
     err = Console(file=sys.stderr)
     progress = Progress(
-        TextColumn(label),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
@@ -105,4 +126,4 @@ def progress_bar(*, total: int, label: str) -> Iterator[Callable[[int], None]]:
     )
     task = progress.add_task(label, total=total)
     with progress:
-        yield lambda k: progress.advance(task, k)
+        yield Bar(progress, task)

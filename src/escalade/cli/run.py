@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from escalade.cli._common import (
+    Bar,
     add_execution_arguments,
     checked_workers,
     memory_budget,
@@ -68,31 +69,10 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the comparison, save it, report it."""
-    from escalade.scenario import load_scenario
-    from escalade.workflows.run import RunOptions, pick, run_scenario
-
-    scenario = load_scenario(args.scenario)
-    n_strategies = len(pick(args.strategies, [s.id for s in scenario.strategies], "strategies"))
-    n_mindsets = len(pick(args.mindsets, [m.id for m in scenario.mindsets], "mindsets"))
-
-    options = RunOptions(
-        strategies=args.strategies,
-        mindsets=args.mindsets,
-        n=args.n,
-        seed=args.seed,
-        chunk_size=args.chunk_size,
-        workers=checked_workers(args),
-        scheduler=args.scheduler,
-        memory=memory_budget(args),
-        store=None if args.no_store else args.store,
-        out=None if args.no_report else args.out,
-        sweep=args.sweep,
-        sweep_trajectories=args.sweep_trajectories,
-        pdf=args.pdf,
-    )
-    total = n_strategies * n_mindsets * args.n
-    with progress_bar(total=total, label="simulating") as advance:
-        outcome = run_scenario(scenario, options, progress=advance)
+    # The bar shows first (a user sees the command working within a fraction of a
+    # second), then the scenario layer and the engine load.
+    with progress_bar(total=None, label=f"loading {args.scenario}") as bar:
+        outcome = _simulate(args, bar)
     if args.json:
         print(
             json.dumps(
@@ -205,3 +185,30 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
     if report:
         console.print(f"report: {report}")
     sys.stdout.flush()
+
+
+def _simulate(args: argparse.Namespace, bar: Bar) -> Any:
+    from escalade.scenario import load_scenario
+    from escalade.workflows.run import RunOptions, pick, run_scenario
+
+    scenario = load_scenario(args.scenario)
+    n_strategies = len(pick(args.strategies, [s.id for s in scenario.strategies], "strategies"))
+    n_mindsets = len(pick(args.mindsets, [m.id for m in scenario.mindsets], "mindsets"))
+
+    options = RunOptions(
+        strategies=args.strategies,
+        mindsets=args.mindsets,
+        n=args.n,
+        seed=args.seed,
+        chunk_size=args.chunk_size,
+        workers=checked_workers(args),
+        scheduler=args.scheduler,
+        memory=memory_budget(args),
+        store=None if args.no_store else args.store,
+        out=None if args.no_report else args.out,
+        sweep=args.sweep,
+        sweep_trajectories=args.sweep_trajectories,
+        pdf=args.pdf,
+    )
+    bar.restart(total=n_strategies * n_mindsets * args.n, label="simulating")
+    return run_scenario(scenario, options, progress=bar)

@@ -48,6 +48,7 @@ __all__ = [
     "ProcessExecutor",
     "SequentialExecutor",
     "executor_for",
+    "free_cores",
     "usable_cores",
 ]
 
@@ -110,6 +111,24 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
         return os.cpu_count() or 1
+
+
+def free_cores(cores: int | None = None, load: float | None = None) -> int:
+    """Usable cores not already kept busy by other processes (at least 1).
+
+    ``cores - round(load) + 1``, clipped to ``1..cores``: the one-minute load
+    average counts the calling process itself. ``cores`` defaults to
+    :func:`usable_cores`, ``load`` to ``os.getloadavg()[0]`` (0 where there is
+    none). On a saturated machine this is 1, so a default run stays in process
+    and is never slower than ``--workers 1``.
+    """
+    cores = usable_cores() if cores is None else cores
+    if load is None:
+        try:
+            load = os.getloadavg()[0]
+        except (AttributeError, OSError):  # pragma: no cover - Windows
+            load = 0.0
+    return max(1, min(cores, cores - round(load) + 1))
 
 
 def _pool_context(preload: Sequence[str]) -> multiprocessing.context.BaseContext:

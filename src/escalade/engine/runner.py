@@ -16,7 +16,7 @@ import numpy as np
 from escalade._types import FloatArray
 from escalade.engine.chunk import ChunkResult, ChunkTask, run_chunk
 from escalade.engine.counts import Counts
-from escalade.engine.executors import Executor, SequentialExecutor, executor_for
+from escalade.engine.executors import Executor, SequentialExecutor, executor_for, free_cores
 from escalade.engine.memory import bytes_per_trace, bytes_per_trajectory, check_memory
 from escalade.engine.policies import registered
 from escalade.errors import UsageError
@@ -200,11 +200,14 @@ def default_executor(
     """The executor :func:`run_grid` opens when none is given (not yet entered).
 
     Dask when ``scheduler`` is given; with ``workers`` given, that many local
-    processes (``1``: in process); else in process below :data:`POOL_WORK`
-    and one worker per usable core above it.
+    processes (``1``: in process); else in process below :data:`POOL_WORK`,
+    and above it one worker per free core (:func:`~escalade.engine.executors.free_cores`:
+    in process when other jobs keep every core busy).
     """
-    if scheduler is None and workers is None and estimated_work(compiled, tasks) < POOL_WORK:
-        return SequentialExecutor()
+    if scheduler is None and workers is None:
+        if estimated_work(compiled, tasks) < POOL_WORK or free_cores() == 1:
+            return SequentialExecutor()
+        workers = free_cores()
     return executor_for(scheduler=scheduler, workers=workers, n_tasks=len(tasks))
 
 

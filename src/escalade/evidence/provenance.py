@@ -2,32 +2,59 @@
 
 An *assumption* is every number written in the file (option costs and success
 probabilities, effect sizes, event probabilities, accident laws, initial values,
-utility weights), every uncertainty, and the rung an option is placed on. Each
-row says where it is (field path and line), its value as written, and its kind:
+utility weights, discounts, cool-downs), every uncertainty's range, and the rung
+an option is placed on. Each row says where it is (field path and line), its
+value as written, and its kind:
 
+``quoted``
+    a quote on the number or its element literally contains the number
+    (``10,000`` covers 10000, ``30%`` covers 0.3; see
+    :func:`escalade.evidence.quotes.numbers_in`), or the source's ``covers``
+    list names the field and the source has a quote;
 ``sourced``
-    it carries (or its element carries) a ``source`` with a ``ref``;
-``judgement``
-    it carries a ``source`` with only a ``note`` (the analyst's judgement);
+    the ``covers`` list of a source without a quote names the field;
 ``uncertainty``
     it is an expression over ``$uncertainties``, whose own rows give provenance;
+``structural``
+    its field is structural by kind (declared here, not in the file): a rung
+    (ladder position), a 0/1 switch (a variable bounded to [0, 1] starting at or
+    set to 0 or 1), a probability of 0 or 1, a discount of 1, the horizon, a
+    cool-down, ``moves``;
+``judgement``
+    none of the above, and the number or its element carries a ``note``;
 ``unsourced``
     nothing says where it comes from.
+
+A quote on an element no longer vouches for every number of the element: the
+numbers it does not contain are judgement (with a note) or unsourced.
+:func:`count_kinds` gives the counts every report prints.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from escalade.evidence.quotes import contains_number, numbers_in
 from escalade.scenario import Scenario
 from escalade.scenario.schema import NumberSpec, SourceRef
 
-__all__ = ["Assumption", "Kind", "QuoteRef", "assumptions", "quotes"]
+__all__ = ["KINDS", "Assumption", "Kind", "QuoteRef", "assumptions", "count_kinds", "quotes"]
 
-Kind = Literal["sourced", "judgement", "uncertainty", "unsourced"]
+Kind = Literal["quoted", "sourced", "uncertainty", "judgement", "structural", "unsourced"]
+KINDS: tuple[Kind, ...] = (
+    "quoted",
+    "sourced",
+    "uncertainty",
+    "judgement",
+    "structural",
+    "unsourced",
+)
+"""Every kind, in the order reports print them."""
 Path = tuple[str | int, ...]
 
 
@@ -74,31 +101,93 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def _classify(value: Any, inherited: SourceRef | None) -> tuple[Kind, SourceRef | None, str | None]:
-    """Return the kind, the effective source and a quote written next to a value."""
+_LITERAL = re.compile(r"(?<![\w.$'])\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _literals(value: Any) -> list[float] | None:
+    """The numbers written in a value; None for a ``$uncertainty`` expression."""
+    if isinstance(value, bool):
+        return [float(value)]
+    if isinstance(value, int | float):
+        return [float(value)]
+    text = str(value)
+    if "$" in text:
+        return None
+    return [float(x) for x in _LITERAL.findall(text)]
+
+
+def _covered(covers: tuple[str, ...], rel: str) -> bool:
+    """True if a ``covers`` entry names ``rel`` (a path relative to the element)."""
+    last = re.split(r"[.\[\]]", rel.rstrip("]"))[-1] if rel else ""
+    return any(
+        rel == c or rel.startswith((c + ".", c + "[")) or (last and last == c) for c in covers
+    )
+
+
+def _classify(
+    value: Any, inherited: SourceRef | None, rel: str, structural: bool
+) -> tuple[Kind, SourceRef | None, str | None]:
+    """Return the kind, the source it rests on and the quote that carries it."""
     own: SourceRef | None = None
-    quote: str | None = None
-    note: str | None = None
+    own_quote = own_note = None
     if isinstance(value, NumberSpec):
-        own, quote, note = value.source, value.quote, value.note
+        own, own_quote, own_note = value.source, value.quote, value.note
         value = value.value
-    source = own or inherited
-    if source is not None and source.ref is not None:
-        return "sourced", source, quote
-    if isinstance(value, str) and "$" in value:
-        return "uncertainty", source, quote
-    if (source is not None and source.note) or note:
-        return "judgement", source or SourceRef(note=note), quote
+    literals = _literals(value)
+    if literals is None:
+        return "uncertainty", own or inherited, own_quote
+    for source, quote in ((own, own_quote), (inherited, None)):
+        if source is None or source.ref is None:
+            continue
+        text = quote or source.quote
+        named = bool(source.covers) and _covered(source.covers, rel)
+        if text and literals and all(contains_number(x, numbers_in(text)) for x in literals):
+            return "quoted", source, text
+        if named:
+            return ("quoted" if text else "sourced"), source, text
+    if structural:
+        return "structural", None, None
+    for source in (own, inherited):
+        if source is not None and source.note:
+            return "judgement", source, None
+    if own_note:
+        return "judgement", SourceRef(note=own_note), None
     return "unsourced", None, None
+
+
+def count_kinds(kinds: Iterable[str]) -> dict[str, int]:
+    """Count assumptions by kind, every kind of :data:`KINDS` present (0 if none)."""
+    counts: dict[str, int] = dict.fromkeys(KINDS, 0)
+    for kind in kinds:
+        counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def _is(value: Any, *allowed: float) -> bool:
+    """True if ``value`` is a plain number equal to one of ``allowed``."""
+    if isinstance(value, NumberSpec):
+        value = value.value
+    return isinstance(value, int | float) and float(value) in allowed
 
 
 class _Walker:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.rows: list[Assumption] = []
+        self.switches = {v.id for v in scenario.spec.variables if v.min == 0 and v.max == 1}
 
-    def add(self, element: str, path: Path, value: Any, inherited: SourceRef | None) -> None:
-        kind, source, quote = _classify(value, inherited)
+    def add(
+        self,
+        element: str,
+        path: Path,
+        value: Any,
+        inherited: SourceRef | None,
+        *,
+        root: int = 2,
+        structural: bool = False,
+    ) -> None:
+        """Add a row; ``path[:root]`` is the element, ``structural`` its field's kind."""
+        kind, source, quote = _classify(value, inherited, _fmt(path[root:]), structural)
         self.rows.append(
             Assumption(
                 element=element,
@@ -107,20 +196,30 @@ class _Walker:
                 value=_value_text(value),
                 kind=kind,
                 ref=source.ref if source else None,
-                quote=quote or (source.quote if source else None),
+                quote=quote,
                 note=source.note if source else None,
             )
         )
 
     def walk(self) -> list[Assumption]:
         spec = self.scenario.spec
+        self.add(
+            "calendar: horizon",
+            ("calendar", "horizon"),
+            spec.calendar.horizon,
+            None,
+            root=1,
+            structural=True,
+        )
         for i, var in enumerate(spec.variables):
             if "initial" in var.model_fields_set:
+                switch = var.id in self.switches and _is(var.initial, 0.0, 1.0)
                 self.add(
                     f"variable {var.id}: initial",
                     ("variables", i, "initial"),
                     var.initial,
                     var.source,
+                    structural=switch,
                 )
         for i, arena in enumerate(spec.arenas):
             self.add(
@@ -128,12 +227,10 @@ class _Walker:
                 ("arenas", i, "initial"),
                 arena.initial,
                 arena.source,
+                structural=True,
             )
         for i, actor in enumerate(spec.actors):
-            for part in ("per_round", "final", "thresholds"):
-                for key, weight in getattr(actor.utility, part).items():
-                    path: Path = ("actors", i, "utility", part, key)
-                    self.add(f"actor {actor.id}: utility {part} {key}", path, weight, actor.source)
+            self.actor(i, actor)
         self.options()
         self.events()
         for arena_id, acc in spec.accidents.items():
@@ -151,15 +248,42 @@ class _Walker:
             )
         return self.rows
 
+    def actor(self, i: int, actor: Any) -> None:
+        for part in ("per_round", "final", "thresholds"):
+            for key, weight in getattr(actor.utility, part).items():
+                path: Path = ("actors", i, "utility", part, key)
+                self.add(f"actor {actor.id}: utility {part} {key}", path, weight, actor.source)
+        if "discount" in actor.utility.model_fields_set:
+            self.add(
+                f"actor {actor.id}: discount",
+                ("actors", i, "utility", "discount"),
+                actor.utility.discount,
+                actor.source,
+                structural=actor.utility.discount == 1.0,
+            )
+        if "moves" in actor.model_fields_set:
+            self.add(
+                f"actor {actor.id}: moves",
+                ("actors", i, "moves"),
+                actor.moves,
+                actor.source,
+                structural=True,
+            )
+
     def options(self) -> None:
         for i, opt in enumerate(self.scenario.spec.options):
-            for field in ("rung", "cost", "success"):
+            for field in ("rung", "cost", "success", "cooldown"):
                 if field in opt.model_fields_set and getattr(opt, field) is not None:
+                    value = getattr(opt, field)
+                    structural = field in {"rung", "cooldown"} or (
+                        field == "success" and _is(value, 0.0, 1.0)
+                    )
                     self.add(
                         f"option {opt.id}: {field}",
                         ("options", i, field),
-                        getattr(opt, field),
+                        value,
                         opt.source,
+                        structural=structural,
                     )
             for side, rung in opt.perceived.items():
                 self.add(
@@ -167,13 +291,20 @@ class _Walker:
                     ("options", i, "perceived", side),
                     rung,
                     opt.source,
+                    structural=True,
                 )
             self.effects(f"option {opt.id}", ("options", i, "effects"), opt.effects, opt.source)
 
     def events(self) -> None:
         for i, event in enumerate(self.scenario.spec.events):
             if event.prob is not None:
-                self.add(f"event {event.id}: prob", ("events", i, "prob"), event.prob, event.source)
+                self.add(
+                    f"event {event.id}: prob",
+                    ("events", i, "prob"),
+                    event.prob,
+                    event.source,
+                    structural=_is(event.prob, 0.0, 1.0),
+                )
             self.effects(f"event {event.id}", ("events", i, "effects"), event.effects, event.source)
             for j, branch in enumerate(event.branches):
                 self.add(
@@ -181,6 +312,7 @@ class _Walker:
                     ("events", i, "branches", j, "prob"),
                     branch.prob,
                     event.source,
+                    structural=_is(branch.prob, 0.0, 1.0),
                 )
                 self.effects(
                     f"event {event.id}/{branch.id}",
@@ -196,7 +328,14 @@ class _Walker:
             for op in ("add", "set", "mul"):
                 value = getattr(effect, op)
                 if value is not None:
-                    self.add(f"{element}: {op} {effect.var}", (*path, j, op), value, inherited)
+                    switch = op == "set" and effect.var in self.switches and _is(value, 0.0, 1.0)
+                    self.add(
+                        f"{element}: {op} {effect.var}",
+                        (*path, j, op),
+                        value,
+                        inherited,
+                        structural=switch,
+                    )
 
 
 def _range(unc: Any) -> str:

@@ -31,7 +31,7 @@ from rapidfuzz import fuzz
 from escalade.errors import UsageError
 from escalade.evidence.text import NormalisedText, line_col, normalise
 
-__all__ = ["QuoteMatch", "find_quote"]
+__all__ = ["QuoteMatch", "contains_number", "find_quote", "numbers_in"]
 
 _DIRECT_LIMIT = 50_000
 """Texts up to this many characters are aligned whole; longer ones by windows."""
@@ -230,3 +230,63 @@ def _positions(token: str, hay: str) -> np.ndarray[tuple[int], np.dtype[np.int64
     found = re.finditer(re.escape(token), hay)
     starts = (m.start() for _, m in zip(range(_MAX_HITS), found, strict=False))
     return np.fromiter(starts, dtype=np.int64)
+
+
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?:\s*(%|per\s?cent\b|percent\b|thousand\b|million\b|billion\b))?",
+    re.IGNORECASE,
+)
+_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+}  # fmt: skip
+_WORD_NUMBER = re.compile(
+    r"\b("
+    + "|".join(_WORDS)
+    + r"|a)\s+(hundred|thousand|million|billion)\b|\b("
+    + "|".join(_WORDS)
+    + r")\b(?!-)",
+    re.IGNORECASE,
+)
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "hundred": 1e2}
+
+
+def numbers_in(text: str) -> set[float]:
+    """Return the numbers written in ``text``, tolerant of how they are written.
+
+    ``10,000``, ``10 000`` and ``10000`` are the same number; ``ten thousand``
+    and ``10 thousand`` are 10000; a percentage counts both as itself and as
+    a fraction (``30%`` gives 30 and 0.3).
+
+    Examples
+    --------
+    >>> sorted(numbers_in("about 10,000 troops, 30% of them, two brigades"))
+    [0.3, 2.0, 30.0, 10000.0]
+    >>> sorted(numbers_in("ten thousand soldiers"))
+    [10000.0]
+    """
+    found: set[float] = set()
+    for match in _NUMBER.finditer(text):
+        digits = re.sub(r"[,\u00a0\u202f ]", "", match.group(1))
+        value = float(digits)
+        unit = (match.group(2) or "").lower().replace(" ", "")
+        if unit in {"%", "percent"} or unit.startswith("per"):
+            found.update({value, value / 100.0})
+        elif unit in _SCALE:
+            found.add(value * _SCALE[unit])
+        else:
+            found.add(value)
+    for match in _WORD_NUMBER.finditer(text):
+        if match.group(3):
+            found.add(float(_WORDS[match.group(3).lower()]))
+        else:
+            base = 1 if match.group(1).lower() == "a" else _WORDS[match.group(1).lower()]
+            found.add(float(base * _SCALE[match.group(2).lower()]))
+    return found
+
+
+def contains_number(value: float, numbers: set[float]) -> bool:
+    """True if ``value`` is one of ``numbers`` (to a relative 1e-9)."""
+    return any(abs(value - n) <= 1e-9 * max(1.0, abs(value)) for n in numbers)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from escalade.errors import EvidenceError
-from escalade.evidence.provenance import Assumption, assumptions, quotes
+from escalade.evidence.provenance import Assumption, assumptions, count_kinds, quotes
 from escalade.evidence.quotes import find_quote
 from escalade.evidence.text import normalise, read_source_text
 from escalade.scenario import Scenario
@@ -64,22 +64,24 @@ class VerifyReport:
         """Quotes not found, or whose source text could not be read."""
         return tuple(q for q in self.quotes if q.status != "found")
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """Assumptions per kind: quoted, sourced, uncertainty, judgement, structural, unsourced."""
+        return count_kinds(a.kind for a in self.assumptions)
+
     def passed(self, *, strict: bool) -> bool:
-        """True if nothing fails; under ``strict`` unsourced numbers fail too."""
+        """True if nothing fails; under ``strict`` unsourced numbers (and unread texts) fail too."""
         if strict:
             return not self.failed_quotes and not self.unsourced
         return not [q for q in self.quotes if q.status in {"not_found", "unknown_source"}]
 
     def to_dict(self) -> dict[str, Any]:
         """The report as a JSON-ready mapping."""
-        counts: dict[str, int] = {}
-        for a in self.assumptions:
-            counts[a.kind] = counts.get(a.kind, 0) + 1
         return {
             "scenario": self.scenario,
             "quotes": [q.to_dict() for q in self.quotes],
             "assumptions": [a.to_dict() for a in self.assumptions],
-            "counts": counts,
+            "counts": self.counts,
             "unsourced": [a.to_dict() for a in self.unsourced],
             "missing_texts": self.missing_texts,
         }

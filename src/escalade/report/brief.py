@@ -118,6 +118,9 @@ def _robustness(rs: ResultSet) -> str | None:
         f"**{head['strategy']}** is best in {percent(head['share_best'])} of draws "
         f"(95% interval {percent(head['ci_low'])} to {percent(head['ci_high'])})"
         + (f"; {others}." if others else ".")
+        + " The draws spread each uncertainty evenly over its range, where the answer above "
+        "draws it from its distribution: where the two disagree, the ends of the ranges decide "
+        "(see what would change it)."
     )
 
 
@@ -200,9 +203,10 @@ def _provenance(rs: ResultSet) -> str | None:
     total = sum(int(v) for v in counts.values())
     return (
         f"The scenario's {total} assumptions: {counts.get('quoted', 0)} quoted from a source, "
-        f"{counts.get('sourced', 0)} sourced without a quote, {counts.get('judgement', 0)} the "
-        f"analyst's judgement, {counts.get('uncertainty', 0)} drawn from uncertainty ranges, "
-        f"{counts.get('unsourced', 0)} unsourced (details in *Assumptions and sources*)."
+        f"{counts.get('sourced', 0)} sourced without a quote, {counts.get('uncertainty', 0)} "
+        f"drawn from uncertainty ranges, {counts.get('judgement', 0)} the analyst's judgement, "
+        f"{counts.get('structural', 0)} structural, {counts.get('unsourced', 0)} unsourced "
+        "(details in *Assumptions and sources*)."
     )
 
 
@@ -226,15 +230,17 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
     if not robustness.empty:
         out["How robust"] = FigureBlock(share_bars(robustness), "Share of draws where best")
     by_term = _t(rs, "explain_by_term")
-    if not by_term.empty:
-        shown = by_term[by_term["difference"].abs() > 0].head(10)
+    shown = by_term[by_term["difference"].abs() > 0].head(10) if not by_term.empty else by_term
+    if not shown.empty:
         out["Why"] = FigureBlock(
             difference_bars(shown, "term"), "Difference of the top two by utility term (95%)"
         )
     oat = _t(rs, "oat")
+    keep: list[str] = []
     if not oat.empty:
         swing = oat.groupby("parameter")["advantage"].agg(lambda s: s.max() - s.min())
-        keep = swing.sort_values(ascending=False).head(_TORNADO_ROWS).index
+        keep = list(swing[swing > 0].sort_values(ascending=False).head(_TORNADO_ROWS).index)
+    if keep:
         out["What would change it"] = FigureBlock(
             tornado(oat[oat["parameter"].isin(keep)]),
             "One-at-a-time sweeps: the top strategy's advantage at each end of each range "

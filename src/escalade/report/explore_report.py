@@ -119,13 +119,8 @@ def _one_at_a_time(rs: ResultSet) -> Section | None:
     ranking = [s for s in robust.get("strategy", pd.Series(dtype=str)) if s in set(oat["strategy"])]
     if len(ranking) >= 2:
         a, b = ranking[0], ranking[1]
-        wide = oat.pivot_table(
-            index=["parameter", "level", "value"],
-            columns="strategy",
-            values="mean",
-            sort=False,
-            dropna=False,
-        ).reset_index()
+        keys = ["parameter", "level", "value"]
+        wide = oat.pivot(index=keys, columns="strategy", values="mean").reset_index()
         wide["advantage"] = wide[a] - wide[b]
         base = float(wide.loc[wide["level"] == "base", "advantage"].iloc[0])
         rows = wide[wide["level"] != "base"].assign(base=base)

@@ -37,11 +37,16 @@ class Model(BaseModel):
 
 
 class SourceRef(Model):
-    """A citation: which source, a short quote from it, and a note."""
+    """A citation: which source, a short quote from it, and a note.
+
+    A quote vouches only for the numbers it contains; ``covers`` names other
+    fields of the element (names or paths relative to it) the source supports.
+    """
 
     ref: Slug | None = None
     quote: Text | None = None
     note: Text | None = None
+    covers: tuple[Annotated[str, StringConstraints(min_length=1, max_length=200)], ...] = ()
 
     @model_validator(mode="after")
     def _something(self) -> SourceRef:
@@ -49,6 +54,8 @@ class SourceRef(Model):
             raise ValueError("a source needs 'ref' (a source id) or 'note' (e.g. 'judgement')")
         if self.quote is not None and self.ref is None:
             raise ValueError("a quote needs 'ref': the source it is quoted from")
+        if self.covers and self.ref is None:
+            raise ValueError("'covers' needs 'ref': the source that supports those fields")
         return self
 
 
