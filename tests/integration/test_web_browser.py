@@ -125,10 +125,11 @@ def test_the_upload_form_in_chromium(chromium, server: str) -> None:
     assert assert_plots_rendered(chromium, 1) >= 1
     chromium.get(server)
     area = chromium.find_element(By.NAME, "text")
-    chromium.execute_script("arguments[0].value = 'schema_version: 2';", area)
+    chromium.execute_script("arguments[0].value = 'schema_version: 3';", area)
     chromium.find_element(By.ID, "upload").click()
     message = WebDriverWait(chromium, 60).until(lambda d: d.find_elements(By.ID, "upload-error"))
-    assert "upload.yaml:1:17: schema_version: expected schema_version 1, found 2" in message[0].text
+    expected = "upload.yaml:1:17: schema_version: expected schema_version 2 (or 1), found 3"
+    assert expected in message[0].text
 
 
 @pytest.mark.slow

@@ -178,7 +178,7 @@ def test_the_upload_form_shows_messages_escaped(client: TestClient) -> None:
     r = client.post("/scenarios", data={"text": text})
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("text/html")
-    assert "upload.yaml:1:17: schema_version: expected schema_version 1" in r.text
+    assert "upload.yaml:1:17: schema_version: expected schema_version 2 (or 1)" in r.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text
     assert "<script>alert(1)" not in r.text
     bad = {"file": ("x.yaml", b"\xff\xfe not utf-8", "text/yaml")}
