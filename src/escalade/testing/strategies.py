@@ -6,11 +6,15 @@
 ... def test_loads(text):
 ...     load(text)
 
-Every generated text is a valid scenario: two sides, two or three actors, one
-or two arenas on the built-in ``compact`` ladder, variables, options with
-conditions, costs, success probabilities and effects, scheduled, random and
-branched events, accidents, uncertainties, strategies and mindsets with the
-deterministic and stochastic built-in policies, and outcomes.
+Every generated text is a valid scenario (schema 2): two sides, two or three
+actors (some with two moves a round), one or two arenas on the built-in
+``compact`` ladder, variables, options with conditions, costs, success
+probabilities, effects, per-side ``perceived`` rungs and escalation on attempt
+or on success, scheduled, random and branched events (some moving rungs),
+accidents (some with jumps and reverts), uncertainties (some private),
+terminal states (absorbing or not, with utility), strategies and mindsets with
+the deterministic and stochastic built-in policies, and outcomes (some reading
+one side's view).
 """
 
 from __future__ import annotations
@@ -54,6 +58,12 @@ def _option(
         if draw(st.integers(0, 4)) == 0:
             option["deescalate"] = True
             option["rung"] = draw(st.integers(0, 4))
+        if draw(st.integers(0, 3)) == 0:
+            option["perceived"] = {
+                draw(st.sampled_from(["west", "east"])): draw(st.integers(0, 12))
+            }
+        if draw(st.integers(0, 2)) == 0:
+            option["escalates"] = "success"
     if draw(st.booleans()):
         option["once"] = True
     if draw(st.integers(0, 3)) == 0:
@@ -113,7 +123,7 @@ def scenario_data(draw: st.DrawFn, *, max_horizon: int = 6) -> dict[str, Any]:
     variables = [f"v{i}" for i in range(draw(st.integers(0, 2)))]
     options = [draw(_option(i, actors, arenas, variables)) for i in range(draw(st.integers(1, 5)))]
     data: dict[str, Any] = {
-        "schema_version": 1,
+        "schema_version": 2,
         "id": "generated",
         "title": "Generated scenario",
         "calendar": {
@@ -140,6 +150,7 @@ def scenario_data(draw: st.DrawFn, *, max_horizon: int = 6) -> dict[str, Any]:
                     "discount": draw(st.sampled_from([1.0, 0.95])),
                 },
                 "policy": draw(_policy(a, options)),
+                "moves": draw(st.sampled_from([1, 1, 2])),
             }
             for a in actors
         ],
@@ -150,14 +161,8 @@ def scenario_data(draw: st.DrawFn, *, max_horizon: int = 6) -> dict[str, Any]:
         "variables": [{"id": v, "initial": 0, "min": -5, "max": 5} for v in variables],
         "options": options,
         "uncertainties": [{"id": "u0", "dist": "uniform", "low": 0.0, "high": 1.0}],
-        "accidents": {
-            arena: {
-                "up": draw(_prob().filter(lambda p: p <= 0.5)),
-                "down": draw(_prob().filter(lambda p: p <= 0.5)),
-            }
-            for arena in arenas
-        },
-        "events": _events(draw, variables),
+        "accidents": {arena: _accident(draw) for arena in arenas},
+        "events": _events(draw, variables, arenas),
         "strategies": [
             {
                 "id": "s0",
@@ -177,9 +182,11 @@ def scenario_data(draw: st.DrawFn, *, max_horizon: int = 6) -> dict[str, Any]:
             }
         ],
         "outcomes": [
-            {"id": "top", "expr": f"rung('{arenas[0]}')", "at": "max", "direction": "minimize"}
+            {"id": "top", "expr": f"rung('{arenas[0]}')", "at": "max", "direction": "minimize"},
+            {"id": "west_view", "expr": f"rung('{arenas[0]}', 'west')", "at": "end"},
         ]
         + [{"id": f"final_{v}", "expr": v, "at": "end"} for v in variables],
+        "terminal": _terminal(draw, arenas[0]),
     }
     known_to = _known_to(draw, data, actor_side)
     if known_to is not None:
@@ -211,11 +218,43 @@ def _known_to(
     return sorted({actor_side[a] for a in readers} | set(extra))
 
 
-def _events(draw: st.DrawFn, variables: list[str]) -> list[dict[str, Any]]:
-    if not variables:
+def _accident(draw: st.DrawFn) -> dict[str, Any]:
+    accident: dict[str, Any] = {
+        "up": draw(_prob().filter(lambda p: p <= 0.5)),
+        "down": draw(_prob().filter(lambda p: p <= 0.5)),
+    }
+    if draw(st.integers(0, 2)) == 0:
+        accident["jump"] = {"sizes": [1, 2, 3], "weights": [0.6, 0.3, 0.1]}
+        accident["revert"] = draw(st.sampled_from([0.0, 0.5, 1.0]))
+    return accident
+
+
+def _terminal(draw: st.DrawFn, arena: str) -> list[Any]:
+    choice = draw(st.integers(0, 3))
+    if choice == 0:
         return []
-    var = variables[0]
+    if choice == 1:
+        return [f"rung('{arena}') >= 9"]
+    return [
+        {
+            "when": f"rung('{arena}') >= {draw(st.integers(7, 10))}",
+            "utility": {"p0": draw(st.sampled_from([-5.0, 1.0]))},
+            "absorbing": choice == 2,
+        }
+    ]
+
+
+def _events(draw: st.DrawFn, variables: list[str], arenas: list[str]) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
+    if draw(st.booleans()):
+        side = draw(st.sampled_from([None, "west", "east"]))
+        move: dict[str, Any] = {"rung": arenas[0], "add": draw(st.sampled_from([-2, 1, 3]))}
+        if side is not None:
+            move["side"] = side
+        events.append({"id": "jolt", "prob": draw(_prob()), "effects": [move]})
+    if not variables:
+        return events
+    var = variables[0]
     if draw(st.booleans()):
         events.append({"id": "shock", "prob": draw(_prob()), "effects": [{"var": var, "add": -1}]})
     if draw(st.booleans()):
@@ -225,7 +264,11 @@ def _events(draw: st.DrawFn, variables: list[str]) -> list[dict[str, Any]]:
                 "id": "vote",
                 "at": "2024-01-08",
                 "branches": [
-                    {"id": "yes", "prob": p, "effects": [{"var": var, "set": 1}]},
+                    {
+                        "id": "yes",
+                        "prob": p,
+                        "effects": [{"var": var, "set": 1}, {"rung": "a0", "to": 5}],
+                    },
                     {"id": "no", "prob": round(1 - p, 10), "effects": [{"var": var, "set": -1}]},
                 ],
             }
