@@ -117,12 +117,13 @@ def _mutated_scenarios(text: str) -> None:
 
 test_hostile_mutations, test_hostile_mutations_slow = twice(hostile_mutation())(_mutated_scenarios)
 
-# ruamel's flow emitter writes a text starting with '?' unquoted ({?0: null}), which every
-# parser, ruamel's own included, reads as an explicit key; and NEL, LS and PS are line breaks
-# to libyaml (YAML 1.1) but not to a YAML 1.2 writer; lone surrogates cannot be in a UTF-8
-# file (libyaml refuses their escapes with a located error): none is a case for this property.
+# Left out, as they are no case for this property: texts starting with '?' or ':', which
+# ruamel's flow emitter writes unquoted ({?0: null}) and every parser, ruamel's own included,
+# reads as an explicit key or refuses; NEL, LS and PS, line breaks to libyaml (YAML 1.1) but
+# not to a YAML 1.2 writer; lone surrogates, which a UTF-8 file cannot hold (libyaml refuses
+# their escapes with a located error).
 characters = st.characters(exclude_characters="\x85\u2028\u2029", exclude_categories=("Cs",))
-texts = st.text(characters, max_size=12).filter(lambda text: not text.startswith("?"))
+texts = st.text(characters, max_size=12).filter(lambda text: not text.startswith(("?", ":")))
 plain = st.recursive(
     st.one_of(
         st.none(),
