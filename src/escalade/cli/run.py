@@ -73,14 +73,17 @@ def run(args: argparse.Namespace) -> int:
     # second), then the scenario layer and the engine load.
     with progress_bar(total=None, label=f"loading {args.scenario}") as bar:
         outcome = _simulate(args, bar)
-    if args.json:
+    if outcome.store_problem is not None:
         print(
-            json.dumps(
-                _summary_json(outcome.result_set, outcome.run_id, outcome.report),
-                indent=2,
-                default=str,
-            )
+            f"warning: the run was not stored: {outcome.store_problem}\n"
+            f"its results are kept in {outcome.pending} and will be merged into the store the "
+            f"next time it is opened for writing (escalade runs import --store {args.store})",
+            file=sys.stderr,
         )
+    if args.json:
+        summary = _summary_json(outcome.result_set, outcome.run_id, outcome.report)
+        summary["pending"] = str(outcome.pending) if outcome.pending else None
+        print(json.dumps(summary, indent=2, default=str))
     else:
         from escalade.report.brief import brief_text
 

@@ -102,6 +102,38 @@ def _delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from escalade.results.pending import pending_bundles
+
+    waiting = len(pending_bundles(args.store))
+    with _store(args, read_only=False) as store:
+        store.list_runs()  # opening for writing merges the pending results
+        merged, unmerged = store.merged, store.unmerged
+    print(f"merged {len(merged)} of {waiting} pending results into {args.store}")
+    for run_id in merged:
+        print(f"  {run_id}")
+    for name, problem in unmerged.items():
+        print(f"  not merged: {name}: {problem}", file=sys.stderr)
+    return 1 if unmerged else 0
+
+
+def _repair(args: argparse.Namespace) -> int:
+    from escalade.results.repair import repair_store
+
+    done = repair_store(args.store)
+    if not done.needed:
+        print(f"{args.store}: the store opens and reads; nothing to repair")
+        return 0
+    print(f"moved the damaged store aside to {done.moved_to}")
+    if done.unreadable:
+        print(f"no run could be read from it ({done.unreadable}); {args.store} is a new store")
+        return 1
+    print(f"copied {len(done.copied)} runs into a new {args.store}")
+    for run_id, problem in done.lost.items():
+        print(f"  lost {run_id}: {problem}", file=sys.stderr)
+    return 1 if done.lost else 0
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``runs`` command and its subcommands."""
     common = argparse.ArgumentParser(add_help=False)
@@ -112,7 +144,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"the DuckDB results store (default: ./{DEFAULT_STORE})",
     )
     parser = subparsers.add_parser(
-        "runs", help="list, show, export or delete saved runs", description=__doc__
+        "runs", help="list, show, export, delete, import or repair saved runs", description=__doc__
     )
     actions = parser.add_subparsers(dest="runs_command", metavar="ACTION", required=True)
     listing = actions.add_parser("list", parents=[common], help="list the runs, newest first")
@@ -130,3 +162,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     delete = actions.add_parser("delete", parents=[common], help="delete a run")
     delete.add_argument("id", help="run id or an unambiguous prefix")
     delete.set_defaults(func=_delete)
+    merge = actions.add_parser(
+        "import",
+        parents=[common],
+        help="merge results kept aside while the store was busy (<store>.pending/)",
+    )
+    merge.set_defaults(func=_import)
+    repair = actions.add_parser(
+        "repair",
+        parents=[common],
+        help="move a damaged store aside and copy the runs it still holds into a new one",
+    )
+    repair.set_defaults(func=_repair)

@@ -27,11 +27,14 @@ a chunked run that was killed stays ``"running"`` and can be resumed with
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import itertools
 import json
 import os
+import re
+import shutil
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -46,10 +49,14 @@ import pyarrow as pa
 from escalade._version import __version__
 from escalade.errors import ResultsFormatError, UsageError
 from escalade.results._codec import TableSpec, decode, encode
-from escalade.results.bundle import save_bundle
+from escalade.results.bundle import load_bundle, save_bundle
+from escalade.results.pending import pending_bundles, pending_dir
 from escalade.results.resultset import KINDS, ResultSet, utc_now
 
-__all__ = ["FORMAT_VERSION", "RUN_COLUMNS", "Store"]
+__all__ = ["FORMAT_VERSION", "RUN_COLUMNS", "STORE_WAIT", "Store", "StoreBusy", "StoreCorrupt"]
+
+STORE_WAIT = 30.0
+"""Seconds :class:`Store` waits for a store another process is writing (``ESCALADE_STORE_WAIT``)."""
 
 FORMAT_VERSION = 1
 """The store schema version this escalade writes and reads."""
@@ -71,6 +78,25 @@ _SCHEMA = (
 )
 _DUCKDB_MAGIC = b"DUCK"
 _counter = itertools.count()
+
+
+class StoreBusy(ResultsFormatError):
+    """The store stayed locked by another process for the whole wait."""
+
+
+class StoreCorrupt(ResultsFormatError):
+    """The store file is truncated or damaged."""
+
+
+def _default_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get("ESCALADE_STORE_WAIT", STORE_WAIT)))
+    except ValueError:
+        return STORE_WAIT
+
+
+def _is_lock(message: str) -> bool:
+    return "Could not set lock" in message or "different configuration" in message
 
 
 def _new_id(kind: str) -> str:
@@ -99,12 +125,16 @@ class Store:
     label : str, optional
         How messages name the store (default: its path); the dashboard passes the
         file name so that no answer shows a path of the machine.
+    wait : float, optional
+        Seconds to wait, retrying with backoff (0.05 s doubling to 1 s), while another
+        process holds the file; default :data:`STORE_WAIT` or ``ESCALADE_STORE_WAIT``.
 
     Raises
     ------
     ResultsFormatError
-        On first use, if the file is not a DuckDB file, not an escalade store,
-        of a newer format version, or locked by another process.
+        On first use, if the file is not a DuckDB file, not an escalade store, or
+        of a newer format version; :class:`StoreBusy` if another process held it for
+        the whole wait; :class:`StoreCorrupt` if it is truncated or damaged.
 
     Examples
     --------
@@ -117,11 +147,21 @@ class Store:
     """
 
     def __init__(
-        self, path: str | os.PathLike[str], *, read_only: bool = False, label: str | None = None
+        self,
+        path: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        label: str | None = None,
+        wait: float | None = None,
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
         self.label = label if label is not None else str(self.path)
+        self.wait = _default_wait() if wait is None else wait
+        self.merged: list[str] = []
+        """Run ids of the pending bundles merged since this object was made."""
+        self.unmerged: dict[str, str] = {}
+        """Pending bundles :meth:`merge_pending` could not read, with the reason."""
         self._con: duckdb.DuckDBPyConnection | None = None
 
     # -- connection ---------------------------------------------------------------------------
@@ -144,9 +184,24 @@ class Store:
             self._con.close()
             self._con = None
 
+    @classmethod
+    def over(
+        cls, con: duckdb.DuckDBPyConnection, path: str | os.PathLike[str], *, label: str | None
+    ) -> Store:
+        """A read-only store on an open connection (a cursor of :class:`~.pool.ReadPool`)."""
+        store = cls(path, read_only=True, label=label)
+        store._con = con
+        return store
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The open DuckDB connection (opened now if need be)."""
+        return self._connection()
+
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
             self._con = self._open()
+            if not self.read_only and pending_bundles(self.path):
+                self.merge_pending()
         return self._con
 
     def _fail(self, what: str, hint: str) -> ResultsFormatError:
@@ -154,6 +209,12 @@ class Store:
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         exists = self.path.exists()
+        if exists and not self.path.is_file():
+            kind = "a directory" if self.path.is_dir() else "a special file"
+            raise self._fail(
+                f"expected a results store file, found {kind}",
+                "pass a file name such as escalade.duckdb",
+            )
         if self.read_only and not exists:
             raise self._fail(
                 "no results store here", "run a command that saves results first, or pass --store"
@@ -166,14 +227,7 @@ class Store:
                     "expected a DuckDB results store, found a file of another kind",
                     "pass the path of an escalade .duckdb file",
                 )
-        try:
-            con = duckdb.connect(str(self.path), read_only=self.read_only)
-        except duckdb.Error as exc:
-            raise self._fail(
-                f"cannot open the DuckDB file ({str(exc).replace(str(self.path), self.label)})",
-                "another process may be using it; wait for it to finish, or the file was "
-                "written by a newer DuckDB: upgrade duckdb",
-            ) from exc
+        con = self._connect()
         try:
             if not self.read_only:
                 # Large appends are otherwise written to the file before COMMIT; with DuckDB
@@ -182,10 +236,42 @@ class Store:
                 # memory until COMMIT makes them go through the WAL (or a checkpoint) whole.
                 con.execute("SET enable_optimistic_write = false")
             self._check_schema(con)
+        except duckdb.Error as exc:
+            con.close()
+            raise self._damaged(exc) from exc
         except BaseException:
             con.close()
             raise
         return con
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Connect, retrying while another process holds the file (up to ``wait`` s)."""
+        deadline, delay = time.monotonic() + self.wait, 0.05
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=self.read_only)
+            except duckdb.Error as exc:
+                if not _is_lock(str(exc)):
+                    raise self._damaged(exc) from exc
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StoreBusy(
+                        f"{self.label}: another process kept the store locked for "
+                        f"{self.wait:g} s (DuckDB allows one writing process at a time) "
+                        "(hint: wait for it to finish; set ESCALADE_STORE_WAIT to wait longer)"
+                    ) from exc
+                time.sleep(min(delay, left))
+                delay = min(delay * 2, 1.0)
+
+    def _damaged(self, exc: duckdb.Error) -> ResultsFormatError:
+        text = str(exc).replace(str(self.path), self.label)
+        if "version" in text.lower() and "checksum" not in text.lower():
+            return self._fail(f"cannot open the DuckDB file ({text})", "upgrade duckdb")
+        return StoreCorrupt(
+            f"{self.label}: the store file is truncated or damaged ({text}) (hint: "
+            f"`escalade runs repair --store {self.label}` moves it aside and copies the runs "
+            "it can still read into a new store; or move the file aside yourself)"
+        )
 
     def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
         names = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
@@ -240,8 +326,10 @@ class Store:
         status: str,
         scenario_text: str | None,
         key: str | None,
+        wanted: str | None = None,
     ) -> str:
-        run_id = _new_id(kind)
+        ok = wanted is not None and re.fullmatch(r"r[0-9a-f]{8}", wanted)
+        run_id = wanted if ok and wanted is not None else _new_id(kind)
         while _first(con.execute("SELECT 1 FROM runs WHERE id = ?", [run_id])):
             run_id = _new_id(kind)
         seed = _optional_int(metadata.get("seed"))
@@ -263,10 +351,11 @@ class Store:
         )
         return run_id
 
-    def save(self, rs: ResultSet) -> str:
+    def save(self, rs: ResultSet, *, key: str | None = None, run_id: str | None = None) -> str:
         """Save a complete result set in one transaction and return its run id.
 
-        A process killed during ``save`` leaves the store without the run.
+        A process killed during ``save`` leaves the store without the run. ``run_id``
+        asks for that id (when free: runs copied from another store keep theirs).
         """
         with self._transaction() as con:
             run_id = self._insert_run(
@@ -275,7 +364,8 @@ class Store:
                 rs.metadata,
                 status="complete",
                 scenario_text=rs.scenario_text,
-                key=None,
+                key=key,
+                wanted=run_id,
             )
             for name, df in rs.tables.items():
                 self._write(con, run_id, name, 0, df)
@@ -377,6 +467,34 @@ class Store:
             [run_id, name, chunk],
         )
         con.execute("INSERT INTO run_chunks VALUES (?, ?, ?, ?)", [run_id, name, chunk, n])
+
+    def merge_pending(self) -> list[str]:
+        """Save the results waiting in ``<store>.pending/`` (see :mod:`~escalade.results.pending`).
+
+        Each bundle is saved in its own transaction under the key ``pending:<name>``
+        (so a bundle saved but not yet removed is not saved twice), then removed.
+
+        Returns
+        -------
+        list of str
+            The run ids of the merged bundles.
+        """
+        merged: list[str] = []
+        self.unmerged = {}
+        for folder in pending_bundles(self.path):
+            key = f"pending:{folder.name}"
+            row = _first(self._connection().execute("SELECT id FROM runs WHERE key = ?", [key]))
+            try:
+                run_id = str(row[0]) if row else self.save(load_bundle(folder), key=key)
+            except (ResultsFormatError, UsageError) as exc:  # left in place, reported
+                self.unmerged[folder.name] = str(exc)
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            merged.append(run_id)
+        with contextlib.suppress(OSError):
+            pending_dir(self.path).rmdir()
+        self.merged += merged
+        return merged
 
     def finish(self, run_id: str) -> None:
         """Mark a running run ``"complete"``."""

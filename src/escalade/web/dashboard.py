@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -15,16 +16,21 @@ from fastapi import Depends, Request
 
 from escalade.engine.executors import ProcessExecutor
 from escalade.errors import EscaladeError, UsageError
-from escalade.results import ResultSet, Store
+from escalade.results import RUN_COLUMNS, ResultSet
+from escalade.results.pool import ReadPool
+from escalade.results.store import StoreBusy, StoreCorrupt
 from escalade.scenario import Scenario
 from escalade.web.jobs import Job, JobManager
 from escalade.web.models import RunRequest, finite_or_none
-from escalade.web.problems import NotFound
+from escalade.web.problems import NotFound, Unavailable
 from escalade.web.registry import ScenarioRegistry, with_overrides
 from escalade.web.settings import Settings
-from escalade.workflows.run import RunOptions, pick, run_scenario
+from escalade.workflows.run import RunOptions, pick, run_scenario, save_or_stash
 
-__all__ = ["Board", "Dashboard", "get_dashboard"]
+__all__ = ["CACHE_SIZE", "Board", "Dashboard", "get_dashboard"]
+
+CACHE_SIZE = 64
+"""Stored runs and rendered result pages kept in memory (until the store changes)."""
 
 
 class Dashboard:
@@ -40,8 +46,38 @@ class Dashboard:
         self.settings = settings
         self.jobs = JobManager(max_jobs=settings.max_jobs, max_queue=settings.max_queue)
         self.scenarios = ScenarioRegistry(settings)
-        self.store_lock = threading.Lock()
+        self.label = settings.store.name  # messages never show the store's full path
+        self.reads = ReadPool(settings.store, size=4, label=self.label)
         self.pages: dict[str, str] = {}
+        self._cache_lock = threading.Lock()
+        self._cache: OrderedDict[tuple[str, object], Any] = OrderedDict()
+
+    def store_stamp(self) -> tuple[int, ...]:
+        """Changes whenever the store file (or its WAL) is written."""
+        stamp: list[int] = []
+        store = self.settings.store
+        for path in (store, store.with_name(store.name + ".wal")):
+            try:
+                info = path.stat()
+            except OSError:
+                stamp += [-1, -1]
+            else:
+                stamp += [info.st_mtime_ns, info.st_size]
+        return tuple(stamp)
+
+    def cached(self, what: str, key: object, build: Callable[[], Any]) -> Any:
+        """``build()``, kept until the store changes (at most :data:`CACHE_SIZE` entries)."""
+        full = (what, (key, self.store_stamp()))
+        with self._cache_lock:
+            if full in self._cache:
+                self._cache.move_to_end(full)
+                return self._cache[full]
+        value = build()
+        with self._cache_lock:
+            self._cache[full] = value
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return value
 
     def job(self, jid: str) -> Job:
         """The job of that id (:class:`NotFound` if none)."""
@@ -51,20 +87,44 @@ class Dashboard:
         return job
 
     def stored(self, run_id: str) -> ResultSet:
-        """A run from the store (:class:`NotFound` if it is not there)."""
+        """A run from the store.
+
+        Raises
+        ------
+        NotFound
+            When the store holds no run of that id.
+        Unavailable
+            When the store is busy beyond the wait, or damaged (503, not 404).
+        """
+        result: ResultSet = self.cached("run", run_id, lambda: self._read(run_id))
+        return result
+
+    def _read(self, run_id: str) -> ResultSet:
         try:
-            with (
-                self.store_lock,
-                Store(self.settings.store, label=self.settings.store.name) as store,
-            ):
+            with self.reads.reading() as store:
+                if store is None:
+                    raise NotFound(f"{self.label}: no run with id {run_id!r} (hint: no run stored)")
                 return store.load(run_id)
+        except (StoreBusy, StoreCorrupt) as exc:
+            raise Unavailable(str(exc)) from exc
+        except NotFound:
+            raise
         except EscaladeError as exc:
             raise NotFound(str(exc)) from exc
 
     def stored_runs(self) -> pd.DataFrame:
-        """The store's list of runs (id, kind, scenario_id, created, ...)."""
-        with self.store_lock, Store(self.settings.store, label=self.settings.store.name) as store:
-            return store.list_runs()
+        """The store's list of runs (id, kind, scenario_id, created, ...); empty if none."""
+        runs: pd.DataFrame = self.cached("runs", None, self._read_runs)
+        return runs
+
+    def _read_runs(self) -> pd.DataFrame:
+        try:
+            with self.reads.reading() as store:
+                if store is None:
+                    return pd.DataFrame(columns=list(RUN_COLUMNS))
+                return store.list_runs()
+        except (StoreBusy, StoreCorrupt) as exc:
+            raise Unavailable(str(exc)) from exc
 
     def start(self, req: RunRequest) -> Job:
         """Check a run request and queue the run (a worker process simulates it).
@@ -106,11 +166,15 @@ class Dashboard:
                     dataclasses.replace(options, executor=executor),
                     progress=lambda k: setattr(job, "done", job.done + k),
                 )
-            with (
-                self.store_lock,
-                Store(self.settings.store, label=self.settings.store.name) as store,
-            ):
-                job.run_id = store.save(outcome.result_set)
+            with self.reads.writing():
+                saved = save_or_stash(outcome.result_set, self.settings.store, label=self.label)
+            job.run_id = saved.run_id
+            if saved.run_id is None:  # kept aside: shown from memory, merged on the next save
+                job.result_set = outcome.result_set
+                job.warning = (
+                    f"not stored yet: {saved.problem}; the results are kept next to the store "
+                    "and merged into it at the next save"
+                )
             records = outcome.result_set.tables["comparison"].to_dict(orient="records")
             job.summary = {
                 "comparison": [{k: finite_or_none(v) for k, v in r.items()} for r in records]

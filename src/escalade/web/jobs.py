@@ -25,7 +25,9 @@ class Job:
     done: int = 0
     run_id: str | None = None
     error: str | None = None
+    warning: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
+    result_set: Any = field(default=None, repr=False)
 
     @property
     def progress(self) -> float:
@@ -41,6 +43,7 @@ class Job:
             "progress": round(self.progress, 4),
             "run_id": self.run_id,
             "error": self.error,
+            "warning": self.warning,
             "results": self.summary or None,
         }
 

@@ -68,6 +68,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     413: _problem("The request body is larger than the limit"),
     422: _problem("The request or the scenario is invalid"),
     429: _problem("Too many runs going or waiting"),
+    503: _problem("The results store is busy or damaged; retry later"),
 }
 """The error answers, for ``responses=`` of routes (pick the ones a route can give)."""
 
@@ -117,7 +118,11 @@ class RunStarted(BaseModel):
 
 
 class JobView(BaseModel):
-    """``GET /api/runs/{jid}``: a job's state; ``run_id`` is set once it is stored."""
+    """``GET /api/runs/{jid}``: a job's state; ``run_id`` is set once it is stored.
+
+    A job that finished but could not be stored is ``done`` with ``run_id`` None and a
+    ``warning``; its results are at ``/jobs/{jid}/results`` until they are merged.
+    """
 
     id: str
     scenario: str
@@ -125,6 +130,7 @@ class JobView(BaseModel):
     progress: float = Field(ge=0, le=1)
     run_id: str | None
     error: str | None
+    warning: str | None = None
     results: dict[str, Any] | None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from escalade.errors import EscaladeError
 
-__all__ = ["Conflict", "Forbidden", "NotFound", "Overloaded", "WebError"]
+__all__ = ["Conflict", "Forbidden", "NotFound", "Overloaded", "Unavailable", "WebError"]
 
 
 class WebError(EscaladeError):
@@ -39,3 +39,9 @@ class Overloaded(WebError):
     """Too many jobs running or waiting: try again later."""
 
     status = 429
+
+
+class Unavailable(WebError):
+    """The results store is busy (another process writes it) or damaged: not a 404."""
+
+    status = 503

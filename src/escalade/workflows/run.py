@@ -26,16 +26,17 @@ from escalade.analysis.run import focal_side, run_tables, status_quo
 from escalade.analysis.sweep import SweepOptions, robustness_sweep
 from escalade.engine import run_grid
 from escalade.engine.executors import Executor
-from escalade.errors import UsageError
+from escalade.errors import ResultsFormatError, UsageError
 from escalade.report.html import write_html
 from escalade.report.pdf import write_pdf
 from escalade.report.run_report import run_report
 from escalade.results import ResultSet, Store
+from escalade.results.pending import stash
 from escalade.results.resultset import environment_versions, utc_now
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
 
-__all__ = ["RunOptions", "RunOutcome", "pick", "run_scenario"]
+__all__ = ["RunOptions", "RunOutcome", "Saved", "pick", "run_scenario", "save_or_stash"]
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,39 @@ class RunOptions:
 
 
 @dataclass(frozen=True)
+class Saved:
+    """Where results went: a run id in the store, or a pending bundle and why."""
+
+    run_id: str | None = None
+    pending: Path | None = None
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
 class RunOutcome:
-    """What a run produced."""
+    """What a run produced (``pending``/``store_problem``: see :func:`save_or_stash`)."""
 
     result_set: ResultSet
     run_id: str | None
     report: Path | None
     pdf: Path | None = None
+    pending: Path | None = None
+    store_problem: str | None = None
+
+
+def save_or_stash(rs: ResultSet, store: Path, *, label: str | None = None) -> Saved:
+    """Save ``rs`` in the store; if it stays busy or is damaged, keep it next to it.
+
+    The store is waited for as :class:`~escalade.results.Store` documents (30 s by
+    default); after that, or when the file is truncated or damaged, the results are
+    written as a bundle in ``<store>.pending/`` (:mod:`escalade.results.pending`),
+    merged the next time the store is opened for writing.
+    """
+    try:
+        with Store(store, label=label) as opened:
+            return Saved(run_id=opened.save(rs))
+    except ResultsFormatError as exc:
+        return Saved(pending=stash(store, rs), problem=str(exc))
 
 
 def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[str | None]:
@@ -165,18 +192,23 @@ def run_scenario(
     }
     metadata = _metadata(scenario, options, names)
     result_set = ResultSet("run", metadata, tables, scenario.text)
-    run_id = None
+    saved, failure = Saved(), None
     if options.store is not None:
-        with Store(options.store) as store:
-            run_id = store.save(result_set)
-        result_set = ResultSet("run", {**metadata, "run_id": run_id}, tables, scenario.text)
+        try:
+            saved = save_or_stash(result_set, options.store)
+        except Exception as exc:  # the report is still written, then this is raised
+            failure = exc
+    if saved.run_id is not None:
+        result_set = ResultSet("run", {**metadata, "run_id": saved.run_id}, tables, scenario.text)
     report = (
         write_html(run_report(result_set), options.out / "report.html") if options.out else None
     )
     pdf = None
     if options.pdf and report is not None:
         pdf = write_pdf(report, report.parent / "brief.pdf")
-    return RunOutcome(result_set, run_id, report, pdf)
+    if failure is not None:
+        raise failure
+    return RunOutcome(result_set, saved.run_id, report, pdf, saved.pending, saved.problem)
 
 
 def _brief_tables(

@@ -88,7 +88,7 @@ def start_run(req: RunRequest, board: Board) -> RunStarted:
     return RunStarted(id=board.start(req).id)
 
 
-@router.get("/runs")
+@router.get("/runs", responses={503: ERRORS[503]})
 def list_runs(board: Board) -> RunsView:
     """The jobs of this server and the runs in the store."""
     stored = board.stored_runs().astype(str).to_dict(orient="records")

@@ -16,7 +16,9 @@ from escalade.web.models import ERRORS
 
 __all__ = ["router"]
 
-router = APIRouter(tags=["downloads"], responses={404: ERRORS[404], 413: ERRORS[413]})
+router = APIRouter(
+    tags=["downloads"], responses={404: ERRORS[404], 413: ERRORS[413], 503: ERRORS[503]}
+)
 
 FAVICON = (
     "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'>"

@@ -14,6 +14,7 @@ from escalade.report.explore_report import explore_report
 from escalade.report.html import render_html
 from escalade.report.run_report import run_report
 from escalade.report.scenario_report import scenario_report
+from escalade.results import ResultSet
 from escalade.scenario.yamlio import decode
 from escalade.web.dashboard import Board, Dashboard
 from escalade.web.models import ERRORS, RunRequest, ScenarioId
@@ -144,25 +145,43 @@ def job_page(jid: str, board: Board) -> HTMLResponse:
     return page("job.html", title=f"Run of {job.scenario}", job=job)
 
 
-@router.get("/results", responses={413: ERRORS[413]})
+@router.get("/results", responses={413: ERRORS[413], 503: ERRORS[503]})
 def results(board: Board) -> HTMLResponse:
     """The runs in the store."""
     return page("results.html", title="Stored runs", runs=list(board.stored_runs().itertuples()))
 
 
-@router.get("/results/{run_id}", responses=_NOT_FOUND)
-def result_page(run_id: str, board: Board) -> HTMLResponse:
-    """A stored run or exploration, with the sections of its ``report.html``."""
-    rs = board.stored(run_id)
+_STORE_ANSWERS: dict[int | str, dict[str, Any]] = {**_NOT_FOUND, 503: ERRORS[503]}
+
+
+def _result_html(rs: ResultSet, run_id: str | None) -> str:
     builders = {"run": run_report, "explore": explore_report}
     if rs.kind not in builders:
         raise NotFound(f"run {run_id}: expected a run or an exploration, found {rs.kind!r}")
     report = render_html(builders[rs.kind](rs), include_plotlyjs=False)
-    nav = render("result_nav.html", run_id=run_id)
-    return HTMLResponse(inject(report, head=PLOTLY_TAG, body=nav))
+    nav = render("result_nav.html", run_id=run_id) if run_id else ""
+    return inject(report, head=PLOTLY_TAG, body=nav)
 
 
-@router.get("/compare", responses=_NOT_FOUND)
+@router.get("/results/{run_id}", responses=_STORE_ANSWERS)
+def result_page(run_id: str, board: Board) -> HTMLResponse:
+    """A stored run or exploration, with the sections of its ``report.html``."""
+    html = board.cached("page", run_id, lambda: _result_html(board.stored(run_id), run_id))
+    return HTMLResponse(html)
+
+
+@router.get("/jobs/{jid}/results", responses=_NOT_FOUND)
+def job_results(jid: str, board: Board) -> HTMLResponse:
+    """The results of a job that finished but is not stored yet (else its stored run)."""
+    job = board.job(jid)
+    if job.run_id is not None:
+        return result_page(job.run_id, board)
+    if job.result_set is None:
+        raise NotFound(f"job {jid}: expected a finished job, found {job.status}")
+    return HTMLResponse(board.cached("job", jid, lambda: _result_html(job.result_set, None)))
+
+
+@router.get("/compare", responses=_STORE_ANSWERS)
 def compare(a: str, b: str, board: Board) -> HTMLResponse:
     """Two stored runs side by side."""
     for run_id in (a, b):

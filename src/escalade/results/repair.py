@@ -1,0 +1,72 @@
+"""``escalade runs repair``: move a damaged store aside and copy out what it still holds."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from escalade.errors import EscaladeError
+from escalade.results.store import Store, StoreCorrupt
+
+__all__ = ["Repair", "repair_store"]
+
+
+@dataclass
+class Repair:
+    """What :func:`repair_store` did."""
+
+    needed: bool
+    moved_to: Path | None = None
+    copied: list[str] = field(default_factory=list)
+    lost: dict[str, str] = field(default_factory=dict)
+    unreadable: str | None = None
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    path.rename(aside)
+    wal = path.with_name(path.name + ".wal")
+    if wal.exists():
+        wal.rename(aside.with_name(aside.name + ".wal"))
+    return aside
+
+
+def repair_store(path: str | os.PathLike[str]) -> Repair:
+    """Repair the store at ``path`` if it is damaged.
+
+    A store that opens and lists its runs is left alone. A damaged one is renamed
+    ``<name>.damaged-<UTC time>`` (with its ``.wal``); every run that can still be
+    read from it is copied, with its id, into a new store at ``path``.
+
+    Raises
+    ------
+    StoreBusy
+        When another process holds the store.
+    """
+    store = Path(path)
+    try:
+        with Store(store) as opened:
+            opened.list_runs()
+        return Repair(needed=False)
+    except StoreCorrupt:
+        pass
+    aside = _move_aside(store)
+    report = Repair(needed=True, moved_to=aside)
+    with Store(store) as fresh:
+        try:
+            with Store(aside, read_only=True, wait=0) as old:
+                ids = [str(i) for i in old.list_runs()["id"]]
+                for run_id in ids:
+                    try:
+                        fresh.save(old.load(run_id), run_id=run_id)
+                        report.copied.append(run_id)
+                    except (EscaladeError, duckdb.Error) as exc:
+                        report.lost[run_id] = str(exc).splitlines()[0][:200]
+        except (EscaladeError, duckdb.Error) as exc:
+            report.unreadable = str(exc).splitlines()[0][:300]
+    return report
