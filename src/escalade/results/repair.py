@@ -36,10 +36,21 @@ def _move_aside(path: Path) -> Path:
     return aside
 
 
+def _readable(store: Path) -> bool:
+    """Whether every run of the store can be read back."""
+    try:
+        with Store(store, read_only=True) as opened:
+            for run_id in opened.list_runs()["id"]:
+                opened.load(str(run_id), allow_incomplete=True)
+    except StoreCorrupt:
+        return False
+    return True
+
+
 def repair_store(path: str | os.PathLike[str]) -> Repair:
     """Repair the store at ``path`` if it is damaged.
 
-    A store that opens and lists its runs is left alone. A damaged one is renamed
+    A store whose runs can all be read back is left alone. A damaged one is renamed
     ``<name>.damaged-<UTC time>`` (with its ``.wal``); every run that can still be
     read from it is copied, with its id, into a new store at ``path``.
 
@@ -49,12 +60,8 @@ def repair_store(path: str | os.PathLike[str]) -> Repair:
         When another process holds the store.
     """
     store = Path(path)
-    try:
-        with Store(store) as opened:
-            opened.list_runs()
+    if _readable(store):
         return Repair(needed=False)
-    except StoreCorrupt:
-        pass
     aside = _move_aside(store)
     report = Repair(needed=True, moved_to=aside)
     with Store(store) as fresh:

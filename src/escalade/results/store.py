@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import functools
 import hashlib
 import itertools
 import json
@@ -36,11 +37,11 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar, cast
 
 import duckdb
 import pandas as pd
@@ -97,6 +98,25 @@ def _default_wait() -> float:
 
 def _is_lock(message: str) -> bool:
     return "Could not set lock" in message or "different configuration" in message
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _guarded(method: _F) -> _F:
+    """Turn DuckDB errors of a store method into the store's own messages."""
+
+    @functools.wraps(method)
+    def guarded(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except duckdb.Error as exc:
+            problem = self._damaged(exc)
+            if isinstance(problem, StoreCorrupt):
+                self.close()
+            raise problem from exc
+
+    return cast("_F", guarded)
 
 
 def _new_id(kind: str) -> str:
@@ -265,8 +285,11 @@ class Store:
 
     def _damaged(self, exc: duckdb.Error) -> ResultsFormatError:
         text = str(exc).replace(str(self.path), self.label)
-        if "version" in text.lower() and "checksum" not in text.lower():
+        lowered = text.lower()
+        if "version" in lowered and "checksum" not in lowered:
             return self._fail(f"cannot open the DuckDB file ({text})", "upgrade duckdb")
+        if not isinstance(exc, duckdb.IOException) and "corrupt" not in lowered:
+            return ResultsFormatError(f"{self.label}: DuckDB failed: {text}")
         return StoreCorrupt(
             f"{self.label}: the store file is truncated or damaged ({text}) (hint: "
             f"`escalade runs repair --store {self.label}` moves it aside and copies the runs "
@@ -351,6 +374,7 @@ class Store:
         )
         return run_id
 
+    @_guarded
     def save(self, rs: ResultSet, *, key: str | None = None, run_id: str | None = None) -> str:
         """Save a complete result set in one transaction and return its run id.
 
@@ -371,6 +395,7 @@ class Store:
                 self._write(con, run_id, name, 0, df)
         return run_id
 
+    @_guarded
     def begin(
         self,
         kind: str,
@@ -395,6 +420,7 @@ class Store:
                 con, kind, metadata, status="running", scenario_text=scenario_text, key=key
             )
 
+    @_guarded
     def write_chunk(self, run_id: str, table: str, chunk: int, df: pd.DataFrame) -> None:
         """Write chunk ``chunk`` of table ``table`` of a running run, in one transaction.
 
@@ -468,6 +494,7 @@ class Store:
         )
         con.execute("INSERT INTO run_chunks VALUES (?, ?, ?, ?)", [run_id, name, chunk, n])
 
+    @_guarded
     def merge_pending(self) -> list[str]:
         """Save the results waiting in ``<store>.pending/`` (see :mod:`~escalade.results.pending`).
 
@@ -496,12 +523,14 @@ class Store:
         self.merged += merged
         return merged
 
+    @_guarded
     def finish(self, run_id: str) -> None:
         """Mark a running run ``"complete"``."""
         with self._transaction() as con:
             run = self._resolve(con, run_id)
             con.execute("UPDATE runs SET status = 'complete' WHERE id = ?", [run])
 
+    @_guarded
     def delete(self, run_id: str) -> None:
         """Delete a run and all its tables, in one transaction."""
         with self._transaction() as con:
@@ -515,6 +544,7 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------------
 
+    @_guarded
     def completed_chunks(self, run_id: str, table: str) -> set[int]:
         """Return the chunk numbers of ``table`` already written for a run."""
         con = self._connection()
@@ -524,6 +554,7 @@ class Store:
         ).fetchall()
         return {int(r[0]) for r in rows}
 
+    @_guarded
     def find_resumable(self, key: str) -> str | None:
         """Return the newest ``"running"`` run started with ``key``, or ``None``."""
         row = _first(
@@ -535,6 +566,7 @@ class Store:
         )
         return None if row is None else str(row[0])
 
+    @_guarded
     def list_runs(self) -> pd.DataFrame:
         """Return one row per run, newest first, with the columns :data:`RUN_COLUMNS`."""
         columns = ", ".join(RUN_COLUMNS)
@@ -545,6 +577,7 @@ class Store:
             df[column] = df[column].astype("Int64")
         return df
 
+    @_guarded
     def describe(self, run_id: str) -> dict[str, Any]:
         """Return a run's row of :meth:`list_runs`, its metadata, key and table sizes."""
         con = self._connection()
@@ -567,6 +600,7 @@ class Store:
         info["tables"] = {str(n): {"rows": int(r), "chunks": int(c)} for n, r, c in sizes}
         return info
 
+    @_guarded
     def load(self, run_id: str, *, allow_incomplete: bool = False) -> ResultSet:
         """Load a run as a :class:`ResultSet` (dtypes and column order preserved).
 
@@ -609,6 +643,7 @@ class Store:
             raise ResultsFormatError(f"run {run}: unknown kind {kind!r} (hint: upgrade escalade)")
         return ResultSet(kind, json.loads(metadata), tables, scenario_text)
 
+    @_guarded
     def export_parquet(self, run_id: str, directory: str | os.PathLike[str]) -> list[Path]:
         """Export a run as a Parquet bundle (see :mod:`escalade.results.bundle`)."""
         run = self._resolve(self._connection(), run_id)

@@ -91,7 +91,8 @@ def start_run(req: RunRequest, board: Board) -> RunStarted:
 @router.get("/runs", responses={503: ERRORS[503]})
 def list_runs(board: Board) -> RunsView:
     """The jobs of this server and the runs in the store."""
-    stored = board.stored_runs().astype(str).to_dict(orient="records")
+    # missing values (a run without a scenario) as "": pandas 3 keeps them missing in astype(str)
+    stored = board.stored_runs().astype(str).fillna("").to_dict(orient="records")
     with board.jobs.lock:
         jobs = [j.to_dict() for j in board.jobs.jobs.values()]
     return RunsView.model_validate({"jobs": jobs, "stored": stored})
