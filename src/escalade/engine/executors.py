@@ -174,6 +174,12 @@ def _ordered(submit: Callable[[T], Future[R]], items: Sequence[T], window: int) 
             fut.cancel()
 
 
+def _lower_priority(increment: int) -> None:
+    """Pool initializer: run this worker at a lower scheduling priority."""
+    if hasattr(os, "nice"):
+        os.nice(increment)
+
+
 class ProcessExecutor:
     """Run tasks on a local pool of worker processes.
 
@@ -190,18 +196,32 @@ class ProcessExecutor:
     preload : sequence of str, keyword-only
         Modules the worker server imports once (default :data:`PRELOAD`, the
         engine). The server keeps the list it started with.
+    nice : int, keyword-only
+        Added to the workers' niceness (lower scheduling priority; POSIX only), so
+        that a server running simulations stays responsive; 0 leaves it.
     """
 
-    def __init__(self, workers: int | None = None, *, preload: Sequence[str] = PRELOAD) -> None:
+    def __init__(
+        self, workers: int | None = None, *, preload: Sequence[str] = PRELOAD, nice: int = 0
+    ) -> None:
         self.workers: int = _check_workers(workers) or usable_cores()
         self.preload = tuple(preload)
+        self.nice = nice
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Self:
         if self._pool is not None:
             raise UsageError("ProcessExecutor: this executor is already open")
         context = _pool_context(self.preload)
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        if self.nice > 0:
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_lower_priority,
+                initargs=(self.nice,),
+            )
+        else:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
         return self
 
     def __exit__(

@@ -27,7 +27,10 @@ from escalade.web.registry import ScenarioRegistry, with_overrides
 from escalade.web.settings import Settings
 from escalade.workflows.run import RunOptions, pick, run_scenario, save_or_stash
 
-__all__ = ["CACHE_SIZE", "Board", "Dashboard", "get_dashboard"]
+__all__ = ["CACHE_SIZE", "WORKER_NICE", "Board", "Dashboard", "get_dashboard"]
+
+WORKER_NICE = 10
+"""Niceness added to the worker processes of dashboard runs."""
 
 CACHE_SIZE = 64
 """Stored runs and rendered result pages kept in memory (until the store changes)."""
@@ -48,9 +51,9 @@ class Dashboard:
         self.scenarios = ScenarioRegistry(settings)
         self.label = settings.store.name  # messages never show the store's full path
         self.reads = ReadPool(settings.store, size=4, label=self.label)
-        self.pages: dict[str, str] = {}
         self._cache_lock = threading.Lock()
         self._cache: OrderedDict[tuple[str, object], Any] = OrderedDict()
+        self._building: dict[tuple[str, object], threading.Lock] = {}
 
     def store_stamp(self) -> tuple[int, ...]:
         """Changes whenever the store file (or its WAL) is written."""
@@ -65,18 +68,31 @@ class Dashboard:
                 stamp += [info.st_mtime_ns, info.st_size]
         return tuple(stamp)
 
-    def cached(self, what: str, key: object, build: Callable[[], Any]) -> Any:
-        """``build()``, kept until the store changes (at most :data:`CACHE_SIZE` entries)."""
-        full = (what, (key, self.store_stamp()))
+    def cached(
+        self, what: str, key: object, build: Callable[[], Any], *, stamped: bool = True
+    ) -> Any:
+        """``build()``, kept until the store changes (``stamped``) or for good.
+
+        One thread builds a missing entry while the others asking for it wait, so a
+        burst of requests for a page not yet rendered renders it once. At most
+        :data:`CACHE_SIZE` entries are kept (least recently used dropped first).
+        """
+        full = (what, (key, self.store_stamp() if stamped else None))
         with self._cache_lock:
             if full in self._cache:
                 self._cache.move_to_end(full)
                 return self._cache[full]
-        value = build()
-        with self._cache_lock:
-            self._cache[full] = value
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
+            building = self._building.setdefault(full, threading.Lock())
+        with building:
+            with self._cache_lock:
+                if full in self._cache:
+                    return self._cache[full]
+            value = build()
+            with self._cache_lock:
+                self._cache[full] = value
+                self._building.pop(full, None)
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
         return value
 
     def job(self, jid: str) -> Job:
@@ -159,8 +175,9 @@ class Dashboard:
 
     def _work(self, base: Scenario, options: RunOptions) -> Callable[[Job], None]:
         def work(job: Job) -> None:
-            # The simulation runs in a worker process, so pages stay responsive meanwhile.
-            with ProcessExecutor(1) as executor:
+            # The simulation runs in a worker process at a lower priority, so that pages
+            # stay responsive while runs keep the cores busy.
+            with ProcessExecutor(1, nice=WORKER_NICE) as executor:
                 outcome = run_scenario(
                     base,
                     dataclasses.replace(options, executor=executor),

@@ -87,11 +87,13 @@ async def upload_form(
 def scenario_page(sid: ScenarioId, board: Board) -> HTMLResponse:
     """What a scenario contains (as ``escalade`` reports it), with a run form."""
     s = board.scenarios.get(sid)
-    if sid not in board.pages:
+
+    def build() -> str:
         form = render("run_form.html", scenario=s, max_n=board.settings.max_n)
         report = render_html(scenario_report(s), include_plotlyjs=False)
-        board.pages[sid] = inject(report, head=PLOTLY_TAG, body=form)
-    return HTMLResponse(board.pages[sid])
+        return inject(report, head=PLOTLY_TAG, body=form)
+
+    return HTMLResponse(board.cached("scenario", sid, build, stamped=False))
 
 
 def _overrides(form: Any) -> dict[str, float]:
