@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import functools
 import hashlib
 import itertools
 import json
@@ -37,11 +36,11 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self
 
 import duckdb
 import pandas as pd
@@ -50,14 +49,20 @@ import pyarrow as pa
 from escalade._version import __version__
 from escalade.errors import ResultsFormatError, UsageError
 from escalade.results._codec import TableSpec, decode, encode
+from escalade.results._locking import (
+    STORE_WAIT,
+    StoreBusy,
+    StoreCorrupt,
+    connect,
+    damage,
+    default_wait,
+    guarded,
+)
 from escalade.results.bundle import load_bundle, save_bundle
 from escalade.results.pending import pending_bundles, pending_dir
 from escalade.results.resultset import KINDS, ResultSet, utc_now
 
 __all__ = ["FORMAT_VERSION", "RUN_COLUMNS", "STORE_WAIT", "Store", "StoreBusy", "StoreCorrupt"]
-
-STORE_WAIT = 30.0
-"""Seconds :class:`Store` waits for a store another process is writing (``ESCALADE_STORE_WAIT``)."""
 
 FORMAT_VERSION = 1
 """The store schema version this escalade writes and reads."""
@@ -79,44 +84,6 @@ _SCHEMA = (
 )
 _DUCKDB_MAGIC = b"DUCK"
 _counter = itertools.count()
-
-
-class StoreBusy(ResultsFormatError):
-    """The store stayed locked by another process for the whole wait."""
-
-
-class StoreCorrupt(ResultsFormatError):
-    """The store file is truncated or damaged."""
-
-
-def _default_wait() -> float:
-    try:
-        return max(0.0, float(os.environ.get("ESCALADE_STORE_WAIT", STORE_WAIT)))
-    except ValueError:
-        return STORE_WAIT
-
-
-def _is_lock(message: str) -> bool:
-    return "Could not set lock" in message or "different configuration" in message
-
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _guarded(method: _F) -> _F:
-    """Turn DuckDB errors of a store method into the store's own messages."""
-
-    @functools.wraps(method)
-    def guarded(self: Store, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(self, *args, **kwargs)
-        except duckdb.Error as exc:
-            problem = self._damaged(exc)
-            if isinstance(problem, StoreCorrupt):
-                self.close()
-            raise problem from exc
-
-    return cast("_F", guarded)
 
 
 def _new_id(kind: str) -> str:
@@ -177,7 +144,7 @@ class Store:
         self.path = Path(path)
         self.read_only = read_only
         self.label = label if label is not None else str(self.path)
-        self.wait = _default_wait() if wait is None else wait
+        self.wait = default_wait() if wait is None else wait
         self.merged: list[str] = []
         """Run ids of the pending bundles merged since this object was made."""
         self.unmerged: dict[str, str] = {}
@@ -247,7 +214,7 @@ class Store:
                     "expected a DuckDB results store, found a file of another kind",
                     "pass the path of an escalade .duckdb file",
                 )
-        con = self._connect()
+        con = connect(self.path, read_only=self.read_only, wait=self.wait, label=self.label)
         try:
             if not self.read_only:
                 # Large appends are otherwise written to the file before COMMIT; with DuckDB
@@ -258,43 +225,11 @@ class Store:
             self._check_schema(con)
         except duckdb.Error as exc:
             con.close()
-            raise self._damaged(exc) from exc
+            raise damage(exc, path=self.path, label=self.label) from exc
         except BaseException:
             con.close()
             raise
         return con
-
-    def _connect(self) -> duckdb.DuckDBPyConnection:
-        """Connect, retrying while another process holds the file (up to ``wait`` s)."""
-        deadline, delay = time.monotonic() + self.wait, 0.05
-        while True:
-            try:
-                return duckdb.connect(str(self.path), read_only=self.read_only)
-            except duckdb.Error as exc:
-                if not _is_lock(str(exc)):
-                    raise self._damaged(exc) from exc
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise StoreBusy(
-                        f"{self.label}: another process kept the store locked for "
-                        f"{self.wait:g} s (DuckDB allows one writing process at a time) "
-                        "(hint: wait for it to finish; set ESCALADE_STORE_WAIT to wait longer)"
-                    ) from exc
-                time.sleep(min(delay, left))
-                delay = min(delay * 2, 1.0)
-
-    def _damaged(self, exc: duckdb.Error) -> ResultsFormatError:
-        text = str(exc).replace(str(self.path), self.label)
-        lowered = text.lower()
-        if "version" in lowered and "checksum" not in lowered:
-            return self._fail(f"cannot open the DuckDB file ({text})", "upgrade duckdb")
-        if not isinstance(exc, duckdb.IOException) and "corrupt" not in lowered:
-            return ResultsFormatError(f"{self.label}: DuckDB failed: {text}")
-        return StoreCorrupt(
-            f"{self.label}: the store file is truncated or damaged ({text}) (hint: "
-            f"`escalade runs repair --store {self.label}` moves it aside and copies the runs "
-            "it can still read into a new store; or move the file aside yourself)"
-        )
 
     def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
         names = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
@@ -374,7 +309,7 @@ class Store:
         )
         return run_id
 
-    @_guarded
+    @guarded
     def save(self, rs: ResultSet, *, key: str | None = None, run_id: str | None = None) -> str:
         """Save a complete result set in one transaction and return its run id.
 
@@ -395,7 +330,7 @@ class Store:
                 self._write(con, run_id, name, 0, df)
         return run_id
 
-    @_guarded
+    @guarded
     def begin(
         self,
         kind: str,
@@ -420,7 +355,7 @@ class Store:
                 con, kind, metadata, status="running", scenario_text=scenario_text, key=key
             )
 
-    @_guarded
+    @guarded
     def write_chunk(self, run_id: str, table: str, chunk: int, df: pd.DataFrame) -> None:
         """Write chunk ``chunk`` of table ``table`` of a running run, in one transaction.
 
@@ -494,7 +429,7 @@ class Store:
         )
         con.execute("INSERT INTO run_chunks VALUES (?, ?, ?, ?)", [run_id, name, chunk, n])
 
-    @_guarded
+    @guarded
     def merge_pending(self) -> list[str]:
         """Save the results waiting in ``<store>.pending/`` (see :mod:`~escalade.results.pending`).
 
@@ -523,14 +458,14 @@ class Store:
         self.merged += merged
         return merged
 
-    @_guarded
+    @guarded
     def finish(self, run_id: str) -> None:
         """Mark a running run ``"complete"``."""
         with self._transaction() as con:
             run = self._resolve(con, run_id)
             con.execute("UPDATE runs SET status = 'complete' WHERE id = ?", [run])
 
-    @_guarded
+    @guarded
     def delete(self, run_id: str) -> None:
         """Delete a run and all its tables, in one transaction."""
         with self._transaction() as con:
@@ -544,7 +479,7 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------------
 
-    @_guarded
+    @guarded
     def completed_chunks(self, run_id: str, table: str) -> set[int]:
         """Return the chunk numbers of ``table`` already written for a run."""
         con = self._connection()
@@ -554,7 +489,7 @@ class Store:
         ).fetchall()
         return {int(r[0]) for r in rows}
 
-    @_guarded
+    @guarded
     def find_resumable(self, key: str) -> str | None:
         """Return the newest ``"running"`` run started with ``key``, or ``None``."""
         row = _first(
@@ -566,7 +501,7 @@ class Store:
         )
         return None if row is None else str(row[0])
 
-    @_guarded
+    @guarded
     def list_runs(self) -> pd.DataFrame:
         """Return one row per run, newest first, with the columns :data:`RUN_COLUMNS`."""
         columns = ", ".join(RUN_COLUMNS)
@@ -577,7 +512,7 @@ class Store:
             df[column] = df[column].astype("Int64")
         return df
 
-    @_guarded
+    @guarded
     def describe(self, run_id: str) -> dict[str, Any]:
         """Return a run's row of :meth:`list_runs`, its metadata, key and table sizes."""
         con = self._connection()
@@ -600,7 +535,7 @@ class Store:
         info["tables"] = {str(n): {"rows": int(r), "chunks": int(c)} for n, r, c in sizes}
         return info
 
-    @_guarded
+    @guarded
     def load(self, run_id: str, *, allow_incomplete: bool = False) -> ResultSet:
         """Load a run as a :class:`ResultSet` (dtypes and column order preserved).
 
@@ -643,7 +578,7 @@ class Store:
             raise ResultsFormatError(f"run {run}: unknown kind {kind!r} (hint: upgrade escalade)")
         return ResultSet(kind, json.loads(metadata), tables, scenario_text)
 
-    @_guarded
+    @guarded
     def export_parquet(self, run_id: str, directory: str | os.PathLike[str]) -> list[Path]:
         """Export a run as a Parquet bundle (see :mod:`escalade.results.bundle`)."""
         run = self._resolve(self._connection(), run_id)
