@@ -94,7 +94,7 @@ def bytes_per_trajectory(compiled: CompiledScenario) -> int:
 
 def bytes_per_trace(compiled: CompiledScenario) -> int:
     """Estimated bytes of one kept full trace."""
-    return compiled.horizon * (200 + 32 * _columns(compiled))
+    return compiled.horizon * (400 + 32 * _columns(compiled))
 
 
 def check_memory(needed: int, budget: int | None, *, what: str, change: str) -> None:
