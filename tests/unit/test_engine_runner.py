@@ -21,7 +21,7 @@ from escalade.errors import SimulationError, UsageError
 from escalade.results import Store, simulation_result_set
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
-from escalade.scenario.schema import PolicySpec
+from escalade.scenario.schema import PolicySpec, policy_spec
 from escalade.testing.checks import PolicyCheckError, check_policy, check_scenario
 
 ZOO = Path(__file__).resolve().parents[1] / "data" / "engine" / "zoo.yaml"
@@ -218,7 +218,7 @@ def test_estimated_work_counts_actor_decisions_and_rollouts(zoo: CompiledScenari
     decisions = zoo.horizon * len(zoo.actors)
     rules = cell_tasks(zoo, (None, None), n=3000, seed=1, chunk=1024, keep=0)
     assert estimated_work(zoo, rules) == 3000 * decisions
-    br = {a.id: PolicySpec(kind="best_response", depth=1, samples=3) for a in zoo.actors[:1]}
+    br = {a.id: policy_spec("best_response", depth=1, samples=3) for a in zoo.actors[:1]}
     rollouts = cell_tasks(zoo, (None, None), n=3000, seed=1, chunk=1024, keep=0, policies=br)
     options = len(zoo.options_by_actor[0]) + 1
     assert estimated_work(zoo, rollouts) == 3000 * decisions * (1 + options * 3 * 1)
