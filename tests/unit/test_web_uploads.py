@@ -9,7 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from escalade.cli import main
+from escalade.errors import ScenarioError
+from escalade.scenario import load_scenario
 from escalade.web.app import Settings
+from escalade.web.registry import validate_text
 from webclient import dashboard_client
 
 KURSK_TEXT = resources.files("escalade.scenario.catalog").joinpath("kursk-mini.yaml").read_text()
@@ -243,3 +246,20 @@ def test_templates_ship_in_the_wheel() -> None:
     names = [p.name for p in templates.iterdir() if p.name.endswith(".html")]
     assert "index.html" in names and "job.html" in names
     assert {f"escalade/web/templates/{n}" for n in names} <= shipped
+
+
+def test_a_body_that_is_not_utf8_is_a_422_not_a_server_error(client: TestClient) -> None:
+    """Finding 4 of the hardening review: a non-UTF-8 body crashed the 422 handler (500)."""
+    for kind in ("text/plain", "application/yaml", "application/json"):
+        r = client.post(
+            "/api/scenarios/validate", content=b"\xff\xfe not utf-8", headers={"content-type": kind}
+        )
+        assert r.status_code in (400, 422), (kind, r.status_code)
+
+
+def test_the_dashboard_validates_within_a_budget() -> None:
+    """Uploaded texts are validated with a time budget (a located error when it runs out)."""
+    text = load_scenario("dprk-troops-2024").text
+    with pytest.raises(ScenarioError, match="budget"):
+        validate_text(text, budget=1e-6)
+    assert validate_text(text).id == "dprk-troops-2024"

@@ -68,7 +68,10 @@ def create_app(settings: Settings) -> FastAPI:
 
 def _short(value: object, limit: int = 80) -> object:
     """A request's input as a 422 quotes it: cut, so an answer never echoes a huge body."""
-    if isinstance(value, str | bytes) and len(value) > limit:
+    if isinstance(value, bytes):  # not text (e.g. not UTF-8): quoted, never decoded
+        more = f"… ({len(value)} bytes)" if len(value) > limit else ""
+        return f"{value[:limit]!r}{more}"
+    if isinstance(value, str) and len(value) > limit:
         return f"{value[:limit]!r}… ({len(value)} characters)"
     if isinstance(value, dict | list | tuple) and len(repr(value)) > limit:
         return f"{type(value).__name__} of {len(value)} items"

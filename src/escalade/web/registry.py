@@ -37,15 +37,22 @@ _KEPT = ("source", "id", "name", "known_to", "description")
 """What a fixed uncertainty keeps of the original: all but its distribution and nominal value."""
 
 
-def validate_text(text: str) -> Scenario:
+VALIDATION_BUDGET = 10.0
+"""Seconds the dashboard spends validating one uploaded text before it answers 422."""
+
+
+def validate_text(text: str, budget: float = VALIDATION_BUDGET) -> Scenario:
     """Load YAML text as ``escalade validate upload.yaml`` would load that file.
+
+    Validation stops after ``budget`` seconds with a located error, so no upload
+    keeps the server busy.
 
     Raises
     ------
     ScenarioError
         With the same located messages as the command line.
     """
-    return loads_scenario(text, file=UPLOAD_NAME)
+    return loads_scenario(text, file=UPLOAD_NAME, budget=budget)
 
 
 def _yaml_files(folder: Path) -> list[Path]:
