@@ -227,7 +227,7 @@ def check_knowledge(checker: Checker) -> None:
         actor = checker.actors.get(site.reader) if site.reader is not None else None
         if actor is None:
             continue
-        for kind, name in sorted(reads(site.text)):
+        for kind, name in sorted(checker.reads(site.text)):
             known = private.get(name) if kind == "uncertainty" else None
             if known is None or actor.id in known or actor.side in known:
                 continue

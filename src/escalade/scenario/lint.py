@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from escalade.errors import Issue
-from escalade.scenario.checks import actor_policies, expression_sites, reads
+from escalade.scenario.checks import actor_policies, expression_sites
 from escalade.scenario.ladders import Ladder
 from escalade.scenario.model import step_date
 from escalade.scenario.schema import EffectSpec, NumberSpec, OptionSpec, PolicySpec, ScenarioSpec
@@ -73,7 +73,7 @@ def unread_variables(checker: Checker) -> Finding:
                 written.setdefault(effect.var, (*path, j))
     read: set[str] = set()
     for site in expression_sites(spec):
-        read |= {name for kind, name in reads(site.text) if kind == "variable"}
+        read |= {name for kind, name in checker.reads(site.text) if kind == "variable"}
     for actor in spec.actors:
         read |= set(actor.utility.per_round) | set(actor.utility.final)
     for i, var in enumerate(spec.variables):

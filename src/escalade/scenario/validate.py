@@ -478,6 +478,13 @@ class Checker:
             return None
         return number
 
+    def reads(self, text: str) -> frozenset[tuple[str, str]]:
+        """The names an expression refers to (none if it does not compile), compiled once."""
+        try:
+            return self._compile(text).depends
+        except ExpressionError:
+            return frozenset()
+
     def _compile(self, text: str) -> ex.Compiled:
         """Parse and compile ``text`` once per scenario (repeated texts are common)."""
         cache: dict[str, ex.Compiled | ExpressionError] = self.__dict__.setdefault("_cache", {})
