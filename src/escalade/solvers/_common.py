@@ -12,8 +12,22 @@ from escalade._types import FloatArray, IntArray
 from escalade.game.extensive import ExtensiveFormGame
 from escalade.game.normal_form import NormalFormGame
 from escalade.game.profiles import Profile
+from escalade.game.types import GameType
 from escalade.solvers.result import Diagnostics, SolveResult
 from escalade.solvers.verify import expected_payoffs, regret
+
+TWO_PLAYER_ZERO_SUM: frozenset[GameType] = frozenset(
+    {
+        GameType.SEQUENTIAL,
+        GameType.PERFECT_INFORMATION,
+        GameType.IMPERFECT_INFORMATION,
+        GameType.DETERMINISTIC,
+        GameType.CHANCE,
+        GameType.ZERO_SUM,
+        GameType.TWO_PLAYER,
+    }
+)
+"""What the two-player zero-sum extensive-form solvers (LP, MCCFR) accept."""
 
 __all__ = ["finish", "game_size"]
 

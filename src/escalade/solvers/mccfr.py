@@ -39,24 +39,14 @@ from escalade.game.extensive import ExtensiveFormGame, NodeKind
 from escalade.game.profiles import BehaviorProfile
 from escalade.game.types import GameType, check_supported
 from escalade.random import make_rng
-from escalade.solvers._common import finish
+from escalade.solvers._common import TWO_PLAYER_ZERO_SUM, finish
 from escalade.solvers.result import SolveResult
 
 __all__ = ["METHOD", "exploitability", "solve", "supports", "to_openspiel", "zero_sum_abstraction"]
 
 METHOD = "mccfr"
 
-supports: frozenset[GameType] = frozenset(
-    {
-        GameType.SEQUENTIAL,
-        GameType.PERFECT_INFORMATION,
-        GameType.IMPERFECT_INFORMATION,
-        GameType.DETERMINISTIC,
-        GameType.CHANCE,
-        GameType.ZERO_SUM,
-        GameType.TWO_PLAYER,
-    }
-)
+supports: frozenset[GameType] = TWO_PLAYER_ZERO_SUM
 
 
 def _pyspiel() -> Any:
