@@ -133,19 +133,26 @@ class Compiled:
     recompiled when unpickled.
     """
 
-    __slots__ = ("_fn", "constant", "depends", "env", "expr", "type")
+    __slots__ = ("_depends", "_fn", "constant", "env", "expr", "type")
 
     def __init__(self, expr: Expr, env: Env, type_: Type, part: _Part) -> None:
         self.expr = expr
         self.env = env
         self.type = type_
-        self.depends = names(expr)
+        self._depends: frozenset[tuple[str, str]] | None = None
         if callable(part):
             self.constant: float | bool | None = None
             self._fn: _Fn | None = part
         else:
             self.constant = part
             self._fn = None
+
+    @property
+    def depends(self) -> frozenset[tuple[str, str]]:
+        """The names the expression text refers to (computed on first use)."""
+        if self._depends is None:
+            self._depends = names(self.expr)
+        return self._depends
 
     def __call__(self, state: EvalState) -> Array:
         """Evaluate for all ``state.n`` trajectories; see the class notes."""

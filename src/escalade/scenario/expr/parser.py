@@ -78,7 +78,8 @@ def parse(text: str) -> Expr:
     >>> to_source(parse("-2**2 + (1 - x) * 3"))
     '-2 ** 2 + (1 - x) * 3'
     """
-    parser = _Parser(tokenize(text))
+    tokens = tokenize(text)
+    parser = _Parser(tokens)
     expr = parser.expression(0)
     token = parser.peek()
     if token.kind != "end":
@@ -87,7 +88,8 @@ def parse(text: str) -> Expr:
             token.col,
             _leftover_hint(token),
         )
-    levels, node = depth(expr)
+    # Every node takes at least one token, so a short text cannot be too deep.
+    levels, node = depth(expr) if len(tokens) > MAX_DEPTH else (0, expr)
     if levels > MAX_DEPTH:
         raise error(
             f"expression is nested too deeply: {levels} levels, at most {MAX_DEPTH}",
