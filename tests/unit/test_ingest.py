@@ -159,3 +159,21 @@ def test_wrapped_article_with_speakers_named_only_in_it() -> None:
         ("but nobody here will pretend that nothing has changed.", "Anna Lindqvist", True),
     ]
     assert not any("said" in q.text or "told" in q.text for q in result.quotes)
+
+
+def test_a_quote_wrapped_in_a_text_with_one_line_per_paragraph_stays_whole() -> None:
+    """Issue 18: without blank lines, a line ending inside a quotation continues on the next."""
+    text = (
+        "Officials met in Vilnius on Tuesday.\n"
+        '"We are watching every movement across the line and we\n'
+        'will not be surprised again," Foreign Minister Anna Lindqvist told reporters.\n'
+        "The talks resumed in the afternoon.\n"
+    )
+    result = ingest(text, article_date=dt.date(2024, 11, 6))
+    found = [(q.text, q.speaker) for q in result.quotes]
+    assert found == [
+        (
+            "We are watching every movement across the line and we will not be surprised again,",
+            "Anna Lindqvist",
+        )
+    ]

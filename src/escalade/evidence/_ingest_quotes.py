@@ -95,9 +95,13 @@ class _Raw:
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
-    """Blocks between blank lines (lines wrapped), else lines; a bulleted line starts its own."""
+    """Blocks between blank lines (lines wrapped), else lines; a bulleted line starts its own.
+
+    Without blank lines, a line that ends inside a quotation continues on the next
+    line unless that line opens a quotation itself (a new quoted paragraph).
+    """
     if not _BLANK_LINE.search(text):
-        return [(m.start(), m.end()) for m in re.finditer(r"\S(?:[^\n]*\S)?", text)]
+        return _joined_lines(text)
     out: list[tuple[int, int]] = []
     for block in _BLOCK.finditer(text):
         start = block.start()
@@ -105,6 +109,23 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
             out.append((start, len(text[start : bullet.start()].rstrip()) + start))
             start = bullet.end()
         out.append((start, block.end()))
+    return out
+
+
+def _joined_lines(text: str) -> list[tuple[int, int]]:
+    """Non-empty lines, a line that ends inside a quotation joined to the next one."""
+    out: list[tuple[int, int]] = []
+    still_open = False
+    for m in re.finditer(r"\S(?:[^\n]*\S)?", text):
+        line = m.group()
+        if still_open and out and line[0] not in _OPEN + '"':
+            out[-1] = (out[-1][0], m.end())
+        else:
+            out.append((m.start(), m.end()))
+        segment = text[out[-1][0] : out[-1][1]]
+        straight = segment.count('"') % 2 == 1
+        curly = sum(segment.count(c) for c in _OPEN) > sum(segment.count(c) for c in _CLOSE)
+        still_open = straight or curly
     return out
 
 
