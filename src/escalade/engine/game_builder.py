@@ -421,16 +421,7 @@ def build_game(
         raise UsageError(f"decision_every: expected 1 or more rounds, found {decision_every!r}")
     if information not in ("perfect", "scenario"):
         raise UsageError(f"information: expected 'perfect' or 'scenario', found {information!r}")
-    ids = [a.id for a in compiled.actors]
-    chosen = list(players) if players is not None else ids
-    unknown = [p for p in chosen if p not in ids]
-    if unknown:
-        raise UsageError(f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}")
-    bundles = [
-        compiled.strategy(strategy) if strategy else None,
-        compiled.mindset(mindset) if mindset else None,
-    ]
-    specs = list(policies) if policies is not None else compiled.policies(*bundles)
+    ids, chosen, specs = players_and_policies(compiled, players, strategy, mindset, policies)
     _supported(compiled)
     ref = ReferenceInterpreter(compiled, specs, seed=0)
     ref.horizon = horizon
@@ -475,3 +466,28 @@ def _supported(compiled: CompiledScenario) -> None:
             f"{', '.join(jumps)}; hint: simulate it (escalade run), or drop 'jump' and 'revert' "
             "to solve"
         )
+
+
+def players_and_policies(
+    compiled: CompiledScenario,
+    players: Sequence[str] | None,
+    strategy: str | None,
+    mindset: str | None,
+    policies: Sequence[PolicySpec] | None,
+) -> tuple[list[str], list[str], list[PolicySpec]]:
+    """Actor ids, the chosen players (checked) and every actor's policy for a game.
+
+    Players default to every actor; policies to the actors' defaults overridden by
+    ``strategy`` and ``mindset``.
+    """
+    ids = [a.id for a in compiled.actors]
+    chosen = list(players) if players is not None else ids
+    unknown = [p for p in chosen if p not in ids]
+    if unknown:
+        raise UsageError(f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}")
+    bundles = [
+        compiled.strategy(strategy) if strategy else None,
+        compiled.mindset(mindset) if mindset else None,
+    ]
+    specs = list(policies) if policies is not None else list(compiled.policies(*bundles))
+    return ids, chosen, specs

@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from escalade.engine.game_builder import _Builder
+from escalade.engine.game_builder import _Builder, players_and_policies
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.errors import UsageError
 from escalade.random import make_rng
@@ -216,16 +216,7 @@ def estimate_game_size(
         raise UsageError(
             f"horizon: expected 1 to {compiled.horizon - first_round}, found {horizon!r}"
         )
-    ids = [a.id for a in compiled.actors]
-    chosen = list(players) if players is not None else ids
-    unknown = [p for p in chosen if p not in ids]
-    if unknown:
-        raise UsageError(f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}")
-    bundles = [
-        compiled.strategy(strategy) if strategy else None,
-        compiled.mindset(mindset) if mindset else None,
-    ]
-    specs = list(policies) if policies is not None else compiled.policies(*bundles)
+    ids, chosen, specs = players_and_policies(compiled, players, strategy, mindset, policies)
     values = (
         compiled.nominal_uncertainties() if uncertainties is None else np.asarray(uncertainties)
     )
