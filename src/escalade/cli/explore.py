@@ -139,7 +139,7 @@ def _print(outcome: Any) -> None:
                 formats={
                     k: num
                     for k in outcome.tables["sensitivity"].columns
-                    if k not in ("policy", "outcome", "parameter")
+                    if k not in ("strategy", "policy", "outcome", "parameter")
                 },
             )
         )

@@ -233,6 +233,7 @@ class _Walker:
             self.actor(i, actor)
         self.options()
         self.events()
+        self.terminals()
         for arena_id, acc in spec.accidents.items():
             for field in ("up", "down"):
                 if field in acc.model_fields_set:
@@ -269,6 +270,15 @@ class _Walker:
                 actor.source,
                 structural=True,
             )
+
+    def terminals(self) -> None:
+        for i, term in enumerate(self.scenario.spec.terminal):
+            if isinstance(term, str):
+                continue
+            name = term.id or f"terminal[{i}]"
+            for actor, value in term.utility.items():
+                path: Path = ("terminal", i, "utility", actor)
+                self.add(f"terminal {name}: utility {actor}", path, value, term.source)
 
     def options(self) -> None:
         for i, opt in enumerate(self.scenario.spec.options):

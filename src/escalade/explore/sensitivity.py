@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from escalade._types import FloatArray
@@ -81,11 +82,21 @@ def _outputs(
     result: ExploreResult,
     design: Design,
     outcomes: Sequence[str] | None,
-    policy: str | None,
+    policy: str | Sequence[str] | None,
 ) -> dict[str, FloatArray]:
-    """Mean outcome per design row, for one policy, in design order."""
+    """Mean outcome per design row, for one policy (or the mean of several), in design order."""
     exp = result.experiments
     policies = list(pd.unique(exp["policy"]))
+    if policy is not None and not isinstance(policy, str):
+        wanted = list(policy)
+        unknown_policies = [p for p in wanted if p not in policies]
+        if unknown_policies or not wanted:
+            raise UsageError(
+                f"policy: expected some of {', '.join(map(str, policies))}, "
+                f"found {unknown_policies or wanted}"
+            )
+        rows = exp["policy"].isin(wanted).to_numpy()
+        return _grouped(result, design, outcomes, rows)
     if policy is None:
         if len(policies) > 1:
             raise UsageError(
@@ -97,13 +108,23 @@ def _outputs(
         raise UsageError(
             f"policy: expected one of {', '.join(map(str, policies))}, found {policy!r}"
         )
+    return _grouped(result, design, outcomes, (exp["policy"] == policy).to_numpy())
+
+
+def _grouped(
+    result: ExploreResult,
+    design: Design,
+    outcomes: Sequence[str] | None,
+    rows: npt.NDArray[np.bool_],
+) -> dict[str, FloatArray]:
+    """Mean of each outcome over the selected experiments of each design row."""
+    exp = result.experiments
     names = list(outcomes) if outcomes is not None else list(result.outcomes.columns)
     unknown = [n for n in names if n not in result.outcomes.columns]
     if unknown:
         raise UsageError(
             f"outcome: expected one of {', '.join(result.outcomes.columns)}, found {unknown[0]!r}"
         )
-    rows = (exp["policy"] == policy).to_numpy()
     grouped = result.outcomes.loc[rows, names].groupby(exp.loc[rows, "scenario"].to_numpy()).mean()
     if len(grouped) != design.n or not np.array_equal(grouped.index, np.arange(design.n)):
         raise UsageError(
@@ -155,7 +176,7 @@ def sobol_indices(
     design: Design,
     *,
     outcomes: Sequence[str] | None = None,
-    policy: str | None = None,
+    policy: str | Sequence[str] | None = None,
     num_resamples: int = 100,
     conf_level: float = 0.95,
     seed: int = 0,
@@ -170,8 +191,9 @@ def sobol_indices(
         A Saltelli design (``design="sobol", sensitivity=True``).
     outcomes : sequence of str, optional
         Outcomes to analyse; all by default.
-    policy : str, optional
-        The policy to analyse when the result holds several.
+    policy : str or sequence of str, optional
+        The policy to analyse when the result holds several; with several, the
+        outcome is their mean per design row (e.g. one strategy over every mindset).
     num_resamples, conf_level : int, float
         Bootstrap resamples and confidence level of the intervals.
     seed : int
@@ -258,7 +280,7 @@ def morris_indices(
     design: Design,
     *,
     outcomes: Sequence[str] | None = None,
-    policy: str | None = None,
+    policy: str | Sequence[str] | None = None,
     num_resamples: int = 100,
     conf_level: float = 0.95,
     seed: int = 0,

@@ -76,13 +76,8 @@ def _robustness(rs: ResultSet) -> Section:
     return Section("robustness", "Which strategy holds up", tuple(blocks))
 
 
-def _sensitivity(rs: ResultSet) -> Section | None:
-    table = _table(rs, "sensitivity")
-    if table.empty:
-        return None
-    blocks: list[Any] = [
-        Markdown(f"**Warning.** {w}") for w in _table(rs, "warnings").get("warning", [])
-    ]
+def _sensitivity_figure(table: pd.DataFrame, label: str) -> FigureBlock:
+    """Sobol (S1, ST with intervals) or Morris (μ*) bars of one strategy's indices."""
     if "ST" in table.columns:
         long = pd.concat(
             [
@@ -93,19 +88,28 @@ def _sensitivity(rs: ResultSet) -> Section | None:
             ],
             ignore_index=True,
         )
-        blocks.append(
-            FigureBlock(
-                bars(long, "parameter", "value", "conf", color="index", title="Sobol indices"),
-                "First-order (S1) and total (ST) Sobol indices with their bootstrap intervals",
-            )
+        return FigureBlock(
+            bars(long, "parameter", "value", "conf", color="index", title=f"Sobol indices{label}"),
+            f"First-order (S1) and total (ST) Sobol indices with their bootstrap intervals{label}"
+            " (the strategy's utility averaged over the mindsets)",
         )
-    elif "mu_star" in table.columns:
-        blocks.append(
-            FigureBlock(
-                bars(table, "parameter", "mu_star", title="Morris μ*"),
-                "Morris elementary effects (μ*)",
-            )
-        )
+    return FigureBlock(
+        bars(table, "parameter", "mu_star", title=f"Morris μ*{label}"),
+        f"Morris elementary effects (μ*){label}",
+    )
+
+
+def _sensitivity(rs: ResultSet) -> Section | None:
+    table = _table(rs, "sensitivity")
+    if table.empty:
+        return None
+    blocks: list[Any] = [
+        Markdown(f"**Warning.** {w}") for w in _table(rs, "warnings").get("warning", [])
+    ]
+    names = list(pd.unique(table["strategy"])) if "strategy" in table else [None]
+    for name in names:
+        part = table if name is None else table[table["strategy"] == name]
+        blocks.append(_sensitivity_figure(part, f" — {name}" if name is not None else ""))
     blocks.append(TableBlock(table, "Sensitivity indices"))
     return Section("sensitivity", "What matters most", tuple(blocks))
 

@@ -335,6 +335,7 @@ class StrategySpec(_Model):
     declared: bool = False
     policies: dict[Slug, PolicyUnion]
     description: Text = ""
+    source: SourceRef | None = None
 
 
 class OutcomeSpec(_Model):
@@ -363,6 +364,7 @@ class TerminalSpec(_Model):
     utility: dict[Slug, Number] = Field(default_factory=dict)
     absorbing: bool = True
     description: Text = ""
+    source: SourceRef | None = None
 
 
 class SourceSpec(_Model):

@@ -210,22 +210,39 @@ def _regret_by_mindset(result: ExploreResult, outcome: str, direction: str) -> p
 def _sensitivity(
     result: ExploreResult, design: Design, kind: str | None, outcome: str, seed: int
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Indices of ``outcome`` for each strategy, averaged over the mindsets swept.
+
+    Returns the table (a ``strategy`` column first) and the JSON summary:
+    ``{outcome: {parameter: {...}}}`` of the first strategy (file order), plus
+    ``by_strategy: {strategy: {outcome: ...}}`` for every strategy.
+    """
     if kind is None:
         return pd.DataFrame(), {}
-    policy = str(result.experiments["policy"].iloc[0])
-    if kind == "sobol":
-        indices = sobol_indices(result, design, outcomes=[outcome], policy=policy, seed=seed)
-        table = indices.indices.copy()
-        table.insert(0, "policy", policy)
-        return table, indices.to_json()
-    table = morris_indices(result, design, outcomes=[outcome], policy=policy, seed=seed)
-    table.insert(0, "policy", policy)
+    policies = result.experiments["policy"].astype(str)
+    strategies = _split(result)["strategy"].fillna("").to_numpy()
+    tables, by_strategy = [], {}
+    for strategy in pd.unique(strategies):
+        chosen = list(pd.unique(policies[strategies == strategy]))
+        if kind == "sobol":
+            indices = sobol_indices(result, design, outcomes=[outcome], policy=chosen, seed=seed)
+            table, json_out = indices.indices.copy(), indices.to_json()
+        else:
+            table = morris_indices(result, design, outcomes=[outcome], policy=chosen, seed=seed)
+            json_out = _by_outcome(table)
+        table.insert(0, "strategy", str(strategy))
+        tables.append(table)
+        by_strategy[str(strategy)] = json_out
+    first = next(iter(by_strategy.values()))
+    return pd.concat(tables, ignore_index=True), {**first, "by_strategy": by_strategy}
+
+
+def _by_outcome(table: pd.DataFrame) -> dict[str, Any]:
     json_out: dict[str, Any] = {}
     for row in table.to_dict(orient="records"):
         json_out.setdefault(str(row["outcome"]), {})[str(row["parameter"])] = {
-            k: float(v) for k, v in row.items() if k not in ("policy", "outcome", "parameter")
+            k: float(v) for k, v in row.items() if k not in ("outcome", "parameter")
         }
-    return table, json_out
+    return json_out
 
 
 def _discover(
