@@ -55,11 +55,14 @@ def simulate_rows(
     trajectories: int,
     seed: int,
     declared: frozenset[int] = frozenset(),
+    common: bool = False,
 ) -> dict[str, FloatArray]:
     """Per row of ``uncertainties`` ``(m, U)``, means over ``trajectories`` runs.
 
     Trajectory ``k`` of row ``r`` is trajectory ``r * trajectories + k`` of a
-    run with root ``seed``, so the numbers depend only on the seed and the row.
+    run with root ``seed``, so the numbers depend only on the seed and the row;
+    with ``common``, it is trajectory ``k`` for every row (common random
+    numbers: rows differ only through their uncertainties).
     """
     m = uncertainties.shape[0]
     total = m * trajectories
@@ -68,6 +71,8 @@ def simulate_rows(
         stop = min(start + BATCH, total)
         rows = uncertainties[np.arange(start, stop) // trajectories]
         player = RoundPlayer(compiled, specs, seed=seed, declared=declared)
+        if common:
+            player.streams = np.arange(start, stop, dtype=np.int64) % trajectories
         st = initial_state(compiled, rows)
         st.utility_parts = None  # sweeps report no decomposition
         played = run_state(player, st, (start, stop), keep=0)

@@ -17,7 +17,7 @@ from escalade._types import FloatArray, IntArray
 from escalade.engine.counts import Counts
 from escalade.engine.decompose import add_parts, part_offsets
 from escalade.engine.state import State, initial_state
-from escalade.engine.streams import block_rows, block_uniforms
+from escalade.engine.streams import block_rows
 from escalade.engine.trace import Move, RoundTrace, Trace
 from escalade.engine.vectorised import RoundLog, RoundPlayer
 from escalade.random import BLOCK, Stream
@@ -230,7 +230,7 @@ class Played:
 def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) -> Played:
     """Play every round on ``st`` (trajectories ``span``), keeping traces of the first ``keep``."""
     c = player.compiled
-    start, stop = span
+    start = span[0]
     player.span = span
     tracker = OutcomeTracker(c, st)
     keep = min(keep, st.n)
@@ -247,7 +247,7 @@ def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) 
     for t in range(c.horizon):
         played = st.alive.copy()
         if played.any():
-            u = block_uniforms(player.seed, Stream.ROUND, start, stop, player.layout.k, t)
+            u = player.uniforms(Stream.ROUND, player.layout.k, t)
             log = player.play(st, t, u, player.policies)
             totals.add(log, len(c.options))
             tracker.update(st, played, t, log.peak_views)

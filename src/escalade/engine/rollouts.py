@@ -42,7 +42,7 @@ import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
 from escalade.engine.state import State
-from escalade.engine.streams import BELIEF, block_uniforms
+from escalade.engine.streams import BELIEF
 from escalade.errors import SimulationError
 from escalade.random import Stream
 
@@ -119,10 +119,9 @@ def _uniforms(
 ) -> FloatArray:
     """``(K, rows)`` rollout uniforms of the batch for depth ``key[2]`` (columns by trajectory)."""
     t, i, d = key
-    start, stop = player.span
     n_pairs = len(batch.rows) // len(group)
     parts = [
-        block_uniforms(player.seed, Stream.ROLLOUT, start, stop, player.layout.k, t, i, s, d)[
+        player.uniforms(Stream.ROLLOUT, player.layout.k, t, i, s, d)[
             :, batch.rows[k * n_pairs : (k + 1) * n_pairs]
         ]
         for k, s in enumerate(group)
@@ -138,13 +137,10 @@ def _believe(
     unknown = [u for u in c.uncertainties if i not in u.known_to]
     if not unknown:
         return
-    start, stop = player.span
     n_pairs = len(batch.rows) // len(group)
     batch.state.uncertainties = batch.state.uncertainties.copy()
     for g, s in enumerate(group):
-        draws = block_uniforms(
-            player.seed, Stream.ROLLOUT, start, stop, len(unknown), t, i, s, BELIEF
-        )
+        draws = player.uniforms(Stream.ROLLOUT, len(unknown), t, i, s, BELIEF)
         rows = slice(g * n_pairs, (g + 1) * n_pairs)
         for k, u in enumerate(unknown):
             batch.state.uncertainties[rows, u.index] = u.ppf(draws[k, batch.rows[rows]])

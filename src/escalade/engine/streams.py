@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from escalade._types import FloatArray
 from escalade.random import BLOCK, Stream, block_generator
@@ -27,7 +28,14 @@ from escalade.random import BLOCK, Stream, block_generator
 if TYPE_CHECKING:
     from escalade.scenario.compiled import CompiledScenario
 
-__all__ = ["BELIEF", "Layout", "ScalarStreams", "block_rows", "block_uniforms"]
+__all__ = [
+    "BELIEF",
+    "Layout",
+    "ScalarStreams",
+    "block_rows",
+    "block_uniforms",
+    "uniforms_at",
+]
 
 BELIEF = 100
 """Last element of the rollout key of fresh draws of unknown uncertainties (depths < 100)."""
@@ -127,6 +135,30 @@ def block_uniforms(
     whole = parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
     offset = first * BLOCK
     return whole[:, start - offset : stop - offset]
+
+
+def uniforms_at(
+    seed: int, stream: Stream, index: npt.NDArray[np.int64], rows: int, *key: int
+) -> FloatArray:
+    """Uniforms of shape ``(rows, len(index))``: column ``j`` is trajectory ``index[j]``'s.
+
+    The same numbers :func:`block_uniforms` gives each trajectory, for any
+    order of trajectories, repeats allowed (common random numbers: several rows
+    of a state can read one trajectory's numbers).
+    """
+    if len(index) == 0:
+        return np.empty((rows, 0))
+    blocks = np.unique(index // BLOCK)
+    drawn = {
+        int(b): block_generator(seed, stream, int(b), *key).random((rows, BLOCK)) for b in blocks
+    }
+    if len(blocks) == 1:
+        return drawn[int(blocks[0])][:, index % BLOCK]
+    out = np.empty((rows, len(index)))
+    for b, whole in drawn.items():
+        cols = index // BLOCK == b
+        out[:, cols] = whole[:, index[cols] % BLOCK]
+    return out
 
 
 def block_rows(seed: int, stream: Stream, start: int, stop: int, columns: int) -> FloatArray:

@@ -27,8 +27,9 @@ from escalade.engine.steps import (
     move_rungs,
     reader,
 )
-from escalade.engine.streams import Layout
+from escalade.engine.streams import Layout, block_uniforms, uniforms_at
 from escalade.errors import SimulationError
+from escalade.random import Stream
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
@@ -112,6 +113,14 @@ class RoundPlayer:
         self.owner = np.array([o.actor for o in c.options] + [-1], dtype=np.int64)
         self.reads = [[reader(c, a, i) for a in range(len(c.arenas))] for i in range(len(c.actors))]
         self.span = (0, 0)
+        self.streams: IntArray | None = None
+        """Trajectory whose random numbers each state row reads (None: ``span`` in order)."""
+
+    def uniforms(self, stream: Stream, rows: int, *key: int) -> FloatArray:
+        """``(rows, n)`` uniforms of the state's trajectories (``span``, or ``streams``)."""
+        if self.streams is None:
+            return block_uniforms(self.seed, stream, *self.span, rows, *key)
+        return uniforms_at(self.seed, stream, self.streams, rows, *key)
 
     def rollout_policies(self, actor: int) -> list[Policy]:
         """The policies of ``actor``'s rollouts (built on first use)."""

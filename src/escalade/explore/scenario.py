@@ -67,6 +67,13 @@ class ScenarioModel:
         Ranges replacing the scenario's own for some uncertainties (``--vary``).
     strategies, mindsets : sequence of str, optional
         The lever values (default: all the scenario declares, or ``default``).
+    common_seed : int, optional
+        With a seed, trajectory ``k`` of every experiment reads the random numbers of
+        trajectory ``k`` under that seed, whatever its design point, chunk or policy
+        (common random numbers across the whole design): two experiments differ only
+        where their uncertainties make them differ, so sensitivity indices and regrets
+        measure the uncertainties, not the simulation noise. Without one, each block of
+        experiments draws its own seed from the sweep's generator.
     """
 
     scenario: Scenario
@@ -75,6 +82,7 @@ class ScenarioModel:
     strategies: tuple[str, ...] = ()
     mindsets: tuple[str, ...] = ()
     name: str = field(default="")
+    common_seed: int | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.trajectories, bool) or not 1 <= int(self.trajectories) <= 100_000:
@@ -154,7 +162,7 @@ class ScenarioModel:
         )
         out = {name: np.empty(n) for name in row_columns(compiled)}
         cells = np.stack([np.asarray(params["strategy"]), np.asarray(params["mindset"])], axis=1)
-        seed = int(rng.integers(0, 2**63 - 1))
+        seed = int(rng.integers(0, 2**63 - 1)) if self.common_seed is None else self.common_seed
         for strategy, mindset in {tuple(row) for row in cells.tolist()}:
             rows = (cells[:, 0] == strategy) & (cells[:, 1] == mindset)
             bundles = [
@@ -171,6 +179,7 @@ class ScenarioModel:
                 trajectories=self.trajectories,
                 seed=seed,
                 declared=declared,
+                common=self.common_seed is not None,
             )
             for name, column in result.items():
                 out[name][rows] = column
@@ -187,6 +196,7 @@ class ScenarioModel:
                 self.vary,
                 self.strategies,
                 self.mindsets,
+                self.common_seed,
             ),
         )
 
@@ -198,5 +208,13 @@ def _rebuild(  # noqa: PLR0917 - the pickle protocol passes arguments by positio
     vary: tuple[Parameter, ...],
     strategies: tuple[str, ...],
     mindsets: tuple[str, ...],
+    common_seed: int | None = None,
 ) -> ScenarioModel:
-    return ScenarioModel(loads_scenario(text, file=file), trajectories, vary, strategies, mindsets)
+    return ScenarioModel(
+        loads_scenario(text, file=file),
+        trajectories,
+        vary,
+        strategies,
+        mindsets,
+        common_seed=common_seed,
+    )

@@ -152,7 +152,9 @@ def _key(scenario: Scenario, options: ExploreOptions) -> str:
         for k, v in asdict(options).items()
         if k not in ("workers", "scheduler", "store", "out", "memory")
     }
-    text = json.dumps([scenario.content_hash, parts], sort_keys=True, default=str)
+    # "crn": every experiment's trajectory k reads the seed's trajectory k (stored sweeps
+    # drawn before that rule are not resumed with it).
+    text = json.dumps([scenario.content_hash, parts, "crn"], sort_keys=True, default=str)
     return "explore:" + hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -360,6 +362,7 @@ def explore_scenario(
         vary=parse_varies(options.vary),
         strategies=tuple(options.strategies),
         mindsets=tuple(options.mindsets),
+        common_seed=options.seed,
     )
     if not model.uncertainties:
         raise UsageError(f"{scenario.id}: expected uncertainties to explore, found none")
@@ -380,6 +383,7 @@ def explore_scenario(
         "design": design.kind,
         "replications": options.replications,
         "trajectories": options.trajectories,
+        "common_random_numbers": "every experiment's trajectory k reads the same numbers",
         "focal_side": side,
         "outcome": outcome,
         "strategies": list(model.strategies),
