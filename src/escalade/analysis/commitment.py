@@ -5,7 +5,8 @@ the other side knows it) and the other side's actors choose freely: the
 subgame-perfect equilibrium of that game is the other side's best response to
 the declared strategy. The side's *unconstrained* best play is the SPE with
 both sides choosing. Values are sums of each side's actors' expected
-utilities over the game's horizon (:func:`escalade.engine.game_builder.build_game`).
+utilities over the game's horizon (:func:`escalade.engine.game_builder.build_game`),
+each weighted by the side's weight for the actor at the nominal uncertainties.
 
 *What the other side gains from knowing* a declared strategy: its value when it
 best-responds to the declared strategy, minus its value when it plays, against
@@ -53,10 +54,12 @@ class Commitment:
 def _by_side(
     compiled: CompiledScenario, game: ExtensiveFormGame, pay: list[float]
 ) -> dict[str, float]:
+    """Each side's value: its actors' payoffs weighted as the side weighs them (nominal draws)."""
     payoffs = dict(zip(game.players, pay, strict=True))
+    weights = compiled.actor_weights(compiled.nominal_uncertainties()[None, :])[0]
     values = dict.fromkeys(compiled.sides, 0.0)
     for actor in compiled.actors:
-        values[compiled.sides[actor.side]] += payoffs[actor.id]
+        values[compiled.sides[actor.side]] += float(weights[actor.index]) * payoffs[actor.id]
     return values
 
 

@@ -34,11 +34,13 @@ def row_columns(compiled: CompiledScenario) -> list[str]:
 
 
 def _summarise(
-    compiled: CompiledScenario, st_utility: FloatArray, outcomes: FloatArray, max_rungs: np.ndarray
+    compiled: CompiledScenario,
+    st_utility: FloatArray,
+    draws: FloatArray,
+    outcomes: FloatArray,
+    max_rungs: np.ndarray,
 ) -> FloatArray:
-    sides = np.zeros((len(outcomes), len(compiled.sides)))
-    for a in compiled.actors:
-        sides[:, a.side] += st_utility[:, a.index]
+    sides = compiled.side_utilities(st_utility, draws)
     crossed = (
         np.stack([max_rungs[:, arena] >= rung for arena, _, rung in compiled.thresholds], axis=1)
         if compiled.thresholds
@@ -77,7 +79,7 @@ def simulate_rows(
         st.utility_parts = None  # sweeps report no decomposition
         played = run_state(player, st, (start, stop), keep=0)
         per_trajectory[start:stop] = _summarise(
-            compiled, st.utility, played.outcomes, played.max_path[-1]
+            compiled, st.utility, rows, played.outcomes, played.max_path[-1]
         )
     means = per_trajectory.reshape(m, trajectories, -1).mean(axis=1)
     return {name: means[:, k] for k, name in enumerate(row_columns(compiled))}

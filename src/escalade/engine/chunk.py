@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from escalade._types import FloatArray, IntArray
 from escalade.engine.counts import Counts
-from escalade.engine.decompose import add_parts, part_offsets
+from escalade.engine.decompose import add_parts, part_actors, part_offsets
 from escalade.engine.state import State, initial_state
 from escalade.engine.streams import block_rows
 from escalade.engine.trace import Move, RoundTrace, Trace
@@ -327,17 +327,17 @@ def _counts(c: CompiledScenario, st: State, played: Played) -> Counts:
 def _block_sums(
     c: CompiledScenario, task: ChunkTask, st: State, outcomes: FloatArray
 ) -> tuple[FloatArray, ...]:
-    sides = np.zeros((st.n, len(c.sides)))
-    for a in c.actors:
-        sides[:, a.side] += st.utility[:, a.index]
+    sides = c.side_utilities(st.utility, st.uncertainties)
+    tracked = []
+    if st.utility_parts is not None:  # decomposition (issue 17): last in the float sums
+        weights = c.actor_weights(st.uncertainties)[:, part_actors(c)]
+        tracked = [st.utility_parts, st.utility_parts * weights]  # raw; as its side counts it
     parts = []
     first = task.start
     while first < task.stop:
         last = min((first // BLOCK + 1) * BLOCK, task.stop)
         rows = slice(first - task.start, last - task.start)
-        values = [outcomes[rows], st.utility[rows], sides[rows]]
-        if st.utility_parts is not None:  # decomposition (issue 17): last in the float sums
-            values.append(st.utility_parts[rows])
+        values = [outcomes[rows], st.utility[rows], sides[rows], *(t[rows] for t in tracked)]
         parts.append(
             np.concatenate(
                 [piece for v in values for piece in (v.sum(axis=0), (v * v).sum(axis=0))]

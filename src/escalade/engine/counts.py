@@ -51,7 +51,7 @@ class Counts:
         c = compiled
         n_opt, n_arena = len(c.options), len(c.arenas)
         width = max((a.high - a.low + 1 for a in c.arenas), default=1)
-        n_float = 2 * (len(c.outcomes) + len(c.actors) + len(c.sides) + part_count(c))
+        n_float = 2 * (len(c.outcomes) + len(c.actors) + len(c.sides) + 2 * part_count(c))
         return cls(
             n=0,
             crossed_by_round=np.zeros((len(c.thresholds), c.horizon + 1), dtype=np.int64),

@@ -19,10 +19,17 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from escalade._types import BoolArray, FloatArray
+from escalade._types import BoolArray, FloatArray, IntArray
 from escalade.scenario.compiled import CompiledActor, CompiledScenario, UtilityTerm
 
-__all__ = ["add_parts", "part_count", "part_labels", "part_offsets", "terminal_part"]
+__all__ = [
+    "add_parts",
+    "part_actors",
+    "part_count",
+    "part_labels",
+    "part_offsets",
+    "terminal_part",
+]
 
 
 def _terminal(compiled: CompiledScenario, actor: CompiledActor) -> bool:
@@ -56,6 +63,12 @@ def terminal_part(compiled: CompiledScenario, actor: int) -> int:
 def part_count(compiled: CompiledScenario) -> int:
     """The number of part columns ``P``."""
     return part_offsets(compiled)[-1]
+
+
+def part_actors(compiled: CompiledScenario) -> IntArray:
+    """The actor index of each part column, shape ``(P,)``."""
+    offsets = part_offsets(compiled)
+    return np.repeat(np.arange(len(compiled.actors)), np.diff(offsets)).astype(np.int64)
 
 
 def _term_name(compiled: CompiledScenario, term: UtilityTerm) -> str:

@@ -42,10 +42,7 @@ def sample_chunk(task: ChunkTask) -> SampleChunk:
     player = RoundPlayer(c, task.specs, seed=task.seed, declared=task.declared)
     st = initial_state(c, _uncertainties(task, c))
     run_state(player, st, (task.start, task.stop), 0)
-    sides = np.zeros((st.n, len(c.sides)))
-    for a in c.actors:
-        sides[:, a.side] += st.utility[:, a.index]
-    return SampleChunk(task.start, sides)
+    return SampleChunk(task.start, c.side_utilities(st.utility, st.uncertainties))
 
 
 def cell_samples(

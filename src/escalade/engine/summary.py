@@ -81,7 +81,7 @@ class SimulationResult:
     def _floats(self) -> list[FloatArray]:
         c = self.compiled
         sizes = [len(c.outcomes)] * 2 + [len(c.actors)] * 2 + [len(c.sides)] * 2
-        sizes += [part_count(c)] * 2
+        sizes += [part_count(c)] * 4
         return list(np.split(self.counts.floats, np.cumsum(sizes)[:-1]))
 
     def outcomes(self) -> pd.DataFrame:
@@ -131,7 +131,7 @@ class SimulationResult:
         return self._utility_table(labels, parts[2], parts[3])
 
     def sides(self) -> pd.DataFrame:
-        """Each side's total utility (sum over its actors) with a 95% interval."""
+        """Each side's utility (weighted sum over its actors) with a 95% interval."""
         parts = self._floats()
         labels = [{"side": s} for s in self.compiled.sides]
         return self._utility_table(labels, parts[4], parts[5])
@@ -140,14 +140,22 @@ class SimulationResult:
         """Each actor's utility split by term (actor, side, kind, term, mean, interval).
 
         The terms of an actor sum to its :meth:`utilities` mean (to rounding);
-        see :mod:`escalade.engine.decompose`.
+        see :mod:`escalade.engine.decompose`. ``weighted_mean`` and
+        ``weighted_sd`` are the term times the actor's weight in its side's
+        utility (per trajectory): the weighted terms of a side's actors sum to
+        the side's :meth:`sides` mean.
         """
         parts = self._floats()
         labels = part_labels(self.compiled)
         columns = ["actor", "side", "kind", "term", "mean", "sd", "ci_low", "ci_high", "n"]
+        columns += ["weighted_mean", "weighted_sd"]
         if not labels:
             return pd.DataFrame(columns=columns)
-        return self._utility_table(labels, parts[6], parts[7])[columns]
+        weighted = self._utility_table(labels, parts[8], parts[9])
+        table = self._utility_table(labels, parts[6], parts[7])
+        table["weighted_mean"] = weighted["mean"]
+        table["weighted_sd"] = weighted["sd"]
+        return table[columns]
 
     def thresholds(self) -> pd.DataFrame:
         """Probability of crossing each threshold during the run, with Wilson intervals."""

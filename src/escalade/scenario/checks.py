@@ -3,16 +3,17 @@
 Called by :class:`escalade.scenario.validate.Checker`. The checks: rung
 effects name an arena, a party side of it and a rung on its ladder, and appear
 only in events and branches; accident jumps fit the ladder and ``revert`` is a
-probability; ``known_to`` names actors or sides. Then the knowledge rule
-(``docs/scenario-format.md``, "Private knowledge"): an uncertainty with
-``known_to`` may be read, as ``$id``, only by the decision inputs of the actors
-it lists (an actor is listed by its id or its side's id). An actor's decision
+probability; ``known_to`` names actors or sides; a side's ``weights`` name
+its own actors and are numbers >= 0 or expressions over uncertainties only.
+Then the knowledge rule (``docs/scenario-format.md``, "Private knowledge"):
+an uncertainty with ``known_to`` may be read, as ``$id``, only by the decision
+inputs of the actors it lists (an actor is listed by its id or its side's id). An actor's decision
 inputs are the ``if`` of its ``rules`` policies (default, strategies and
 mindsets), the ``when``, ``success`` and ``cost`` of its options (the effects
 too when one of its policies is ``quantal``, which weighs them), its utility
 weights and its terminal utilities. Everything else (events, accidents,
-outcomes, variable initial values, terminal conditions, option effects) is
-nature and may read any uncertainty.
+outcomes, variable initial values, terminal conditions, option effects, side
+weights) is nature and may read any uncertainty.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from escalade.errors import ExpressionError
 from escalade.scenario import expr as ex
+from escalade.scenario.expr.ast import Builtin, Call, Variable, walk
 from escalade.scenario.schema import (
     AccidentSpec,
     EffectSpec,
@@ -42,6 +44,7 @@ __all__ = [
     "check_knowledge",
     "check_known_to",
     "check_rung_effect",
+    "check_side_weights",
     "expression_sites",
     "number_text",
     "reads",
@@ -99,6 +102,66 @@ def check_accident(checker: Checker, path: Path, arena_id: str, spec: AccidentSp
                 f"expected a jump of at most {span} rungs (the span of ladder {ladder.id!r}), "
                 f"found {size}",
             )
+
+
+_PURE_FUNCTIONS = frozenset(
+    ("min", "max", "clip", "abs", "sqrt", "exp", "log", "sin", "cos", "floor", "ceil", "where")
+)
+"""The functions a side weight may call: those that read nothing of the state."""
+
+
+def check_side_weights(checker: Checker) -> None:
+    """A side weighs its own actors, by numbers >= 0 or expressions over uncertainties."""
+    from escalade.scenario.validate import did_you_mean  # noqa: PLC0415 - validate imports this
+
+    for i, side in enumerate(checker.spec.sides):
+        own = [a.id for a in checker.spec.actors if a.side == side.id]
+        for key, weight in side.weights.items():
+            path: Path = ("sides", i, "weights", key)
+            actor = checker.actors.get(key)
+            if actor is None or actor.side != side.id:
+                found = f"{key!r}" if actor is None else f"{key!r} of side {actor.side!r}"
+                hint = did_you_mean(key, own) if actor is None else None
+                checker.add(
+                    path,
+                    f"expected an actor of side {side.id!r}, found {found}",
+                    hint or f"the actors of side {side.id!r}: {', '.join(own) or 'none'}",
+                )
+                continue
+            value = checker.number(path, weight)
+            if value is not None and value < 0:
+                checker.add(
+                    path,
+                    f"expected a weight >= 0, found {value:g}",
+                    "a weight says how much the side counts the actor's utility; 0 leaves it out",
+                )
+            text = number_text(weight)
+            if text is not None and value is None:
+                _weight_reads(checker, path, text)
+
+
+def _weight_reads(checker: Checker, path: Path, text: str) -> None:
+    """Record an error when a weight expression reads more than uncertainties and numbers."""
+    try:
+        tree = ex.parse(text)
+    except ExpressionError:
+        return  # reported by checker.number
+    for node in walk(tree):
+        what = None
+        if isinstance(node, Variable):
+            what = f"variable {node.name!r}"
+        elif isinstance(node, Builtin):
+            what = f"{node.name!r}"
+        elif isinstance(node, Call) and node.func not in _PURE_FUNCTIONS:
+            what = f"{node.func}()"
+        if what is not None:
+            checker.add(
+                path,
+                f"expected a weight that reads only uncertainties and numbers, found {what} "
+                f"in {text!r}",
+                "a weight is fixed for a whole trajectory: vary it with an uncertainty ($id)",
+            )
+            return
 
 
 def check_known_to(checker: Checker, path: Path, known_to: list[str] | None) -> None:
@@ -175,6 +238,8 @@ def expression_sites(spec: ScenarioSpec) -> Iterator[Site]:  # noqa: PLR0912
                 yield Site((*path, field), text, option.actor, f"an option's {field!r}")
         reader = option.actor if option.actor in quantal else None
         yield from _effects((*path, "effects"), option.effects, reader)
+    for i, side in enumerate(spec.sides):
+        yield from _numbers(("sides", i, "weights"), side.weights, None, "a side weight")
     for i, var in enumerate(spec.variables):
         text = number_text(var.initial)
         if text is not None:

@@ -34,6 +34,7 @@ from escalade.scenario.compiled_parts import (
     CompiledOutcome,
     CompiledTerminal,
     CompiledUncertainty,
+    Draws,
     Effect,
     RungEffect,
     ThresholdTerm,
@@ -90,6 +91,8 @@ class CompiledScenario:
     horizon: int
     days: IntArray
     sequential: bool
+    side_weights: tuple[ex.Compiled, ...] = ()
+    """Each actor's weight in its side's utility (read by nature; uncertainties only)."""
 
     @property
     def content_hash(self) -> str:
@@ -157,6 +160,28 @@ class CompiledScenario:
             for actor_id, policy in bundle.policies.items():
                 chosen[index[actor_id]] = policy
         return tuple(chosen)
+
+    def actor_weights(self, uncertainties: FloatArray) -> FloatArray:
+        """Each actor's weight in its side's utility, shape ``(n, A)``.
+
+        ``uncertainties`` are the draws ``(n, U)``; a weight is evaluated once
+        per trajectory (1 for an actor its side does not weigh).
+        """
+        n = uncertainties.shape[0]
+        out = np.ones((n, len(self.actors)))
+        if self.side_weights:
+            state = Draws(n, uncertainties)
+            for k, weight in enumerate(self.side_weights):
+                out[:, k] = weight(state)
+        return out
+
+    def side_utilities(self, utility: FloatArray, uncertainties: FloatArray) -> FloatArray:
+        """Each side's utility ``(n, S)``: the weighted sum of its actors' ``(n, A)`` utility."""
+        weighted = utility * self.actor_weights(uncertainties)
+        out = np.zeros((utility.shape[0], len(self.sides)))
+        for a in self.actors:
+            out[:, a.side] += weighted[:, a.index]
+        return out
 
     def nominal_uncertainties(self) -> FloatArray:
         """The nominal value of every uncertainty, shape ``(U,)``."""
@@ -413,6 +438,14 @@ class _Compiler:
             )
         return tuple(out)
 
+    def side_weights(self) -> tuple[ex.Compiled, ...]:
+        """Each actor's weight in its side's utility (empty when no side weighs anyone)."""
+        spec = self.scenario.spec
+        given = {a: w for s in spec.sides for a, w in s.weights.items()}
+        if not given:
+            return ()
+        return tuple(self.number(given.get(a.id, 1.0)) for a in spec.actors)
+
     def uncertainties(self) -> tuple[CompiledUncertainty, ...]:
         spec = self.scenario.spec
         out = []
@@ -462,4 +495,5 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         horizon=spec.calendar.horizon,
         days=c.days,
         sequential=spec.order == "sequential",
+        side_weights=c.side_weights(),
     )

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from escalade._types import FloatArray
 from escalade.scenario import expr as ex
@@ -28,6 +29,7 @@ __all__ = [
     "CompiledOutcome",
     "CompiledTerminal",
     "CompiledUncertainty",
+    "Draws",
     "Effect",
     "RungEffect",
     "ThresholdTerm",
@@ -263,3 +265,37 @@ class CompiledUncertainty:
         cdf = np.cumsum(weights) / weights.sum()
         idx = np.minimum(np.searchsorted(cdf, u, side="right"), len(s.values) - 1)
         return np.asarray(s.values, dtype=float)[idx]
+
+
+@dataclass(frozen=True, slots=True)
+class Draws:
+    """The state a side weight reads: ``n`` trajectories' uncertainty draws, nothing else.
+
+    Satisfies :class:`escalade.scenario.expr.EvalState` with empty variables,
+    rungs and options (a validated weight reads only uncertainties).
+    """
+
+    n: int
+    uncertainties: FloatArray
+    round: int = 0
+    day: int = 0
+
+    @property
+    def variables(self) -> FloatArray:
+        """No variables: ``(n, 0)``."""
+        return np.zeros((self.n, 0))
+
+    @property
+    def rungs(self) -> FloatArray:
+        """No rungs: ``(n, 0)``."""
+        return np.zeros((self.n, 0))
+
+    @property
+    def views(self) -> FloatArray:
+        """No views: ``(n, 0)``."""
+        return np.zeros((self.n, 0))
+
+    @property
+    def taken(self) -> npt.NDArray[np.bool_]:
+        """No options: ``(n, 0)``."""
+        return np.zeros((self.n, 0), dtype=bool)

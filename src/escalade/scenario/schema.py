@@ -148,11 +148,17 @@ class CalendarSpec(_Model):
 
 
 class SideSpec(_Model):
-    """A coalition."""
+    """A coalition.
+
+    ``weights`` gives the weight of each of the side's actors in the side's
+    utility (a number, or an expression over uncertainties only); actors not
+    listed weigh 1.
+    """
 
     id: Slug
     name: Text = ""
     description: Text = ""
+    weights: dict[str, Number] = Field(default_factory=dict)
 
 
 class UtilitySpec(_Model):

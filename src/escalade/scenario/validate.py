@@ -108,6 +108,7 @@ class Checker:
             self.check_outcomes,
             self.check_sources,
             self.check_knowledge,
+            self.check_side_weights,
         ):
             check()
         if not any(i.severity == "error" for i in self.issues):
@@ -119,6 +120,10 @@ class Checker:
     def check_knowledge(self) -> None:
         """Private uncertainties are read only by the actors that know them."""
         checks.check_knowledge(self)
+
+    def check_side_weights(self) -> None:
+        """Side weights name the side's actors and are >= 0 (see :mod:`checks`)."""
+        checks.check_side_weights(self)
 
     def check_unique(self) -> None:
         """Ids are unique within each section."""
