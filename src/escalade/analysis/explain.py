@@ -10,7 +10,10 @@ over all mindsets, each weighted equally) and the difference ``a - b``:
 ``by_actor``  actor, a, b, difference, ci_low, ci_high
 ``total``     one row: a, b, difference, ci_low, ci_high
 
-The terms add up to the total, and so do the actors (to rounding). Intervals
+Each actor's terms count as its side weighs them (``weighted_mean`` of
+``utility_terms``: the term times the actor's weight, per trajectory), so the
+terms add up to the side's total, and so do the actors (to rounding); with
+``actor``, one actor's own (unweighted) utility is split instead. Intervals
 are 95% normal intervals that treat the two strategies' cells as
 independent and, where parts are summed, add their standard errors
 (the bound of the triangle inequality). Both choices make the intervals
@@ -105,6 +108,13 @@ def _difference(
     return out.loc[order].reset_index(drop=True)
 
 
+def _weighted(terms: pd.DataFrame) -> pd.DataFrame:
+    """The terms as their side's utility counts them (runs stored before weights: as they are)."""
+    if "weighted_mean" not in terms.columns or terms["weighted_mean"].isna().any():
+        return terms
+    return terms.assign(mean=terms["weighted_mean"], sd=terms["weighted_sd"])
+
+
 def explain_difference(
     terms: pd.DataFrame,
     a: str,
@@ -113,6 +123,7 @@ def explain_difference(
     side: str,
     mindset: str | None = None,
     cells: pd.DataFrame | None = None,
+    actor: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Split the utility difference ``a - b`` of ``side`` by term and by actor (see module doc).
 
@@ -123,12 +134,16 @@ def explain_difference(
     a, b : str
         The two strategies.
     side : str
-        The side whose utility is compared (the focal side).
+        The side whose utility is compared (the focal side). Each actor's terms
+        count as the side weighs them (``weighted_mean``), so the parts add up
+        to the side's difference.
     mindset : str, optional
         One mindset; by default the mean over the run's mindsets.
     cells : DataFrame, optional
         The run's ``cells`` table: the total's interval then comes from the
-        side's utility (narrower than the sum of the parts' errors).
+        utility ranked by (narrower than the sum of the parts' errors).
+    actor : str, optional
+        Compare this actor's own utility instead of the side's (``--rank-by ACTOR``).
 
     Raises
     ------
@@ -136,12 +151,16 @@ def explain_difference(
         If a strategy or the mindset is not in the table.
     """
     _check(terms, a, b, mindset)
-    mine = terms[terms["side"] == side]
+    if actor is None:
+        mine = _weighted(terms[terms["side"] == side])
+    else:
+        mine = terms[terms["actor"] == actor]
     if mindset is not None:
         mine = mine[mine["mindset"] == mindset]
     n_mindsets = max(1, mine["mindset"].nunique())
     use_cells = cells is not None and not cells.empty
-    whole = _cells_as_terms(cells, side, mindset) if cells is not None and use_cells else mine
+    label = side if actor is None else actor
+    whole = _cells_as_terms(cells, label, mindset) if cells is not None and use_cells else mine
     total = _difference(whole.assign(total="total"), a, b, ["total"], n_mindsets)
     total = total.drop(columns=["total"])
     return {

@@ -5,7 +5,8 @@
 ``strategy`` and ``mindset`` columns where they vary):
 
 ``cells``               strategy, mindset, utility, utility_ci_low, utility_ci_high, n,
-                        vs_status_quo (utility minus the status quo's under that mindset)
+                        vs_status_quo (utility minus the status quo's under that mindset);
+                        the utility of the side or actor ranked by (:mod:`.ranking`)
 ``comparison``          :func:`escalade.analysis.strategies.compare_strategies`
 ``outcomes``            strategy, mindset, outcome, direction, mean, ci_low, ci_high
 ``thresholds``          strategy, mindset, threshold, probability, ci_low, ci_high
@@ -15,7 +16,9 @@
 ``rungs_by_round``      strategy, mindset, arena, round, q05, q25, q50, q75, q95
 ``rungs_by_side``       strategy, mindset, arena, side, round, q05, …, q95 (each side's view)
 ``thresholds_by_side``  strategy, mindset, threshold, arena, side, probability, ci_low, ci_high
-``utility_terms``       strategy, mindset, actor, side, kind, term, mean, sd, ci_low, ci_high, n
+``utility_terms``       strategy, mindset, actor, side, kind, term, mean, sd, ci_low, ci_high, n,
+                        weighted_mean, weighted_sd (the term as its side's utility counts it)
+``side_weights``        side, actor, weight, source (each actor's weight in its side's utility)
 plus the scenario tables of :mod:`escalade.analysis.scenario_tables`.
 """
 
@@ -25,6 +28,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from escalade.analysis.ranking import RankBy, rank_by, side_weight_table
 from escalade.analysis.scenario_tables import assumption_table, ladder_tables, scenario_table
 from escalade.analysis.strategies import compare_strategies
 from escalade.scenario import Scenario
@@ -90,13 +94,15 @@ def _stack(cells: Mapping[Cell, Mapping[str, pd.DataFrame]], name: str) -> pd.Da
     return pd.concat(frames, ignore_index=True)
 
 
-def _cell_table(cells: Mapping[Cell, Mapping[str, pd.DataFrame]], side: str) -> pd.DataFrame:
+def _cell_table(cells: Mapping[Cell, Mapping[str, pd.DataFrame]], rank: RankBy) -> pd.DataFrame:
+    """One row per cell: the utility of the side or actor ranked by, with its interval."""
+    table, column = ("sides", "side") if rank.kind == "side" else ("utilities", "actor")
     rows = []
     for (strategy, mindset), tables in cells.items():
-        sides = tables["sides"]
-        matches = sides[sides["side"] == side].to_dict(orient="records")
+        found = tables[table]
+        matches = found[found[column] == rank.id].to_dict(orient="records")
         if not matches:
-            raise ValueError(f"no utility for side {side!r} in cell ({strategy}, {mindset})")
+            raise ValueError(f"no utility for {column} {rank.id!r} in cell ({strategy}, {mindset})")
         row = matches[0]
         rows.append(
             {
@@ -112,7 +118,11 @@ def _cell_table(cells: Mapping[Cell, Mapping[str, pd.DataFrame]], side: str) -> 
 
 
 def run_tables(
-    scenario: Scenario, cells: Mapping[Cell, Mapping[str, pd.DataFrame]], *, side: str | None = None
+    scenario: Scenario,
+    cells: Mapping[Cell, Mapping[str, pd.DataFrame]],
+    *,
+    side: str | None = None,
+    rank: RankBy | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Combine per-cell engine tables into the tables of a run (see module docstring).
 
@@ -122,12 +132,16 @@ def run_tables(
         The scenario that was run.
     cells : mapping
         ``(strategy, mindset) -> SimulationResult.tables()``; each must contain a
-        ``sides`` table (side, mean, ci_low, ci_high, n) of the sides' total utility.
+        ``sides`` table (side, mean, ci_low, ci_high, n) of the sides' weighted
+        utility and a ``utilities`` table (actor, mean, ...) of each actor's.
     side : str, optional
-        The focal side (default: :func:`focal_side`).
+        The side ranked by (default: :func:`focal_side`); ignored when ``rank`` is given.
+    rank : RankBy, optional
+        The side or actor whose utility ``cells`` and ``comparison`` use
+        (:func:`escalade.analysis.ranking.rank_by`).
     """
-    side = side or focal_side(scenario)
-    cell_table = _relative(_cell_table(cells, side), status_quo(scenario))
+    rank = rank or rank_by(scenario, None, side or focal_side(scenario))
+    cell_table = _relative(_cell_table(cells, rank), status_quo(scenario))
     tables: dict[str, pd.DataFrame] = {
         "cells": cell_table,
         "comparison": compare_strategies(cell_table),
@@ -137,6 +151,7 @@ def run_tables(
     tables.update(ladder_tables(scenario))
     tables["scenario"] = scenario_table(scenario)
     tables["assumptions"] = assumption_table(scenario)
+    tables["side_weights"] = side_weight_table(scenario)
     return tables
 
 

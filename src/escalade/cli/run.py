@@ -37,6 +37,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--mindsets", nargs="+", metavar="ID", help="mindsets to face (default: all)"
     )
+    parser.add_argument(
+        "--rank-by",
+        metavar="ID",
+        default=None,
+        help=(
+            "rank by the utility of this side (its actors' weighted sum, see 'weights' in the "
+            "scenario's sides) or of this one actor (default: the focal side)"
+        ),
+    )
     add_execution_arguments(parser, default_n=2000)
     parser.add_argument("--out", type=Path, default=Path("escalade-report"), help="report folder")
     parser.add_argument(
@@ -108,6 +117,11 @@ def _summary_json(rs: Any, run_id: str | None, report: Path | None) -> dict[str,
         "n": meta["n"],
         "seed": meta["seed"],
         "report": str(report) if report else None,
+        "rank_by": {
+            "kind": meta.get("rank_kind", "side"),
+            "id": meta.get("rank_by", meta.get("focal_side")),
+            "text": meta.get("ranked_by"),
+        },
         "cells": _records(rs.tables["cells"]),
         "comparison": _records(rs.tables["comparison"]),
         "thresholds": _records(rs.tables["thresholds"]),
@@ -141,17 +155,18 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
     num = ".3g"
     pct = ".1%"
     tables = rs.tables
+    ranked = rs.metadata.get("ranked_by") or f"ranked by side {rs.metadata.get('focal_side')}"
     console.print(
         dataframe_table(
             tables["comparison"],
-            title="Strategies ranked (minimax regret first)",
+            title=f"Strategies {ranked} (minimax regret first)",
             formats={"mean_utility": num, "worst_utility": num, "max_regret": num},
         )
     )
     console.print(
         dataframe_table(
             tables["cells"],
-            title="Expected utility of the focal side, per mindset (95% interval)",
+            title=f"Expected utility per mindset, 95% interval ({ranked})",
             formats={"utility": num, "utility_ci_low": num, "utility_ci_high": num},
         )
     )
@@ -191,10 +206,13 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
 
 
 def _simulate(args: argparse.Namespace, bar: Bar) -> Any:
+    from escalade.analysis.ranking import rank_by
+    from escalade.analysis.run import focal_side
     from escalade.scenario import load_scenario
     from escalade.workflows.run import RunOptions, pick, run_scenario
 
     scenario = load_scenario(args.scenario)
+    rank_by(scenario, args.rank_by, focal_side(scenario))  # a wrong id fails before simulating
     n_strategies = len(pick(args.strategies, [s.id for s in scenario.strategies], "strategies"))
     n_mindsets = len(pick(args.mindsets, [m.id for m in scenario.mindsets], "mindsets"))
 
@@ -212,6 +230,7 @@ def _simulate(args: argparse.Namespace, bar: Bar) -> Any:
         sweep=args.sweep,
         sweep_trajectories=args.sweep_trajectories,
         pdf=args.pdf,
+        rank_by=args.rank_by,
     )
     bar.restart(total=n_strategies * n_mindsets * args.n, label="simulating")
     return run_scenario(scenario, options, progress=bar)

@@ -231,6 +231,10 @@ class _Walker:
             )
         for i, actor in enumerate(spec.actors):
             self.actor(i, actor)
+        for i, side in enumerate(spec.sides):
+            for actor_id, weight in side.weights.items():
+                path: Path = ("sides", i, "weights", actor_id)
+                self.add(f"side {side.id}: weight of {actor_id}", path, weight, None)
         self.options()
         self.events()
         self.terminals()

@@ -46,6 +46,7 @@ def _question(rs: ResultSet) -> str:
         f"choose ({_names(strategies)}), not knowing which of {len(mindsets)} mindsets drives "
         f"the other side ({_names(mindsets)})? Each strategy × mindset cell is "
         f"{int(meta.get('n', 0)):,} simulated trajectories of {meta.get('horizon', '?')} rounds."
+        + (f" Strategies are {meta['ranked_by']}." if meta.get("ranked_by") else "")
     )
 
 
@@ -94,10 +95,18 @@ def _worst_regret_mindset(rs: ResultSet, strategy: str) -> str:
     return str(mindsets[int(regret.to_numpy().argmax())])
 
 
-def _units() -> str:
+def _units(rs: ResultSet) -> str:
+    meta = rs.metadata
+    whose = (
+        f"actor {meta.get('rank_by')}'s weighted terms"
+        if meta.get("rank_kind") == "actor"
+        else "the weighted terms of the side's actors, each times the side's weight for it"
+        if meta.get("rank_kind") == "side"
+        else "the focal side's actors' weighted terms"
+    )
     return (
         f"Utilities are in the scenario's utility units ({UNIT}): the discounted sum, over the "
-        "horizon, of the focal side's actors' weighted terms. Only differences between "
+        f"horizon, of {whose}. Only differences between "
         "strategies mean something; they are shown relative to the status quo."
     )
 
@@ -214,7 +223,7 @@ def brief_paragraphs(rs: ResultSet) -> list[tuple[str, str]]:
     """The brief as (heading, Markdown paragraph) pairs, in reading order."""
     items = [
         ("Question", _question(rs)),
-        ("Answer", _answer(rs) + " " + _units()),
+        ("Answer", _answer(rs) + " " + _units(rs)),
         ("How robust", _robustness(rs)),
         ("Why", _why(rs)),
         ("What would change it", " ".join(p for p in (_flip(rs), _tornado_text(rs)) if p)),

@@ -160,10 +160,37 @@ def _outcome_block(outcomes: pd.DataFrame) -> TableBlock:
     return TableBlock(view, "Outcomes (mean, 95% interval)", collapse=True, download="outcomes.csv")
 
 
+def _ranking_blocks(rs: ResultSet) -> list[Any]:
+    """What the ranking is by, and the side weights (when given, or a side has several actors)."""
+    meta = rs.metadata
+    blocks: list[Any] = []
+    if meta.get("ranked_by"):
+        blocks.append(Markdown(f"Strategies are {meta['ranked_by']}."))
+    weights = _table(rs, "side_weights")
+    given = not weights.empty and (weights["weight"] != "1 (default)").any()
+    if given or (not weights.empty and weights["side"].duplicated().any()):
+        blocks.append(
+            TableBlock(
+                weights,
+                "Each actor's weight in its side's utility (actors a side does not list weigh 1)",
+                collapse=len(weights) > 12,
+                download="side_weights.csv",
+            )
+        )
+    return blocks
+
+
+def _whose(rs: ResultSet) -> str:
+    meta = rs.metadata
+    if meta.get("rank_kind") == "actor":
+        return f"actor {meta.get('rank_by')}"
+    return f"side {meta.get('rank_by', meta.get('focal_side', ''))}".strip()
+
+
 def _comparison(rs: ResultSet) -> Section:
     cells = _table(rs, "cells")
     comparison = _table(rs, "comparison")
-    blocks: list[Any] = []
+    blocks: list[Any] = _ranking_blocks(rs)
     if not cells.empty:
         relative = "vs_status_quo" in cells.columns and cells["vs_status_quo"].notna().all()
         column = "vs_status_quo" if relative else "utility"
@@ -172,9 +199,9 @@ def _comparison(rs: ResultSet) -> Section:
         blocks.append(
             FigureBlock(
                 comparison_heatmap(heat, None, value_label=label, value_format=".3~s"),
-                "Expected utility of the focal side, relative to the status quo"
+                f"Expected utility of {_whose(rs)}, relative to the status quo"
                 if relative
-                else "Expected utility of the focal side",
+                else f"Expected utility of {_whose(rs)}",
             )
         )
         blocks.append(

@@ -22,6 +22,7 @@ from typing import Any
 
 from escalade.analysis.brief import provenance_counts, threshold_risk
 from escalade.analysis.explain import explain_difference
+from escalade.analysis.ranking import RankBy, rank_by
 from escalade.analysis.run import focal_side, run_tables, status_quo
 from escalade.analysis.sweep import SweepOptions, robustness_sweep
 from escalade.engine import run_grid
@@ -47,7 +48,9 @@ class RunOptions:
     ``sweep`` is the number of Latin-hypercube points of the robustness sweep
     (0: none), ``sweep_trajectories`` the trajectories per point and cell;
     ``pdf`` also writes the brief as ``brief.pdf`` (needs headless Chromium);
-    ``memory`` is the memory budget in bytes (default: half of the machine).
+    ``memory`` is the memory budget in bytes (default: half of the machine);
+    ``rank_by`` is the side or actor whose utility ranks the strategies
+    (default: the focal side; :func:`escalade.analysis.ranking.rank_by`).
     """
 
     strategies: Sequence[str] | None = None
@@ -64,6 +67,7 @@ class RunOptions:
     sweep_trajectories: int = 2
     pdf: bool = False
     memory: int | None = None
+    rank_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,9 @@ def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[
     return list(chosen)
 
 
-def _metadata(scenario: Scenario, options: RunOptions, cells: dict[str, Any]) -> dict[str, Any]:
+def _metadata(
+    scenario: Scenario, options: RunOptions, cells: dict[str, Any], rank: RankBy
+) -> dict[str, Any]:
     return {
         "scenario_id": scenario.id,
         "scenario_title": scenario.title,
@@ -130,6 +136,9 @@ def _metadata(scenario: Scenario, options: RunOptions, cells: dict[str, Any]) ->
         "n": options.n,
         "horizon": scenario.spec.calendar.horizon,
         "focal_side": focal_side(scenario),
+        "rank_by": rank.id,
+        "rank_kind": rank.kind,
+        "ranked_by": rank.describe(),
         "intervals": "95%: normal approximation for means, Wilson for probabilities",
         "status_quo": status_quo(scenario),
         "sweep_points": options.sweep,
@@ -166,6 +175,7 @@ def run_scenario(
             f"--sweep/--sweep-trajectories: expected 0 to 100,000 points and 1 to 10,000 "
             f"trajectories, found {options.sweep} and {options.sweep_trajectories}"
         )
+    rank = rank_by(scenario, options.rank_by, focal_side(scenario))
     compiled = compile_scenario(scenario)
     strategies = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
     mindsets = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
@@ -183,14 +193,14 @@ def run_scenario(
         memory=options.memory,
     )
     cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
-    tables = run_tables(scenario, cells)
-    tables.update(_brief_tables(scenario, tables, options, strategies, mindsets))
+    tables = run_tables(scenario, cells, rank=rank)
+    tables.update(_brief_tables(scenario, tables, options, (strategies, mindsets), rank))
     names = {
         "strategies": [s or "default" for s in strategies],
         "mindsets": [m or "default" for m in mindsets],
         "n_mindsets": len(mindsets),
     }
-    metadata = _metadata(scenario, options, names)
+    metadata = _metadata(scenario, options, names, rank)
     result_set = ResultSet("run", metadata, tables, scenario.text)
     saved, failure = Saved(), None
     if options.store is not None:
@@ -215,10 +225,14 @@ def _brief_tables(
     scenario: Scenario,
     tables: dict[str, Any],
     options: RunOptions,
-    strategies: Sequence[str | None],
-    mindsets: Sequence[str | None],
+    grid: tuple[Sequence[str | None], Sequence[str | None]],
+    rank: RankBy,
 ) -> dict[str, Any]:
-    """The explain tables of the top two strategies and the robustness sweep's tables."""
+    """The explain tables of the top two strategies and the robustness sweep's tables.
+
+    The sweep ranks by a side's utility; ranked by an actor, the run has no sweep.
+    """
+    strategies, mindsets = grid
     out: dict[str, Any] = {
         "risk": threshold_risk(tables["thresholds"]),
         "provenance": provenance_counts(tables["assumptions"]),
@@ -226,12 +240,18 @@ def _brief_tables(
     ranking = [str(s) for s in tables["comparison"]["strategy"]]
     if len(ranking) < 2 or None in strategies:
         return out
-    side = focal_side(scenario)
+    side = rank.id if rank.kind == "side" else focal_side(scenario)
+    actor = rank.id if rank.kind == "actor" else None
     explained = explain_difference(
-        tables["utility_terms"], ranking[0], ranking[1], side=side, cells=tables["cells"]
+        tables["utility_terms"],
+        ranking[0],
+        ranking[1],
+        side=side,
+        cells=tables["cells"],
+        actor=actor,
     )
     out.update({f"explain_{k}": v for k, v in explained.items()})
-    if options.sweep > 0:
+    if options.sweep > 0 and actor is None:
         sweep = SweepOptions(
             n=options.sweep, trajectories=options.sweep_trajectories, seed=options.seed
         )
