@@ -38,12 +38,18 @@ class RankBy:
     id: str
     weights: tuple[tuple[str, str], ...] = ()
 
+    def subject(self) -> str:
+        """``the utility of side west (weights: usa 1, ukr 2)`` or ``the utility of actor usa``."""
+        if self.kind == "actor":
+            return f"the utility of actor {self.id} (its own, not its side's)"
+        listed = ", ".join(f"{actor} {weight}" for actor, weight in self.weights)
+        return f"the utility of side {self.id} (weights: {listed or 'no actors'})"
+
     def describe(self) -> str:
-        """``ranked by the utility of side west (weights: usa 1, ukr 2)`` or ``... actor usa``."""
+        """``ranked by the utility of side west (weights: ...)`` or ``ranked by actor usa``."""
         if self.kind == "actor":
             return f"ranked by actor {self.id} (its own utility, not its side's)"
-        listed = ", ".join(f"{actor} {weight}" for actor, weight in self.weights)
-        return f"ranked by the utility of side {self.id} (weights: {listed or 'no actors'})"
+        return f"ranked by {self.subject()}"
 
     def as_dict(self) -> dict[str, str]:
         """JSON-ready: ``kind``, ``id`` and the :meth:`describe` text."""

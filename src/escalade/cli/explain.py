@@ -16,7 +16,8 @@ def register(subparsers: Any) -> None:
         help="split the utility difference of two strategies by utility term and by actor",
         description=(
             "Simulate strategies A and B against the mindsets (common random numbers) and split "
-            "the focal side's expected utility difference A - B by utility term and by actor, "
+            "the focal side's (or --rank-by's) expected utility difference A - B by utility term "
+            "and by actor (each actor as its side weighs it), "
             "with 95%% intervals. The terms add up to the total difference."
         ),
     )
@@ -26,6 +27,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--mindset", metavar="M", default=None, help="one mindset (default: mean over all)"
     )
+    parser.add_argument(
+        "--rank-by",
+        metavar="ID",
+        default=None,
+        help="compare the utility of this side or actor (default: the focal side), as in run",
+    )
     add_execution_arguments(parser, default_n=2000)
     parser.add_argument("--json", action="store_true", help="print the tables as JSON")
     parser.set_defaults(func=run)
@@ -33,11 +40,14 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Simulate the two strategies and print the decomposition."""
+    from escalade.analysis.ranking import rank_by
+    from escalade.analysis.run import focal_side
     from escalade.report.text import dataframe_table
     from escalade.scenario import load_scenario
     from escalade.workflows.explain import explain_strategies
 
     scenario = load_scenario(args.scenario)
+    rank = rank_by(scenario, args.rank_by, focal_side(scenario))  # fails before simulating
     mindsets = [m.id for m in scenario.mindsets] if args.mindset is None else [args.mindset]
     total = 2 * max(1, len(mindsets)) * args.n
     with progress_bar(total=total, label="simulating") as advance:
@@ -52,9 +62,11 @@ def run(args: argparse.Namespace) -> int:
             workers=args.workers,
             scheduler=args.scheduler,
             progress=advance,
+            rank_by=args.rank_by,
         )
     if args.json:
-        out = {k: v.to_dict(orient="records") for k, v in tables.items()}
+        out: dict[str, Any] = {k: v.to_dict(orient="records") for k, v in tables.items()}
+        out["rank_by"] = rank.as_dict()
         print(json.dumps(out, indent=2, default=float))
         return 0
     names = {"a": args.a, "b": args.b}
@@ -62,6 +74,7 @@ def run(args: argparse.Namespace) -> int:
     where = f"under {args.mindset}" if args.mindset else "mean over mindsets"
     console = rich_console()
     total_row = tables["total"].iloc[0]
+    console.print(f"Compared: {rank.subject()}.")
     console.print(
         f"{args.a} - {args.b} ({where}): {format_sig(total_row['difference'])} "
         f"(95% interval {format_sig(total_row['ci_low'])} to {format_sig(total_row['ci_high'])})"

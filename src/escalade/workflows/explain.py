@@ -12,6 +12,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from escalade.analysis.explain import explain_difference
+from escalade.analysis.ranking import rank_by as resolve_rank
 from escalade.analysis.run import focal_side, run_tables
 from escalade.engine import run_grid
 from escalade.scenario import Scenario
@@ -33,14 +34,19 @@ def explain_strategies(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
+    rank_by: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Simulate ``a`` and ``b`` and return the ``by_term``, ``by_actor`` and ``total`` tables.
+
+    ``rank_by`` is the side (default: the focal side) or actor whose utility is
+    compared, as ``escalade run --rank-by``.
 
     Raises
     ------
     UsageError
-        If a strategy or the mindset is not declared by the scenario.
+        If a strategy, the mindset or ``rank_by`` is not declared by the scenario.
     """
+    rank = resolve_rank(scenario, rank_by, focal_side(scenario))
     strategies = pick([a, b], [s.id for s in scenario.strategies], "strategies")
     chosen = [mindset] if mindset is not None else None
     mindsets = pick(chosen, [m.id for m in scenario.mindsets], "mindsets")
@@ -56,12 +62,13 @@ def explain_strategies(
         keep_traces=0,
     )
     cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
-    tables = run_tables(scenario, cells)
+    tables = run_tables(scenario, cells, rank=rank)
     return explain_difference(
         tables["utility_terms"],
         a,
         b,
-        side=focal_side(scenario),
+        side=rank.id if rank.kind == "side" else focal_side(scenario),
         mindset=mindset,
         cells=tables["cells"],
+        actor=rank.id if rank.kind == "actor" else None,
     )
