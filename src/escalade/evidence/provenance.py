@@ -234,7 +234,7 @@ class _Walker:
         for i, side in enumerate(spec.sides):
             for actor_id, weight in side.weights.items():
                 path: Path = ("sides", i, "weights", actor_id)
-                self.add(f"side {side.id}: weight of {actor_id}", path, weight, None)
+                self.add(f"side {side.id}: weight of {actor_id}", path, weight, side.source)
         self.options()
         self.events()
         self.terminals()

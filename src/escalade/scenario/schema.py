@@ -159,6 +159,7 @@ class SideSpec(_Model):
     name: Text = ""
     description: Text = ""
     weights: dict[str, Number] = Field(default_factory=dict)
+    source: SourceRef | None = None
 
 
 class UtilitySpec(_Model):
