@@ -95,7 +95,7 @@ def test_types_of_well_typed_expressions(text: str, type_: Type) -> None:
         ("taken()", "taken() takes 1 argument, found 0", "taken('option')"),
         ("taken(x)", "taken() expects an option id string, found an expression", "taken('x')"),
         ("rung(1 + 2)", "rung() expects an arena id string, found an expression", "rung('arena')"),
-        ("1 + 'x'", "unexpected string 'x'", "taken() or rung()"),
+        ("1 + 'x'", "unexpected string 'x'", "taken(), rung() and last_move()"),
         ("foo(1)", "unknown function 'foo'", "floor"),
         ("frobnicate(1)", "unknown function 'frobnicate'", "the functions are: min, max"),
         ("round(x)", "unknown function 'round'", None),

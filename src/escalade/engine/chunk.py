@@ -129,6 +129,7 @@ class PeakState:
         self.views = peak_views
         pairs = peak_views.reshape(st.n, -1, 2)
         self.rungs = np.maximum(pairs[:, :, 0], pairs[:, :, 1])
+        self.last_move = st.last_move
 
 
 def apply_final(player: RoundPlayer, st: State) -> None:

@@ -24,6 +24,7 @@ from typing import Protocol
 import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
+from escalade.engine.moves import last_rung
 from escalade.engine.state import State, option_gain
 from escalade.errors import UsageError
 from escalade.scenario import expr as ex
@@ -319,13 +320,10 @@ class ReactivePolicy:
 
         ``opponents`` are the decision slots of the opposing side's actors.
         """
-        last = np.full(ctx.state.n, -np.inf)
-        for j in opponents:
-            move = ctx.state.prev_option[:, j]
-            moved = ctx.state.prev_success[:, j] | self.on_attempt[move]
-            ok = (move >= 0) & moved & (self.arena_of[move] == arena)
-            last = np.where(ok, np.maximum(last, self.seen[move]), last)
-        return last
+        st = ctx.state
+        return last_rung(
+            st.prev_option, st.prev_success, opponents, arena, self.arena_of, self.on_attempt, self.seen
+        )
 
     def decide(self, ctx: DecisionContext) -> IntArray:
         """Choose per the class docstring."""

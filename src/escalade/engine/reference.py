@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from escalade.engine.reference_outcomes import Outcomes
-from escalade.engine.reference_policies import ScalarPolicies
+from escalade.engine.reference_policies import LastMoves, ScalarPolicies
 from escalade.engine.reference_rungs import ScalarRungs
 from escalade.engine.state import NEVER
 from escalade.engine.steps import move_numbers
@@ -112,8 +112,7 @@ class ReferenceInterpreter(ScalarRungs, ScalarPolicies):
 
     # -- expressions -------------------------------------------------------------------------
 
-    @staticmethod
-    def values(s: One) -> ex.ScalarValues:
+    def values(self, s: One) -> ex.ScalarValues:
         """What expressions read from one trajectory's state."""
         return ex.ScalarValues(
             round=s.round,
@@ -123,6 +122,7 @@ class ReferenceInterpreter(ScalarRungs, ScalarPolicies):
             taken=s.taken,
             uncertainties=s.uncertainties,
             views={k: float(v) for k, v in s.views.items()},
+            last_moves=LastMoves(self, s),
         )
 
     def value(

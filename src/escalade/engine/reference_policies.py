@@ -8,11 +8,12 @@ vectorised policies of :mod:`escalade.engine.policies`, one trajectory at a time
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from escalade.engine.moves import COMMON, MoveTable, party_slots, seen_rung
 from escalade.engine.policies import (
     PRESETS,
     DecisionContext,
@@ -33,9 +34,9 @@ if TYPE_CHECKING:
     from escalade.engine.reference import One
     from escalade.engine.streams import ScalarStreams
     from escalade.engine.trace import RoundTrace
-    from escalade.scenario.compiled import CompiledScenario
+    from escalade.scenario.compiled import CompiledOption, CompiledScenario
 
-__all__ = ["ScalarPolicies"]
+__all__ = ["LastMoves", "ScalarPolicies"]
 
 
 class ScalarPolicies:
@@ -107,16 +108,31 @@ class ScalarPolicies:
         offset = PRESETS.get(spec.kind, spec.offset if spec.offset is not None else 0)
         side = c.actors[i].side
         for arena, actors, ranked in reactive_tables(i, c, spec.arena):
-            last = -math.inf
-            for j in opponent_slots(c, actors):
-                move, ok = s.prev_moves.get(j, (-1, False))
-                moved = ok or (move >= 0 and c.options[move].on_attempt)
-                if move >= 0 and moved and c.options[move].arena == arena:
-                    last = max(last, float(c.options[move].perceived[side]))
+            slots = opponent_slots(c, actors)
+            last = self.last_rung(s, arena, slots, lambda o: float(o.perceived[side]))
             for o in ranked:
                 if avail[o] and c.options[o].perceived[side] <= last + offset:
                     return o
         return -1
+
+    def last_rung(
+        self, s: One, arena: int, slots: list[int], seen: Callable[[CompiledOption], float]
+    ) -> float:
+        """The highest ``seen`` rung of the moves of ``slots`` last round that moved ``arena``.
+
+        A move moved the ladder when it was taken (refused moves are not kept)
+        and, for ``escalates: success``, succeeded; ``-inf`` when there was none
+        (the scalar :func:`escalade.engine.moves.last_rung`).
+        """
+        last = -math.inf
+        for j in slots:
+            move, ok = s.prev_moves.get(j, (-1, False))
+            if move < 0:
+                continue
+            option = self.c.options[move]
+            if (ok or option.on_attempt) and option.arena == arena:
+                last = max(last, seen(option))
+        return last
 
     def quantal(self, s: One, i: int, u: float, spec: PolicySpec, avail: dict[int, bool]) -> int:
         """Logit over hold and the available options' one-step expected utility."""
@@ -225,7 +241,45 @@ class ScalarPolicies:
             prev_success=np.array([[ok for _, ok in prev]], dtype=bool).reshape(1, len(prev)),
             revert=np.array([[float(s.revert.get(k, 0)) for k in keys]]).reshape(1, len(keys)),
             absorbed=np.array([s.absorbed]),
+            moves=MoveTable.of(c),
         )
+
+
+class LastMoves(Mapping[str, float]):
+    """``last_move`` of one trajectory, keyed ``"arena:side:reader"``, computed when read.
+
+    ``reader`` is a party side of the arena, or ``*`` for the higher of the
+    two parties' views (what :class:`escalade.scenario.expr.ScalarValues` expects).
+    """
+
+    def __init__(self, interpreter: ScalarPolicies, s: One) -> None:
+        self.it = interpreter
+        self.s = s
+
+    def __getitem__(self, key: str) -> float:
+        c = self.it.c
+        arena_id, side, reader = key.split(":")
+        a = next((a for a in c.arenas if a.id == arena_id), None)
+        if a is None:
+            raise KeyError(key)
+        parties = [c.sides[p] for p in a.parties]
+        if side not in parties or (reader != "*" and reader not in parties):
+            raise KeyError(key)
+        r = COMMON if reader == "*" else parties.index(reader)
+        slots = party_slots(c, a.index, parties.index(side))
+        last = self.it.last_rung(self.s, a.index, slots, lambda o: seen_rung(o, r))
+        return max(last, float(a.low - 1))
+
+    def __iter__(self) -> Iterator[str]:
+        c = self.it.c
+        for a in c.arenas:
+            parties = [c.sides[p] for p in a.parties]
+            for side in parties:
+                for reader in (*parties, "*"):
+                    yield f"{a.id}:{side}:{reader}"
+
+    def __len__(self) -> int:
+        return 6 * len(self.it.c.arenas)
 
 
 # The scalar decision of each built-in kind, kept in the policy registry:

@@ -14,6 +14,7 @@ import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
 from escalade.engine.decompose import part_count
+from escalade.engine.moves import MoveTable
 from escalade.errors import SimulationError
 from escalade.scenario.compiled import ADD, MUL, SET, CompiledScenario, Effect
 
@@ -42,7 +43,8 @@ class State:
     highest values so far; ``prev_option``/``prev_success`` hold the last
     round's move of each decision slot; ``revert`` the accidental steps of
     each view to walk back next round; ``absorbed`` the trajectories that
-    ended in an absorbing terminal state.
+    ended in an absorbing terminal state; ``moves`` what :meth:`last_move`
+    needs to know about the options (None: the state cannot answer it).
     """
 
     n: int
@@ -67,6 +69,22 @@ class State:
     absorbed: BoolArray
     utility_parts: FloatArray | None = None
     """``utility`` split by term (:mod:`escalade.engine.decompose`); None: not tracked."""
+    moves: MoveTable | None = None
+
+    def last_move(self, arena: int, party: int, reader: int) -> FloatArray:
+        """``last_move``: the highest rung of party ``party``'s ladder moves in ``arena`` last round.
+
+        As party ``reader`` sees it (2: the higher of both views); one below the
+        ladder's lowest rung where the party made no such move (see
+        :mod:`escalade.engine.moves`). Computed from ``prev_option`` and
+        ``prev_success`` when read, so it costs nothing in a run that never reads it.
+        """
+        if self.moves is None:
+            raise SimulationError(
+                "last_move: expected a state built by the engine (initial_state), found one "
+                "without its move table; hint: build states with escalade.engine.state.initial_state"
+            )
+        return self.moves.last_move(self.prev_option, self.prev_success, arena, party, reader)
 
     def take(self, index: IntArray) -> State:
         """The trajectories at ``index`` (rows may repeat), as a new state."""
@@ -107,6 +125,7 @@ def initial_state(compiled: CompiledScenario, uncertainties: FloatArray) -> Stat
         revert=np.zeros((n, views.shape[1])),
         absorbed=np.zeros(n, dtype=bool),
         utility_parts=np.zeros((n, part_count(compiled))),
+        moves=MoveTable.of(compiled),
     )
     for i, init in enumerate(compiled.variable_initial):
         state.variables[:, i] = init(state)

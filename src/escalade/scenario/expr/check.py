@@ -63,6 +63,17 @@ class Env:
             return "views", 2 * a + self.parties[a].index(side)
         return "rungs", a
 
+    def last_move(self, arena: str, side: str) -> tuple[int, int, int]:
+        """Where ``last_move(arena, side)`` is read: ``(arena, party of side, reader)``.
+
+        The reader is the reading side's party index when it is a party of the
+        arena, else 2: the higher of the two parties' views (nature, other sides).
+        """
+        a = self.index["rungs"][arena]
+        parties = self.parties[a]
+        reader = parties.index(self.reader) if self.reader in parties else 2
+        return a, parties.index(side), reader
+
     @functools.cached_property
     def index(self) -> dict[str, dict[str, int]]:
         """Column of every name by kind (``variables``, ``rungs``, ``taken``, ``uncertainties``).
@@ -108,14 +119,23 @@ FUNCTIONS: Final[dict[str, Signature]] = {
         2,
         "the arena's rung: as the reading actor's side sees it, or as the named side does",
     ),
+    "last_move": Signature(
+        "last_move('arena', 'side')",
+        2,
+        2,
+        "the highest rung of the side's ladder moves in the arena last round, as the reader "
+        "sees it (one below the ladder's lowest rung if none)",
+    ),
 }
 """Every function of the language."""
 
 _ORDERED: Final = frozenset({Type.NUMBER, Type.DATE})
+_REFERENCES: Final = frozenset({"taken", "rung", "last_move"})
+"""The functions whose arguments are quoted ids."""
 _FIXED_RESULT: Final[dict[str, Type]] = {
     "taken": Type.BOOL,
     **dict.fromkeys(
-        ("rung", "abs", "sqrt", "exp", "log", "sin", "cos", "floor", "ceil"), Type.NUMBER
+        ("rung", "last_move", "abs", "sqrt", "exp", "log", "sin", "cos", "floor", "ceil"), Type.NUMBER
     ),
 }
 
@@ -141,7 +161,7 @@ def names(expr: Expr) -> frozenset[tuple[str, str]]:
             found.add(("uncertainty", node.name))
         elif isinstance(node, Builtin):
             found.add(("builtin", node.name))
-        elif isinstance(node, Call) and node.func in ("taken", "rung") and node.args:
+        elif isinstance(node, Call) and node.func in _REFERENCES and node.args:
             arg = node.args[0]
             if isinstance(arg, String):
                 found.add(("option" if node.func == "taken" else "arena", arg.value))
@@ -210,7 +230,7 @@ class _Checker:
             self.report(
                 node,
                 f"unexpected string {node.value!r}",
-                "strings are only allowed as the argument of taken() or rung()",
+                "strings are only allowed as the arguments of taken(), rung() and last_move()",
             )
             return None
         if isinstance(node, Unary | Not):
@@ -337,7 +357,7 @@ class _Checker:
                 if not isinstance(arg, String):
                     self.visit(arg)
             return _FIXED_RESULT.get(node.func)
-        if node.func in ("taken", "rung"):
+        if node.func in _REFERENCES:
             return self.reference(node)
         types = [self.visit(arg) for arg in node.args]
         return self.function_type(node, types)
@@ -361,15 +381,21 @@ class _Checker:
         return Type.BOOL if node.func == "taken" else Type.NUMBER
 
     def side(self, node: Call, arena: str) -> None:
-        """The second argument of ``rung('arena', 'side')``: a party side of the arena."""
+        """The second argument of ``rung()`` or ``last_move()``: a party side of the arena."""
         arg = node.args[1]
-        a = self.env.arenas.index(arena)
+        a = self.env.index["rungs"][arena]
         parties = self.env.parties[a] if a < len(self.env.parties) else ()
         if not isinstance(arg, String):
             self.report(
                 arg,
-                "rung() expects a side id string second, found an expression",
-                f"write rung('{arena}', '{parties[0] if parties else 'side'}')",
+                f"{node.func}() expects a side id string second, found an expression",
+                f"write {node.func}('{arena}', '{parties[0] if parties else 'side'}')",
+            )
+        elif not parties and node.func == "last_move":
+            self.report(
+                arg,
+                f"expected a party side of arena '{arena}', found '{arg.value}'",
+                "the arena has no parties here, and last_move() reads the moves of a party",
             )
         elif parties and arg.value not in parties:
             self.report(

@@ -78,6 +78,14 @@ class EvalState(Protocol):
     def uncertainties(self) -> npt.NDArray[np.float64]:
         """``(n, len(env.uncertainties))`` sampled uncertainty values."""
 
+    def last_move(self, arena: int, party: int, reader: int) -> npt.NDArray[np.float64]:
+        """``(n,)`` ``last_move``: the highest rung of party ``party``'s moves last round.
+
+        The moves that moved arena ``arena``'s ladder, as party ``reader`` sees
+        them (2: the higher of both parties' views); one below the ladder's
+        lowest rung where there was none (see :meth:`Env.last_move`).
+        """
+
 
 _BINARY: Final[dict[str, np.ufunc]] = {
     "or": np.logical_or,
@@ -268,6 +276,13 @@ def _column(attribute: str, index: int, dtype: type[Any]) -> _Fn:
     return read
 
 
+def _last_move(arena: int, party: int, reader: int) -> _Fn:
+    def read(state: EvalState) -> Array:
+        return np.asarray(state.last_move(arena, party, reader), dtype=np.float64)
+
+    return read
+
+
 def _full_round(state: EvalState) -> Array:
     return np.full(state.n, float(state.round))
 
@@ -338,6 +353,10 @@ class _Compiler:
             who = side[0].value if side and isinstance(side[0], String) else None
             attribute, column = self.env.view(arena.value, who)
             return _column(attribute, column, np.float64)
+        if node.func == "last_move":
+            arena, side = node.args
+            assert isinstance(arena, String) and isinstance(side, String)
+            return _last_move(*self.env.last_move(arena.value, side.value))
         parts = [self.visit(arg) for arg in node.args]
         if node.func == "where":
             cond, when_true, when_false = parts

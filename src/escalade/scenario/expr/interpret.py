@@ -80,6 +80,10 @@ class ScalarValues:
         Values by variable, arena, option and uncertainty id.
     views : Mapping
         Each arena's rung as one of its parties sees it, keyed ``"arena:side"``.
+    last_moves : Mapping
+        ``last_move('arena', 'side')`` as a reader sees it, keyed
+        ``"arena:side:reader"``: the reader is the reading side when it is a
+        party of the arena, else ``*`` (the higher of the two parties' views).
     """
 
     round: int = 0
@@ -89,6 +93,7 @@ class ScalarValues:
     taken: Mapping[str, bool] = field(default_factory=dict)
     views: Mapping[str, float] = field(default_factory=dict)
     uncertainties: Mapping[str, float] = field(default_factory=dict)
+    last_moves: Mapping[str, float] = field(default_factory=dict)
 
 
 def interpret(expr: Expr, env: Env, values: ScalarValues) -> float | bool:
@@ -156,6 +161,14 @@ class _Evaluator:
         party = self.env.parties[column // 2][column % 2]
         return self.lookup("arena view", self.values.views, f"{arena.value}:{party}")
 
+    def last_move(self, node: Call) -> np.float64:
+        arena, side = node.args
+        assert isinstance(arena, String) and isinstance(side, String)
+        a, _, reader = self.env.last_move(arena.value, side.value)
+        who = self.env.parties[a][reader] if reader < 2 else "*"
+        key = f"{arena.value}:{side.value}:{who}"
+        return self.lookup("last move", self.values.last_moves, key)
+
     def lookup(self, kind: str, table: Mapping[str, float], name: str) -> np.float64:
         try:
             return np.float64(table[name])
@@ -198,6 +211,8 @@ class _Evaluator:
         return _ARITHMETIC[node.op](left, right)
 
     def call(self, node: Call) -> _Value:
+        if node.func == "last_move":
+            return self.last_move(node)
         if node.func in ("taken", "rung"):
             arg = node.args[0]
             assert isinstance(arg, String)
