@@ -66,6 +66,7 @@ class Checker:
             arenas=tuple(a.id for a in spec.arenas),
             options=tuple(o.id for o in spec.options),
             uncertainties=tuple(u.id for u in spec.uncertainties),
+            parties=tuple((a.parties[0], a.parties[1]) for a in spec.arenas),
         )
         self.actors = {a.id: a for a in spec.actors}
         self.sides = {s.id for s in spec.sides}

@@ -369,10 +369,11 @@ class _Checker:
         )
         if not isinstance(arg, String):
             example = arg.name if isinstance(arg, Variable) else kind
+            more = ", 'side'" if node.func == "last_move" else ""
             self.report(
                 arg,
                 f"{node.func}() expects an {kind} id string, found an expression",
-                f"write {node.func}('{example}')",
+                f"write {node.func}('{example}'{more})",
             )
         elif arg.value not in self.env.index["taken" if node.func == "taken" else "rungs"]:
             self.report(arg, f"unknown {kind} '{arg.value}'", _suggest(arg.value, known))
