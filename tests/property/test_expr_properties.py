@@ -51,6 +51,7 @@ ENV = Env(
     arenas=("ukraine", "korea"),
     options=("deploy", "strike"),
     uncertainties=("u", "v"),
+    parties=(("west", "east"), ("west", "east")),
 )
 SETTINGS = settings(
     max_examples=150,
@@ -74,6 +75,11 @@ def leaves(type_: Type) -> st.SearchStrategy[Expr]:
             st.sampled_from(ENV.uncertainties).map(Uncertainty),
             st.just(Builtin("round")),
             st.sampled_from(ENV.arenas).map(lambda a: Call("rung", (String(a),))),
+            st.builds(
+                lambda a, side: Call("last_move", (String(a), String(side))),
+                st.sampled_from(ENV.arenas),
+                st.sampled_from(["west", "east"]),
+            ),
         )
     if type_ is Type.BOOL:
         return st.one_of(
@@ -160,6 +166,10 @@ class State:
     rungs: npt.NDArray[np.float64]
     taken: npt.NDArray[np.bool_]
     uncertainties: npt.NDArray[np.float64]
+    last_moves: npt.NDArray[np.float64]
+
+    def last_move(self, arena: int, party: int, reader: int) -> npt.NDArray[np.float64]:
+        return self.last_moves[:, 6 * arena + 3 * party + reader]
 
 
 N = 6
@@ -178,6 +188,7 @@ states = st.builds(
     rungs=arrays(np.float64, (N, 2), elements=st.integers(0, 44).map(float)),
     taken=arrays(np.bool_, (N, 2)),
     uncertainties=arrays(np.float64, (N, 2), elements=values),
+    last_moves=arrays(np.float64, (N, 12), elements=st.integers(-1, 44).map(float)),
 )
 
 
@@ -192,6 +203,12 @@ def scalar_values(state: State, i: int) -> ScalarValues:
         rungs=row(ENV.arenas, state.rungs, float),
         taken=row(ENV.options, state.taken, bool),
         uncertainties=row(ENV.uncertainties, state.uncertainties, float),
+        last_moves={
+            f"{arena}:{side}:{reader}": float(state.last_moves[i, 6 * a + 3 * q + r])
+            for a, arena in enumerate(ENV.arenas)
+            for q, side in enumerate(ENV.parties[a])
+            for r, reader in enumerate((*ENV.parties[a], "*"))
+        },
     )
 
 
@@ -260,6 +277,8 @@ FRAGMENTS = [
     "where",
     "taken",
     "rung",
+    "last_move",
+    "'west'",
     "foo",
     "'deploy'",
     '"korea"',
@@ -299,5 +318,6 @@ def test_random_text_raises_only_expression_errors(text: str) -> None:
         rungs=np.array([[12.0, 3.0]] * 3),
         taken=np.array([[True, False]] * 3),
         uncertainties=np.array([[0.5, 2.0]] * 3),
+        last_moves=np.tile(np.arange(12.0), (3, 1)),
     )
     assert compiled(state).shape == (3,)

@@ -13,8 +13,9 @@ probabilities, effects, per-side ``perceived`` rungs and escalation on attempt
 or on success, scheduled, random and branched events (some moving rungs),
 accidents (some with jumps and reverts), uncertainties (some private),
 terminal states (absorbing or not, with utility), strategies and mindsets with
-the deterministic and stochastic built-in policies, and outcomes (some reading
-one side's view).
+the deterministic and stochastic built-in policies (some rules reacting to the
+other side's ``last_move``), and outcomes (some reading one side's view or its
+last move).
 """
 
 from __future__ import annotations
@@ -76,7 +77,11 @@ def _option(
         op = draw(st.sampled_from(["add", "set", "mul"]))
         value: Any = draw(st.sampled_from([0.5, -1, 2, "$u0"]))
         option["effects"] = [{"var": var, op: value}]
-    condition = draw(st.sampled_from(["true", "round >= 1", "round < 3", "rung('a0') >= 2"]))
+    condition = draw(
+        st.sampled_from(
+            ["true", "round >= 1", "round < 3", "rung('a0') >= 2", "last_move('a0', 'west') < 6"]
+        )
+    )
     if arenas and condition != "true":
         option["when"] = condition
     return option
@@ -93,7 +98,9 @@ def _policy(draw: st.DrawFn, actor: str, options: list[dict[str, Any]]) -> dict[
             "kind": "rules",
             "rules": [
                 {
-                    "if": draw(st.sampled_from(["round >= 1", "true"])),
+                    "if": draw(
+                        st.sampled_from(["round >= 1", "true", "last_move('a0', 'east') >= 3"])
+                    ),
                     "then": draw(st.sampled_from(own)),
                 }
             ],
@@ -184,6 +191,7 @@ def scenario_data(draw: st.DrawFn, *, max_horizon: int = 6) -> dict[str, Any]:
         "outcomes": [
             {"id": "top", "expr": f"rung('{arenas[0]}')", "at": "max", "direction": "minimize"},
             {"id": "west_view", "expr": f"rung('{arenas[0]}', 'west')", "at": "end"},
+            {"id": "east_last", "expr": f"last_move('{arenas[0]}', 'east')", "at": "max"},
         ]
         + [{"id": f"final_{v}", "expr": v, "at": "end"} for v in variables],
         "terminal": _terminal(draw, arenas[0]),
