@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (scenario texts keep one element per line)
 """``last_move('arena', 'side')``: checker, compiled and interpreted values, both engines agree.
 
 The semantics are in docs/expressions.md (Functions) and docs/scenario-format.md (version 2).
@@ -202,7 +203,7 @@ def test_compiled_values_on_hand_built_states() -> None:
     compiled = small()
     assert compiled.slots == (0, 0, 1, 2, 3)
     st = initial_state(compiled, np.zeros((len(CASES), len(compiled.uncertainties))))
-    for k, (text, env) in enumerate(readers(compiled)):
+    for text, env in readers(compiled):
         before = compile_expr(parse(text), env)(st)
         assert before.tolist() == [0.0] * len(CASES)  # round 0: nothing moved yet
     st.prev_option, st.prev_success = hand_built(compiled)

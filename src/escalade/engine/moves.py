@@ -32,6 +32,7 @@ def last_rung(
     prev_success: BoolArray,
     slots: list[int],
     arena: int,
+    *,
     arena_of: IntArray,
     on_attempt: BoolArray,
     seen: FloatArray,
@@ -67,7 +68,7 @@ def last_rung(
 
 
 def seen_rung(option: CompiledOption, reader: int) -> float:
-    """The rung ``last_move`` counts for ``option`` as party ``reader`` (or :data:`COMMON`) reads it.
+    """The rung ``last_move`` counts for ``option`` as party ``reader`` (or :data:`COMMON`) sees.
 
     ``-inf`` for a de-escalation and for an option that does not move the
     reader's view (no rung); the common reader takes the higher of both views.
@@ -135,8 +136,8 @@ class MoveTable:
             prev_success,
             self.slots[arena][party],
             arena,
-            self.arena_of,
-            self.on_attempt,
-            self.seen[:, reader],
+            arena_of=self.arena_of,
+            on_attempt=self.on_attempt,
+            seen=self.seen[:, reader],
         )
-        return np.maximum(last, self.floor[arena])
+        return np.asarray(np.maximum(last, self.floor[arena]), dtype=float)

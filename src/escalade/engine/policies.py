@@ -322,7 +322,13 @@ class ReactivePolicy:
         """
         st = ctx.state
         return last_rung(
-            st.prev_option, st.prev_success, opponents, arena, self.arena_of, self.on_attempt, self.seen
+            st.prev_option,
+            st.prev_success,
+            opponents,
+            arena,
+            arena_of=self.arena_of,
+            on_attempt=self.on_attempt,
+            seen=self.seen,
         )
 
     def decide(self, ctx: DecisionContext) -> IntArray:

@@ -72,7 +72,7 @@ class State:
     moves: MoveTable | None = None
 
     def last_move(self, arena: int, party: int, reader: int) -> FloatArray:
-        """``last_move``: the highest rung of party ``party``'s ladder moves in ``arena`` last round.
+        """``last_move``: the highest rung of party ``party``'s moves in ``arena`` last round.
 
         As party ``reader`` sees it (2: the higher of both views); one below the
         ladder's lowest rung where the party made no such move (see
@@ -82,7 +82,8 @@ class State:
         if self.moves is None:
             raise SimulationError(
                 "last_move: expected a state built by the engine (initial_state), found one "
-                "without its move table; hint: build states with escalade.engine.state.initial_state"
+                "without its move table; hint: build states with "
+                "escalade.engine.state.initial_state"
             )
         return self.moves.last_move(self.prev_option, self.prev_success, arena, party, reader)
 

@@ -135,7 +135,8 @@ _REFERENCES: Final = frozenset({"taken", "rung", "last_move"})
 _FIXED_RESULT: Final[dict[str, Type]] = {
     "taken": Type.BOOL,
     **dict.fromkeys(
-        ("rung", "last_move", "abs", "sqrt", "exp", "log", "sin", "cos", "floor", "ceil"), Type.NUMBER
+        ("rung", "last_move", "abs", "sqrt", "exp", "log", "sin", "cos", "floor", "ceil"),
+        Type.NUMBER,
     ),
 }
 

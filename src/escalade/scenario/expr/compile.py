@@ -354,9 +354,9 @@ class _Compiler:
             attribute, column = self.env.view(arena.value, who)
             return _column(attribute, column, np.float64)
         if node.func == "last_move":
-            arena, side = node.args
-            assert isinstance(arena, String) and isinstance(side, String)
-            return _last_move(*self.env.last_move(arena.value, side.value))
+            where, mover = node.args
+            assert isinstance(where, String) and isinstance(mover, String)
+            return _last_move(*self.env.last_move(where.value, mover.value))
         parts = [self.visit(arg) for arg in node.args]
         if node.func == "where":
             cond, when_true, when_false = parts
