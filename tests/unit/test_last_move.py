@@ -17,6 +17,7 @@ from escalade.engine.policies import ReactivePolicy, make_policy
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.engine.runner import cell_tasks
 from escalade.engine.state import initial_state
+from escalade.engine.trace import Trace
 from escalade.errors import ExpressionError, Issue
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
@@ -146,6 +147,8 @@ outcomes:
   - {id: alarm, expr: alarm, at: end}
 terminal:
   - {id: top, when: "last_move('a', 'east') >= 6 and rung('a') >= 9", absorbing: false}
+strategies:
+  - {id: lookahead, side: west, policies: {w: {kind: best_response, depth: 2, samples: 2}}}
 """
 
 
@@ -257,13 +260,10 @@ def test_the_reactive_policy_reads_the_same_last_rung() -> None:
 # -- both engines agree -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("order", ["simultaneous", "sequential"])
-def test_vectorised_equals_reference(order: str) -> None:
-    compiled = small(order)
-    n, seed = 60, 7
-    tasks = cell_tasks(compiled, (None, None), n=n, seed=seed, chunk=1024, keep=n)
+def compare(compiled: CompiledScenario, strategy: str | None, n: int, seed: int) -> list[Trace]:
+    tasks = cell_tasks(compiled, (strategy, None), n=n, seed=seed, chunk=1024, keep=n)
     vectorised = [t for task in tasks for t in run_chunk(task).traces]
-    ref = ReferenceInterpreter(compiled, tasks[0].specs, seed=seed)
+    ref = ReferenceInterpreter(compiled, tasks[0].specs, seed=seed, declared=tasks[0].declared)
     for i in range(n):
         expected = ref.run(i)
         if expected != vectorised[i]:
@@ -271,6 +271,17 @@ def test_vectorised_equals_reference(order: str) -> None:
                 f"trajectory {i} differs:\n--- reference\n{render_trace(expected, compiled)}\n"
                 f"--- vectorised\n{render_trace(vectorised[i], compiled)}"
             )
+    return vectorised
+
+
+def test_best_response_rollouts_read_last_move_alike() -> None:
+    """W looks ahead (rollouts copy the state) against E and N, whose rules read last_move."""
+    compare(small(), "lookahead", n=4, seed=3)
+
+
+@pytest.mark.parametrize("order", ["simultaneous", "sequential"])
+def test_vectorised_equals_reference(order: str) -> None:
+    vectorised = compare(small(order), None, n=60, seed=7)
     results = {(m.option, m.result) for t in vectorised for r in t.rounds for m in r.moves}
     # the test covers what it claims: refusals, failed and successful probes, every reader
     for wanted in [
