@@ -299,3 +299,7 @@ class Draws:
     def taken(self) -> npt.NDArray[np.bool_]:
         """No options: ``(n, 0)``."""
         return np.zeros((self.n, 0), dtype=bool)
+
+    def last_move(self, arena: int, party: int, reader: int) -> FloatArray:
+        """No moves: there is no arena to read (a validated weight never calls this)."""
+        raise IndexError(f"side weights read no moves, found arena {arena} ({party}, {reader})")
