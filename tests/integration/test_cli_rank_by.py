@@ -88,3 +88,16 @@ def test_explain_rank_by(tmp_path: Path, capsys) -> None:
     parts = {row["actor"]: row["difference"] for row in side["by_actor"]}
     assert parts["ukr"] == pytest.approx(3.0 * actor["total"][0]["difference"], abs=1e-9)
     assert sum(parts.values()) == pytest.approx(side["total"][0]["difference"], abs=1e-9)
+
+
+def test_robustness_sweep_scores_the_actor_ranked_by(capsys) -> None:
+    args = ["run", str(FILE), "--n", "200", "--sweep", "16", "--no-store", "--no-report", "--json"]
+    shares = {}
+    for who in ("usa", "ukr", "west"):
+        assert main([*args, "--rank-by", who]) == 0
+        out = json.loads(capsys.readouterr().out)
+        shares[who] = {row["strategy"]: row["share_best"] for row in out["robustness"]}
+    # usa only pays for `push`, ukr only gains from it; west's choice turns on ukr_weight (1 to 3).
+    assert shares["usa"] == {"hold": 1.0, "push": 0.0}
+    assert shares["ukr"] == {"hold": 0.0, "push": 1.0}
+    assert 0.0 < shares["west"]["push"] < 1.0

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from escalade.analysis.commitment import _by_side
-from escalade.analysis.ranking import rank_by, side_weight_table
+from escalade.analysis.ranking import actor_as_side, rank_by, side_weight_table
 from escalade.engine import simulate
 from escalade.engine.game_builder import build_game
 from escalade.errors import ScenarioError, UsageError
@@ -163,3 +163,14 @@ def test_commitment_values_weigh_the_actors() -> None:
     payoffs = dict(zip(game.players, pay, strict=True))
     values = _by_side(compiled, game, pay)
     assert values["west"] == pytest.approx(payoffs["usa"] + 3 * payoffs["ukr"])
+
+
+def test_actor_as_side_scores_the_side_as_that_actor() -> None:
+    swept, side = actor_as_side(load_scenario(FILE), "ukr")
+    assert side == "west"
+    compiled = compile_scenario(swept)
+    utility = np.array([[5.0, 2.0, 1.0], [-3.0, 7.0, 2.0]])
+    draws = np.array([[1.3], [2.7]])
+    np.testing.assert_array_equal(compiled.side_utilities(utility, draws)[:, 0], [2.0, 7.0])
+    assert [s.id for s in swept.spec.sides] == ["west", "east"]
+    assert swept.spec.actors == load_scenario(FILE).spec.actors

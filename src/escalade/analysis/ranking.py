@@ -7,17 +7,19 @@ utility, with the source of each weight the file gives.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
 
 from escalade.errors import UsageError
-from escalade.scenario import Scenario
+from escalade.scenario import Scenario, loads_scenario
+from escalade.scenario.dump import dump_scenario
 from escalade.scenario.schema import NumberSpec, SourceRef
 from escalade.scenario.validate import did_you_mean
 
-__all__ = ["RankBy", "rank_by", "side_weight_table", "weight_text"]
+__all__ = ["RankBy", "actor_as_side", "rank_by", "side_weight_table", "weight_text"]
 
 
 @dataclass(frozen=True)
@@ -134,3 +136,20 @@ def side_weight_table(scenario: Scenario) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows, columns=["side", "actor", "weight", "source"])
+
+
+def actor_as_side(scenario: Scenario, actor: str) -> tuple[Scenario, str]:
+    """The scenario with ``actor``'s side weighing only ``actor`` (1; its allies 0), and the side.
+
+    The side's utility in the result is the actor's own utility, trajectory by
+    trajectory; nothing else changes (weights are read by no policy).
+    """
+    side = next(a.side for a in scenario.spec.actors if a.id == actor)
+    weights = {a.id: float(a.id == actor) for a in scenario.spec.actors if a.side == side}
+    sides = [
+        s.model_copy(update={"weights": weights}) if s.id == side else s
+        for s in scenario.spec.sides
+    ]
+    changed = dataclasses.replace(scenario, spec=scenario.spec.model_copy(update={"sides": sides}))
+    text = dump_scenario(changed)
+    return loads_scenario(text, file=scenario.file, base_dir=scenario.base_dir), side

@@ -98,9 +98,10 @@ def _worst_regret_mindset(rs: ResultSet, strategy: str) -> str:
 def _units(rs: ResultSet) -> str:
     meta = rs.metadata
     whose = (
-        f"actor {meta.get('rank_by')}'s weighted terms"
+        f"actor {meta.get('rank_by')}'s utility terms"
         if meta.get("rank_kind") == "actor"
-        else "the weighted terms of the side's actors, each times the side's weight for it"
+        else f"the utility terms of side {meta.get('rank_by')}'s actors, each actor times the "
+        "side's weight for it"
         if meta.get("rank_kind") == "side"
         else "the focal side's actors' weighted terms"
     )

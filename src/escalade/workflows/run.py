@@ -22,7 +22,7 @@ from typing import Any
 
 from escalade.analysis.brief import provenance_counts, threshold_risk
 from escalade.analysis.explain import explain_difference
-from escalade.analysis.ranking import RankBy, rank_by
+from escalade.analysis.ranking import RankBy, actor_as_side, rank_by
 from escalade.analysis.run import focal_side, run_tables, status_quo
 from escalade.analysis.sweep import SweepOptions, robustness_sweep
 from escalade.engine import run_grid
@@ -230,7 +230,7 @@ def _brief_tables(
 ) -> dict[str, Any]:
     """The explain tables of the top two strategies and the robustness sweep's tables.
 
-    The sweep ranks by a side's utility; ranked by an actor, the run has no sweep.
+    Ranked by an actor, the sweep scores the actor's side weighing only that actor.
     """
     strategies, mindsets = grid
     out: dict[str, Any] = {
@@ -251,14 +251,15 @@ def _brief_tables(
         actor=actor,
     )
     out.update({f"explain_{k}": v for k, v in explained.items()})
-    if options.sweep > 0 and actor is None:
+    if options.sweep > 0:
+        swept, side = actor_as_side(scenario, actor) if actor is not None else (scenario, side)
         sweep = SweepOptions(
             n=options.sweep, trajectories=options.sweep_trajectories, seed=options.seed
         )
         named = [str(m) for m in mindsets if m is not None]
         out.update(
             robustness_sweep(
-                scenario,
+                swept,
                 [str(s) for s in strategies],
                 named,
                 ranking,
