@@ -15,7 +15,7 @@ from escalade.analysis.commitment import _by_side
 from escalade.analysis.ranking import actor_as_side, rank_by, side_weight_table
 from escalade.engine import simulate
 from escalade.engine.game_builder import build_game
-from escalade.errors import ScenarioError, UsageError
+from escalade.errors import ScenarioError, SimulationError, UsageError
 from escalade.scenario import load_scenario, loads_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.solvers import backward_induction
@@ -174,3 +174,16 @@ def test_actor_as_side_scores_the_side_as_that_actor() -> None:
     np.testing.assert_array_equal(compiled.side_utilities(utility, draws)[:, 0], [2.0, 7.0])
     assert [s.id for s in swept.spec.sides] == ["west", "east"]
     assert swept.spec.actors == load_scenario(FILE).spec.actors
+
+
+def test_a_drawn_negative_weight_stops_the_run() -> None:
+    text = _with_sides(
+        '  - {id: west, name: West, weights: {ukr: "$ukr_weight - 2"}}\n'
+        "  - {id: east, name: East}\n"
+    )
+    compiled = compile_scenario(loads_scenario(text))
+    np.testing.assert_allclose(compiled.actor_weights(np.array([[2.5]]))[:, 1], [0.5])
+    with pytest.raises(SimulationError, match=r"side weight of actor 'ukr'.*found -0\.5"):
+        compiled.actor_weights(np.array([[2.5], [1.5]]))
+    with pytest.raises(SimulationError, match="side weight of actor 'ukr'"):
+        simulate(compiled, n=50, seed=1)

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from escalade._types import FloatArray, IntArray
-from escalade.errors import UsageError
+from escalade.errors import SimulationError, UsageError
 from escalade.scenario import expr as ex
 from escalade.scenario.compiled_parts import (
     ADD,
@@ -173,6 +173,14 @@ class CompiledScenario:
             state = Draws(n, uncertainties)
             for k, weight in enumerate(self.side_weights):
                 out[:, k] = weight(state)
+            bad = ~(out >= 0) | np.isinf(out)  # also catches nan
+            if bad.any():
+                k = int(np.nonzero(bad.any(axis=0))[0][0])
+                raise SimulationError(
+                    f"side weight of actor {self.actors[k].id!r}: expected a finite number "
+                    f">= 0, found {out[bad[:, k], k][0]} for the drawn uncertainties; hint: keep "
+                    "the expression's range at or above 0 (e.g. max(0, ...))"
+                )
         return out
 
     def side_utilities(self, utility: FloatArray, uncertainties: FloatArray) -> FloatArray:
