@@ -68,17 +68,24 @@ def test_required_elements(scenario) -> None:
         "strikes_on_ukraine",
         "nuclear_signalling",
         "horizontal_escalation",
+        "nuclear_demonstration",
+        "nuclear_use",
         "provoke_south",
     }
     trainers = next(o for o in scenario.spec.options if o.id == "nato_trainers")
     assert "deu" in trainers.consent
     assert {s.id for s in scenario.strategies} == {
         "indecision",
+        "stated_restraint",
         "graduated",
         "decisive",
         "support_role",
     }
-    assert {m.id for m in scenario.mindsets} == {"cautious", "opportunist", "resolved"}
+    assert {m.id for m in scenario.mindsets} == {"dominance", "mirror", "opportunist"}
+    redline = next(u for u in scenario.spec.uncertainties if u.id == "rus_redline")
+    assert redline.known_to == ["rus"]
+    west = next(s for s in scenario.spec.sides if s.id == "west")
+    assert set(west.weights) == {a.id for a in scenario.spec.actors if a.side == "west"}
     events = {e.id: e for e in scenario.spec.events}
     assert str(events["us_election"].at) == "2024-11-05"
     assert {b.id for b in events["troops_use"].branches} == {"defend_kursk", "frontline_combat"}
@@ -187,8 +194,9 @@ def test_every_cell_simulates(scenario) -> None:
         th = result.thresholds()
         assert ((th["probability"] >= 0) & (th["probability"] <= 1)).all(), cell
         assert result.outcomes()["mean"].notna().all(), cell
-    usage = results[("decisive", "resolved")].options().set_index("option")["usage_rate"]
+    usage = results[("decisive", "dominance")].options().set_index("option")["usage_rate"]
     assert usage["lift_strike_limits"] > 0.9
     assert usage["dprk_troops_into_combat"] > 0.9
-    trainers = results[("support_role", "cautious")].options().set_index("option")
+    assert 0 < usage["nuclear_demonstration"] < 1
+    trainers = results[("support_role", "mirror")].options().set_index("option")
     assert trainers.loc["nato_trainers", "refused_per_trajectory"] >= 0

@@ -240,6 +240,7 @@ def robustness_sweep(
         trajectories=options.trajectories,
         strategies=tuple(strategies),
         mindsets=tuple(mindsets),
+        common_seed=options.seed,
     )
     outcome = f"utility_{side}"
     design = sample(model.uncertainties, design="lhs", n=options.n, seed=options.seed)
@@ -257,6 +258,7 @@ def robustness_sweep(
         trajectories=options.oat_trajectories,
         strategies=(top[0], top[1]),
         mindsets=tuple(mindsets),
+        common_seed=options.seed,
     )
     tables["oat"] = _oat(oat_model, top[0], top[1], outcome, options.seed, executor)
     return tables

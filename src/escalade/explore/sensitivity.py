@@ -251,7 +251,9 @@ def sobol_warnings(
     n : int, optional
         The design's base sample size (named in the warning).
     trajectories : int, optional
-        Trajectories per experiment (None: a deterministic model).
+        Trajectories per experiment when experiments draw independent random numbers
+        (None: a deterministic model, or experiments on common random numbers, as
+        ``escalade explore`` runs them).
     """
     out: list[str] = []
     if not indices.empty:

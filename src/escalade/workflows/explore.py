@@ -440,7 +440,9 @@ def _analyse(
     parameters = [p.name for p in model.uncertainties]
     boxes, trajectory, prim_json = _discover(result, options.discover, parameters)
     warnings = (
-        sobol_warnings(sensitivity, n=options.n, trajectories=options.trajectories)
+        # Common random numbers: a parameter that cannot matter gets exactly 0, so the
+        # warning about noise from few trajectories does not apply (trajectories=None).
+        sobol_warnings(sensitivity, n=options.n, trajectories=None)
         if options.sensitivity == "sobol"
         else []
     )
