@@ -58,13 +58,17 @@ def last_rung(
     array
         ``(n,)``; ``-inf`` where no such move was made.
     """
-    last = np.full(prev_option.shape[0], -np.inf)
-    for j in slots:
-        move = prev_option[:, j]
-        moved = prev_success[:, j] | on_attempt[move]
-        ok = (move >= 0) & moved & (arena_of[move] == arena)
-        last = np.where(ok, np.maximum(last, seen[move]), last)
-    return last
+    if not slots:
+        return np.full(prev_option.shape[0], -np.inf)
+    # The rung a move counts for, by option and outcome (row 2o: failed, 2o + 1: succeeded):
+    # a move in the arena counts when it succeeded, or when it failed but moves on attempt.
+    here = arena_of == arena
+    table = np.stack(
+        [np.where(here & on_attempt, seen, -np.inf), np.where(here, seen, -np.inf)], axis=1
+    )
+    table[-1] = -np.inf  # no move: -1 picks the last row (-2 or -1 in the flat table)
+    rows = prev_option[:, slots] * 2 + prev_success[:, slots]
+    return np.asarray(table.ravel()[rows].max(axis=1), dtype=float)
 
 
 def seen_rung(option: CompiledOption, reader: int) -> float:
