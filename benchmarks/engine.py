@@ -22,7 +22,7 @@ from escalade.scenario import load_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
 
 CELLS = {
-    "dprk-troops-2024": ("graduated", "resolved"),  # rules and reactive policies
+    "dprk-troops-2024": ("graduated", "dominance"),  # rules and reactive policies
     "kursk-mini": ("graduated", None),
 }
 

@@ -124,7 +124,7 @@ def bench_dask(n_rows: int, workers: int) -> float:
 
 
 _SCENARIO_MODEL = None
-SCENARIO_MINDSETS = ("cautious", "resolved")
+SCENARIO_MINDSETS = ("dominance", "mirror")
 
 
 def scenario_model():
@@ -198,7 +198,7 @@ def main() -> None:
 
     ours_s = bench_scenario_escalade(args.scenario_points)
     theirs_s = bench_scenario_ema(args.ema_scenario_points)
-    print("dprk-troops-2024 (4 strategies x 2 mindsets, 8 trajectories per experiment)")
+    print("dprk-troops-2024 (5 strategies x 2 mindsets, 8 trajectories per experiment)")
     print(f"{'escalade run_experiments (sequential)':<40}{ours_s:>16,.0f}{'':>10}")
     if theirs_s is not None:
         ratio = ours_s / theirs_s

@@ -51,7 +51,7 @@ from escalade.scenario.compiled import compile_scenario
 compiled = compile_scenario(load_scenario(sys.argv[1]))
 n = int(sys.argv[2])
 out = {}
-cells = {"rules": ("graduated", "cautious"), "opportunist": ("graduated", "opportunist")}
+cells = {"rules": ("graduated", "mirror"), "opportunist": ("graduated", "opportunist")}
 for name, cell in cells.items():
     simulate(compiled, strategy=cell[0], mindset=cell[1], n=1024, seed=1,
              executor=SequentialExecutor(), keep_traces=0)

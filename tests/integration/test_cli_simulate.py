@@ -10,7 +10,7 @@ from escalade.cli import main
 
 
 def test_json_shape(capsys) -> None:
-    args = ["simulate", "dprk-troops-2024", "--strategy", "decisive", "--mindset", "resolved"]
+    args = ["simulate", "dprk-troops-2024", "--strategy", "decisive", "--mindset", "dominance"]
     assert main([*args, "--n", "512", "--seed", "3", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert set(out) >= {"outcomes", "thresholds", "options", "n", "seed", "scenario_hash"}

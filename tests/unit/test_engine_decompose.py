@@ -15,7 +15,7 @@ from escalade.scenario.compiled import compile_scenario
     ("scenario", "strategy", "mindset", "nonzero"),
     [
         ("kursk-mini", "graduated", "opportunist", 1),
-        ("dprk-troops-2024", "decisive", "resolved", 20),
+        ("dprk-troops-2024", "decisive", "dominance", 20),
     ],
 )
 def test_parts_add_up_to_each_actors_utility(

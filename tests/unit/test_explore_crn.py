@@ -1,4 +1,4 @@
-"""Common random numbers across design points: experiments differ only through their uncertainties."""
+"""Common random numbers across design points: experiments differ only by their uncertainties."""
 
 from __future__ import annotations
 

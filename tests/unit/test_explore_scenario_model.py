@@ -17,7 +17,7 @@ from escalade.scenario import load_scenario, loads_scenario
 @pytest.fixture(scope="module")
 def model() -> ScenarioModel:
     return ScenarioModel(
-        load_scenario("dprk-troops-2024"), trajectories=4, mindsets=("cautious", "resolved")
+        load_scenario("dprk-troops-2024"), trajectories=4, mindsets=("dominance", "mirror")
     )
 
 

@@ -1,9 +1,11 @@
-"""The reference scenario earns its answer: reacting mindsets, live constraints, reachable nuclear path.
+"""The reference scenario earns its answer: reacting mindsets, live constraints, nuclear path.
 
 Every check reads what the model does (traces, tables), not what the file says it should do.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import pytest
@@ -60,7 +62,7 @@ def _reaction(compiled, strategy: str, mindset: str, n: int = 600):
     pairs = {True: [0, 0], False: [0, 0]}  # west escalated -> [russia escalated next, rounds]
     for trace in result.traces:
         rounds = trace.rounds
-        for now, nxt in zip(rounds, rounds[1:], strict=False):
+        for now, nxt in itertools.pairwise(rounds):
             stepped = any(
                 m.actor in west and m.result != "refused" and seen[m.option] >= ESCALATION
                 for m in now.moves
@@ -87,7 +89,7 @@ def test_russia_reacts_to_western_steps(compiled, strategy: str, mindset: str) -
 
 
 def test_the_nuclear_path_is_reachable_and_depends_on_the_red_line(compiled) -> None:
-    """Under escalation dominance a decisive West can reach nuclear use, more with a low red line."""
+    """Under escalation dominance a decisive West can reach nuclear use; more so, a low red line."""
     result = simulate(compiled, strategy="decisive", mindset="dominance", n=4000, seed=3)
     th = result.thresholds().set_index("threshold")
     assert 0.0 < th.loc["ukraine.no_nuclear_use", "probability"] < 1.0
@@ -113,16 +115,18 @@ def test_every_constraint_acts(compiled) -> None:
     results = run_grid(compiled, cells, n=2000, seed=5)
     out = {cell: r.outcomes().set_index("outcome")["mean"] for cell, r in results.items()}
     # South Korean lethal aid (decisive) brings North Korean provocations on the peninsula.
-    assert out[("decisive", "mirror")]["korea_spillover"] > out[("indecision", "mirror")][
-        "korea_spillover"
-    ] + 0.5
+    assert (
+        out[("decisive", "mirror")]["korea_spillover"]
+        > out[("indecision", "mirror")]["korea_spillover"] + 0.5
+    )
     # Aid drains the stockpile, and the stockpile is in the suppliers' utility.
     terms = results[("decisive", "mirror")].utility_terms()
     usa = terms[(terms["actor"] == "usa") & (terms["term"] == "west_stockpile")]
     assert len(usa) == 1 and usa["mean"].iloc[0] > 0
-    assert out[("decisive", "mirror")]["west_stockpile"] < out[("indecision", "mirror")][
-        "west_stockpile"
-    ]
+    assert (
+        out[("decisive", "mirror")]["west_stockpile"]
+        < out[("indecision", "mirror")]["west_stockpile"]
+    )
 
 
 def test_the_election_changes_us_aid(compiled) -> None:
@@ -163,7 +167,12 @@ def test_north_korean_troops_weigh_every_week(compiled) -> None:
     pos = {}
     for name, draws in (("few", few), ("many", many)):
         run = simulate(
-            compiled, strategy="indecision", mindset="dominance", n=2000, seed=2, uncertainties=draws
+            compiled,
+            strategy="indecision",
+            mindset="dominance",
+            n=2000,
+            seed=2,
+            uncertainties=draws,
         )
         pos[name] = run.outcomes().set_index("outcome").loc["ukraine_position"]
     assert base.shape == few.shape

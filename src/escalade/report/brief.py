@@ -122,16 +122,26 @@ def _robustness(rs: ResultSet) -> str | None:
     others = "; ".join(
         f"*{r.strategy}* {percent(r.share_best)}" for r in ordered.iloc[1:].itertuples()
     )
-    return (
+    trajectories = meta.get("sweep_trajectories", "?")
+    text = (
         f"Across {int(head['draws'])} draws of the uncertainties (Latin hypercube, "
-        f"{meta.get('sweep_trajectories', '?')} trajectories per draw and cell, every mindset), "
+        f"{trajectories} trajectories per draw and cell, every mindset), "
         f"**{head['strategy']}** is best in {percent(head['share_best'])} of draws "
         f"(95% interval {percent(head['ci_low'])} to {percent(head['ci_high'])})"
         + (f"; {others}." if others else ".")
-        + " The draws spread each uncertainty evenly over its range, where the answer above "
-        "draws it from its distribution: where the two disagree, the ends of the ranges decide "
-        "(see what would change it)."
     )
+    comparison = _t(rs, "comparison")
+    headline = str(comparison.iloc[0]["strategy"]) if not comparison.empty else None
+    if headline is not None and headline != head["strategy"]:
+        text += (
+            f" The two disagree for two reasons. The draws spread each uncertainty evenly over "
+            f"its range, where the answer above draws it from its distribution, so the ends of "
+            f"the ranges count more (see what would change it). And each draw averages only "
+            f"{trajectories} trajectories per cell, so a strategy whose losses come from rare "
+            f"catastrophes looks best in every draw where the catastrophe was not drawn, while "
+            f"the answer above weighs it by its probability (raise --sweep-trajectories)."
+        )
+    return text
 
 
 def _why(rs: ResultSet) -> str | None:
