@@ -123,6 +123,10 @@ def test_terminal_tables(tmp_path: Path, capsys) -> None:
     for heading in ("Question.", "Answer.", "How robust.", "Why.", "What it rests on."):
         assert heading in out, heading
     assert out.index("Question.") < out.index("Strategies ranked")
+    # The difference of the top two, by term and by actor, with intervals.
+    flat = " ".join(out.split())
+    assert "What the answer rests on:" in flat and "by utility term (95%" in flat
+    assert "by actor (95%" in flat and "ci_low" in flat
 
 
 def test_bad_input_is_a_clear_error(tmp_path: Path, capsys) -> None:

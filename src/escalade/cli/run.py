@@ -149,6 +149,24 @@ def _informative_thresholds(df: Any) -> Any:
     return df[df["threshold"].isin(keep)].reset_index(drop=True)
 
 
+def _print_explain(console: Any, tables: Any) -> None:
+    """The difference of the top two strategies by utility term and by actor (95% intervals)."""
+    from escalade.report.text import dataframe_table
+
+    comparison = tables["comparison"]
+    if len(comparison) < 2:
+        return
+    a, b = (str(s) for s in comparison["strategy"].iloc[:2])
+    fmt = dict.fromkeys((a, b, "difference", "ci_low", "ci_high"), ".3g")
+    for key, what in (("explain_by_term", "utility term"), ("explain_by_actor", "actor")):
+        table = tables.get(key)
+        if table is None or table.empty:
+            continue
+        title = f"What the answer rests on: {a} − {b} by {what} (95% interval)"
+        named = table.rename(columns={"a": a, "b": b})
+        console.print(dataframe_table(named, title=title, formats=fmt))
+
+
 def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None) -> None:
     from escalade.report.text import dataframe_table
 
@@ -170,6 +188,7 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
             formats={"utility": num, "utility_ci_low": num, "utility_ci_high": num},
         )
     )
+    _print_explain(console, tables)
     thresholds = _informative_thresholds(tables["thresholds"])
     if not thresholds.empty:
         cell = thresholds.apply(
