@@ -136,6 +136,14 @@ def test_rank_by_resolves_sides_then_actors_with_clear_errors() -> None:
         {"side": "west", "actor": "ukr", "weight": "$ukr_weight", "source": ""},
         {"side": "east", "actor": "rus", "weight": "0.5", "source": ""},
     ]
+    # A side's own source stands for the weights it lists (not for the defaults).
+    text = FILE.read_text(encoding="utf-8").replace(
+        "weights: {ukr: $ukr_weight}}",
+        "weights: {ukr: $ukr_weight}, source: {note: 'judgement: equal partners'}}",
+        1,
+    )
+    sourced = side_weight_table(loads_scenario(text))
+    assert list(sourced["source"][:2]) == ["", "judgement: equal partners"]
 
 
 def test_explain_parts_add_up_to_the_weighted_side_difference() -> None:

@@ -105,13 +105,17 @@ def rank_by(scenario: Scenario, ident: str | None, default: str) -> RankBy:
     )
 
 
-def _source_text(given: float | str | NumberSpec | None) -> str:
-    """The source written with a weight (``{value: ..., source: ...}``), as one line."""
-    if not isinstance(given, NumberSpec):
+def _source_text(given: float | str | NumberSpec | None, side: SourceRef | None = None) -> str:
+    """A weight's source as one line: its own (``{value: ..., source: ...}``), else the side's."""
+    own = isinstance(given, NumberSpec) and (given.source or given.quote or given.note)
+    if isinstance(given, NumberSpec) and own:
+        source = given.source or SourceRef(note="")
+        quote, note = given.quote or source.quote, given.note or source.note
+    elif given is not None and side is not None:
+        source, quote, note = side, side.quote, side.note
+    else:
         return ""
-    source = given.source or SourceRef(note="")
-    quote = given.quote or source.quote
-    parts = [source.ref, f"“{quote}”" if quote else None, given.note or source.note]
+    parts = [source.ref, f"“{quote}”" if quote else None, note]
     return " — ".join(p for p in parts if p)
 
 
@@ -119,7 +123,8 @@ def side_weight_table(scenario: Scenario) -> pd.DataFrame:
     """Every actor's weight in its side's utility: side, actor, weight, source.
 
     ``weight`` is the number or expression the file gives, or ``1 (default)``;
-    ``source`` is the weight's own source (``{value: ..., source: ...}``), if any.
+    ``source`` is the weight's own source (``{value: ..., source: ...}``), else the
+    side's ``source`` for the weights it lists.
     """
     rows = []
     for side in scenario.spec.sides:
@@ -132,7 +137,7 @@ def side_weight_table(scenario: Scenario) -> pd.DataFrame:
                     "side": side.id,
                     "actor": actor.id,
                     "weight": "1 (default)" if given is None else weight_text(given),
-                    "source": _source_text(given),
+                    "source": _source_text(given, side.source),
                 }
             )
     return pd.DataFrame(rows, columns=["side", "actor", "weight", "source"])
