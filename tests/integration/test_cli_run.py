@@ -55,12 +55,13 @@ def test_run_json_ranks_every_strategy(run_json: dict[str, object]) -> None:
     comparison = run_json["comparison"]
     assert {row["strategy"] for row in comparison} == {
         "indecision",
+        "stated_restraint",
         "graduated",
         "decisive",
         "support_role",
     }
     cells = run_json["cells"]
-    assert len(cells) == 12 and all(c["n"] == 300 for c in cells)
+    assert len(cells) == 15 and all(c["n"] == 300 for c in cells)
     assert sum(row["minimax_regret"] for row in comparison) >= 1
     assert run_json["scenario"] == "dprk-troops-2024" and run_json["seed"] == 7
 

@@ -23,7 +23,7 @@ def model() -> ScenarioModel:
 
 def test_shape_of_the_model(model: ScenarioModel) -> None:
     assert [lever.name for lever in model.levers] == ["strategy", "mindset"]
-    assert len(model.uncertainties) == 25
+    assert len(model.uncertainties) == len(model.scenario.spec.uncertainties) == 29
     names = {o.name for o in model.outcomes}
     assert {"ukraine_position", "utility_west", "p_ukraine.no_nuclear_use"} <= names
 
@@ -34,7 +34,7 @@ def test_same_numbers_in_process_and_on_a_pool(model: ScenarioModel) -> None:
     with ProcessExecutor(2) as pool:
         remote = run_experiments(model, design, seed=9, chunk_size=64, executor=pool)
     pd.testing.assert_frame_equal(local.outcomes, remote.outcomes)
-    assert len(local.outcomes) == 24 * 4 * 2
+    assert len(local.outcomes) == 24 * len(model.strategies) * 2
 
 
 def test_vary_and_errors() -> None:
