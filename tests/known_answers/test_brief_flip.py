@@ -70,3 +70,19 @@ def test_explain_terms_add_up_to_the_total(outcome) -> None:
     # hold - act = -(4 rounds of discounted (u - 0.6)) with E[u] = 0.5: positive.
     assert total > 0
     assert tables["explain_by_term"]["term"].iloc[0] == "score"
+
+
+def test_prim_names_the_categories_of_a_choice(tmp_path) -> None:
+    """With u a choice of 0.2, 0.5 or 0.8, ``act`` wins exactly when u is 0.8."""
+    text = SCENARIO.read_text(encoding="utf-8").replace(
+        "{id: u, dist: uniform, low: 0.0, high: 1.0,",
+        "{id: u, dist: choice, values: [0.2, 0.5, 0.8],",
+    )
+    path = tmp_path / "flip-choice.yaml"
+    path.write_text(text, encoding="utf-8")
+    options = RunOptions(n=400, seed=11, store=None, out=None, workers=1, sweep=150)
+    result = run_scenario(path, options).result_set
+    box = result.tables["flip_box"].set_index("parameter")
+    assert box.loc["u", "values"] == "0.8"
+    assert box.loc["u", "density"] >= 0.9
+    assert "u is 0.8 (of 0.2 to 0.8)" in " ".join(brief_text(result).split())

@@ -130,7 +130,8 @@ def _chosen_step(box: PrimBox) -> int:
 
 def flip_box(x: pd.DataFrame, flipped: np.ndarray, model: ScenarioModel) -> pd.DataFrame:
     """PRIM's box for ``flipped`` (one row per restricted uncertainty; empty if none)."""
-    columns = ["parameter", "low", "high", "range_low", "range_high", "coverage", "density"]
+    columns = ["parameter", "low", "high", "values", "range_low", "range_high", "coverage"]
+    columns.append("density")
     if not flipped.any() or flipped.all():
         return pd.DataFrame(columns=columns)
     prim = Prim(x, flipped.astype(float), threshold=0.5)
@@ -140,15 +141,20 @@ def flip_box(x: pd.DataFrame, flipped: np.ndarray, model: ScenarioModel) -> pd.D
     step = _chosen_step(box)
     info = box.to_dict(step)
     ranges = {p.name: _range(p, np.nan) for p in model.uncertainties}
+    categorical = {p.name for p in model.uncertainties if hasattr(p, "categories")}
     rows = []
     for name, limits in info["limits"].items():
         range_low, range_high = ranges[name]
-        low, high = (float(limits[0]), float(limits[1])) if len(limits) == 2 else (np.nan, np.nan)
+        # A categorical's limits are the categories kept, not an interval.
+        kept = sorted(float(v) for v in limits) if name in categorical else []
+        interval = not kept and len(limits) == 2
+        low, high = (float(limits[0]), float(limits[1])) if interval else (np.nan, np.nan)
         rows.append(
             {
                 "parameter": name,
                 "low": low,
                 "high": high,
+                "values": ", ".join(f"{v:g}" for v in kept),
                 "range_low": range_low,
                 "range_high": range_high,
                 "coverage": info["coverage"],

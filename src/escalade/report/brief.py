@@ -172,15 +172,23 @@ def _flip(rs: ResultSet) -> str | None:
     text = f"**{top}** is not best in {percent(1 - share)} of draws. "
     if box.empty:
         return text + "PRIM finds no region of the uncertainties where that concentrates."
-    limits = "; ".join(
-        f"`{r.parameter}` in [{sig(r.low)}, {sig(r.high)}] (range {sig(r.range_low)} to "
-        f"{sig(r.range_high)})"
-        for r in box.itertuples()
-    )
+    limits = "; ".join(_limit(r) for r in box.itertuples())
     first = box.iloc[0]
     return text + (
         f"They concentrate where {limits}: that box holds {percent(first['coverage'])} of them "
         f"and {percent(first['density'])} of the draws inside it flip the choice."
+    )
+
+
+def _limit(r: Any) -> str:
+    """One restricted uncertainty of a PRIM box: an interval, or the categories kept."""
+    values = getattr(r, "values", "")
+    if isinstance(values, str) and values:
+        kept = values.replace(", ", " or ")
+        return f"`{r.parameter}` is {kept} (of {sig(r.range_low)} to {sig(r.range_high)})"
+    return (
+        f"`{r.parameter}` in [{sig(r.low)}, {sig(r.high)}] (range {sig(r.range_low)} to "
+        f"{sig(r.range_high)})"
     )
 
 
