@@ -44,6 +44,7 @@ class Stream(IntEnum):
     EXPERIMENT = 5
     BOOTSTRAP = 6
     POLICY = 7
+    FILTER = 8
 
 
 def validate_seed(seed: object) -> int:

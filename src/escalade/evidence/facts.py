@@ -1,0 +1,291 @@
+"""Observations checked against a compiled scenario, as facts the particle filter reads.
+
+Every observation becomes a :class:`Fact`: its kind, the index of what it
+speaks about, a window of rounds ``[first, last]`` and what was observed.
+Dates map to rounds by the scenario's calendar (round ``t`` covers
+``[day_t, day_{t+1})``). A ``date`` observation of an option, event or
+threshold means "by the end of that round" (window ``[0, t]``); ``between``
+means "within the rounds the window touches". Rungs and variables are read on
+the state at the end of the round containing ``date``.
+
+Located errors: ids the scenario lacks (with a did-you-mean hint), dates
+outside its calendar, strategies or mindsets of ``prior`` it lacks, and
+contradictions (a fact said to hold in a window and not to hold in a window
+that contains it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from escalade.errors import Issue, ScenarioError
+from escalade.evidence.observed import LoadedTimeline, Observation
+from escalade.scenario.compiled import CompiledScenario
+from escalade.scenario.validate import did_you_mean
+
+__all__ = ["Fact", "compile_observations", "fact_label"]
+
+KIND_CODE = {"option": 0, "event": 1, "threshold": 2, "rung": 3, "variable": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One observation in the engine's terms.
+
+    ``kind`` is ``option``, ``event``, ``threshold``, ``rung`` or ``variable``;
+    ``target`` the option, event, arena or variable index; ``level`` the branch
+    index of an event (-1: any branch) or the rung of a threshold or rung
+    observation; ``first``/``last`` the rounds of its window; ``holds`` whether
+    the fact was observed to hold (taken, fired, crossed; always True for
+    rungs); ``value``/``sd`` the measurement of a variable; ``known`` the
+    ordinal of the date it becomes known (its window's end).
+    """
+
+    id: str
+    kind: str
+    target: int
+    level: int
+    first: int
+    last: int
+    holds: bool
+    value: float = 0.0
+    sd: float = 1.0
+    known: int = 0
+    label: str = ""
+
+    @property
+    def binary(self) -> bool:
+        """Whether the fact is a yes/no fact (scored by Brier and log scores)."""
+        return self.kind != "variable"
+
+
+def fact_label(o: Observation) -> str:
+    """A short description of an observation, e.g. ``more_sanctions taken by 2024-11-21``."""
+    when = f"by {o.date}" if o.date is not None else f"in {o.between[0]}..{o.between[1]}"  # type: ignore[index]
+    if o.option is not None:
+        return f"{o.option} {'taken' if o.taken else 'not taken'} {when}"
+    if o.event is not None:
+        what = f"{o.event}:{o.branch}" if o.branch else o.event
+        return f"{what} {'fired' if o.fired is not False else 'did not fire'} {when}"
+    if o.threshold is not None:
+        return f"{o.threshold} {'crossed' if o.crossed else 'not crossed'} {when}"
+    if o.variable is not None:
+        return f"{o.variable} = {o.value:g} ± {o.sd:g} on {o.date}"
+    return f"{o.arena} at rung {o.rung} on {o.date}"
+
+
+def compile_observations(
+    compiled: CompiledScenario, lt: LoadedTimeline, *, as_of: dt.date | None = None
+) -> tuple[Fact, ...]:
+    """Check ``lt`` against ``compiled`` and return its facts in file order.
+
+    Parameters
+    ----------
+    compiled : CompiledScenario
+        The scenario the timeline speaks about.
+    lt : LoadedTimeline
+        A timeline read by :func:`escalade.evidence.observed.load_observed`.
+    as_of : datetime.date, optional
+        Must lie within the calendar and not after the file's ``as_of``.
+
+    Raises
+    ------
+    ScenarioError
+        With every problem located in the observed file.
+    """
+    t = lt.timeline
+    issues: list[Issue] = []
+    if t.scenario != compiled.scenario.spec.id:
+        issues.append(
+            lt.issue(
+                ("scenario",),
+                f"expected the id of the scenario replayed ({compiled.scenario.spec.id!r}), "
+                f"found {t.scenario!r}",
+                "replay the timeline against the scenario it was written for",
+            )
+        )
+    facts: list[Fact] = []
+    for i, o in enumerate(t.observations):
+        fact = _fact(compiled, lt, i, o, issues)
+        if fact is not None:
+            facts.append(fact)
+    issues += _prior_issues(compiled, lt)
+    issues += _contradictions(lt, facts)
+    if as_of is not None and as_of > t.as_of:
+        issues.append(
+            lt.issue(("as_of",), f"--as-of: expected a date on or before {t.as_of}, found {as_of}")
+        )
+    if issues:
+        raise ScenarioError(issues)
+    return tuple(facts)
+
+
+def _round(
+    compiled: CompiledScenario, lt: LoadedTimeline, path: tuple[str | int, ...], day: dt.date
+) -> tuple[int, Issue | None]:
+    days = compiled.days
+    r = int(np.searchsorted(days, day.toordinal(), side="right")) - 1
+    if 0 <= r < len(days) - 1:
+        return r, None
+    start = dt.date.fromordinal(int(compiled.days[0]))
+    end = dt.date.fromordinal(int(compiled.days[-1]) - 1)
+    return -1, lt.issue(
+        path,
+        f"expected a date within the scenario's calendar ({start} to {end}), found {day}",
+        "observations outside the horizon cannot be compared with the scenario",
+    )
+
+
+def _window(
+    compiled: CompiledScenario, lt: LoadedTimeline, i: int, o: Observation, issues: list[Issue]
+) -> tuple[int, int] | None:
+    if o.between is not None:
+        a, bad_a = _round(compiled, lt, ("observations", i, "between", 0), o.between[0])
+        b, bad_b = _round(compiled, lt, ("observations", i, "between", 1), o.between[1])
+        issues += [x for x in (bad_a, bad_b) if x is not None]
+        return None if bad_a or bad_b else (a, b)
+    assert o.date is not None
+    r, bad = _round(compiled, lt, ("observations", i, "date"), o.date)
+    if bad is not None:
+        issues.append(bad)
+        return None
+    return (0 if o.kind in ("option", "event", "threshold") else r, r)
+
+
+def _lookup(
+    lt: LoadedTimeline, path: tuple[str | int, ...], name: str, known: Sequence[str], what: str
+) -> tuple[int, Issue | None]:
+    if name in known:
+        return list(known).index(name), None
+    return -1, lt.issue(
+        path,
+        f"expected {what} of the scenario, found {name!r}",
+        did_you_mean(name, known),
+    )
+
+
+def _fact(
+    compiled: CompiledScenario, lt: LoadedTimeline, i: int, o: Observation, issues: list[Issue]
+) -> Fact | None:
+    c = compiled
+    here: tuple[str | int, ...] = ("observations", i)
+    window = _window(c, lt, i, o, issues)
+    kind = o.kind
+    level, holds, value, sd = -1, True, 0.0, 1.0
+    problem: Issue | None = None
+    if o.option is not None:
+        ids = [x.id for x in c.options]
+        target, problem = _lookup(lt, (*here, "option"), o.option, ids, "an option id")
+        holds = bool(o.taken)
+    elif o.event is not None:
+        target, problem = _lookup(
+            lt, (*here, "event"), o.event, [e.id for e in c.events], "an event id"
+        )
+        holds = o.fired is not False
+        if problem is None and o.branch is not None:
+            branches = [b.id for b in c.events[target].branches]
+            level, problem = _lookup(lt, (*here, "branch"), o.branch, branches, "a branch id")
+    elif o.threshold is not None:
+        keys = [k for _, k, _ in c.thresholds]
+        index, problem = _lookup(lt, (*here, "threshold"), o.threshold, keys, "a threshold")
+        target, level = (
+            (c.thresholds[index][0], c.thresholds[index][2]) if problem is None else (-1, -1)
+        )
+        holds = bool(o.crossed)
+    elif o.variable is not None:
+        ids = list(c.variable_ids)
+        target, problem = _lookup(lt, (*here, "variable"), o.variable, ids, "a variable id")
+        value, sd = float(o.value or 0.0), float(o.sd or 1.0)
+    else:
+        assert o.arena is not None and o.rung is not None
+        ids = [a.id for a in c.arenas]
+        target, problem = _lookup(lt, (*here, "arena"), o.arena, ids, "an arena id")
+        if problem is None:
+            level, problem = _rung(c, lt, (*here, "rung"), target, o.rung)
+    if problem is not None:
+        issues.append(problem)
+    if problem is not None or window is None:
+        return None
+    return Fact(
+        id=o.id or f"obs{i + 1}",
+        kind=kind,
+        target=target,
+        level=level,
+        first=window[0],
+        last=window[1],
+        holds=holds,
+        value=value,
+        sd=sd,
+        known=o.end.toordinal(),
+        label=fact_label(o),
+    )
+
+
+def _rung(
+    c: CompiledScenario,
+    lt: LoadedTimeline,
+    path: tuple[str | int, ...],
+    arena: int,
+    rung: int | str,
+) -> tuple[int, Issue | None]:
+    a = c.arenas[arena]
+    index = a.ladder.rung_index(rung)
+    if index is not None and a.low <= index <= a.high:
+        return index, None
+    known = [r.id for r in a.ladder.rungs]
+    hint = did_you_mean(str(rung), known) or f"rungs {a.low} to {a.high} or their ids"
+    return -1, lt.issue(path, f"expected a rung of arena {a.id!r}, found {rung!r}", hint)
+
+
+def _prior_issues(c: CompiledScenario, lt: LoadedTimeline) -> list[Issue]:
+    prior = lt.timeline.prior
+    if prior is None:
+        return []
+    out = []
+    for part, known in (
+        ("strategies", [s.id for s in c.scenario.strategies]),
+        ("mindsets", [m.id for m in c.scenario.mindsets]),
+    ):
+        weights: dict[str, float] = getattr(prior, part)
+        for key in weights:
+            if key not in known:
+                out.append(
+                    lt.issue(
+                        ("prior", part, key),
+                        f"expected a {part[:-1] if part == 'mindsets' else 'strategy'} id of the "
+                        f"scenario, found {key!r}",
+                        did_you_mean(key, known),
+                    )
+                )
+        if weights and sum(weights.values()) <= 0:
+            out.append(lt.issue(("prior", part), "expected weights with a positive sum, found 0"))
+    return out
+
+
+def _contradictions(lt: LoadedTimeline, facts: Sequence[Fact]) -> list[Issue]:
+    """A fact said to hold in a window inside one where it is said not to hold."""
+    out = []
+    index = {f.id: k for k, f in enumerate(lt.timeline.observations) if f.id} | {
+        f"obs{k + 1}": k for k in range(len(lt.timeline.observations))
+    }
+    for f in facts:
+        if f.kind not in ("option", "event", "threshold") or not f.holds:
+            continue
+        for g in facts:
+            same = (g.kind, g.target, g.level) == (f.kind, f.target, f.level) or (
+                f.kind == "event" and g.kind == "event" and g.target == f.target and g.level < 0
+            )
+            if same and not g.holds and g.first <= f.first and f.last <= g.last:
+                out.append(
+                    lt.issue(
+                        ("observations", index.get(f.id, 0)),
+                        f"expected consistent observations, found {f.label!r} inside the window "
+                        f"of {g.label!r} (observation {g.id!r})",
+                        "one of them is wrong; check the dates and the sources",
+                    )
+                )
+    return out

@@ -1,0 +1,256 @@
+"""Observed timelines: what happened in a crisis, as facts a scenario can be scored against.
+
+An observed file (``schema_version: 1``) names a scenario, the date up to
+which the record is known (``as_of``) and a list of observations, each dated
+(``date``) or spanning a window (``between: [d1, d2]``) and of one kind:
+
+* ``option`` + ``taken``: the actor made that move (chose it and was not
+  refused) by the date, or within the window (``taken: false``: it did not);
+* ``event`` + ``branch`` (or ``fired``): the event fired (with that branch);
+* ``threshold`` + ``crossed``: a threshold of the scenario's ladders was reached;
+* ``arena`` + ``rung``: the arena's rung at the end of the round of ``date``;
+* ``variable`` + ``value`` + ``sd``: a measurement of a variable at ``date``.
+
+The file is read with the scenario loader's YAML reader (positions for every
+node) and its errors are located the same way (file:line:col, field path,
+expected/found, hint). :func:`compile_observations` checks the ids and dates
+against a compiled scenario and turns each observation into a :class:`Fact`
+the particle filter reads. ``docs/history.md`` documents the format.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints, ValidationError, model_validator
+
+from escalade.errors import Issue, ScenarioError
+from escalade.scenario.files import read_input_file
+from escalade.scenario.loader import pydantic_issues
+from escalade.scenario.schema import SourceSpec
+from escalade.scenario.specbase import Model, Slug, SourceRef, Text
+from escalade.scenario.yamlio import MAX_BYTES, Loaded, decode, load_yaml
+
+__all__ = [
+    "DEFAULT_EPSILON",
+    "Observation",
+    "ObservedSource",
+    "ObservedTimeline",
+    "Prior",
+    "load_observed",
+    "loads_observed",
+]
+
+DEFAULT_EPSILON = 0.02
+"""Default observation-error rate of discrete observations (see ``docs/history.md``)."""
+
+Kind = Literal["option", "event", "threshold", "rung", "variable"]
+_KINDS: tuple[Kind, ...] = ("option", "event", "threshold", "rung", "variable")
+_ALLOWED: dict[str, set[str]] = {
+    "option": {"taken"},
+    "event": {"branch", "fired"},
+    "threshold": {"crossed"},
+    "rung": {"arena"},
+    "variable": {"value", "sd"},
+}
+_PAYLOAD = {"taken", "branch", "fired", "crossed", "arena", "value", "sd"}
+
+
+class ObservedSource(SourceSpec):
+    """A report behind observations (as a scenario source; ``file`` is optional)."""
+
+
+class Observation(Model):
+    """One observed fact (see the module docstring for the kinds)."""
+
+    id: Slug | None = None
+    date: dt.date | None = None
+    between: tuple[dt.date, dt.date] | None = None
+    option: Slug | None = None
+    taken: bool | None = None
+    event: Slug | None = None
+    branch: Slug | None = None
+    fired: bool | None = None
+    threshold: Annotated[str, StringConstraints(min_length=1, max_length=130)] | None = None
+    crossed: bool | None = None
+    arena: Slug | None = None
+    rung: int | Slug | None = None
+    variable: Slug | None = None
+    value: float | None = None
+    sd: float | None = Field(default=None, gt=0)
+    source: SourceRef | None = None
+    note: Text = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _short_source(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("source"), str):
+            data = {**data, "source": {"ref": data["source"]}}
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Observation:
+        if (self.date is None) == (self.between is None):
+            raise ValueError("an observation needs exactly one of 'date' or 'between: [d1, d2]'")
+        if self.between is not None and self.between[1] < self.between[0]:
+            raise ValueError("'between' needs its first date on or before its second")
+        kinds = [k for k in _KINDS if getattr(self, k) is not None]
+        if self.rung is not None and "rung" not in kinds:
+            kinds.append("rung")
+        if len(kinds) != 1:
+            raise ValueError(
+                "an observation needs exactly one of 'option', 'event', 'threshold', "
+                f"'rung' (with 'arena') or 'variable', found {', '.join(kinds) or 'none'}"
+            )
+        kind = kinds[0]
+        extra = sorted(f for f in _PAYLOAD - _ALLOWED[kind] if getattr(self, f) is not None)
+        if extra:
+            raise ValueError(f"a {kind!r} observation does not take {', '.join(extra)}")
+        self._require(kind)
+        return self
+
+    def _require(self, kind: str) -> None:
+        need = {"option": ["taken"], "threshold": ["crossed"], "variable": ["value", "sd"]}
+        need["rung"] = ["arena"]
+        missing = [f for f in need.get(kind, []) if getattr(self, f) is None]
+        if kind == "event" and self.branch is None and self.fired is None:
+            missing = ["'branch' or 'fired'"]
+        if kind == "event" and self.branch is not None and self.fired is False:
+            raise ValueError("'branch' says the event fired; drop 'fired: false'")
+        if missing:
+            raise ValueError(f"a {kind!r} observation needs {', '.join(missing)}")
+        if kind in ("variable", "rung") and self.date is None:
+            raise ValueError(f"a {kind!r} observation is a measurement at a 'date', not 'between'")
+
+    @property
+    def kind(self) -> Kind:
+        """Which kind of fact this is."""
+        for k in _KINDS:
+            if getattr(self, k) is not None:
+                return k
+        return "rung"
+
+    @property
+    def end(self) -> dt.date:
+        """The last date the observation speaks about (when it becomes known)."""
+        if self.between is not None:
+            return self.between[1]
+        assert self.date is not None
+        return self.date
+
+
+class Prior(Model):
+    """Prior weights over strategies and mindsets (uniform where not given)."""
+
+    strategies: dict[Slug, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+    mindsets: dict[Slug, Annotated[float, Field(ge=0)]] = Field(default_factory=dict)
+
+
+class ObservedTimeline(Model):
+    """A whole observed file (``schema_version: 1``)."""
+
+    schema_version: Literal[1]
+    scenario: Slug
+    as_of: dt.date
+    epsilon: float = Field(default=DEFAULT_EPSILON, ge=0, lt=0.5)
+    observations: list[Observation] = Field(default_factory=list)
+    sources: list[ObservedSource] = Field(default_factory=list)
+    prior: Prior | None = None
+    description: Text = ""
+
+
+@dataclass(frozen=True)
+class LoadedTimeline:
+    """A validated timeline with its file name, text and node positions."""
+
+    timeline: ObservedTimeline
+    file: str
+    text: str
+    loaded: Loaded
+
+    def issue(self, path: tuple[str | int, ...], message: str, hint: str | None = None) -> Issue:
+        """An issue located at ``path``."""
+        return self.loaded.issue(path, message, hint)
+
+
+def load_observed(path: str | FsPath) -> LoadedTimeline:
+    """Read and validate an observed file (structure only; see :func:`compile_observations`).
+
+    Raises
+    ------
+    ScenarioError
+        With every problem located by file, line, column and field path.
+    """
+    file = FsPath(path)
+    raw = read_input_file(file, str(path), MAX_BYTES, "observed timeline file")
+    return loads_observed(decode(raw, str(path)), file=str(path))
+
+
+def loads_observed(text: str, *, file: str = "<string>") -> LoadedTimeline:
+    """Validate the text of an observed file (see :func:`load_observed`)."""
+    loaded = load_yaml(text, file)
+    data = loaded.data
+    if not isinstance(data, dict):
+        raise ScenarioError([loaded.issue((), "expected a mapping with 'observations'")])
+    version = data.get("schema_version")
+    if version != 1 or type(version) is not int:
+        found = "no schema_version" if version is None else f"schema_version {version!r}"
+        raise ScenarioError(
+            [
+                loaded.issue(
+                    ("schema_version",) if version is not None else (),
+                    f"expected 'schema_version: 1' for an observed timeline, found {found}",
+                    "add 'schema_version: 1' as the first line",
+                )
+            ]
+        )
+    try:
+        timeline = ObservedTimeline.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(pydantic_issues(exc, loaded)) from None
+    result = LoadedTimeline(timeline, file, text, loaded)
+    issues = _structural_issues(result)
+    if issues:
+        raise ScenarioError(issues)
+    return result
+
+
+def _structural_issues(lt: LoadedTimeline) -> list[Issue]:
+    t = lt.timeline
+    issues: list[Issue] = []
+    refs = {s.id for s in t.sources}
+    seen: dict[str, int] = {}
+    for i, o in enumerate(t.observations):
+        if o.end > t.as_of:
+            field = "between" if o.between is not None else "date"
+            issues.append(
+                lt.issue(
+                    ("observations", i, field),
+                    f"expected dates on or before as_of {t.as_of}, found {o.end}",
+                    "move as_of later, or drop the observation until it is known",
+                )
+            )
+        if o.source is not None and o.source.ref is not None and o.source.ref not in refs:
+            from escalade.scenario.validate import did_you_mean  # noqa: PLC0415
+
+            issues.append(
+                lt.issue(
+                    ("observations", i, "source", "ref"),
+                    f"expected a source id of 'sources', found {o.source.ref!r}",
+                    did_you_mean(o.source.ref, sorted(refs)),
+                )
+            )
+        if o.id is not None:
+            if o.id in seen:
+                issues.append(
+                    lt.issue(
+                        ("observations", i, "id"),
+                        f"expected unique observation ids, found {o.id!r} again "
+                        f"(first at observations[{seen[o.id]}])",
+                    )
+                )
+            seen.setdefault(o.id, i)
+    return issues
