@@ -4,9 +4,10 @@ Every observation becomes a :class:`Fact`: its kind, the index of what it
 speaks about, a window of rounds ``[first, last]`` and what was observed.
 Dates map to rounds by the scenario's calendar (round ``t`` covers
 ``[day_t, day_{t+1})``). A ``date`` observation of an option, event or
-threshold means "by the end of that round" (window ``[0, t]``); ``between``
-means "within the rounds the window touches". Rungs and variables are read on
-the state at the end of the round containing ``date``.
+threshold speaks about the round containing the date (window ``[t, t]``: in
+the week of that date, for a weekly calendar); ``between`` about every round
+the window touches (at least once in it, or never). Rungs and variables are
+read on the state at the end of the round containing ``date``.
 
 Located errors: ids the scenario lacks (with a did-you-mean hint), dates
 outside its calendar, strategies or mindsets of ``prior`` it lacks, and
@@ -64,17 +65,25 @@ class Fact:
 
 
 def fact_label(o: Observation) -> str:
-    """A short description of an observation, e.g. ``more_sanctions taken by 2024-11-21``."""
-    when = f"by {o.date}" if o.date is not None else f"in {o.between[0]}..{o.between[1]}"  # type: ignore[index]
+    """The proposition an observation is about, e.g. ``more_sanctions taken on 2024-11-21``.
+
+    Neutral: whether it held is the observation's ``taken``/``fired``/``crossed``.
+    """
+    if o.between is None:
+        when = f"in the round of {o.date}"
+    elif o.between[0] == o.between[1]:
+        when = f"on {o.between[0]}"
+    else:
+        when = f"in {o.between[0]}..{o.between[1]}"
     if o.option is not None:
-        return f"{o.option} {'taken' if o.taken else 'not taken'} {when}"
+        return f"{o.option} taken {when}"
     if o.event is not None:
         what = f"{o.event}:{o.branch}" if o.branch else o.event
-        return f"{what} {'fired' if o.fired is not False else 'did not fire'} {when}"
+        return f"{what} fires {when}"
     if o.threshold is not None:
-        return f"{o.threshold} {'crossed' if o.crossed else 'not crossed'} {when}"
+        return f"{o.threshold} crossed {when}"
     if o.variable is not None:
-        return f"{o.variable} = {o.value:g} ± {o.sd:g} on {o.date}"
+        return f"{o.variable} on {o.date} (observed {o.value:g} ± {o.sd:g})"
     return f"{o.arena} at rung {o.rung} on {o.date}"
 
 
@@ -153,7 +162,7 @@ def _window(
     if bad is not None:
         issues.append(bad)
         return None
-    return (0 if o.kind in ("option", "event", "threshold") else r, r)
+    return (r, r)
 
 
 def _lookup(
@@ -283,8 +292,9 @@ def _contradictions(lt: LoadedTimeline, facts: Sequence[Fact]) -> list[Issue]:
                 out.append(
                     lt.issue(
                         ("observations", index.get(f.id, 0)),
-                        f"expected consistent observations, found {f.label!r} inside the window "
-                        f"of {g.label!r} (observation {g.id!r})",
+                        f"expected consistent observations, found {f.label!r} observed to hold "
+                        f"inside the window of observation {g.id!r}, where it is observed not to "
+                        f"({g.label!r})",
                         "one of them is wrong; check the dates and the sources",
                     )
                 )

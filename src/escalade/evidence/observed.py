@@ -5,7 +5,8 @@ which the record is known (``as_of``) and a list of observations, each dated
 (``date``) or spanning a window (``between: [d1, d2]``) and of one kind:
 
 * ``option`` + ``taken``: the actor made that move (chose it and was not
-  refused) by the date, or within the window (``taken: false``: it did not);
+  refused) in the round containing the date, or at least once within the
+  window (``taken: false``: it did not);
 * ``event`` + ``branch`` (or ``fired``): the event fired (with that branch);
 * ``threshold`` + ``crossed``: a threshold of the scenario's ladders was reached;
 * ``arena`` + ``rung``: the arena's rung at the end of the round of ``date``;

@@ -2,7 +2,8 @@
 
 A result set is a frozen record of
 
-* ``kind``: what produced it (``"run"``, ``"simulate"``, ``"explore"``, ``"solve"``);
+* ``kind``: what produced it (``"run"``, ``"simulate"``, ``"explore"``, ``"solve"``,
+  ``"replay"``);
 * ``metadata``: a JSON-serialisable mapping with the provenance (scenario id and
   content hash, seed, ``n``, versions of escalade and its dependencies, the
   creation time in UTC, the parameters);
@@ -37,8 +38,8 @@ __all__ = [
     "utc_now",
 ]
 
-Kind = Literal["run", "simulate", "explore", "solve"]
-KINDS: tuple[str, ...] = ("run", "simulate", "explore", "solve")
+Kind = Literal["run", "simulate", "explore", "solve", "replay"]
+KINDS: tuple[str, ...] = ("run", "simulate", "explore", "solve", "replay")
 
 _DEPENDENCIES = (
     "numpy",
@@ -99,7 +100,7 @@ class ResultSet:
 
     Parameters
     ----------
-    kind : {"run", "simulate", "explore", "solve"}
+    kind : {"run", "simulate", "explore", "solve", "replay"}
         What produced the tables.
     metadata : mapping
         JSON-serialisable provenance (``scenario_id``, ``scenario_hash``,

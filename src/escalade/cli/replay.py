@@ -1,0 +1,140 @@
+"""``escalade replay SCENARIO --observed FILE``: score a scenario against what happened."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from escalade.cli._common import checked_workers, progress_bar, rich_console
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, found {text!r}") from None
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``replay`` command."""
+    parser = subparsers.add_parser(
+        "replay",
+        help="score a scenario against an observed timeline and learn from it",
+        description=(
+            "Score the scenario's forecasts against an observed timeline (Brier and log scores "
+            "beside base-rate and persistence baselines), infer which strategy and mindset "
+            "explain the record (a particle filter per cell, with the log marginal likelihood "
+            "and its standard error), and re-forecast the rest of the horizon from what is "
+            "known at --as-of. See docs/history.md."
+        ),
+    )
+    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or catalog id")
+    parser.add_argument(
+        "--observed", type=Path, required=True, metavar="FILE", help="the observed timeline"
+    )
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="condition on the observations known by this date (default: the file's as_of)",
+    )
+    parser.add_argument(
+        "--particles", type=int, default=4096, help="particles per strategy x mindset cell (4096)"
+    )
+    parser.add_argument(
+        "--replicates", type=int, default=8, help="independent filters per cell (8)"
+    )
+    parser.add_argument("--seed", type=int, default=2024, help="root seed (2024)")
+    parser.add_argument("--workers", type=int, default=None, help="local worker processes (1)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--out", type=Path, default=None, help="write replay.html in this folder")
+    parser.add_argument(
+        "--store", type=Path, default=Path("escalade.duckdb"), help="results store file"
+    )
+    parser.add_argument("--no-store", action="store_true", help="do not save in the store")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Replay and print."""
+    import sys
+
+    from escalade.errors import UsageError
+    from escalade.workflows.replay import ReplayOptions, replay_scenario
+
+    if args.particles < 16:
+        raise UsageError(f"--particles: expected at least 16, found {args.particles}")
+    options = ReplayOptions(
+        particles=args.particles,
+        seed=args.seed,
+        as_of=args.as_of,
+        replicates=args.replicates,
+        workers=checked_workers(args),
+        store=None if args.no_store else args.store,
+        out=args.out,
+    )
+    with progress_bar(total=None, label="replaying") as bar:
+        outcome = replay_scenario(args.scenario, args.observed, options, progress=bar)
+    if outcome.store_problem is not None:
+        print(
+            f"warning: the replay was not stored: {outcome.store_problem}; kept in "
+            f"{outcome.pending}",
+            file=sys.stderr,
+        )
+    if args.json:
+        print(json.dumps(outcome.summary(), indent=2, allow_nan=False))
+        return 0
+    _print(outcome.summary())
+    return 0
+
+
+def _print(d: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    console = rich_console()
+    ev = d["log_evidence"]
+    console.print(
+        f"{d['scenario']}: {len(d['observations'])} observations, conditioned as of "
+        f"{d['as_of']}; {d['particles']} particles per cell, seed {d['seed']}, ε={d['epsilon']}"
+    )
+    console.print(f"log marginal likelihood: {_f(ev['value'])} (MC s.e. {_f(ev['se'])})")
+    for part in ("mindsets", "strategies"):
+        table = Table(title=f"Posterior over {part}")
+        for column in ("id", "prior", "posterior"):
+            table.add_column(column)
+        for key, p in d["posterior"][part].items():
+            table.add_row(key, f"{d['prior'][part][key]:.1%}", f"{p:.1%}")
+        console.print(table)
+    s = d["scores"]
+    table = Table(title="Scores of the prior forecasts (lower is better)")
+    for column in ("forecast", "Brier", "log loss"):
+        table.add_column(column)
+    table.add_row("scenario", _f(s["brier"]), _f(s["log"]))
+    for name, b in s["baselines"].items():
+        table.add_row(f"baseline: {name}", _f(b["brier"]), _f(b["log"]))
+    console.print(table)
+    table = Table(title="Forecast vs record")
+    for column in ("id", "fact", "forecast", "observed", "Brier", "as-of forecast"):
+        table.add_column(column)
+    for o in d["observations"]:
+        table.add_row(
+            o["id"],
+            o["label"],
+            _f(o["forecast"]),
+            str(o["observed"]),
+            _f(o.get("brier")),
+            _f(o.get("forecast_as_of")),
+        )
+    console.print(table)
+    if d.get("run_id"):
+        console.print(f"stored as run {d['run_id']}")
+    if d.get("report"):
+        console.print(f"report: {d['report']}")
+
+
+def _f(x: float | None) -> str:
+    return "" if x is None else f"{x:.3f}"

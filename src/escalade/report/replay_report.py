@@ -1,0 +1,219 @@
+"""The report of ``escalade replay``: how a scenario scored against the record, what it learnt.
+
+Rendering only: every number comes from the tables of
+:func:`escalade.analysis.replay_tables.replay_tables`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from escalade.report.figures import bars, new_figure, trace
+from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.results import ResultSet
+
+__all__ = ["replay_report"]
+
+
+def _table(rs: ResultSet, name: str) -> pd.DataFrame:
+    return rs.tables[name] if name in rs.tables else pd.DataFrame()
+
+
+def _verdict(rs: ResultSet) -> Section:
+    meta = rs.metadata
+    scores = _table(rs, "scores")
+    lines = [
+        f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}** replayed against "
+        f"*{meta.get('observed_file', '')}* ({meta.get('n_observations', 0)} observations, "
+        f"conditioned on those known by {meta.get('as_of', '')}).",
+        "",
+    ]
+    if not scores.empty and not math.isnan(float(scores.iloc[0]["brier"])):
+        own = scores.iloc[0]
+        lines.append(
+            f"The scenario's forecasts, from its prior alone, scored a Brier score of "
+            f"**{own['brier']:.3f}** and a log loss of **{own['log']:.3f}** (lower is better)."
+        )
+        for _, row in scores.iloc[1:].iterrows():
+            verdict = "better" if own["brier"] < row["brier"] else "not better"
+            lines.append(
+                f"- {row['forecast']}: Brier {row['brier']:.3f}, log {row['log']:.3f} "
+                f"(the scenario is {verdict} by Brier)"
+            )
+    evidence = meta.get("log_evidence", {})
+    if evidence:
+        lines += [
+            "",
+            f"Log marginal likelihood of the record: {evidence.get('value')} "
+            f"(Monte Carlo standard error {evidence.get('se')}).",
+        ]
+    return Section("verdict", "How the scenario scored", (Markdown("\n".join(lines)),))
+
+
+def _posterior(rs: ResultSet) -> Section:
+    post = _table(rs, "posterior")
+    blocks: list[Any] = [
+        Markdown(
+            "Prior and posterior probability of each mindset of the other side and each "
+            "strategy of the focal side, from the marginal likelihood of the record under every "
+            "strategy x mindset cell. A posterior far from the prior means the record "
+            "discriminates; equal bars mean the record cannot tell them apart."
+        )
+    ]
+    for part in ("mindsets", "strategies"):
+        mine = post[post["of"] == part] if not post.empty else post
+        if mine.empty:
+            continue
+        tidy = mine.melt(id_vars=["id"], value_vars=["prior", "posterior"], var_name="belief")
+        blocks.append(
+            FigureBlock(
+                bars(tidy, "id", "value", color="belief", title=f"{part}: prior vs posterior")
+            )
+        )
+    cells = _table(rs, "cells")
+    if not cells.empty:
+        blocks.append(
+            TableBlock(
+                cells,
+                "Every cell: prior, log evidence (standard error), posterior",
+                formats={"prior": "pct", "posterior": "pct", "log_evidence": ".3f", "se": ".3f"},
+                download="cells.csv",
+            )
+        )
+    return Section("posterior", "What the record says about mindsets and strategies", tuple(blocks))
+
+
+def _ranges(df: pd.DataFrame, title: str) -> go.Figure:
+    fig = new_figure()
+    for side, colour, offset in (("prior", "#888888", -0.15), ("posterior", "#1f77b4", 0.15)):
+        mid = df[f"{side}_median"]
+        fig.add_trace(
+            trace(
+                "scatter",
+                x=mid,
+                y=[i + offset for i in range(len(df))],
+                mode="markers",
+                name=side,
+                marker={"color": colour, "size": 9},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": df[f"{side}_q95"] - mid,
+                    "arrayminus": mid - df[f"{side}_q05"],
+                },
+            )
+        )
+    fig.update_yaxes(tickvals=list(range(len(df))), ticktext=list(df["id"]))
+    fig.update_layout(title=title, height=max(260, 60 * len(df) + 120))
+    return fig
+
+
+def _parameters(rs: ResultSet) -> Section:
+    blocks: list[Any] = [
+        Markdown(
+            "Medians and 90% ranges (5% to 95%) of each uncertainty under the prior and after "
+            "conditioning on the record; the shift is the change of the mean, also in prior "
+            "standard deviations."
+        )
+    ]
+    unc = _table(rs, "uncertainties")
+    if not unc.empty:
+        for _, row in unc.iterrows():  # one panel each: the scales differ
+            blocks.append(FigureBlock(_ranges(pd.DataFrame([row]), f"{row['id']}")))
+        blocks.append(TableBlock(unc, "Uncertainties: prior vs posterior", formats=_sig(unc)))
+    thresholds = _table(rs, "thresholds")
+    if not thresholds.empty:
+        blocks.append(
+            TableBlock(
+                thresholds,
+                "Probability of reaching each threshold by the horizon: prior vs conditioned on "
+                "the record to the as-of date",
+                formats={"prior": "pct", "as_of": "pct"},
+            )
+        )
+    outcomes = _table(rs, "outcomes")
+    if not outcomes.empty:
+        blocks.append(
+            TableBlock(outcomes, "Outcomes: prior vs conditioned", formats=_sig(outcomes))
+        )
+    return Section("parameters", "Prior and posterior ranges, re-forecast", tuple(blocks))
+
+
+def _sig(df: pd.DataFrame) -> dict[str, str]:
+    return {c: "sig" for c in df.columns if c != "id"}
+
+
+def _record(rs: ResultSet) -> Section:
+    obs = _table(rs, "observations")
+    blocks: list[Any] = [
+        Markdown(
+            "Each observed fact, the probability the scenario gave it before anything was known "
+            "(forecast), what happened (observed: 1 held, 0 did not; a variable's value), the "
+            "Brier score and log loss of the forecast, and for facts after the as-of date the "
+            "forecast conditioned on the record up to that date."
+        ),
+        TableBlock(
+            obs,
+            "Forecast vs record",
+            formats={"forecast": ".3f", "brier": ".3f", "log": ".3f", "forecast_as_of": ".3f"},
+            download="observations.csv",
+        ),
+    ]
+    scores = _table(rs, "scores")
+    if not scores.empty:
+        blocks.append(TableBlock(scores, "Scores (means over yes/no facts)", formats=_sig(scores)))
+    rel = _table(rs, "reliability")
+    if not rel.empty:
+        used = rel[rel["count"] > 0]
+        blocks.append(
+            TableBlock(
+                used, "Reliability: forecasts in bins vs observed frequency", formats=_sig(used)
+            )
+        )
+    return Section("record", "Forecast vs record", tuple(blocks))
+
+
+def _ess(rs: ResultSet) -> Section:
+    ess = _table(rs, "ess")
+    if ess.empty:
+        return Section("ess", "Effective sample size", ())
+    fig = new_figure()
+    for (s, m), part in ess.groupby(["strategy", "mindset"], sort=False):
+        fig.add_trace(
+            trace(
+                "scatter", x=part["round"], y=part["ess"], mode="lines+markers", name=f"{s} / {m}"
+            )
+        )
+    fig.update_xaxes(title="round")
+    fig.update_yaxes(title="ESS / particles", range=[0, 1.05])
+    fig.update_layout(title="Effective sample size after weighting, per cell and round", height=420)
+    note = Markdown(
+        "The share of particles that carry the weight after each round with observations "
+        "(resampled below one half). Values near 0 mean few trajectories of that cell agree "
+        "with the record: its evidence is estimated from few particles."
+    )
+    return Section("ess", "Effective sample size", (note, FigureBlock(fig)))
+
+
+def replay_report(rs: ResultSet) -> ReportDocument:
+    """The report document of a ``replay`` result set."""
+    meta = rs.metadata
+    notes = {
+        "particles per cell": str(meta.get("particles", "")),
+        "replicate filters per cell": str(meta.get("replicates", "")),
+        "seed": str(meta.get("seed", "")),
+        "observation-error rate ε": str(meta.get("epsilon", "")),
+        "as of": str(meta.get("as_of", "")),
+        "scenario hash": str(meta.get("scenario_hash", "")),
+        "escalade": str(meta.get("versions", {}).get("escalade", "")),
+    }
+    return ReportDocument(
+        title=f"Replay of {meta.get('scenario_id', '')}",
+        subtitle=f"against {meta.get('observed_file', '')}",
+        sections=(_verdict(rs), _posterior(rs), _record(rs), _parameters(rs), _ess(rs)),
+        method_notes=notes,
+    )

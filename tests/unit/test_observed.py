@@ -1,0 +1,166 @@
+"""The observed-timeline format: structure, located errors, facts in the engine's terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from escalade.errors import ScenarioError
+from escalade.evidence.facts import compile_observations
+from escalade.evidence.observed import DEFAULT_EPSILON, load_observed, loads_observed
+from escalade.scenario import load_scenario
+from escalade.scenario.compiled import compile_scenario
+
+DATA = Path(__file__).parents[1] / "data" / "observed"
+
+
+@pytest.fixture(scope="module")
+def coin():
+    return compile_scenario(load_scenario(DATA / "coin.yaml"))
+
+
+def text(*observations: str, head: str = "") -> str:
+    body = "\n".join(f"  - {o}" for o in observations)
+    return (
+        "schema_version: 1\nscenario: coin\nas_of: 2024-03-03\n"
+        f"{head}observations:\n{body}\n"
+        "sources:\n  - {id: log, title: Incident log}\n"
+    )
+
+
+def errors(compiled, source: str) -> list:
+    with pytest.raises(ScenarioError) as info:
+        compile_observations(compiled, loads_observed(source, file="t.observed.yaml"))
+    return list(info.value.errors)
+
+
+def test_the_test_file_compiles_to_facts(coin) -> None:
+    lt = load_observed(DATA / "coin.observed.yaml")
+    facts = compile_observations(coin, lt)
+    assert lt.timeline.epsilon == 0.0
+    assert len(facts) == 9
+    first, second = facts[0], facts[1]
+    assert (first.id, first.kind, first.first, first.last, first.holds) == (
+        "hardened",
+        "option",
+        0,
+        0,
+        True,
+    )
+    assert (second.kind, second.first, second.last, second.holds) == ("event", 1, 1, True)
+    assert facts[2].holds is False and facts[2].first == facts[2].last == 2
+    assert facts[-1].id == "last"
+
+
+def test_default_epsilon_and_the_round_of_a_date(coin) -> None:
+    lt = loads_observed(text("{date: 2024-01-20, event: incident, fired: false}"))
+    assert lt.timeline.epsilon == DEFAULT_EPSILON
+    (fact,) = compile_observations(coin, lt)
+    assert (fact.first, fact.last) == (2, 2)  # the week of 20 January: round 2
+
+
+def test_unknown_option_is_located_with_a_hint(coin) -> None:
+    (issue,) = errors(coin, text("{date: 2024-01-20, option: hardn, taken: true}"))
+    assert issue.line == 5 and issue.path == "observations[0].option"
+    assert "expected an option id" in issue.message and "'hardn'" in issue.message
+    assert issue.hint == "did you mean 'harden'?"
+
+
+def test_unknown_event_branch_variable_arena(coin) -> None:
+    found = errors(
+        coin,
+        text(
+            "{date: 2024-01-20, event: incidnt, fired: true}",
+            "{date: 2024-01-20, variable: q, value: 1, sd: 1}",
+            "{date: 2024-01-20, arena: war, rung: 3}",
+            "{date: 2024-01-20, threshold: nuclear, crossed: false}",
+        ),
+    )
+    paths = [i.path for i in found]
+    assert paths == [
+        "observations[0].event",
+        "observations[1].variable",
+        "observations[2].arena",
+        "observations[3].threshold",
+    ]
+
+
+def test_dates_outside_the_calendar_and_after_as_of(coin) -> None:
+    found = errors(coin, text("{date: 2023-12-01, option: harden, taken: false}"))
+    assert "within the scenario's calendar" in found[0].message
+    assert found[0].path == "observations[0].date"
+    with pytest.raises(ScenarioError) as info:
+        loads_observed(text("{date: 2024-03-10, option: harden, taken: false}"))
+    (issue,) = info.value.errors
+    assert "on or before as_of 2024-03-03" in issue.message and issue.line == 5
+
+
+def test_contradiction(coin) -> None:
+    found = errors(
+        coin,
+        text(
+            "{id: no, between: [2024-01-01, 2024-02-20], event: incident, fired: false}",
+            "{id: yes, between: [2024-01-15, 2024-01-21], event: incident, fired: true}",
+        ),
+    )
+    assert len(found) == 1 and found[0].path == "observations[1]"
+    assert "consistent" in found[0].message and "'no'" in found[0].message
+
+
+def test_overlapping_but_not_contained_windows_are_fine(coin) -> None:
+    lt = loads_observed(
+        text(
+            "{between: [2024-01-01, 2024-01-20], event: incident, fired: true}",
+            "{between: [2024-01-15, 2024-02-20], event: incident, fired: false}",
+        )
+    )
+    assert len(compile_observations(coin, lt)) == 2
+
+
+@pytest.mark.parametrize(
+    ("observation", "says"),
+    [
+        ("{date: 2024-01-20}", "exactly one of 'option'"),
+        ("{date: 2024-01-20, option: harden, event: incident, taken: true}", "exactly one"),
+        ("{option: harden, taken: true}", "exactly one of 'date' or 'between"),
+        ("{date: 2024-01-20, option: harden}", "needs taken"),
+        ("{date: 2024-01-20, option: harden, taken: true, fired: true}", "does not take fired"),
+        ("{between: [2024-01-20, 2024-01-27], variable: p, value: 1, sd: 1}", "at a 'date'"),
+        ("{date: 2024-01-20, variable: p, value: 1, sd: 0}", "greater than 0"),
+        ("{between: [2024-01-27, 2024-01-20], option: harden, taken: true}", "on or before"),
+    ],
+)
+def test_structural_errors(observation: str, says: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        loads_observed(text(observation))
+    rendered = info.value.render()
+    assert says in rendered, rendered
+    assert ":5:" in rendered  # located at the observation's line
+
+
+def test_schema_version_scenario_and_source_refs(coin) -> None:
+    with pytest.raises(ScenarioError, match="schema_version: 1"):
+        loads_observed(
+            text("{date: 2024-01-20, option: harden, taken: true}").replace(
+                "schema_version: 1", "schema_version: 2"
+            )
+        )
+    with pytest.raises(ScenarioError, match="source id of 'sources'"):
+        loads_observed(text("{date: 2024-01-20, option: harden, taken: true, source: lg}"))
+    other = text("{date: 2024-01-20, option: harden, taken: true}").replace(
+        "scenario: coin", "scenario: kursk"
+    )
+    (issue,) = errors(coin, other)
+    assert issue.path == "scenario" and "'coin'" in issue.message
+
+
+def test_prior_names_must_exist(coin) -> None:
+    found = errors(
+        coin,
+        text(
+            "{date: 2024-01-20, option: harden, taken: true}",
+            head="prior: {mindsets: {calm: 1, hrd: 2}}\n",
+        ),
+    )
+    assert found[0].path == "prior.mindsets.hrd" and found[0].hint == "did you mean 'hard'?"
