@@ -11,8 +11,9 @@ from escalade.errors import UsageError
 if TYPE_CHECKING:  # the game classes (NumPy) load with a game; METHODS stays light for the CLI
     from escalade.game.extensive import ExtensiveFormGame
     from escalade.game.normal_form import NormalFormGame
+    from escalade.solvers.result import SolveResult
 
-__all__ = ["METHODS", "default_method", "solver_module"]
+__all__ = ["METHODS", "default_method", "solve", "solver_module"]
 
 METHODS: dict[str, str] = {
     "spe": "escalade.solvers.backward_induction",
@@ -55,3 +56,23 @@ def default_method(game: ExtensiveFormGame | NormalFormGame) -> str:
             return "zerosum-lp"
         return "gambit-lcp" if GameType.TWO_PLAYER in flags else "gambit-logit"
     return "enummixed" if GameType.TWO_PLAYER in flags else "gambit-logit"
+
+
+def solve(
+    game: ExtensiveFormGame | NormalFormGame, method: str | None = None, **options: object
+) -> SolveResult:
+    """Solve ``game`` with ``method`` (default: :func:`default_method`).
+
+    ``options`` go to the method's ``solve`` (e.g. ``iterations`` for ``mccfr``).
+    Returns the method's :class:`escalade.solvers.result.SolveResult`.
+
+    Examples
+    --------
+    >>> from escalade.game.examples import trust_game
+    >>> from escalade.solvers.registry import solve
+    >>> solve(trust_game()).method
+    'spe'
+    """
+    module = solver_module(method or default_method(game))
+    result: SolveResult = module.solve(game, **options)
+    return result
