@@ -219,7 +219,8 @@ def run_filter(task: FilterTask) -> FilterResult:
             facts.take(index)
             outcomes.values, outcomes.counts = outcomes.values[index], outcomes.counts[index]
             log_w = np.zeros(m)
-            player.streams = np.arange(ch.start, ch.stop, dtype=np.int64) + generation * task.n
+            shift = generation * task.n  # fresh streams (module docstring): a shifted span
+            player.span = (ch.start + shift, ch.stop + shift)
             resampled[t] = True
     apply_final(player, st)
     values = outcomes.finish(st)
