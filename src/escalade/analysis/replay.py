@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -69,6 +69,15 @@ class ReplayResult:
     thresholds: list[dict[str, Any]]
     outcomes: list[dict[str, Any]]
     total_log_z: tuple[float, float]
+    particle_uncertainties: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    """The conditioned particles' uncertainties ``(N x cells, U)`` (not in the JSON)."""
+    particle_weights: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """Their normalised weights (cell posterior x replicate share x own weight)."""
+
+    def posterior_draws(self, k: int, rng: np.random.Generator) -> FloatArray:
+        """``k`` draws ``(k, U)`` of the uncertainties from the posterior (multinomial)."""
+        index = rng.choice(len(self.particle_weights), size=k, p=self.particle_weights)
+        return np.asarray(self.particle_uncertainties[index], dtype=float)
 
     def marginal(self, which: int) -> dict[str, float]:
         """Posterior of strategies (``which=0``) or mindsets (``1``)."""
@@ -369,6 +378,8 @@ def _summarise(
         thresholds=thresholds,
         outcomes=outcomes,
         total_log_z=(math.log(total) + float(top), total_se),
+        particle_uncertainties=stack(post, "uncertainties"),
+        particle_weights=weights,
     )
 
 
