@@ -44,7 +44,7 @@ def per_cell(particles: int) -> None:
     run_grid(compiled, [(None, None)], n=64, seed=1, workers=1, keep_traces=0)  # warm up
     print(f"{'cell':34s} {'filter p/s':>11s} {'engine p/s':>11s} {'ratio':>6s} {'resampled':>9s}")
     for cell in (("indecision", "dominance"), ("decisive", "mirror"), ("graduated", "opportunist")):
-        task = replay_module._tasks(  # noqa: SLF001 - the benchmark times one task
+        task = replay_module._tasks(
             compiled,
             [cell],
             facts,
