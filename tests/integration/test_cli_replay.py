@@ -67,3 +67,19 @@ def test_text_output_and_errors(capsys) -> None:
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "--as-of" in proc.stderr
+
+
+def test_verify_checks_the_quotes_of_an_observed_file(tmp_path, capsys) -> None:
+    (tmp_path / "log.txt").write_text("Week 1: the east hardened its stance.\n", encoding="utf-8")
+    text = (DATA / "coin.observed.yaml").read_text(encoding="utf-8")
+    text = text.replace("outlet: test,", "outlet: test, file: log.txt,")
+    observed = tmp_path / "coin.observed.yaml"
+    observed.write_text(text, encoding="utf-8")
+    assert main(["verify", str(observed), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    (check,) = report["quotes"]
+    assert check["status"] == "found" and check["path"] == "observations[0].source.quote"
+    assert check["line"] == 7  # the line of the first observation
+    observed.write_text(text.replace('quote: "hardened"', 'quote: "softened"'), encoding="utf-8")
+    assert main(["verify", str(observed), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["quotes"][0]["status"] == "not_found"

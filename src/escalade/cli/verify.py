@@ -27,7 +27,11 @@ def register(subparsers: Any) -> None:
             "number is unsourced or a source text cannot be read."
         ),
     )
-    parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or catalog id")
+    parser.add_argument(
+        "scenario",
+        metavar="SCENARIO",
+        help="a scenario file or catalog id, or an observed timeline (escalade replay)",
+    )
     parser.add_argument("--strict", action="store_true", help="fail on any unsourced number")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
@@ -50,9 +54,12 @@ def run(args: argparse.Namespace) -> int:
     from escalade.evidence.verify import verify
     from escalade.scenario import load_scenario
 
-    report = verify(
-        load_scenario(args.scenario), source_dirs=args.sources, threshold=args.threshold
-    )
+    if _is_observed(args.scenario):
+        report = _verify_observed(Path(args.scenario), args.sources, args.threshold)
+    else:
+        report = verify(
+            load_scenario(args.scenario), source_dirs=args.sources, threshold=args.threshold
+        )
     ok = report.passed(strict=args.strict)
     if args.json:
         print(json.dumps({**report.to_dict(), "passed": ok, "strict": args.strict}, indent=2))
@@ -95,3 +102,36 @@ def _print(report: VerifyReport, *, show_all: bool) -> None:
     counts = report.counts
     total = sum(counts.values())
     print(f"{total} assumptions: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+def _is_observed(name: str) -> bool:
+    """Whether ``name`` is a file holding an observed timeline (``observations`` at the top)."""
+    from escalade.errors import ScenarioError
+    from escalade.scenario.files import read_input_file
+    from escalade.scenario.yamlio import MAX_BYTES, decode, load_yaml
+
+    path = Path(name)
+    if not path.is_file():
+        return False
+    try:
+        data = load_yaml(decode(read_input_file(path, name, MAX_BYTES, "file"), name), name).data
+    except ScenarioError:
+        return False  # the scenario loader reports it
+    return isinstance(data, dict) and "observations" in data and "actors" not in data
+
+
+def _verify_observed(path: Path, sources: list[Path], threshold: float) -> VerifyReport:
+    """Check the quotes of an observed timeline against the texts of its sources."""
+    from escalade.evidence.observed import load_observed, observed_quotes
+    from escalade.evidence.verify import VerifyReport, check_quotes
+
+    lt = load_observed(path)
+    checks, missing = check_quotes(
+        lt.timeline.sources,
+        observed_quotes(lt),
+        base_dir=path.parent,
+        source_dirs=sources,
+        threshold=threshold,
+        what="observed file",
+    )
+    return VerifyReport(f"{path.name} (observed, {lt.timeline.scenario})", checks, (), missing)

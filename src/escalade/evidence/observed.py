@@ -29,11 +29,12 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from escalade.errors import Issue, ScenarioError
+from escalade.evidence.provenance import QuoteRef
 from escalade.scenario.files import read_input_file
 from escalade.scenario.loader import pydantic_issues
 from escalade.scenario.schema import SourceSpec
 from escalade.scenario.specbase import Model, Slug, SourceRef, Text
-from escalade.scenario.yamlio import MAX_BYTES, Loaded, decode, load_yaml
+from escalade.scenario.yamlio import MAX_BYTES, Loaded, decode, format_path, load_yaml
 
 __all__ = [
     "DEFAULT_EPSILON",
@@ -43,6 +44,7 @@ __all__ = [
     "Prior",
     "load_observed",
     "loads_observed",
+    "observed_quotes",
 ]
 
 DEFAULT_EPSILON = 0.02
@@ -255,3 +257,17 @@ def _structural_issues(lt: LoadedTimeline) -> list[Issue]:
                 )
             seen.setdefault(o.id, i)
     return issues
+
+
+def observed_quotes(lt: LoadedTimeline) -> list[QuoteRef]:
+    """Every quote of the timeline's observations, located (for ``escalade verify``)."""
+    out = []
+    for i, o in enumerate(lt.timeline.observations):
+        if o.source is not None and o.source.quote and o.source.ref:
+            path: tuple[str | int, ...] = ("observations", i, "source", "quote")
+            out.append(
+                QuoteRef(
+                    format_path(path), lt.loaded.position(path)[0], o.source.ref, o.source.quote
+                )
+            )
+    return out

@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from escalade.errors import EvidenceError
-from escalade.evidence.provenance import Assumption, assumptions, count_kinds, quotes
+from escalade.evidence.provenance import Assumption, QuoteRef, assumptions, count_kinds, quotes
 from escalade.evidence.quotes import find_quote
 from escalade.evidence.text import normalise, read_source_text
 from escalade.scenario import Scenario
+from escalade.scenario.schema import SourceSpec
 
-__all__ = ["QuoteCheck", "VerifyReport", "find_source_file", "verify"]
+__all__ = ["QuoteCheck", "VerifyReport", "check_quotes", "find_source_file", "verify"]
 
 Status = Literal["found", "not_found", "no_text", "unknown_source"]
 
@@ -94,9 +95,13 @@ def find_source_file(name: str, scenario: Scenario, source_dirs: Sequence[Path])
     ``ESCALADE_SOURCES``) are read, after symbolic links and ``..`` are resolved:
     a scenario cannot make ``verify`` read (and so reveal) any other file.
     """
+    return _find_text(name, scenario.base_dir, source_dirs)
+
+
+def _find_text(name: str, base_dir: Path | None, source_dirs: Sequence[Path]) -> Path | None:
     env = os.environ.get("ESCALADE_SOURCES", "")
     dirs = [*source_dirs, *(Path(p) for p in env.split(os.pathsep) if p)]
-    roots = [*([scenario.base_dir] if scenario.base_dir is not None else []), *dirs]
+    roots = [*([base_dir] if base_dir is not None else []), *dirs]
     path = Path(name)
     candidates = [root / path for root in roots] + [d / path.name for d in dirs]
     for candidate, root in zip(candidates, [*roots, *dirs], strict=True):
@@ -126,17 +131,29 @@ def verify(
     threshold : float
         The fuzzy-match score (0–100) a quote needs to count as found.
     """
-    sources = {s.id: s for s in scenario.spec.sources}
+    checks, missing = check_quotes(
+        scenario.spec.sources,
+        quotes(scenario),
+        base_dir=scenario.base_dir,
+        source_dirs=source_dirs,
+        threshold=threshold,
+    )
+    return VerifyReport(scenario.id, checks, tuple(assumptions(scenario)), missing)
+
+
+def _read_texts(
+    sources: Sequence[SourceSpec], base_dir: Path | None, source_dirs: Sequence[Path], what: str
+) -> tuple[dict[str, Any], dict[str, str]]:
     texts: dict[str, Any] = {}
     missing: dict[str, str] = {}
-    for source in scenario.spec.sources:
+    for source in sources:
         if not source.file:
             missing[source.id] = "the source declares no 'file' with its text"
             continue
-        path = find_source_file(source.file, scenario, source_dirs)
+        path = _find_text(source.file, base_dir, source_dirs)
         if path is None:
             missing[source.id] = (
-                f"text file {source.file!r} not found under the scenario's folder or a "
+                f"text file {source.file!r} not found under the {what}'s folder or a "
                 "--sources folder (use --sources DIR)"
             )
             continue
@@ -146,41 +163,35 @@ def verify(
             missing[source.id] = str(exc)
             continue
         texts[source.id] = (path, raw, normalise(raw))
+    return texts, missing
+
+
+def check_quotes(
+    sources: Sequence[SourceSpec],
+    refs: Sequence[QuoteRef],
+    *,
+    base_dir: Path | None,
+    source_dirs: Sequence[Path] = (),
+    threshold: float = 90.0,
+    what: str = "scenario",
+) -> tuple[tuple[QuoteCheck, ...], dict[str, str]]:
+    """Check quotes against their sources' texts; also the sources whose text is missing.
+
+    Shared by scenario files and observed timelines (their sources have the same fields).
+    """
+    known = {s.id for s in sources}
+    texts, missing = _read_texts(sources, base_dir, source_dirs, what)
     checks = []
-    for ref in quotes(scenario):
-        if ref.ref not in sources:
-            checks.append(
-                QuoteCheck(ref.path, ref.line, ref.ref, ref.quote, "unknown_source", 0.0, None, "")
-            )
+    for ref in refs:
+        head = (ref.path, ref.line, ref.ref, ref.quote)
+        if ref.ref not in known:
+            checks.append(QuoteCheck(*head, "unknown_source", 0.0, None, ""))
         elif ref.ref not in texts:
-            checks.append(
-                QuoteCheck(
-                    ref.path,
-                    ref.line,
-                    ref.ref,
-                    ref.quote,
-                    "no_text",
-                    0.0,
-                    None,
-                    "",
-                    missing.get(ref.ref, ""),
-                )
-            )
+            checks.append(QuoteCheck(*head, "no_text", 0.0, None, "", missing.get(ref.ref, "")))
         else:
             path, _, norm = texts[ref.ref]
             match = find_quote(ref.quote, norm, threshold=threshold)
             location = f"{path.name}:{match.line}:{match.col}" if match.line is not None else None
             status: Status = "found" if match.found else "not_found"
-            checks.append(
-                QuoteCheck(
-                    ref.path,
-                    ref.line,
-                    ref.ref,
-                    ref.quote,
-                    status,
-                    match.score,
-                    location,
-                    match.excerpt,
-                )
-            )
-    return VerifyReport(scenario.id, tuple(checks), tuple(assumptions(scenario)), missing)
+            checks.append(QuoteCheck(*head, status, match.score, location, match.excerpt))
+    return tuple(checks), missing
