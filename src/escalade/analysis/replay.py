@@ -294,6 +294,56 @@ def open_executor(workers: int | None, n_tasks: int) -> Executor:
     return executor_for(scheduler=None, workers=workers, n_tasks=n_tasks)
 
 
+def _stack(runs: Sequence[FilterResult], name: str) -> FloatArray:
+    return np.concatenate([getattr(r, name) for r in runs], axis=0)
+
+
+def _evidence(
+    prior: FloatArray, by_cell: Sequence[Sequence[FilterResult]]
+) -> tuple[FloatArray, FloatArray, FloatArray, tuple[float, float]]:
+    """Each cell's log evidence and its s.e., the posterior over cells, the total's."""
+    log_z, log_se = np.empty(len(by_cell)), np.empty(len(by_cell))
+    for i, runs in enumerate(by_cell):
+        log_z[i], log_se[i] = _log_mean_exp(np.array([r.log_evidence for r in runs]))
+    with np.errstate(divide="ignore"):
+        joint = np.log(prior) + log_z
+    top = float(np.max(joint))
+    if not math.isfinite(top):
+        raise UsageError(
+            "replay: expected some particle to be possible under the record, found likelihood 0 "
+            "in every cell; hint: a variable observation far outside its 'sd', or (with "
+            "'epsilon: 0') a fact no trajectory reproduces"
+        )
+    posterior = np.exp(joint - top)
+    total = float(posterior.sum())
+    posterior = posterior / total
+    total_se = math.sqrt(float(((posterior * np.nan_to_num(log_se)) ** 2).sum()))
+    return log_z, log_se, posterior, (math.log(total) + top, total_se)
+
+
+def _forecasts(
+    compiled: CompiledScenario,
+    prior_runs: Sequence[FilterResult],
+    flat_prior: FloatArray,
+    post: Sequence[FilterResult],
+    weights: FloatArray,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Uncertainties, outcomes and thresholds: prior vs conditioned."""
+    pairs = {
+        name: (_stack(prior_runs, name), flat_prior, _stack(post, name), weights)
+        for name in ("uncertainties", "outcomes")
+    }
+    unc = _compare([u.id for u in compiled.uncertainties], *pairs["uncertainties"])
+    outcomes = _compare([o.id for o in compiled.outcomes], *pairs["outcomes"])
+    crossed_prior = _weighted_mean(_stack(prior_runs, "crossed").astype(float), flat_prior)
+    crossed_post = _weighted_mean(_stack(post, "crossed").astype(float), weights)
+    thresholds = [
+        {"threshold": key, "prior": float(a), "as_of": float(b)}
+        for (_, key, _), a, b in zip(compiled.thresholds, crossed_prior, crossed_post, strict=True)
+    ]
+    return unc, outcomes, thresholds
+
+
 def _summarise(
     compiled: CompiledScenario,
     lt: LoadedTimeline,
@@ -305,61 +355,21 @@ def _summarise(
     cut: dt.date,
     kw: dict[str, Any],
 ) -> ReplayResult:
-    replicates = kw["replicates"]
+    replicates, n = kw["replicates"], kw["particles"]
     prior = _prior(lt, cells)
     by_cell = [post[i * replicates : (i + 1) * replicates] for i in range(len(cells))]
-    log_z, log_se = np.empty(len(cells)), np.empty(len(cells))
-    for i, runs in enumerate(by_cell):
-        log_z[i], log_se[i] = _log_mean_exp(np.array([r.log_evidence for r in runs]))
-    with np.errstate(divide="ignore"):
-        joint = np.log(prior) + log_z
-    top = np.max(joint)
-    if not math.isfinite(top):
-        raise UsageError(
-            "replay: every particle of every cell contradicts a variable observation (likelihood "
-            "0); hint: widen the 'sd' of the variable observations"
-        )
-    posterior = np.exp(joint - top)
-    total = float(posterior.sum())
-    posterior = posterior / total
-    rel = np.nan_to_num(log_se)
-    total_se = math.sqrt(float(((posterior * rel) ** 2).sum()))
+    log_z, log_se, posterior, total = _evidence(prior, by_cell)
     weights = _particle_weights(post, posterior, replicates)
     flat_prior = np.concatenate(
-        [np.full(len(r.log_weights), prior[r.cell] / kw["particles"]) for r in prior_runs]
+        [np.full(len(r.log_weights), prior[r.cell] / n) for r in prior_runs]
     )
-
-    def stack(runs: Sequence[FilterResult], name: str) -> FloatArray:
-        return np.concatenate([getattr(r, name) for r in runs], axis=0)
-
-    prior_forecast = _weighted_mean(stack(prior_runs, "indicators"), flat_prior)
-    post_forecast = _weighted_mean(stack(post, "indicators"), weights)
+    prior_forecast = _weighted_mean(_stack(prior_runs, "indicators"), flat_prior)
     scores, per_fact = score_table(compiled, facts, prior_forecast, kw["eps"])
-    ess = np.array([np.sum([r.ess for r in runs], axis=0) / kw["particles"] for runs in by_cell])
-    unc = _compare(
-        [u.id for u in compiled.uncertainties],
-        stack(prior_runs, "uncertainties"),
-        flat_prior,
-        stack(post, "uncertainties"),
-        weights,
-    )
-    outcomes = _compare(
-        [o.id for o in compiled.outcomes],
-        stack(prior_runs, "outcomes"),
-        flat_prior,
-        stack(post, "outcomes"),
-        weights,
-    )
-    crossed_prior = _weighted_mean(stack(prior_runs, "crossed").astype(float), flat_prior)
-    crossed_post = _weighted_mean(stack(post, "crossed").astype(float), weights)
-    thresholds = [
-        {"threshold": key, "prior": float(a), "as_of": float(b)}
-        for (_, key, _), a, b in zip(compiled.thresholds, crossed_prior, crossed_post, strict=True)
-    ]
+    unc, outcomes, thresholds = _forecasts(compiled, prior_runs, flat_prior, post, weights)
     return ReplayResult(
         scenario=compiled.scenario.spec.id,
         as_of=cut,
-        particles=kw["particles"],
+        particles=n,
         replicates=replicates,
         seed=kw["seed"],
         epsilon=kw["eps"],
@@ -369,16 +379,16 @@ def _summarise(
         log_z=log_z,
         log_z_se=log_se,
         posterior_cells=posterior,
-        ess=ess,
+        ess=np.array([np.sum([r.ess for r in runs], axis=0) / n for runs in by_cell]),
         prior_forecast=prior_forecast,
-        posterior_forecast=post_forecast,
+        posterior_forecast=_weighted_mean(_stack(post, "indicators"), weights),
         scores=scores,
         per_fact=per_fact,
         uncertainties=unc,
         thresholds=thresholds,
         outcomes=outcomes,
-        total_log_z=(math.log(total) + float(top), total_se),
-        particle_uncertainties=stack(post, "uncertainties"),
+        total_log_z=total,
+        particle_uncertainties=_stack(post, "uncertainties"),
         particle_weights=weights,
     )
 

@@ -178,63 +178,92 @@ def _ess(log_w: FloatArray) -> float:
     return float(w.sum() ** 2 / (w * w).sum())
 
 
-def run_filter(task: FilterTask) -> FilterResult:
-    """Run one replicate filter (see the module docstring)."""
+@dataclass(eq=False)
+class _Population:
+    """The particles of one replicate filter between rounds."""
+
+    task: FilterTask
+    player: RoundPlayer
+    st: State
+    outcomes: OutcomeTracker
+    facts: _Tracker
+    log_w: FloatArray
+    generation: int = 0
+
+    def resample(self, t: int) -> None:
+        """Systematic resampling; the copies read fresh random numbers (module docstring)."""
+        ch, m = self.task.chunk, self.st.n
+        w = np.exp(self.log_w - np.max(self.log_w))
+        uniform = make_rng(ch.seed, int(Stream.FILTER), self.task.cell, self.task.replicate, t)
+        index = systematic(w / w.sum(), float(uniform.random()))
+        self.st = self.st.take(index)
+        self.facts.take(index)
+        self.outcomes.values = self.outcomes.values[index]
+        self.outcomes.counts = self.outcomes.counts[index]
+        self.log_w = np.zeros(m)
+        self.generation += 1
+        shift = self.generation * self.task.n  # fresh streams: a shifted span
+        self.player.span = (ch.start + shift, ch.stop + shift)
+
+
+def _start(task: FilterTask) -> _Population:
     c = compiled_for(task.chunk)
     ch = task.chunk
     player = RoundPlayer(c, ch.specs, seed=ch.seed, declared=ch.declared)
     player.span = (ch.start, ch.stop)
-    m = ch.stop - ch.start
     draws = block_rows(ch.seed, Stream.UNCERTAINTY, ch.start, ch.stop, len(c.uncertainties))
     st = initial_state(c, c.draw_uncertainties(draws))
     st.utility_parts = None  # no decomposition of utilities here
-    outcomes = OutcomeTracker(c, st)
-    facts = _Tracker(c, st, task.facts)
-    log_w = np.zeros(m)
+    return _Population(
+        task, player, st, OutcomeTracker(c, st), _Tracker(c, st, task.facts), np.zeros(st.n)
+    )
+
+
+def run_filter(task: FilterTask) -> FilterResult:
+    """Run one replicate filter (see the module docstring)."""
+    pop = _start(task)
+    c, m = pop.player.compiled, pop.st.n
     ess = np.full(c.horizon, np.nan)
     resampled = np.zeros(c.horizon, dtype=bool)
     increments = np.zeros(c.horizon)
-    generation = 0
     for t in range(c.horizon):
-        played = st.alive.copy()
-        log = RoundLog.empty(c, st.n)
+        played = pop.st.alive.copy()
+        log = RoundLog.empty(c, m)
         if played.any():
-            u = player.uniforms(Stream.ROUND, player.layout.k, t)
-            log = player.play(st, t, u, player.policies)
-            outcomes.update(st, played, t, log.peak_views)
-        closing = facts.update(st, t, log)
+            u = pop.player.uniforms(Stream.ROUND, pop.player.layout.k, t)
+            log = pop.player.play(pop.st, t, u, pop.player.policies)
+            pop.outcomes.update(pop.st, played, t, log.peak_views)
+        closing = pop.facts.update(pop.st, t, log)
         if not any(task.weigh[k] for k in closing):
             continue
-        add = facts.log_likelihood(closing, task.weigh, task.epsilon)
-        increments[t], log_w = _log_mean(log_w, add)
-        ess[t] = _ess(log_w)
+        add = pop.facts.log_likelihood(closing, task.weigh, task.epsilon)
+        increments[t], pop.log_w = _log_mean(pop.log_w, add)
+        ess[t] = _ess(pop.log_w)
         if not math.isfinite(increments[t]):
             break
         if ess[t] < m / 2:
-            generation += 1
-            w = np.exp(log_w - np.max(log_w))
-            uniform = make_rng(ch.seed, int(Stream.FILTER), task.cell, task.replicate, t).random()
-            index = systematic(w / w.sum(), float(uniform))
-            st = st.take(index)
-            facts.take(index)
-            outcomes.values, outcomes.counts = outcomes.values[index], outcomes.counts[index]
-            log_w = np.zeros(m)
-            shift = generation * task.n  # fresh streams (module docstring): a shifted span
-            player.span = (ch.start + shift, ch.stop + shift)
+            pop.resample(t)
             resampled[t] = True
-    apply_final(player, st)
-    values = outcomes.finish(st)
+    return _finish(pop, ess, resampled, increments)
+
+
+def _finish(
+    pop: _Population, ess: FloatArray, resampled: BoolArray, increments: FloatArray
+) -> FilterResult:
+    c, st = pop.player.compiled, pop.st
+    apply_final(pop.player, st)
+    values = pop.outcomes.finish(st)
     crossed = np.zeros((st.n, len(c.thresholds)), dtype=bool)
     for k, (a, _, rung) in enumerate(c.thresholds):
         crossed[:, k] = st.rung_max[:, a] >= rung
     return FilterResult(
-        cell=task.cell,
-        replicate=task.replicate,
+        cell=pop.task.cell,
+        replicate=pop.task.replicate,
         log_evidence=float(increments.sum()),
         ess=ess,
         resampled=resampled,
-        log_weights=log_w,
-        indicators=facts.values,
+        log_weights=pop.log_w,
+        indicators=pop.facts.values,
         uncertainties=st.uncertainties,
         outcomes=values,
         crossed=crossed,
