@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from escalade._types import FloatArray
-from escalade.engine.chunk import _uncertainties, run_state
+from escalade.engine.chunk import run_state, task_uncertainties
 from escalade.engine.policies import DecisionContext
 from escalade.engine.rollouts import needed, rollout_values
 from escalade.engine.runner import cell_tasks
@@ -81,7 +81,7 @@ class OneAtATime(RoundPlayer):
 def play_both(compiled: CompiledScenario, cell: tuple[str, str], n: int) -> OneAtATime:
     task = cell_tasks(compiled, cell, n=n, seed=5, chunk=1024, keep=0)[0]
     player = OneAtATime(compiled, task.specs, seed=5, declared=task.declared)
-    st = initial_state(compiled, _uncertainties(task, compiled))
+    st = initial_state(compiled, task_uncertainties(task, compiled))
     run_state(player, st, (task.start, task.stop), 0)
     return player
 
@@ -103,7 +103,7 @@ def test_batched_equals_one_at_a_time_on_the_reference_scenario() -> None:
 def test_needed_leaves_out_ended_trajectories_and_hold_only_rows() -> None:
     compiled = zoo(False)
     task = cell_tasks(compiled, ("decisive", "opportunist"), n=4, seed=1, chunk=1024, keep=0)[0]
-    st = initial_state(compiled, _uncertainties(task, compiled))
+    st = initial_state(compiled, task_uncertainties(task, compiled))
     st.alive[:] = [True, True, True, False]
     rus = next(a.index for a in compiled.actors if a.id == "rus")
     options = list(compiled.options_by_actor[rus])

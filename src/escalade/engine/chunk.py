@@ -25,7 +25,15 @@ from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
 from escalade.scenario.schema import PolicySpec
 
-__all__ = ["ChunkResult", "ChunkTask", "OutcomeTracker", "compiled_for", "run_chunk", "run_state"]
+__all__ = [
+    "ChunkResult",
+    "ChunkTask",
+    "OutcomeTracker",
+    "compiled_for",
+    "run_chunk",
+    "run_state",
+    "task_uncertainties",
+]
 
 _CACHE: dict[str, CompiledScenario] = {}
 
@@ -275,7 +283,12 @@ def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) 
     return Played(outcomes, rung_path, max_path, totals, traces, view_path, side_path)
 
 
-def _uncertainties(task: ChunkTask, compiled: CompiledScenario) -> FloatArray:
+def task_uncertainties(task: ChunkTask, compiled: CompiledScenario) -> FloatArray:
+    """The uncertainty draws of trajectories ``task.start .. task.stop - 1``, shape (n, k).
+
+    The task's fixed values when it has them, else the draws from the task seed's
+    uncertainty stream (the same rows for every chunk size).
+    """
     n, n_unc = task.stop - task.start, len(compiled.uncertainties)
     if task.fixed is not None:
         return np.tile(np.asarray(task.fixed, dtype=float), (n, 1)).reshape(n, n_unc)
@@ -287,7 +300,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     """Run trajectories ``task.start .. task.stop - 1`` and summarise them."""
     c = compiled_for(task)
     player = RoundPlayer(c, task.specs, seed=task.seed, declared=task.declared)
-    st = initial_state(c, _uncertainties(task, c))
+    st = initial_state(c, task_uncertainties(task, c))
     keep = max(0, min(task.keep - task.start, task.stop - task.start))
     played = run_state(player, st, (task.start, task.stop), keep)
     counts = _counts(c, st, played)

@@ -53,7 +53,7 @@ from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
-__all__ = ["build_game", "deterministic_kinds", "one_signature", "signature"]
+__all__ = ["GameBuilder", "build_game", "deterministic_kinds", "one_signature", "signature"]
 
 
 def deterministic_kinds() -> frozenset[str]:
@@ -127,7 +127,14 @@ def _saw(r: _Round, label: str, *, public: bool) -> _Round:
     return out
 
 
-class _Builder:
+class GameBuilder:
+    """Expands a scenario into game-tree nodes, round by round (the module docstring's steps).
+
+    :func:`build_game` drives it; :mod:`escalade.engine.game_size` subclasses it to walk one
+    random path for a size estimate (overriding :meth:`count`, :meth:`chance`,
+    :meth:`player_node` and :meth:`terminal`).
+    """
+
     def __init__(
         self,
         compiled: CompiledScenario,
@@ -149,6 +156,7 @@ class _Builder:
         self.k = ref.layout.k
 
     def count(self) -> None:
+        """Count one node; raise when the node limit is passed."""
         self.nodes += 1
         if self.nodes > self.node_limit:
             raise GameTooLargeError(
@@ -158,6 +166,7 @@ class _Builder:
             )
 
     def chance(self, outcomes: list[tuple[str, float, Node]], label: str) -> Node:
+        """A chance node over the outcomes with positive probability (or the only one)."""
         kept = [(name, p, node) for name, p, node in outcomes if p > 0.0]
         if len(kept) == 1:
             return kept[0][2]
@@ -165,12 +174,14 @@ class _Builder:
         return Chance({name: (p, node) for name, p, node in kept}, label=label)
 
     def terminal(self, s: One) -> Node:
+        """A terminal node: the players' discounted utilities, final weights included."""
         self.count()
         done = s.copy()
         self.ref.final(done)
         return Terminal(tuple(done.utility[i] for i in self.payees))
 
     def round(self, s: One, t: int, seen: tuple[str, ...] = ()) -> Node:
+        """The subtree from the start of round ``t`` (a terminal past the horizon or the end)."""
         if t >= self.horizon or not s.alive:
             return self.terminal(s)
         s.round, s.day = t, int(self.c.days[t])
@@ -179,6 +190,7 @@ class _Builder:
         return self.event(s, r, 0)
 
     def event(self, s: One, r: _Round, e: int) -> Node:
+        """The subtree from event ``e`` of the round (a chance node when it may or may not fire)."""
         if e == len(self.c.events):
             return self.decision(s, r, 0)
         ev = self.c.events[e]
@@ -203,6 +215,7 @@ class _Builder:
         return self.chance(outcomes, f"r{r.t} {ev.id}?")
 
     def branches(self, s: One, r: _Round, e: int) -> Node:
+        """The subtree over the branches of fired event ``e``."""
         ev = self.c.events[e]
         if not ev.branches:
             return self.event(s, r.copy(), e + 1)
@@ -217,6 +230,7 @@ class _Builder:
         return self.chance(outcomes, f"r{r.t} {ev.id} branch")
 
     def decision(self, s: One, r: _Round, i: int) -> Node:
+        """The subtree from actor ``i``'s move in the round."""
         if self.simultaneous:
             return self.choices(s, r, 0, ())
         if i == len(self.c.actors):
@@ -248,6 +262,7 @@ class _Builder:
         return int(self.ref.decide(s, i, 0.5, spec, avail=avail, rollouts=False))
 
     def player_node(self, s: One, r: _Round, i: int, actions: dict[str, Node]) -> Node:
+        """A player's decision node over its actions."""
         self.count()
         actor = self.c.actors[i].id
         infoset = None
@@ -267,6 +282,7 @@ class _Builder:
         return r, choice
 
     def resolve(self, s: One, r: _Round, i: int, choice: int) -> Node:
+        """Actor ``i``'s choice resolved (consent, success), then the next actor."""
         r, choice = self.consent(s, r, i, choice)
         return self.succeed(s, r, i, choice, lambda s2, r2: self.decision(s2, r2, i + 1))
 
@@ -309,6 +325,7 @@ class _Builder:
         )
 
     def accidents(self, s: One, r: _Round, a: int) -> Node:
+        """The subtree from arena ``a``'s accident chance node."""
         if a == 0 and r.down:
             s = s.copy()
             self.ref.settle(s, r.down)
@@ -339,6 +356,7 @@ class _Builder:
         return self.chance(outcomes, f"r{r.t} {arena.id} accident?")
 
     def close(self, s: One, r: _Round) -> Node:
+        """Payoffs and terminal conditions at the end of the round, then the next round."""
         s = s.copy()
         self.ref.payoffs(s, r.t, r.paid, r.before)
         s.rounds_played += 1
@@ -432,7 +450,7 @@ def build_game(
     )
     start = ref.start(0, fixed=list(values)) if start_state is None else start_state.copy()
     index = tuple(ids.index(p) for p in chosen)
-    builder = _Builder(
+    builder = GameBuilder(
         compiled,
         ref,
         players=index,

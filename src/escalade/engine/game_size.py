@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from escalade.engine.game_builder import _Builder, players_and_policies
+from escalade.engine.game_builder import GameBuilder, players_and_policies
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.errors import UsageError
 from escalade.random import make_rng
@@ -57,7 +57,7 @@ def _force(node: Any) -> Any:
     return node
 
 
-class _Probe(_Builder):
+class _Probe(GameBuilder):
     """The builder walking one random path (see module docstring)."""
 
     def __init__(self, *args: Any, rng: np.random.Generator, **kwargs: Any) -> None:
@@ -92,7 +92,7 @@ class _Probe(_Builder):
 
 
 def _lazy(name: str) -> Callable[..., _Lazy]:
-    method = getattr(_Builder, name)
+    method = getattr(GameBuilder, name)
 
     def wrapper(self: _Probe, *args: Any) -> _Lazy:
         return _Lazy(lambda: method(self, *args))

@@ -33,6 +33,7 @@ __all__ = [
     "MAX_N",
     "POOL_WORK",
     "cell_tasks",
+    "check_sizes",
     "default_executor",
     "estimated_work",
     "run_grid",
@@ -53,7 +54,12 @@ process on a 2-core machine (``benchmarks/user.py`` measures both).
 Cell = tuple[str | None, str | None]
 
 
-def _check(n: object, chunk_size: object, keep_traces: object) -> tuple[int, int, int]:
+def check_sizes(n: object, chunk_size: object, keep_traces: object) -> tuple[int, int, int]:
+    """Validate ``n``, ``chunk_size`` and ``keep_traces``; the chunk rounded up to whole blocks.
+
+    Raises :class:`~escalade.errors.UsageError` naming the argument when one is not an
+    integer in range.
+    """
     for name, value, high in (("n", n, MAX_N), ("chunk_size", chunk_size, MAX_CHUNK)):
         if (
             isinstance(value, bool)
@@ -277,7 +283,7 @@ def run_grid(
     if isinstance(compiled, Scenario):
         compiled = compile_scenario(compiled)
     seed = validate_seed(seed)
-    n, chunk, keep = _check(n, chunk_size, keep_traces)
+    n, chunk, keep = check_sizes(n, chunk_size, keep_traces)
     fixed = _fixed(compiled, uncertainties)
     per_cell = [
         cell_tasks(

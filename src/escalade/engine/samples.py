@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from escalade._types import FloatArray
-from escalade.engine.chunk import ChunkTask, _uncertainties, compiled_for, run_state
+from escalade.engine.chunk import ChunkTask, compiled_for, run_state, task_uncertainties
 from escalade.engine.executors import Executor
-from escalade.engine.runner import Cell, _check, cell_tasks, default_executor
+from escalade.engine.runner import Cell, cell_tasks, check_sizes, default_executor
 from escalade.engine.state import initial_state
 from escalade.engine.vectorised import RoundPlayer
 from escalade.random import validate_seed
@@ -40,7 +40,7 @@ def sample_chunk(task: ChunkTask) -> SampleChunk:
     """Run one chunk as :func:`~escalade.engine.chunk.run_chunk` does; keep side utilities."""
     c = compiled_for(task)
     player = RoundPlayer(c, task.specs, seed=task.seed, declared=task.declared)
-    st = initial_state(c, _uncertainties(task, c))
+    st = initial_state(c, task_uncertainties(task, c))
     run_state(player, st, (task.start, task.stop), 0)
     return SampleChunk(task.start, c.side_utilities(st.utility, st.uncertainties))
 
@@ -64,7 +64,7 @@ def cell_samples(
     the same ones as in ``run_grid`` with the same seed.
     """
     seed = validate_seed(seed)
-    n, chunk, _ = _check(n, chunk_size, 0)
+    n, chunk, _ = check_sizes(n, chunk_size, 0)
     per_cell = [cell_tasks(compiled, cell, n=n, seed=seed, chunk=chunk, keep=0) for cell in cells]
     tasks = [task for group in per_cell for task in group]
     results: list[SampleChunk] = []
