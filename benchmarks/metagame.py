@@ -8,7 +8,14 @@ computation (Nash equilibria, α-Rank, both Stackelberg LPs) and the bootstrap.
 Both run in this process on the default executor; the order alternates over
 ``--repeat`` rounds and the best time of each is kept.
 
-Run: ``python benchmarks/metagame.py [--n 2000] [--repeat 2]``.
+First the degenerate path side by side: all equilibria of two degenerate
+4 x 3 games (payoffs with ties; two equal columns), where every pair of
+supports is tried, with each
+support program solved by vertex enumeration (the default) and by SciPy's LP
+(the previous way), best of ``--repeat`` each, alternating, and their ratio.
+``--solver-only`` skips the simulations.
+
+Run: ``python benchmarks/metagame.py [--n 2000] [--repeat 2] [--solver-only]``.
 """
 
 from __future__ import annotations
@@ -18,10 +25,45 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 from escalade.analysis.metagame import MetaAnalysis, analyse
 from escalade.scenario import load_scenario
+from escalade.solvers.bimatrix import equilibria
 from escalade.workflows.game import GameOptions, game_scenario
 from escalade.workflows.run import RunOptions, run_scenario
+
+
+def degenerate_games() -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Two degenerate 4 x 3 games: ties everywhere, and two equal columns."""
+    ties = (
+        np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 1.0], [1.0, 0.0, 1.0], [0.0, 0.0, 1.0]]),
+        np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [1.0, 1.0, 1.0]]),
+    )
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    a[:, 2], b[:, 2] = a[:, 1], b[:, 1]  # a mindset that never differs in play from another
+    return {"ties": ties, "equal columns": (a, b)}
+
+
+def degenerate(repeat: int) -> None:
+    """Time the degenerate path, vertex enumeration against the LP, side by side."""
+    for name, game in degenerate_games().items():
+        best = {"vertex": float("inf"), "lp": float("inf")}
+        found = {}
+        for k in range(max(repeat, 3)):
+            for method in ("vertex", "lp") if k % 2 == 0 else ("lp", "vertex"):
+                started = time.perf_counter()
+                found[method] = equilibria(*game, method=method)
+                best[method] = min(best[method], time.perf_counter() - started)
+        same = sorted(e.dimension for e in found["vertex"].found) == sorted(
+            e.dimension for e in found["lp"].found
+        )
+        print(
+            f"degenerate 4 x 3 game, {name} ({len(found['vertex'].found)} equilibria, "
+            f"as many and as large as the LP's: {same}): vertex enumeration "
+            f"{best['vertex']:.4f} s, LP {best['lp']:.4f} s ({best['lp'] / best['vertex']:.0f}x)"
+        )
 
 
 def main() -> None:
@@ -29,7 +71,11 @@ def main() -> None:
     parser.add_argument("--scenario", default="dprk-troops-2024")
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--solver-only", action="store_true", help="only the degenerate path")
     args = parser.parse_args()
+    degenerate(args.repeat)
+    if args.solver_only:
+        return
     scenario = load_scenario(args.scenario)
     best = {"game": float("inf"), "run": float("inf")}
     result: MetaAnalysis | None = None

@@ -31,7 +31,7 @@ from escalade.game.types import GameType, check_supported
 from escalade.solvers._common import finish
 from escalade.solvers.result import SolveResult
 
-__all__ = ["METHOD", "solve", "supports"]
+__all__ = ["METHOD", "equal_support_candidates", "indifferent_mix", "solve", "supports"]
 
 METHOD = "enummixed"
 
@@ -47,8 +47,11 @@ supports: frozenset[GameType] = frozenset(
 )
 
 
-def _indifferent_mix(payoff: FloatArray, tol: float) -> FloatArray | None:
-    """Mix over the columns of ``payoff`` (k x k) making all its rows pay the same."""
+def indifferent_mix(payoff: FloatArray, tol: float) -> FloatArray | None:
+    """Mix over the columns of ``payoff`` (k x k) making all its rows pay the same.
+
+    None when the system is singular or the mix has a negative weight (beyond ``tol``).
+    """
     k = payoff.shape[0]
     system = np.zeros((k + 1, k + 1))
     system[:k, :k] = payoff
@@ -67,17 +70,24 @@ def _indifferent_mix(payoff: FloatArray, tol: float) -> FloatArray | None:
     return np.clip(sol[:k], 0.0, None)
 
 
-def _candidates(a: FloatArray, b: FloatArray, tol: float) -> list[tuple[FloatArray, FloatArray]]:
+def equal_support_candidates(
+    a: FloatArray, b: FloatArray, tol: float
+) -> list[tuple[FloatArray, FloatArray]]:
+    """Every equilibrium ``(x, y)`` of ``(a, b)`` whose two supports have the same size.
+
+    All the equilibria of a non-degenerate game (module docstring); a point
+    may appear more than once.
+    """
     m, n = a.shape
     found: list[tuple[FloatArray, FloatArray]] = []
     for k in range(1, min(m, n) + 1):
         for rows in itertools.combinations(range(m), k):
             for cols in itertools.combinations(range(n), k):
                 ri, ci = list(rows), list(cols)
-                y_s = _indifferent_mix(a[np.ix_(ri, ci)], tol)
+                y_s = indifferent_mix(a[np.ix_(ri, ci)], tol)
                 if y_s is None:
                     continue
-                x_s = _indifferent_mix(b[np.ix_(ri, ci)].T, tol)
+                x_s = indifferent_mix(b[np.ix_(ri, ci)].T, tol)
                 if x_s is None:
                     continue
                 x, y = np.zeros(m), np.zeros(n)
@@ -128,7 +138,7 @@ def solve(
     started = time.perf_counter()
     a, b = game.bimatrix()
     equilibria: list[MixedProfile] = []
-    for x, y in _candidates(np.asarray(a), np.asarray(b), tol):
+    for x, y in equal_support_candidates(np.asarray(a), np.asarray(b), tol):
         if not any(
             np.allclose(x, e.strategies[0], atol=1e-8)
             and np.allclose(y, e.strategies[1], atol=1e-8)
