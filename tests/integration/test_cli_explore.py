@@ -37,9 +37,9 @@ def test_json_robustness_boxes_and_report(tmp_path: Path, capsys) -> None:
     ]
     assert main(args) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["experiments"] == 40 * 4 * 2
+    assert out["experiments"] == 40 * 5 * 2
     strategies = {row["strategy"] for row in out["robustness"]}
-    assert strategies == {"indecision", "graduated", "decisive", "support_role"}
+    assert strategies == {"indecision", "stated_restraint", "graduated", "decisive", "support_role"}
     assert sum(row["minimax_regret"] for row in out["robustness"]) == 1
     for box in out["boxes"]:
         assert set(box) >= {"limits", "coverage", "density"}
