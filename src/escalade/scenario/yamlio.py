@@ -240,14 +240,17 @@ def _prescan(text: str) -> None:
     own cost grows with the number of open collections.
     """
     scanner = _Parser(text)
-    depth = 0
+    depth = line = opened = 0
     try:
         for token in iter(scanner.get_token, None):
             kind = type(token)
             if kind in _OPEN:
                 depth += 1
+                mark = token.start_mark
+                opened = opened + 1 if mark.line == line else 1
+                line = mark.line
                 if depth > MAX_DEPTH:
-                    raise _Refused(_TOO_DEEP, token.start_mark, _FLATTEN)
+                    raise _Refused(_TOO_DEEP, mark, _FLATTEN)
             elif kind in _CLOSE:
                 depth -= 1
             elif kind is tokens.DirectiveToken and _foreign_version(token):
@@ -257,9 +260,43 @@ def _prescan(text: str) -> None:
                     token.start_mark,
                     "delete the %YAML line: escalade reads YAML 1.2 (yes/no and 1:30 are text)",
                 )
+    except MarkedYAMLError as exc:
+        # libyaml's own bound (1,000 levels) can trip while it scans ahead, before it
+        # hands over the token past ours; locate our bound on the line ourselves.
+        where = exc.problem_mark
+        if "nesting depth" not in str(exc.problem) or where is None:
+            raise
+        before = depth - opened if where.line == line else depth
+        column = _bracket_column(text, where.line, MAX_DEPTH + 1 - before)
+        refused = _Refused(_TOO_DEEP, where, _FLATTEN)
+        refused.col = column or refused.col
+        raise refused from None
     finally:
         if hasattr(scanner, "dispose"):
             scanner.dispose()
+
+
+def _bracket_column(text: str, line: int, n: int) -> int | None:
+    """1-based column of the ``n``-th flow bracket opened on 0-based ``line``, or None.
+
+    Brackets inside quoted text are skipped. Used when libyaml stops on its own
+    bound before handing over the bracket past ours, so that the error points at
+    the same column with every libyaml build.
+    """
+    lines = text.split("\n", line + 1)
+    if n < 1 or len(lines) <= line:
+        return None
+    quote = ""
+    for offset, char in enumerate(lines[line]):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            n -= 1
+            if n == 0:
+                return offset + 1
+    return None
 
 
 def _foreign_version(token: Any) -> bool:
