@@ -10,7 +10,7 @@ from escalade.engine.executors import ProcessExecutor, SequentialExecutor
 from escalade.errors import SimulationError, UsageError
 from escalade.explore.designs import sample
 from escalade.explore.examples import toy_crisis_model
-from escalade.explore.experiments import Policy, plan_experiments, run_experiments
+from escalade.explore.experiments import LeverSet, plan_experiments, run_experiments
 from escalade.explore.model import FunctionModel, ScalarOutcome
 from escalade.explore.parameters import CategoricalParameter, RealParameter
 from escalade.random import BLOCK
@@ -99,7 +99,7 @@ def test_explicit_policies_and_validation():
     lever = CategoricalParameter("lever", ("a", "b", "c"))
     model = FunctionModel(noisy, [X], ["y"], levers=[lever])
     design = sample([X], design="lhs", n=4, seed=1)
-    res = run_experiments(model, design, seed=1, levers=[Policy("only-c", {"lever": "c"})])
+    res = run_experiments(model, design, seed=1, levers=[LeverSet("only-c", {"lever": "c"})])
     assert set(res.experiments["policy"]) == {"only-c"}
     assert set(res.experiments["lever"]) == {"c"}
     res = run_experiments(model, design, seed=1, levers=[{"lever": "b"}])

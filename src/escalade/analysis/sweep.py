@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from escalade.analysis.explore import experiment_cells
 from escalade.engine.executors import Executor
 from escalade.engine.summary import wilson_interval
 from escalade.explore.designs import design_from_frame, sample
@@ -50,19 +51,9 @@ class SweepOptions:
 
 
 def _frame(result: ExploreResult, outcome: str) -> pd.DataFrame:
-    parts = (
-        result.experiments["policy"]
-        .astype(str)
-        .str.extract(r"strategy=(?P<strategy>[^,]*),mindset=(?P<mindset>.*)")
-    )
-    return pd.DataFrame(
-        {
-            "draw": result.experiments["scenario"].to_numpy(),
-            "strategy": parts["strategy"].to_numpy(),
-            "mindset": parts["mindset"].to_numpy(),
-            "value": result.outcomes[outcome].to_numpy(dtype=float),
-        }
-    )
+    """One row per experiment: draw, strategy, mindset and the outcome's value."""
+    cells = experiment_cells(result, outcome)
+    return cells.rename(columns={"scenario": "draw"})[["draw", "strategy", "mindset", "value"]]
 
 
 def best_per_draw(frame: pd.DataFrame, strategies: Sequence[str]) -> pd.Series:

@@ -20,7 +20,7 @@ from escalade.explore.ema import load_ema, load_parquet, save_ema, save_parquet,
 from escalade.explore.experiments import (
     ExperimentPlan,
     ExploreResult,
-    Policy,
+    LeverSet,
     plan_experiments,
     run_experiments,
 )
@@ -56,8 +56,8 @@ __all__ = [
     "ExploreResult",
     "FunctionModel",
     "IntegerParameter",
+    "LeverSet",
     "Parameter",
-    "Policy",
     "Prim",
     "PrimBox",
     "RealParameter",

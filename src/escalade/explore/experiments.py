@@ -38,7 +38,7 @@ from escalade.random import BLOCK, Stream, block_generator, validate_seed
 __all__ = [
     "ExperimentPlan",
     "ExploreResult",
-    "Policy",
+    "LeverSet",
     "plan_experiments",
     "run_experiments",
 ]
@@ -49,8 +49,12 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class Policy:
-    """A named choice of a value for each lever (EMA Workbench's ``Policy``)."""
+class LeverSet:
+    """A named choice of a value for each lever.
+
+    EMA Workbench calls it a ``Policy``; the name here keeps it apart from the
+    actors' policies of :mod:`escalade.engine.policies`.
+    """
 
     name: str
     values: Mapping[str, Category] = field(default_factory=dict)
@@ -127,14 +131,14 @@ class _Tasks(Sequence[_Task]):
 
 
 def _policies(
-    model: BatchModel, levers: Sequence[Policy | Mapping[str, Category]] | None
-) -> tuple[Policy, ...]:
+    model: BatchModel, levers: Sequence[LeverSet | Mapping[str, Category]] | None
+) -> tuple[LeverSet, ...]:
     known = {lever.name: lever for lever in model.levers}
     if levers is None:
         combos = itertools.product(*(lever.categories for lever in model.levers))
         names = list(known)
         return tuple(
-            Policy(
+            LeverSet(
                 ",".join(f"{k}={v}" for k, v in zip(names, c, strict=True)) or "default",
                 dict(zip(names, c, strict=True)),
             )
@@ -144,8 +148,10 @@ def _policies(
     for i, item in enumerate(levers):
         policy = (
             item
-            if isinstance(item, Policy)
-            else Policy(",".join(f"{k}={v}" for k, v in item.items()) or f"policy {i}", dict(item))
+            if isinstance(item, LeverSet)
+            else LeverSet(
+                ",".join(f"{k}={v}" for k, v in item.items()) or f"policy {i}", dict(item)
+            )
         )
         for name, value in policy.values.items():
             if name not in known:
@@ -175,7 +181,7 @@ class ExperimentPlan:
 
     model: BatchModel
     design: Design
-    policies: tuple[Policy, ...]
+    policies: tuple[LeverSet, ...]
     replications: int
     chunk_size: int
     seed: int
@@ -213,7 +219,7 @@ class ExperimentPlan:
         local = np.arange(start, stop)
         scenario = local // self.replications
         frame = self.design.experiments.iloc[scenario].reset_index(drop=True)
-        policy = self.policies[p] if self.policies else Policy("default")
+        policy = self.policies[p] if self.policies else LeverSet("default")
         for lever in self.model.levers:
             value = policy.values[lever.name]
             frame[lever.name] = pd.Categorical(
@@ -289,7 +295,7 @@ def plan_experiments(
     *,
     seed: int,
     replications: int = 1,
-    levers: Sequence[Policy | Mapping[str, Category]] | None = None,
+    levers: Sequence[LeverSet | Mapping[str, Category]] | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     common_random_numbers: bool = True,
 ) -> ExperimentPlan:
@@ -318,7 +324,7 @@ def run_experiments(
     *,
     seed: int,
     replications: int = 1,
-    levers: Sequence[Policy | Mapping[str, Category]] | None = None,
+    levers: Sequence[LeverSet | Mapping[str, Category]] | None = None,
     executor: Executor | None = None,
     chunk_size: int = DEFAULT_CHUNK,
     common_random_numbers: bool = True,
@@ -339,7 +345,7 @@ def run_experiments(
         executor and with any chunk size.
     replications : int
         Evaluations per design row and policy, each with its own random numbers.
-    levers : sequence of Policy or mapping, optional
+    levers : sequence of LeverSet or mapping, optional
         Policies to evaluate; by default every combination of the model's
         levers (a single ``"default"`` policy when it has none).
     executor : Executor, optional

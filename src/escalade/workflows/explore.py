@@ -14,17 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import operator
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from escalade.analysis.explore import (
+    discover,
+    parse_condition,
+    regret_by_mindset,
+    robustness,
+    sensitivity,
+)
 from escalade.analysis.run import focal_side
 from escalade.analysis.sweep import one_at_a_time
 from escalade.engine.executors import Executor, SequentialExecutor, executor_for
@@ -33,10 +37,8 @@ from escalade.errors import UsageError
 from escalade.explore.designs import Design, sample
 from escalade.explore.experiments import ExploreResult, plan_experiments, run_experiments
 from escalade.explore.parameters import parse_varies
-from escalade.explore.prim import Prim
-from escalade.explore.robustness import robustness_table
 from escalade.explore.scenario import ScenarioModel
-from escalade.explore.sensitivity import morris_indices, sobol_indices, sobol_warnings
+from escalade.explore.sensitivity import sobol_warnings
 from escalade.report.explore_report import explore_report
 from escalade.report.html import write_html
 from escalade.results import ResultSet, Store
@@ -44,14 +46,6 @@ from escalade.results.resultset import environment_versions, utc_now
 from escalade.scenario import Scenario, load_scenario
 
 __all__ = ["ExploreOptions", "ExploreOutcome", "explore_scenario", "parse_condition"]
-
-_CONDITION = re.compile(r"^\s*([a-z][a-z0-9_.]*)\s*(<=|>=|<|>)\s*(-?[0-9.eE+-]+)\s*$")
-_OPS: dict[str, Callable[[Any, Any], Any]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
 
 
 @dataclass(frozen=True)
@@ -89,17 +83,6 @@ class ExploreOutcome:
     report: Path | None
     resumed_chunks: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def parse_condition(text: str) -> tuple[str, str, float]:
-    """``OUTCOME<VALUE`` (or ``>``, ``<=``, ``>=``) as ``(outcome, operator, value)``."""
-    match = _CONDITION.match(text)
-    if match is None:
-        raise UsageError(
-            f"--discover {text!r}: expected OUTCOME<VALUE or OUTCOME>VALUE "
-            "(hint: e.g. --discover 'ukraine_position<0')"
-        )
-    return match.group(1), match.group(2), float(match.group(3))
 
 
 def _check_memory(model: ScenarioModel, options: ExploreOptions) -> None:
@@ -162,141 +145,6 @@ def _executor(options: ExploreOptions, chunks: int) -> Executor:
     if options.scheduler is None and options.workers is None and chunks <= 2:
         return SequentialExecutor()
     return executor_for(scheduler=options.scheduler, workers=options.workers, n_tasks=chunks)
-
-
-def _split(result: ExploreResult) -> pd.DataFrame:
-    policy = result.experiments["policy"].astype(str)
-    return policy.str.extract(r"strategy=(?P<strategy>[^,]*),mindset=(?P<mindset>.*)")
-
-
-def _cells(result: ExploreResult, outcome: str) -> pd.DataFrame:
-    """One row per experiment: design row, mindset, strategy and the outcome's value."""
-    parts = _split(result)
-    return pd.DataFrame(
-        {
-            "scenario": result.experiments["scenario"].to_numpy(),
-            "mindset": parts["mindset"].to_numpy(),
-            "strategy": parts["strategy"].to_numpy(),
-            "value": result.outcomes[outcome].to_numpy(dtype=float),
-        }
-    )
-
-
-def _robustness(result: ExploreResult, outcome: str, direction: str) -> pd.DataFrame:
-    frame = _cells(result, outcome)
-    table = frame.pivot_table(
-        index=["scenario", "mindset"], columns="strategy", values="value", aggfunc="mean"
-    )
-    table = table[list(pd.unique(frame["strategy"]))]
-    out = robustness_table(table, direction=direction)  # type: ignore[arg-type]
-    out.insert(1, "outcome", outcome)
-    return out
-
-
-def _regret_by_mindset(result: ExploreResult, outcome: str, direction: str) -> pd.DataFrame:
-    """Mean regret of each strategy under each mindset (for the heatmap)."""
-    frame = _cells(result, outcome)
-    means = frame.groupby(["scenario", "mindset", "strategy"], as_index=False).agg(
-        value=("value", "mean")
-    )
-    best = means.groupby(["scenario", "mindset"])["value"].transform(
-        "max" if direction == "maximize" else "min"
-    )
-    means["regret"] = (best - means["value"]).abs()
-    out: pd.DataFrame = means.groupby(["strategy", "mindset"], as_index=False, sort=False).agg(
-        mean_regret=("regret", "mean")
-    )
-    return out
-
-
-def _sensitivity(
-    result: ExploreResult, design: Design, kind: str | None, outcome: str, seed: int
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Indices of ``outcome`` for each strategy, averaged over the mindsets swept.
-
-    Returns the table (a ``strategy`` column first) and the JSON summary:
-    ``{outcome: {parameter: {...}}}`` of the first strategy (file order), plus
-    ``by_strategy: {strategy: {outcome: ...}}`` for every strategy.
-    """
-    if kind is None:
-        return pd.DataFrame(), {}
-    policies = result.experiments["policy"].astype(str)
-    strategies = _split(result)["strategy"].fillna("").to_numpy()
-    tables, by_strategy = [], {}
-    for strategy in pd.unique(strategies):
-        chosen = list(pd.unique(policies[strategies == strategy]))
-        if kind == "sobol":
-            indices = sobol_indices(result, design, outcomes=[outcome], policy=chosen, seed=seed)
-            table, json_out = indices.indices.copy(), indices.to_json()
-        else:
-            table = morris_indices(result, design, outcomes=[outcome], policy=chosen, seed=seed)
-            json_out = _by_outcome(table)
-        table.insert(0, "strategy", str(strategy))
-        tables.append(table)
-        by_strategy[str(strategy)] = json_out
-    first = next(iter(by_strategy.values()))
-    return pd.concat(tables, ignore_index=True), {**first, "by_strategy": by_strategy}
-
-
-def _by_outcome(table: pd.DataFrame) -> dict[str, Any]:
-    json_out: dict[str, Any] = {}
-    for row in table.to_dict(orient="records"):
-        json_out.setdefault(str(row["outcome"]), {})[str(row["parameter"])] = {
-            k: float(v) for k, v in row.items() if k not in ("outcome", "parameter")
-        }
-    return json_out
-
-
-def _discover(
-    result: ExploreResult, condition: str | None, parameters: Sequence[str]
-) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
-    if condition is None:
-        return pd.DataFrame(), pd.DataFrame(), {}
-    outcome, op, value = parse_condition(condition)
-    if outcome not in result.outcomes.columns:
-        raise UsageError(
-            f"--discover: expected an outcome among {', '.join(result.outcomes.columns)}, "
-            f"found {outcome!r}"
-        )
-    y = _OPS[op](result.outcomes[outcome].to_numpy(dtype=float), value)
-    if not y.any() or y.all():
-        share = float(np.mean(y))
-        return pd.DataFrame(), pd.DataFrame(), {"boxes": [], "share_of_interest": share}
-    # Strategy and mindset are candidate dimensions: a box says for which of them it holds.
-    levers = [c for c in ("strategy", "mindset") if c in result.experiments.columns]
-    x = result.experiments[[*parameters, *levers]]
-    prim = Prim(x, y.astype(float), threshold=0.5)
-    boxes = prim.find_boxes(max_boxes=3)
-    rows, trajectories = [], []
-    for k, box in enumerate(boxes):
-        info = box.to_dict()
-        for name, limits in info["limits"].items():
-            numeric = (
-                isinstance(limits, list | tuple)
-                and len(limits) == 2
-                and all(isinstance(v, int | float) for v in limits)
-            )
-            low, high = (float(limits[0]), float(limits[1])) if numeric else (None, None)
-            rows.append(
-                {
-                    "box": k,
-                    "parameter": name,
-                    "low": low,
-                    "high": high,
-                    "limits": json.dumps(limits, default=str),
-                    "coverage": info["coverage"],
-                    "density": info["density"],
-                    "mass": info["mass"],
-                }
-            )
-        traj = box.trajectory.copy()
-        traj.insert(0, "box", k)
-        trajectories.append(traj)
-    summary: dict[str, Any] = dict(prim.to_json())
-    summary["condition"] = condition
-    summary["share_of_interest"] = float(np.mean(y))
-    frame = pd.concat(trajectories, ignore_index=True) if trajectories else pd.DataFrame()
-    return pd.DataFrame(rows), frame, summary
 
 
 def _run(
@@ -433,30 +281,28 @@ def _analyse(
     direction: str,
     model: ScenarioModel,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-    robustness = _robustness(result, outcome, direction)
-    sensitivity, sens_json = _sensitivity(
-        result, design, options.sensitivity, outcome, options.seed
-    )
+    robust = robustness(result, outcome, direction)
+    indices, sens_json = sensitivity(result, design, options.sensitivity, outcome, options.seed)
     parameters = [p.name for p in model.uncertainties]
-    boxes, trajectory, prim_json = _discover(result, options.discover, parameters)
+    boxes, trajectory, prim_json = discover(result, options.discover, parameters)
     warnings = (
         # Common random numbers: a parameter that cannot matter gets exactly 0, so the
         # warning about noise from few trajectories does not apply (trajectories=None).
-        sobol_warnings(sensitivity, n=options.n, trajectories=None)
+        sobol_warnings(indices, n=options.n, trajectories=None)
         if options.sensitivity == "sobol"
         else []
     )
     tables = {
-        "robustness": robustness,
-        "regret_by_mindset": _regret_by_mindset(result, outcome, direction),
-        "sensitivity": sensitivity,
+        "robustness": robust,
+        "regret_by_mindset": regret_by_mindset(result, outcome, direction),
+        "sensitivity": indices,
         "prim_boxes": boxes,
         "prim_trajectory": trajectory,
         "warnings": pd.DataFrame({"warning": warnings}, dtype=object),
         "oat": one_at_a_time(model, outcome, seed=options.seed) if options.oat else pd.DataFrame(),
     }
     summary: dict[str, Any] = {
-        "robustness": robustness.to_dict(orient="records"),
+        "robustness": robust.to_dict(orient="records"),
         "experiments": len(result.experiments),
         "warnings": warnings,
     }

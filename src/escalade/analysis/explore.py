@@ -1,0 +1,215 @@
+"""The analysis of an exploration: pure functions from a finished sweep to tables.
+
+``escalade explore`` (:mod:`escalade.workflows.explore`) runs the sweep and calls
+these, as ``escalade run`` calls :mod:`escalade.analysis.run`. Every function
+takes the :class:`~escalade.explore.experiments.ExploreResult` and plain
+arguments; strategy and mindset come from the experiments' lever columns.
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from escalade.errors import UsageError
+from escalade.explore.designs import Design
+from escalade.explore.experiments import ExploreResult
+from escalade.explore.prim import Prim
+from escalade.explore.robustness import robustness_table
+from escalade.explore.sensitivity import morris_indices, sobol_indices
+
+__all__ = [
+    "discover",
+    "experiment_cells",
+    "parse_condition",
+    "regret_by_mindset",
+    "robustness",
+    "sensitivity",
+]
+
+_CONDITION = re.compile(r"^\s*([a-z][a-z0-9_.]*)\s*(<=|>=|<|>)\s*(-?[0-9.eE+-]+)\s*$")
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+
+def parse_condition(text: str) -> tuple[str, str, float]:
+    """``OUTCOME<VALUE`` (or ``>``, ``<=``, ``>=``) as ``(outcome, operator, value)``."""
+    match = _CONDITION.match(text)
+    if match is None:
+        raise UsageError(
+            f"--discover {text!r}: expected OUTCOME<VALUE or OUTCOME>VALUE "
+            "(hint: e.g. --discover 'ukraine_position<0')"
+        )
+    return match.group(1), match.group(2), float(match.group(3))
+
+
+def _levers(result: ExploreResult) -> pd.DataFrame:
+    """The strategy and mindset of each experiment (the lever columns; "" where absent)."""
+    exp = result.experiments
+    return pd.DataFrame(
+        {k: exp[k].astype(str) if k in exp else "" for k in ("strategy", "mindset")},
+        index=exp.index,
+    )
+
+
+def experiment_cells(result: ExploreResult, outcome: str) -> pd.DataFrame:
+    """One row per experiment: design row, mindset, strategy and the outcome's value."""
+    parts = _levers(result)
+    return pd.DataFrame(
+        {
+            "scenario": result.experiments["scenario"].to_numpy(),
+            "mindset": parts["mindset"].to_numpy(),
+            "strategy": parts["strategy"].to_numpy(),
+            "value": result.outcomes[outcome].to_numpy(dtype=float),
+        }
+    )
+
+
+def robustness(result: ExploreResult, outcome: str, direction: str) -> pd.DataFrame:
+    """Each strategy's regret against the best strategy per design row and mindset.
+
+    Parameters
+    ----------
+    result : ExploreResult
+        The finished sweep.
+    outcome : str
+        The outcome column compared.
+    direction : {"maximize", "minimize"}
+        Which way the outcome is better.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`escalade.explore.robustness.robustness_table`, with an ``outcome`` column.
+    """
+    frame = experiment_cells(result, outcome)
+    table = frame.pivot_table(
+        index=["scenario", "mindset"], columns="strategy", values="value", aggfunc="mean"
+    )
+    table = table[list(pd.unique(frame["strategy"]))]
+    out = robustness_table(table, direction=direction)  # type: ignore[arg-type]
+    out.insert(1, "outcome", outcome)
+    return out
+
+
+def regret_by_mindset(result: ExploreResult, outcome: str, direction: str) -> pd.DataFrame:
+    """Mean regret of each strategy under each mindset (for the heatmap)."""
+    frame = experiment_cells(result, outcome)
+    means = frame.groupby(["scenario", "mindset", "strategy"], as_index=False).agg(
+        value=("value", "mean")
+    )
+    best = means.groupby(["scenario", "mindset"])["value"].transform(
+        "max" if direction == "maximize" else "min"
+    )
+    means["regret"] = (best - means["value"]).abs()
+    out: pd.DataFrame = means.groupby(["strategy", "mindset"], as_index=False, sort=False).agg(
+        mean_regret=("regret", "mean")
+    )
+    return out
+
+
+def sensitivity(
+    result: ExploreResult, design: Design, kind: str | None, outcome: str, seed: int
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Indices of ``outcome`` for each strategy, averaged over the mindsets swept.
+
+    Returns the table (a ``strategy`` column first) and the JSON summary:
+    ``{outcome: {parameter: {...}}}`` of the first strategy (file order), plus
+    ``by_strategy: {strategy: {outcome: ...}}`` for every strategy.
+    """
+    if kind is None:
+        return pd.DataFrame(), {}
+    policies = result.experiments["policy"].astype(str)
+    strategies = _levers(result)["strategy"].to_numpy()
+    tables, by_strategy = [], {}
+    for strategy in pd.unique(strategies):
+        chosen = list(pd.unique(policies[strategies == strategy]))
+        if kind == "sobol":
+            indices = sobol_indices(result, design, outcomes=[outcome], policy=chosen, seed=seed)
+            table, json_out = indices.indices.copy(), indices.to_json()
+        else:
+            table = morris_indices(result, design, outcomes=[outcome], policy=chosen, seed=seed)
+            json_out = _by_outcome(table)
+        table.insert(0, "strategy", str(strategy))
+        tables.append(table)
+        by_strategy[str(strategy)] = json_out
+    first = next(iter(by_strategy.values()))
+    return pd.concat(tables, ignore_index=True), {**first, "by_strategy": by_strategy}
+
+
+def _by_outcome(table: pd.DataFrame) -> dict[str, Any]:
+    json_out: dict[str, Any] = {}
+    for row in table.to_dict(orient="records"):
+        json_out.setdefault(str(row["outcome"]), {})[str(row["parameter"])] = {
+            k: float(v) for k, v in row.items() if k not in ("outcome", "parameter")
+        }
+    return json_out
+
+
+def discover(
+    result: ExploreResult, condition: str | None, parameters: Sequence[str]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """PRIM boxes (at most three) where ``condition`` (``OUTCOME<VALUE``) holds.
+
+    Strategy and mindset are candidate dimensions besides ``parameters``, so a
+    box says for which of them it holds. Returns the boxes' limits (one row per
+    restricted dimension), their peeling trajectories and a JSON summary; three
+    empty results without a condition.
+    """
+    if condition is None:
+        return pd.DataFrame(), pd.DataFrame(), {}
+    outcome, op, value = parse_condition(condition)
+    if outcome not in result.outcomes.columns:
+        raise UsageError(
+            f"--discover: expected an outcome among {', '.join(result.outcomes.columns)}, "
+            f"found {outcome!r}"
+        )
+    y = _OPS[op](result.outcomes[outcome].to_numpy(dtype=float), value)
+    if not y.any() or y.all():
+        share = float(np.mean(y))
+        return pd.DataFrame(), pd.DataFrame(), {"boxes": [], "share_of_interest": share}
+    # Strategy and mindset are candidate dimensions: a box says for which of them it holds.
+    levers = [c for c in ("strategy", "mindset") if c in result.experiments.columns]
+    x = result.experiments[[*parameters, *levers]]
+    prim = Prim(x, y.astype(float), threshold=0.5)
+    boxes = prim.find_boxes(max_boxes=3)
+    rows, trajectories = [], []
+    for k, box in enumerate(boxes):
+        info = box.to_dict()
+        for name, limits in info["limits"].items():
+            numeric = (
+                isinstance(limits, list | tuple)
+                and len(limits) == 2
+                and all(isinstance(v, int | float) for v in limits)
+            )
+            low, high = (float(limits[0]), float(limits[1])) if numeric else (None, None)
+            rows.append(
+                {
+                    "box": k,
+                    "parameter": name,
+                    "low": low,
+                    "high": high,
+                    "limits": json.dumps(limits, default=str),
+                    "coverage": info["coverage"],
+                    "density": info["density"],
+                    "mass": info["mass"],
+                }
+            )
+        traj = box.trajectory.copy()
+        traj.insert(0, "box", k)
+        trajectories.append(traj)
+    summary: dict[str, Any] = dict(prim.to_json())
+    summary["condition"] = condition
+    summary["share_of_interest"] = float(np.mean(y))
+    frame = pd.concat(trajectories, ignore_index=True) if trajectories else pd.DataFrame()
+    return pd.DataFrame(rows), frame, summary
