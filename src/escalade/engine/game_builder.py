@@ -503,9 +503,6 @@ def players_and_policies(
     unknown = [p for p in chosen if p not in ids]
     if unknown:
         raise UsageError(f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}")
-    bundles = [
-        compiled.strategy(strategy) if strategy else None,
-        compiled.mindset(mindset) if mindset else None,
-    ]
-    specs = list(policies) if policies is not None else list(compiled.policies(*bundles))
+    cell = compiled.cell(strategy or None, mindset or None)[0]
+    specs = list(policies) if policies is not None else list(cell)
     return ids, chosen, specs

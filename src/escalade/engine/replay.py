@@ -43,14 +43,8 @@ def state_at(
         )
     if trajectory < 0:
         raise UsageError(f"--from-trace: expected a trajectory index >= 0, found {trajectory}")
-    bundles = [
-        compiled.strategy(strategy) if strategy else None,
-        compiled.mindset(mindset) if mindset else None,
-    ]
-    declared = frozenset(
-        compiled.sides.index(b.side) for b in bundles if b is not None and b.declared
-    )
-    ref = ReferenceInterpreter(compiled, compiled.policies(*bundles), seed=seed, declared=declared)
+    specs, declared = compiled.cell(strategy or None, mindset or None)
+    ref = ReferenceInterpreter(compiled, specs, seed=seed, declared=declared)
     ref.trajectory = trajectory
     s = ref.start(trajectory)
     for t in range(first_round):

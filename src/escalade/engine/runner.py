@@ -125,12 +125,8 @@ def cell_tasks(
 ) -> list[ChunkTask]:
     """The chunk tasks of one (strategy, mindset) cell."""
     strategy, mindset = cell
-    bundles = [compiled.strategy(strategy) if strategy else None]
-    bundles.append(compiled.mindset(mindset) if mindset else None)
-    specs = _override(compiled, compiled.policies(*bundles), policies or {})
-    declared = frozenset(
-        compiled.sides.index(b.side) for b in bundles if b is not None and b.declared
-    )
+    specs, declared = compiled.cell(strategy or None, mindset or None)
+    specs = _override(compiled, specs, policies or {})
     scenario = compiled.scenario
     base = str(scenario.base_dir) if scenario.base_dir else None
     return [

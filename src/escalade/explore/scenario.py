@@ -165,16 +165,13 @@ class ScenarioModel:
         seed = int(rng.integers(0, 2**63 - 1)) if self.common_seed is None else self.common_seed
         for strategy, mindset in {tuple(row) for row in cells.tolist()}:
             rows = (cells[:, 0] == strategy) & (cells[:, 1] == mindset)
-            bundles = [
-                compiled.strategy(strategy) if strategy != DEFAULT_LEVER else None,
-                compiled.mindset(mindset) if mindset != DEFAULT_LEVER else None,
-            ]
-            declared = frozenset(
-                compiled.sides.index(b.side) for b in bundles if b is not None and b.declared
+            specs, declared = compiled.cell(
+                strategy if strategy != DEFAULT_LEVER else None,
+                mindset if mindset != DEFAULT_LEVER else None,
             )
             result = simulate_rows(
                 compiled,
-                compiled.policies(*bundles),
+                specs,
                 values[rows],
                 trajectories=self.trajectories,
                 seed=seed,

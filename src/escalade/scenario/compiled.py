@@ -161,6 +161,24 @@ class CompiledScenario:
                 chosen[index[actor_id]] = policy
         return tuple(chosen)
 
+    def cell(
+        self, strategy: str | None, mindset: str | None
+    ) -> tuple[tuple[PolicySpec, ...], frozenset[int]]:
+        """The policies and the declared sides of one strategy × mindset cell.
+
+        ``None`` leaves that side on its actors' default policies. The declared
+        sides are the indices of the sides whose bundle is ``declared`` (what
+        ``best_response`` rollouts may read).
+        """
+        bundles = [
+            self.strategy(strategy) if strategy is not None else None,
+            self.mindset(mindset) if mindset is not None else None,
+        ]
+        declared = frozenset(
+            self.sides.index(b.side) for b in bundles if b is not None and b.declared
+        )
+        return self.policies(*bundles), declared
+
     def actor_weights(self, uncertainties: FloatArray) -> FloatArray:
         """Each actor's weight in its side's utility, shape ``(n, A)``.
 
