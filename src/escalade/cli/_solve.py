@@ -110,20 +110,52 @@ def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, args:
         console.print("path: " + " → ".join(_path(game, result)))
 
 
-def _scenario(args: argparse.Namespace) -> tuple[Any, int]:
-    """The compiled scenario and the seed (from the stored run when ``--run`` is given)."""
+def _scenario(args: argparse.Namespace) -> tuple[Any, int, str | None, str | None]:
+    """The compiled scenario, the seed, the strategy and the mindset.
+
+    From the stored run when ``--run`` is given: its scenario text and seed,
+    and its cell when it holds one strategy (or one mindset) and the flag is
+    not given.
+    """
     from escalade.results import Store
     from escalade.scenario import load_scenario, loads_scenario
     from escalade.scenario.compiled import compile_scenario
 
     if args.run is None:
-        return compile_scenario(load_scenario(args.game)), args.seed
+        return compile_scenario(load_scenario(args.game)), args.seed, args.strategy, args.mindset
     with Store(args.store) as store:
         stored = store.load(args.run)
     if not stored.scenario_text:
         raise UsageError(f"--run {args.run}: the stored run has no scenario text to replay")
     scenario = loads_scenario(stored.scenario_text, file=f"run {args.run}")
-    return compile_scenario(scenario), int(stored.metadata["seed"])
+    meta = stored.metadata
+    strategy = stored_cell(args.run, "strategy", args.strategy, meta.get("strategies"))
+    mindset = stored_cell(args.run, "mindset", args.mindset, meta.get("mindsets"))
+    return compile_scenario(scenario), int(meta["seed"]), strategy, mindset
+
+
+def stored_cell(run: str, flag: str, given: str | None, stored: Any) -> str | None:
+    """The ``--strategy`` (or ``--mindset``) of a stored run's trace: given, or its only one.
+
+    ``stored`` is the run's list of strategies (mindsets), ``default`` for the
+    default policies (returned as None). Raises when the flag names one the
+    run does not hold, or is missing and the run holds several.
+    """
+    held = [str(x) for x in stored] if isinstance(stored, list) else []
+    if given is not None:
+        if held and given not in held:
+            raise UsageError(
+                f"--{flag} {given}: the stored run {run} holds {', '.join(held)}; "
+                f"hint: one of those, or leave --{flag} out when the run holds one"
+            )
+        return given
+    if len(held) > 1:
+        plural = "strategies" if flag == "strategy" else f"{flag}s"
+        raise UsageError(
+            f"--run {run}: the stored run holds {len(held)} {plural} ({', '.join(held)}); "
+            f"expected --{flag} ID to say which cell the trace belongs to"
+        )
+    return None if not held or held[0] == "default" else held[0]
 
 
 def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
@@ -133,7 +165,7 @@ def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
     from escalade.engine.game_size import estimate_game_size
     from escalade.engine.replay import state_at
 
-    compiled, seed = _scenario(args)
+    compiled, seed, strategy, mindset = _scenario(args)
     start = None
     if args.from_trace is not None:
         start = state_at(
@@ -141,15 +173,15 @@ def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
             seed=seed,
             trajectory=args.from_trace,
             first_round=args.from_round,
-            strategy=args.strategy,
-            mindset=args.mindset,
+            strategy=strategy,
+            mindset=mindset,
         )
     elif args.from_round:
         raise UsageError("--from-round: expected --from-trace K too (the trajectory to start from)")
     shape = {
         "horizon": args.horizon,
-        "strategy": args.strategy,
-        "mindset": args.mindset,
+        "strategy": strategy,
+        "mindset": mindset,
         "players": args.players,
         "information": args.information,
         "decision_every": args.decision_every,
