@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
+from pathlib import Path
 from typing import Any
 
 from escalade.cli._common import add_execution_arguments, progress_bar, rich_console
@@ -34,6 +36,15 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--alpha", type=float, default=100.0, help="alpha-Rank intensity on range-scaled payoffs"
     )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="also save the solved game in this DuckDB results store (a 'game' run)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="write the report game.html in this folder"
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(func=run)
 
@@ -52,7 +63,7 @@ def clean(value: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     """Estimate the meta-game, solve it, print it."""
     from escalade.scenario import load_scenario
-    from escalade.workflows.game import GameOptions, game_scenario
+    from escalade.workflows.game import GameOptions, game_outcome
     from escalade.workflows.run import pick
 
     scenario = load_scenario(args.scenario)
@@ -68,13 +79,27 @@ def run(args: argparse.Namespace) -> int:
         chunk_size=args.chunk_size,
         workers=args.workers,
         scheduler=args.scheduler,
+        store=args.store,
+        out=args.out,
     )
     with progress_bar(total=rows * cols * args.n, label="simulating") as advance:
-        result = game_scenario(scenario, options, progress=advance)
+        outcome = game_outcome(scenario, options, progress=advance)
     if args.json:
-        print(json.dumps(clean(result.to_dict()), indent=2))
-        return 0
-    print_analysis(rich_console(), result)
+        data = clean(outcome.result.to_dict())
+        data.update(run_id=outcome.run_id, report=str(outcome.report) if outcome.report else None)
+        print(json.dumps(data, indent=2))
+    else:
+        print_analysis(rich_console(), outcome.result)
+        if outcome.run_id:
+            print(f"stored as run {outcome.run_id} in {args.store}")
+        if outcome.report:
+            print(f"report: {outcome.report}")
+    if outcome.pending is not None:
+        print(
+            f"warning: the store could not be written ({outcome.store_problem}); the results "
+            f"are kept in {outcome.pending} and merged the next time the store is opened",
+            file=sys.stderr,
+        )
     return 0
 
 

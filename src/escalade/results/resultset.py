@@ -3,7 +3,7 @@
 A result set is a frozen record of
 
 * ``kind``: what produced it (``"run"``, ``"simulate"``, ``"explore"``, ``"solve"``,
-  ``"replay"``);
+  ``"replay"``, ``"game"``);
 * ``metadata``: a JSON-serialisable mapping with the provenance (scenario id and
   content hash, seed, ``n``, versions of escalade and its dependencies, the
   creation time in UTC, the parameters);
@@ -38,8 +38,8 @@ __all__ = [
     "utc_now",
 ]
 
-Kind = Literal["run", "simulate", "explore", "solve", "replay"]
-KINDS: tuple[str, ...] = ("run", "simulate", "explore", "solve", "replay")
+Kind = Literal["run", "simulate", "explore", "solve", "replay", "game"]
+KINDS: tuple[str, ...] = ("run", "simulate", "explore", "solve", "replay", "game")
 
 _DEPENDENCIES = (
     "numpy",
@@ -100,7 +100,7 @@ class ResultSet:
 
     Parameters
     ----------
-    kind : {"run", "simulate", "explore", "solve", "replay"}
+    kind : {"run", "simulate", "explore", "solve", "replay", "game"}
         What produced the tables.
     metadata : mapping
         JSON-serialisable provenance (``scenario_id``, ``scenario_hash``,

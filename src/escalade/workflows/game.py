@@ -4,7 +4,10 @@
 per-trajectory side utilities of every (strategy, mindset) cell from the
 engine (:func:`escalade.engine.samples.cell_samples`, the same random numbers
 as ``escalade run`` with the same seed), then
-:func:`escalade.analysis.metagame.analyse`.
+:func:`escalade.analysis.metagame.analyse`. :func:`game_outcome` (``escalade
+game --store/--out``) also saves the solved game's tables
+(:func:`escalade.analysis.metagame_tables.meta_tables`) to the DuckDB store as
+a ``game`` result set and writes the self-contained report ``game.html``.
 """
 
 from __future__ import annotations
@@ -12,17 +15,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from escalade.analysis.metagame import MetaAnalysis, analyse, meta_game
+from escalade.analysis.metagame_tables import meta_tables
 from escalade.analysis.run import focal_side
 from escalade.engine.executors import Executor
 from escalade.engine.samples import cell_samples
 from escalade.errors import UsageError
+from escalade.report.game_report import game_report
+from escalade.report.html import write_html
+from escalade.results import ResultSet
+from escalade.results.resultset import environment_versions, utc_now
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
-from escalade.workflows.run import pick
+from escalade.workflows.run import pick, save_or_stash
 
-__all__ = ["GameOptions", "game_scenario", "sides_of"]
+__all__ = ["GameOptions", "GameOutcome", "game_outcome", "game_scenario", "sides_of"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,20 @@ class GameOptions:
     workers: int | None = None
     scheduler: str | None = None
     executor: Executor | None = None
+    store: Path | None = None
+    out: Path | None = None
+
+
+@dataclass(frozen=True)
+class GameOutcome:
+    """The solved game, its result set, where it was stored and the report."""
+
+    result: MetaAnalysis
+    result_set: ResultSet
+    run_id: str | None
+    report: Path | None
+    pending: Path | None = None
+    store_problem: str | None = None
 
 
 def sides_of(scenario: Scenario) -> tuple[str, str]:
@@ -106,3 +129,56 @@ def game_scenario(
         col_side=col_side,
     )
     return analyse(game, bootstrap=options.bootstrap, seed=options.seed, alpha=options.alpha)
+
+
+def _metadata(scenario: Scenario, options: GameOptions, result: MetaAnalysis) -> dict[str, Any]:
+    g = result.game
+    return {
+        "scenario_id": scenario.id,
+        "scenario_title": scenario.title,
+        "scenario_hash": scenario.content_hash,
+        "seed": options.seed,
+        "n": g.n,
+        "row_side": g.row_side,
+        "col_side": g.col_side,
+        "strategies": list(g.rows),
+        "mindsets": list(g.cols),
+        "bootstrap": result.bootstrap,
+        "alpha": options.alpha,
+        "degenerate": result.degenerate,
+        "note": result.note,
+        "seconds": result.seconds,
+        "versions": environment_versions(),
+        "created": utc_now(),
+    }
+
+
+def game_outcome(
+    scenario: Scenario | str | Path,
+    options: GameOptions,
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> GameOutcome:
+    """Solve the meta-game (:func:`game_scenario`), store it and write its report.
+
+    Stored in ``options.store`` when given (a busy or damaged store: kept as a
+    pending bundle next to it, as ``escalade run`` does); the report is
+    ``options.out / "game.html"`` when ``options.out`` is given.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    result = game_scenario(scenario, options, progress=progress)
+    metadata = _metadata(scenario, options, result)
+    rs = ResultSet("game", metadata, meta_tables(result), scenario.text)
+    run_id = pending = problem = None
+    if options.store is not None:
+        options.store.parent.mkdir(parents=True, exist_ok=True)
+        saved = save_or_stash(rs, options.store)
+        run_id, pending, problem = saved.run_id, saved.pending, saved.problem
+    if run_id is not None:
+        rs = ResultSet("game", {**metadata, "run_id": run_id}, rs.tables, scenario.text)
+    report = None
+    if options.out is not None:
+        options.out.mkdir(parents=True, exist_ok=True)
+        report = write_html(game_report(rs), options.out / "game.html")
+    return GameOutcome(result, rs, run_id, report, pending, problem)

@@ -1,0 +1,188 @@
+"""The report of ``escalade game``: the strategy meta-game, its equilibria, α-Rank, commitment.
+
+Rendering only: every number comes from the tables of
+:func:`escalade.analysis.metagame_tables.meta_tables` and the result set's
+metadata (written by :mod:`escalade.workflows.game`).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from escalade.report.figures import bars, comparison_heatmap
+from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.results import ResultSet
+
+__all__ = ["game_report"]
+
+_NUM = ".4g"
+
+
+def _table(rs: ResultSet, name: str) -> pd.DataFrame:
+    return rs.tables[name] if name in rs.tables else pd.DataFrame()
+
+
+def _sides(rs: ResultSet) -> tuple[str, str]:
+    return str(rs.metadata.get("row_side", "rows")), str(rs.metadata.get("col_side", "columns"))
+
+
+def _summary(rs: ResultSet) -> Section:
+    meta, (row, col) = rs.metadata, _sides(rs)
+    eq = _table(rs, "equilibria")
+    lines = [
+        f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}**: the game between "
+        f"{row}'s strategies (rows) and {col}'s mindsets (columns, read as {col}'s strategies), "
+        f"each cell's payoffs the sides' expected utilities from {meta.get('n', '?'):,} "
+        "trajectories with the same random numbers in every cell.",
+        "",
+        f"It has **{len(eq)} Nash equilibri{'um' if len(eq) == 1 else 'a'}**"
+        + (f" (degenerate game: {meta.get('note')})." if meta.get("degenerate") else "."),
+    ]
+    for _, e in eq.iterrows():
+        robust = e["robustness"]
+        kept = "" if pd.isna(robust) else f", kept in {robust:.0%} of the resamples"
+        lines.append(
+            f"- {row} plays *{e[row]}*, {col} plays *{e[col]}* "
+            f"(payoffs {e[f'payoff {row}']:.4g} / {e[f'payoff {col}']:.4g}{kept})"
+        )
+    cells = _table(rs, "alpha_rank_cells")
+    if not cells.empty:
+        top = cells.iloc[0]
+        lines += [
+            "",
+            f"α-Rank puts the most mass ({top['mass']:.0%}) on *{top['strategy']}* against "
+            f"*{top['mindset']}*.",
+        ]
+    for _, c in _table(rs, "stackelberg").iterrows():
+        gain = c["value of commitment"]
+        word = "helps" if gain > 0 else "gives nothing away and gains nothing"
+        lines.append(
+            f"\nCommitting first {word} for **{c['leader']}** (value of commitment "
+            f"{gain:+.4g}): it commits to *{c['commits to']}* and {c['follower']} replies "
+            f"*{c['follower replies']}*."
+        )
+    return Section("summary", "Summary", (Markdown("\n".join(lines)),))
+
+
+def _payoffs(rs: ResultSet) -> Section:
+    pay = _table(rs, "payoffs")
+    blocks: list[Any] = []
+    for side in _sides(rs):
+        part = pay[pay["side"] == side].rename(columns={"mean": "value"})
+        blocks.append(
+            FigureBlock(
+                comparison_heatmap(part, f"Expected utility of {side}", value_label="utility"),
+                f"{side}'s payoff in each cell (rows: strategies, columns: mindsets)",
+            )
+        )
+    wide = pay.assign(
+        text=[f"{m:.4g} ± {s:.2g}" for m, s in zip(pay["mean"], pay["se"], strict=True)]
+    )
+    wide = wide.pivot_table(
+        index=["strategy", "mindset"], columns="side", values="text", aggfunc="first", sort=False
+    ).reset_index()
+    wide.columns.name = None
+    blocks.append(TableBlock(wide, "Payoffs (expected utility ± standard error) of both sides"))
+    return Section("payoffs", "The payoff matrix", tuple(blocks))
+
+
+def _equilibria(rs: ResultSet) -> Section:
+    eq = _table(rs, "equilibria")
+    meta = rs.metadata
+    blocks: list[Any] = [
+        Markdown(
+            "Every Nash equilibrium: each side's mix (a strategy alone when pure), the payoffs, "
+            "the sizes of the supports, the dimension of the set of equilibria with those "
+            "supports (0: isolated; more: a continuum, shown by a point inside it) and the "
+            f"robustness: the share of {meta.get('bootstrap', 0)} bootstrap resamples of the "
+            "trajectories in which the same supports still carry an equilibrium."
+        )
+    ]
+    if meta.get("degenerate"):
+        blocks.append(Markdown(f"**Degenerate game.** {meta.get('note', '')}"))
+    formats = {c: _NUM for c in eq.columns if str(c).startswith("payoff")}
+    formats["robustness"] = "pct"
+    blocks.append(TableBlock(eq, "Nash equilibria", formats))
+    return Section("equilibria", "Nash equilibria", tuple(blocks))
+
+
+def _alpha_rank(rs: ResultSet) -> Section:
+    by_side, cells = _table(rs, "alpha_rank"), _table(rs, "alpha_rank_cells")
+    meta = rs.metadata
+    return Section(
+        "alpha-rank",
+        "α-Rank",
+        (
+            Markdown(
+                "α-Rank (Omidshafiei et al. 2019) ranks without choosing an equilibrium: the "
+                "long-run share of time an evolutionary process spends in each cell, one side at "
+                f"a time switching strategy (intensity α = {meta.get('alpha', '?')} on payoffs "
+                "divided by each side's payoff range)."
+            ),
+            FigureBlock(
+                bars(by_side, "strategy", "mass", color="side", title="α-Rank mass per strategy"),
+                "Mass of each strategy (summed over the other side's strategies)",
+            ),
+            TableBlock(cells, "α-Rank mass per cell", {"mass": "pct"}),
+        ),
+    )
+
+
+def _commitment(rs: ResultSet) -> Section:
+    table = _table(rs, "stackelberg")
+    replies = _table(rs, "stackelberg_responses")
+    numbers = ("leader value", "follower value", "best Nash", "worst Nash", "value of commitment")
+    return Section(
+        "commitment",
+        "The value of commitment",
+        (
+            Markdown(
+                "Each side as leader commits to a mix that the follower sees before replying "
+                "(Stackelberg; one LP per reply of the follower). The value of commitment is the "
+                "leader's value minus its best Nash payoff: positive, declaring helps; zero, "
+                "declaring gives nothing away and gains nothing."
+            ),
+            TableBlock(table, "Stackelberg commitment per side", dict.fromkeys(numbers, _NUM)),
+            TableBlock(
+                replies,
+                "The leader's best value inducing each reply (empty: no commitment induces it)",
+                {"leader value": _NUM},
+                collapse=True,
+            ),
+        ),
+    )
+
+
+def game_report(rs: ResultSet) -> ReportDocument:
+    """Build the HTML report document of a ``game`` result set."""
+    meta = rs.metadata
+    notes = {
+        label: str(meta[key])
+        for key, label in (
+            ("seed", "root seed"),
+            ("n", "trajectories per cell"),
+            ("bootstrap", "bootstrap resamples"),
+            ("alpha", "α-Rank intensity"),
+            ("escalade", "escalade version"),
+            ("scenario_hash", "scenario hash (SHA-256)"),
+            ("created", "created (UTC)"),
+        )
+        if key in meta
+    }
+    if "seconds" in meta and math.isfinite(float(meta["seconds"])):
+        notes["equilibrium computation"] = f"{float(meta['seconds']):.3f} s"
+    return ReportDocument(
+        title=f"escalade game — {meta.get('scenario_title', meta.get('scenario_id', ''))}",
+        subtitle=f"scenario {meta.get('scenario_id', '')} · run {meta.get('run_id', '')}",
+        sections=(
+            _summary(rs),
+            _payoffs(rs),
+            _equilibria(rs),
+            _alpha_rank(rs),
+            _commitment(rs),
+        ),
+        method_notes=notes,
+    )
