@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -226,4 +227,53 @@ def run(args: argparse.Namespace) -> int:
         print(_json(game, result, args.max_rows))
     else:
         _render(game, result, args)
+    if args.out is not None:
+        report = write_report(game, result, args.out, max_rows=args.max_rows, full=args.full)
+        print(f"report: {report}", file=sys.stderr if args.json else sys.stdout)
     return 0
+
+
+def write_report(
+    game: ExtensiveFormGame | NormalFormGame,
+    result: SolveResult,
+    out: Path,
+    *,
+    max_rows: int,
+    full: bool = False,
+) -> Path:
+    """Write ``out/solve.html``: each equilibrium's story (or mixes), payoffs and diagnostics."""
+    import pandas as pd
+
+    from escalade.report.html import write_html
+    from escalade.report.solve_report import SolvedEquilibrium, solve_report
+
+    found = []
+    for prof, pay in zip(result.equilibria, result.payoffs, strict=True):
+        payoffs = {p: float(v) for p, v in zip(game.players, pay, strict=True)}
+        story, dropped, mixes = None, 0, None
+        if isinstance(game, ExtensiveFormGame):
+            rows, dropped = _story(game, prof, max_rows)
+            story = pd.DataFrame(
+                [asdict(r) for r in rows],
+                columns=["branch", "round", "who", "what", "probability", "reach"],
+            )
+        if full or not isinstance(game, ExtensiveFormGame):
+            mixes = pd.DataFrame(
+                [
+                    {"player": player, "action": action, "probability": float(p)}
+                    for player, acts in profile_to_dict(game, prof).items()
+                    for action, p in acts.items()
+                ],
+                columns=["player", "action", "probability"],
+            )
+        found.append(SolvedEquilibrium(payoffs, story, dropped, mixes))
+    summary = {
+        "max regret": f"{result.diagnostics.max_regret:.3g}",
+        "seconds": f"{result.diagnostics.seconds:.3g}",
+        "game id": result.to_dict(game).get("game_id", ""),
+    }
+    document = solve_report(
+        game.name or "game", result.method, found, summary=summary, min_reach=MIN_REACH
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    return write_html(document, out / "solve.html")

@@ -10,6 +10,7 @@ two-player game is solved by support enumeration on its reduced normal form.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from escalade.solvers.registry import METHODS
@@ -111,6 +112,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--max-rows", type=int, default=60, help="rows of the equilibrium story (60)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write the report solve.html (each equilibrium's story) in this folder",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.set_defaults(func=run)
