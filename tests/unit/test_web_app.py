@@ -15,6 +15,7 @@ from escalade.scenario import load_scenario
 from escalade.web.app import Settings, create_app
 from escalade.web.jobs import JobManager, Overloaded
 from escalade.workflows.explore import ExploreOptions, explore_scenario
+from escalade.workflows.game import GameOptions, game_outcome
 from webclient import dashboard_client
 
 KURSK = "kursk-mini"
@@ -138,6 +139,17 @@ def test_explore_results_are_shown(tmp_path: Path) -> None:
         page = c.get(f"/results/{outcome.run_id}")
         assert page.status_code == 200 and "Which strategy holds up" in page.text
         assert outcome.run_id in c.get("/results").text
+
+
+def test_game_results_are_shown(tmp_path: Path) -> None:
+    store = tmp_path / "web.duckdb"
+    options = GameOptions(n=32, bootstrap=5, store=store)
+    outcome = game_outcome(KURSK, options)
+    with dashboard_client(Settings(store=store)) as c:
+        page = c.get(f"/results/{outcome.run_id}")
+        assert page.status_code == 200 and "The value of commitment" in page.text
+        report = c.get(f"/results/{outcome.run_id}/report.html")
+        assert report.status_code == 200 and "Nash equilibria" in report.text
 
 
 @settings(

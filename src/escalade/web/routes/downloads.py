@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from plotly.offline import get_plotlyjs
 
 from escalade.report.explore_report import explore_report
+from escalade.report.game_report import game_report
 from escalade.report.html import render_html
 from escalade.report.run_report import run_report
 from escalade.web.dashboard import Board
@@ -34,7 +35,8 @@ FAVICON = (
 def download_report(run_id: str, board: Board) -> Response:
     """The run's self-contained ``report.html`` (plotly inlined, opens offline)."""
     rs = board.stored(run_id)
-    html = render_html(explore_report(rs) if rs.kind == "explore" else run_report(rs))
+    builders = {"explore": explore_report, "game": game_report}
+    html = render_html(builders.get(rs.kind, run_report)(rs))
     return Response(
         html,
         media_type="text/html",

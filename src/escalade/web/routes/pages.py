@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from escalade.errors import EscaladeError, UsageError
 from escalade.report.explore_report import explore_report
+from escalade.report.game_report import game_report
 from escalade.report.html import render_html
 from escalade.report.run_report import run_report
 from escalade.report.scenario_report import scenario_report
@@ -157,9 +158,11 @@ _STORE_ANSWERS: dict[int | str, dict[str, Any]] = {**_NOT_FOUND, 503: ERRORS[503
 
 
 def _result_html(rs: ResultSet, run_id: str | None) -> str:
-    builders = {"run": run_report, "explore": explore_report}
+    builders = {"run": run_report, "explore": explore_report, "game": game_report}
     if rs.kind not in builders:
-        raise NotFound(f"run {run_id}: expected a run or an exploration, found {rs.kind!r}")
+        raise NotFound(
+            f"run {run_id}: expected a run, an exploration or a meta-game, found {rs.kind!r}"
+        )
     report = render_html(builders[rs.kind](rs), include_plotlyjs=False)
     nav = render("result_nav.html", run_id=run_id) if run_id else ""
     return inject(report, head=PLOTLY_TAG, body=nav)
