@@ -8,7 +8,6 @@ local process pool or on Dask workers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -21,8 +20,7 @@ from escalade.engine.streams import block_rows
 from escalade.engine.trace import Move, RoundTrace, Trace
 from escalade.engine.vectorised import RoundLog, RoundPlayer
 from escalade.random import BLOCK, Stream
-from escalade.scenario import loads_scenario
-from escalade.scenario.compiled import CompiledScenario, compile_scenario
+from escalade.scenario.compiled import CompiledScenario, compiled_from_text
 from escalade.scenario.schema import PolicySpec
 
 __all__ = [
@@ -34,8 +32,6 @@ __all__ = [
     "run_state",
     "task_uncertainties",
 ]
-
-_CACHE: dict[str, CompiledScenario] = {}
 
 
 @dataclass(frozen=True)
@@ -65,12 +61,7 @@ class ChunkResult:
 
 def compiled_for(task: ChunkTask) -> CompiledScenario:
     """The compiled scenario of a task (compiled once per process)."""
-    key = f"{task.file}\0{task.text}"
-    if key not in _CACHE:
-        base = Path(task.base_dir) if task.base_dir else None
-        _CACHE.clear()
-        _CACHE[key] = compile_scenario(loads_scenario(task.text, file=task.file, base_dir=base))
-    return _CACHE[key]
+    return compiled_from_text(task.text, task.file, task.base_dir)
 
 
 class OutcomeTracker:

@@ -22,7 +22,7 @@ from escalade.engine.policies import registered
 from escalade.errors import UsageError
 from escalade.random import BLOCK, validate_seed
 from escalade.scenario import Scenario, load_scenario
-from escalade.scenario.compiled import CompiledScenario, compile_scenario
+from escalade.scenario.compiled import CompiledScenario, compile_scenario, remember
 from escalade.scenario.schema import PolicySpec, policy_spec
 
 if TYPE_CHECKING:  # pandas: imported with the results, not by workers importing this module
@@ -278,6 +278,7 @@ def run_grid(
     """
     if isinstance(compiled, Scenario):
         compiled = compile_scenario(compiled)
+    remember(compiled)  # chunks run in this process reuse it instead of compiling the text
     seed = validate_seed(seed)
     n, chunk, keep = check_sizes(n, chunk_size, keep_traces)
     fixed = _fixed(compiled, uncertainties)

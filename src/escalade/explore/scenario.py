@@ -30,14 +30,12 @@ from escalade.explore.parameters import (
     RealParameter,
 )
 from escalade.scenario import Scenario, loads_scenario
-from escalade.scenario.compiled import CompiledScenario, compile_scenario
+from escalade.scenario.compiled import CompiledScenario, compiled_from_text
 
 __all__ = ["DEFAULT_LEVER", "ScenarioModel"]
 
 DEFAULT_LEVER = "default"
 """The lever value meaning: no strategy (or mindset) of the scenario, the file's policies."""
-
-_COMPILED: dict[str, CompiledScenario] = {}
 
 
 def _direction(text: str) -> OutcomeKind:
@@ -117,11 +115,9 @@ class ScenarioModel:
     @property
     def compiled(self) -> CompiledScenario:
         """The compiled scenario (compiled once per process)."""
-        key = self.scenario.content_hash
-        if key not in _COMPILED:
-            _COMPILED.clear()
-            _COMPILED[key] = compile_scenario(self.scenario)
-        return _COMPILED[key]
+        scenario = self.scenario
+        base = str(scenario.base_dir) if scenario.base_dir else None
+        return compiled_from_text(scenario.text, str(scenario.file), base)
 
     @cached_property
     def uncertainties(self) -> tuple[Parameter, ...]:

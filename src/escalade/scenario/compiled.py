@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,7 @@ from escalade.scenario.compiled_parts import (
     ThresholdTerm,
     UtilityTerm,
 )
+from escalade.scenario.loader import loads_scenario
 from escalade.scenario.model import Scenario
 from escalade.scenario.schema import (
     AccidentSpec,
@@ -67,6 +69,8 @@ __all__ = [
     "ThresholdTerm",
     "UtilityTerm",
     "compile_scenario",
+    "compiled_from_text",
+    "remember",
 ]
 
 
@@ -523,3 +527,39 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         sequential=spec.order == "sequential",
         side_weights=c.side_weights(),
     )
+
+
+_PROCESS_CACHE: dict[str, CompiledScenario] = {}
+"""The one compiled scenario this process keeps (workers compile once per scenario)."""
+
+
+def _cache_key(text: str, file: str, base_dir: str | None) -> str:
+    return f"{file}\0{base_dir or ''}\0{text}"
+
+
+def remember(compiled: CompiledScenario) -> CompiledScenario:
+    """Keep ``compiled`` as this process's compiled scenario.
+
+    Chunks of it run in this process then find it instead of parsing and
+    compiling its text again.
+    """
+    s = compiled.scenario
+    key = _cache_key(s.text, str(s.file), str(s.base_dir) if s.base_dir else None)
+    if key not in _PROCESS_CACHE:
+        _PROCESS_CACHE.clear()
+        _PROCESS_CACHE[key] = compiled
+    return _PROCESS_CACHE[key]
+
+
+def compiled_from_text(text: str, file: str, base_dir: str | None = None) -> CompiledScenario:
+    """The compiled scenario of a scenario text (parsed and compiled once per process).
+
+    Workers receive the text (a compiled scenario holds NumPy closures); this
+    compiles it on first use and reuses it for every later chunk of the scenario.
+    """
+    key = _cache_key(text, file, base_dir)
+    if key not in _PROCESS_CACHE:
+        base = Path(base_dir) if base_dir else None
+        _PROCESS_CACHE.clear()
+        _PROCESS_CACHE[key] = compile_scenario(loads_scenario(text, file=file, base_dir=base))
+    return _PROCESS_CACHE[key]
