@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from escalade.game._efg_fast import fast_parse
-from escalade.game.efg import _slow_parse, _State, format_efg, parse_efg
+from escalade.game.efg import EfgState, _slow_parse, format_efg, parse_efg
 from escalade.game.examples import kmvs_1994, kuhn_poker, leduc, stripped_down_poker, trust_game
 from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
 
@@ -43,7 +43,7 @@ def trees(draw: st.DrawFn, depth: int = 0) -> Node:
     )
 
 
-def _same_state(a: _State, b: _State) -> None:
+def _same_state(a: EfgState, b: EfgState) -> None:
     assert asdict(a) == asdict(b)
 
 
@@ -52,7 +52,7 @@ def _same_state(a: _State, b: _State) -> None:
 def test_fast_path_reads_every_generated_game_like_the_full_parser(root: Node, title: str) -> None:
     game = tree_game(root, players=("A", "B"), name=title)
     text = format_efg(game)
-    fast = fast_parse(text, _State)
+    fast = fast_parse(text, EfgState)
     assert fast is not None, "our own writer's output must take the fast path"
     title_f, players_f, st_fast = fast
     title_s, players_s, st_slow = _slow_parse(text, "<string>")
@@ -63,7 +63,7 @@ def test_fast_path_reads_every_generated_game_like_the_full_parser(root: Node, t
 @pytest.mark.parametrize("make", [kmvs_1994, kuhn_poker, leduc, stripped_down_poker, trust_game])
 def test_fast_path_on_the_example_games(make) -> None:
     text = format_efg(make())
-    fast = fast_parse(text, _State)
+    fast = fast_parse(text, EfgState)
     assert fast is not None
     _same_state(fast[2], _slow_parse(text, "<string>")[2])
 
@@ -71,7 +71,7 @@ def test_fast_path_on_the_example_games(make) -> None:
 @pytest.mark.parametrize("path", sorted(DATA.glob("*.efg")), ids=lambda p: p.name)
 def test_other_layouts_give_the_same_game_either_way(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    fast = fast_parse(text, _State)
+    fast = fast_parse(text, EfgState)
     if fast is not None:
         _same_state(fast[2], _slow_parse(text, path.name)[2])
     assert parse_efg(text).n_nodes > 0
@@ -90,4 +90,4 @@ def test_other_layouts_give_the_same_game_either_way(path: Path) -> None:
     ids=["duplicate-label", "probs-not-1", "divide-by-zero", "extra-node", "escape", "split-line"],
 )
 def test_anything_unusual_leaves_the_fast_path(text: str) -> None:
-    assert fast_parse(text, _State) is None
+    assert fast_parse(text, EfgState) is None

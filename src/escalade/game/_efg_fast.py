@@ -7,7 +7,7 @@ lines, escapes in strings, empty or duplicate labels, reused information sets
 or outcomes with different contents, probabilities that are not exact or do
 not sum to 1) it returns ``None`` and the caller runs the full tokenizing
 parser, which gives the ``file:line`` message. Both paths fill the same
-:class:`~escalade.game.efg._State`, so they build identical games (tested).
+:class:`~escalade.game.efg.EfgState`, so they build identical games (tested).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import re
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from escalade.game._lexer import _NUMBER, Token
+from escalade.game._lexer import NUMBER, Token
 from escalade.game.extensive import NodeKind
 
 if TYPE_CHECKING:
-    from escalade.game.efg import _State
+    from escalade.game.efg import EfgState
 
 __all__ = ["fast_parse"]
 
@@ -49,7 +49,7 @@ class _Bail(Exception):
 def _numbers(text: str) -> list[Token]:
     toks = [Token("num", s, 0) for s in text.replace(",", " ").split()]
     for tok in toks:
-        if _NUMBER.fullmatch(tok.text) is None:
+        if NUMBER.fullmatch(tok.text) is None:
             raise _Bail
         if "/" in tok.text and int(tok.text.partition("/")[2]) == 0:
             raise _Bail
@@ -65,7 +65,7 @@ def _labels(text: str | None) -> tuple[str, ...] | None:
     return out
 
 
-def _outcome(st: _State, number: str, payoffs: str | None) -> None:
+def _outcome(st: EfgState, number: str, payoffs: str | None) -> None:
     n = int(number)
     if payoffs is not None:
         values = tuple(t.number for t in _numbers(payoffs))
@@ -77,7 +77,7 @@ def _outcome(st: _State, number: str, payoffs: str | None) -> None:
     st.outcome.append(n)
 
 
-def _player(st: _State, m: re.Match[str]) -> int:
+def _player(st: EfgState, m: re.Match[str]) -> int:
     pl, num = int(m.group(2)), int(m.group(3))
     acts = _labels(m.group(5))
     key = (pl - 1, num)
@@ -99,7 +99,7 @@ def _player(st: _State, m: re.Match[str]) -> int:
     return len(st.h_actions[h])
 
 
-def _chance(st: _State, m: re.Match[str], me: int) -> int:
+def _chance(st: EfgState, m: re.Match[str], me: int) -> int:
     num = int(m.group(2))
     if m.group(4) is not None:
         pairs = m.group(4).split('"')[1:]
@@ -124,7 +124,7 @@ def _chance(st: _State, m: re.Match[str], me: int) -> int:
     return len(acts)
 
 
-def _node(st: _State, line: str, me: int) -> int:
+def _node(st: EfgState, line: str, me: int) -> int:
     """Read one node line into ``st``; return its number of children."""
     head = line[:1]
     pattern = _T if head == "t" else _P if head == "p" else _C if head == "c" else None
@@ -140,7 +140,7 @@ def _node(st: _State, line: str, me: int) -> int:
     return _player(st, m) if head == "p" else _chance(st, m, me)
 
 
-def _nodes(st: _State, lines: list[str]) -> None:
+def _nodes(st: EfgState, lines: list[str]) -> None:
     stack: list[list[int]] = []  # [node, children still to read, child counter]
     for raw in lines:
         line = raw.strip()
@@ -166,7 +166,7 @@ def _nodes(st: _State, lines: list[str]) -> None:
         raise _Bail
 
 
-def fast_parse(text: str, make_state: type[_State]) -> tuple[str, list[str], _State] | None:
+def fast_parse(text: str, make_state: type[EfgState]) -> tuple[str, list[str], EfgState] | None:
     """Read ``text`` if it has the common one-node-per-line layout, else ``None``.
 
     Returns the title, the player names and the filled parser state.

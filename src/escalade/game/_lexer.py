@@ -11,11 +11,12 @@ import numpy as np
 
 from escalade.errors import GameFormatError, Issue
 
-__all__ = ["Reader", "Token", "format_number", "tokenize"]
+__all__ = ["NUMBER", "Reader", "Token", "format_number", "tokenize"]
 
 Kind = Literal["str", "num", "word", "{", "}"]
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:/\d+)?")
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?(?:/\d+)?")
+"""A number of the Gambit formats: decimal, exponent or rational (``3/4``)."""
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -54,7 +55,7 @@ _TOKEN = re.compile(
     r"(?P<space>(?:[^\S\n]|,)+)|(?P<nl>\n)"
     r'|(?P<str>"(?:[^"\\]|\\.)*")'
     r"|(?P<brace>[{}])"
-    rf"|(?P<num>{_NUMBER.pattern})"
+    rf"|(?P<num>{NUMBER.pattern})"
     rf"|(?P<word>{_WORD.pattern})"
     r"|(?P<other>.)",
     re.DOTALL,

@@ -29,11 +29,13 @@ from escalade.game._efg_fast import fast_parse
 from escalade.game._lexer import Reader, format_number, tokenize
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 
-__all__ = ["format_efg", "parse_efg", "read_efg", "write_efg"]
+__all__ = ["EfgState", "format_efg", "parse_efg", "read_efg", "write_efg"]
 
 
 @dataclass
-class _State:
+class EfgState:
+    """The columns of a game being parsed, filled node by node (both parsers share it)."""
+
     n_players: int
     parent: list[int] = field(default_factory=list)
     kind: list[int] = field(default_factory=list)
@@ -70,7 +72,7 @@ def _labels(r: Reader, names: list[str], line: int, what: str) -> tuple[str, ...
     return out
 
 
-def _outcome(r: Reader, st: _State) -> int:
+def _outcome(r: Reader, st: EfgState) -> int:
     line = r.line
     number = r.take_int("an outcome number")
     if r.at("str"):
@@ -96,7 +98,7 @@ def _outcome(r: Reader, st: _State) -> int:
     return number
 
 
-def _player_node(r: Reader, st: _State, line: int) -> int:
+def _player_node(r: Reader, st: EfgState, line: int) -> int:
     pl = r.take_int("a player number", 1)
     if pl > st.n_players:
         r.fail(f"expected a player number in 1..{st.n_players}, found {pl}", line=line)
@@ -128,7 +130,7 @@ def _player_node(r: Reader, st: _State, line: int) -> int:
     return len(st.h_actions[h])
 
 
-def _chance_node(r: Reader, st: _State, line: int) -> int:
+def _chance_node(r: Reader, st: EfgState, line: int) -> int:
     num = r.take_int("a chance information set number", 1)
     if r.at("str"):
         r.pos += 1
@@ -163,7 +165,7 @@ def _chance_node(r: Reader, st: _State, line: int) -> int:
     return len(acts)
 
 
-def _parse_nodes(r: Reader, st: _State) -> None:
+def _parse_nodes(r: Reader, st: EfgState) -> None:
     stack: list[list[int]] = []  # [node, children still to read, child counter]
     while r.peek() is not None:
         if st.parent and not stack:
@@ -200,7 +202,7 @@ def _parse_nodes(r: Reader, st: _State) -> None:
         r.fail("the file ends before the tree is complete", hint="a subtree is missing nodes")
 
 
-def _accumulate_outcomes(st: _State, n_players: int) -> FloatArray:
+def _accumulate_outcomes(st: EfgState, n_players: int) -> FloatArray:
     """Payoff of each node: the sum of the outcomes on its path (nodes in pre-order)."""
     numbers = sorted(st.outcomes)
     table = np.zeros((len(numbers) + 1, n_players))
@@ -221,7 +223,7 @@ def _accumulate_outcomes(st: _State, n_players: int) -> FloatArray:
     return acc
 
 
-def _slow_parse(text: str, file: str) -> tuple[str, list[str], _State]:
+def _slow_parse(text: str, file: str) -> tuple[str, list[str], EfgState]:
     """Tokenize and read ``text``, failing with ``file:line`` on malformed input."""
     r = Reader(tokenize(text, file), file)
     r.take_word("EFG")
@@ -234,7 +236,7 @@ def _slow_parse(text: str, file: str) -> tuple[str, list[str], _State]:
         r.fail("expected at least one player name")
     if r.at("str"):
         r.pos += 1
-    st = _State(len(players))
+    st = EfgState(len(players))
     _parse_nodes(r, st)
     return title, players, st
 
@@ -254,7 +256,7 @@ def parse_efg(text: str, *, file: str = "<string>") -> ExtensiveFormGame:
     GameFormatError
         With ``file:line`` for every malformed construct.
     """
-    fast = fast_parse(text, _State)
+    fast = fast_parse(text, EfgState)
     title, players, st = fast if fast is not None else _slow_parse(text, file)
     acc = _accumulate_outcomes(st, len(players))
     kinds = np.asarray(st.kind)

@@ -9,7 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from escalade.report.figures import PALETTE, _layout, _require, new_figure, trace, with_traces
+from escalade.report.figures import (
+    PALETTE,
+    apply_layout,
+    new_figure,
+    require_columns,
+    trace,
+    with_traces,
+)
 
 __all__ = ["difference_bars", "risk_dots", "share_bars", "tornado"]
 
@@ -17,7 +24,7 @@ _BLUE, _RED, _GREY = "#2166ac", "#b2182b", "#6b7480"
 
 
 def _compact(fig: go.Figure, title: str | None, rows: int) -> go.Figure:
-    _layout(fig, title, height=max(220, 34 * rows + 110))
+    apply_layout(fig, title, height=max(220, 34 * rows + 110))
     fig.update_layout(margin={"l": 10, "r": 20, "t": 50 if title else 20, "b": 45})
     fig.update_yaxes(automargin=True)
     return fig
@@ -25,7 +32,7 @@ def _compact(fig: go.Figure, title: str | None, rows: int) -> go.Figure:
 
 def share_bars(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Share of uncertainty draws in which each strategy is best (columns as ``robustness``)."""
-    _require(df, ("strategy", "share_best", "ci_low", "ci_high"), "share_bars")
+    require_columns(df, ("strategy", "share_best", "ci_low", "ci_high"), "share_bars")
     fig = new_figure(
         trace(
             "bar",
@@ -53,7 +60,7 @@ def difference_bars(
     df: pd.DataFrame, label: str, title: str | None = None, *, unit: str = "u"
 ) -> go.Figure:
     """Horizontal bars of ``difference`` with its interval, one per ``label`` row."""
-    _require(df, (label, "difference", "ci_low", "ci_high"), "difference_bars")
+    require_columns(df, (label, "difference", "ci_low", "ci_high"), "difference_bars")
     colours = [_BLUE if d >= 0 else _RED for d in df["difference"]]
     fig = new_figure(
         trace(
@@ -81,7 +88,7 @@ def difference_bars(
 
 def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> go.Figure:
     """One-at-a-time sweeps: the advantage at each end of each range (columns as ``oat``)."""
-    _require(df, ("parameter", "level", "advantage", "base"), "tornado")
+    require_columns(df, ("parameter", "level", "advantage", "base"), "tornado")
     base = float(df["base"].iloc[0]) if len(df) else 0.0
     wide = df.pivot_table(index="parameter", columns="level", values="advantage", sort=False)
     swing = (wide.max(axis=1) - wide.min(axis=1)).sort_values(ascending=False)
@@ -114,7 +121,7 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
 
 def risk_dots(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Probability of each threshold per strategy, dot and interval (columns as ``risk``)."""
-    _require(df, ("strategy", "threshold", "probability", "ci_low", "ci_high"), "risk_dots")
+    require_columns(df, ("strategy", "threshold", "probability", "ci_low", "ci_high"), "risk_dots")
     fig = new_figure()
     strategies = list(dict.fromkeys(df["strategy"]))
     traces = []

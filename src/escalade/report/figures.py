@@ -19,6 +19,8 @@ from plotly.subplots import make_subplots
 from escalade.errors import UsageError
 
 __all__ = [
+    "FONT",
+    "apply_layout",
     "bars",
     "comparison_heatmap",
     "fan_chart",
@@ -26,6 +28,7 @@ __all__ = [
     "new_figure",
     "option_usage",
     "prim_trajectory",
+    "require_columns",
     "threshold_curves",
     "trace",
     "with_traces",
@@ -33,10 +36,11 @@ __all__ = [
 
 PALETTE: tuple[str, ...] = tuple(qualitative.Safe)
 DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 
 
-def _require(df: pd.DataFrame, columns: Iterable[str], where: str) -> None:
+def require_columns(df: pd.DataFrame, columns: Iterable[str], where: str) -> None:
+    """Raise :class:`~escalade.errors.UsageError` naming ``where`` if ``df`` lacks a column."""
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise UsageError(
@@ -92,10 +96,11 @@ def new_figure(data: object = None) -> go.Figure:
     return go.Figure(data=traces, layout={"template": {}}, _validate=False)
 
 
-def _layout(fig: go.Figure, title: str | None, *, height: int = 420) -> go.Figure:
+def apply_layout(fig: go.Figure, title: str | None, *, height: int = 420) -> go.Figure:
+    """Give ``fig`` the reports' common layout: title, font, height, margins, legend on top."""
     fig.update_layout(
         title={"text": title} if title else None,
-        font=_FONT,
+        font=FONT,
         height=height,
         margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
@@ -190,9 +195,9 @@ def ladder_figure(
     title : str, optional
         The figure title.
     """
-    _require(rungs, ("index", "name", "group"), "ladder_figure(rungs)")
-    _require(thresholds, ("id", "name", "rung"), "ladder_figure(thresholds)")
-    _require(options, ("id", "actor", "rung"), "ladder_figure(options)")
+    require_columns(rungs, ("index", "name", "group"), "ladder_figure(rungs)")
+    require_columns(thresholds, ("id", "name", "rung"), "ladder_figure(thresholds)")
+    require_columns(options, ("id", "actor", "rung"), "ladder_figure(options)")
     rungs = rungs.sort_values("index")
     actors = [str(a) for a in _unique(options["actor"])]
     fig = new_figure()
@@ -222,7 +227,7 @@ def ladder_figure(
         )
     fig.update_yaxes(tickmode="array", tickvals=rungs["index"], title="rung")
     fig.update_xaxes(categoryorder="array", categoryarray=["rung", *actors], title=None)
-    return _layout(fig, title, height=max(420, 26 * len(rungs) + 120))
+    return apply_layout(fig, title, height=max(420, 26 * len(rungs) + 120))
 
 
 def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -237,7 +242,7 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         The figure title.
     """
     columns = ("strategy", "round", "q05", "q25", "q50", "q75", "q95")
-    _require(df, columns, "fan_chart")
+    require_columns(df, columns, "fan_chart")
     fig = new_figure()
     strategies = _unique(df["strategy"])
     colours = _colours(strategies)
@@ -267,7 +272,7 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     fig = with_traces(fig, traces)
     fig.update_xaxes(title="round")
     fig.update_yaxes(title="rung")
-    return _layout(fig, title)
+    return apply_layout(fig, title)
 
 
 def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -285,7 +290,7 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         The figure title.
     """
     columns = ("strategy", "mindset", "round", "threshold", "probability", "ci_low", "ci_high")
-    _require(df, columns, "threshold_curves")
+    require_columns(df, columns, "threshold_curves")
     panels = _unique(df["threshold"])
     ncols = min(3, max(1, len(panels)))
     nrows = -(-len(panels) // ncols) if panels else 1
@@ -328,7 +333,7 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         fig = with_traces(fig, traces, rows, cols)
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
     fig.update_xaxes(title="round")
-    return _layout(fig, title, height=320 * nrows + 80)
+    return apply_layout(fig, title, height=320 * nrows + 80)
 
 
 def option_usage(df: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -341,7 +346,7 @@ def option_usage(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     title : str, optional
         The figure title.
     """
-    _require(df, ("strategy", "mindset", "option", "usage_rate"), "option_usage")
+    require_columns(df, ("strategy", "mindset", "option", "usage_rate"), "option_usage")
     mindsets = _unique(df["mindset"])
     fig = make_subplots(
         rows=1,
@@ -374,7 +379,7 @@ def option_usage(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     fig.update_layout(barmode="group")
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     height = max(360, 22 * df["option"].nunique() * max(1, df["strategy"].nunique()) // 2 + 140)
-    return _layout(fig, title, height=height)
+    return apply_layout(fig, title, height=height)
 
 
 def comparison_heatmap(
@@ -397,7 +402,7 @@ def comparison_heatmap(
     value_format : str
         d3 format of the cell labels.
     """
-    _require(df, ("strategy", "mindset", "value"), "comparison_heatmap")
+    require_columns(df, ("strategy", "mindset", "value"), "comparison_heatmap")
     strategies, mindsets = _unique(df["strategy"]), _unique(df["mindset"])
     grid = df.pivot_table(index="strategy", columns="mindset", values="value", sort=False)
     grid = grid.reindex(index=strategies, columns=mindsets)
@@ -415,7 +420,7 @@ def comparison_heatmap(
     )
     fig.update_xaxes(title="mindset", side="bottom")
     fig.update_yaxes(title="strategy", autorange="reversed")
-    return _layout(fig, title, height=max(300, 60 * len(strategies) + 140))
+    return apply_layout(fig, title, height=max(300, 60 * len(strategies) + 140))
 
 
 def bars(
@@ -442,7 +447,7 @@ def bars(
     title : str, optional
         The figure title.
     """
-    _require(df, [c for c in (x, y, error, color) if c is not None], "bars")
+    require_columns(df, [c for c in (x, y, error, color) if c is not None], "bars")
     fig = new_figure()
     groups = [(None, df)] if color is None else list(df.groupby(color, sort=False))
     colours = _colours([g for g, _ in groups])
@@ -461,7 +466,7 @@ def bars(
     fig.update_layout(barmode="group")
     fig.update_xaxes(title=x)
     fig.update_yaxes(title=y)
-    return _layout(fig, title)
+    return apply_layout(fig, title)
 
 
 def prim_trajectory(df: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -474,7 +479,7 @@ def prim_trajectory(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     title : str, optional
         The figure title.
     """
-    _require(df, ("coverage", "density", "n_restricted"), "prim_trajectory")
+    require_columns(df, ("coverage", "density", "n_restricted"), "prim_trajectory")
     fig = new_figure(
         trace(
             "scatter",
@@ -496,4 +501,4 @@ def prim_trajectory(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     )
     fig.update_xaxes(title="coverage", range=[0, 1.02], tickformat=".0%")
     fig.update_yaxes(title="density", range=[0, 1.02], tickformat=".0%")
-    return _layout(fig, title)
+    return apply_layout(fig, title)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from escalade.report.figures import _FONT, PALETTE, _require, new_figure, trace, with_traces
+from escalade.report.figures import FONT, PALETTE, new_figure, require_columns, trace, with_traces
 
 __all__ = ["ladder_panel", "shown_rungs"]
 
@@ -202,9 +202,9 @@ def ladder_panel(
     title : str, optional
         The figure title.
     """
-    _require(rungs, ("index", "name"), "ladder_panel(rungs)")
-    _require(thresholds, ("id", "name", "rung"), "ladder_panel(thresholds)")
-    _require(options, ("id", "actor", "rung"), "ladder_panel(options)")
+    require_columns(rungs, ("index", "name"), "ladder_panel(rungs)")
+    require_columns(thresholds, ("id", "name", "rung"), "ladder_panel(thresholds)")
+    require_columns(options, ("id", "actor", "rung"), "ladder_panel(options)")
     low, high = int(rungs["index"].min()), int(rungs["index"].max())
     used = [int(r) for r in options["rung"]] + [int(r) for r in reached]
     shown = shown_rungs(used, [int(r) for r in thresholds["rung"]], low, high)
@@ -238,7 +238,7 @@ def ladder_panel(
     height = int(24 * (top + 1.4 + 1.1 * label_lines) + 300)
     fig.update_layout(
         title={"text": title} if title else None,
-        font=_FONT,
+        font=FONT,
         height=height,
         margin={"l": 60, "r": 30, "t": 50 if title else 20, "b": 20},
         showlegend=False,

@@ -25,7 +25,7 @@ from escalade.report.ladder import ladder_panel
 from escalade.report.text import percent, sig
 from escalade.results import ResultSet
 
-__all__ = ["run_report"]
+__all__ = ["assumptions_section", "ladders_section", "run_report"]
 
 
 def _table(rs: ResultSet, name: str) -> pd.DataFrame:
@@ -58,7 +58,8 @@ def _reached(rs: ResultSet, arena: str) -> list[int]:
     return [int(mine["q05"].min()), int(mine["q95"].max())]
 
 
-def _ladders(rs: ResultSet) -> Section:
+def ladders_section(rs: ResultSet) -> Section:
+    """The ladder panels of a run (one per arena), also in the scenario report."""
     rungs, thresholds, options = (
         _table(rs, "ladder_rungs"),
         _table(rs, "ladder_thresholds"),
@@ -260,7 +261,8 @@ def _dynamics(rs: ResultSet) -> Section:
     return Section("dynamics", "Escalation over time", tuple(blocks))
 
 
-def _assumptions(rs: ResultSet) -> Section:
+def assumptions_section(rs: ResultSet) -> Section:
+    """The table of every number in the scenario and what it rests on."""
     table = _table(rs, "assumptions")
     counts = table["kind"].value_counts().to_dict() if not table.empty else {}
     text = "Every number in the scenario and what it rests on: " + ", ".join(
@@ -301,10 +303,10 @@ def run_report(rs: ResultSet) -> ReportDocument:
         sections=(
             brief_section(rs),
             _comparison(rs),
-            _ladders(rs),
+            ladders_section(rs),
             _dynamics(rs),
             _summary(rs),
-            _assumptions(rs),
+            assumptions_section(rs),
         ),
         method_notes=_notes(meta),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from escalade.analysis.scenario_tables import assumption_table, ladder_tables, scenario_table
 from escalade.report.html import Markdown, ReportDocument, Section, TableBlock
-from escalade.report.run_report import _assumptions, _ladders
+from escalade.report.run_report import assumptions_section, ladders_section
 from escalade.results import ResultSet
 from escalade.scenario import Scenario
 
@@ -32,6 +32,6 @@ def scenario_report(scenario: Scenario) -> ReportDocument:
     return ReportDocument(
         title=f"escalade — {scenario.title}",
         subtitle=f"scenario {scenario.id} · hash {scenario.content_hash[:12]}",
-        sections=(summary, _ladders(rs), _assumptions(rs)),
+        sections=(summary, ladders_section(rs), assumptions_section(rs)),
         method_notes={"scenario hash (SHA-256)": scenario.content_hash},
     )
