@@ -31,6 +31,7 @@ __all__ = [
     "best_response_values",
     "expected_payoffs",
     "exploitability",
+    "reach_from_edges",
     "reach_probabilities",
     "regret",
 ]
@@ -55,6 +56,15 @@ def reach_probabilities(
     if exclude_player is not None:
         mine = dec[game.player[game.parent[dec]] == exclude_player]
         edge[mine] = 1.0
+    return reach_from_edges(game, edge)
+
+
+def reach_from_edges(game: ExtensiveFormGame, edge: FloatArray) -> FloatArray:
+    """The product of ``edge`` (one probability per node's incoming edge) down the tree.
+
+    Nodes are stored level by level, so one pass per level multiplies each node's
+    edge by its parent's reach (the root's reach is 1).
+    """
     reach = np.empty(game.n_nodes)
     reach[0] = 1.0
     ls = game.level_start

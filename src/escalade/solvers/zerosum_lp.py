@@ -41,6 +41,7 @@ from escalade.game.profiles import BehaviorProfile
 from escalade.game.types import GameType, check_supported
 from escalade.solvers._common import TWO_PLAYER_ZERO_SUM, finish
 from escalade.solvers.result import SolveResult
+from escalade.solvers.verify import reach_from_edges
 
 __all__ = ["METHOD", "solve", "supports"]
 
@@ -51,13 +52,7 @@ supports: frozenset[GameType] = TWO_PLAYER_ZERO_SUM
 
 def _chance_reach(game: ExtensiveFormGame) -> FloatArray:
     edge = np.where(game.parent_kind == NodeKind.CHANCE, game.prob, 1.0)
-    reach = np.empty(game.n_nodes)
-    reach[0] = 1.0
-    ls = game.level_start
-    for d in range(1, ls.size - 1):
-        lo, hi = int(ls[d]), int(ls[d + 1])
-        reach[lo:hi] = reach[game.parent[lo:hi]] * edge[lo:hi]
-    return reach
+    return reach_from_edges(game, edge)
 
 
 class _Seq:
