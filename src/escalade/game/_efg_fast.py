@@ -7,20 +7,17 @@ lines, escapes in strings, empty or duplicate labels, reused information sets
 or outcomes with different contents, probabilities that are not exact or do
 not sum to 1) it returns ``None`` and the caller runs the full tokenizing
 parser, which gives the ``file:line`` message. Both paths fill the same
-:class:`~escalade.game.efg.EfgState`, so they build identical games (tested).
+:class:`~escalade.game._efg_state.EfgState`, so they build identical games (tested).
 """
 
 from __future__ import annotations
 
 import re
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
+from escalade.game._efg_state import EfgState
 from escalade.game._lexer import NUMBER, Token
 from escalade.game.extensive import NodeKind
-
-if TYPE_CHECKING:
-    from escalade.game.efg import EfgState
 
 __all__ = ["fast_parse"]
 

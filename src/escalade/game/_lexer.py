@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Literal, NoReturn
 
 import numpy as np
 
 from escalade.errors import GameFormatError, Issue
 
-__all__ = ["NUMBER", "Reader", "Token", "format_number", "tokenize"]
+__all__ = ["NUMBER", "Reader", "Token", "format_number", "quote", "read_game_text", "tokenize"]
 
 Kind = Literal["str", "num", "word", "{", "}"]
 
@@ -208,3 +209,24 @@ def format_number(x: float) -> str:
     if float(frac) == x and abs(frac.numerator) < 2**31:
         return f"{frac.numerator}/{frac.denominator}"
     return str(np.format_float_positional(x, unique=True, trim="-"))
+
+
+def quote(s: str) -> str:
+    """A label as a Gambit string (double quotes inside become single quotes)."""
+    return '"' + s.replace('"', "'") + '"'
+
+
+def read_game_text(path: str | Path) -> tuple[str, str]:
+    """The UTF-8 text of a game file and the name its errors use.
+
+    Raises
+    ------
+    GameFormatError
+        When the file cannot be read or is not UTF-8.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise GameFormatError([Issue(f"cannot read the file: {exc}", file=str(p))]) from exc
+    return text, p.name

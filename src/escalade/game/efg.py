@@ -17,7 +17,6 @@ and unique within an information set, and no label contains a double quote.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -26,34 +25,11 @@ import numpy as np
 from escalade._types import FloatArray
 from escalade.errors import GameFormatError, Issue, UsageError
 from escalade.game._efg_fast import fast_parse
-from escalade.game._lexer import Reader, format_number, tokenize
+from escalade.game._efg_state import EfgState
+from escalade.game._lexer import Reader, format_number, quote, read_game_text, tokenize
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 
 __all__ = ["EfgState", "format_efg", "parse_efg", "read_efg", "write_efg"]
-
-
-@dataclass
-class EfgState:
-    """The columns of a game being parsed, filled node by node (both parsers share it)."""
-
-    n_players: int
-    parent: list[int] = field(default_factory=list)
-    kind: list[int] = field(default_factory=list)
-    infoset: list[int] = field(default_factory=list)
-    prob: list[float] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    outcome: list[int] = field(default_factory=list)
-    chance_actions: list[tuple[str, ...]] = field(default_factory=list)
-    outcomes: dict[int, tuple[float, ...]] = field(default_factory=dict)
-    player_sets: dict[tuple[int, int], int] = field(default_factory=dict)
-    h_player: list[int] = field(default_factory=list)
-    h_actions: list[tuple[str, ...]] = field(default_factory=list)
-    h_labels: list[str] = field(default_factory=list)
-    chance_sets: dict[int, tuple[tuple[str, ...], tuple[Fraction, ...]]] = field(
-        default_factory=dict
-    )
-    pending_probs: list[tuple[Fraction, ...]] = field(default_factory=list)
-    chance_index: dict[int, int] = field(default_factory=dict)
 
 
 def _labels(r: Reader, names: list[str], line: int, what: str) -> tuple[str, ...]:
@@ -281,16 +257,8 @@ def parse_efg(text: str, *, file: str = "<string>") -> ExtensiveFormGame:
 
 def read_efg(path: str | Path) -> ExtensiveFormGame:
     """Read an ``.efg`` file (see :func:`parse_efg`)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GameFormatError([Issue(f"cannot read the file: {exc}", file=str(p))]) from exc
-    return parse_efg(text, file=p.name)
-
-
-def _q(s: str) -> str:
-    return '"' + s.replace('"', "'") + '"'
+    text, name = read_game_text(path)
+    return parse_efg(text, file=name)
 
 
 def _acts(labels: tuple[str, ...]) -> tuple[str, ...]:
@@ -299,7 +267,11 @@ def _acts(labels: tuple[str, ...]) -> tuple[str, ...]:
 
 def format_efg(game: ExtensiveFormGame) -> str:
     """Return the strict ``.efg`` text of ``game`` (see module docstring)."""
-    lines = [f"EFG 2 R {_q(game.name)} {{ {' '.join(_q(p) for p in game.players)} }}", '""', ""]
+    lines = [
+        f"EFG 2 R {quote(game.name)} {{ {' '.join(quote(p) for p in game.players)} }}",
+        '""',
+        "",
+    ]
     names = game.node_labels or ("",) * game.n_nodes
     fc, nc, kind = game.first_child, game.n_children, game.kind
     chance_rank = {int(c): k for k, c in enumerate(game.chance_nodes)}
@@ -310,23 +282,23 @@ def format_efg(game: ExtensiveFormGame) -> str:
         if k == NodeKind.TERMINAL:
             t = int(game.terminal[i])
             pay = " ".join(format_number(float(v)) for v in game.payoffs[t])
-            lines.append(f't {_q(names[i])} {t + 1} "" {{ {pay} }}')
+            lines.append(f't {quote(names[i])} {t + 1} "" {{ {pay} }}')
             continue
         if k == NodeKind.DECISION:
             h = int(game.infoset[i])
-            acts = " ".join(_q(a) for a in _acts(game.infoset_actions[h]))
+            acts = " ".join(quote(a) for a in _acts(game.infoset_actions[h]))
             lines.append(
-                f"p {_q(names[i])} {int(game.infoset_player[h]) + 1} "
-                f"{int(game.infoset_local[h]) + 1} {_q(game.infoset_labels[h])} {{ {acts} }} 0"
+                f"p {quote(names[i])} {int(game.infoset_player[h]) + 1} "
+                f"{int(game.infoset_local[h]) + 1} {quote(game.infoset_labels[h])} {{ {acts} }} 0"
             )
         else:
             r = chance_rank[i]
             kids = range(int(fc[i]), int(fc[i] + nc[i]))
             body = " ".join(
-                f"{_q(a)} {format_number(float(game.prob[c]))}"
+                f"{quote(a)} {format_number(float(game.prob[c]))}"
                 for a, c in zip(_acts(game.chance_actions[r]), kids, strict=True)
             )
-            lines.append(f'c {_q(names[i])} {r + 1} "" {{ {body} }} 0')
+            lines.append(f'c {quote(names[i])} {r + 1} "" {{ {body} }} 0')
         stack.extend(range(int(fc[i] + nc[i]) - 1, int(fc[i]) - 1, -1))
     return "\n".join(lines) + "\n"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from escalade.errors import GameFormatError, Issue, UsageError
-from escalade.game._lexer import Reader, format_number, tokenize
+from escalade.game._lexer import Reader, format_number, quote, read_game_text, tokenize
 from escalade.game.normal_form import NormalFormGame
 
 __all__ = ["format_nfg", "parse_nfg", "read_nfg", "write_nfg"]
@@ -116,22 +116,16 @@ def parse_nfg(text: str, *, file: str = "<string>") -> NormalFormGame:
 
 def read_nfg(path: str | Path) -> NormalFormGame:
     """Read an ``.nfg`` file (see :func:`parse_nfg`)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GameFormatError([Issue(f"cannot read the file: {exc}", file=str(p))]) from exc
-    return parse_nfg(text, file=p.name)
-
-
-def _q(s: str) -> str:
-    return '"' + s.replace('"', "'") + '"'
+    text, name = read_game_text(path)
+    return parse_nfg(text, file=name)
 
 
 def format_nfg(game: NormalFormGame, *, outcomes: bool = False) -> str:
     """Return ``.nfg`` text: the payoff version, or the outcome version if ``outcomes``."""
-    strat = " ".join("{ " + " ".join(_q(a) for a in acts) + " }" for acts in game.actions)
-    head = f"NFG 1 R {_q(game.name)} {{ {' '.join(_q(p) for p in game.players)} }} {{ {strat} }}"
+    strat = " ".join("{ " + " ".join(quote(a) for a in acts) + " }" for acts in game.actions)
+    head = (
+        f"NFG 1 R {quote(game.name)} {{ {' '.join(quote(p) for p in game.players)} }} {{ {strat} }}"
+    )
     flat = np.stack([game.payoffs[i].reshape(-1, order="F") for i in range(game.n_players)], 1)
     if not outcomes:
         body = "\n".join(" ".join(format_number(float(v)) for v in row) for row in flat)
