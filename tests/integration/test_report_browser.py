@@ -238,3 +238,35 @@ def test_report_renders_offline_in_chromium(chromium, tmp_path: Path) -> None:
     assert title.startswith("Strategy comparison: <toy> crisis")
     assert chromium.find_elements("css selector", "nav.toc a")[-1].text == "Method notes"
     assert not chromium.find_elements("css selector", ".prose script, .prose a")
+
+
+@pytest.mark.parametrize(
+    ("figure", "bundle"),
+    [
+        ({"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}]}, "basic"),
+        ({"data": [{"type": "heatmap", "z": [[1, 2], [3, 4]]}]}, "cartesian"),
+        ({"data": [{"type": "scatterpolar", "r": [1, 2, 3], "theta": [0, 90, 180]}]}, "full"),
+    ],
+)
+def test_each_bundle_draws_what_it_claims(
+    chromium, tmp_path: Path, figure: dict[str, object], bundle: str
+) -> None:
+    """The embedded bundle registers every trace type it is chosen for, and draws the figure."""
+    from escalade.report.bundle import BUNDLES, bundle_for, trace_types
+
+    assert bundle_for(trace_types([figure])) == bundle
+    document = ReportDocument("Bundle", sections=(Section("s", "S", (FigureBlock(figure),)),))
+    path = write_html(document, tmp_path / f"{bundle}.html")
+    console_errors(chromium)
+    open_file(chromium, path)
+    registered = set(
+        chromium.execute_script("return Object.keys(Plotly.PlotSchema.get().traces)")
+    )
+    claimed = {n: covers for n, _, covers in BUNDLES}
+    assert claimed.get(bundle, frozenset()) <= registered, claimed.get(bundle)
+    assert str(figure["data"][0]["type"]) in registered  # type: ignore[index]
+    drawn = chromium.execute_script(
+        "return document.querySelectorAll('.js-plotly-plot svg.main-svg').length"
+    )
+    assert drawn >= 1
+    assert console_errors(chromium) == []

@@ -82,7 +82,7 @@ def test_self_contained_with_figures(tmp_path: Path) -> None:
     assert refs == ["#summary", "#empty", "#method-notes"]
     outside_scripts = re.sub(r"<script>.*?</script>", "", text, flags=re.S)
     assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", outside_scripts)
-    assert any("plotly.js v" in s for s in parser.scripts)  # plotly.js is inline
+    assert any("plotly.js (basic - minified) v" in s for s in parser.scripts)  # inline, basic
     data = [a for t, a in parser.tags if t == "script" and a.get("class") == "figure-data"]
     assert [d["data-target"] for d in data] == ["figure-4"]
     payload = next(s for s in parser.scripts if s.startswith('{"data"'))

@@ -3,8 +3,8 @@
 A :class:`ReportDocument` is a title, a subtitle, sections of blocks
 (:class:`Markdown`, :class:`Text`, :class:`TableBlock`, :class:`FigureBlock`)
 and method notes. :func:`render_html` turns it into ONE HTML file: the CSS
-inline, plotly.js inline (from the installed ``plotly`` package), the figures
-as inline JSON; no URL is fetched when the page opens. Markdown is rendered
+inline, the smallest plotly.js bundle that draws the figures inline
+(:mod:`escalade.report.bundle`), the figures as inline JSON; no URL is fetched when the page opens. Markdown is rendered
 with raw HTML, links and images disabled, so no text can add a request.
 """
 
@@ -26,9 +26,9 @@ import plotly.io as pio
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
 from escalade.errors import UsageError
+from escalade.report.bundle import bundle_for, plotly_js, trace_types
 from escalade.report.text import format_value
 
 __all__ = [
@@ -135,11 +135,6 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False}).disable(["link", "image", "autolink"])
 
 
-@cache
-def _plotly_js() -> str:
-    return str(get_plotlyjs())
-
-
 def _safe_json(value: str) -> Markup:
     """JSON that can sit inside a ``<script>`` element."""
     escaped = value.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -217,6 +212,16 @@ def _check_sections(sections: Sequence[Section]) -> None:
         seen.add(section.id)
 
 
+def _bundle(document: ReportDocument) -> str:
+    figures = [
+        block.figure
+        for section in document.sections
+        for block in section.blocks
+        if isinstance(block, FigureBlock)
+    ]
+    return plotly_js(bundle_for(trace_types(figures)))
+
+
 def render_html(document: ReportDocument, *, include_plotlyjs: bool = True) -> str:
     """Render ``document`` as one self-contained HTML page.
 
@@ -225,7 +230,8 @@ def render_html(document: ReportDocument, *, include_plotlyjs: bool = True) -> s
     document : ReportDocument
         What to show.
     include_plotlyjs : bool
-        Embed plotly.js (default). ``False`` leaves it out, for a page that
+        Embed plotly.js (default): the smallest bundle that draws the document's
+        trace types (:func:`escalade.report.bundle.bundle_for`). ``False`` leaves it out, for a page that
         already loads it; the result is then not self-contained.
 
     Raises
@@ -249,7 +255,7 @@ def render_html(document: ReportDocument, *, include_plotlyjs: bool = True) -> s
         subtitle=document.subtitle,
         sections=sections,
         method_notes=dict(document.method_notes),
-        plotly_js=Markup(_plotly_js()) if include_plotlyjs else None,  # noqa: S704
+        plotly_js=Markup(_bundle(document)) if include_plotlyjs else None,  # noqa: S704
         plotly_config=_safe_json(json.dumps(_PLOTLY_CONFIG)),
         plotly_template=_safe_json(_page_template()),
     )
