@@ -84,10 +84,22 @@ def external_references(driver: Any) -> list[str]:
     return list(driver.execute_script(script))
 
 
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def keep(path: Path) -> Path:
+    """Copy a test's output file into ``test-artifacts/`` (ignored by git); return the copy."""
+    ARTEFACTS.mkdir(exist_ok=True)
+    target = ARTEFACTS / Path(path).name
+    target.write_bytes(Path(path).read_bytes())
+    return target
+
+
 def screenshot(driver: Any, path: Path) -> bytes:
-    """Save a PNG screenshot of the viewport to ``path`` and return its bytes."""
+    """Save a PNG screenshot of the viewport to ``path`` (and to ``test-artifacts/``)."""
     png: bytes = driver.get_screenshot_as_png()
     Path(path).write_bytes(png)
+    keep(Path(path))
     return png
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,13 @@ from browser import (
     assert_plots_rendered,
     console_errors,
     external_references,
+    keep,
     open_file,
     screenshot,
 )
 
 from escalade.cli import main
+from escalade.report.pdf import write_pdf
 from escalade.results import Store
 
 
@@ -150,7 +153,7 @@ def test_report_renders_in_chromium(chromium, run_json: dict[str, object], run_d
     assert assert_plots_rendered(chromium, 6) >= 6
     assert console_errors(chromium) == []
     assert external_references(chromium) == []
-    assert_not_blank(screenshot(chromium, run_dir / "report.png"))
+    assert_not_blank(screenshot(chromium, run_dir / "run-report.png"))
     assert_brief_first_and_no_sideways_scroll(chromium)
     assert_ladder_labels_apart(chromium, run_dir)
 
@@ -182,7 +185,7 @@ def assert_ladder_labels_apart(driver, run_dir: Path) -> None:
     assert len(counts) == 2 and all(row[2] >= 3 for row in counts), counts
     assert overlaps == []
     driver.execute_script("document.getElementById('ladders').scrollIntoView()")
-    assert_not_blank(screenshot(driver, run_dir / "ladder.png"))
+    assert_not_blank(screenshot(driver, run_dir / "run-ladder.png"))
 
 
 def assert_brief_first_and_no_sideways_scroll(driver) -> None:
@@ -206,3 +209,28 @@ def assert_brief_first_and_no_sideways_scroll(driver) -> None:
     assert facts["wide"] == [], facts["wide"]
     for heading in ("Question.", "Answer.", "How robust.", "Why.", "What would change it."):
         assert heading in facts["text"], heading
+
+
+@pytest.mark.browser
+def test_brief_pdf_is_one_a4_page(chromium, run_json: dict[str, object], run_dir: Path) -> None:
+    """``--pdf`` prints the brief alone on one A4 page; its print view is kept as a screenshot."""
+    report = Path(str(run_json["report"]))
+    pdf = write_pdf(report, run_dir / "brief.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF")
+    pages = re.findall(rb"/Type\s*/Page(?![s\w])", data)
+    assert len(pages) == 1, f"the brief prints on {len(pages)} pages"
+    box = [float(v) for v in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", data)[0].split()]
+    assert abs(box[2] - 595.3) < 2 and abs(box[3] - 841.9) < 2, box  # A4 in points
+    keep(pdf)
+    chromium.set_window_size(794, 1123)
+    chromium.get(report.resolve().as_uri() + "?print=brief")
+    assert_plots_rendered(chromium, 4)
+    assert console_errors(chromium) == []
+    hidden = chromium.execute_script(
+        "return Array.from(document.querySelectorAll('main > section'))"
+        ".filter((s) => s.offsetParent !== null).map((s) => s.id)"
+    )
+    assert hidden == ["brief"]
+    assert_not_blank(screenshot(chromium, run_dir / "run-brief.png"))
+    chromium.set_window_size(1280, 1600)

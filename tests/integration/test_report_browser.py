@@ -230,7 +230,7 @@ def test_report_renders_offline_in_chromium(chromium, tmp_path: Path) -> None:
     labels = ladder.text
     assert "Direct combat" in labels and "long_range" in labels and "nuclear" in labels
     chromium.execute_script("arguments[0].scrollIntoView()", ladder)
-    png = screenshot(chromium, tmp_path / "ladder.png")
+    png = screenshot(chromium, tmp_path / "toy-ladder.png")
     assert assert_not_blank(png, min_colours=32) >= 32
     assert png_colours_zlib(png, step=1) == png_colours(png)
 

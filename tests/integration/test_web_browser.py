@@ -70,7 +70,7 @@ def test_scenario_page_run_and_result_in_chromium(chromium, server: str, tmp_pat
     console_errors(chromium)
     chromium.get(f"{server}/scenarios/kursk-mini")
     assert assert_plots_rendered(chromium, 1) >= 1
-    assert_not_blank(screenshot(chromium, tmp_path / "scenario.png"))
+    assert_not_blank(screenshot(chromium, tmp_path / "dashboard-scenario.png"))
     chromium.find_element(By.ID, "run").click()
     link = WebDriverWait(chromium, 120, poll_frequency=0.3).until(
         lambda d: d.find_elements(By.ID, "result") or d.find_elements(By.ID, "error")
@@ -80,7 +80,7 @@ def test_scenario_page_run_and_result_in_chromium(chromium, server: str, tmp_pat
     assert assert_plots_rendered(chromium, 4) >= 4
     assert "Strategies compared" in chromium.page_source
     assert console_errors(chromium) == []
-    assert_not_blank(screenshot(chromium, tmp_path / "result.png"))
+    assert_not_blank(screenshot(chromium, tmp_path / "dashboard-result.png"))
 
 
 ZOO = Path(__file__).resolve().parents[1] / "data" / "engine" / "zoo.yaml"
