@@ -9,22 +9,30 @@ prints, side by side:
    rendering the HTML, CPU and wall time, best of the repeats;
 2. what validating the same figures with the ``plotly_white`` template copied into each
    one costs, as the report did before on top of building them (now skipped);
-3. the run's own parts, once: simulating the cells, the robustness sweep, the report.
+3. the run's own parts, once: simulating the cells, the robustness sweep, the report;
+4. the report's size and how long headless Chromium takes to draw every figure, with the
+   plotly.js bundle the report embeds (the smallest that serves its figures) and with the
+   full plotly.js, side by side (skipped with ``--no-browser`` or without Chromium).
 
-Run:  python benchmarks/report.py [--n 2000] [--sweep 200] [--repeat 5]
+Run:  python benchmarks/report.py [--n 2000] [--sweep 200] [--repeat 5] [--no-browser]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
+from escalade.report.bundle import bundle_for, plotly_js, trace_types
 from escalade.report.html import FigureBlock, render_html
 from escalade.report.run_report import run_report
 from escalade.workflows.run import RunOptions, run_scenario
@@ -53,12 +61,100 @@ def validated(document: Any) -> int:
     return count
 
 
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+_DRAWN_JS = """
+const plots = document.querySelectorAll('.js-plotly-plot svg.main-svg').length;
+const nav = performance.getEntriesByType('navigation')[0];
+return [document.documentElement.getAttribute('data-figures'), plots,
+        nav ? nav.loadEventEnd : 0, performance.now()];
+"""
+
+
+def _browser() -> Any:
+    """A headless Chromium through Selenium (the flags of the browser tests), or None."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        return None
+    os.environ["SE_OFFLINE"] = "1"
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--window-size=1280,1600",
+    ):
+        options.add_argument(flag)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+def render_seconds(driver: Any, path: str, figures: int, repeat: int) -> tuple[float, float]:
+    """Best seconds (page clock) from navigation start to the load event and to all figures drawn.
+
+    The report draws the figures of its first screens before the load event and the others
+    one per task after it.
+    """
+    first, every = [], []
+    for _ in range(repeat):
+        driver.get("about:blank")
+        driver.get("file://" + path)
+        deadline = time.perf_counter() + 60
+        while time.perf_counter() < deadline:
+            state, drawn, loaded, now = driver.execute_script(_DRAWN_JS)
+            if state == "drawn" and drawn >= figures and loaded > 0:
+                first.append(loaded / 1000)
+                every.append(now / 1000)
+                break
+            time.sleep(0.02)
+    nan = float("nan")
+    return (min(first) if first else nan, min(every) if every else nan)
+
+
+def browser_table(document: Any, html: str, figures: int, repeat: int) -> None:
+    """Print the report's size and its render times with the embedded and the full bundle."""
+    driver = _browser()
+    if driver is None:
+        print("\n(no Chromium/chromedriver/selenium: render times skipped)")
+        return
+    embedded = bundle_for(trace_types(_figures(document)))
+    full = html.replace(plotly_js(embedded), plotly_js("full"), 1)
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for name, text in ((f"{embedded} bundle (as written)", html), ("full plotly.js", full)):
+                path = Path(tmp) / "report.html"
+                path.write_text(text, encoding="utf-8")
+                first, every = render_seconds(driver, str(path), figures, repeat)
+                rows.append((name, len(text.encode("utf-8")) / 1e6, first, every))
+    finally:
+        driver.quit()
+    print(f"\nin headless Chromium, 1280 px wide (best of {repeat}; {figures} figures)")
+    print(f"{'plotly.js':<30}{'MB':>7}{'loaded s':>10}{'all drawn s':>13}")
+    for name, size, first, every in rows:
+        print(f"{name:<30}{size:>7.2f}{first:>10.2f}{every:>13.2f}")
+    print(f"{'  targets':<30}{2.0:>7.2f}{'':>10}{3.0:>13.2f}")
+    ratios = [rows[1][k] / rows[0][k] for k in (1, 2, 3)]
+    print(f"{'  full ÷ embedded':<30}{ratios[0]:>6.2f}×{ratios[1]:>9.2f}×{ratios[2]:>12.2f}×")
+
+
+def _figures(document: Any) -> list[Any]:
+    return [
+        block.figure
+        for section in document.sections
+        for block in section.blocks
+        if isinstance(block, FigureBlock)
+    ]
+
+
 def main() -> None:
     """Run, then time the report build."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--sweep", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores)")
 
@@ -96,6 +192,8 @@ def main() -> None:
     alone = timings[f"simulate + sweep of {args.sweep} points"]
     alone -= timings["simulate the cells (no sweep)"]
     print(f"  {'the sweep alone (difference)':<46}{alone:>8.2f}")
+    if not args.no_browser:
+        browser_table(document, html, figures, min(args.repeat, 3))
 
 
 if __name__ == "__main__":

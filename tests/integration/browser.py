@@ -32,6 +32,9 @@ plots.forEach((plot, i) => {
   const box = svg.getBoundingClientRect();
   if (box.width < 100 || box.height < 100) { problems.push(name + ': svg is too small'); }
 });
+if (document.documentElement.getAttribute('data-figures') === 'pending') {
+  problems.push('figures still being drawn');
+}
 return [plots.length, problems];
 """
 
@@ -169,3 +172,31 @@ def assert_not_blank(png: bytes, *, min_colours: int = 16) -> int:
     count = png_colours(png)
     assert count >= min_colours, f"screenshot looks blank: {count} distinct colours"
     return count
+
+
+AXE = Path(__file__).resolve().parents[1] / "assets" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(driver: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[str]:
+    """Run the vendored axe-core in the current page; the violations of the given impacts.
+
+    Each is ``"rule (impact): help -- targets"``. WCAG 2.0/2.1 A and AA rules and best practices.
+    """
+    if not driver.execute_script("return typeof window.axe !== 'undefined'"):
+        driver.execute_script(AXE.read_text(encoding="utf-8"))
+    driver.set_script_timeout(120)
+    result = driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: 'tag',
+                  values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
+          .then((r) => done(r.violations.map((v) => [v.id, v.impact, v.help,
+                  v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ')])))
+          .catch((e) => done([['axe-error', 'critical', String(e), '']]));
+        """
+    )
+    return [
+        f"{rule} ({impact}): {text} -- {where}"
+        for rule, impact, text, where in result
+        if impact in impacts
+    ]

@@ -16,7 +16,13 @@ import httpx
 import numpy as np
 import pytest
 import uvicorn
-from browser import assert_not_blank, assert_plots_rendered, console_errors, screenshot
+from browser import (
+    assert_not_blank,
+    assert_plots_rendered,
+    axe_violations,
+    console_errors,
+    screenshot,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -212,3 +218,32 @@ def test_a_page_on_another_port_cannot_drive_the_dashboard(
         assert len(client.get("/api/runs").json()["jobs"]) == before
         listed = {s["id"] for s in client.get("/api/scenarios").json()}
         assert "planted-by-evil" not in listed
+
+
+@pytest.mark.browser
+def test_dashboard_pages_pass_axe(chromium, server: str, tmp_path: Path) -> None:
+    """axe-core (vendored, run in the page) finds no serious or critical violation."""
+    with httpx.Client(base_url=server, timeout=60, headers=as_user()) as client:
+        body = {"scenario": "kursk-mini", "n": 200, "seed": 3}
+        jid = client.post("/api/runs", json=body).json()["id"]
+    sign_in(chromium, server)
+    chromium.get(f"{server}/jobs/{jid}")
+    WebDriverWait(chromium, 120, poll_frequency=0.3).until(
+        lambda d: d.find_elements(By.ID, "result")
+    )
+    pages = {"index": "/", "scenario": "/scenarios/kursk-mini", "job": f"/jobs/{jid}"}
+    pages["results"] = "/results"
+    found: dict[str, list[str]] = {}
+    for name, path in pages.items():
+        chromium.get(server + path)
+        found[name] = axe_violations(chromium)
+        assert_not_blank(screenshot(chromium, tmp_path / f"dashboard-{name}.png"))
+    chromium.get(f"{server}/jobs/{jid}")
+    chromium.find_element(By.ID, "result").click()
+    assert assert_plots_rendered(chromium, 4) >= 4
+    found["result"] = axe_violations(chromium)
+    assert_not_blank(screenshot(chromium, tmp_path / "dashboard-result-axe.png"))
+    assert {name: v for name, v in found.items() if v} == {}
+    # axe does run: an input without a label added to the page is caught
+    chromium.execute_script("document.body.appendChild(document.createElement('input'))")
+    assert any(v.startswith("label (critical)") for v in axe_violations(chromium))
