@@ -22,6 +22,7 @@ from browser import (
 )
 
 from escalade.report import figures
+from escalade.report.bundle import BUNDLES, bundle_for, trace_types
 from escalade.report.html import (
     FigureBlock,
     Markdown,
@@ -252,16 +253,12 @@ def test_each_bundle_draws_what_it_claims(
     chromium, tmp_path: Path, figure: dict[str, object], bundle: str
 ) -> None:
     """The embedded bundle registers every trace type it is chosen for, and draws the figure."""
-    from escalade.report.bundle import BUNDLES, bundle_for, trace_types
-
     assert bundle_for(trace_types([figure])) == bundle
     document = ReportDocument("Bundle", sections=(Section("s", "S", (FigureBlock(figure),)),))
     path = write_html(document, tmp_path / f"{bundle}.html")
     console_errors(chromium)
     open_file(chromium, path)
-    registered = set(
-        chromium.execute_script("return Object.keys(Plotly.PlotSchema.get().traces)")
-    )
+    registered = set(chromium.execute_script("return Object.keys(Plotly.PlotSchema.get().traces)"))
     claimed = {n: covers for n, _, covers in BUNDLES}
     assert claimed.get(bundle, frozenset()) <= registered, claimed.get(bundle)
     assert str(figure["data"][0]["type"]) in registered  # type: ignore[index]

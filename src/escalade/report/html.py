@@ -4,8 +4,9 @@ A :class:`ReportDocument` is a title, a subtitle, sections of blocks
 (:class:`Markdown`, :class:`Text`, :class:`TableBlock`, :class:`FigureBlock`)
 and method notes. :func:`render_html` turns it into ONE HTML file: the CSS
 inline, the smallest plotly.js bundle that draws the figures inline
-(:mod:`escalade.report.bundle`), the figures as inline JSON; no URL is fetched when the page opens. Markdown is rendered
-with raw HTML, links and images disabled, so no text can add a request.
+(:mod:`escalade.report.bundle`), the figures as inline JSON; no URL is fetched
+when the page opens. Markdown is rendered with raw HTML, links and images
+disabled, so no text can add a request.
 """
 
 from __future__ import annotations
@@ -231,8 +232,9 @@ def render_html(document: ReportDocument, *, include_plotlyjs: bool = True) -> s
         What to show.
     include_plotlyjs : bool
         Embed plotly.js (default): the smallest bundle that draws the document's
-        trace types (:func:`escalade.report.bundle.bundle_for`). ``False`` leaves it out, for a page that
-        already loads it; the result is then not self-contained.
+        trace types (:func:`escalade.report.bundle.bundle_for`). ``False`` leaves
+        it out, for a page that already loads it; the result is then not
+        self-contained.
 
     Raises
     ------
