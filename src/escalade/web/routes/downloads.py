@@ -11,6 +11,7 @@ from plotly.offline import get_plotlyjs
 from escalade.report.explore_report import explore_report
 from escalade.report.game_report import game_report
 from escalade.report.html import render_html
+from escalade.report.replay_report import replay_report
 from escalade.report.run_report import run_report
 from escalade.web.dashboard import Board
 from escalade.web.models import ERRORS
@@ -35,7 +36,7 @@ FAVICON = (
 def download_report(run_id: str, board: Board) -> Response:
     """The run's self-contained ``report.html`` (plotly inlined, opens offline)."""
     rs = board.stored(run_id)
-    builders = {"explore": explore_report, "game": game_report}
+    builders = {"explore": explore_report, "game": game_report, "replay": replay_report}
     html = render_html(builders.get(rs.kind, run_report)(rs))
     return Response(
         html,

@@ -13,6 +13,7 @@ from escalade.errors import EscaladeError, UsageError
 from escalade.report.explore_report import explore_report
 from escalade.report.game_report import game_report
 from escalade.report.html import render_html
+from escalade.report.replay_report import replay_report
 from escalade.report.run_report import run_report
 from escalade.report.scenario_report import scenario_report
 from escalade.results import ResultSet
@@ -158,10 +159,16 @@ _STORE_ANSWERS: dict[int | str, dict[str, Any]] = {**_NOT_FOUND, 503: ERRORS[503
 
 
 def _result_html(rs: ResultSet, run_id: str | None) -> str:
-    builders = {"run": run_report, "explore": explore_report, "game": game_report}
+    builders = {
+        "run": run_report,
+        "explore": explore_report,
+        "game": game_report,
+        "replay": replay_report,
+    }
     if rs.kind not in builders:
         raise NotFound(
-            f"run {run_id}: expected a run, an exploration or a meta-game, found {rs.kind!r}"
+            f"run {run_id}: expected a run, an exploration, a meta-game or a replay, "
+            f"found {rs.kind!r}"
         )
     report = render_html(builders[rs.kind](rs), include_plotlyjs=False)
     nav = render("result_nav.html", run_id=run_id) if run_id else ""
