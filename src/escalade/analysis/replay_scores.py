@@ -113,7 +113,7 @@ def reliability(
 ) -> list[dict[str, float]]:
     """Forecasts grouped in ``bins`` equal bins: count, mean forecast, observed frequency."""
     forecast, observed = np.asarray(forecast, dtype=float), np.asarray(observed, dtype=float)
-    edges = np.linspace(0, 1, bins + 1)
+    edges = np.round(np.linspace(0, 1, bins + 1), 10)
     which = np.clip(np.digitize(forecast, edges[1:-1]), 0, bins - 1)
     out = []
     for b in range(bins):

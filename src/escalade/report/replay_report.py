@@ -45,11 +45,12 @@ def _verdict(rs: ResultSet) -> Section:
                 f"(the scenario is {verdict} by Brier)"
             )
     evidence = meta.get("log_evidence", {})
-    if evidence:
+    if evidence.get("value") is not None:
+        se = evidence.get("se")
         lines += [
             "",
-            f"Log marginal likelihood of the record: {evidence.get('value')} "
-            f"(Monte Carlo standard error {evidence.get('se')}).",
+            f"Log marginal likelihood of the record: {evidence['value']:.3f} (Monte Carlo "
+            f"standard error {'n/a' if se is None else format(se, '.3f')}).",
         ]
     return Section("verdict", "How the scenario scored", (Markdown("\n".join(lines)),))
 
