@@ -77,7 +77,12 @@ def run(args: argparse.Namespace) -> int:
         store=None if args.no_store else args.store,
         out=args.out,
     )
-    with progress_bar(total=None, label="replaying") as bar:
+    from escalade.scenario import load_scenario
+
+    spec = load_scenario(args.scenario).spec
+    cells = max(1, len(spec.strategies)) * max(1, len(spec.mindsets))
+    total = 2 * cells * args.particles  # conditioned and prior filters
+    with progress_bar(total=total, label="replaying") as bar:
         outcome = replay_scenario(args.scenario, args.observed, options, progress=bar)
     if outcome.store_problem is not None:
         print(
