@@ -18,7 +18,7 @@ def test_copies_are_floor_or_ceil_of_the_expected_number(w: list[float], u: floa
     index = systematic(p, u)
     m = len(p)
     assert index.shape == (m,) and index.dtype == np.int64
-    assert np.all(np.diff(index) >= 0) and 0 <= index.min() and index.max() < m
+    assert np.all(np.diff(index) >= 0) and index.min() >= 0 and index.max() < m
     copies = np.bincount(index, minlength=m)
     expected = m * p
     assert np.all(copies >= np.floor(expected - 1e-9)) and np.all(

@@ -26,3 +26,32 @@ def test_a_stored_replay_is_shown(tmp_path: Path) -> None:
         report = c.get(f"/results/{outcome.run_id}/report.html")
         assert report.status_code == 200 and "Replay of coin" in report.text
         assert outcome.run_id in c.get("/results").text
+
+
+def test_replay_an_uploaded_timeline_from_the_scenario_page(tmp_path: Path, wait_for_job) -> None:
+    root = tmp_path / "scenarios"
+    root.mkdir()
+    (root / "coin.yaml").write_bytes((DATA / "coin.yaml").read_bytes())
+    timeline = (DATA / "coin.observed.yaml").read_text(encoding="utf-8")
+    settings = Settings(roots=(root,), store=tmp_path / "web.duckdb", max_n=2000)
+    with dashboard_client(settings) as c:
+        assert 'action="/scenarios/coin/replay"' in c.get("/scenarios/coin").text
+        r = c.post(
+            "/scenarios/coin/replay",
+            data={"particles": "128", "seed": "5"},
+            files={"file": ("coin.observed.yaml", timeline.encode(), "application/yaml")},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
+        job = wait_for_job(c, r.headers["location"].removeprefix("/jobs/"))
+        assert job["status"] == "done", job
+        assert job["results"]["posterior"]["mindsets"] == {"calm": 0.0, "hard": 1.0}
+        page = c.get(f"/results/{job['run_id']}")
+        assert page.status_code == 200 and "Forecast vs record" in page.text
+        bad = c.post(
+            "/scenarios/coin/replay",
+            data={"text": timeline.replace("option: harden", "option: hardn"), "particles": "64"},
+        )
+        assert bad.status_code == 422 and "did you mean" in bad.text and "harden" in bad.text
+        too_many = c.post("/scenarios/coin/replay", data={"text": timeline, "particles": "5000"})
+        assert too_many.status_code in (400, 422) and "particles" in too_many.text

@@ -16,15 +16,19 @@ from fastapi import Depends, Request
 
 from escalade.engine.executors import ProcessExecutor
 from escalade.errors import EscaladeError, UsageError
+from escalade.evidence.facts import compile_observations
+from escalade.evidence.observed import loads_observed
 from escalade.results import RUN_COLUMNS, ResultSet
 from escalade.results.pool import ReadPool
 from escalade.results.store import StoreBusy, StoreCorrupt
 from escalade.scenario import Scenario
+from escalade.scenario.compiled import compile_scenario
 from escalade.web.jobs import Job, JobManager
 from escalade.web.models import RunRequest, finite_or_none
 from escalade.web.problems import NotFound, Unavailable
 from escalade.web.registry import ScenarioRegistry, with_overrides
 from escalade.web.settings import Settings
+from escalade.workflows.replay import ReplayOptions, replay_scenario
 from escalade.workflows.run import RunOptions, pick, run_scenario, save_or_stash
 
 __all__ = ["CACHE_SIZE", "WORKER_NICE", "Board", "Dashboard", "get_dashboard"]
@@ -172,6 +176,43 @@ class Dashboard:
             sweep=req.sweep,
         )
         return self.jobs.submit(req.scenario, req.n * cells, self._work(base, options))
+
+    def start_replay(self, sid: str, text: str, particles: int, seed: int) -> Job:
+        """Check an uploaded observed timeline against a listed scenario and queue its replay.
+
+        Raises
+        ------
+        UsageError
+            When ``particles`` is out of range.
+        ScenarioError
+            When the timeline is invalid (located messages).
+        """
+        if not 16 <= particles <= self.settings.max_n:
+            raise UsageError(f"particles: expected 16 to {self.settings.max_n}, found {particles}")
+        base = self.scenarios.get(sid)
+        lt = loads_observed(text, file="uploaded.observed.yaml")
+        compile_observations(compile_scenario(base), lt)  # located errors before queueing
+        cells = max(1, len(base.strategies)) * max(1, len(base.mindsets))
+        options = ReplayOptions(particles=particles, seed=seed, replicates=4, store=None)
+
+        def work(job: Job) -> None:
+            with ProcessExecutor(1, nice=WORKER_NICE) as executor:
+                outcome = replay_scenario(
+                    base,
+                    lt,
+                    dataclasses.replace(options, executor=executor),
+                    progress=lambda k: setattr(job, "done", job.done + k),
+                )
+            with self.reads.writing():
+                saved = save_or_stash(outcome.result_set, self.settings.store, label=self.label)
+            job.run_id = saved.run_id
+            if saved.run_id is None:
+                job.result_set = outcome.result_set
+                job.warning = f"not stored yet: {saved.problem}"
+            summary = outcome.summary()
+            job.summary = {k: summary[k] for k in ("log_evidence", "posterior", "scores")}
+
+        return self.jobs.submit(sid, 2 * cells * particles, work)
 
     def _work(self, base: Scenario, options: RunOptions) -> Callable[[Job], None]:
         def work(job: Job) -> None:

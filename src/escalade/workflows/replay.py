@@ -17,12 +17,12 @@ from typing import Any
 from escalade.analysis.replay import ReplayResult, open_executor, replay
 from escalade.analysis.replay_tables import clean_json, replay_tables
 from escalade.engine.executors import Executor
-from escalade.evidence.observed import load_observed
+from escalade.evidence.observed import LoadedTimeline, load_observed
 from escalade.report.html import write_html
 from escalade.report.replay_report import replay_report
 from escalade.results import ResultSet
 from escalade.results.resultset import environment_versions, scenario_hash, utc_now
-from escalade.scenario import load_scenario
+from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.workflows.run import save_or_stash
 
@@ -63,16 +63,19 @@ class ReplayOutcome:
 
 
 def replay_scenario(
-    scenario: str | Path,
-    observed: str | Path,
+    scenario: Scenario | str | Path,
+    observed: LoadedTimeline | str | Path,
     options: ReplayOptions,
     *,
     progress: Callable[[int], None] | None = None,
 ) -> ReplayOutcome:
-    """Replay ``scenario`` against the timeline in ``observed`` (see the module docstring)."""
-    loaded = load_scenario(scenario)
+    """Replay ``scenario`` against the timeline ``observed`` (see the module docstring).
+
+    Both may be given loaded (a :class:`Scenario`, a :class:`LoadedTimeline`) or as paths.
+    """
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     compiled = compile_scenario(loaded)
-    lt = load_observed(observed)
+    lt = observed if isinstance(observed, LoadedTimeline) else load_observed(observed)
     kw: dict[str, Any] = {
         "particles": options.particles,
         "seed": options.seed,
@@ -96,7 +99,7 @@ def replay_scenario(
         "scenario_id": loaded.spec.id,
         "scenario_title": loaded.spec.title,
         "scenario_hash": scenario_hash(loaded.text),
-        "observed_file": Path(observed).name,
+        "observed_file": Path(lt.file).name,
         "observed_hash": scenario_hash(lt.text),
         "n": options.particles,
         "particles": options.particles,

@@ -142,6 +142,31 @@ async def run_form(
     return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
+@router.post(
+    "/scenarios/{sid}/replay",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={**_NOT_FOUND, 400: ERRORS[400], 422: ERRORS[422], 429: ERRORS[429]},
+)
+async def replay_form(
+    sid: ScenarioId,
+    board: Board,
+    *,
+    file: Annotated[UploadFile | None, File(description="an observed timeline (YAML)")] = None,
+    text: Annotated[str, Form(description="or its YAML text")] = "",
+    particles: Annotated[int, Form(ge=1)] = 256,
+    seed: Annotated[int, Form(ge=0, lt=2**63)] = 2024,
+) -> RedirectResponse:
+    """Replay the scenario against an uploaded observed timeline (docs/history.md)."""
+    if file is not None and file.filename:
+        raw = await file.read(board.settings.max_body + 1)
+        if len(raw) > board.settings.max_body:
+            raise UsageError(f"file: expected at most {board.settings.max_body} bytes")
+        text = decode(raw, "uploaded.observed.yaml")
+    job = await run_in_threadpool(board.start_replay, sid, text, particles, seed)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+
 @router.get("/jobs/{jid}", responses=_NOT_FOUND)
 def job_page(jid: str, board: Board) -> HTMLResponse:
     """A job's progress (live), then a link to its results or its error."""
