@@ -24,7 +24,6 @@ from escalade.scenario.expr.ast import (
     Unary,
     Uncertainty,
     Variable,
-    walk,
 )
 
 __all__ = ["FUNCTIONS", "Env", "Signature", "check", "names"]
@@ -155,17 +154,24 @@ def names(expr: Expr) -> frozenset[tuple[str, str]]:
     [('arena', 'ukraine'), ('builtin', 'round'), ('uncertainty', 'u'), ('variable', 'x')]
     """
     found: set[tuple[str, str]] = set()
-    for node in walk(expr):
-        if isinstance(node, Variable):
+    stack = [expr]
+    while stack:  # one pass, no recursion; validation asks this of every expression
+        node = stack.pop()
+        if isinstance(node, Binary):
+            stack += (node.left, node.right)
+        elif isinstance(node, Call):
+            stack += node.args
+            if node.func in _REFERENCES and node.args and isinstance(node.args[0], String):
+                kind = "option" if node.func == "taken" else "arena"
+                found.add((kind, node.args[0].value))
+        elif isinstance(node, Variable):
             found.add(("variable", node.name))
         elif isinstance(node, Uncertainty):
             found.add(("uncertainty", node.name))
         elif isinstance(node, Builtin):
             found.add(("builtin", node.name))
-        elif isinstance(node, Call) and node.func in _REFERENCES and node.args:
-            arg = node.args[0]
-            if isinstance(arg, String):
-                found.add(("option" if node.func == "taken" else "arena", arg.value))
+        elif isinstance(node, Unary | Not):
+            stack.append(node.operand)
     return frozenset(found)
 
 
@@ -217,6 +223,11 @@ class _Checker:
         self.issues.append(Issue(message, col=node.col + 1, hint=hint))
 
     def visit(self, node: Expr) -> Type | None:
+        # The most frequent nodes first: validation visits every expression of a file.
+        if isinstance(node, Binary):
+            return self.binary(node)
+        if isinstance(node, Call):
+            return self.call(node)
         if isinstance(node, Number):
             return Type.NUMBER
         if isinstance(node, Bool):
@@ -236,10 +247,6 @@ class _Checker:
             return None
         if isinstance(node, Unary | Not):
             return self.unary(node)
-        if isinstance(node, Binary):
-            return self.binary(node)
-        if isinstance(node, Call):
-            return self.call(node)
         raise TypeError(f"not an expression node: {node!r}")
 
     def name(self, node: Variable | Uncertainty) -> Type:

@@ -316,6 +316,11 @@ class _Compiler:
         self.index = env.index
 
     def visit(self, node: Expr) -> _Part:
+        # The most frequent nodes first: validation compiles every expression of a file.
+        if isinstance(node, Binary):
+            return _apply(_BINARY[node.op], [self.visit(node.left), self.visit(node.right)])
+        if isinstance(node, Call):
+            return self.call(node)
         if isinstance(node, Number):
             return float(node.value)
         if isinstance(node, Bool):
@@ -335,12 +340,8 @@ class _Compiler:
             if isinstance(operand, float):  # a negative literal: no need for NumPy
                 return -operand
             return _apply(np.negative, [operand])
-        if isinstance(node, Not):
-            return _apply(np.logical_not, [self.visit(node.operand)])
-        if isinstance(node, Binary):
-            return _apply(_BINARY[node.op], [self.visit(node.left), self.visit(node.right)])
-        assert isinstance(node, Call)
-        return self.call(node)
+        assert isinstance(node, Not)
+        return _apply(np.logical_not, [self.visit(node.operand)])
 
     def call(self, node: Call) -> _Part:
         if node.func == "taken":
