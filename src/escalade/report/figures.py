@@ -243,16 +243,17 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     """
     columns = ("strategy", "round", "q05", "q25", "q50", "q75", "q95")
     require_columns(df, columns, "fan_chart")
-    fig = new_figure()
     strategies = _unique(df["strategy"])
     colours = _colours(strategies)
     sides = _unique(df["side"]) if "side" in df.columns else [None]
     traces: list[dict[str, Any]] = []
+    keys = ["strategy"] if sides == [None] else ["strategy", "side"]
+    parts = {
+        (key if isinstance(key, tuple) else (key,)): part.sort_values("round")
+        for key, part in df.groupby(keys, sort=False)
+    }
     for strategy, (k, side) in ((s, ks) for s in strategies for ks in enumerate(sides)):
-        part = df[df["strategy"] == strategy]
-        if side is not None:
-            part = part[part["side"] == side]
-        part = part.sort_values("round")
+        part = parts.get((strategy,) if side is None else (strategy, side), df.iloc[:0])
         colour, group = colours[strategy], str(strategy) if side is None else f"{strategy} ({side})"
         for low, high, alpha in (("q05", "q95", 0.15), ("q25", "q75", 0.3)):
             band = _band(part["round"], part[low], part[high], colour, alpha)
@@ -269,9 +270,8 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                 hovertemplate="round %{x}: median %{y}<extra>" + group + "</extra>",
             )
         )
-    fig = with_traces(fig, traces)
-    fig.update_xaxes(title="round")
-    fig.update_yaxes(title="rung")
+    layout = {"template": {}, "xaxis": {"title": "round"}, "yaxis": {"title": "rung"}}
+    fig = go.Figure(data=traces, layout=layout, _validate=False)
     return apply_layout(fig, title)
 
 

@@ -24,6 +24,7 @@ from urllib.parse import quote
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.io.json import to_json_plotly
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -153,7 +154,8 @@ def _figure_json(figure: go.Figure | Mapping[str, Any], where: str) -> Markup:
     try:
         # A go.Figure was validated as it was built; only a plain mapping is validated here.
         fig = figure if isinstance(figure, go.Figure) else go.Figure(dict(figure))
-        text = pio.to_json(fig, validate=False, pretty=False)
+        # Its own property dicts, serialised as they are: no deep copy, no base64 arrays.
+        text = to_json_plotly({"data": fig._data, "layout": fig._layout}, engine="json")
     except (ValueError, TypeError) as exc:
         raise UsageError(f"{where}: expected a plotly figure, found an invalid one: {exc}") from exc
     return _safe_json(text)
