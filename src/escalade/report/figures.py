@@ -248,10 +248,7 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     sides = _unique(df["side"]) if "side" in df.columns else [None]
     traces: list[dict[str, Any]] = []
     keys = ["strategy"] if sides == [None] else ["strategy", "side"]
-    parts = {
-        (key if isinstance(key, tuple) else (key,)): part.sort_values("round")
-        for key, part in df.groupby(keys, sort=False)
-    }
+    parts = {tuple(key): part.sort_values("round") for key, part in df.groupby(keys, sort=False)}
     for strategy, (k, side) in ((s, ks) for s in strategies for ks in enumerate(sides)):
         part = parts.get((strategy,) if side is None else (strategy, side), df.iloc[:0])
         colour, group = colours[strategy], str(strategy) if side is None else f"{strategy} ({side})"

@@ -24,10 +24,10 @@ from urllib.parse import quote
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.io.json import to_json_plotly
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+from plotly.io.json import to_json_plotly
 
 from escalade.errors import UsageError
 from escalade.report.bundle import bundle_for, plotly_js, trace_types
