@@ -14,7 +14,8 @@ prints, side by side:
    plotly.js bundle the report embeds (the smallest that serves its figures) and with the
    full plotly.js, side by side (skipped with ``--no-browser`` or without Chromium).
 
-Run:  python benchmarks/report.py [--n 2000] [--sweep 200] [--repeat 5] [--no-browser]
+Run:  python benchmarks/report.py [--n 2000] [--sweep 200] [--repeat 5] [--browser-repeat 7]
+      [--no-browser]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 import plotly.graph_objects as go
@@ -90,53 +92,64 @@ def _browser() -> Any:
     return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
 
 
-def render_seconds(driver: Any, path: str, figures: int, repeat: int) -> tuple[float, float]:
-    """Best seconds (page clock) from navigation start to the load event and to all figures drawn.
+def render_seconds(driver: Any, path: Path) -> tuple[float, float]:
+    """Seconds (page clock) from navigation start to the load event and to all figures drawn.
 
     The report draws the figures of its first screens before the load event and the others
     one per task after it.
     """
-    first, every = [], []
-    for _ in range(repeat):
-        driver.get("about:blank")
-        driver.get("file://" + path)
-        deadline = time.perf_counter() + 60
-        while time.perf_counter() < deadline:
-            state, drawn, loaded, now = driver.execute_script(_DRAWN_JS)
-            if state == "drawn" and drawn >= figures and loaded > 0:
-                first.append(loaded / 1000)
-                every.append(now / 1000)
-                break
-            time.sleep(0.02)
-    nan = float("nan")
-    return (min(first) if first else nan, min(every) if every else nan)
+    driver.get("about:blank")
+    driver.get(path.as_uri())
+    deadline = time.perf_counter() + 60
+    while time.perf_counter() < deadline:
+        state, _, loaded, now = driver.execute_script(_DRAWN_JS)
+        if state == "drawn" and loaded > 0:
+            return loaded / 1000, now / 1000
+        time.sleep(0.02)
+    return float("nan"), float("nan")
 
 
 def browser_table(document: Any, html: str, figures: int, repeat: int) -> None:
-    """Print the report's size and its render times with the embedded and the full bundle."""
+    """Print the report's size and its render times with the embedded and the full bundle.
+
+    The two files are opened in turn, ``repeat`` times each; best and median are printed.
+    """
     driver = _browser()
     if driver is None:
         print("\n(no Chromium/chromedriver/selenium: render times skipped)")
         return
     embedded = bundle_for(trace_types(_figures(document)))
-    full = html.replace(plotly_js(embedded), plotly_js("full"), 1)
-    rows = []
+    variants = {
+        f"{embedded} bundle (as written)": html,
+        "full plotly.js": html.replace(plotly_js(embedded), plotly_js("full"), 1),
+    }
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for name, text in ((f"{embedded} bundle (as written)", html), ("full plotly.js", full)):
-                path = Path(tmp) / "report.html"
-                path.write_text(text, encoding="utf-8")
-                first, every = render_seconds(driver, str(path), figures, repeat)
-                rows.append((name, len(text.encode("utf-8")) / 1e6, first, every))
+            paths = {}
+            for k, (name, text) in enumerate(variants.items()):
+                paths[name] = Path(tmp) / f"report-{k}.html"
+                paths[name].write_text(text, encoding="utf-8")
+            for _ in range(repeat):
+                for name, path in paths.items():
+                    times[name].append(render_seconds(driver, path))
     finally:
         driver.quit()
-    print(f"\nin headless Chromium, 1280 px wide (best of {repeat}; {figures} figures)")
-    print(f"{'plotly.js':<30}{'MB':>7}{'loaded s':>10}{'all drawn s':>13}")
-    for name, size, first, every in rows:
-        print(f"{name:<30}{size:>7.2f}{first:>10.2f}{every:>13.2f}")
-    print(f"{'  targets':<30}{2.0:>7.2f}{'':>10}{3.0:>13.2f}")
-    ratios = [rows[1][k] / rows[0][k] for k in (1, 2, 3)]
-    print(f"{'  full ÷ embedded':<30}{ratios[0]:>6.2f}×{ratios[1]:>9.2f}×{ratios[2]:>12.2f}×")
+    print(f"\nin headless Chromium, 1280 px wide ({repeat} loads each, in turn; {figures} figures)")
+    print(f"{'plotly.js':<30}{'MB':>6}{'load event s':>20}{'all drawn s':>20}")
+    print(f"{'':<36}{'best':>10}{'median':>10}{'best':>10}{'median':>10}")
+    rows = []
+    for name, text in variants.items():
+        first = sorted(t[0] for t in times[name])
+        every = sorted(t[1] for t in times[name])
+        row = (len(text.encode("utf-8")) / 1e6, first[0], median(first), every[0], median(every))
+        rows.append(row)
+        print(f"{name:<30}{row[0]:>6.2f}" + "".join(f"{v:>10.2f}" for v in row[1:]))
+    print(f"{'  targets':<30}{2.0:>6.2f}{'':>20}{3.0:>10.2f}")
+    ratios = [b / a for a, b in zip(rows[0], rows[1], strict=True)]
+    print(
+        f"{'  full ÷ embedded':<30}{ratios[0]:>5.2f}×" + "".join(f"{r:>9.2f}×" for r in ratios[1:])
+    )
 
 
 def _figures(document: Any) -> list[Any]:
@@ -154,6 +167,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--sweep", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--browser-repeat", type=int, default=7, help="loads of each file")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.2f} (2 cores)")
@@ -193,7 +207,7 @@ def main() -> None:
     alone -= timings["simulate the cells (no sweep)"]
     print(f"  {'the sweep alone (difference)':<46}{alone:>8.2f}")
     if not args.no_browser:
-        browser_table(document, html, figures, min(args.repeat, 3))
+        browser_table(document, html, figures, args.browser_repeat)
 
 
 if __name__ == "__main__":
