@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from escalade.analysis.explore import experiment_cells
+from escalade.engine.batch import side_column
 from escalade.engine.executors import Executor
 from escalade.engine.summary import wilson_interval
 from escalade.explore.designs import design_from_frame, sample
@@ -239,7 +240,7 @@ def robustness_sweep(
         mindsets=tuple(mindsets),
         common_seed=options.seed,
     )
-    outcome = f"utility_{side}"
+    outcome = side_column(side)
     design = sample(model.uncertainties, design="lhs", n=options.n, seed=options.seed)
     result = run_experiments(model, design, seed=options.seed, executor=executor)
     frame = _frame(result, outcome)

@@ -19,17 +19,27 @@ from escalade.engine.vectorised import RoundPlayer
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
-__all__ = ["BATCH", "row_columns", "simulate_rows"]
+__all__ = ["BATCH", "row_columns", "side_column", "simulate_rows", "threshold_column"]
 
 BATCH = 32_768
 """Trajectories per engine call inside :func:`simulate_rows` (bounds memory)."""
 
 
+def side_column(side: str) -> str:
+    """The sweep column of a side's (weighted) utility: ``utility_<side>``."""
+    return f"utility_{side}"
+
+
+def threshold_column(key: str) -> str:
+    """The sweep column of the probability of crossing a threshold: ``p_<key>``."""
+    return f"p_{key}"
+
+
 def row_columns(compiled: CompiledScenario) -> list[str]:
     """Names of the columns :func:`simulate_rows` returns, in order."""
     outcomes = [o.id for o in compiled.outcomes]
-    sides = [f"utility_{s}" for s in compiled.sides]
-    thresholds = [f"p_{key}" for _, key, _ in compiled.thresholds]
+    sides = [side_column(s) for s in compiled.sides]
+    thresholds = [threshold_column(key) for _, key, _ in compiled.thresholds]
     return outcomes + sides + thresholds
 
 

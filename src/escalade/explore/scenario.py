@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from escalade.engine.batch import row_columns, simulate_rows
+from escalade.engine.batch import row_columns, side_column, simulate_rows, threshold_column
 from escalade.errors import UsageError
 from escalade.explore.model import OutcomeKind, ScalarOutcome
 from escalade.explore.parameters import (
@@ -142,8 +142,8 @@ class ScenarioModel:
         """Outcomes, side utilities (maximise) and threshold probabilities (minimise)."""
         compiled = self.compiled
         out = [ScalarOutcome(o.id, _direction(o.direction)) for o in compiled.outcomes]
-        out += [ScalarOutcome(f"utility_{s}", "maximize") for s in compiled.sides]
-        out += [ScalarOutcome(f"p_{key}", "minimize") for _, key, _ in compiled.thresholds]
+        out += [ScalarOutcome(side_column(s), "maximize") for s in compiled.sides]
+        out += [ScalarOutcome(threshold_column(k), "minimize") for _, k, _ in compiled.thresholds]
         return tuple(out)
 
     def run(

@@ -31,6 +31,7 @@ from escalade.analysis.explore import (
 )
 from escalade.analysis.run import focal_side
 from escalade.analysis.sweep import one_at_a_time
+from escalade.engine.batch import side_column
 from escalade.engine.executors import Executor, SequentialExecutor, executor_for
 from escalade.engine.memory import bytes_per_trajectory, check_memory, usable_workers
 from escalade.errors import UsageError
@@ -217,7 +218,7 @@ def explore_scenario(
     _check_memory(model, options)
     design = _design(model, options)
     side = focal_side(scenario)
-    outcome = options.outcome or f"utility_{side}"
+    outcome = options.outcome or side_column(side)
     names = {o.name: o.kind for o in model.outcomes}
     if outcome not in names:
         raise UsageError(f"--outcome: expected one of {', '.join(names)}, found {outcome!r}")
