@@ -39,7 +39,7 @@ def _summary(rs: ResultSet) -> Section:
         "trajectories with the same random numbers in every cell.",
         "",
         f"It has **{len(eq)} Nash equilibri{'um' if len(eq) == 1 else 'a'}**"
-        + (f" (degenerate game: {meta.get('note')})." if meta.get("degenerate") else "."),
+        + (f" — {meta.get('note')}." if meta.get("degenerate") else "."),
     ]
     for _, e in eq.iterrows():
         robust = e["robustness"]
@@ -102,7 +102,7 @@ def _equilibria(rs: ResultSet) -> Section:
         )
     ]
     if meta.get("degenerate"):
-        blocks.append(Markdown(f"**Degenerate game.** {meta.get('note', '')}"))
+        blocks.append(Markdown(f"**Note:** {meta.get('note', '')}."))
     formats = {c: _NUM for c in eq.columns if str(c).startswith("payoff")}
     formats["robustness"] = "pct"
     blocks.append(TableBlock(eq, "Nash equilibria", formats))
