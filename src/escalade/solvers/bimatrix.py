@@ -378,14 +378,18 @@ def same_support_equilibrium(
 
     The robustness test of an estimated equilibrium: in a resampled game the
     same supports still carry an equilibrium (for a pure profile: the profile
-    itself is still one). Supports of equal size are tried by their
-    indifference mixes first, then (as supports of unequal size) by the
-    exact-support programs, which also settle degenerate games, where the
-    indifference system may be singular or its solution not the only one.
+    itself is still one). The profile itself is tried first (still an
+    equilibrium: yes); then supports of equal size by their indifference
+    mixes, then (as supports of unequal size) by the exact-support programs,
+    which also settle degenerate games, where the indifference system may be
+    singular or its solution not the only one.
     """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     scale = max(float(np.abs(a).max()), float(np.abs(b).max()), 1.0)
     tol = tol * scale
+    row_pay, col_pay = a @ col, row @ b
+    if row_pay.max() <= row @ row_pay + tol and col_pay.max() <= col_pay @ col + tol:
+        return True
     rows = [int(i) for i in np.flatnonzero(row > 0)]
     cols = [int(j) for j in np.flatnonzero(col > 0)]
     if len(rows) == len(cols):
