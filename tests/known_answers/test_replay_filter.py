@@ -24,6 +24,7 @@ import numpy as np
 
 from escalade.analysis.replay import replay
 from escalade.engine.executors import ProcessExecutor
+from escalade.engine.particles import KEEP
 from escalade.evidence.observed import loads_observed
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import compile_scenario
@@ -181,3 +182,20 @@ def test_bit_identical_across_batches_and_executors() -> None:
         assert base.to_dict() == other.to_dict()
     different = replay(compiled, lt, particles=2048, seed=8, replicates=4)
     assert not np.array_equal(base.log_z, different.log_z)
+
+
+def test_large_replicates_return_a_bounded_sample() -> None:
+    """Above KEEP particles a replicate returns an equal-weight resample: memory stays bounded."""
+    lt = loads_observed(observed(incidents(), 0.0))
+    result = replay(coin("$q"), lt, particles=2 * KEEP + 2048, seed=5, replicates=2)
+    cells = len(result.cells)
+    assert len(result.particle_weights) == cells * 2 * KEEP
+    blocks = result.particle_weights.reshape(cells * 2, KEEP)
+    assert np.all(blocks == blocks[:, :1])  # equal weights within a replicate
+    assert math.isclose(blocks.sum(), 1.0)
+    k, h = sum(FIRED), len(FIRED)
+    q = result.uncertainties[0]
+    assert abs(q["posterior"]["mean"] - (k + 1) / (h + 2)) < 0.03  # Beta(k+1, h-k+1)
+    assert abs(q["prior"]["mean"] - 0.5) < 0.02
+    exact = math.lgamma(k + 1) + math.lgamma(h - k + 1) - math.lgamma(h + 2)
+    assert abs(result.log_z[0] - exact) < 0.3

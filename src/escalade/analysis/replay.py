@@ -70,7 +70,7 @@ class ReplayResult:
     outcomes: list[dict[str, Any]]
     total_log_z: tuple[float, float]
     particle_uncertainties: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
-    """The conditioned particles' uncertainties ``(N x cells, U)`` (not in the JSON)."""
+    """The conditioned particles' uncertainties (at most ``KEEP`` a replicate; not in JSON)."""
     particle_weights: FloatArray = field(default_factory=lambda: np.zeros(0))
     """Their normalised weights (cell posterior x replicate share x own weight)."""
 
@@ -280,7 +280,7 @@ def replay(
     for done in running.map(run_filters, batches):
         results.extend(done)
         if progress is not None:
-            progress(sum(len(r.log_weights) for r in done))
+            progress(sum(r.particles for r in done))
     half = len(results) // 2
     return _summarise(
         compiled, lt, cells, facts, post=results[:half], prior_runs=results[half:], cut=cut, kw=kw
@@ -324,19 +324,21 @@ def _evidence(
 def _forecasts(
     compiled: CompiledScenario,
     prior_runs: Sequence[FilterResult],
-    flat_prior: FloatArray,
+    prior_cells: FloatArray,
     post: Sequence[FilterResult],
-    weights: FloatArray,
+    shares: FloatArray,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """Uncertainties, outcomes and thresholds: prior vs conditioned."""
+    flat_prior = _flat(prior_runs, _prior_shares(prior_runs, prior_cells))
+    weights = _flat(post, shares)
     pairs = {
         name: (_stack(prior_runs, name), flat_prior, _stack(post, name), weights)
         for name in ("uncertainties", "outcomes")
     }
     unc = _compare([u.id for u in compiled.uncertainties], *pairs["uncertainties"])
     outcomes = _compare([o.id for o in compiled.outcomes], *pairs["outcomes"])
-    crossed_prior = _weighted_mean(_stack(prior_runs, "crossed").astype(float), flat_prior)
-    crossed_post = _weighted_mean(_stack(post, "crossed").astype(float), weights)
+    crossed_prior = _mixed(prior_runs, _prior_shares(prior_runs, prior_cells), "crossed")
+    crossed_post = _mixed(post, shares, "crossed")
     thresholds = [
         {"threshold": key, "prior": float(a), "as_of": float(b)}
         for (_, key, _), a, b in zip(compiled.thresholds, crossed_prior, crossed_post, strict=True)
@@ -359,13 +361,10 @@ def _summarise(
     prior = _prior(lt, cells)
     by_cell = [post[i * replicates : (i + 1) * replicates] for i in range(len(cells))]
     log_z, log_se, posterior, total = _evidence(prior, by_cell)
-    weights = _particle_weights(post, posterior, replicates)
-    flat_prior = np.concatenate(
-        [np.full(len(r.log_weights), prior[r.cell] / n) for r in prior_runs]
-    )
-    prior_forecast = _weighted_mean(_stack(prior_runs, "indicators"), flat_prior)
+    shares = _shares(post, posterior, replicates)
+    prior_forecast = _mixed(prior_runs, _prior_shares(prior_runs, prior), "indicators")
     scores, per_fact = score_table(compiled, facts, prior_forecast, kw["eps"])
-    unc, outcomes, thresholds = _forecasts(compiled, prior_runs, flat_prior, post, weights)
+    unc, outcomes, thresholds = _forecasts(compiled, prior_runs, prior, post, shares)
     return ReplayResult(
         scenario=compiled.scenario.spec.id,
         as_of=cut,
@@ -381,7 +380,7 @@ def _summarise(
         posterior_cells=posterior,
         ess=np.array([np.sum([r.ess for r in runs], axis=0) / n for runs in by_cell]),
         prior_forecast=prior_forecast,
-        posterior_forecast=_weighted_mean(_stack(post, "indicators"), weights),
+        posterior_forecast=_mixed(post, shares, "indicators"),
         scores=scores,
         per_fact=per_fact,
         uncertainties=unc,
@@ -389,40 +388,52 @@ def _summarise(
         outcomes=outcomes,
         total_log_z=total,
         particle_uncertainties=_stack(post, "uncertainties"),
-        particle_weights=weights,
+        particle_weights=_flat(post, shares),
     )
 
 
-def _particle_weights(
-    runs: Sequence[FilterResult], posterior: FloatArray, replicates: int
-) -> FloatArray:
-    """Normalised weight of every particle: cell posterior x replicate share x own weight."""
-    parts = []
+def _shares(runs: Sequence[FilterResult], posterior: FloatArray, replicates: int) -> FloatArray:
+    """Each replicate's weight: its cell's posterior x its share of the cell's evidence."""
+    out = np.zeros(len(runs))
     for start in range(0, len(runs), replicates):
-        group = runs[start : start + replicates]
-        z = np.array([r.log_evidence for r in group])
+        z = np.array([r.log_evidence for r in runs[start : start + replicates]])
         top = np.max(z)
         share = np.exp(z - top) if math.isfinite(top) else np.zeros(len(z))
-        share = share / share.sum() if share.sum() > 0 else share
-        for r, s in zip(group, share, strict=True):
-            lw = r.log_weights
-            top_w = np.max(lw)
-            w = np.exp(lw - top_w) if math.isfinite(top_w) else np.zeros(len(lw))
-            w = w / w.sum() if w.sum() > 0 else w
-            parts.append(w * s * posterior[r.cell])
+        total = share.sum()
+        out[start : start + replicates] = (share / total if total > 0 else share) * posterior[
+            runs[start].cell
+        ]
+    return out
+
+
+def _prior_shares(runs: Sequence[FilterResult], prior: FloatArray) -> FloatArray:
+    """Each prior replicate's weight: its cell's prior x its share of the cell's particles."""
+    per_cell: dict[int, int] = {}
+    for r in runs:
+        per_cell[r.cell] = per_cell.get(r.cell, 0) + r.particles
+    return np.array([prior[r.cell] * r.particles / per_cell[r.cell] for r in runs])
+
+
+def _mixed(runs: Sequence[FilterResult], shares: FloatArray, name: str) -> FloatArray:
+    """The replicates' weighted means of ``name`` mixed by ``shares``."""
+    values = np.array([getattr(r, name) for r in runs], dtype=float)
+    if values.size == 0:
+        return np.zeros(values.shape[1] if values.ndim == 2 else 0)
+    ok = ~np.isnan(values) & (shares[:, None] > 0)
+    total = (ok * shares[:, None]).sum(axis=0)
+    mixed = (np.where(ok, values, 0.0) * shares[:, None]).sum(axis=0)
+    return np.asarray(mixed / np.maximum(total, 1e-300), dtype=float)
+
+
+def _flat(runs: Sequence[FilterResult], shares: FloatArray) -> FloatArray:
+    """Normalised weight of every returned particle: its replicate's share x its own weight."""
+    parts = []
+    for r, share in zip(runs, shares, strict=True):
+        top = np.max(r.log_weights)
+        w = np.exp(r.log_weights - top) if math.isfinite(top) else np.zeros(len(r.log_weights))
+        parts.append(w / w.sum() * share if w.sum() > 0 else w)
     out = np.concatenate(parts)
     return np.asarray(out / out.sum(), dtype=float)
-
-
-def _weighted_mean(values: FloatArray, weights: FloatArray) -> FloatArray:
-    if values.shape[1] == 0:
-        return np.zeros(0)
-    ok = ~np.isnan(values)
-    return np.asarray(
-        (np.where(ok, values, 0.0) * weights[:, None]).sum(axis=0)
-        / np.maximum((ok * weights[:, None]).sum(axis=0), 1e-300),
-        dtype=float,
-    )
 
 
 def _compare(

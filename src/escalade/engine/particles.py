@@ -65,15 +65,19 @@ class FilterResult:
 
     ``log_evidence`` is the replicate's log marginal likelihood; ``ess`` the
     effective sample size after weighting in each round (NaN: no fact weighed
-    in that round); ``resampled`` whether the round resampled; ``log_weights``
-    the final log weights of the particles (not normalised); ``indicators``
-    ``(m, F)`` each particle's value of each fact at its closing round (1/0 for
-    yes/no facts, the variable for variables); ``uncertainties``, ``outcomes``
-    and ``crossed`` (each threshold reached by the end) the final particles'.
+    in that round); ``resampled`` whether the round resampled; ``indicators``
+    ``(F,)`` the weighted mean over the final particles of each fact's value
+    at its closing round (1/0 for yes/no facts, the variable for variables);
+    ``crossed`` ``(T,)`` the weighted share of particles that reached each
+    threshold by the end. ``uncertainties`` and ``outcomes`` are kept for at
+    most :data:`KEEP` particles with ``log_weights``: all of them when there
+    are no more, else an equal-weight systematic resample of them (so memory
+    does not grow with the number of particles).
     """
 
     cell: int
     replicate: int
+    particles: int
     log_evidence: float
     ess: FloatArray
     resampled: BoolArray
@@ -81,20 +85,26 @@ class FilterResult:
     indicators: FloatArray
     uncertainties: FloatArray
     outcomes: FloatArray
-    crossed: BoolArray
+    crossed: FloatArray
     increments: FloatArray = field(default_factory=lambda: np.zeros(0))
 
 
-def systematic(weights: FloatArray, u: float) -> np.ndarray:
-    """Systematic resampling: indices of ``len(weights)`` draws from one uniform ``u``.
+KEEP = 4096
+"""Most particles a replicate filter returns (see :class:`FilterResult`)."""
 
-    ``weights`` are normalised; draw ``k`` is the first index whose cumulative
-    weight exceeds ``(u + k) / m`` (Kitagawa 1996; Douc, Cappé & Moulines 2005).
+
+def systematic(weights: FloatArray, u: float, size: int | None = None) -> np.ndarray:
+    """Systematic resampling: indices of ``size`` draws from one uniform ``u``.
+
+    ``weights`` are normalised; draw ``k`` of ``M`` (default ``len(weights)``)
+    is the first index whose cumulative weight exceeds ``(u + k) / M``
+    (Kitagawa 1996; Douc, Cappé & Moulines 2005).
     """
     m = len(weights)
+    draws = m if size is None else size
     cumulative = np.cumsum(weights)
     cumulative[-1] = 1.0
-    positions = (u + np.arange(m)) / m
+    positions = (u + np.arange(draws)) / draws
     index: np.ndarray = np.searchsorted(cumulative, positions, side="right")
     return np.asarray(np.minimum(index, m - 1), dtype=np.int64)
 
@@ -250,23 +260,36 @@ def run_filter(task: FilterTask) -> FilterResult:
 def _finish(
     pop: _Population, ess: FloatArray, resampled: BoolArray, increments: FloatArray
 ) -> FilterResult:
-    c, st = pop.player.compiled, pop.st
+    c, st, task = pop.player.compiled, pop.st, pop.task
     apply_final(pop.player, st)
     values = pop.outcomes.finish(st)
-    crossed = np.zeros((st.n, len(c.thresholds)), dtype=bool)
+    crossed = np.zeros((st.n, len(c.thresholds)))
     for k, (a, _, rung) in enumerate(c.thresholds):
         crossed[:, k] = st.rung_max[:, a] >= rung
+    top = np.max(pop.log_w)
+    w = np.exp(pop.log_w - top) if np.isfinite(top) else np.ones(st.n)
+    w = w / w.sum()
+    known = ~np.isnan(pop.facts.values)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = (np.where(known, pop.facts.values, 0.0) * w[:, None]).sum(axis=0) / (
+            known * w[:, None]
+        ).sum(axis=0)
+    rows, log_w = np.arange(st.n), pop.log_w
+    if st.n > KEEP:
+        u = make_rng(task.chunk.seed, int(Stream.FILTER), task.cell, task.replicate, c.horizon)
+        rows, log_w = systematic(w, float(u.random()), KEEP), np.zeros(KEEP)
     return FilterResult(
-        cell=pop.task.cell,
-        replicate=pop.task.replicate,
+        cell=task.cell,
+        replicate=task.replicate,
+        particles=st.n,
         log_evidence=float(increments.sum()),
         ess=ess,
         resampled=resampled,
-        log_weights=pop.log_w,
-        indicators=pop.facts.values,
-        uncertainties=st.uncertainties,
-        outcomes=values,
-        crossed=crossed,
+        log_weights=log_w,
+        indicators=np.asarray(means, dtype=float),
+        uncertainties=st.uncertainties[rows],
+        outcomes=values[rows],
+        crossed=w @ crossed,
         increments=increments,
     )
 
