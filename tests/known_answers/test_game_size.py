@@ -85,3 +85,12 @@ def test_solve_refuses_fast_and_flags_exist(capsys) -> None:
     )
     assert "rounds 3-4" in capsys.readouterr().out
     assert main(["solve", "kursk-mini", "--from-round", "2"]) == 2
+
+
+def test_a_game_far_over_the_limit_is_refused_after_eight_probes() -> None:
+    """With a limit, probing stops as soon as 8 probes all say the game is 100x too large."""
+    compiled = compile_scenario(load_scenario("dprk-troops-2024"))
+    quick = estimate_game_size(compiled, horizon=4, limit=1000, budget=30.0)
+    assert quick.probes == 8 and quick.nodes > 100 * 1000
+    near = estimate_game_size(compiled, horizon=1, limit=10**12, budget=0.2, probes=20)
+    assert near.probes > 8  # far under the limit: no early stop

@@ -189,7 +189,7 @@ def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
         "start_state": start,
         "first_round": args.from_round if start is not None else 0,
     }
-    size = estimate_game_size(compiled, budget=0.8, **shape)
+    size = estimate_game_size(compiled, budget=0.8, limit=args.node_limit, **shape)
     print(size.describe(), file=sys.stderr)
     if size.nodes > args.node_limit:
         raise GameTooLargeError(

@@ -136,6 +136,7 @@ def estimate_size(
     probes: int = 400,
     budget: float = 1.0,
     seed: int = 0,
+    limit: float | None = None,
 ) -> SizeEstimate:
     """Estimate the node count of :func:`~escalade.engine.game_builder.build_game`.
 
@@ -163,6 +164,10 @@ def estimate_size(
         ... and at most about this many seconds of them (at least 8 probes).
     seed : int
         Seed of the walks.
+    limit : float, optional
+        A node limit the caller will refuse above: once 8 probes have all
+        estimated more than 100 times it, probing stops (the answer is clear and
+        a refusal should be quick).
     """
     if probes < 1:
         raise UsageError(f"probes: expected at least 1, found {probes}")
@@ -172,6 +177,8 @@ def estimate_size(
     visited = 0
     started = time.perf_counter()
     while len(totals) < probes and (len(totals) < 8 or time.perf_counter() - started < budget):
+        if limit is not None and len(totals) >= 8 and min(totals) > 100 * limit:
+            break
         probe = _Probe(
             compiled,
             ref,
@@ -210,8 +217,9 @@ def estimate_game_size(
     probes: int = 400,
     budget: float = 1.0,
     seed: int = 0,
+    limit: float | None = None,
 ) -> SizeEstimate:
-    """:func:`estimate_size` with the arguments of ``build_game``."""
+    """:func:`estimate_size` with the arguments of ``build_game`` (and its ``limit``)."""
     if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon - first_round:
         raise UsageError(
             f"horizon: expected 1 to {compiled.horizon - first_round}, found {horizon!r}"
@@ -233,4 +241,5 @@ def estimate_game_size(
         probes=probes,
         budget=budget,
         seed=seed,
+        limit=limit,
     )
