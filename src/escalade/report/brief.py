@@ -30,10 +30,6 @@ UNIT = "u"
 _TORNADO_ROWS = 12
 
 
-def _t(rs: ResultSet, name: str) -> pd.DataFrame:
-    return rs.tables[name] if name in rs.tables else pd.DataFrame()
-
-
 def _names(values: Any) -> str:
     return ", ".join(f"*{v}*" for v in values)
 
@@ -56,7 +52,7 @@ def _interval(row: pd.Series) -> str:
 
 
 def _answer(rs: ResultSet) -> str:
-    comparison, total = _t(rs, "comparison"), _t(rs, "explain_total")
+    comparison, total = rs.get("comparison"), rs.get("explain_total")
     if comparison.empty:
         return "The run has no strategies to compare."
     top = comparison.iloc[0]
@@ -76,7 +72,7 @@ def _answer(rs: ResultSet) -> str:
             text += " — within the noise: raise `--n` to separate them"
     text += "."
     quo = rs.metadata.get("status_quo")
-    cells = _t(rs, "cells")
+    cells = rs.get("cells")
     if quo and quo != top["strategy"] and "vs_status_quo" in cells.columns:
         gain = cells[cells["strategy"] == top["strategy"]]["vs_status_quo"].mean()
         text += f" Against the status quo (*{quo}*) it gains {sig(gain, signed=True)} {UNIT}."
@@ -84,7 +80,7 @@ def _answer(rs: ResultSet) -> str:
 
 
 def _worst_regret_mindset(rs: ResultSet, strategy: str) -> str:
-    cells = _t(rs, "cells")
+    cells = rs.get("cells")
     if cells.empty:
         return "?"
     best = cells.groupby("mindset")["utility"].transform("max")
@@ -113,7 +109,7 @@ def _units(rs: ResultSet) -> str:
 
 
 def _robustness(rs: ResultSet) -> str | None:
-    table = _t(rs, "robustness")
+    table = rs.get("robustness")
     if table.empty:
         return None
     meta = rs.metadata
@@ -130,7 +126,7 @@ def _robustness(rs: ResultSet) -> str | None:
         f"(95% interval {percent(head['ci_low'])} to {percent(head['ci_high'])})"
         + (f"; {others}." if others else ".")
     )
-    comparison = _t(rs, "comparison")
+    comparison = rs.get("comparison")
     headline = str(comparison.iloc[0]["strategy"]) if not comparison.empty else None
     if headline is not None and headline != head["strategy"]:
         text += (
@@ -145,7 +141,7 @@ def _robustness(rs: ResultSet) -> str | None:
 
 
 def _why(rs: ResultSet) -> str | None:
-    by_term, comparison = _t(rs, "explain_by_term"), _t(rs, "comparison")
+    by_term, comparison = rs.get("explain_by_term"), rs.get("comparison")
     if by_term.empty or len(comparison) < 2:
         return None
     a, b = comparison.iloc[0]["strategy"], comparison.iloc[1]["strategy"]
@@ -162,7 +158,7 @@ def _why(rs: ResultSet) -> str | None:
 
 
 def _flip(rs: ResultSet) -> str | None:
-    robustness, box, comparison = _t(rs, "robustness"), _t(rs, "flip_box"), _t(rs, "comparison")
+    robustness, box, comparison = rs.get("robustness"), rs.get("flip_box"), rs.get("comparison")
     if robustness.empty or comparison.empty:
         return None
     top = comparison.iloc[0]["strategy"]
@@ -193,7 +189,7 @@ def _limit(r: Any) -> str:
 
 
 def _tornado_text(rs: ResultSet) -> str | None:
-    oat = _t(rs, "oat")
+    oat = rs.get("oat")
     if oat.empty:
         return None
     flips = oat[(oat["advantage"] < 0) != (oat["base"] < 0)]
@@ -207,7 +203,7 @@ def _tornado_text(rs: ResultSet) -> str | None:
 
 
 def _risk_text(rs: ResultSet) -> str | None:
-    thresholds = _t(rs, "thresholds")
+    thresholds = rs.get("thresholds")
     if thresholds.empty:
         return None
     _, folded = fold_thresholds(thresholds)
@@ -224,7 +220,7 @@ def _risk_text(rs: ResultSet) -> str | None:
 
 
 def _provenance(rs: ResultSet) -> str | None:
-    table = _t(rs, "provenance")
+    table = rs.get("provenance")
     if table.empty:
         return None
     counts = dict(zip(table["kind"], table["count"], strict=True))
@@ -254,16 +250,16 @@ def brief_paragraphs(rs: ResultSet) -> list[tuple[str, str]]:
 
 def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
     out: dict[str, FigureBlock] = {}
-    robustness = _t(rs, "robustness")
+    robustness = rs.get("robustness")
     if not robustness.empty:
         out["How robust"] = FigureBlock(share_bars(robustness), "Share of draws where best")
-    by_term = _t(rs, "explain_by_term")
+    by_term = rs.get("explain_by_term")
     shown = by_term[by_term["difference"].abs() > 0].head(10) if not by_term.empty else by_term
     if not shown.empty:
         out["Why"] = FigureBlock(
             difference_bars(shown, "term"), "Difference of the top two by utility term (95%)"
         )
-    oat = _t(rs, "oat")
+    oat = rs.get("oat")
     keep: list[str] = []
     if not oat.empty:
         swing = oat.groupby("parameter")["advantage"].agg(lambda s: s.max() - s.min())
@@ -274,7 +270,7 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
             "One-at-a-time sweeps: the top strategy's advantage at each end of each range "
             "(left of the red line: the runner-up is better)",
         )
-    risk = _t(rs, "risk")
+    risk = rs.get("risk")
     if not risk.empty:
         out["Escalation risk"] = FigureBlock(
             risk_dots(risk), "Probability of crossing each threshold (mean over mindsets, 95%)"
@@ -290,7 +286,7 @@ def brief_section(rs: ResultSet) -> Section:
         blocks.append(Markdown(f"**{heading}.** {paragraph}"))
         if heading in figures:
             blocks.append(figures[heading])
-    by_actor = _t(rs, "explain_by_actor")
+    by_actor = rs.get("explain_by_actor")
     if not by_actor.empty:
         blocks.append(
             TableBlock(

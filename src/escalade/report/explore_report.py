@@ -22,16 +22,12 @@ _NUM = "{:.3g}"
 _PCT = "{:.1%}"
 
 
-def _table(rs: ResultSet, name: str) -> pd.DataFrame:
-    return rs.tables[name] if name in rs.tables else pd.DataFrame()
-
-
 def _summary(rs: ResultSet) -> Section:
     meta = rs.metadata
-    robustness = _table(rs, "robustness")
+    robustness = rs.get("robustness")
     lines = [f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}**", ""]
     lines.append(
-        f"{len(_table(rs, 'experiments')):,} experiments: a {meta.get('design', '?')} design of "
+        f"{len(rs.get('experiments')):,} experiments: a {meta.get('design', '?')} design of "
         f"{meta.get('n', '?')} points over {len(meta.get('parameters', []))} uncertainties × "
         f"{len(meta.get('strategies', []))} strategies × {len(meta.get('mindsets', []))} mindsets, "
         f"{meta.get('trajectories', '?')} trajectories each. Outcome compared: "
@@ -48,9 +44,9 @@ def _summary(rs: ResultSet) -> Section:
 
 
 def _robustness(rs: ResultSet) -> Section:
-    table = _table(rs, "robustness")
+    table = rs.get("robustness")
     blocks: list[Any] = []
-    regret = _table(rs, "regret_by_mindset")
+    regret = rs.get("regret_by_mindset")
     if not regret.empty:
         heat = regret.rename(columns={"mean_regret": "value"})
         blocks.append(
@@ -100,11 +96,11 @@ def _sensitivity_figure(table: pd.DataFrame, label: str) -> FigureBlock:
 
 
 def _sensitivity(rs: ResultSet) -> Section | None:
-    table = _table(rs, "sensitivity")
+    table = rs.get("sensitivity")
     if table.empty:
         return None
     blocks: list[Any] = [
-        Markdown(f"**Warning.** {w}") for w in _table(rs, "warnings").get("warning", [])
+        Markdown(f"**Warning.** {w}") for w in rs.get("warnings").get("warning", [])
     ]
     names = list(pd.unique(table["strategy"])) if "strategy" in table else [None]
     for name in names:
@@ -115,11 +111,11 @@ def _sensitivity(rs: ResultSet) -> Section | None:
 
 
 def _one_at_a_time(rs: ResultSet) -> Section | None:
-    oat = _table(rs, "oat")
+    oat = rs.get("oat")
     if oat.empty:
         return None
     blocks: list[Any] = []
-    robust = _table(rs, "robustness")
+    robust = rs.get("robustness")
     ranking = [s for s in robust.get("strategy", pd.Series(dtype=str)) if s in set(oat["strategy"])]
     if len(ranking) >= 2:
         a, b = ranking[0], ranking[1]
@@ -147,8 +143,8 @@ def _one_at_a_time(rs: ResultSet) -> Section | None:
 
 
 def _discovery(rs: ResultSet) -> Section | None:
-    boxes = _table(rs, "prim_boxes")
-    trajectory = _table(rs, "prim_trajectory")
+    boxes = rs.get("prim_boxes")
+    trajectory = rs.get("prim_trajectory")
     if boxes.empty and trajectory.empty:
         return None
     blocks: list[Any] = [

@@ -21,17 +21,13 @@ __all__ = ["game_report"]
 _NUM = ".4g"
 
 
-def _table(rs: ResultSet, name: str) -> pd.DataFrame:
-    return rs.tables[name] if name in rs.tables else pd.DataFrame()
-
-
 def _sides(rs: ResultSet) -> tuple[str, str]:
     return str(rs.metadata.get("row_side", "rows")), str(rs.metadata.get("col_side", "columns"))
 
 
 def _summary(rs: ResultSet) -> Section:
     meta, (row, col) = rs.metadata, _sides(rs)
-    eq = _table(rs, "equilibria")
+    eq = rs.get("equilibria")
     lines = [
         f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}**: the game between "
         f"{row}'s strategies (rows) and {col}'s mindsets (columns, read as {col}'s strategies), "
@@ -48,7 +44,7 @@ def _summary(rs: ResultSet) -> Section:
             f"- {row} plays *{e[row]}*, {col} plays *{e[col]}* "
             f"(payoffs {e[f'payoff {row}']:.4g} / {e[f'payoff {col}']:.4g}{kept})"
         )
-    cells = _table(rs, "alpha_rank_cells")
+    cells = rs.get("alpha_rank_cells")
     if not cells.empty:
         top = cells.iloc[0]
         lines += [
@@ -56,7 +52,7 @@ def _summary(rs: ResultSet) -> Section:
             f"α-Rank puts the most mass ({top['mass']:.0%}) on *{top['strategy']}* against "
             f"*{top['mindset']}*.",
         ]
-    for _, c in _table(rs, "stackelberg").iterrows():
+    for _, c in rs.get("stackelberg").iterrows():
         gain = c["value of commitment"]
         word = "helps" if gain > 0 else "gives nothing away and gains nothing"
         lines.append(
@@ -68,7 +64,7 @@ def _summary(rs: ResultSet) -> Section:
 
 
 def _payoffs(rs: ResultSet) -> Section:
-    pay = _table(rs, "payoffs")
+    pay = rs.get("payoffs")
     blocks: list[Any] = []
     for side in _sides(rs):
         part = pay[pay["side"] == side].rename(columns={"mean": "value"})
@@ -90,7 +86,7 @@ def _payoffs(rs: ResultSet) -> Section:
 
 
 def _equilibria(rs: ResultSet) -> Section:
-    eq = _table(rs, "equilibria")
+    eq = rs.get("equilibria")
     meta = rs.metadata
     blocks: list[Any] = [
         Markdown(
@@ -110,7 +106,7 @@ def _equilibria(rs: ResultSet) -> Section:
 
 
 def _alpha_rank(rs: ResultSet) -> Section:
-    by_side, cells = _table(rs, "alpha_rank"), _table(rs, "alpha_rank_cells")
+    by_side, cells = rs.get("alpha_rank"), rs.get("alpha_rank_cells")
     meta = rs.metadata
     return Section(
         "alpha-rank",
@@ -132,8 +128,8 @@ def _alpha_rank(rs: ResultSet) -> Section:
 
 
 def _commitment(rs: ResultSet) -> Section:
-    table = _table(rs, "stackelberg")
-    replies = _table(rs, "stackelberg_responses")
+    table = rs.get("stackelberg")
+    replies = rs.get("stackelberg_responses")
     numbers = ("leader value", "follower value", "best Nash", "worst Nash", "value of commitment")
     return Section(
         "commitment",

@@ -19,13 +19,9 @@ from escalade.results import ResultSet
 __all__ = ["replay_report"]
 
 
-def _table(rs: ResultSet, name: str) -> pd.DataFrame:
-    return rs.tables[name] if name in rs.tables else pd.DataFrame()
-
-
 def _verdict(rs: ResultSet) -> Section:
     meta = rs.metadata
-    scores = _table(rs, "scores")
+    scores = rs.get("scores")
     lines = [
         f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}** replayed against "
         f"*{meta.get('observed_file', '')}* ({meta.get('n_observations', 0)} observations, "
@@ -56,7 +52,7 @@ def _verdict(rs: ResultSet) -> Section:
 
 
 def _posterior(rs: ResultSet) -> Section:
-    post = _table(rs, "posterior")
+    post = rs.get("posterior")
     blocks: list[Any] = [
         Markdown(
             "Prior and posterior probability of each mindset of the other side and each "
@@ -75,7 +71,7 @@ def _posterior(rs: ResultSet) -> Section:
                 bars(tidy, "id", "value", color="belief", title=f"{part}: prior vs posterior")
             )
         )
-    cells = _table(rs, "cells")
+    cells = rs.get("cells")
     if not cells.empty:
         blocks.append(
             TableBlock(
@@ -121,12 +117,12 @@ def _parameters(rs: ResultSet) -> Section:
             "standard deviations."
         )
     ]
-    unc = _table(rs, "uncertainties")
+    unc = rs.get("uncertainties")
     if not unc.empty:
         for _, row in unc.iterrows():  # one panel each: the scales differ
             blocks.append(FigureBlock(_ranges(pd.DataFrame([row]), f"{row['id']}")))
         blocks.append(TableBlock(unc, "Uncertainties: prior vs posterior", formats=_sig(unc)))
-    thresholds = _table(rs, "thresholds")
+    thresholds = rs.get("thresholds")
     if not thresholds.empty:
         blocks.append(
             TableBlock(
@@ -136,7 +132,7 @@ def _parameters(rs: ResultSet) -> Section:
                 formats={"prior": "pct", "as_of": "pct"},
             )
         )
-    outcomes = _table(rs, "outcomes")
+    outcomes = rs.get("outcomes")
     if not outcomes.empty:
         blocks.append(
             TableBlock(outcomes, "Outcomes: prior vs conditioned", formats=_sig(outcomes))
@@ -149,7 +145,7 @@ def _sig(df: pd.DataFrame) -> dict[str, str]:
 
 
 def _record(rs: ResultSet) -> Section:
-    obs = _table(rs, "observations")
+    obs = rs.get("observations")
     blocks: list[Any] = [
         Markdown(
             "Each observed fact, the probability the scenario gave it before anything was known "
@@ -164,10 +160,10 @@ def _record(rs: ResultSet) -> Section:
             download="observations.csv",
         ),
     ]
-    scores = _table(rs, "scores")
+    scores = rs.get("scores")
     if not scores.empty:
         blocks.append(TableBlock(scores, "Scores (means over yes/no facts)", formats=_sig(scores)))
-    rel = _table(rs, "reliability")
+    rel = rs.get("reliability")
     if not rel.empty:
         used = rel[rel["count"] > 0]
         blocks.append(
@@ -179,7 +175,7 @@ def _record(rs: ResultSet) -> Section:
 
 
 def _ess(rs: ResultSet) -> Section:
-    ess = _table(rs, "ess")
+    ess = rs.get("ess")
     if ess.empty:
         return Section("ess", "Effective sample size", ())
     fig = new_figure()

@@ -28,13 +28,9 @@ from escalade.results import ResultSet
 __all__ = ["assumptions_section", "ladders_section", "run_report"]
 
 
-def _table(rs: ResultSet, name: str) -> pd.DataFrame:
-    return rs.tables[name] if name in rs.tables else pd.DataFrame()
-
-
 def _summary(rs: ResultSet) -> Section:
     meta = rs.metadata
-    scenario = _table(rs, "scenario")
+    scenario = rs.get("scenario")
     lines = [f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}**", ""]
     if meta.get("scenario_description"):
         lines += [str(meta["scenario_description"]), ""]
@@ -49,7 +45,7 @@ def _summary(rs: ResultSet) -> Section:
 
 
 def _reached(rs: ResultSet, arena: str) -> list[int]:
-    by_round = _table(rs, "rungs_by_round")
+    by_round = rs.get("rungs_by_round")
     if by_round.empty or "arena" not in by_round.columns:
         return []
     mine = by_round[by_round["arena"] == arena]
@@ -61,9 +57,9 @@ def _reached(rs: ResultSet, arena: str) -> list[int]:
 def ladders_section(rs: ResultSet) -> Section:
     """The ladder panels of a run (one per arena), also in the scenario report."""
     rungs, thresholds, options = (
-        _table(rs, "ladder_rungs"),
-        _table(rs, "ladder_thresholds"),
-        _table(rs, "ladder_options"),
+        rs.get("ladder_rungs"),
+        rs.get("ladder_thresholds"),
+        rs.get("ladder_options"),
     )
     blocks: list[Any] = [
         Markdown(
@@ -111,7 +107,7 @@ def _comparison_view(comparison: pd.DataFrame) -> pd.DataFrame:
 
 
 def _threshold_blocks(rs: ResultSet) -> list[Any]:
-    thresholds = _table(rs, "thresholds")
+    thresholds = rs.get("thresholds")
     if thresholds.empty:
         return []
     keep, folded = fold_thresholds(thresholds)
@@ -135,7 +131,7 @@ def _threshold_blocks(rs: ResultSet) -> list[Any]:
                 download="thresholds.csv",
             )
         )
-    sides = sides_disagree(_table(rs, "thresholds_by_side"))
+    sides = sides_disagree(rs.get("thresholds_by_side"))
     if not sides.empty:
         view = sides[["strategy", "mindset", "threshold", "side"]].copy()
         view["probability"] = sides["probability"].map(percent)
@@ -167,7 +163,7 @@ def _ranking_blocks(rs: ResultSet) -> list[Any]:
     blocks: list[Any] = []
     if meta.get("ranked_by"):
         blocks.append(Markdown(f"Strategies are {meta['ranked_by']}."))
-    weights = _table(rs, "side_weights")
+    weights = rs.get("side_weights")
     given = not weights.empty and (weights["weight"] != "1 (default)").any()
     if given or (not weights.empty and weights["side"].duplicated().any()):
         blocks.append(
@@ -189,8 +185,8 @@ def _whose(rs: ResultSet) -> str:
 
 
 def _comparison(rs: ResultSet) -> Section:
-    cells = _table(rs, "cells")
-    comparison = _table(rs, "comparison")
+    cells = rs.get("cells")
+    comparison = rs.get("comparison")
     blocks: list[Any] = _ranking_blocks(rs)
     if not cells.empty:
         relative = "vs_status_quo" in cells.columns and cells["vs_status_quo"].notna().all()
@@ -221,7 +217,7 @@ def _comparison(rs: ResultSet) -> Section:
             )
         )
     blocks += _threshold_blocks(rs)
-    outcomes = _table(rs, "outcomes")
+    outcomes = rs.get("outcomes")
     if not outcomes.empty:
         blocks.append(_outcome_block(outcomes))
     return Section("comparison", "Strategies compared", tuple(blocks))
@@ -229,7 +225,7 @@ def _comparison(rs: ResultSet) -> Section:
 
 def _dynamics(rs: ResultSet) -> Section:
     blocks: list[Any] = []
-    rungs = rungs_with_sides(_table(rs, "rungs_by_round"), _table(rs, "rungs_by_side"))
+    rungs = rungs_with_sides(rs.get("rungs_by_round"), rs.get("rungs_by_side"))
     if not rungs.empty:
         for (arena, mindset), cell in rungs.groupby(["arena", "mindset"], sort=False):
             group = cell.dropna(axis=1, how="all").reset_index(drop=True)
@@ -240,8 +236,8 @@ def _dynamics(rs: ResultSet) -> Section:
                     f"Median, 50% and 90% bands of the {arena} rung, {per}",
                 )
             )
-    by_round = _table(rs, "thresholds_by_round")
-    informative, _ = fold_thresholds(_table(rs, "thresholds"))
+    by_round = rs.get("thresholds_by_round")
+    informative, _ = fold_thresholds(rs.get("thresholds"))
     if not by_round.empty and not informative.empty:
         by_round = by_round[by_round["threshold"].isin(set(informative["threshold"]))]
         blocks.append(
@@ -251,7 +247,7 @@ def _dynamics(rs: ResultSet) -> Section:
                 "or always crossed left out)",
             )
         )
-    usage = _table(rs, "options")
+    usage = rs.get("options")
     if not usage.empty:
         blocks.append(
             FigureBlock(
@@ -263,7 +259,7 @@ def _dynamics(rs: ResultSet) -> Section:
 
 def assumptions_section(rs: ResultSet) -> Section:
     """The table of every number in the scenario and what it rests on."""
-    table = _table(rs, "assumptions")
+    table = rs.get("assumptions")
     counts = table["kind"].value_counts().to_dict() if not table.empty else {}
     text = "Every number in the scenario and what it rests on: " + ", ".join(
         f"{v} {k}" for k, v in sorted(counts.items())

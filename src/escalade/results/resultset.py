@@ -162,6 +162,14 @@ class ResultSet:
                 f"table {name!r} not found in this {self.kind} result (tables: {known})"
             ) from None
 
+    def get(self, name: str) -> pd.DataFrame:
+        """Return the table ``name``, or an empty frame when this result has none.
+
+        What reports use for optional tables (a run without uncertainties has no
+        robustness sweep, an exploration without ``--discover`` no PRIM boxes).
+        """
+        return self.tables[name] if name in self.tables else pd.DataFrame()
+
     def metadata_dict(self) -> dict[str, Any]:
         """Return a plain, deep-copied ``dict`` of the metadata (JSON round-trip)."""
         result: dict[str, Any] = json.loads(json.dumps(dict(self.metadata)))
