@@ -86,3 +86,18 @@ def test_prim_names_the_categories_of_a_choice(tmp_path) -> None:
     assert box.loc["u", "values"] == "0.8"
     assert box.loc["u", "density"] >= 0.9
     assert "u is 0.8 (of 0.2 to 0.8)" in " ".join(brief_text(result).split())
+
+
+def test_cart_says_when_act_beats_hold(tmp_path) -> None:
+    """`explore --when-beats hold:act`: CART finds u above 0.6, (almost) only wins inside."""
+    from escalade.workflows.explore import ExploreOptions, explore_scenario  # noqa: PLC0415
+
+    options = ExploreOptions(
+        n=200, trajectories=4, store=None, out=tmp_path, when_beats=("hold", "act")
+    )
+    outcome = explore_scenario(SCENARIO, options)
+    box = outcome.summary["when_beats"]["boxes"][0]
+    low, high = box["limits"]["u"]
+    assert low == pytest.approx(0.6, abs=0.05) and high <= 1.0
+    assert box["density"] >= 0.95 and box["coverage"] >= 0.9
+    assert "When does one strategy beat another" in (tmp_path / "explore.html").read_text("utf-8")

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from escalade._types import FloatArray
 from escalade.errors import UsageError
 from escalade.explore.designs import Design
 from escalade.explore.experiments import ExploreResult
@@ -31,6 +32,7 @@ __all__ = [
     "regret_by_mindset",
     "robustness",
     "sensitivity",
+    "when_beats",
 ]
 
 _CONDITION = re.compile(r"^\s*([a-z][a-z0-9_.]*)\s*(<=|>=|<|>)\s*(-?[0-9.eE+-]+)\s*$")
@@ -213,3 +215,53 @@ def discover(
     summary["share_of_interest"] = float(np.mean(y))
     frame = pd.concat(trajectories, ignore_index=True) if trajectories else pd.DataFrame()
     return pd.DataFrame(rows), frame, summary
+
+
+def when_beats(
+    result: ExploreResult,
+    pair: tuple[str, str] | None,
+    outcome: str,
+    *,
+    direction: str,
+    parameters: Sequence[str],
+    seed: int = 0,
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """CART boxes of the uncertainties (and mindsets) where strategy B beats strategy A.
+
+    ``pair`` is ``(a, b)``; each design row and mindset is a case of interest
+    when B's outcome is better than A's (``direction``). The boxes are the
+    tree's leaves that are mostly cases, densest first: "B beats A when ...".
+    Returns the boxes (one row per restricted dimension) and a JSON summary.
+    """
+    if pair is None:
+        return pd.DataFrame(), {}
+    from escalade.explore.cart import cart_boxes  # noqa: PLC0415 (scikit-learn, optional)
+
+    a, b = pair
+    frame = experiment_cells(result, outcome)
+    known = list(pd.unique(frame["strategy"]))
+    for name in (a, b):
+        if name not in known:
+            raise UsageError(
+                f"--when-beats: expected strategies among {', '.join(known)}, found {name!r}"
+            )
+    wide = frame.pivot_table(
+        index=["scenario", "mindset"], columns="strategy", values="value", aggfunc="mean"
+    )
+    better = wide[b] > wide[a] if direction == "maximize" else wide[b] < wide[a]
+    design = result.experiments.drop_duplicates("scenario").set_index("scenario")[list(parameters)]
+    x = design.loc[wide.index.get_level_values("scenario")].reset_index(drop=True)
+    x["mindset"] = wide.index.get_level_values("mindset").to_numpy()
+    y: FloatArray = np.asarray(better, dtype=np.float64)
+    summary: dict[str, Any] = {"a": a, "b": b, "share": float(np.mean(y)), "boxes": []}
+    if not y.any() or y.all():
+        return pd.DataFrame(), summary
+    boxes = [box for box in cart_boxes(x, y, seed=seed) if box.density > 0.5]
+    rows = [
+        {"box": k, "parameter": name, "limits": json.dumps(limits, default=str),
+         "coverage": box.coverage, "density": box.density, "mass": box.mass}
+        for k, box in enumerate(boxes[:3])
+        for name, limits in box.limits.items()
+    ]  # fmt: skip
+    summary["boxes"] = [box.to_dict() for box in boxes[:3]]
+    return pd.DataFrame(rows), summary

@@ -53,6 +53,12 @@ def register(subparsers: Any) -> None:
         default=None,
         help="find PRIM boxes where the condition holds, e.g. 'ukraine_position<0'",
     )
+    parser.add_argument(
+        "--when-beats",
+        metavar="A:B",
+        default=None,
+        help="CART boxes of the uncertainties and mindsets where strategy B beats strategy A",
+    )
     parser.add_argument("--outcome", default=None, help="outcome to rank by (focal side utility)")
     parser.add_argument("--seed", type=int, default=2024, help="root seed (2024)")
     parser.add_argument("--chunk-size", type=int, default=1024, help="experiments per chunk (1024)")
@@ -94,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
         out=args.out,
         outcome=args.outcome,
         oat=args.oat,
+        when_beats=_pair(args.when_beats),
     )
     state = {"total": 0}
     with progress_bar(total=0, label="exploring") as advance:
@@ -173,3 +180,18 @@ def _print(outcome: Any) -> None:
     if outcome.report:
         console.print(f"report: {outcome.report}")
     sys.stdout.flush()
+
+
+def _pair(text: str | None) -> tuple[str, str] | None:
+    """``A:B`` as ``(a, b)``; a UsageError naming the flag otherwise."""
+    from escalade.errors import UsageError
+
+    if text is None:
+        return None
+    a, sep, b = text.partition(":")
+    if not sep or not a or not b:
+        raise UsageError(
+            f"--when-beats: expected two strategy ids as A:B, found {text!r} "
+            "(hint: e.g. --when-beats indecision:decisive for when decisive beats indecision)"
+        )
+    return a.strip(), b.strip()

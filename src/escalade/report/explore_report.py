@@ -167,11 +167,28 @@ def _discovery(rs: ResultSet) -> Section | None:
     return Section("discovery", "When does it go wrong", tuple(blocks))
 
 
+def _when_beats(rs: ResultSet) -> Section | None:
+    boxes = rs.get("cart_when_beats")
+    if boxes.empty:
+        return None
+    text = (
+        "Classification-tree (CART) leaves where the second strategy of the pair does better "
+        "than the first, each design point and mindset counted once (coverage: share of those "
+        "cases inside the box; density: share of the box where it does better)."
+    )
+    blocks: list[Any] = [
+        Markdown(text),
+        TableBlock(boxes, "Boxes", {"coverage": _PCT, "density": _PCT}),
+    ]
+    return Section("when-beats", "When does one strategy beat another", tuple(blocks))
+
+
 def explore_report(rs: ResultSet) -> ReportDocument:
     """Build the HTML report document of an ``explore`` result set."""
     meta = rs.metadata
     sections = [_summary(rs), _robustness(rs)]
-    sections += [s for s in (_sensitivity(rs), _one_at_a_time(rs), _discovery(rs)) if s is not None]
+    optional = (_sensitivity(rs), _one_at_a_time(rs), _discovery(rs), _when_beats(rs))
+    sections += [s for s in optional if s is not None]
     notes = {
         label: str(meta[key])
         for key, label in (

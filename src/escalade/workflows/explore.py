@@ -28,6 +28,7 @@ from escalade.analysis.explore import (
     regret_by_mindset,
     robustness,
     sensitivity,
+    when_beats,
 )
 from escalade.analysis.run import focal_side
 from escalade.analysis.sweep import one_at_a_time
@@ -71,6 +72,7 @@ class ExploreOptions:
     outcome: str | None = None
     memory: int | None = None
     oat: bool = False
+    when_beats: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -286,6 +288,14 @@ def _analyse(
     indices, sens_json = sensitivity(result, design, options.sensitivity, outcome, options.seed)
     parameters = [p.name for p in model.uncertainties]
     boxes, trajectory, prim_json = discover(result, options.discover, parameters)
+    beats, beats_json = when_beats(
+        result,
+        options.when_beats,
+        outcome,
+        direction=direction,
+        parameters=parameters,
+        seed=options.seed,
+    )
     warnings = (
         # Common random numbers: a parameter that cannot matter gets exactly 0, so the
         # warning about noise from few trajectories does not apply (trajectories=None).
@@ -299,6 +309,7 @@ def _analyse(
         "sensitivity": indices,
         "prim_boxes": boxes,
         "prim_trajectory": trajectory,
+        "cart_when_beats": beats,
         "warnings": pd.DataFrame({"warning": warnings}, dtype=object),
         "oat": one_at_a_time(model, outcome, seed=options.seed) if options.oat else pd.DataFrame(),
     }
@@ -311,6 +322,8 @@ def _analyse(
         summary["oat"] = tables["oat"].to_dict(orient="records")
     if sens_json:
         summary["sensitivity"] = sens_json
+    if beats_json:
+        summary["when_beats"] = beats_json
     if prim_json:
         summary["boxes"] = prim_json.get("boxes", [])
         summary["discover"] = {k: v for k, v in prim_json.items() if k != "boxes"}
