@@ -31,6 +31,17 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--date", help="article date YYYY-MM-DD, for relative dates")
     parser.add_argument("--out", help="write to this file instead of standard output")
     parser.add_argument("--json", action="store_true", help="print JSON instead of YAML")
+    parser.add_argument(
+        "--propose",
+        action="store_true",
+        help="with --scenario: propose observed-timeline entries (to review) instead",
+    )
+    parser.add_argument(
+        "--observed",
+        metavar="FILE",
+        help="with --scenario: the observed timeline; implies --propose and marks proposals "
+        "it already has (the file is only read)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -97,8 +108,13 @@ def dump(document: dict[str, Any], *, as_json: bool) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run ``escalade ingest``."""
     date = _date(args.date)
-    options = _scenario_options(args.scenario)
-    text = dump(build_document(args.articles, date=date, options=options), as_json=args.json)
+    if args.propose or args.observed:
+        from escalade.cli._ingest_propose import proposals_text
+
+        text = proposals_text(args.articles, args.scenario, args.observed, date, args.out)
+    else:
+        options = _scenario_options(args.scenario)
+        text = dump(build_document(args.articles, date=date, options=options), as_json=args.json)
     if args.out:
         try:
             Path(args.out).write_text(text, encoding="utf-8")

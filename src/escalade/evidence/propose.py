@@ -1,0 +1,261 @@
+"""Propose observed-timeline entries from a news article, for a person to review.
+
+:func:`propose_observations` reads an article's sentences and, for each one
+that reports one of a scenario's options or events, proposes an observation
+``{id, date, option|event[, branch], taken|fired, source: {ref, quote}}``.
+
+The rule (documented in ``docs/history.md``): a sentence reports a target
+(an option, or an event's branch) when the rapidfuzz token-set similarity
+between the sentence and the target's name, description or id words (lower
+case, stop words dropped, plural ``s`` stripped) is at least
+:data:`MIN_SCORE` and the sentence shares at least :data:`MIN_SHARED` words
+with the target's name and id words (all of them when it has fewer), so that
+one common word such as "Ukraine" is not enough; only the best target of
+each sentence is proposed. Year-less dates are resolved against the article's
+date, or the end of the scenario's calendar when no article date is given. The
+date is the first day-precise date the sentence names (a month and day
+without a year takes the article's year, or the year before when that would
+fall after the article's date), else the article's date, else none (the
+proposal then says ``date: null`` and the loader rejects it until a person
+fills it in). The quote is at most :data:`MAX_QUOTE_WORDS` words copied from
+the sentence (the window with the most words of the target).
+
+Nothing here writes a timeline: proposals are text for a person to accept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from escalade.evidence._ingest_claims import find_dates
+from escalade.evidence.ingest import OptionRef, _prepare, ingest
+
+__all__ = [
+    "MAX_QUOTE_WORDS",
+    "MIN_SCORE",
+    "MIN_SHARED",
+    "Proposal",
+    "Target",
+    "format_proposals",
+    "propose_observations",
+    "round_of",
+]
+
+MIN_SCORE = 80.0
+"""The lowest token-set similarity (0-100) at which a sentence is proposed."""
+MIN_SHARED = 2
+"""How many content words of its name and id a sentence must share with a target."""
+MAX_QUOTE_WORDS = 16
+"""The longest quote (in words) a proposal copies from its sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """An option, or an event (with a branch, or fired), that a sentence may report."""
+
+    kind: str  # "option" or "event"
+    id: str
+    name: str
+    description: str = ""
+    branch: str | None = None
+
+    @property
+    def key(self) -> str:
+        """``option:id``, ``event:id`` or ``event:id/branch``."""
+        return f"{self.kind}:{self.id}" + (f"/{self.branch}" if self.branch else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A proposed observation with its score, sentence span and round."""
+
+    target: Target
+    date: dt.date | None
+    quote: str
+    score: float
+    ref: str
+    start: int
+    end: int
+    round: int | None = None
+    already: bool = False
+
+    @property
+    def id(self) -> str:
+        """An observation id: the target's id (and branch) and the date."""
+        stem = self.target.id + (f"_{self.target.branch}" if self.target.branch else "")
+        return stem + (f"_{self.date:%Y_%m_%d}" if self.date else "")
+
+
+def round_of(round_dates: Sequence[dt.date], day: dt.date) -> int | None:
+    """The round whose ``[start, next start)`` contains ``day``, or None outside."""
+    index = None
+    for r, start in enumerate(round_dates[:-1]):
+        if start <= day:
+            index = r
+    if index is None or day >= round_dates[-1]:
+        return None
+    return index
+
+
+def propose_observations(
+    text: str,
+    targets: Sequence[Target],
+    *,
+    ref: str,
+    article_date: dt.date | None = None,
+    round_dates: Sequence[dt.date] = (),
+    existing: Iterable[tuple[str, int]] = (),
+) -> list[Proposal]:
+    """Propose observations for the sentences of ``text`` that report a target.
+
+    Parameters
+    ----------
+    text : str
+        The article's plain text.
+    targets : sequence of Target
+        The scenario's options and events (see the CLI's ``scenario_targets``).
+    ref : str
+        The article's source id, for ``source.ref``.
+    article_date : datetime.date, optional
+        The publication date: resolves year-less dates and dates the sentences
+        that name none.
+    round_dates : sequence of datetime.date, optional
+        The scenario's round start dates (with the end), to find rounds.
+    existing : iterable of (str, int)
+        ``(target key without branch, round)`` pairs the timeline already has.
+
+    Returns
+    -------
+    list of Proposal
+        In the order of the sentences.
+    """
+    label = {t: f"{t.id} {t.branch or ''}".strip() for t in targets}
+    index: dict[str, Target] = {}
+    for t in targets:
+        index.setdefault(label[t], t)
+    refs = [OptionRef(label[t], t.name, t.description) for t in targets]
+    reference = article_date or (round_dates[-1] if round_dates else None)
+    result = ingest(text, article_date=reference, options=refs)
+    have = set(existing)
+    seen: set[int] = set()
+    proposals: list[Proposal] = []
+    for cand in result.options:  # a sentence's best candidate comes first
+        target = index[cand.option]
+        sentence = text[cand.start : cand.end]
+        if cand.start in seen or cand.score < MIN_SCORE or not _shares_words(sentence, target):
+            continue
+        seen.add(cand.start)
+        day = _sentence_date(sentence, reference) or article_date
+        rnd = round_of(round_dates, day) if day and round_dates else None
+        already = rnd is not None and (f"{target.kind}:{target.id}", rnd) in have
+        proposals.append(
+            Proposal(
+                target, day, _quote(sentence, target), cand.score, ref,
+                cand.start, cand.end, rnd, already,
+            )
+        )  # fmt: skip
+    return proposals
+
+
+def _words(text: str) -> set[str]:
+    return set(_prepare(text).split())
+
+
+def _shares_words(sentence: str, target: Target) -> bool:
+    """At least :data:`MIN_SHARED` content words of the target (all, if it has fewer)."""
+    words = _words(" ".join([target.name, target.id.replace("_", " "), target.branch or ""]))
+    return len(words & _words(sentence)) >= min(MIN_SHARED, len(words))
+
+
+_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_SHORT = re.compile(
+    r"\b(?:(?P<d1>\d{1,2})\s+(?P<m1>[A-Z][a-z]{2})a?\.?|(?P<m2>[A-Z][a-z]{2})t?\.?\s+(?P<d2>\d{1,2}))"
+    r"(?:,?\s+(?P<y>\d{4}))?\b"
+)
+
+
+def _short_date(sentence: str, article: dt.date | None) -> dt.date | None:
+    """``17 Nov 2024``, ``Nov. 17``: abbreviated months, which the claim finder skips."""
+    for m in _SHORT.finditer(sentence):
+        month = (m.group("m1") or m.group("m2")).lower()
+        year = m.group("y") or (article.year if article else None)
+        if month not in _ABBR or year is None:
+            continue
+        try:
+            day = dt.date(int(year), _ABBR.index(month) + 1, int(m.group("d1") or m.group("d2")))
+        except ValueError:
+            continue
+        if article is not None and m.group("y") is None and day > article:
+            day = day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day
+        return day
+    return None
+
+
+def _sentence_date(sentence: str, article: dt.date | None) -> dt.date | None:
+    found_dates = find_dates(sentence, article)
+    if not found_dates:
+        return _short_date(sentence, article)
+    for found in found_dates:
+        if found.resolution != "day" or found.date is None or not re.search(r"\d", found.text):
+            continue  # weekdays and 'yesterday' are too loose for an observation's date
+        day = dt.date.fromisoformat(found.date)
+        explicit_year = re.search(r"\d{4}", found.text) is not None
+        if article is not None and not explicit_year and day > article:
+            try:
+                day = day.replace(year=day.year - 1)
+            except ValueError:  # 29 February
+                continue
+        return day
+    return None
+
+
+def _quote(sentence: str, target: Target) -> str:
+    words = list(re.finditer(r"\S+", sentence))
+    if len(words) <= MAX_QUOTE_WORDS:
+        lo, hi = 0, len(words)
+    else:
+        wanted = _words(" ".join([target.name, target.description, target.id.replace("_", " ")]))
+        hits = [bool(_words(w.group()) & wanted) for w in words]
+        best = max(
+            range(len(words) - MAX_QUOTE_WORDS + 1),
+            key=lambda i: (sum(hits[i : i + MAX_QUOTE_WORDS]), -i),
+        )
+        lo, hi = best, best + MAX_QUOTE_WORDS
+    quote = sentence[words[lo].start() : words[hi - 1].end()]
+    return " ".join(quote.split()).rstrip(".,;:")
+
+
+def _entry(p: Proposal) -> list[str]:
+    t = p.target
+    lines = [f"  # score {p.score:.1f}" + (f", round {p.round}" if p.round is not None else "")]
+    if p.already:
+        lines.append("  # already in the timeline")
+    lines += [f"  - id: {p.id}", f"    date: {p.date.isoformat() if p.date else 'null'}"]
+    if t.kind == "option":
+        lines += [f"    option: {t.id}", "    taken: true"]
+    else:
+        lines.append(f"    event: {t.id}")
+        lines.append(f"    branch: {t.branch}" if t.branch else "    fired: true")
+    quote = json.dumps(p.quote, ensure_ascii=False)
+    lines.append(f"    source: {{ref: {json.dumps(p.ref)}, quote: {quote}}}")
+    return lines
+
+
+def format_proposals(proposals: Sequence[Proposal], *, scenario: str, article: str) -> str:
+    """Return the proposals as YAML under a commented header (``observations:`` list)."""
+    lines = [
+        f"# PROPOSED observations for scenario {scenario} from {article}.",
+        "# These are proposals to review, not facts: check each against the article, then copy",
+        "# the ones you accept into the observed timeline (escalade never writes it for you).",
+        f"# Rule: token-set similarity >= {MIN_SCORE:.0f} between a sentence and an option's",
+        "# or event's name, description or id words; the date is the one the sentence names,",
+        "# else the article's date (--date).",
+        "observations:" + ("" if proposals else " []"),
+    ]
+    for p in proposals:
+        lines += _entry(p)
+    return "\n".join(lines) + "\n"
