@@ -1,0 +1,120 @@
+"""``escalade ingest --scenario ID --propose/--observed``: observations proposed for review."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from escalade.cli import main
+from escalade.evidence.observed import Observation
+from escalade.evidence.propose import MAX_QUOTE_WORDS, Target, propose_observations
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = ROOT / "tests" / "data" / "articles" / "dprk_observations.txt"
+EXAMPLE = ROOT / "examples" / "dprk-troops-2024.observed.yaml"
+SCENARIO = "dprk-troops-2024"
+
+TIMELINE = """\
+schema_version: 1
+scenario: dprk-troops-2024
+as_of: 2025-02-17
+observations:
+  - id: lifted
+    date: 2024-11-15  # same round (11-17 November) as the article's 17 November
+    option: lift_strike_limits
+    taken: true
+    source: {note: "test"}
+"""
+
+
+def _run(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    code = main(["ingest", str(ARTICLE), "--scenario", SCENARIO, *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _entries(text: str) -> list[dict[str, object]]:
+    data = YAML(typ="safe", pure=True).load(text)
+    return list(data["observations"])
+
+
+def test_proposes_the_two_options_with_dates_and_verbatim_quotes(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = _run(capsys, "--propose", "--date", "2024-11-20")
+    assert code == 0
+    assert out.startswith("# PROPOSED observations")
+    assert "proposals to review" in out
+    entries = _entries(out)
+    assert [(e["option"], e["date"]) for e in entries] == [
+        ("lift_strike_limits", dt.date(2024, 11, 17)),
+        ("more_sanctions", dt.date(2024, 11, 19)),
+    ]
+    article = " ".join(ARTICLE.read_text("utf-8").split())
+    for entry in entries:
+        source = entry["source"]
+        assert isinstance(source, dict)
+        assert source["ref"] == "dprk-observations"
+        quote = source["quote"]
+        assert quote in article
+        assert len(quote.split()) <= MAX_QUOTE_WORDS
+        Observation.model_validate(entry)  # a person can paste it as it is
+    assert "farmers" not in out
+    assert "already in the timeline" not in out
+
+
+def test_year_of_a_year_less_date_comes_from_the_article_date(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # "on November 17" read in a January 2025 article is November 2024, not 2025.
+    code, out, _ = _run(capsys, "--propose", "--date", "2025-01-05")
+    assert code == 0
+    assert _entries(out)[0]["date"] == dt.date(2024, 11, 17)
+
+
+def test_observed_marks_the_duplicate_and_leaves_the_timeline_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    timeline = tmp_path / "t.observed.yaml"
+    timeline.write_text(TIMELINE, encoding="utf-8")
+    before = timeline.read_bytes()
+    code, out, _ = _run(capsys, "--observed", str(timeline), "--date", "2024-11-20")
+    assert code == 0
+    assert out.count("# already in the timeline") == 1
+    marked = out.split("# already in the timeline\n", 1)[1]
+    assert marked.lstrip().startswith("- id: lift_strike_limits_2024_11_17")
+    assert timeline.read_bytes() == before
+
+
+def test_out_over_the_timeline_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    timeline = tmp_path / "t.observed.yaml"
+    timeline.write_bytes(EXAMPLE.read_bytes())
+    digest = hashlib.sha256(timeline.read_bytes()).hexdigest()
+    code, _, err = _run(capsys, "--observed", str(timeline), "--out", str(timeline))
+    assert code == 2
+    assert "other than the timeline" in err
+    assert hashlib.sha256(timeline.read_bytes()).hexdigest() == digest
+    out = tmp_path / "proposals.yaml"
+    code, _, _ = _run(capsys, "--observed", str(timeline), "--out", str(out))
+    assert code == 0
+    assert out.read_text("utf-8").count("# already in the timeline") == 2
+    assert hashlib.sha256(timeline.read_bytes()).hexdigest() == digest
+
+
+def test_needs_a_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(ARTICLE), "--propose"]) == 2
+    assert "--scenario" in capsys.readouterr().err
+
+
+def test_one_shared_word_is_not_enough() -> None:
+    targets = [Target("option", "strikes_on_ukraine", "Missile strikes on Ukraine")]
+    text = "Ukraine said the harvest was good.\n\nMissile strikes hit Ukraine on 3 March 2024."
+    found = propose_observations(text, targets, ref="a")
+    assert [(p.target.id, p.date) for p in found] == [("strikes_on_ukraine", dt.date(2024, 3, 3))]
+    assert found[0].quote == "Missile strikes hit Ukraine on 3 March 2024"
