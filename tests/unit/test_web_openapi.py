@@ -72,7 +72,7 @@ def test_every_route_is_in_the_document(tmp_path: Path) -> None:
     app = create_app(Settings(store=tmp_path / "web.duckdb"))
     paths = app.openapi()["paths"]
     operations = {(m.upper(), p) for p, ops in paths.items() for m in ops}
-    assert len(operations) == 19
-    assert ("POST", "/scenarios/{sid}/replay") in operations
+    assert len(operations) == 20
+    assert ("POST", "/scenarios/{sid}/replay") in operations and ("GET", "/editor") in operations
     assert ("POST", "/api/scenarios") in operations and ("POST", "/scenarios") in operations
     assert ("GET", "/jobs/{jid}/results") in operations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
 
@@ -83,6 +83,18 @@ async def upload_form(
         status = exc.status if isinstance(exc, WebError) else 422
         return _index(board, status, error=str(exc), text=text)
     return RedirectResponse(f"/scenarios/{scenario.id}", status_code=303)
+
+
+@router.get("/editor", responses=_NOT_FOUND)
+def editor_page(
+    board: Board, source: Annotated[str | None, Query(alias="from", max_length=200)] = None
+) -> HTMLResponse:
+    """A scenario editor: YAML checked as it is typed (``/api/scenarios/validate``), then saved.
+
+    ``?from=ID`` starts from a listed scenario's text.
+    """
+    text = board.scenarios.get(source).text if source is not None else ""
+    return page("editor.html", title="Scenario editor", text=text)
 
 
 @router.get("/scenarios/{sid}", responses={**_NOT_FOUND, 422: ERRORS[422]})
