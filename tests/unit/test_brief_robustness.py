@@ -21,7 +21,15 @@ def _result(headline: str) -> ResultSet:
     other = "careful" if headline == "bold" else "bold"
     comparison = pd.DataFrame({"strategy": [headline, other]})
     meta = {"sweep_trajectories": 2}
-    return ResultSet("run", meta, {"robustness": robustness, "comparison": comparison})
+    by_mindset = pd.DataFrame(
+        {
+            "strategy": ["bold", "careful", "bold", "careful"],
+            "mindset": ["calm", "calm", "angry", "angry"],
+            "share_best": [0.55, 0.45, 0.9, 0.1],
+        }
+    )
+    tables = {"robustness": robustness, "comparison": comparison, "robust_mindset": by_mindset}
+    return ResultSet("run", meta, tables)
 
 
 def _robust(rs: ResultSet) -> str:
@@ -35,6 +43,8 @@ def test_a_disagreement_names_the_rare_catastrophe_reason() -> None:
     assert "**bold** is best in 60" in text
     assert "2 trajectories per cell" in text
     assert "rare catastrophes" in text and "--sweep-trajectories" in text
+    # The cell where the sweep's favourite most often wins is named.
+    assert "under *angry*, bold is best in 90" in text and "careful in 10" in text
 
 
 def test_no_explanation_when_they_agree() -> None:

@@ -137,7 +137,25 @@ def _robustness(rs: ResultSet) -> str | None:
             f"catastrophes looks best in every draw where the catastrophe was not drawn, while "
             f"the answer above weighs it by its probability (raise --sweep-trajectories)."
         )
+        text += _disagreeing_cell(rs, headline, str(head["strategy"]))
     return text
+
+
+def _disagreeing_cell(rs: ResultSet, headline: str, swept: str) -> str:
+    """The mindset in which the sweep's favourite most often beats the answer, as a sentence."""
+    by_mindset = rs.get("robust_mindset")
+    if by_mindset.empty:
+        return ""
+    shares = by_mindset.pivot_table(index="mindset", columns="strategy", values="share_best")
+    if headline not in shares or swept not in shares:
+        return ""
+    gap = (shares[swept] - shares[headline]).sort_values(ascending=False)
+    mindset = str(gap.index[0])
+    ours, theirs = shares[swept].to_dict()[mindset], shares[headline].to_dict()[mindset]
+    return (
+        f" The cell that explains it most: under *{mindset}*, {swept} is best in "
+        f"{percent(float(ours))} of draws and {headline} in {percent(float(theirs))}."
+    )
 
 
 def _why(rs: ResultSet) -> str | None:
