@@ -6,6 +6,7 @@ import pytest
 
 import escalade.scenario.compiled as compiled_module
 from escalade.engine import simulate
+from escalade.errors import UsageError
 from escalade.explore.scenario import ScenarioModel
 from escalade.scenario import load_scenario
 from escalade.scenario.compiled import compile_scenario, compiled_from_text, remember
@@ -29,3 +30,14 @@ def test_text_compiles_once_and_models_share_the_cache() -> None:
     other = compile_scenario(load_scenario("dprk-troops-2024"))
     assert remember(other) is other  # the cache holds one scenario: the newest
     assert ScenarioModel(other.scenario).compiled is other
+
+
+def test_nominal_uncertainties_with_some_fixed() -> None:
+    compiled = compile_scenario(load_scenario("dprk-troops-2024"))
+    ids = [u.id for u in compiled.uncertainties]
+    base = compiled.nominal_uncertainties()
+    fixed = compiled.nominal_uncertainties(rus_redline=16, stockpile=60)
+    changed = {ids[i] for i in range(len(ids)) if base[i] != fixed[i]}
+    assert changed <= {"rus_redline", "stockpile"} and fixed[ids.index("rus_redline")] == 16
+    with pytest.raises(UsageError, match="expected an uncertainty among"):
+        compiled.nominal_uncertainties(nope=1)

@@ -19,18 +19,10 @@ def test_uniforms_at_reads_each_trajectorys_own_numbers() -> None:
     np.testing.assert_array_equal(got, whole[:, index])
 
 
-def _rows(compiled, **values: float) -> np.ndarray:
-    row = compiled.nominal_uncertainties()
-    ids = [u.id for u in compiled.uncertainties]
-    for name, value in values.items():
-        row[ids.index(name)] = value
-    return row
-
-
 def test_common_rows_differ_only_through_their_uncertainties() -> None:
     compiled = compile_scenario(load_scenario("kursk-mini"))
     specs = compiled.policies(compiled.strategy(compiled.scenario.strategies[0].id), None)
-    base = _rows(compiled)
+    base = compiled.nominal_uncertainties()
     rows = np.stack([base, base, base])
     common = simulate_rows(compiled, specs, rows, trajectories=16, seed=3, common=True)
     plain = simulate_rows(compiled, specs, rows, trajectories=16, seed=3)

@@ -35,15 +35,6 @@ def _seen_by(compiled, side: str) -> dict[str, float]:
     }
 
 
-def _at(compiled, **values: float) -> np.ndarray:
-    """Every uncertainty at its nominal value, except those named."""
-    out = compiled.nominal_uncertainties()
-    ids = [u.id for u in compiled.uncertainties]
-    for name, value in values.items():
-        out[ids.index(name)] = value
-    return out
-
-
 def _wilson(k: int, n: int) -> tuple[float, float]:
     z = 1.959963984540054
     if n == 0:
@@ -98,8 +89,8 @@ def test_the_nuclear_path_is_reachable_and_depends_on_the_red_line(compiled) -> 
         restrained.thresholds().set_index("threshold").loc["ukraine.no_nuclear_use", "ci_high"]
         < th.loc["ukraine.no_nuclear_use", "ci_low"]
     )
-    low = _at(compiled, rus_redline=14)
-    high = _at(compiled, rus_redline=16)
+    low = compiled.nominal_uncertainties(rus_redline=14)
+    high = compiled.nominal_uncertainties(rus_redline=16)
     p = {}
     for name, draws in (("low", low), ("high", high)):
         run = simulate(
@@ -131,7 +122,9 @@ def test_every_constraint_acts(compiled) -> None:
 
 def test_the_election_changes_us_aid(compiled) -> None:
     """After a `change` branch, no US aid after the inauguration; under continuity aid goes on."""
-    draws = _at(compiled, stockpile=60)  # stocks left for aid after the inauguration
+    draws = compiled.nominal_uncertainties(
+        stockpile=60
+    )  # stocks left for aid after the inauguration
     result = simulate(
         compiled,
         strategy="support_role",
@@ -161,9 +154,9 @@ def test_the_election_changes_us_aid(compiled) -> None:
 
 def test_north_korean_troops_weigh_every_week(compiled) -> None:
     """More troops in Russia, a worse Ukrainian position: the troops event reads their number."""
-    base = _at(compiled)
-    few = _at(compiled, deployment_rate=0.02, deployment_size=2000)
-    many = _at(compiled, deployment_rate=0.15, deployment_size=10000)
+    base = compiled.nominal_uncertainties()
+    few = compiled.nominal_uncertainties(deployment_rate=0.02, deployment_size=2000)
+    many = compiled.nominal_uncertainties(deployment_rate=0.15, deployment_size=10000)
     pos = {}
     for name, draws in (("few", few), ("many", many)):
         run = simulate(

@@ -213,9 +213,20 @@ class CompiledScenario:
             out[:, a.side] += weighted[:, a.index]
         return out
 
-    def nominal_uncertainties(self) -> FloatArray:
-        """The nominal value of every uncertainty, shape ``(U,)``."""
-        return np.array([u.nominal for u in self.uncertainties], dtype=float)
+    def nominal_uncertainties(self, **values: float) -> FloatArray:
+        """The nominal value of every uncertainty, shape ``(U,)``, except those named.
+
+        ``compiled.nominal_uncertainties(rus_redline=16)`` fixes one uncertainty and
+        keeps the others nominal (what ``simulate(..., uncertainties=...)`` takes).
+        """
+        out = np.array([u.nominal for u in self.uncertainties], dtype=float)
+        index = {u.id: u.index for u in self.uncertainties}
+        for name, value in values.items():
+            if name not in index:
+                known = ", ".join(index) or "none"
+                raise UsageError(f"{name}: expected an uncertainty among {known}, found {name!r}")
+            out[index[name]] = float(value)
+        return out
 
     def draw_uncertainties(self, uniforms: FloatArray) -> FloatArray:
         """Map uniforms of shape ``(n, U)`` to uncertainty draws of the same shape."""
