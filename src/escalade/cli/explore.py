@@ -124,6 +124,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(outcome: Any) -> None:
+    """The exploration's tables as text (long on purpose: one table after another)."""
     from escalade.report.text import dataframe_table
 
     console = rich_console()

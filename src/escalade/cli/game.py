@@ -108,7 +108,10 @@ def _mix(mix: dict[str, float]) -> str:
 
 
 def print_analysis(console: Any, result: Any) -> None:
-    """The meta-game's tables as text."""
+    """The meta-game's tables as text.
+
+    Long on purpose: one table after another, no logic to share.
+    """
     from rich.table import Table
 
     g = result.game

@@ -19,7 +19,10 @@ from escalade.cli._common import (
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``run`` command."""
+    """Add the ``run`` command.
+
+    Long on purpose: one ``add_argument`` per flag, nothing else.
+    """
     parser = subparsers.add_parser(
         "run",
         help="compare the focal side's strategies against every mindset; store and report",
@@ -168,6 +171,7 @@ def _print_explain(console: Any, tables: Any) -> None:
 
 
 def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None) -> None:
+    """The run's tables as text (long on purpose: one table after another)."""
     from escalade.report.text import dataframe_table
 
     num = ".3g"

@@ -19,7 +19,10 @@ __all__ = ["register", "run"]
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``solve`` command."""
+    """Add the ``solve`` command.
+
+    Long on purpose: one ``add_argument`` per flag, nothing else.
+    """
     parser = subparsers.add_parser(
         "solve",
         help="find equilibria of a Gambit game file (.efg/.nfg) or of a scenario's game",
