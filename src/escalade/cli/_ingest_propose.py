@@ -72,7 +72,7 @@ def proposals_text(
     out: str | None,
 ) -> str:
     """Propose observations from every article; return the YAML text to print or write."""
-    from escalade.cli.ingest import _slug
+    from escalade.cli.ingest import article_slug
     from escalade.evidence.propose import format_proposals, propose_observations
     from escalade.evidence.text import read_source_text
     from escalade.scenario import load_scenario
@@ -94,7 +94,7 @@ def proposals_text(
     for name in articles:
         path = Path(name)
         found += propose_observations(
-            read_source_text(path), targets, ref=_slug(path), article_date=date,
+            read_source_text(path), targets, ref=article_slug(path), article_date=date,
             round_dates=scenario.round_dates(), existing=existing,
         )  # fmt: skip
     names = ", ".join(Path(a).name for a in articles)

@@ -13,7 +13,7 @@ from typing import Any
 
 from escalade.errors import UsageError
 
-__all__ = ["register", "run"]
+__all__ = ["article_slug", "register", "run"]
 
 
 def register(subparsers: Any) -> None:
@@ -67,7 +67,8 @@ def _scenario_options(name: str | None) -> list[Any]:
     ]
 
 
-def _slug(path: Path) -> str:
+def article_slug(path: Path) -> str:
+    """The source id of an article file: its name as a lower-case slug."""
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "article"
 
 
@@ -82,7 +83,10 @@ def build_document(
     for name in articles:
         path = Path(name)
         result = ingest(
-            read_source_text(path), article_date=date, options=options or (), source_id=_slug(path)
+            read_source_text(path),
+            article_date=date,
+            options=options or (),
+            source_id=article_slug(path),
         )
         document = result.to_document(file=path.name)
         merged["sources"].extend(document["sources"])

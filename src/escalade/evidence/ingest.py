@@ -46,6 +46,7 @@ __all__ = [
     "OptionRef",
     "Quote",
     "ingest",
+    "match_words",
 ]
 
 MAX_ARTICLE_CHARS = 500_000
@@ -223,7 +224,8 @@ def _actors(mentions: Sequence[Mention]) -> tuple[ActorMention, ...]:
     return tuple(sorted(found, key=lambda a: (-a.mentions, a.id)))
 
 
-def _prepare(text: str) -> str:
+def match_words(text: str) -> str:
+    """Lower-case words of ``text``, stop words dropped, a plural ``s`` stripped."""
     words = re.findall(r"\w+", text.lower())
     return " ".join(
         w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOP
@@ -243,12 +245,12 @@ def _options(
             *option.keywords,
         ):
             if probe.strip():
-                probes.append(_prepare(probe))
+                probes.append(match_words(probe))
                 owners.append(index)
     chosen = sentences[:_MAX_OPTION_SENTENCES]
     if not probes or not chosen:
         return ()
-    prepared = [_prepare(text[s.start : s.end]) for s in chosen]
+    prepared = [match_words(text[s.start : s.end]) for s in chosen]
     scores = process.cdist(prepared, probes, scorer=fuzz.token_set_ratio, workers=1)
     found: list[OptionCandidate] = []
     for row, sentence in enumerate(chosen):

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from escalade.evidence._ingest_claims import find_dates
-from escalade.evidence.ingest import OptionRef, _prepare, ingest
+from escalade.evidence.ingest import OptionRef, ingest, match_words
 
 __all__ = [
     "MAX_QUOTE_WORDS",
@@ -162,7 +162,7 @@ def propose_observations(
 
 
 def _words(text: str) -> set[str]:
-    return set(_prepare(text).split())
+    return set(match_words(text).split())
 
 
 def _shares_words(sentence: str, target: Target) -> bool:
