@@ -14,7 +14,7 @@ import pytest
 
 from escalade.cli import main
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(3600)]  # about 10-20 minutes on 2 cores
 
 MAX_WIDTH = 0.1
 NUCLEAR = ("graduated", "decisive")
