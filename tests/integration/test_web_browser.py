@@ -252,6 +252,7 @@ def test_dashboard_pages_pass_axe(chromium, server: str, tmp_path: Path) -> None
 def test_the_editor_checks_as_you_type_and_saves(chromium, server: str, tmp_path: Path) -> None:
     """Typing a mistake shows its line and column; fixing it shows valid; Save lists it."""
     sign_in(chromium, server)
+    console_errors(chromium)  # reading the log empties it: earlier tests' entries go
     chromium.get(f"{server}/editor?from=kursk-mini")
     wait = WebDriverWait(chromium, 60, poll_frequency=0.2)
     wait.until(lambda d: d.find_elements(By.ID, "valid"))
