@@ -203,16 +203,23 @@ class Dashboard:
                     dataclasses.replace(options, executor=executor),
                     progress=lambda k: setattr(job, "done", job.done + k),
                 )
-            with self.reads.writing():
-                saved = save_or_stash(outcome.result_set, self.settings.store, label=self.label)
-            job.run_id = saved.run_id
-            if saved.run_id is None:
-                job.result_set = outcome.result_set
-                job.warning = f"not stored yet: {saved.problem}"
+            self._keep(job, outcome.result_set)
             summary = outcome.summary()
             job.summary = {k: summary[k] for k in ("log_evidence", "posterior", "scores")}
 
         return self.jobs.submit(sid, 2 * cells * particles, work)
+
+    def _keep(self, job: Job, result_set: ResultSet) -> None:
+        """Save a finished job's results; if the store cannot take them now, keep them aside."""
+        with self.reads.writing():
+            saved = save_or_stash(result_set, self.settings.store, label=self.label)
+        job.run_id = saved.run_id
+        if saved.run_id is None:  # kept aside: shown from memory, merged on the next save
+            job.result_set = result_set
+            job.warning = (
+                f"not stored yet: {saved.problem}; the results are kept next to the store "
+                "and merged into it at the next save"
+            )
 
     def _work(self, base: Scenario, options: RunOptions) -> Callable[[Job], None]:
         def work(job: Job) -> None:
@@ -224,15 +231,7 @@ class Dashboard:
                     dataclasses.replace(options, executor=executor),
                     progress=lambda k: setattr(job, "done", job.done + k),
                 )
-            with self.reads.writing():
-                saved = save_or_stash(outcome.result_set, self.settings.store, label=self.label)
-            job.run_id = saved.run_id
-            if saved.run_id is None:  # kept aside: shown from memory, merged on the next save
-                job.result_set = outcome.result_set
-                job.warning = (
-                    f"not stored yet: {saved.problem}; the results are kept next to the store "
-                    "and merged into it at the next save"
-                )
+            self._keep(job, outcome.result_set)
             records = outcome.result_set.tables["comparison"].to_dict(orient="records")
             job.summary = {
                 "comparison": [{k: finite_or_none(v) for k, v in r.items()} for r in records]
