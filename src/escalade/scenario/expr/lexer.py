@@ -108,12 +108,10 @@ def tokenize(text: str) -> list[Token]:
     pos = 0
     while pos < len(text):
         fast = _FAST.match(text, pos)
-        token = _fast_token(fast, pos) if fast is not None else None
-        if token is None:
-            if fast is not None and fast.lastgroup == "space":
-                pos = fast.end()
-                continue
-            token = _next_token(text, pos)
+        if fast is not None and fast.lastgroup == "space":
+            pos = fast.end()
+            continue
+        token = (_fast_token(fast, pos) if fast is not None else None) or _next_token(text, pos)
         tokens.append(token)
         pos += len(token.text)
     tokens.append(Token("end", "", len(text)))
@@ -121,7 +119,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 def _fast_token(match: re.Match[str], pos: int) -> Token | None:
-    """The token a :data:`_FAST` match stands for (None: a space, or read it carefully)."""
+    """The token a :data:`_FAST` match stands for (None: read it carefully)."""
     kind, word = match.lastgroup, match.group()
     if kind == "name":
         return Token("name", word, pos, word)
