@@ -11,6 +11,8 @@ for) of:
   the same N, in one process;
 * ``escalade simulate dprk-troops-2024 --n N`` with ``--workers 1`` against
   the default worker count, at N = 10^4, 10^5, 10^6;
+* building the report of the default run (tables, figures, HTML), best of
+  ``--repeat`` (at least 3);
 
 with the machine's load average before and after. Every figure is measured in
 a fresh interpreter, so ``--baseline SRC`` (a ``src`` folder of another
@@ -40,7 +42,7 @@ import escalade
 
 SCENARIO = "dprk-troops-2024"
 HERE = str(Path(escalade.__file__).parents[1])
-SECTIONS = ["cli", "run", "cells", "workers"]
+SECTIONS = ["cli", "run", "cells", "workers", "report"]
 
 CELL = """
 import json, sys, time
@@ -60,6 +62,20 @@ for name, cell in cells.items():
              executor=SequentialExecutor(), keep_traces=0)
     out[name] = (time.perf_counter() - wall, time.process_time() - cpu)
 print(json.dumps(out))
+"""
+
+REPORT = """
+import json, sys, time
+from escalade.report.html import render_html
+from escalade.report.run_report import run_report
+from escalade.workflows.run import RunOptions, run_scenario
+outcome = run_scenario(sys.argv[1], RunOptions(n=2000, store=None, out=None, workers=1))
+best = (float("inf"), float("inf"))
+for _ in range(int(sys.argv[2])):
+    wall, cpu = time.perf_counter(), time.process_time()
+    render_html(run_report(outcome.result_set))
+    best = min(best, (time.perf_counter() - wall, time.process_time() - cpu))
+print(json.dumps(best))
 """
 
 
@@ -139,6 +155,19 @@ def cells(src: str, n: int) -> dict[str, tuple[float, float]]:
     return {k: (v[0], v[1]) for k, v in json.loads(out.splitlines()[-1]).items()}
 
 
+def report_build(src: str, repeat: int) -> tuple[float, float]:
+    """Best wall and CPU seconds of building the run report (document and HTML)."""
+    out = subprocess.run(
+        [sys.executable, "-c", REPORT, SCENARIO, str(repeat)],
+        env=_env(src),
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    wall, cpu = json.loads(out.splitlines()[-1])
+    return float(wall), float(cpu)
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -175,7 +204,7 @@ def run_section(sources: list[str]) -> None:
 def cells_section(sources: list[str]) -> None:
     for n in (2_000, 20_000):
         results = [cells(src, n) for src in sources]
-        print(row(f"rules cell (graduated x cautious), N={n:,}", [r["rules"] for r in results]))
+        print(row(f"rules cell (graduated x mirror), N={n:,}", [r["rules"] for r in results]))
         print(
             row("opportunist cell (graduated x opportunist)", [r["opportunist"] for r in results])
         )
@@ -196,6 +225,11 @@ def workers_section(sources: list[str], sizes: Sequence[int]) -> None:
             f"{'  default / workers 1 (wall)':<44} | "
             + " | ".join(f"{d[0] / o[0]:7.2f}x" for d, o in zip(default, one, strict=True))
         )
+
+
+def report_section(sources: list[str], repeat: int) -> None:
+    figures = [report_build(s, max(repeat, 3)) for s in sources]
+    print(row("report build of the default run (best)", figures))
 
 
 def main() -> None:
@@ -220,6 +254,8 @@ def main() -> None:
         cells_section(sources)
     if "workers" in args.only:
         workers_section(sources, (10_000, 100_000) if args.quick else (10_000, 100_000, 1_000_000))
+    if "report" in args.only:
+        report_section(sources, repeat)
     print(f"load average after: {load()}")
 
 
