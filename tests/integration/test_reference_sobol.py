@@ -1,6 +1,7 @@
 """Sobol indices of the reference scenario: nuclear aversion matters, and nothing is dead weight.
 
-Slow (about 4 minutes on an idle 2-core machine, 20 under load): `pytest -m slow tests/integration/test_reference_sobol.py`.
+Slow (about 4 minutes on an idle 2-core machine, 20 under load):
+`pytest -m slow tests/integration/test_reference_sobol.py`.
 The figures are recorded in docs/reference-scenario.md.
 """
 

@@ -227,3 +227,19 @@ def test_sigkill_during_writes_leaves_store_readable(tmp_path: Path) -> None:
         store.write_chunk(run_id, "outcomes", len(done), partial.iloc[:10])  # resumes
         store.finish(run_id)
         assert len(store.load(run_id).table("outcomes")) == 200_000 * len(done) + 10
+
+
+def test_a_new_store_gets_its_folder(tmp_path: Path) -> None:
+    """`--store new/folder/x.duckdb` creates the folder, as `--out` does for a report."""
+    path = tmp_path / "not" / "yet" / "results.duckdb"
+    with Store(path) as store:
+        run_id = store.save(ResultSet("simulate", {"seed": 1}, {"t": pd.DataFrame({"x": [2]})}))
+    with Store(path, read_only=True) as store:
+        assert store.load(run_id).table("t")["x"].tolist() == [2]
+
+
+def test_a_store_whose_folder_cannot_be_made_says_so(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ResultsFormatError, match="expected a folder that can hold the store"):
+        Store(blocker / "results.duckdb").connection()

@@ -194,6 +194,16 @@ class Store:
     def _fail(self, what: str, hint: str) -> ResultsFormatError:
         return ResultsFormatError(f"{self.label}: {what} (hint: {hint})")
 
+    def _make_folder(self) -> None:
+        """Create the folder of a new store file (as ``--out`` creates a report's folder)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise self._fail(
+                f"expected a folder that can hold the store, found {exc.strerror or exc}",
+                "give a store path in a folder you can write to",
+            ) from exc
+
     def _open(self) -> duckdb.DuckDBPyConnection:
         exists = self.path.exists()
         if exists and not self.path.is_file():
@@ -214,6 +224,8 @@ class Store:
                     "expected a DuckDB results store, found a file of another kind",
                     "pass the path of an escalade .duckdb file",
                 )
+        if not self.read_only and not exists:
+            self._make_folder()
         con = connect(self.path, read_only=self.read_only, wait=self.wait, label=self.label)
         try:
             if not self.read_only:
