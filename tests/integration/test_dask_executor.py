@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from escalade.analysis.replay import replay
 from escalade.cli import main
 from escalade.engine import simulate
 from escalade.engine.executors import (
@@ -16,10 +19,13 @@ from escalade.engine.executors import (
     SequentialExecutor,
     executor_for,
 )
+from escalade.evidence.observed import load_observed
 from escalade.explore.designs import sample
 from escalade.explore.examples import toy_crisis_model
 from escalade.explore.experiments import run_experiments
 from escalade.random import BLOCK
+from escalade.scenario import load_scenario
+from escalade.scenario.compiled import compile_scenario
 
 distributed = pytest.importorskip("distributed")
 
@@ -94,3 +100,16 @@ def test_cli_simulate_with_scheduler(cluster, capsys):
     remote = json.loads(capsys.readouterr().out)
     assert main([*args, "--workers", "1"]) == 0
     assert json.loads(capsys.readouterr().out) == remote
+
+
+def test_replay_on_dask_equals_sequential(cluster):
+    """The particle filters of `escalade replay` give the same numbers on a Dask cluster."""
+    data = Path(__file__).parents[1] / "data" / "observed"
+    compiled = compile_scenario(load_scenario(data / "coin.yaml"))
+    record = load_observed(data / "coin.observed.yaml")
+    base = replay(compiled, record, particles=1024, seed=11, replicates=4)
+    with DaskExecutor(cluster.scheduler_address) as ex:
+        remote = replay(compiled, record, particles=1024, seed=11, replicates=4, executor=ex)
+    assert np.array_equal(base.log_z, remote.log_z)
+    assert np.array_equal(base.posterior_cells, remote.posterior_cells)
+    assert base.to_dict() == remote.to_dict()
