@@ -101,3 +101,13 @@ def test_bad_bundles(tmp_path: Path) -> None:
         load_bundle(tmp_path / "b")
     with pytest.raises(UsageError, match="already holds a bundle"):
         save_bundle(sample(), tmp_path / "b")
+
+
+def test_bundle_keeps_the_rows_of_tables_without_columns(tmp_path: Path) -> None:
+    tables = {"empty": pd.DataFrame(), "rows": pd.DataFrame(index=range(3))}
+    save_bundle(ResultSet("simulate", {"seed": 1}, tables), tmp_path / "b", run_id="r1")
+    loaded = load_bundle(tmp_path / "b")
+    for name, df in tables.items():
+        pd.testing.assert_frame_equal(
+            loaded.table(name), df, check_index_type="equiv", check_column_type=False
+        )

@@ -243,3 +243,17 @@ def test_a_store_whose_folder_cannot_be_made_says_so(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(ResultsFormatError, match="expected a folder that can hold the store"):
         Store(blocker / "results.duckdb").connection()
+
+
+def test_tables_without_columns_keep_their_rows(store: Store) -> None:
+    """A table with rows but no columns (or an index only) loads as it was saved."""
+    tables = {
+        "empty": pd.DataFrame(),
+        "rows": pd.DataFrame(index=range(3)),
+        "keyed": pd.DataFrame(index=pd.Index(["a", "b"], name="k")),
+    }
+    loaded = store.load(store.save(ResultSet("simulate", {"seed": 1}, tables)))
+    for name, df in tables.items():
+        pd.testing.assert_frame_equal(
+            loaded.table(name), df, check_index_type="equiv", check_column_type=False
+        )

@@ -145,6 +145,9 @@ def encode(df: pd.DataFrame, where: str) -> tuple[pa.Table, TableSpec]:
             array = array.dictionary_decode()
         arrays.append(array)
     names = [f"c{i}" for i in range(len(specs))]
+    if not arrays:  # no columns: an empty selection of a placeholder keeps the row count
+        table = pa.table({"_": pa.nulls(len(flat))}).select([])
+        return table, TableSpec(specs, levels, index_names)
     return pa.Table.from_arrays(arrays, names=names), TableSpec(specs, levels, index_names)
 
 

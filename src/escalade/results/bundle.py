@@ -96,7 +96,8 @@ def save_bundle(
     entries = []
     for position, (name, df) in enumerate(rs.tables.items()):
         path = target / _file_name(position, name)
-        df.to_parquet(path, index=None)
+        # A table without columns keeps its rows only through a stored index.
+        df.to_parquet(path, index=True if df.shape[1] == 0 else None)
         entries.append({"name": name, "file": path.name, "categories": _categories(df)})
         written.append(path)
     if rs.scenario_text is not None:

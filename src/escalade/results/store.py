@@ -583,9 +583,14 @@ class Store:
             "SELECT name, physical, spec FROM run_tables WHERE run_id = ? ORDER BY position", [run]
         ).fetchall()
         for name, physical, spec_text in listing:
-            query = f'SELECT * EXCLUDE (__chunk, __row) FROM "{physical}" ORDER BY __chunk, __row'  # noqa: S608
+            spec = TableSpec.from_json(spec_text)
+            # A table without columns keeps its row count: read the row numbers, drop them.
+            kept = "* EXCLUDE (__chunk, __row)" if spec.columns else "__row"
+            query = f'SELECT {kept} FROM "{physical}" ORDER BY __chunk, __row'  # noqa: S608
             arrow = con.sql(query).to_arrow_table()
-            tables[str(name)] = decode(arrow, TableSpec.from_json(spec_text), f"run {run}, {name}")
+            if not spec.columns:
+                arrow = arrow.select([])
+            tables[str(name)] = decode(arrow, spec, f"run {run}, {name}")
         if kind not in KINDS:
             raise ResultsFormatError(f"run {run}: unknown kind {kind!r} (hint: upgrade escalade)")
         return ResultSet(kind, json.loads(metadata), tables, scenario_text)
