@@ -129,10 +129,15 @@ def _scenario(args: argparse.Namespace) -> tuple[Any, int, str | None, str | Non
     if not stored.scenario_text:
         raise UsageError(f"--run {args.run}: the stored run has no scenario text to replay")
     scenario = loads_scenario(stored.scenario_text, file=f"run {args.run}")
-    meta = stored.metadata
-    strategy = stored_cell(args.run, "strategy", args.strategy, meta.get("strategies"))
-    mindset = stored_cell(args.run, "mindset", args.mindset, meta.get("mindsets"))
-    return compile_scenario(scenario), int(meta["seed"]), strategy, mindset
+    prov = stored.provenance
+    if prov.seed is None:
+        raise UsageError(
+            f"--run {args.run}: expected the stored run to record its seed, found none "
+            "(hint: pass the scenario file and --seed instead of --run)"
+        )
+    strategy = stored_cell(args.run, "strategy", args.strategy, list(prov.strategies))
+    mindset = stored_cell(args.run, "mindset", args.mindset, list(prov.mindsets))
+    return compile_scenario(scenario), prov.seed, strategy, mindset
 
 
 def stored_cell(run: str, flag: str, given: str | None, stored: Any) -> str | None:

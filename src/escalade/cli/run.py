@@ -112,18 +112,18 @@ def _records(df: Any) -> list[dict[str, Any]]:
 
 
 def _summary_json(rs: Any, run_id: str | None, report: Path | None) -> dict[str, Any]:
-    meta = rs.metadata
+    prov = rs.provenance
     return {
         "run_id": run_id,
-        "scenario": meta["scenario_id"],
-        "scenario_hash": meta["scenario_hash"],
-        "n": meta["n"],
-        "seed": meta["seed"],
+        "scenario": prov.scenario_id,
+        "scenario_hash": prov.scenario_hash,
+        "n": prov.n,
+        "seed": prov.seed,
         "report": str(report) if report else None,
         "rank_by": {
-            "kind": meta.get("rank_kind", "side"),
-            "id": meta.get("rank_by", meta.get("focal_side")),
-            "text": meta.get("ranked_by"),
+            "kind": prov.rank_kind or "side",
+            "id": prov.rank_by if prov.rank_by is not None else prov.focal_side,
+            "text": prov.ranked_by,
         },
         "cells": _records(rs.tables["cells"]),
         "comparison": _records(rs.tables["comparison"]),
@@ -177,7 +177,8 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
     num = ".3g"
     pct = ".1%"
     tables = rs.tables
-    ranked = rs.metadata.get("ranked_by") or f"ranked by side {rs.metadata.get('focal_side')}"
+    prov = rs.provenance
+    ranked = prov.ranked_by or f"ranked by side {prov.focal_side}"
     console.print(
         dataframe_table(
             tables["comparison"],

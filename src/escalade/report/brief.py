@@ -19,7 +19,7 @@ import pandas as pd
 from escalade.analysis.brief import fold_thresholds
 from escalade.report.brief_figures import difference_bars, risk_dots, share_bars, tornado
 from escalade.report.html import FigureBlock, Markdown, Section, TableBlock
-from escalade.report.text import percent, sig
+from escalade.report.text import percent, shown, sig
 from escalade.results import ResultSet
 
 __all__ = ["UNIT", "brief_paragraphs", "brief_section", "brief_text"]
@@ -35,14 +35,14 @@ def _names(values: Any) -> str:
 
 
 def _question(rs: ResultSet) -> str:
-    meta = rs.metadata
-    strategies, mindsets = meta.get("strategies", []), meta.get("mindsets", [])
+    prov = rs.provenance
+    strategies, mindsets = prov.strategies, prov.mindsets
     return (
-        f"Which of {len(strategies)} strategies should side **{meta.get('focal_side', '?')}** "
+        f"Which of {len(strategies)} strategies should side **{shown(prov.focal_side, '?')}** "
         f"choose ({_names(strategies)}), not knowing which of {len(mindsets)} mindsets drives "
         f"the other side ({_names(mindsets)})? Each strategy × mindset cell is "
-        f"{int(meta.get('n', 0)):,} simulated trajectories of {meta.get('horizon', '?')} rounds."
-        + (f" Strategies are {meta['ranked_by']}." if meta.get("ranked_by") else "")
+        f"{prov.n or 0:,} simulated trajectories of {shown(prov.horizon, '?')} rounds."
+        + (f" Strategies are {prov.ranked_by}." if prov.ranked_by else "")
     )
 
 
@@ -71,7 +71,7 @@ def _answer(rs: ResultSet) -> str:
         if float(row["ci_low"]) <= 0 <= float(row["ci_high"]):
             text += " — within the noise: raise `--n` to separate them"
     text += "."
-    quo = rs.metadata.get("status_quo")
+    quo = rs.provenance.status_quo
     cells = rs.get("cells")
     if quo and quo != top["strategy"] and "vs_status_quo" in cells.columns:
         gain = cells[cells["strategy"] == top["strategy"]]["vs_status_quo"].mean()
@@ -92,13 +92,13 @@ def _worst_regret_mindset(rs: ResultSet, strategy: str) -> str:
 
 
 def _units(rs: ResultSet) -> str:
-    meta = rs.metadata
+    prov = rs.provenance
     whose = (
-        f"actor {meta.get('rank_by')}'s utility terms"
-        if meta.get("rank_kind") == "actor"
-        else f"the utility terms of side {meta.get('rank_by')}'s actors, each actor times the "
+        f"actor {prov.rank_by}'s utility terms"
+        if prov.rank_kind == "actor"
+        else f"the utility terms of side {prov.rank_by}'s actors, each actor times the "
         "side's weight for it"
-        if meta.get("rank_kind") == "side"
+        if prov.rank_kind == "side"
         else "the focal side's actors' weighted terms"
     )
     return (
@@ -112,13 +112,12 @@ def _robustness(rs: ResultSet) -> str | None:
     table = rs.get("robustness")
     if table.empty:
         return None
-    meta = rs.metadata
     ordered = table.sort_values("share_best", ascending=False, kind="stable")
     head = ordered.iloc[0]
     others = "; ".join(
         f"*{r.strategy}* {percent(r.share_best)}" for r in ordered.iloc[1:].itertuples()
     )
-    trajectories = meta.get("sweep_trajectories", "?")
+    trajectories = shown(rs.provenance.sweep_trajectories, "?")
     text = (
         f"Across {int(head['draws'])} draws of the uncertainties (Latin hypercube, "
         f"{trajectories} trajectories per draw and cell, every mindset), "

@@ -14,6 +14,7 @@ import pandas as pd
 from escalade.report.brief_figures import tornado
 from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.report.text import shown
 from escalade.results import ResultSet
 
 __all__ = ["explore_report"]
@@ -23,15 +24,15 @@ _PCT = "{:.1%}"
 
 
 def _summary(rs: ResultSet) -> Section:
-    meta = rs.metadata
+    prov = rs.provenance
     robustness = rs.get("robustness")
-    lines = [f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}**", ""]
+    lines = [f"**{prov.title}**", ""]
     lines.append(
-        f"{len(rs.get('experiments')):,} experiments: a {meta.get('design', '?')} design of "
-        f"{meta.get('n', '?')} points over {len(meta.get('parameters', []))} uncertainties × "
-        f"{len(meta.get('strategies', []))} strategies × {len(meta.get('mindsets', []))} mindsets, "
-        f"{meta.get('trajectories', '?')} trajectories each. Outcome compared: "
-        f"*{meta.get('outcome', '?')}*."
+        f"{len(rs.get('experiments')):,} experiments: a {shown(prov.design, '?')} design of "
+        f"{shown(prov.n, '?')} points over {len(prov.parameters)} uncertainties × "
+        f"{len(prov.strategies)} strategies × {len(prov.mindsets)} mindsets, "
+        f"{shown(prov.trajectories, '?')} trajectories each. Outcome compared: "
+        f"*{shown(prov.outcome, '?')}*."
     )
     if not robustness.empty:
         chosen = robustness[robustness["minimax_regret"]]
@@ -185,26 +186,26 @@ def _when_beats(rs: ResultSet) -> Section | None:
 
 def explore_report(rs: ResultSet) -> ReportDocument:
     """Build the HTML report document of an ``explore`` result set."""
-    meta = rs.metadata
+    prov = rs.provenance
     sections = [_summary(rs), _robustness(rs)]
     optional = (_sensitivity(rs), _one_at_a_time(rs), _discovery(rs), _when_beats(rs))
     sections += [s for s in optional if s is not None]
     notes = {
-        label: str(meta[key])
-        for key, label in (
-            ("seed", "root seed"),
-            ("design", "design"),
-            ("n", "design points"),
-            ("trajectories", "trajectories per experiment"),
-            ("escalade", "escalade version"),
-            ("scenario_hash", "scenario hash (SHA-256)"),
-            ("created", "created (UTC)"),
+        label: str(value)
+        for value, label in (
+            (prov.seed, "root seed"),
+            (prov.design, "design"),
+            (prov.n, "design points"),
+            (prov.trajectories, "trajectories per experiment"),
+            (prov.escalade_version, "escalade version"),
+            (prov.scenario_hash, "scenario hash (SHA-256)"),
+            (prov.created, "created (UTC)"),
         )
-        if key in meta
+        if value is not None
     }
     return ReportDocument(
-        title=f"escalade explore — {meta.get('scenario_title', meta.get('scenario_id', ''))}",
-        subtitle=f"scenario {meta.get('scenario_id', '')} · run {meta.get('run_id', '')}",
+        title=f"escalade explore — {prov.title}",
+        subtitle=f"scenario {shown(prov.scenario_id)} · run {shown(prov.run_id)}",
         sections=tuple(sections),
         method_notes=notes,
     )

@@ -14,6 +14,7 @@ import pandas as pd
 
 from escalade.report.figures import bars, comparison_heatmap
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.report.text import shown
 from escalade.results import ResultSet
 
 __all__ = ["game_report"]
@@ -22,20 +23,22 @@ _NUM = ".4g"
 
 
 def _sides(rs: ResultSet) -> tuple[str, str]:
-    return str(rs.metadata.get("row_side", "rows")), str(rs.metadata.get("col_side", "columns"))
+    prov = rs.provenance
+    return shown(prov.row_side, "rows"), shown(prov.col_side, "columns")
 
 
 def _summary(rs: ResultSet) -> Section:
-    meta, (row, col) = rs.metadata, _sides(rs)
+    prov, (row, col) = rs.provenance, _sides(rs)
     eq = rs.get("equilibria")
+    n = "?" if prov.n is None else f"{prov.n:,}"
     lines = [
-        f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}**: the game between "
+        f"**{prov.title}**: the game between "
         f"{row}'s strategies (rows) and {col}'s mindsets (columns, read as {col}'s strategies), "
-        f"each cell's payoffs the sides' expected utilities from {meta.get('n', '?'):,} "
+        f"each cell's payoffs the sides' expected utilities from {n} "
         "trajectories with the same random numbers in every cell.",
         "",
         f"It has **{len(eq)} Nash equilibri{'um' if len(eq) == 1 else 'a'}**"
-        + (f" — {meta.get('note')}." if meta.get("degenerate") else "."),
+        + (f" — {prov.note}." if prov.degenerate else "."),
     ]
     for _, e in eq.iterrows():
         robust = e["robustness"]
@@ -87,18 +90,18 @@ def _payoffs(rs: ResultSet) -> Section:
 
 def _equilibria(rs: ResultSet) -> Section:
     eq = rs.get("equilibria")
-    meta = rs.metadata
+    prov = rs.provenance
     blocks: list[Any] = [
         Markdown(
             "Every Nash equilibrium: each side's mix (a strategy alone when pure), the payoffs, "
             "the sizes of the supports, the dimension of the set of equilibria with those "
             "supports (0: isolated; more: a continuum, shown by a point inside it) and the "
-            f"robustness: the share of {meta.get('bootstrap', 0)} bootstrap resamples of the "
+            f"robustness: the share of {prov.bootstrap or 0} bootstrap resamples of the "
             "trajectories in which the same supports still carry an equilibrium."
         )
     ]
-    if meta.get("degenerate"):
-        blocks.append(Markdown(f"**Note:** {meta.get('note', '')}."))
+    if prov.degenerate:
+        blocks.append(Markdown(f"**Note:** {shown(prov.note)}."))
     formats = {c: _NUM for c in eq.columns if str(c).startswith("payoff")}
     formats["robustness"] = "pct"
     blocks.append(TableBlock(eq, "Nash equilibria", formats))
@@ -107,7 +110,7 @@ def _equilibria(rs: ResultSet) -> Section:
 
 def _alpha_rank(rs: ResultSet) -> Section:
     by_side, cells = rs.get("alpha_rank"), rs.get("alpha_rank_cells")
-    meta = rs.metadata
+    alpha = shown(rs.provenance.alpha, "?")
     return Section(
         "alpha-rank",
         "α-Rank",
@@ -115,7 +118,7 @@ def _alpha_rank(rs: ResultSet) -> Section:
             Markdown(
                 "α-Rank (Omidshafiei et al. 2019) ranks without choosing an equilibrium: the "
                 "long-run share of time an evolutionary process spends in each cell, one side at "
-                f"a time switching strategy (intensity α = {meta.get('alpha', '?')} on payoffs "
+                f"a time switching strategy (intensity α = {alpha} on payoffs "
                 "divided by each side's payoff range)."
             ),
             FigureBlock(
@@ -154,25 +157,25 @@ def _commitment(rs: ResultSet) -> Section:
 
 def game_report(rs: ResultSet) -> ReportDocument:
     """Build the HTML report document of a ``game`` result set."""
-    meta = rs.metadata
+    prov = rs.provenance
     notes = {
-        label: str(meta[key])
-        for key, label in (
-            ("seed", "root seed"),
-            ("n", "trajectories per cell"),
-            ("bootstrap", "bootstrap resamples"),
-            ("alpha", "α-Rank intensity"),
-            ("escalade", "escalade version"),
-            ("scenario_hash", "scenario hash (SHA-256)"),
-            ("created", "created (UTC)"),
+        label: str(value)
+        for value, label in (
+            (prov.seed, "root seed"),
+            (prov.n, "trajectories per cell"),
+            (prov.bootstrap, "bootstrap resamples"),
+            (prov.alpha, "α-Rank intensity"),
+            (prov.escalade_version, "escalade version"),
+            (prov.scenario_hash, "scenario hash (SHA-256)"),
+            (prov.created, "created (UTC)"),
         )
-        if key in meta
+        if value is not None
     }
-    if "seconds" in meta and math.isfinite(float(meta["seconds"])):
-        notes["equilibrium computation"] = f"{float(meta['seconds']):.3f} s"
+    if prov.seconds is not None and math.isfinite(prov.seconds):
+        notes["equilibrium computation"] = f"{prov.seconds:.3f} s"
     return ReportDocument(
-        title=f"escalade game — {meta.get('scenario_title', meta.get('scenario_id', ''))}",
-        subtitle=f"scenario {meta.get('scenario_id', '')} · run {meta.get('run_id', '')}",
+        title=f"escalade game — {prov.title}",
+        subtitle=f"scenario {shown(prov.scenario_id)} · run {shown(prov.run_id)}",
         sections=(
             _summary(rs),
             _payoffs(rs),

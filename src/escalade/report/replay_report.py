@@ -14,18 +14,19 @@ import plotly.graph_objects as go
 
 from escalade.report.figures import bars, new_figure, trace
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.report.text import shown
 from escalade.results import ResultSet
 
 __all__ = ["replay_report"]
 
 
 def _verdict(rs: ResultSet) -> Section:
-    meta = rs.metadata
+    prov = rs.provenance
     scores = rs.get("scores")
     lines = [
-        f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}** replayed against "
-        f"*{meta.get('observed_file', '')}* ({meta.get('n_observations', 0)} observations, "
-        f"conditioned on those known by {meta.get('as_of', '')}).",
+        f"**{prov.title}** replayed against "
+        f"*{shown(prov.observed_file)}* ({shown(prov.n_observations, '0')} observations, "
+        f"conditioned on those known by {shown(prov.as_of)}).",
         "",
     ]
     if not scores.empty and not math.isnan(float(scores.iloc[0]["brier"])):
@@ -40,7 +41,7 @@ def _verdict(rs: ResultSet) -> Section:
                 f"- {row['forecast']}: Brier {row['brier']:.3f}, log {row['log']:.3f} "
                 f"(the scenario is {verdict} by Brier)"
             )
-    evidence = meta.get("log_evidence", {})
+    evidence = prov.log_evidence
     if evidence.get("value") is not None:
         se = evidence.get("se")
         lines += [
@@ -198,19 +199,19 @@ def _ess(rs: ResultSet) -> Section:
 
 def replay_report(rs: ResultSet) -> ReportDocument:
     """The report document of a ``replay`` result set."""
-    meta = rs.metadata
+    prov = rs.provenance
     notes = {
-        "particles per cell": str(meta.get("particles", "")),
-        "replicate filters per cell": str(meta.get("replicates", "")),
-        "seed": str(meta.get("seed", "")),
-        "observation-error rate ε": str(meta.get("epsilon", "")),
-        "as of": str(meta.get("as_of", "")),
-        "scenario hash": str(meta.get("scenario_hash", "")),
-        "escalade": str(meta.get("versions", {}).get("escalade", "")),
+        "particles per cell": shown(prov.particles),
+        "replicate filters per cell": shown(prov.replicates),
+        "seed": shown(prov.seed),
+        "observation-error rate ε": shown(prov.epsilon),
+        "as of": shown(prov.as_of),
+        "scenario hash": shown(prov.scenario_hash),
+        "escalade": shown(prov.escalade_version),
     }
     return ReportDocument(
-        title=f"Replay of {meta.get('scenario_id', '')}",
-        subtitle=f"against {meta.get('observed_file', '')}",
+        title=f"Replay of {shown(prov.scenario_id)}",
+        subtitle=f"against {shown(prov.observed_file)}",
         sections=(_verdict(rs), _posterior(rs), _record(rs), _parameters(rs), _ess(rs)),
         method_notes=notes,
     )

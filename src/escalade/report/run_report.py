@@ -6,7 +6,6 @@ by :func:`escalade.analysis.run.run_tables` (see that module for the columns).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -22,18 +21,19 @@ from escalade.report.figures import (
 )
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.ladder import ladder_panel
-from escalade.report.text import percent, sig
+from escalade.report.text import percent, shown, sig
 from escalade.results import ResultSet
+from escalade.results.provenance import Provenance
 
 __all__ = ["assumptions_section", "ladders_section", "run_report"]
 
 
 def _summary(rs: ResultSet) -> Section:
-    meta = rs.metadata
+    prov = rs.provenance
     scenario = rs.get("scenario")
-    lines = [f"**{meta.get('scenario_title', meta.get('scenario_id', ''))}**", ""]
-    if meta.get("scenario_description"):
-        lines += [str(meta["scenario_description"]), ""]
+    lines = [f"**{prov.title}**", ""]
+    if prov.scenario_description:
+        lines += [prov.scenario_description, ""]
     blocks: list[Any] = [Markdown("\n".join(lines))]
     if not scenario.empty:
         blocks.append(
@@ -159,10 +159,10 @@ def _outcome_block(outcomes: pd.DataFrame) -> TableBlock:
 
 def _ranking_blocks(rs: ResultSet) -> list[Any]:
     """What the ranking is by, and the side weights (when given, or a side has several actors)."""
-    meta = rs.metadata
+    ranked_by = rs.provenance.ranked_by
     blocks: list[Any] = []
-    if meta.get("ranked_by"):
-        blocks.append(Markdown(f"Strategies are {meta['ranked_by']}."))
+    if ranked_by:
+        blocks.append(Markdown(f"Strategies are {ranked_by}."))
     weights = rs.get("side_weights")
     given = not weights.empty and (weights["weight"] != "1 (default)").any()
     if given or (not weights.empty and weights["side"].duplicated().any()):
@@ -178,10 +178,11 @@ def _ranking_blocks(rs: ResultSet) -> list[Any]:
 
 
 def _whose(rs: ResultSet) -> str:
-    meta = rs.metadata
-    if meta.get("rank_kind") == "actor":
-        return f"actor {meta.get('rank_by')}"
-    return f"side {meta.get('rank_by', meta.get('focal_side', ''))}".strip()
+    prov = rs.provenance
+    if prov.rank_kind == "actor":
+        return f"actor {prov.rank_by}"
+    side = prov.rank_by if prov.rank_by is not None else shown(prov.focal_side)
+    return f"side {side}".strip()
 
 
 def _comparison(rs: ResultSet) -> Section:
@@ -277,25 +278,25 @@ def assumptions_section(rs: ResultSet) -> Section:
     return Section("assumptions", "Assumptions and sources", tuple(blocks))
 
 
-def _notes(meta: Mapping[str, Any]) -> dict[str, str]:
-    keys = (
-        ("n", "trajectories per strategy × mindset"),
-        ("seed", "root seed"),
-        ("horizon", "rounds"),
-        ("escalade", "escalade version"),
-        ("scenario_hash", "scenario hash (SHA-256)"),
-        ("created", "created (UTC)"),
-        ("intervals", "intervals"),
+def _notes(prov: Provenance) -> dict[str, str]:
+    values = (
+        (prov.n, "trajectories per strategy × mindset"),
+        (prov.seed, "root seed"),
+        (prov.horizon, "rounds"),
+        (prov.escalade_version, "escalade version"),
+        (prov.scenario_hash, "scenario hash (SHA-256)"),
+        (prov.created, "created (UTC)"),
+        (prov.intervals, "intervals"),
     )
-    return {label: str(meta[key]) for key, label in keys if key in meta}
+    return {label: str(value) for value, label in values if value is not None}
 
 
 def run_report(rs: ResultSet) -> ReportDocument:
     """Build the HTML report document of a ``run`` result set."""
-    meta = rs.metadata
+    prov = rs.provenance
     return ReportDocument(
-        title=f"escalade run — {meta.get('scenario_title', meta.get('scenario_id', ''))}",
-        subtitle=f"scenario {meta.get('scenario_id', '')} · run {meta.get('run_id', '')}".strip(),
+        title=f"escalade run — {prov.title}",
+        subtitle=f"scenario {shown(prov.scenario_id)} · run {shown(prov.run_id)}".strip(),
         sections=(
             brief_section(rs),
             _comparison(rs),
@@ -304,5 +305,5 @@ def run_report(rs: ResultSet) -> ReportDocument:
             _summary(rs),
             assumptions_section(rs),
         ),
-        method_notes=_notes(meta),
+        method_notes=_notes(prov),
     )

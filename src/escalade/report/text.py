@@ -28,6 +28,7 @@ __all__ = [
     "percent",
     "plain_console",
     "render_text",
+    "shown",
     "sig",
     "table_to_text",
 ]
@@ -66,6 +67,11 @@ def sig(value: Any, digits: int = 3, *, signed: bool = False) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return sign + text
+
+
+def shown(value: object, default: str = "") -> str:
+    """``str(value)``, or ``default`` when the value is ``None`` (a field not recorded)."""
+    return default if value is None else str(value)
 
 
 def percent(value: Any, digits: int = 3) -> str:

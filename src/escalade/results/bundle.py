@@ -104,14 +104,14 @@ def save_bundle(
         scenario = target / _SCENARIO
         scenario.write_text(rs.scenario_text, encoding="utf-8")
         written.append(scenario)
-    meta = rs.metadata_dict()
+    meta, provenance = rs.metadata_dict(), rs.provenance
     header = {
         "format_version": BUNDLE_FORMAT_VERSION,
         "escalade": __version__,
         "kind": rs.kind,
         "run_id": run_id,
-        "scenario_hash": meta.get("scenario_hash"),
-        "seed": meta.get("seed"),
+        "scenario_hash": provenance.scenario_hash,
+        "seed": provenance.seed,
         "tables": entries,
         "scenario_file": _SCENARIO if rs.scenario_text is not None else None,
         "metadata": meta,

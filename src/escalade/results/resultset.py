@@ -6,7 +6,8 @@ A result set is a frozen record of
   ``"replay"``, ``"game"``);
 * ``metadata``: a JSON-serialisable mapping with the provenance (scenario id and
   content hash, seed, ``n``, versions of escalade and its dependencies, the
-  creation time in UTC, the parameters);
+  creation time in UTC, the parameters), read typed as :attr:`ResultSet.provenance`
+  (see :mod:`escalade.results.provenance`);
 * ``tables``: named tidy :class:`pandas.DataFrame` tables with any columns;
 * ``scenario_text``: the scenario source, when there is one, so that the run can
   be reproduced from the result set alone.
@@ -14,20 +15,17 @@ A result set is a frozen record of
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import platform
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import metadata as importlib_metadata
 from types import MappingProxyType
 from typing import Any, Literal
 
 import pandas as pd
 
-from escalade._version import __version__
 from escalade.errors import UsageError
+from escalade.results.provenance import Provenance, environment_versions, utc_now
 
 __all__ = [
     "KINDS",
@@ -40,42 +38,6 @@ __all__ = [
 
 Kind = Literal["run", "simulate", "explore", "solve", "replay", "game"]
 KINDS: tuple[str, ...] = ("run", "simulate", "explore", "solve", "replay", "game")
-
-_DEPENDENCIES = (
-    "numpy",
-    "scipy",
-    "pandas",
-    "pyarrow",
-    "duckdb",
-    "pydantic",
-    "salib",
-    "plotly",
-    "jinja2",
-    "rich",
-)
-
-
-def environment_versions() -> dict[str, str]:
-    """Return the versions of Python, escalade and its main dependencies.
-
-    Returns
-    -------
-    dict of str to str
-        ``{"python": "3.11.9", "escalade": "0.1.0", "numpy": "2.1.0", ...}``;
-        a dependency that is not installed is reported as ``"absent"``.
-    """
-    versions = {"python": platform.python_version(), "escalade": __version__}
-    for name in _DEPENDENCIES:
-        try:
-            versions[name] = importlib_metadata.version(name)
-        except importlib_metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
-
-
-def utc_now() -> str:
-    """Return the current time in UTC as an ISO 8601 string (seconds precision)."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def scenario_hash(text: str) -> str:
@@ -169,6 +131,11 @@ class ResultSet:
         robustness sweep, an exploration without ``--discover`` no PRIM boxes).
         """
         return self.tables[name] if name in self.tables else pd.DataFrame()
+
+    @property
+    def provenance(self) -> Provenance:
+        """The metadata as a typed record (:meth:`Provenance.from_mapping`)."""
+        return Provenance.from_mapping(self.metadata)
 
     def metadata_dict(self) -> dict[str, Any]:
         """Return a plain, deep-copied ``dict`` of the metadata (JSON round-trip)."""

@@ -60,6 +60,7 @@ from escalade.results._locking import (
 )
 from escalade.results.bundle import load_bundle, save_bundle
 from escalade.results.pending import pending_bundles, pending_dir
+from escalade.results.provenance import Provenance
 from escalade.results.resultset import KINDS, ResultSet, utc_now
 
 __all__ = ["FORMAT_VERSION", "RUN_COLUMNS", "STORE_WAIT", "Store", "StoreBusy", "StoreCorrupt"]
@@ -89,14 +90,6 @@ _counter = itertools.count()
 def _new_id(kind: str) -> str:
     token = f"{time.time_ns()}-{os.getpid()}-{next(_counter)}-{kind}"
     return "r" + hashlib.sha256(token.encode()).hexdigest()[:8]
-
-
-def _optional_int(value: object) -> int | None:
-    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _optional_str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 class Store:
@@ -302,17 +295,18 @@ class Store:
         run_id = wanted if ok and wanted is not None else _new_id(kind)
         while _first(con.execute("SELECT 1 FROM runs WHERE id = ?", [run_id])):
             run_id = _new_id(kind)
-        seed = _optional_int(metadata.get("seed"))
+        prov = Provenance.from_mapping(metadata)
+        seed = prov.seed
         con.execute(
             "INSERT INTO runs VALUES (?, nextval('run_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id,
                 kind,
                 status,
-                _optional_str(metadata.get("created")) or utc_now(),
-                _optional_str(metadata.get("scenario_id")),
-                _optional_str(metadata.get("scenario_hash")),
-                _optional_int(metadata.get("n")),
+                prov.created or utc_now(),
+                prov.scenario_id,
+                prov.scenario_hash,
+                prov.n,
                 seed if seed is not None and seed >= 0 else None,
                 key,
                 json.dumps(dict(metadata), allow_nan=False),

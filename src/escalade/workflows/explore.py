@@ -44,7 +44,12 @@ from escalade.explore.sensitivity import sobol_warnings
 from escalade.report.explore_report import explore_report
 from escalade.report.html import write_html
 from escalade.results import ResultSet, Store
-from escalade.results.resultset import environment_versions, utc_now
+from escalade.results.provenance import (
+    EXPLORE_KEYS,
+    Provenance,
+    environment_versions,
+    utc_now,
+)
 from escalade.scenario import Scenario, load_scenario
 
 __all__ = ["ExploreOptions", "ExploreOutcome", "explore_scenario", "parse_condition"]
@@ -198,6 +203,35 @@ def _run(
     return result, len(skip)
 
 
+def _provenance(
+    scenario: Scenario,
+    options: ExploreOptions,
+    design: Design,
+    model: ScenarioModel,
+    focus: tuple[str, str],
+) -> Provenance:
+    """The sweep's provenance; ``focus`` is the focal side and the outcome compared."""
+    return Provenance(
+        scenario_id=scenario.id,
+        scenario_title=scenario.title,
+        scenario_hash=scenario.content_hash,
+        seed=options.seed,
+        n=design.n,
+        design=design.kind,
+        replications=options.replications,
+        trajectories=options.trajectories,
+        common_random_numbers="every experiment's trajectory k reads the same numbers",
+        focal_side=focus[0],
+        outcome=focus[1],
+        strategies=tuple(model.strategies),
+        mindsets=tuple(model.mindsets),
+        parameters=tuple(p.name for p in model.uncertainties),
+        created=utc_now(),
+        versions=environment_versions(),
+        keys=EXPLORE_KEYS,
+    )
+
+
 def explore_scenario(
     scenario: Scenario | str | Path,
     options: ExploreOptions,
@@ -225,31 +259,14 @@ def explore_scenario(
     if outcome not in names:
         raise UsageError(f"--outcome: expected one of {', '.join(names)}, found {outcome!r}")
     direction = names[outcome] if names[outcome] != "info" else "maximize"
-    metadata = {
-        "scenario_id": scenario.id,
-        "scenario_title": scenario.title,
-        "scenario_hash": scenario.content_hash,
-        "seed": options.seed,
-        "n": design.n,
-        "design": design.kind,
-        "replications": options.replications,
-        "trajectories": options.trajectories,
-        "common_random_numbers": "every experiment's trajectory k reads the same numbers",
-        "focal_side": side,
-        "outcome": outcome,
-        "strategies": list(model.strategies),
-        "mindsets": list(model.mindsets),
-        "parameters": [p.name for p in model.uncertainties],
-        "created": utc_now(),
-        **environment_versions(),
-    }
+    provenance = _provenance(scenario, options, design, model, (side, outcome))
     store = Store(options.store) if options.store is not None else None
     try:
         run_id = None
         if store is not None:
             key = _key(scenario, options)
             run_id = store.find_resumable(key) or store.begin(
-                "explore", metadata, scenario_text=scenario.text, key=key
+                "explore", provenance.to_mapping(), scenario_text=scenario.text, key=key
             )
         result, resumed = _run(
             model, design, options, store=store, run_id=run_id, progress=progress
@@ -270,7 +287,8 @@ def explore_scenario(
         "outcomes": result.outcomes.reset_index(),
         **tables,
     }
-    rs = ResultSet("explore", {**metadata, "run_id": run_id}, all_tables, scenario.text)
+    stored = provenance.with_run_id(run_id).to_mapping()
+    rs = ResultSet("explore", stored, all_tables, scenario.text)
     report = write_html(explore_report(rs), options.out / "explore.html") if options.out else None
     return ExploreOutcome(result, tables, summary, run_id, report, resumed)
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from escalade.analysis.metagame import MetaAnalysis, analyse, meta_game
 from escalade.analysis.metagame_tables import meta_tables
@@ -26,7 +25,7 @@ from escalade.errors import UsageError
 from escalade.report.game_report import game_report
 from escalade.report.html import write_html
 from escalade.results import ResultSet
-from escalade.results.resultset import environment_versions, utc_now
+from escalade.results.provenance import GAME_KEYS, Provenance, environment_versions, utc_now
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.workflows.run import pick, save_or_stash
@@ -131,26 +130,27 @@ def game_scenario(
     return analyse(game, bootstrap=options.bootstrap, seed=options.seed, alpha=options.alpha)
 
 
-def _metadata(scenario: Scenario, options: GameOptions, result: MetaAnalysis) -> dict[str, Any]:
+def _provenance(scenario: Scenario, options: GameOptions, result: MetaAnalysis) -> Provenance:
     g = result.game
-    return {
-        "scenario_id": scenario.id,
-        "scenario_title": scenario.title,
-        "scenario_hash": scenario.content_hash,
-        "seed": options.seed,
-        "n": g.n,
-        "row_side": g.row_side,
-        "col_side": g.col_side,
-        "strategies": list(g.rows),
-        "mindsets": list(g.cols),
-        "bootstrap": result.bootstrap,
-        "alpha": options.alpha,
-        "degenerate": result.degenerate,
-        "note": result.note,
-        "seconds": result.seconds,
-        "versions": environment_versions(),
-        "created": utc_now(),
-    }
+    return Provenance(
+        scenario_id=scenario.id,
+        scenario_title=scenario.title,
+        scenario_hash=scenario.content_hash,
+        seed=options.seed,
+        n=g.n,
+        row_side=g.row_side,
+        col_side=g.col_side,
+        strategies=tuple(g.rows),
+        mindsets=tuple(g.cols),
+        bootstrap=result.bootstrap,
+        alpha=options.alpha,
+        degenerate=result.degenerate,
+        note=result.note,
+        seconds=result.seconds,
+        versions=environment_versions(),
+        created=utc_now(),
+        keys=GAME_KEYS,
+    )
 
 
 def game_outcome(
@@ -168,15 +168,16 @@ def game_outcome(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     result = game_scenario(scenario, options, progress=progress)
-    metadata = _metadata(scenario, options, result)
-    rs = ResultSet("game", metadata, meta_tables(result), scenario.text)
+    provenance = _provenance(scenario, options, result)
+    rs = ResultSet("game", provenance.to_mapping(), meta_tables(result), scenario.text)
     run_id = pending = problem = None
     if options.store is not None:
         options.store.parent.mkdir(parents=True, exist_ok=True)
         saved = save_or_stash(rs, options.store)
         run_id, pending, problem = saved.run_id, saved.pending, saved.problem
     if run_id is not None:
-        rs = ResultSet("game", {**metadata, "run_id": run_id}, rs.tables, scenario.text)
+        stored = provenance.with_run_id(run_id).to_mapping()
+        rs = ResultSet("game", stored, rs.tables, scenario.text)
     report = None
     if options.out is not None:
         options.out.mkdir(parents=True, exist_ok=True)

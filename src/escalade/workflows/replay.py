@@ -21,7 +21,8 @@ from escalade.evidence.observed import LoadedTimeline, load_observed
 from escalade.report.html import write_html
 from escalade.report.replay_report import replay_report
 from escalade.results import ResultSet
-from escalade.results.resultset import environment_versions, scenario_hash, utc_now
+from escalade.results.provenance import REPLAY_KEYS, Provenance, environment_versions, utc_now
+from escalade.results.resultset import scenario_hash
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.workflows.run import save_or_stash
@@ -95,26 +96,27 @@ def replay_scenario(
         with open_executor(options.workers, n_tasks) as running:
             result = replay(compiled, lt, executor=running, **kw)
     summary = clean_json(result.to_dict())
-    metadata = {
-        "scenario_id": loaded.spec.id,
-        "scenario_title": loaded.spec.title,
-        "scenario_hash": scenario_hash(loaded.text),
-        "observed_file": Path(lt.file).name,
-        "observed_hash": scenario_hash(lt.text),
-        "n": options.particles,
-        "particles": options.particles,
-        "replicates": options.replicates,
-        "seed": options.seed,
-        "epsilon": lt.timeline.epsilon,
-        "as_of": result.as_of.isoformat(),
-        "n_observations": len(result.facts),
-        "log_evidence": {k: summary["log_evidence"][k] for k in ("value", "se")},
-        "posterior": summary["posterior"],
-        "scores": summary["scores"],
-        "versions": environment_versions(),
-        "created": utc_now(),
-    }
-    rs = ResultSet("replay", metadata, replay_tables(result), loaded.text)
+    provenance = Provenance(
+        scenario_id=loaded.spec.id,
+        scenario_title=loaded.spec.title,
+        scenario_hash=scenario_hash(loaded.text),
+        observed_file=Path(lt.file).name,
+        observed_hash=scenario_hash(lt.text),
+        n=options.particles,
+        particles=options.particles,
+        replicates=options.replicates,
+        seed=options.seed,
+        epsilon=lt.timeline.epsilon,
+        as_of=result.as_of.isoformat(),
+        n_observations=len(result.facts),
+        log_evidence={k: summary["log_evidence"][k] for k in ("value", "se")},
+        posterior=summary["posterior"],
+        scores=summary["scores"],
+        versions=environment_versions(),
+        created=utc_now(),
+        keys=REPLAY_KEYS,
+    )
+    rs = ResultSet("replay", provenance.to_mapping(), replay_tables(result), loaded.text)
     run_id = pending = problem = None
     if options.store is not None:
         saved = save_or_stash(rs, options.store, label="replay")

@@ -33,7 +33,13 @@ from escalade.report.pdf import write_pdf
 from escalade.report.run_report import run_report
 from escalade.results import ResultSet, Store
 from escalade.results.pending import stash
-from escalade.results.resultset import environment_versions, utc_now
+from escalade.results.provenance import (
+    INTERVALS,
+    RUN_KEYS,
+    Provenance,
+    environment_versions,
+    utc_now,
+)
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
 
@@ -124,29 +130,36 @@ def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[
     return list(chosen)
 
 
-def _metadata(
-    scenario: Scenario, options: RunOptions, cells: dict[str, Any], rank: RankBy
-) -> dict[str, Any]:
-    return {
-        "scenario_id": scenario.id,
-        "scenario_title": scenario.title,
-        "scenario_description": scenario.spec.description,
-        "scenario_hash": scenario.content_hash,
-        "seed": options.seed,
-        "n": options.n,
-        "horizon": scenario.spec.calendar.horizon,
-        "focal_side": focal_side(scenario),
-        "rank_by": rank.id,
-        "rank_kind": rank.kind,
-        "ranked_by": rank.describe(),
-        "intervals": "95%: normal approximation for means, Wilson for probabilities",
-        "status_quo": status_quo(scenario),
-        "sweep_points": options.sweep,
-        "sweep_trajectories": options.sweep_trajectories,
-        "created": utc_now(),
-        **cells,
-        **environment_versions(),
-    }
+def _provenance(
+    scenario: Scenario,
+    options: RunOptions,
+    grid: tuple[Sequence[str | None], Sequence[str | None]],
+    rank: RankBy,
+) -> Provenance:
+    strategies, mindsets = grid
+    return Provenance(
+        scenario_id=scenario.id,
+        scenario_title=scenario.title,
+        scenario_description=scenario.spec.description,
+        scenario_hash=scenario.content_hash,
+        seed=options.seed,
+        n=options.n,
+        horizon=scenario.spec.calendar.horizon,
+        focal_side=focal_side(scenario),
+        rank_by=rank.id,
+        rank_kind=rank.kind,
+        ranked_by=rank.describe(),
+        intervals=INTERVALS,
+        status_quo=status_quo(scenario),
+        sweep_points=options.sweep,
+        sweep_trajectories=options.sweep_trajectories,
+        created=utc_now(),
+        strategies=tuple(s or "default" for s in strategies),
+        mindsets=tuple(m or "default" for m in mindsets),
+        n_mindsets=len(mindsets),
+        versions=environment_versions(),
+        keys=RUN_KEYS,
+    )
 
 
 def run_scenario(
@@ -195,13 +208,8 @@ def run_scenario(
     cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
     tables = run_tables(scenario, cells, rank=rank)
     tables.update(_brief_tables(scenario, tables, options, (strategies, mindsets), rank))
-    names = {
-        "strategies": [s or "default" for s in strategies],
-        "mindsets": [m or "default" for m in mindsets],
-        "n_mindsets": len(mindsets),
-    }
-    metadata = _metadata(scenario, options, names, rank)
-    result_set = ResultSet("run", metadata, tables, scenario.text)
+    provenance = _provenance(scenario, options, (strategies, mindsets), rank)
+    result_set = ResultSet("run", provenance.to_mapping(), tables, scenario.text)
     saved, failure = Saved(), None
     if options.store is not None:
         try:
@@ -209,7 +217,8 @@ def run_scenario(
         except Exception as exc:  # the report is still written, then this is raised
             failure = exc
     if saved.run_id is not None:
-        result_set = ResultSet("run", {**metadata, "run_id": saved.run_id}, tables, scenario.text)
+        stored = provenance.with_run_id(saved.run_id).to_mapping()
+        result_set = ResultSet("run", stored, tables, scenario.text)
     report = (
         write_html(run_report(result_set), options.out / "report.html") if options.out else None
     )
