@@ -19,11 +19,20 @@ and a *hint*::
     └── DependencyNotInstalled (ImportError)  an optional extra is missing
 
 The command line maps each class to an exit status through ``exit_code``.
+
+An error about an argument names the argument the way the library calls it,
+never as a command-line flag: ``parameter`` holds its Python name, the message
+starts with it (``chunk_size: expected ...``) and writes any other parameter it
+mentions between backticks (``hint: lower `chunk_size` or `workers` instead``).
+:meth:`EscaladeError.render_parameters` shows those names in a front end's own
+terms: the command line shows its flags (``--chunk-size``), the dashboard the
+names as they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -97,10 +106,44 @@ class Issue:
         return text
 
 
+_MENTION = re.compile(r"`([a-z][a-z0-9_]*)`")
+
+
 class EscaladeError(Exception):
-    """Root of every error escalade raises on purpose."""
+    """Root of every error escalade raises on purpose.
+
+    Parameters
+    ----------
+    *args
+        The message (as for :class:`Exception`).
+    parameter : str, optional
+        The Python name of the argument the error is about, e.g. ``"chunk_size"``;
+        the message starts with it and writes other parameters between backticks.
+    """
 
     exit_code: int = 1
+    parameter: str | None = None
+
+    def __init__(self, *args: object, parameter: str | None = None) -> None:
+        super().__init__(*args)
+        if parameter is not None:
+            self.parameter = parameter  # an instance attribute, so it survives pickling
+
+    def render_parameters(self, name: Callable[[str], str]) -> str:
+        """Return the message with each parameter name shown as ``name(parameter)``.
+
+        Only an error with a ``parameter`` is rewritten: its leading name and every
+        backticked lower-case name, e.g. ``lambda p: "--" + p.replace("_", "-")``
+        turns ``chunk_size: ... lower `workers` instead`` into ``--chunk-size: ...
+        lower --workers instead``.
+        """
+        text = str(self)
+        if self.parameter is None:
+            return text
+        lead = self.parameter
+        if text.startswith(lead) and not text[len(lead) : len(lead) + 1].isidentifier():
+            text = name(lead) + text[len(lead) :]
+        return _MENTION.sub(lambda m: name(m.group(1)), text)
 
 
 class _IssuesMixin(EscaladeError):

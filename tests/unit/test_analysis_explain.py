@@ -55,8 +55,8 @@ def test_one_mindset() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"a": "nope", "b": "b"}, "--a: expected a strategy among a, b"),
-        ({"a": "a", "b": "b", "mindset": "m9"}, "--mindset: expected one of m1, m2"),
+        ({"a": "nope", "b": "b"}, "^a: expected a strategy among a, b"),
+        ({"a": "a", "b": "b", "mindset": "m9"}, "^mindset: expected one of m1, m2"),
     ],
 )
 def test_clear_errors(kwargs: dict[str, str], message: str) -> None:

@@ -1,4 +1,4 @@
-"""Parameters: validation, mapping from the unit interval, --vary parsing."""
+"""Parameters: validation, mapping from the unit interval, ``vary`` parsing."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def test_parse_vary_forms():
     ],
 )
 def test_parse_vary_errors_quote_the_argument(text, message):
-    with pytest.raises(UsageError, match=f"--vary '{text}'.*{message}"):
+    with pytest.raises(UsageError, match=f"^vary '{text}'.*{message}"):
         parse_vary(text)
 
 

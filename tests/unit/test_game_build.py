@@ -99,7 +99,8 @@ def test_too_large_names_size_limit_and_hint(kursk) -> None:
         build_game(kursk, horizon=4, node_limit=100)
     message = str(info.value)
     assert "expected at most 100 nodes, reached 101 at horizon 4" in message
-    assert "--horizon" in message and "--node-limit" in message
+    assert "`horizon`" in message and "`node_limit`" in message and "--" not in message
+    assert info.value.parameter == "node_limit"
     with pytest.raises(UsageError, match="information: expected 'perfect' or 'scenario'"):
         build_game(kursk, horizon=1, information="hidden")  # type: ignore[arg-type]
 

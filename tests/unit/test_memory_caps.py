@@ -37,7 +37,7 @@ def test_parse_size(text: str, size: int) -> None:
 
 @pytest.mark.parametrize("text", ["lots", "-1G", "0", "4X"])
 def test_parse_size_refuses(text: str) -> None:
-    with pytest.raises(UsageError, match="--memory: expected a size"):
+    with pytest.raises(UsageError, match=r"^memory: expected a size"):
         parse_size(text)
 
 
@@ -66,12 +66,12 @@ def test_chunk_size_over_budget_is_refused() -> None:
     with pytest.raises(UsageError) as info:
         run_grid(KURSK, [(None, None)], n=100_000, seed=1, chunk_size=100_000, memory=10 * 2**20)
     text = str(info.value)
-    assert "--chunk-size 100,352 trajectories x 1 process(es) at once: needs about" in text
-    assert "memory budget of 10.0 MB (set by --memory)" in text and "lower --chunk-size" in text
+    assert text.startswith("chunk_size 100,352 trajectories x 1 process(es) at once: needs about")
+    assert "memory budget of 10.0 MB (set by `memory`)" in text and "lower `chunk_size`" in text
 
 
 def test_traces_over_budget_are_refused() -> None:
-    with pytest.raises(UsageError, match="--traces 200,000 full traces x 1 cell"):
+    with pytest.raises(UsageError, match=r"^keep_traces 200,000 full traces x 1 cell"):
         simulate(KURSK, n=200_000, seed=1, keep_traces=200_000, memory=100 * 2**20)
 
 
@@ -113,7 +113,8 @@ def test_cli_memory_flag_and_workers_note(capsys: pytest.CaptureFixture[str]) ->
     argv = ["simulate", "kursk-mini", "--n", "100000", "--chunk-size", "100000"]
     assert main([*argv, "--memory", "10M"]) == 2
     err = capsys.readouterr().err
-    assert "needs about" in err and "Traceback" not in err
+    assert "--chunk-size 100,352 trajectories" in err and "needs about" in err
+    assert "(set by --memory)" in err and "Traceback" not in err
     assert main(["simulate", "kursk-mini", "--n", "100", "--memory", "lots"]) == 2
     assert "--memory: expected a size" in capsys.readouterr().err
     cores = os.cpu_count() or 1

@@ -139,10 +139,11 @@ def _check_size(
     )
     if size.nodes > node_limit:
         raise GameTooLargeError(
-            f"commit: the game at horizon {horizon} has about {size.nodes:,.0f} nodes "
-            f"(estimated; about {size.seconds:,.0f} s to build), more than --node-limit "
-            f"{node_limit:,}; hint: a smaller --horizon, fewer --side-players, a larger "
-            "--node-limit, or the meta-game alone (--no-tree)"
+            f"node_limit: the game at horizon {horizon} has about {size.nodes:,.0f} nodes "
+            f"(estimated; about {size.seconds:,.0f} s to build), more than the limit "
+            f"{node_limit:,}; hint: a smaller `horizon`, fewer `side_players`, a larger "
+            "`node_limit`, or the meta-game alone",
+            parameter="node_limit",
         )
 
 
@@ -164,8 +165,8 @@ def _unconstrained(
             node_limit=node_limit,
             all_payoffs=True,
         )
-    except GameTooLargeError as exc:
-        return None, {}, str(exc)
+    except GameTooLargeError as exc:  # a note names the parameters plainly
+        return None, {}, exc.render_parameters(lambda parameter: parameter)
     result = backward_induction.solve(game, verify=False)
     values = _by_side(compiled, game, result.payoffs[0].tolist())
     probabilities = result.equilibria[0].probabilities  # type: ignore[union-attr]
@@ -224,10 +225,14 @@ def commitment_analysis(
         When a declared strategy's game exceeds ``node_limit`` (or is estimated to).
     """
     if side not in compiled.sides:
-        raise UsageError(f"--side: expected one of {', '.join(compiled.sides)}, found {side!r}")
+        raise UsageError(
+            f"side: expected one of {', '.join(compiled.sides)}, found {side!r}", parameter="side"
+        )
     mine = [s for s in compiled.scenario.strategies if s.side == side]
     if not mine:
-        raise UsageError(f"--side {side}: the scenario declares no strategy for this side")
+        raise UsageError(
+            f"side {side}: the scenario declares no strategy for this side", parameter="side"
+        )
     side_index = compiled.sides.index(side)
     others = [
         a.id
@@ -239,8 +244,9 @@ def commitment_analysis(
     chosen = own if side_players is None else list(side_players)
     if not set(chosen) <= set(own):
         raise UsageError(
-            f"--side-players: expected actors of side {side} ({', '.join(own)}), "
-            f"found {', '.join(sorted(set(chosen) - set(own)))}"
+            f"side_players: expected actors of side {side} ({', '.join(own)}), "
+            f"found {', '.join(sorted(set(chosen) - set(own)))}",
+            parameter="side_players",
         )
     unconstrained, plan, note = _unconstrained(
         compiled,

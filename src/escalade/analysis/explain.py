@@ -44,15 +44,19 @@ def _check(terms: pd.DataFrame, a: str, b: str, mindset: str | None) -> None:
             "utility decomposition have no utility_terms table, run again"
         )
     known = list(dict.fromkeys(terms["strategy"]))
-    for label, value in (("--a", a), ("--b", b)):
+    for label, value in (("a", a), ("b", b)):
         if value not in known:
             raise UsageError(
-                f"{label}: expected a strategy among {', '.join(known)}, found {value!r}"
+                f"{label}: expected a strategy among {', '.join(known)}, found {value!r}",
+                parameter=label,
             )
     if mindset is not None:
         mindsets = list(dict.fromkeys(terms["mindset"]))
         if mindset not in mindsets:
-            raise UsageError(f"--mindset: expected one of {', '.join(mindsets)}, found {mindset!r}")
+            raise UsageError(
+                f"mindset: expected one of {', '.join(mindsets)}, found {mindset!r}",
+                parameter="mindset",
+            )
 
 
 def _per_strategy(part: pd.DataFrame, keys: Sequence[str], n_mindsets: int) -> pd.DataFrame:
@@ -143,7 +147,7 @@ def explain_difference(
         The run's ``cells`` table: the total's interval then comes from the
         utility ranked by (narrower than the sum of the parts' errors).
     actor : str, optional
-        Compare this actor's own utility instead of the side's (``--rank-by ACTOR``).
+        Compare this actor's own utility instead of the side's (a run ranked by an actor).
 
     Raises
     ------

@@ -49,8 +49,9 @@ def parse_condition(text: str) -> tuple[str, str, float]:
     match = _CONDITION.match(text)
     if match is None:
         raise UsageError(
-            f"--discover {text!r}: expected OUTCOME<VALUE or OUTCOME>VALUE "
-            "(hint: e.g. --discover 'ukraine_position<0')"
+            f"discover {text!r}: expected OUTCOME<VALUE or OUTCOME>VALUE "
+            "(hint: e.g. 'ukraine_position<0')",
+            parameter="discover",
         )
     return match.group(1), match.group(2), float(match.group(3))
 
@@ -173,8 +174,9 @@ def discover(
     outcome, op, value = parse_condition(condition)
     if outcome not in result.outcomes.columns:
         raise UsageError(
-            f"--discover: expected an outcome among {', '.join(result.outcomes.columns)}, "
-            f"found {outcome!r}"
+            f"discover: expected an outcome among {', '.join(result.outcomes.columns)}, "
+            f"found {outcome!r}",
+            parameter="discover",
         )
     y = _OPS[op](result.outcomes[outcome].to_numpy(dtype=float), value)
     if not y.any() or y.all():
@@ -243,7 +245,8 @@ def when_beats(
     for name in (a, b):
         if name not in known:
             raise UsageError(
-                f"--when-beats: expected strategies among {', '.join(known)}, found {name!r}"
+                f"when_beats: expected strategies among {', '.join(known)}, found {name!r}",
+                parameter="when_beats",
             )
     wide = frame.pivot_table(
         index=["scenario", "mindset"], columns="strategy", values="value", aggfunc="mean"

@@ -100,8 +100,9 @@ def rank_by(scenario: Scenario, ident: str | None, default: str) -> RankBy:
         return RankBy("actor", chosen)
     hint = did_you_mean(chosen, [*sides, *actors])
     raise UsageError(
-        f"--rank-by: expected a side id ({', '.join(sides)}) or an actor id "
-        f"({', '.join(actors)}), found {chosen!r}" + (f"; hint: {hint}" if hint else "")
+        f"rank_by: expected a side id ({', '.join(sides)}) or an actor id "
+        f"({', '.join(actors)}), found {chosen!r}" + (f"; hint: {hint}" if hint else ""),
+        parameter="rank_by",
     )
 
 

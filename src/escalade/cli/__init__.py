@@ -26,6 +26,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from escalade._version import __version__
+from escalade.cli._common import error_text
 from escalade.errors import EscaladeError
 
 __all__ = ["build_parser", "main"]
@@ -70,8 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return func(args)
-    except EscaladeError as exc:
-        print(f"escalade: error: {exc}", file=sys.stderr)
+    except EscaladeError as exc:  # parameter names become the command's flags
+        names = getattr(args, "flag_names", None)
+        print(f"escalade: error: {error_text(exc, names)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("escalade: interrupted", file=sys.stderr)

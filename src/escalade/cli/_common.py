@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+
+from escalade.errors import EscaladeError
 
 if TYPE_CHECKING:  # rich is imported when a command prints, not when the parser is built
     from rich.console import Console
@@ -16,10 +18,30 @@ __all__ = [
     "add_execution_arguments",
     "add_memory_argument",
     "checked_workers",
+    "error_text",
+    "flag",
     "memory_budget",
     "progress_bar",
     "rich_console",
 ]
+
+
+def flag(parameter: str, names: Mapping[str, str] | None = None) -> str:
+    """The command-line flag of a library parameter: ``chunk_size`` -> ``--chunk-size``.
+
+    ``names`` holds a command's exceptions, e.g. ``{"keep_traces": "--traces"}``.
+    """
+    given = (names or {}).get(parameter)
+    return given if given is not None else "--" + parameter.replace("_", "-")
+
+
+def error_text(exc: EscaladeError, names: Mapping[str, str] | None = None) -> str:
+    """An escalade error's message with the parameters it names shown as flags.
+
+    A command whose flags differ from the library's parameter names registers them
+    with ``parser.set_defaults(flag_names={...})``; :func:`escalade.cli.main` passes them.
+    """
+    return exc.render_parameters(lambda parameter: flag(parameter, names))
 
 
 def add_execution_arguments(parser: argparse.ArgumentParser, *, default_n: int) -> None:

@@ -14,7 +14,10 @@ import json
 import math
 from typing import Any
 
-from escalade.cli._common import add_execution_arguments, progress_bar, rich_console
+from escalade.cli._common import add_execution_arguments, error_text, progress_bar, rich_console
+
+FLAG_NAMES = {"players": "--side-players"}
+"""The tree's players are the side's players (``--side-players``)."""
 
 
 def register(subparsers: Any) -> None:
@@ -51,7 +54,7 @@ def register(subparsers: Any) -> None:
         "--no-tree", action="store_true", help="the meta-game only (no game tree is built)"
     )
     parser.add_argument("--json", action="store_true", help="print JSON")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, flag_names=FLAG_NAMES)
 
 
 def _meta(args: argparse.Namespace, scenario: Any) -> Any:
@@ -87,9 +90,9 @@ def _tree(args: argparse.Namespace, compiled: Any) -> tuple[Any, str]:
             side_players=args.side_players,
         )
     except (GameTooLargeError, UnsupportedGameError) as exc:
-        # the builder's hint names solve's flags; commit's are --side-players and --horizon
-        note = str(exc).replace("fewer --players, --decision-every K,", "fewer --side-players,")
-        return None, note.replace("(--players)", "(--side-players)")
+        # the game's players are the side's players; commit has no --decision-every
+        note = error_text(exc, FLAG_NAMES).replace(", --decision-every K,", ",")
+        return None, note
     return result, ""
 
 

@@ -31,7 +31,7 @@ def register(subparsers: Any) -> None:
     add_execution_arguments(parser, default_n=10_000)
     parser.add_argument("--traces", type=int, default=0, metavar="K", help="print K full traces")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, flag_names={"keep_traces": "--traces"})
 
 
 def run(args: argparse.Namespace) -> int:

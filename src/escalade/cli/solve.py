@@ -123,7 +123,9 @@ def register(subparsers: Any) -> None:
         help="write the report solve.html (each equilibrium's story) in this folder",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.set_defaults(func=run)
+    parser.set_defaults(
+        func=run, flag_names={"first_round": "--from-round", "trajectory": "--from-trace"}
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -160,9 +160,10 @@ class GameBuilder:
         self.nodes += 1
         if self.nodes > self.node_limit:
             raise GameTooLargeError(
-                f"build_game: expected at most {self.node_limit:,} nodes, reached "
+                f"node_limit: expected at most {self.node_limit:,} nodes, reached "
                 f"{self.nodes:,} at horizon {self.horizon - self.first}; hint: a smaller "
-                "--horizon, fewer --players, --decision-every K, or a larger --node-limit"
+                "`horizon`, fewer `players`, `decision_every` K, or a larger `node_limit`",
+                parameter="node_limit",
             )
 
     def chance(self, outcomes: list[tuple[str, float, Node]], label: str) -> Node:
@@ -256,8 +257,9 @@ class GameBuilder:
         if spec.kind not in deterministic_kinds():
             raise UnsupportedGameError(
                 f"build_game: actor {actor.id!r} is not a player and its policy {spec.kind!r} is "
-                "not deterministic; hint: make it a player (--players) or give it a "
-                "deterministic policy"
+                "not deterministic; hint: make it a player (`players`) or give it a "
+                "deterministic policy",
+                parameter="players",
             )
         return int(self.ref.decide(s, i, 0.5, spec, avail=avail, rollouts=False))
 
@@ -429,16 +431,24 @@ def build_game(
     if not 0 <= first_round < compiled.horizon or (start_state is None and first_round):
         raise UsageError(
             f"first_round: expected 0, or a round below {compiled.horizon} with a start state, "
-            f"found {first_round!r}"
+            f"found {first_round!r}",
+            parameter="first_round",
         )
     if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon - first_round:
         raise UsageError(
-            f"horizon: expected 1 to {compiled.horizon - first_round}, found {horizon!r}"
+            f"horizon: expected 1 to {compiled.horizon - first_round}, found {horizon!r}",
+            parameter="horizon",
         )
     if isinstance(decision_every, bool) or int(decision_every) < 1:
-        raise UsageError(f"decision_every: expected 1 or more rounds, found {decision_every!r}")
+        raise UsageError(
+            f"decision_every: expected 1 or more rounds, found {decision_every!r}",
+            parameter="decision_every",
+        )
     if information not in ("perfect", "scenario"):
-        raise UsageError(f"information: expected 'perfect' or 'scenario', found {information!r}")
+        raise UsageError(
+            f"information: expected 'perfect' or 'scenario', found {information!r}",
+            parameter="information",
+        )
     ids, chosen, specs = players_and_policies(compiled, players, strategy, mindset, policies)
     _supported(compiled)
     ref = ReferenceInterpreter(compiled, specs, seed=0)
@@ -502,7 +512,10 @@ def players_and_policies(
     chosen = list(players) if players is not None else ids
     unknown = [p for p in chosen if p not in ids]
     if unknown:
-        raise UsageError(f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}")
+        raise UsageError(
+            f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}",
+            parameter="players",
+        )
     cell = compiled.cell(strategy or None, mindset or None)[0]
     specs = list(policies) if policies is not None else list(cell)
     return ids, chosen, specs

@@ -5,7 +5,7 @@ trajectory of a chunk (measured with ``tracemalloc`` on the shipped scenarios:
 about 420 bytes for ``kursk-mini`` and 2,800 for ``dprk-troops-2024``; the
 formula gives 700 and 5,100), bytes per kept trace, and bytes per row of an
 exploration. The budget defaults to half of the machine's memory (or of the
-container's limit, when smaller); ``--memory`` changes it.
+container's limit, when smaller); the ``memory`` argument changes it.
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ def parse_size(text: str) -> int:
     """
     match = _SIZE.match(str(text))
     if match is None or float(match.group(1)) <= 0:
-        raise UsageError(f"--memory: expected a size such as 4G, 512M or 2.5GB, found {text!r}")
+        raise UsageError(
+            f"memory: expected a size such as 4G, 512M or 2.5GB, found {text!r}", parameter="memory"
+        )
     return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
@@ -97,7 +99,9 @@ def bytes_per_trace(compiled: CompiledScenario) -> int:
     return compiled.horizon * (400 + 32 * _columns(compiled))
 
 
-def check_memory(needed: int, budget: int | None, *, what: str, change: str) -> None:
+def check_memory(
+    needed: int, budget: int | None, *, what: str, change: str, parameter: str | None = None
+) -> None:
     """Refuse when ``needed`` bytes exceed the budget (default: half of the machine).
 
     Parameters
@@ -107,23 +111,26 @@ def check_memory(needed: int, budget: int | None, *, what: str, change: str) -> 
     budget : int or None
         The budget in bytes; None for :func:`default_budget`.
     what : str
-        What needs the memory, e.g. ``"--chunk-size 10000000 (x 1 process)"``.
+        What needs the memory, e.g. ``"chunk_size 10000000 (x 1 process)"``.
     change : str
-        The flag to lower, e.g. ``"lower --chunk-size"``.
+        The parameters to lower, backticked, e.g. ``"lower `chunk_size`"``.
+    parameter : str, optional
+        The parameter ``what`` starts with (see :class:`~escalade.errors.EscaladeError`).
 
     Raises
     ------
     UsageError
-        With the estimate, the budget and the flags to change.
+        With the estimate, the budget and the parameters to change.
     """
     limit = default_budget() if budget is None else budget
     if needed <= limit:
         return
-    origin = "set by --memory" if budget is not None else "half of this machine's memory"
+    origin = "set by `memory`" if budget is not None else "half of this machine's memory"
     raise UsageError(
         f"{what}: needs about {format_bytes(needed)}, more than the memory budget of "
-        f"{format_bytes(limit)} ({origin}) (hint: {change}, or raise --memory if the machine "
-        "has the memory to spare)"
+        f"{format_bytes(limit)} ({origin}) (hint: {change}, or raise `memory` if the machine "
+        "has the memory to spare)",
+        parameter=parameter,
     )
 
 

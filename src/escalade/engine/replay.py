@@ -39,10 +39,14 @@ def state_at(
     seed = validate_seed(seed)
     if not 0 <= first_round < compiled.horizon:
         raise UsageError(
-            f"--from-round: expected a round from 0 to {compiled.horizon - 1}, found {first_round}"
+            f"first_round: expected a round from 0 to {compiled.horizon - 1}, found {first_round}",
+            parameter="first_round",
         )
     if trajectory < 0:
-        raise UsageError(f"--from-trace: expected a trajectory index >= 0, found {trajectory}")
+        raise UsageError(
+            f"trajectory: expected a trajectory index >= 0, found {trajectory}",
+            parameter="trajectory",
+        )
     specs, declared = compiled.cell(strategy or None, mindset or None)
     ref = ReferenceInterpreter(compiled, specs, seed=seed, declared=declared)
     ref.trajectory = trajectory
@@ -50,13 +54,15 @@ def state_at(
     for t in range(first_round):
         if not s.alive:
             raise UsageError(
-                f"--from-round {first_round}: trajectory {trajectory} ended in round {t - 1}; "
-                "hint: an earlier --from-round or another --from-trace"
+                f"first_round {first_round}: trajectory {trajectory} ended in round {t - 1}; "
+                "hint: an earlier `first_round` or another `trajectory`",
+                parameter="first_round",
             )
         ref.play(s, t, ref.streams.round(trajectory, t), ref.specs)
     if not s.alive:
         raise UsageError(
-            f"--from-round {first_round}: trajectory {trajectory} ended before that round; "
-            "hint: an earlier --from-round or another --from-trace"
+            f"first_round {first_round}: trajectory {trajectory} ended before that round; "
+            "hint: an earlier `first_round` or another `trajectory`",
+            parameter="first_round",
         )
     return s

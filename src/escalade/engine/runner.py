@@ -66,9 +66,14 @@ def check_sizes(n: object, chunk_size: object, keep_traces: object) -> tuple[int
             or not isinstance(value, int | np.integer)
             or not 1 <= value <= high
         ):
-            raise UsageError(f"{name}: expected an integer from 1 to {high:,}, found {value!r}")
+            raise UsageError(
+                f"{name}: expected an integer from 1 to {high:,}, found {value!r}", parameter=name
+            )
     if isinstance(keep_traces, bool) or not isinstance(keep_traces, int) or keep_traces < 0:
-        raise UsageError(f"keep_traces: expected a non-negative integer, found {keep_traces!r}")
+        raise UsageError(
+            f"keep_traces: expected a non-negative integer, found {keep_traces!r}",
+            parameter="keep_traces",
+        )
     chunk = -(-int(chunk_size) // BLOCK) * BLOCK  # type: ignore[call-overload]
     return int(n), chunk, keep_traces  # type: ignore[call-overload]
 
@@ -88,14 +93,16 @@ def _check_memory(
     check_memory(
         at_once * rows * bytes_per_trajectory(compiled),
         memory,
-        what=f"--chunk-size {rows:,} trajectories x {at_once} process(es) at once",
-        change="lower --chunk-size (the numbers do not change with it) or --workers",
+        what=f"chunk_size {rows:,} trajectories x {at_once} process(es) at once",
+        change="lower `chunk_size` (the numbers do not change with it) or `workers`",
+        parameter="chunk_size",
     )
     check_memory(
         cells * min(keep, n) * bytes_per_trace(compiled),
         memory,
-        what=f"--traces {keep:,} full traces x {cells} cell(s)",
-        change="lower --traces",
+        what=f"keep_traces {keep:,} full traces x {cells} cell(s)",
+        change="lower `keep_traces`",
+        parameter="keep_traces",
     )
 
 

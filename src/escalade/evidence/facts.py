@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from escalade.errors import Issue, ScenarioError
+from escalade.errors import Issue, ScenarioError, UsageError
 from escalade.evidence.observed import LoadedTimeline, Observation
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.validate import did_you_mean
@@ -103,10 +103,17 @@ def compile_observations(
 
     Raises
     ------
+    UsageError
+        When ``as_of`` is after the file's ``as_of``.
     ScenarioError
         With every problem located in the observed file.
     """
     t = lt.timeline
+    if as_of is not None and as_of > t.as_of:
+        raise UsageError(
+            f"as_of: expected a date on or before the file's as_of ({t.as_of}), found {as_of}",
+            parameter="as_of",
+        )
     issues: list[Issue] = []
     if t.scenario != compiled.scenario.spec.id:
         issues.append(
@@ -124,10 +131,6 @@ def compile_observations(
             facts.append(fact)
     issues += _prior_issues(compiled, lt)
     issues += _contradictions(lt, facts)
-    if as_of is not None and as_of > t.as_of:
-        issues.append(
-            lt.issue(("as_of",), f"--as-of: expected a date on or before {t.as_of}, found {as_of}")
-        )
     if issues:
         raise ScenarioError(issues)
     return tuple(facts)

@@ -154,7 +154,7 @@ def _read_texts(
         if path is None:
             missing[source.id] = (
                 f"text file {source.file!r} not found under the {what}'s folder or a "
-                "--sources folder (use --sources DIR)"
+                "source folder (given to verify, or listed in ESCALADE_SOURCES)"
             )
             continue
         try:

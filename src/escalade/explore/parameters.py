@@ -222,7 +222,7 @@ def check_names(parameters: Sequence[Parameter], *, what: str = "parameters") ->
     seen: set[str] = set()
     for p in parameters:
         if p.name in seen:
-            raise UsageError(f"{what}: the name {p.name!r} is used twice")
+            raise UsageError(f"{what}: the name {p.name!r} is used twice", parameter=what)
         seen.add(p.name)
 
 
@@ -236,7 +236,7 @@ def _category(text: str) -> Category:
 
 
 def parse_vary(text: str) -> Parameter:
-    """Build a parameter from a ``--vary`` string (see the module docstring).
+    """Build a parameter from a ``vary`` string such as ``"p=0.1:0.6"`` (see the module docstring).
 
     Raises
     ------
@@ -244,13 +244,14 @@ def parse_vary(text: str) -> Parameter:
         If the text is not ``NAME=LOW:HIGH``, ``NAME=LOW:HIGH:int`` or
         ``NAME=A,B,...``, or if the bounds are invalid.
     """
-    where = f"--vary {text!r}"
+    where = f"vary {text!r}"
     name, sep, spec = text.partition("=")
     name, spec = name.strip(), spec.strip()
     if not sep or not name or not spec:
         raise UsageError(
             f"{where}: expected NAME=LOW:HIGH, NAME=LOW:HIGH:int or NAME=A,B,C "
-            "(hint: e.g. --vary p_retaliate=0.1:0.6)"
+            "(hint: e.g. p_retaliate=0.1:0.6)",
+            parameter="vary",
         )
     try:
         if "," in spec:
@@ -263,13 +264,18 @@ def parse_vary(text: str) -> Parameter:
             return RealParameter(name, float(parts[0]), float(parts[1]))
     except ValueError as exc:
         if isinstance(exc, UsageError):
-            raise UsageError(f"{where}: {exc}") from exc
-        raise UsageError(f"{where}: expected numbers for LOW and HIGH, found {spec!r}") from exc
-    raise UsageError(f"{where}: expected LOW:HIGH, LOW:HIGH:int or A,B,C after '=', found {spec!r}")
+            raise UsageError(f"{where}: {exc}", parameter="vary") from exc
+        raise UsageError(
+            f"{where}: expected numbers for LOW and HIGH, found {spec!r}", parameter="vary"
+        ) from exc
+    raise UsageError(
+        f"{where}: expected LOW:HIGH, LOW:HIGH:int or A,B,C after '=', found {spec!r}",
+        parameter="vary",
+    )
 
 
 def parse_varies(texts: Iterable[str]) -> tuple[Parameter, ...]:
-    """Build parameters from several ``--vary`` strings; names must be distinct."""
+    """Build parameters from several ``vary`` strings; names must be distinct."""
     params = tuple(parse_vary(t) for t in texts)
-    check_names(params, what="--vary")
+    check_names(params, what="vary")
     return params

@@ -62,7 +62,7 @@ class ScenarioModel:
     trajectories : int
         Trajectories per experiment (their mean is the experiment's outcome).
     vary : sequence of Parameter
-        Ranges replacing the scenario's own for some uncertainties (``--vary``).
+        Ranges replacing the scenario's own for some uncertainties.
     strategies, mindsets : sequence of str, optional
         The lever values (default: all the scenario declares, or ``default``).
     common_seed : int, optional
@@ -91,8 +91,9 @@ class ScenarioModel:
         for p in self.vary:
             if p.name not in known:
                 raise UsageError(
-                    f"--vary {p.name}: expected an uncertainty of {self.scenario.id} "
-                    f"({', '.join(sorted(known)) or 'none'}), found {p.name!r}"
+                    f"vary {p.name}: expected an uncertainty of {self.scenario.id} "
+                    f"({', '.join(sorted(known)) or 'none'}), found {p.name!r}",
+                    parameter="vary",
                 )
         object.__setattr__(self, "vary", tuple(self.vary))
         object.__setattr__(self, "strategies", self._pick(self.strategies, "strategies"))
@@ -121,7 +122,7 @@ class ScenarioModel:
 
     @cached_property
     def uncertainties(self) -> tuple[Parameter, ...]:
-        """One parameter per uncertainty: its support, or the ``--vary`` range."""
+        """One parameter per uncertainty: its support, or the ``vary`` range."""
         override = {p.name: p for p in self.vary}
         compiled = self.compiled
         return tuple(

@@ -40,8 +40,9 @@ def write_pdf(report: Path, target: Path, *, timeout: float = 120.0) -> Path:
     browser = chromium_path()
     if browser is None:
         raise UsageError(
-            "--pdf: expected a headless Chromium on PATH (chromium, google-chrome), found none; "
-            "hint: install chromium, or open the HTML report and print its first page"
+            "pdf: expected a headless Chromium on PATH (chromium, google-chrome), found none; "
+            "hint: install chromium, or open the HTML report and print its first page",
+            parameter="pdf",
         )
     target = Path(target).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +69,8 @@ def write_pdf(report: Path, target: Path, *, timeout: float = 120.0) -> Path:
         )
     if done.returncode != 0 or not target.exists():
         raise UsageError(
-            f"--pdf: Chromium could not print {report} (exit {done.returncode}): "
-            f"{done.stderr.strip()[-500:]}"
+            f"pdf: Chromium could not print {report} (exit {done.returncode}): "
+            f"{done.stderr.strip()[-500:]}",
+            parameter="pdf",
         )
     return target

@@ -85,8 +85,9 @@ def damage(exc: duckdb.Error, *, path: Path, label: str) -> ResultsFormatError:
         return ResultsFormatError(f"{label}: DuckDB failed: {text}")
     return StoreCorrupt(
         f"{label}: the store file is truncated or damaged ({text}) (hint: "
-        f"`escalade runs repair --store {label}` moves it aside and copies the runs "
-        "it can still read into a new store; or move the file aside yourself)"
+        "repairing it (escalade.results.repair.repair_store, on the command line escalade "
+        "runs repair) moves it aside and copies the runs it can still read into a new store; "
+        "or move the file aside yourself)"
     )
 
 

@@ -207,7 +207,8 @@ class Store:
             )
         if self.read_only and not exists:
             raise self._fail(
-                "no results store here", "run a command that saves results first, or pass --store"
+                "no results store here",
+                "run a command that saves results first, or open an existing store file",
             )
         if exists and self.path.is_file() and self.path.stat().st_size > 0:
             with self.path.open("rb") as handle:

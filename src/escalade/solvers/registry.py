@@ -35,7 +35,9 @@ def solver_module(method: str) -> ModuleType:
         For an unknown method name.
     """
     if method not in METHODS:
-        raise UsageError(f"--method: expected one of {', '.join(METHODS)}, found {method!r}")
+        raise UsageError(
+            f"method: expected one of {', '.join(METHODS)}, found {method!r}", parameter="method"
+        )
     return importlib.import_module(METHODS[method])
 
 

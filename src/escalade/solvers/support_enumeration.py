@@ -131,9 +131,9 @@ def solve(
     pairs = sum(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1))
     if pairs > max_supports:
         raise GameTooLargeError(
-            f"enummixed: a {m}x{n} game has {pairs} support pairs, more than the limit "
-            f"{max_supports}; hint: raise max_supports (escalade solve --max-supports) or use "
-            "another --method"
+            f"max_supports: a {m}x{n} game has {pairs} support pairs, more than the limit "
+            f"{max_supports}; hint: raise `max_supports` or use another `method`",
+            parameter="max_supports",
         )
     started = time.perf_counter()
     a, b = game.bimatrix()

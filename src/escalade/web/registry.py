@@ -168,7 +168,8 @@ class ScenarioRegistry:
         if count >= limit:
             raise Forbidden(
                 f"uploads: expected fewer than {limit} uploaded scenarios, found {count}; "
-                "hint: remove files from the upload folder (--uploads) or raise --max-uploads"
+                "hint: remove files from the upload folder, or raise the dashboard's "
+                "max_uploads setting"
             )
 
     @staticmethod

@@ -177,7 +177,7 @@ class Guard:
                 (
                     f"Host: expected a loopback name (localhost, 127.0.0.1, ::1), found {host!r}; "
                     "hint: open the dashboard at the URL printed at start, or start it with "
-                    "--allow-host NAME"
+                    "this host name in its allow_hosts setting"
                 ),
                 {},
             )
