@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from escalade.analysis.metagame import MetaAnalysis
+from escalade.results import tablenames as tn
 
 __all__ = ["meta_tables", "mix_text"]
 
@@ -141,11 +142,11 @@ def meta_tables(result: MetaAnalysis) -> dict[str, pd.DataFrame]:
     by_side, cells = _alpha_rank(result)
     commitments, replies = _stackelberg(result)
     return {
-        "payoffs": _payoffs(result),
-        "equilibria": equilibria,
-        "equilibrium_mixes": mixes,
-        "alpha_rank": by_side,
-        "alpha_rank_cells": cells,
-        "stackelberg": commitments,
-        "stackelberg_responses": replies,
+        tn.PAYOFFS: _payoffs(result),
+        tn.EQUILIBRIA: equilibria,
+        tn.EQUILIBRIUM_MIXES: mixes,
+        tn.ALPHA_RANK: by_side,
+        tn.ALPHA_RANK_CELLS: cells,
+        tn.STACKELBERG: commitments,
+        tn.STACKELBERG_RESPONSES: replies,
     }

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from escalade.analysis.replay import ReplayResult
+from escalade.results import tablenames as tn
 
 __all__ = ["clean_json", "replay_tables"]
 
@@ -108,15 +109,15 @@ def replay_tables(result: ReplayResult) -> dict[str, pd.DataFrame]:
         ]
     )
     tables = {
-        "cells": cells,
-        "posterior": posterior,
-        "observations": observations,
-        "scores": scores,
-        "reliability": pd.DataFrame(d["reliability"]),
-        "uncertainties": _compare(result.uncertainties),
-        "outcomes": _compare(result.outcomes),
-        "thresholds": pd.DataFrame(result.thresholds, columns=["threshold", "prior", "as_of"]),
-        "ess": ess,
+        tn.CELLS: cells,
+        tn.POSTERIOR: posterior,
+        tn.OBSERVATIONS: observations,
+        tn.SCORES: scores,
+        tn.RELIABILITY: pd.DataFrame(d["reliability"]),
+        tn.UNCERTAINTIES: _compare(result.uncertainties),
+        tn.OUTCOMES: _compare(result.outcomes),
+        tn.THRESHOLDS: pd.DataFrame(result.thresholds, columns=["threshold", "prior", "as_of"]),
+        tn.ESS: ess,
     }
     return {name: t for name, t in tables.items() if len(t.columns)}  # the store needs columns
 

@@ -31,6 +31,7 @@ import pandas as pd
 from escalade.analysis.ranking import RankBy, rank_by, side_weight_table
 from escalade.analysis.scenario_tables import assumption_table, ladder_tables, scenario_table
 from escalade.analysis.strategies import compare_strategies
+from escalade.results import tablenames as tn
 from escalade.scenario import Scenario
 
 __all__ = [
@@ -43,15 +44,15 @@ __all__ = [
 ]
 
 CELL_TABLES = (
-    "outcomes",
-    "thresholds",
-    "thresholds_by_round",
-    "options",
-    "utilities",
-    "rungs_by_round",
-    "rungs_by_side",
-    "thresholds_by_side",
-    "utility_terms",
+    tn.OUTCOMES,
+    tn.THRESHOLDS,
+    tn.THRESHOLDS_BY_ROUND,
+    tn.OPTIONS,
+    tn.UTILITIES,
+    tn.RUNGS_BY_ROUND,
+    tn.RUNGS_BY_SIDE,
+    tn.THRESHOLDS_BY_SIDE,
+    tn.UTILITY_TERMS,
 )
 
 Cell = tuple[str, str]
@@ -143,15 +144,15 @@ def run_tables(
     rank = rank or rank_by(scenario, None, side or focal_side(scenario))
     cell_table = _relative(_cell_table(cells, rank), status_quo(scenario))
     tables: dict[str, pd.DataFrame] = {
-        "cells": cell_table,
-        "comparison": compare_strategies(cell_table),
+        tn.CELLS: cell_table,
+        tn.COMPARISON: compare_strategies(cell_table),
     }
     for name in CELL_TABLES:
         tables[name] = _stack(cells, name)
     tables.update(ladder_tables(scenario))
-    tables["scenario"] = scenario_table(scenario)
-    tables["assumptions"] = assumption_table(scenario)
-    tables["side_weights"] = side_weight_table(scenario)
+    tables[tn.SCENARIO] = scenario_table(scenario)
+    tables[tn.ASSUMPTIONS] = assumption_table(scenario)
+    tables[tn.SIDE_WEIGHTS] = side_weight_table(scenario)
     return tables
 
 

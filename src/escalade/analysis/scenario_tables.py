@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from escalade.evidence.provenance import assumptions
+from escalade.results import tablenames as tn
 from escalade.scenario import Scenario
 from escalade.scenario.reference import builtin_ladder, builtin_ladder_names
 
@@ -64,9 +65,9 @@ def ladder_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
                         }
                     )
     return {
-        "ladder_rungs": pd.DataFrame(rungs, columns=["arena", "index", "id", "name", "group"]),
-        "ladder_thresholds": pd.DataFrame(thresholds, columns=["arena", "id", "name", "rung"]),
-        "ladder_options": pd.DataFrame(
+        tn.LADDER_RUNGS: pd.DataFrame(rungs, columns=["arena", "index", "id", "name", "group"]),
+        tn.LADDER_THRESHOLDS: pd.DataFrame(thresholds, columns=["arena", "id", "name", "rung"]),
+        tn.LADDER_OPTIONS: pd.DataFrame(
             options, columns=["arena", "id", "actor", "rung", "perceived_by"]
         ),
     }

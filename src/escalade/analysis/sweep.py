@@ -36,6 +36,7 @@ from escalade.explore.designs import design_from_frame, sample
 from escalade.explore.experiments import ExploreResult, run_experiments
 from escalade.explore.prim import Prim, PrimBox
 from escalade.explore.scenario import ScenarioModel
+from escalade.results import tablenames as tn
 from escalade.scenario import Scenario
 
 __all__ = ["SweepOptions", "best_per_draw", "one_at_a_time", "robustness_sweep"]
@@ -247,9 +248,9 @@ def robustness_sweep(
     best = best_per_draw(frame, strategies)
     x = design.experiments.loc[best.index, [p.name for p in model.uncertainties]]
     tables = {
-        "robustness": _shares(best, strategies),
-        "robust_mindset": _by_mindset(frame, strategies),
-        "flip_box": flip_box(x.reset_index(drop=True), (best != top[0]).to_numpy(), model),
+        tn.ROBUSTNESS: _shares(best, strategies),
+        tn.ROBUST_MINDSET: _by_mindset(frame, strategies),
+        tn.FLIP_BOX: flip_box(x.reset_index(drop=True), (best != top[0]).to_numpy(), model),
     }
     oat_model = ScenarioModel(
         scenario,
@@ -258,5 +259,5 @@ def robustness_sweep(
         mindsets=tuple(mindsets),
         common_seed=options.seed,
     )
-    tables["oat"] = _oat(oat_model, top[0], top[1], outcome, options.seed, executor)
+    tables[tn.OAT] = _oat(oat_model, top[0], top[1], outcome, options.seed, executor)
     return tables

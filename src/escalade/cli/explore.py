@@ -126,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
 def _print(outcome: Any) -> None:
     """The exploration's tables as text (long on purpose: one table after another)."""
     from escalade.report.text import dataframe_table
+    from escalade.results import tablenames as tn
 
     console = rich_console()
     num = ".3g"
@@ -134,35 +135,35 @@ def _print(outcome: Any) -> None:
         console.print(f"warning: {warning}", markup=False)
     console.print(
         dataframe_table(
-            outcome.tables["robustness"],
+            outcome.tables[tn.ROBUSTNESS],
             title="Strategies by robustness (regret against the best strategy in each experiment)",
             formats=dict.fromkeys(("mean", "worst", "best", "max_regret", "mean_regret"), num),
         )
     )
-    if not outcome.tables["sensitivity"].empty:
+    if not outcome.tables[tn.SENSITIVITY].empty:
         console.print(
             dataframe_table(
-                outcome.tables["sensitivity"],
+                outcome.tables[tn.SENSITIVITY],
                 title="Sensitivity",
                 formats={
                     k: num
-                    for k in outcome.tables["sensitivity"].columns
+                    for k in outcome.tables[tn.SENSITIVITY].columns
                     if k not in ("strategy", "policy", "outcome", "parameter")
                 },
             )
         )
-    if not outcome.tables["oat"].empty:
+    if not outcome.tables[tn.OAT].empty:
         console.print(
             dataframe_table(
-                outcome.tables["oat"],
+                outcome.tables[tn.OAT],
                 title="One at a time: each uncertainty at the ends of its range, others nominal",
                 formats={"value": "sig", "mean": "sig"},
             )
         )
-    if not outcome.tables["prim_boxes"].empty:
+    if not outcome.tables[tn.PRIM_BOXES].empty:
         console.print(
             dataframe_table(
-                outcome.tables["prim_boxes"].drop(columns=["limits"]),
+                outcome.tables[tn.PRIM_BOXES].drop(columns=["limits"]),
                 title="PRIM boxes",
                 formats={
                     "low": num,

@@ -112,6 +112,8 @@ def _records(df: Any) -> list[dict[str, Any]]:
 
 
 def _summary_json(rs: Any, run_id: str | None, report: Path | None) -> dict[str, Any]:
+    from escalade.results import tablenames as tn
+
     prov = rs.provenance
     return {
         "run_id": run_id,
@@ -125,12 +127,12 @@ def _summary_json(rs: Any, run_id: str | None, report: Path | None) -> dict[str,
             "id": prov.rank_by if prov.rank_by is not None else prov.focal_side,
             "text": prov.ranked_by,
         },
-        "cells": _records(rs.tables["cells"]),
-        "comparison": _records(rs.tables["comparison"]),
-        "thresholds": _records(rs.tables["thresholds"]),
-        "outcomes": _records(rs.tables["outcomes"]),
-        "robustness": _records(rs.tables.get("robustness", _empty())),
-        "explain": _records(rs.tables.get("explain_by_term", _empty())),
+        "cells": _records(rs.tables[tn.CELLS]),
+        "comparison": _records(rs.tables[tn.COMPARISON]),
+        "thresholds": _records(rs.tables[tn.THRESHOLDS]),
+        "outcomes": _records(rs.tables[tn.OUTCOMES]),
+        "robustness": _records(rs.tables.get(tn.ROBUSTNESS, _empty())),
+        "explain": _records(rs.tables.get(tn.EXPLAIN_BY_TERM, _empty())),
     }
 
 
@@ -155,13 +157,14 @@ def _informative_thresholds(df: Any) -> Any:
 def _print_explain(console: Any, tables: Any) -> None:
     """The difference of the top two strategies by utility term and by actor (95% intervals)."""
     from escalade.report.text import dataframe_table
+    from escalade.results import tablenames as tn
 
-    comparison = tables["comparison"]
+    comparison = tables[tn.COMPARISON]
     if len(comparison) < 2:
         return
     a, b = (str(s) for s in comparison["strategy"].iloc[:2])
     fmt = dict.fromkeys((a, b, "difference", "ci_low", "ci_high"), ".3g")
-    for key, what in (("explain_by_term", "utility term"), ("explain_by_actor", "actor")):
+    for key, what in ((tn.EXPLAIN_BY_TERM, "utility term"), (tn.EXPLAIN_BY_ACTOR, "actor")):
         table = tables.get(key)
         if table is None or table.empty:
             continue
@@ -173,6 +176,7 @@ def _print_explain(console: Any, tables: Any) -> None:
 def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None) -> None:
     """The run's tables as text (long on purpose: one table after another)."""
     from escalade.report.text import dataframe_table
+    from escalade.results import tablenames as tn
 
     num = ".3g"
     pct = ".1%"
@@ -181,20 +185,20 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
     ranked = prov.ranked_by or f"ranked by side {prov.focal_side}"
     console.print(
         dataframe_table(
-            tables["comparison"],
+            tables[tn.COMPARISON],
             title=f"Strategies {ranked} (minimax regret first)",
             formats={"mean_utility": num, "worst_utility": num, "max_regret": num},
         )
     )
     console.print(
         dataframe_table(
-            tables["cells"],
+            tables[tn.CELLS],
             title=f"Expected utility per mindset, 95% interval ({ranked})",
             formats={"utility": num, "utility_ci_low": num, "utility_ci_high": num},
         )
     )
     _print_explain(console, tables)
-    thresholds = _informative_thresholds(tables["thresholds"])
+    thresholds = _informative_thresholds(tables[tn.THRESHOLDS])
     if not thresholds.empty:
         cell = thresholds.apply(
             lambda r: f"{r['probability']:{pct}} [{r['ci_low']:{pct}}–{r['ci_high']:{pct}}]", axis=1
@@ -214,10 +218,10 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
                 ),
             )
         )
-    if not tables["outcomes"].empty:
+    if not tables[tn.OUTCOMES].empty:
         console.print(
             dataframe_table(
-                tables["outcomes"],
+                tables[tn.OUTCOMES],
                 title="Outcomes (mean, 95% interval)",
                 formats={"mean": num, "ci_low": num, "ci_high": num},
             )

@@ -21,6 +21,7 @@ from escalade.report.brief_figures import difference_bars, risk_dots, share_bars
 from escalade.report.html import FigureBlock, Markdown, Section, TableBlock
 from escalade.report.text import percent, shown, sig
 from escalade.results import ResultSet
+from escalade.results import tablenames as tn
 
 __all__ = ["UNIT", "brief_paragraphs", "brief_section", "brief_text"]
 
@@ -52,7 +53,7 @@ def _interval(row: pd.Series) -> str:
 
 
 def _answer(rs: ResultSet) -> str:
-    comparison, total = rs.get("comparison"), rs.get("explain_total")
+    comparison, total = rs.get(tn.COMPARISON), rs.get(tn.EXPLAIN_TOTAL)
     if comparison.empty:
         return "The run has no strategies to compare."
     top = comparison.iloc[0]
@@ -72,7 +73,7 @@ def _answer(rs: ResultSet) -> str:
             text += " — within the noise: raise `--n` to separate them"
     text += "."
     quo = rs.provenance.status_quo
-    cells = rs.get("cells")
+    cells = rs.get(tn.CELLS)
     if quo and quo != top["strategy"] and "vs_status_quo" in cells.columns:
         gain = cells[cells["strategy"] == top["strategy"]]["vs_status_quo"].mean()
         text += f" Against the status quo (*{quo}*) it gains {sig(gain, signed=True)} {UNIT}."
@@ -80,7 +81,7 @@ def _answer(rs: ResultSet) -> str:
 
 
 def _worst_regret_mindset(rs: ResultSet, strategy: str) -> str:
-    cells = rs.get("cells")
+    cells = rs.get(tn.CELLS)
     if cells.empty:
         return "?"
     best = cells.groupby("mindset")["utility"].transform("max")
@@ -109,7 +110,7 @@ def _units(rs: ResultSet) -> str:
 
 
 def _robustness(rs: ResultSet) -> str | None:
-    table = rs.get("robustness")
+    table = rs.get(tn.ROBUSTNESS)
     if table.empty:
         return None
     ordered = table.sort_values("share_best", ascending=False, kind="stable")
@@ -125,7 +126,7 @@ def _robustness(rs: ResultSet) -> str | None:
         f"(95% interval {percent(head['ci_low'])} to {percent(head['ci_high'])})"
         + (f"; {others}." if others else ".")
     )
-    comparison = rs.get("comparison")
+    comparison = rs.get(tn.COMPARISON)
     headline = str(comparison.iloc[0]["strategy"]) if not comparison.empty else None
     if headline is not None and headline != head["strategy"]:
         text += (
@@ -142,7 +143,7 @@ def _robustness(rs: ResultSet) -> str | None:
 
 def _disagreeing_cell(rs: ResultSet, headline: str, swept: str) -> str:
     """The mindset in which the sweep's favourite most often beats the answer, as a sentence."""
-    by_mindset = rs.get("robust_mindset")
+    by_mindset = rs.get(tn.ROBUST_MINDSET)
     if by_mindset.empty:
         return ""
     shares = by_mindset.pivot_table(index="mindset", columns="strategy", values="share_best")
@@ -158,7 +159,7 @@ def _disagreeing_cell(rs: ResultSet, headline: str, swept: str) -> str:
 
 
 def _why(rs: ResultSet) -> str | None:
-    by_term, comparison = rs.get("explain_by_term"), rs.get("comparison")
+    by_term, comparison = rs.get(tn.EXPLAIN_BY_TERM), rs.get(tn.COMPARISON)
     if by_term.empty or len(comparison) < 2:
         return None
     a, b = comparison.iloc[0]["strategy"], comparison.iloc[1]["strategy"]
@@ -175,7 +176,7 @@ def _why(rs: ResultSet) -> str | None:
 
 
 def _flip(rs: ResultSet) -> str | None:
-    robustness, box, comparison = rs.get("robustness"), rs.get("flip_box"), rs.get("comparison")
+    robustness, box, comparison = rs.get(tn.ROBUSTNESS), rs.get(tn.FLIP_BOX), rs.get(tn.COMPARISON)
     if robustness.empty or comparison.empty:
         return None
     top = comparison.iloc[0]["strategy"]
@@ -206,7 +207,7 @@ def _limit(r: Any) -> str:
 
 
 def _tornado_text(rs: ResultSet) -> str | None:
-    oat = rs.get("oat")
+    oat = rs.get(tn.OAT)
     if oat.empty:
         return None
     flips = oat[(oat["advantage"] < 0) != (oat["base"] < 0)]
@@ -220,7 +221,7 @@ def _tornado_text(rs: ResultSet) -> str | None:
 
 
 def _risk_text(rs: ResultSet) -> str | None:
-    thresholds = rs.get("thresholds")
+    thresholds = rs.get(tn.THRESHOLDS)
     if thresholds.empty:
         return None
     _, folded = fold_thresholds(thresholds)
@@ -237,7 +238,7 @@ def _risk_text(rs: ResultSet) -> str | None:
 
 
 def _provenance(rs: ResultSet) -> str | None:
-    table = rs.get("provenance")
+    table = rs.get(tn.PROVENANCE)
     if table.empty:
         return None
     counts = dict(zip(table["kind"], table["count"], strict=True))
@@ -267,16 +268,16 @@ def brief_paragraphs(rs: ResultSet) -> list[tuple[str, str]]:
 
 def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
     out: dict[str, FigureBlock] = {}
-    robustness = rs.get("robustness")
+    robustness = rs.get(tn.ROBUSTNESS)
     if not robustness.empty:
         out["How robust"] = FigureBlock(share_bars(robustness), "Share of draws where best")
-    by_term = rs.get("explain_by_term")
+    by_term = rs.get(tn.EXPLAIN_BY_TERM)
     shown = by_term[by_term["difference"].abs() > 0].head(10) if not by_term.empty else by_term
     if not shown.empty:
         out["Why"] = FigureBlock(
             difference_bars(shown, "term"), "Difference of the top two by utility term (95%)"
         )
-    oat = rs.get("oat")
+    oat = rs.get(tn.OAT)
     keep: list[str] = []
     if not oat.empty:
         swing = oat.groupby("parameter")["advantage"].agg(lambda s: s.max() - s.min())
@@ -287,7 +288,7 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
             "One-at-a-time sweeps: the top strategy's advantage at each end of each range "
             "(left of the red line: the runner-up is better)",
         )
-    risk = rs.get("risk")
+    risk = rs.get(tn.RISK)
     if not risk.empty:
         out["Escalation risk"] = FigureBlock(
             risk_dots(risk), "Probability of crossing each threshold (mean over mindsets, 95%)"
@@ -303,7 +304,7 @@ def brief_section(rs: ResultSet) -> Section:
         blocks.append(Markdown(f"**{heading}.** {paragraph}"))
         if heading in figures:
             blocks.append(figures[heading])
-    by_actor = rs.get("explain_by_actor")
+    by_actor = rs.get(tn.EXPLAIN_BY_ACTOR)
     if not by_actor.empty:
         blocks.append(
             TableBlock(

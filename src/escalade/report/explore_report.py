@@ -16,6 +16,7 @@ from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.text import shown
 from escalade.results import ResultSet
+from escalade.results import tablenames as tn
 
 __all__ = ["explore_report"]
 
@@ -25,10 +26,10 @@ _PCT = "{:.1%}"
 
 def _summary(rs: ResultSet) -> Section:
     prov = rs.provenance
-    robustness = rs.get("robustness")
+    robustness = rs.get(tn.ROBUSTNESS)
     lines = [f"**{prov.title}**", ""]
     lines.append(
-        f"{len(rs.get('experiments')):,} experiments: a {shown(prov.design, '?')} design of "
+        f"{len(rs.get(tn.EXPERIMENTS)):,} experiments: a {shown(prov.design, '?')} design of "
         f"{shown(prov.n, '?')} points over {len(prov.parameters)} uncertainties × "
         f"{len(prov.strategies)} strategies × {len(prov.mindsets)} mindsets, "
         f"{shown(prov.trajectories, '?')} trajectories each. Outcome compared: "
@@ -45,9 +46,9 @@ def _summary(rs: ResultSet) -> Section:
 
 
 def _robustness(rs: ResultSet) -> Section:
-    table = rs.get("robustness")
+    table = rs.get(tn.ROBUSTNESS)
     blocks: list[Any] = []
-    regret = rs.get("regret_by_mindset")
+    regret = rs.get(tn.REGRET_BY_MINDSET)
     if not regret.empty:
         heat = regret.rename(columns={"mean_regret": "value"})
         blocks.append(
@@ -97,11 +98,11 @@ def _sensitivity_figure(table: pd.DataFrame, label: str) -> FigureBlock:
 
 
 def _sensitivity(rs: ResultSet) -> Section | None:
-    table = rs.get("sensitivity")
+    table = rs.get(tn.SENSITIVITY)
     if table.empty:
         return None
     blocks: list[Any] = [
-        Markdown(f"**Warning.** {w}") for w in rs.get("warnings").get("warning", [])
+        Markdown(f"**Warning.** {w}") for w in rs.get(tn.WARNINGS).get("warning", [])
     ]
     names = list(pd.unique(table["strategy"])) if "strategy" in table else [None]
     for name in names:
@@ -112,11 +113,11 @@ def _sensitivity(rs: ResultSet) -> Section | None:
 
 
 def _one_at_a_time(rs: ResultSet) -> Section | None:
-    oat = rs.get("oat")
+    oat = rs.get(tn.OAT)
     if oat.empty:
         return None
     blocks: list[Any] = []
-    robust = rs.get("robustness")
+    robust = rs.get(tn.ROBUSTNESS)
     ranking = [s for s in robust.get("strategy", pd.Series(dtype=str)) if s in set(oat["strategy"])]
     if len(ranking) >= 2:
         a, b = ranking[0], ranking[1]
@@ -144,8 +145,8 @@ def _one_at_a_time(rs: ResultSet) -> Section | None:
 
 
 def _discovery(rs: ResultSet) -> Section | None:
-    boxes = rs.get("prim_boxes")
-    trajectory = rs.get("prim_trajectory")
+    boxes = rs.get(tn.PRIM_BOXES)
+    trajectory = rs.get(tn.PRIM_TRAJECTORY)
     if boxes.empty and trajectory.empty:
         return None
     blocks: list[Any] = [
@@ -169,7 +170,7 @@ def _discovery(rs: ResultSet) -> Section | None:
 
 
 def _when_beats(rs: ResultSet) -> Section | None:
-    boxes = rs.get("cart_when_beats")
+    boxes = rs.get(tn.CART_WHEN_BEATS)
     if boxes.empty:
         return None
     text = (

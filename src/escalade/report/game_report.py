@@ -16,6 +16,7 @@ from escalade.report.figures import bars, comparison_heatmap
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.text import shown
 from escalade.results import ResultSet
+from escalade.results import tablenames as tn
 
 __all__ = ["game_report"]
 
@@ -29,7 +30,7 @@ def _sides(rs: ResultSet) -> tuple[str, str]:
 
 def _summary(rs: ResultSet) -> Section:
     prov, (row, col) = rs.provenance, _sides(rs)
-    eq = rs.get("equilibria")
+    eq = rs.get(tn.EQUILIBRIA)
     n = "?" if prov.n is None else f"{prov.n:,}"
     lines = [
         f"**{prov.title}**: the game between "
@@ -47,7 +48,7 @@ def _summary(rs: ResultSet) -> Section:
             f"- {row} plays *{e[row]}*, {col} plays *{e[col]}* "
             f"(payoffs {e[f'payoff {row}']:.4g} / {e[f'payoff {col}']:.4g}{kept})"
         )
-    cells = rs.get("alpha_rank_cells")
+    cells = rs.get(tn.ALPHA_RANK_CELLS)
     if not cells.empty:
         top = cells.iloc[0]
         lines += [
@@ -55,7 +56,7 @@ def _summary(rs: ResultSet) -> Section:
             f"α-Rank puts the most mass ({top['mass']:.0%}) on *{top['strategy']}* against "
             f"*{top['mindset']}*.",
         ]
-    for _, c in rs.get("stackelberg").iterrows():
+    for _, c in rs.get(tn.STACKELBERG).iterrows():
         gain = c["value of commitment"]
         word = "helps" if gain > 0 else "gives nothing away and gains nothing"
         lines.append(
@@ -67,7 +68,7 @@ def _summary(rs: ResultSet) -> Section:
 
 
 def _payoffs(rs: ResultSet) -> Section:
-    pay = rs.get("payoffs")
+    pay = rs.get(tn.PAYOFFS)
     blocks: list[Any] = []
     for side in _sides(rs):
         part = pay[pay["side"] == side].rename(columns={"mean": "value"})
@@ -89,7 +90,7 @@ def _payoffs(rs: ResultSet) -> Section:
 
 
 def _equilibria(rs: ResultSet) -> Section:
-    eq = rs.get("equilibria")
+    eq = rs.get(tn.EQUILIBRIA)
     prov = rs.provenance
     blocks: list[Any] = [
         Markdown(
@@ -109,7 +110,7 @@ def _equilibria(rs: ResultSet) -> Section:
 
 
 def _alpha_rank(rs: ResultSet) -> Section:
-    by_side, cells = rs.get("alpha_rank"), rs.get("alpha_rank_cells")
+    by_side, cells = rs.get(tn.ALPHA_RANK), rs.get(tn.ALPHA_RANK_CELLS)
     alpha = shown(rs.provenance.alpha, "?")
     return Section(
         "alpha-rank",
@@ -131,8 +132,8 @@ def _alpha_rank(rs: ResultSet) -> Section:
 
 
 def _commitment(rs: ResultSet) -> Section:
-    table = rs.get("stackelberg")
-    replies = rs.get("stackelberg_responses")
+    table = rs.get(tn.STACKELBERG)
+    replies = rs.get(tn.STACKELBERG_RESPONSES)
     numbers = ("leader value", "follower value", "best Nash", "worst Nash", "value of commitment")
     return Section(
         "commitment",

@@ -16,13 +16,14 @@ from escalade.report.figures import bars, new_figure, trace
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.text import shown
 from escalade.results import ResultSet
+from escalade.results import tablenames as tn
 
 __all__ = ["replay_report"]
 
 
 def _verdict(rs: ResultSet) -> Section:
     prov = rs.provenance
-    scores = rs.get("scores")
+    scores = rs.get(tn.SCORES)
     lines = [
         f"**{prov.title}** replayed against "
         f"*{shown(prov.observed_file)}* ({shown(prov.n_observations, '0')} observations, "
@@ -53,7 +54,7 @@ def _verdict(rs: ResultSet) -> Section:
 
 
 def _posterior(rs: ResultSet) -> Section:
-    post = rs.get("posterior")
+    post = rs.get(tn.POSTERIOR)
     blocks: list[Any] = [
         Markdown(
             "Prior and posterior probability of each mindset of the other side and each "
@@ -72,7 +73,7 @@ def _posterior(rs: ResultSet) -> Section:
                 bars(tidy, "id", "value", color="belief", title=f"{part}: prior vs posterior")
             )
         )
-    cells = rs.get("cells")
+    cells = rs.get(tn.CELLS)
     if not cells.empty:
         blocks.append(
             TableBlock(
@@ -118,12 +119,12 @@ def _parameters(rs: ResultSet) -> Section:
             "standard deviations."
         )
     ]
-    unc = rs.get("uncertainties")
+    unc = rs.get(tn.UNCERTAINTIES)
     if not unc.empty:
         for _, row in unc.iterrows():  # one panel each: the scales differ
             blocks.append(FigureBlock(_ranges(pd.DataFrame([row]), f"{row['id']}")))
         blocks.append(TableBlock(unc, "Uncertainties: prior vs posterior", formats=_sig(unc)))
-    thresholds = rs.get("thresholds")
+    thresholds = rs.get(tn.THRESHOLDS)
     if not thresholds.empty:
         blocks.append(
             TableBlock(
@@ -133,7 +134,7 @@ def _parameters(rs: ResultSet) -> Section:
                 formats={"prior": "pct", "as_of": "pct"},
             )
         )
-    outcomes = rs.get("outcomes")
+    outcomes = rs.get(tn.OUTCOMES)
     if not outcomes.empty:
         blocks.append(
             TableBlock(outcomes, "Outcomes: prior vs conditioned", formats=_sig(outcomes))
@@ -146,7 +147,7 @@ def _sig(df: pd.DataFrame) -> dict[str, str]:
 
 
 def _record(rs: ResultSet) -> Section:
-    obs = rs.get("observations")
+    obs = rs.get(tn.OBSERVATIONS)
     blocks: list[Any] = [
         Markdown(
             "Each observed fact, the probability the scenario gave it before anything was known "
@@ -161,10 +162,10 @@ def _record(rs: ResultSet) -> Section:
             download="observations.csv",
         ),
     ]
-    scores = rs.get("scores")
+    scores = rs.get(tn.SCORES)
     if not scores.empty:
         blocks.append(TableBlock(scores, "Scores (means over yes/no facts)", formats=_sig(scores)))
-    rel = rs.get("reliability")
+    rel = rs.get(tn.RELIABILITY)
     if not rel.empty:
         used = rel[rel["count"] > 0]
         blocks.append(
@@ -176,7 +177,7 @@ def _record(rs: ResultSet) -> Section:
 
 
 def _ess(rs: ResultSet) -> Section:
-    ess = rs.get("ess")
+    ess = rs.get(tn.ESS)
     if ess.empty:
         return Section("ess", "Effective sample size", ())
     fig = new_figure()

@@ -23,6 +23,7 @@ from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section,
 from escalade.report.ladder import ladder_panel
 from escalade.report.text import percent, shown, sig
 from escalade.results import ResultSet
+from escalade.results import tablenames as tn
 from escalade.results.provenance import Provenance
 
 __all__ = ["assumptions_section", "ladders_section", "run_report"]
@@ -30,7 +31,7 @@ __all__ = ["assumptions_section", "ladders_section", "run_report"]
 
 def _summary(rs: ResultSet) -> Section:
     prov = rs.provenance
-    scenario = rs.get("scenario")
+    scenario = rs.get(tn.SCENARIO)
     lines = [f"**{prov.title}**", ""]
     if prov.scenario_description:
         lines += [prov.scenario_description, ""]
@@ -45,7 +46,7 @@ def _summary(rs: ResultSet) -> Section:
 
 
 def _reached(rs: ResultSet, arena: str) -> list[int]:
-    by_round = rs.get("rungs_by_round")
+    by_round = rs.get(tn.RUNGS_BY_ROUND)
     if by_round.empty or "arena" not in by_round.columns:
         return []
     mine = by_round[by_round["arena"] == arena]
@@ -57,9 +58,9 @@ def _reached(rs: ResultSet, arena: str) -> list[int]:
 def ladders_section(rs: ResultSet) -> Section:
     """The ladder panels of a run (one per arena), also in the scenario report."""
     rungs, thresholds, options = (
-        rs.get("ladder_rungs"),
-        rs.get("ladder_thresholds"),
-        rs.get("ladder_options"),
+        rs.get(tn.LADDER_RUNGS),
+        rs.get(tn.LADDER_THRESHOLDS),
+        rs.get(tn.LADDER_OPTIONS),
     )
     blocks: list[Any] = [
         Markdown(
@@ -107,7 +108,7 @@ def _comparison_view(comparison: pd.DataFrame) -> pd.DataFrame:
 
 
 def _threshold_blocks(rs: ResultSet) -> list[Any]:
-    thresholds = rs.get("thresholds")
+    thresholds = rs.get(tn.THRESHOLDS)
     if thresholds.empty:
         return []
     keep, folded = fold_thresholds(thresholds)
@@ -131,7 +132,7 @@ def _threshold_blocks(rs: ResultSet) -> list[Any]:
                 download="thresholds.csv",
             )
         )
-    sides = sides_disagree(rs.get("thresholds_by_side"))
+    sides = sides_disagree(rs.get(tn.THRESHOLDS_BY_SIDE))
     if not sides.empty:
         view = sides[["strategy", "mindset", "threshold", "side"]].copy()
         view["probability"] = sides["probability"].map(percent)
@@ -163,7 +164,7 @@ def _ranking_blocks(rs: ResultSet) -> list[Any]:
     blocks: list[Any] = []
     if ranked_by:
         blocks.append(Markdown(f"Strategies are {ranked_by}."))
-    weights = rs.get("side_weights")
+    weights = rs.get(tn.SIDE_WEIGHTS)
     given = not weights.empty and (weights["weight"] != "1 (default)").any()
     if given or (not weights.empty and weights["side"].duplicated().any()):
         blocks.append(
@@ -186,8 +187,8 @@ def _whose(rs: ResultSet) -> str:
 
 
 def _comparison(rs: ResultSet) -> Section:
-    cells = rs.get("cells")
-    comparison = rs.get("comparison")
+    cells = rs.get(tn.CELLS)
+    comparison = rs.get(tn.COMPARISON)
     blocks: list[Any] = _ranking_blocks(rs)
     if not cells.empty:
         relative = "vs_status_quo" in cells.columns and cells["vs_status_quo"].notna().all()
@@ -218,7 +219,7 @@ def _comparison(rs: ResultSet) -> Section:
             )
         )
     blocks += _threshold_blocks(rs)
-    outcomes = rs.get("outcomes")
+    outcomes = rs.get(tn.OUTCOMES)
     if not outcomes.empty:
         blocks.append(_outcome_block(outcomes))
     return Section("comparison", "Strategies compared", tuple(blocks))
@@ -226,7 +227,7 @@ def _comparison(rs: ResultSet) -> Section:
 
 def _dynamics(rs: ResultSet) -> Section:
     blocks: list[Any] = []
-    rungs = rungs_with_sides(rs.get("rungs_by_round"), rs.get("rungs_by_side"))
+    rungs = rungs_with_sides(rs.get(tn.RUNGS_BY_ROUND), rs.get(tn.RUNGS_BY_SIDE))
     if not rungs.empty:
         for (arena, mindset), cell in rungs.groupby(["arena", "mindset"], sort=False):
             group = cell.dropna(axis=1, how="all").reset_index(drop=True)
@@ -237,8 +238,8 @@ def _dynamics(rs: ResultSet) -> Section:
                     f"Median, 50% and 90% bands of the {arena} rung, {per}",
                 )
             )
-    by_round = rs.get("thresholds_by_round")
-    informative, _ = fold_thresholds(rs.get("thresholds"))
+    by_round = rs.get(tn.THRESHOLDS_BY_ROUND)
+    informative, _ = fold_thresholds(rs.get(tn.THRESHOLDS))
     if not by_round.empty and not informative.empty:
         by_round = by_round[by_round["threshold"].isin(set(informative["threshold"]))]
         blocks.append(
@@ -248,7 +249,7 @@ def _dynamics(rs: ResultSet) -> Section:
                 "or always crossed left out)",
             )
         )
-    usage = rs.get("options")
+    usage = rs.get(tn.OPTIONS)
     if not usage.empty:
         blocks.append(
             FigureBlock(
@@ -260,7 +261,7 @@ def _dynamics(rs: ResultSet) -> Section:
 
 def assumptions_section(rs: ResultSet) -> Section:
     """The table of every number in the scenario and what it rests on."""
-    table = rs.get("assumptions")
+    table = rs.get(tn.ASSUMPTIONS)
     counts = table["kind"].value_counts().to_dict() if not table.empty else {}
     text = "Every number in the scenario and what it rests on: " + ", ".join(
         f"{v} {k}" for k, v in sorted(counts.items())

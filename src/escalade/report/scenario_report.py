@@ -6,6 +6,7 @@ from escalade.analysis.scenario_tables import assumption_table, ladder_tables, s
 from escalade.report.html import Markdown, ReportDocument, Section, TableBlock
 from escalade.report.run_report import assumptions_section, ladders_section
 from escalade.results import ResultSet
+from escalade.results import tablenames as tn
 from escalade.scenario import Scenario
 
 __all__ = ["scenario_report"]
@@ -15,8 +16,8 @@ def scenario_report(scenario: Scenario) -> ReportDocument:
     """The document of a scenario page (dashboard) or a scenario summary."""
     tables = {
         **ladder_tables(scenario),
-        "scenario": scenario_table(scenario),
-        "assumptions": assumption_table(scenario),
+        tn.SCENARIO: scenario_table(scenario),
+        tn.ASSUMPTIONS: assumption_table(scenario),
     }
     rs = ResultSet("run", {"scenario_id": scenario.id}, tables, scenario.text)
     spec = scenario.spec
@@ -27,7 +28,7 @@ def scenario_report(scenario: Scenario) -> ReportDocument:
     summary = Section(
         "summary",
         "Scenario",
-        (Markdown("\n".join(lines)), TableBlock(tables["scenario"], "What the scenario contains")),
+        (Markdown("\n".join(lines)), TableBlock(tables[tn.SCENARIO], "What the scenario contains")),
     )
     return ReportDocument(
         title=f"escalade — {scenario.title}",

@@ -19,6 +19,7 @@ from escalade.errors import EscaladeError, UsageError
 from escalade.evidence.facts import compile_observations
 from escalade.evidence.observed import loads_observed
 from escalade.results import RUN_COLUMNS, ResultSet
+from escalade.results import tablenames as tn
 from escalade.results.pool import ReadPool
 from escalade.results.store import StoreBusy, StoreCorrupt
 from escalade.scenario import Scenario
@@ -232,7 +233,7 @@ class Dashboard:
                     progress=lambda k: setattr(job, "done", job.done + k),
                 )
             self._keep(job, outcome.result_set)
-            records = outcome.result_set.tables["comparison"].to_dict(orient="records")
+            records = outcome.result_set.tables[tn.COMPARISON].to_dict(orient="records")
             job.summary = {
                 "comparison": [{k: finite_or_none(v) for k, v in r.items()} for r in records]
             }

@@ -15,6 +15,7 @@ from escalade.analysis.explain import explain_difference
 from escalade.analysis.ranking import rank_by as resolve_rank
 from escalade.analysis.run import focal_side, run_tables
 from escalade.engine import run_grid
+from escalade.results import tablenames as tn
 from escalade.scenario import Scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.workflows.run import pick
@@ -64,11 +65,11 @@ def explain_strategies(
     cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
     tables = run_tables(scenario, cells, rank=rank)
     return explain_difference(
-        tables["utility_terms"],
+        tables[tn.UTILITY_TERMS],
         a,
         b,
         side=rank.id if rank.kind == "side" else focal_side(scenario),
         mindset=mindset,
-        cells=tables["cells"],
+        cells=tables[tn.CELLS],
         actor=rank.id if rank.kind == "actor" else None,
     )

@@ -44,6 +44,7 @@ from escalade.explore.sensitivity import sobol_warnings
 from escalade.report.explore_report import explore_report
 from escalade.report.html import write_html
 from escalade.results import ResultSet, Store
+from escalade.results import tablenames as tn
 from escalade.results.provenance import (
     EXPLORE_KEYS,
     Provenance,
@@ -197,8 +198,8 @@ def _run(
         )
     if skip and store is not None and run_id is not None:
         stored = store.load(run_id, allow_incomplete=True)
-        experiments = stored.tables["experiments"].set_index("experiment")
-        outcomes = stored.tables["outcomes"].set_index("experiment")
+        experiments = stored.tables[tn.EXPERIMENTS].set_index("experiment")
+        outcomes = stored.tables[tn.OUTCOMES].set_index("experiment")
         result = ExploreResult(experiments, outcomes, result.metadata)
     return result, len(skip)
 
@@ -283,8 +284,8 @@ def explore_scenario(
         if store is not None:
             store.close()
     all_tables = {
-        "experiments": result.experiments.reset_index(),
-        "outcomes": result.outcomes.reset_index(),
+        tn.EXPERIMENTS: result.experiments.reset_index(),
+        tn.OUTCOMES: result.outcomes.reset_index(),
         **tables,
     }
     stored = provenance.with_run_id(run_id).to_mapping()
@@ -322,14 +323,14 @@ def _analyse(
         else []
     )
     tables = {
-        "robustness": robust,
-        "regret_by_mindset": regret_by_mindset(result, outcome, direction),
-        "sensitivity": indices,
-        "prim_boxes": boxes,
-        "prim_trajectory": trajectory,
-        "cart_when_beats": beats,
-        "warnings": pd.DataFrame({"warning": warnings}, dtype=object),
-        "oat": one_at_a_time(model, outcome, seed=options.seed) if options.oat else pd.DataFrame(),
+        tn.ROBUSTNESS: robust,
+        tn.REGRET_BY_MINDSET: regret_by_mindset(result, outcome, direction),
+        tn.SENSITIVITY: indices,
+        tn.PRIM_BOXES: boxes,
+        tn.PRIM_TRAJECTORY: trajectory,
+        tn.CART_WHEN_BEATS: beats,
+        tn.WARNINGS: pd.DataFrame({"warning": warnings}, dtype=object),
+        tn.OAT: one_at_a_time(model, outcome, seed=options.seed) if options.oat else pd.DataFrame(),
     }
     summary: dict[str, Any] = {
         "robustness": robust.to_dict(orient="records"),
@@ -337,7 +338,7 @@ def _analyse(
         "warnings": warnings,
     }
     if options.oat:
-        summary["oat"] = tables["oat"].to_dict(orient="records")
+        summary["oat"] = tables[tn.OAT].to_dict(orient="records")
     if sens_json:
         summary["sensitivity"] = sens_json
     if beats_json:

@@ -32,6 +32,7 @@ from escalade.report.html import write_html
 from escalade.report.pdf import write_pdf
 from escalade.report.run_report import run_report
 from escalade.results import ResultSet, Store
+from escalade.results import tablenames as tn
 from escalade.results.pending import stash
 from escalade.results.provenance import (
     INTERVALS,
@@ -243,23 +244,25 @@ def _brief_tables(
     """
     strategies, mindsets = grid
     out: dict[str, Any] = {
-        "risk": threshold_risk(tables["thresholds"]),
-        "provenance": provenance_counts(tables["assumptions"]),
+        tn.RISK: threshold_risk(tables[tn.THRESHOLDS]),
+        tn.PROVENANCE: provenance_counts(tables[tn.ASSUMPTIONS]),
     }
-    ranking = [str(s) for s in tables["comparison"]["strategy"]]
+    ranking = [str(s) for s in tables[tn.COMPARISON]["strategy"]]
     if len(ranking) < 2 or None in strategies:
         return out
     side = rank.id if rank.kind == "side" else focal_side(scenario)
     actor = rank.id if rank.kind == "actor" else None
     explained = explain_difference(
-        tables["utility_terms"],
+        tables[tn.UTILITY_TERMS],
         ranking[0],
         ranking[1],
         side=side,
-        cells=tables["cells"],
+        cells=tables[tn.CELLS],
         actor=actor,
     )
-    out.update({f"explain_{k}": v for k, v in explained.items()})
+    out[tn.EXPLAIN_BY_TERM] = explained["by_term"]
+    out[tn.EXPLAIN_BY_ACTOR] = explained["by_actor"]
+    out[tn.EXPLAIN_TOTAL] = explained["total"]
     if options.sweep > 0:
         swept, side = actor_as_side(scenario, actor) if actor is not None else (scenario, side)
         sweep = SweepOptions(
