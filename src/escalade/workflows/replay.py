@@ -63,6 +63,33 @@ class ReplayOutcome:
         return dict(out)
 
 
+def _provenance(
+    loaded: Scenario, lt: LoadedTimeline, options: ReplayOptions, result: ReplayResult
+) -> Provenance:
+    """The replay's provenance, with its evidence, posterior and scores."""
+    summary = clean_json(result.to_dict())
+    return Provenance(
+        scenario_id=loaded.spec.id,
+        scenario_title=loaded.spec.title,
+        scenario_hash=scenario_hash(loaded.text),
+        observed_file=Path(lt.file).name,
+        observed_hash=scenario_hash(lt.text),
+        n=options.particles,
+        particles=options.particles,
+        replicates=options.replicates,
+        seed=options.seed,
+        epsilon=lt.timeline.epsilon,
+        as_of=result.as_of.isoformat(),
+        n_observations=len(result.facts),
+        log_evidence={k: summary["log_evidence"][k] for k in ("value", "se")},
+        posterior=summary["posterior"],
+        scores=summary["scores"],
+        versions=environment_versions(),
+        created=utc_now(),
+        keys=REPLAY_KEYS,
+    )
+
+
 def replay_scenario(
     scenario: Scenario | str | Path,
     observed: LoadedTimeline | str | Path,
@@ -95,27 +122,7 @@ def replay_scenario(
         )
         with open_executor(options.workers, n_tasks) as running:
             result = replay(compiled, lt, executor=running, **kw)
-    summary = clean_json(result.to_dict())
-    provenance = Provenance(
-        scenario_id=loaded.spec.id,
-        scenario_title=loaded.spec.title,
-        scenario_hash=scenario_hash(loaded.text),
-        observed_file=Path(lt.file).name,
-        observed_hash=scenario_hash(lt.text),
-        n=options.particles,
-        particles=options.particles,
-        replicates=options.replicates,
-        seed=options.seed,
-        epsilon=lt.timeline.epsilon,
-        as_of=result.as_of.isoformat(),
-        n_observations=len(result.facts),
-        log_evidence={k: summary["log_evidence"][k] for k in ("value", "se")},
-        posterior=summary["posterior"],
-        scores=summary["scores"],
-        versions=environment_versions(),
-        created=utc_now(),
-        keys=REPLAY_KEYS,
-    )
+    provenance = _provenance(loaded, lt, options, result)
     rs = ResultSet("replay", provenance.to_mapping(), replay_tables(result), loaded.text)
     run_id = pending = problem = None
     if options.store is not None:
