@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,7 @@ from escalade.errors import GameTooLargeError, UsageError
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 from escalade.game.profiles import BehaviorProfile
 from escalade.scenario.compiled import CompiledScenario
-from escalade.scenario.schema import PolicySpec
+from escalade.scenario.schema import PolicySpec, StrategySpec
 from escalade.solvers import backward_induction
 from escalade.solvers.verify import expected_payoffs, reach_probabilities
 
@@ -173,6 +174,75 @@ def _unconstrained(
     return values, _plan(game, probabilities, others), ""
 
 
+def _actors_of(
+    compiled: CompiledScenario, side: str, side_players: Sequence[str] | None
+) -> tuple[list[StrategySpec], list[str], list[str]]:
+    """The side's strategies, the other sides' actors and the side's players (checked)."""
+    if side not in compiled.sides:
+        raise UsageError(
+            f"side: expected one of {', '.join(compiled.sides)}, found {side!r}", parameter="side"
+        )
+    mine = [s for s in compiled.scenario.strategies if s.side == side]
+    if not mine:
+        raise UsageError(
+            f"side {side}: the scenario declares no strategy for this side", parameter="side"
+        )
+    side_index = compiled.sides.index(side)
+    others = [
+        a.id
+        for a in compiled.actors
+        if a.side != side_index and compiled.sides[a.side] != "neutral"
+    ]
+    own = [a.id for a in compiled.actors if a.side == side_index]
+    chosen = own if side_players is None else list(side_players)
+    if not set(chosen) <= set(own):
+        raise UsageError(
+            f"side_players: expected actors of side {side} ({', '.join(own)}), "
+            f"found {', '.join(sorted(set(chosen) - set(own)))}",
+            parameter="side_players",
+        )
+    return mine, others, chosen
+
+
+def _declared(
+    compiled: CompiledScenario,
+    strategy: StrategySpec,
+    others: list[str],
+    *,
+    plan: dict[str, str] | None,
+    horizon: int,
+    node_limit: int,
+) -> dict[str, Any]:
+    """The row of one declared strategy: the other sides best-responding, or following ``plan``."""
+    policies = list(compiled.policies(strategy))
+    _check_size(compiled, horizon=horizon, players=others, node_limit=node_limit, policies=policies)
+    game = build_game(
+        compiled,
+        horizon=horizon,
+        players=others,
+        policies=policies,
+        node_limit=node_limit,
+        all_payoffs=True,
+    )
+    values, path = _side_values(compiled, game)
+    blind = dict.fromkeys(values, float("nan"))
+    unplanned = float("nan")
+    if plan is not None:
+        profile, unplanned = _play(game, plan)
+        blind = _by_side(compiled, game, expected_payoffs(game, profile).tolist())
+    other_sides = sorted({compiled.sides[a.side] for a in compiled.actors if a.id in others})
+    return {
+        "strategy": strategy.id,
+        "declared": strategy.declared,
+        **{f"value_{k}": v for k, v in values.items()},
+        **{f"uninformed_{k}": v for k, v in blind.items()},
+        "gain_from_knowing": sum(values[k] - blind[k] for k in other_sides),
+        "unplanned": unplanned,
+        "nodes": game.n_nodes,
+        "equilibrium_moves": "; ".join(path),
+    }
+
+
 def commitment_analysis(
     compiled: CompiledScenario,
     side: str,
@@ -224,30 +294,7 @@ def commitment_analysis(
     GameTooLargeError
         When a declared strategy's game exceeds ``node_limit`` (or is estimated to).
     """
-    if side not in compiled.sides:
-        raise UsageError(
-            f"side: expected one of {', '.join(compiled.sides)}, found {side!r}", parameter="side"
-        )
-    mine = [s for s in compiled.scenario.strategies if s.side == side]
-    if not mine:
-        raise UsageError(
-            f"side {side}: the scenario declares no strategy for this side", parameter="side"
-        )
-    side_index = compiled.sides.index(side)
-    others = [
-        a.id
-        for a in compiled.actors
-        if a.side != side_index and compiled.sides[a.side] != "neutral"
-    ]
-    other_sides = sorted({compiled.sides[a.side] for a in compiled.actors if a.id in others})
-    own = [a.id for a in compiled.actors if a.side == side_index]
-    chosen = own if side_players is None else list(side_players)
-    if not set(chosen) <= set(own):
-        raise UsageError(
-            f"side_players: expected actors of side {side} ({', '.join(own)}), "
-            f"found {', '.join(sorted(set(chosen) - set(own)))}",
-            parameter="side_players",
-        )
+    mine, others, chosen = _actors_of(compiled, side, side_players)
     unconstrained, plan, note = _unconstrained(
         compiled,
         [a.id for a in compiled.actors if a.id in others or a.id in chosen],
@@ -255,36 +302,15 @@ def commitment_analysis(
         horizon=horizon,
         node_limit=node_limit,
     )
-    rows = []
-    for strategy in mine:
-        policies = list(compiled.policies(strategy))
-        _check_size(
-            compiled, horizon=horizon, players=others, node_limit=node_limit, policies=policies
-        )
-        game = build_game(
+    rows = [
+        _declared(
             compiled,
+            strategy,
+            others,
+            plan=plan if unconstrained is not None else None,
             horizon=horizon,
-            players=others,
-            policies=policies,
             node_limit=node_limit,
-            all_payoffs=True,
         )
-        values, path = _side_values(compiled, game)
-        blind = dict.fromkeys(values, float("nan"))
-        unplanned = float("nan")
-        if unconstrained is not None:
-            profile, unplanned = _play(game, plan)
-            blind = _by_side(compiled, game, expected_payoffs(game, profile).tolist())
-        rows.append(
-            {
-                "strategy": strategy.id,
-                "declared": strategy.declared,
-                **{f"value_{k}": v for k, v in values.items()},
-                **{f"uninformed_{k}": v for k, v in blind.items()},
-                "gain_from_knowing": sum(values[k] - blind[k] for k in other_sides),
-                "unplanned": unplanned,
-                "nodes": game.n_nodes,
-                "equilibrium_moves": "; ".join(path),
-            }
-        )
+        for strategy in mine
+    ]
     return Commitment(side, horizon, pd.DataFrame(rows), unconstrained, note)

@@ -53,7 +53,35 @@ def _compare(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def replay_tables(result: ReplayResult) -> dict[str, pd.DataFrame]:
     """The tables of ``result`` (see the module docstring)."""
     d = result.to_dict()
-    cells = pd.DataFrame(
+    tables = {
+        tn.CELLS: _cells(d),
+        tn.POSTERIOR: pd.DataFrame(
+            [
+                {"of": part, "id": key, "prior": d["prior"][part][key], "posterior": p}
+                for part in ("strategies", "mindsets")
+                for key, p in d["posterior"][part].items()
+            ]
+        ),
+        tn.OBSERVATIONS: _observations(d),
+        tn.SCORES: pd.DataFrame(
+            [{"forecast": "scenario", "brier": d["scores"]["brier"], "log": d["scores"]["log"]}]
+            + [
+                {"forecast": f"baseline: {name}", "brier": s["brier"], "log": s["log"]}
+                for name, s in d["scores"]["baselines"].items()
+            ]
+        ),
+        tn.RELIABILITY: pd.DataFrame(d["reliability"]),
+        tn.UNCERTAINTIES: _compare(result.uncertainties),
+        tn.OUTCOMES: _compare(result.outcomes),
+        tn.THRESHOLDS: pd.DataFrame(result.thresholds, columns=["threshold", "prior", "as_of"]),
+        tn.ESS: _ess(d),
+    }
+    return {name: t for name, t in tables.items() if len(t.columns)}  # the store needs columns
+
+
+def _cells(d: dict[str, Any]) -> pd.DataFrame:
+    """Prior, log evidence (with its standard error) and posterior of each cell."""
+    return pd.DataFrame(
         [
             {
                 "strategy": c["strategy"] or "",
@@ -66,14 +94,11 @@ def replay_tables(result: ReplayResult) -> dict[str, pd.DataFrame]:
             for c in d["log_evidence"]["cells"]
         ]
     )
-    posterior = pd.DataFrame(
-        [
-            {"of": part, "id": key, "prior": d["prior"][part][key], "posterior": p}
-            for part in ("strategies", "mindsets")
-            for key, p in d["posterior"][part].items()
-        ]
-    )
-    observations = pd.DataFrame(
+
+
+def _observations(d: dict[str, Any]) -> pd.DataFrame:
+    """Forecast, observation and scores of each fact."""
+    return pd.DataFrame(
         [
             {
                 "id": o["id"],
@@ -89,14 +114,11 @@ def replay_tables(result: ReplayResult) -> dict[str, pd.DataFrame]:
             for o in d["observations"]
         ]
     )
-    scores = pd.DataFrame(
-        [{"forecast": "scenario", "brier": d["scores"]["brier"], "log": d["scores"]["log"]}]
-        + [
-            {"forecast": f"baseline: {name}", "brier": s["brier"], "log": s["log"]}
-            for name, s in d["scores"]["baselines"].items()
-        ]
-    )
-    ess = pd.DataFrame(
+
+
+def _ess(d: dict[str, Any]) -> pd.DataFrame:
+    """Effective sample size per cell and round."""
+    return pd.DataFrame(
         [
             {
                 "strategy": e["strategy"] or "",
@@ -108,18 +130,6 @@ def replay_tables(result: ReplayResult) -> dict[str, pd.DataFrame]:
             for t, x in enumerate(e["by_round"])
         ]
     )
-    tables = {
-        tn.CELLS: cells,
-        tn.POSTERIOR: posterior,
-        tn.OBSERVATIONS: observations,
-        tn.SCORES: scores,
-        tn.RELIABILITY: pd.DataFrame(d["reliability"]),
-        tn.UNCERTAINTIES: _compare(result.uncertainties),
-        tn.OUTCOMES: _compare(result.outcomes),
-        tn.THRESHOLDS: pd.DataFrame(result.thresholds, columns=["threshold", "prior", "as_of"]),
-        tn.ESS: ess,
-    }
-    return {name: t for name, t in tables.items() if len(t.columns)}  # the store needs columns
 
 
 def _float(x: Any) -> float:

@@ -18,7 +18,10 @@ from escalade.cli._common import (
 
 
 def register(subparsers: Any) -> None:
-    """Add the ``explore`` command."""
+    """Add the ``explore`` command.
+
+    Long on purpose: one ``add_argument`` per flag, nothing else.
+    """
     parser = subparsers.add_parser(
         "explore",
         help="vary every uncertainty; robustness, sensitivity and scenario discovery",
@@ -124,7 +127,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(outcome: Any) -> None:
-    """The exploration's tables as text (long on purpose: one table after another)."""
+    """The exploration's tables as text.
+
+    Long on purpose: one table after another, no logic to share.
+    """
     from escalade.report.text import dataframe_table
     from escalade.results import tablenames as tn
 

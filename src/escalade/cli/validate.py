@@ -36,50 +36,52 @@ def run(args: argparse.Namespace) -> int:
             scenario = load_scenario(name)
         except ScenarioError as exc:
             status = 2
-            if args.json:
-                print(
-                    json.dumps(
-                        {
-                            "scenario": name,
-                            "valid": False,
-                            "issues": [_issue(i) for i in exc.issues],
-                        }
-                    )
-                )
-            else:
-                print(exc.render(), file=sys.stderr)
-                print(f"{name}: invalid ({len(exc.errors)} problem(s))", file=sys.stderr)
+            _print_invalid(name, exc, as_json=args.json)
             continue
-        spec = scenario.spec
-        failed = bool(args.strict and scenario.warnings)
-        if failed:
+        if not _print_valid(name, scenario, args):
             status = 2
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "scenario": name,
-                        "valid": not failed,
-                        "id": spec.id,
-                        "hash": scenario.content_hash,
-                        "warnings": [_issue(i) for i in scenario.warnings],
-                    }
-                )
-            )
-            continue
-        for warning in scenario.warnings:
-            print(warning.render(), file=sys.stderr)
-        if failed:
-            count = len(scenario.warnings)
-            print(f"{name}: invalid under --strict ({count} warning(s))", file=sys.stderr)
-            continue
-        print(
-            f"{name}: valid — {spec.id}: {len(spec.actors)} actors, {len(spec.arenas)} arenas, "
-            f"{len(spec.options)} options, {len(spec.events)} events, "
-            f"{len(spec.uncertainties)} uncertainties, {len(spec.strategies)} strategies, "
-            f"{len(spec.mindsets)} mindsets"
-        )
     return status
+
+
+def _print_invalid(name: str, exc: ScenarioError, *, as_json: bool) -> None:
+    if as_json:
+        issues = [_issue(i) for i in exc.issues]
+        print(json.dumps({"scenario": name, "valid": False, "issues": issues}))
+    else:
+        print(exc.render(), file=sys.stderr)
+        print(f"{name}: invalid ({len(exc.errors)} problem(s))", file=sys.stderr)
+
+
+def _print_valid(name: str, scenario: Any, args: argparse.Namespace) -> bool:
+    """Print a loaded scenario's summary or warnings; False when ``--strict`` fails it."""
+    spec = scenario.spec
+    failed = bool(args.strict and scenario.warnings)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "scenario": name,
+                    "valid": not failed,
+                    "id": spec.id,
+                    "hash": scenario.content_hash,
+                    "warnings": [_issue(i) for i in scenario.warnings],
+                }
+            )
+        )
+        return not failed
+    for warning in scenario.warnings:
+        print(warning.render(), file=sys.stderr)
+    if failed:
+        count = len(scenario.warnings)
+        print(f"{name}: invalid under --strict ({count} warning(s))", file=sys.stderr)
+        return False
+    print(
+        f"{name}: valid — {spec.id}: {len(spec.actors)} actors, {len(spec.arenas)} arenas, "
+        f"{len(spec.options)} options, {len(spec.events)} events, "
+        f"{len(spec.uncertainties)} uncertainties, {len(spec.strategies)} strategies, "
+        f"{len(spec.mindsets)} mindsets"
+    )
+    return True
 
 
 def _issue(issue: Any) -> dict[str, Any]:

@@ -310,20 +310,35 @@ def run_grid(
         memory=memory,
         at_once=int(getattr(executor or own, "workers", 1)),  # a Dask worker holds one chunk
     )
-    results: list[ChunkResult] = []
-
-    def collect(running: Executor) -> None:
-        for result in running.map(run_chunk, tasks):
-            results.append(result)
-            if progress is not None:
-                progress(result.counts.n)
-
     if executor is not None:
-        collect(executor)
+        results = _collect(executor, tasks, progress)
     else:
         assert own is not None
         with own as running:
-            collect(running)
+            results = _collect(running, tasks, progress)
+    return _by_cell(compiled, cells, per_cell, results, seed)
+
+
+def _collect(
+    running: Executor, tasks: list[ChunkTask], progress: Callable[[int], None] | None
+) -> list[ChunkResult]:
+    """Run the tasks in order, reporting each finished chunk's trajectories."""
+    results: list[ChunkResult] = []
+    for result in running.map(run_chunk, tasks):
+        results.append(result)
+        if progress is not None:
+            progress(result.counts.n)
+    return results
+
+
+def _by_cell(
+    compiled: CompiledScenario,
+    cells: Sequence[Cell],
+    per_cell: list[list[ChunkTask]],
+    results: list[ChunkResult],
+    seed: int,
+) -> dict[Cell, SimulationResult]:
+    """Each cell's chunk results merged into its :class:`SimulationResult`."""
     from escalade.engine.summary import SimulationResult  # noqa: PLC0415 (see the top)
 
     out: dict[Cell, SimulationResult] = {}

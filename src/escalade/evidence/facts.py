@@ -183,10 +183,35 @@ def _lookup(
 def _fact(
     compiled: CompiledScenario, lt: LoadedTimeline, i: int, o: Observation, issues: list[Issue]
 ) -> Fact | None:
-    c = compiled
-    here: tuple[str | int, ...] = ("observations", i)
-    window = _window(c, lt, i, o, issues)
-    kind = o.kind
+    window = _window(compiled, lt, i, o, issues)
+    (target, level, holds, value, sd), problem = _target(compiled, lt, ("observations", i), o)
+    if problem is not None:
+        issues.append(problem)
+    if problem is not None or window is None:
+        return None
+    return Fact(
+        id=o.id or f"obs{i + 1}",
+        kind=o.kind,
+        target=target,
+        level=level,
+        first=window[0],
+        last=window[1],
+        holds=holds,
+        value=value,
+        sd=sd,
+        known=o.end.toordinal(),
+        label=fact_label(o),
+    )
+
+
+_Target = tuple[int, int, bool, float, float]
+"""What an observation is about: target index, level, holds, value and sd."""
+
+
+def _target(
+    c: CompiledScenario, lt: LoadedTimeline, here: tuple[str | int, ...], o: Observation
+) -> tuple[_Target, Issue | None]:
+    """Resolve the ids an observation names (the option, event, threshold, variable or rung)."""
     level, holds, value, sd = -1, True, 0.0, 1.0
     problem: Issue | None = None
     if o.option is not None:
@@ -218,23 +243,7 @@ def _fact(
         target, problem = _lookup(lt, (*here, "arena"), o.arena, ids, "an arena id")
         if problem is None:
             level, problem = _rung(c, lt, (*here, "rung"), target, o.rung)
-    if problem is not None:
-        issues.append(problem)
-    if problem is not None or window is None:
-        return None
-    return Fact(
-        id=o.id or f"obs{i + 1}",
-        kind=kind,
-        target=target,
-        level=level,
-        first=window[0],
-        last=window[1],
-        holds=holds,
-        value=value,
-        sd=sd,
-        known=o.end.toordinal(),
-        label=fact_label(o),
-    )
+    return (target, level, holds, value, sd), problem
 
 
 def _rung(

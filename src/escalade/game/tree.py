@@ -71,6 +71,33 @@ class _Flat:
     payoffs: list[tuple[float, ...]]
 
 
+@dataclass
+class _Infosets:
+    """Information sets met so far, keyed by (player, name); unnamed ones are per node."""
+
+    keys: dict[tuple[int, str], int]
+    player: list[int]
+    actions: list[tuple[str, ...]]
+    labels: list[str]
+
+    def index(self, node: Decision, me: int, names: tuple[str, ...]) -> int:
+        """The index of ``node``'s information set (added when new); its actions must agree."""
+        pl = _player_index(node.player, names)
+        acts = tuple(node.actions)
+        key = (pl, node.infoset) if node.infoset is not None else (pl, f"#node{me}")
+        if key not in self.keys:
+            self.keys[key] = len(self.player)
+            self.player.append(pl)
+            self.actions.append(acts)
+            self.labels.append(node.infoset or "")
+        elif self.actions[self.keys[key]] != acts:
+            raise UsageError(
+                f"tree: information set {node.infoset!r} of player {names[pl]!r} has "
+                f"actions {list(self.actions[self.keys[key]])} and {list(acts)}"
+            )
+        return self.keys[key]
+
+
 def _player_index(player: str | int, players: tuple[str, ...]) -> int:
     if isinstance(player, int):
         if not 0 <= player < len(players):
@@ -101,10 +128,7 @@ def tree_game(root: Node, *, players: Sequence[str], name: str = "") -> Extensiv
     """
     names = tuple(players)
     flat = _Flat([], [], [], [], [], [], [])
-    keys: dict[tuple[int, str], int] = {}
-    h_player: list[int] = []
-    h_actions: list[tuple[str, ...]] = []
-    h_labels: list[str] = []
+    sets = _Infosets({}, [], [], [])
     stack: list[tuple[Node, int, float]] = [(root, -1, 1.0)]
     while stack:
         node, par, p = stack.pop()
@@ -127,21 +151,8 @@ def tree_game(root: Node, *, players: Sequence[str], name: str = "") -> Extensiv
             flat.chance_actions.append(tuple(node.outcomes))
             kids = [(child, me, float(q)) for q, child in node.outcomes.values()]
         else:
-            pl = _player_index(node.player, names)
-            acts = tuple(node.actions)
-            key = (pl, node.infoset) if node.infoset is not None else (pl, f"#node{me}")
-            if key not in keys:
-                keys[key] = len(h_player)
-                h_player.append(pl)
-                h_actions.append(acts)
-                h_labels.append(node.infoset or "")
-            elif h_actions[keys[key]] != acts:
-                raise UsageError(
-                    f"tree: information set {node.infoset!r} of player {names[pl]!r} has "
-                    f"actions {list(h_actions[keys[key]])} and {list(acts)}"
-                )
             flat.kind.append(NodeKind.DECISION)
-            flat.infoset.append(keys[key])
+            flat.infoset.append(sets.index(node, me, names))
             kids = [(child, me, 1.0) for child in node.actions.values()]
         if not kids:
             raise UsageError("tree: a decision or chance node needs at least one action")
@@ -152,11 +163,11 @@ def tree_game(root: Node, *, players: Sequence[str], name: str = "") -> Extensiv
         flat.kind,
         flat.infoset,
         flat.prob,
-        infoset_player=h_player,
-        infoset_actions=h_actions,
+        infoset_player=sets.player,
+        infoset_actions=sets.actions,
         chance_actions=flat.chance_actions,
         payoffs=flat.payoffs,
         name=name,
-        infoset_labels=h_labels,
+        infoset_labels=sets.labels,
         node_labels=flat.labels,
     )

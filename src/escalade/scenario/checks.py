@@ -217,9 +217,8 @@ def _effects(path: Path, effects: list[EffectSpec], reader: str | None) -> Itera
                 yield Site((*path, j, op), text, reader, "an effect")
 
 
-def expression_sites(spec: ScenarioSpec) -> Iterator[Site]:  # noqa: PLR0912
+def expression_sites(spec: ScenarioSpec) -> Iterator[Site]:
     """Every expression in ``spec`` (see module docstring for who reads which)."""
-    quantal = {a for _p, a, policy in actor_policies(spec) if policy.kind == "quantal"}
     path: Path
     for path, actor_id, policy in actor_policies(spec):
         for j, rule in enumerate(policy.rules):
@@ -229,8 +228,27 @@ def expression_sites(spec: ScenarioSpec) -> Iterator[Site]:  # noqa: PLR0912
         for part in ("per_round", "final", "thresholds"):
             values = getattr(actor.utility, part)
             yield from _numbers((*base, part), values, actor.id, "a utility weight")
+    yield from _option_sites(spec)
+    for i, side in enumerate(spec.sides):
+        yield from _numbers(("sides", i, "weights"), side.weights, None, "a side weight")
+    for i, var in enumerate(spec.variables):
+        text = number_text(var.initial)
+        if text is not None:
+            yield Site(("variables", i, "initial"), text, None, "an initial value")
+    yield from _event_sites(spec)
+    for arena, accident in spec.accidents.items():
+        values = {"up": accident.up, "down": accident.down, "revert": accident.revert}
+        yield from _numbers(("accidents", arena), values, None, "an accident probability")
+    for i, outcome in enumerate(spec.outcomes):
+        yield Site(("outcomes", i, "expr"), outcome.expr, None, "an outcome")
+    yield from _terminal_sites(spec)
+
+
+def _option_sites(spec: ScenarioSpec) -> Iterator[Site]:
+    """The options' conditions, success and cost, and effects (read by quantal choosers too)."""
+    quantal = {a for _p, a, policy in actor_policies(spec) if policy.kind == "quantal"}
     for i, option in enumerate(spec.options):
-        path = ("options", i)
+        path: Path = ("options", i)
         yield Site((*path, "when"), option.when, option.actor, "an option's 'when'")
         for field in ("success", "cost"):
             text = number_text(getattr(option, field))
@@ -238,14 +256,12 @@ def expression_sites(spec: ScenarioSpec) -> Iterator[Site]:  # noqa: PLR0912
                 yield Site((*path, field), text, option.actor, f"an option's {field!r}")
         reader = option.actor if option.actor in quantal else None
         yield from _effects((*path, "effects"), option.effects, reader)
-    for i, side in enumerate(spec.sides):
-        yield from _numbers(("sides", i, "weights"), side.weights, None, "a side weight")
-    for i, var in enumerate(spec.variables):
-        text = number_text(var.initial)
-        if text is not None:
-            yield Site(("variables", i, "initial"), text, None, "an initial value")
+
+
+def _event_sites(spec: ScenarioSpec) -> Iterator[Site]:
+    """The events' conditions, probabilities, effects and branches."""
     for i, event in enumerate(spec.events):
-        path = ("events", i)
+        path: Path = ("events", i)
         yield Site((*path, "when"), event.when, None, "an event's 'when'")
         text = None if event.prob is None else number_text(event.prob)
         if text is not None:
@@ -256,11 +272,10 @@ def expression_sites(spec: ScenarioSpec) -> Iterator[Site]:  # noqa: PLR0912
             if text is not None:
                 yield Site((*path, "branches", k, "prob"), text, None, "a branch probability")
             yield from _effects((*path, "branches", k, "effects"), branch.effects, None)
-    for arena, accident in spec.accidents.items():
-        values = {"up": accident.up, "down": accident.down, "revert": accident.revert}
-        yield from _numbers(("accidents", arena), values, None, "an accident probability")
-    for i, outcome in enumerate(spec.outcomes):
-        yield Site(("outcomes", i, "expr"), outcome.expr, None, "an outcome")
+
+
+def _terminal_sites(spec: ScenarioSpec) -> Iterator[Site]:
+    """The terminal conditions and their utilities."""
     for i, terminal in enumerate(spec.terminals()):
         where: Path = (
             ("terminal", i) if isinstance(spec.terminal[i], str) else ("terminal", i, "when")

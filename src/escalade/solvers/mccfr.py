@@ -71,19 +71,29 @@ def zero_sum_abstraction(game: ExtensiveFormGame) -> ExtensiveFormGame:
 def to_openspiel(game: ExtensiveFormGame) -> Any:
     """An OpenSpiel game (Python game interface) playing ``game`` (see module docstring)."""
     pyspiel = _pyspiel()
-    first = game.first_child
+    game_type, game_info = _spiel_description(pyspiel, game)
+    state = _state_class(pyspiel, game)
+    observer = _observer_class(game)
+
+    class _Game(pyspiel.Game):  # type: ignore[misc, name-defined]
+        def __init__(self, params: Any = None) -> None:
+            super().__init__(game_type, game_info, params or {})
+
+        def new_initial_state(self) -> Any:
+            return state(self)
+
+        def make_py_observer(self, *_args: Any) -> Any:
+            return observer()
+
+    return _Game()
+
+
+def _spiel_description(pyspiel: Any, game: ExtensiveFormGame) -> tuple[Any, Any]:
+    """OpenSpiel's ``GameType`` and ``GameInfo`` of ``game``."""
     kids = game.n_children
-    kind = game.kind
-    mover = game.player
-    infoset = game.infoset
-    terminal = game.terminal
-    payoffs = game.payoffs
-    prob = game.prob
     depth = np.zeros(game.n_nodes, dtype=np.int64)
     for node in range(1, game.n_nodes):
         depth[node] = depth[game.parent[node]] + 1
-    decisions = kind == NodeKind.DECISION
-    chances = kind == NodeKind.CHANCE
     game_type = pyspiel.GameType(
         short_name="escalade_efg",
         long_name=game.name or "escalade game",
@@ -100,16 +110,22 @@ def to_openspiel(game: ExtensiveFormGame) -> Any:
         provides_observation_tensor=False,
     )
     game_info = pyspiel.GameInfo(
-        num_distinct_actions=int(kids[decisions].max(initial=1)),
-        max_chance_outcomes=int(kids[chances].max(initial=1)),
+        num_distinct_actions=int(kids[game.kind == NodeKind.DECISION].max(initial=1)),
+        max_chance_outcomes=int(kids[game.kind == NodeKind.CHANCE].max(initial=1)),
         num_players=2,
-        min_utility=float(payoffs.min()),
-        max_utility=float(payoffs.max()),
+        min_utility=float(game.payoffs.min()),
+        max_utility=float(game.payoffs.max()),
         utility_sum=0.0,
         max_game_length=int(depth.max()) + 1,
     )
+    return game_type, game_info
 
-    class _State(pyspiel.State):  # type: ignore[misc, name-defined]
+
+def _state_class(pyspiel: Any, game: ExtensiveFormGame) -> Any:
+    """The OpenSpiel state class walking ``game``'s node arrays (a state is a node index)."""
+    first, kids, kind = game.first_child, game.n_children, game.kind
+
+    class _State(pyspiel.State):  # type: ignore[misc]
         def __init__(self, spiel_game: Any, node: int = 0) -> None:
             super().__init__(spiel_game)
             self.node = node
@@ -120,7 +136,7 @@ def to_openspiel(game: ExtensiveFormGame) -> Any:
                 return int(pyspiel.PlayerId.TERMINAL)
             if k == NodeKind.CHANCE:
                 return int(pyspiel.PlayerId.CHANCE)
-            return int(mover[self.node])
+            return int(game.player[self.node])
 
         def _legal_actions(self, _player: int) -> list[int]:
             return list(range(int(kids[self.node])))
@@ -128,9 +144,9 @@ def to_openspiel(game: ExtensiveFormGame) -> Any:
         def chance_outcomes(self) -> list[tuple[int, float]]:
             start = int(first[self.node])
             return [
-                (a, float(prob[start + a]))
+                (a, float(game.prob[start + a]))
                 for a in range(int(kids[self.node]))
-                if prob[start + a] > 0
+                if game.prob[start + a] > 0
             ]
 
         def _apply_action(self, action: int) -> None:
@@ -145,10 +161,16 @@ def to_openspiel(game: ExtensiveFormGame) -> Any:
         def returns(self) -> list[float]:
             if kind[self.node] != NodeKind.TERMINAL:
                 return [0.0, 0.0]
-            return [float(v) for v in payoffs[int(terminal[self.node])]]
+            return [float(v) for v in game.payoffs[int(game.terminal[self.node])]]
 
         def __str__(self) -> str:
             return f"node {self.node}"
+
+    return _State
+
+
+def _observer_class(game: ExtensiveFormGame) -> type:
+    """The observer: a player's information set at its own decisions, else the node."""
 
     class _Observer:
         def __init__(self) -> None:
@@ -160,21 +182,11 @@ def to_openspiel(game: ExtensiveFormGame) -> Any:
 
         def string_from(self, state: Any, player: int) -> str:
             node = state.node
-            if kind[node] == NodeKind.DECISION and int(mover[node]) == player:
-                return f"h{int(infoset[node])}"
+            if game.kind[node] == NodeKind.DECISION and int(game.player[node]) == player:
+                return f"h{int(game.infoset[node])}"
             return f"p{player} n{node}"
 
-    class _Game(pyspiel.Game):  # type: ignore[misc, name-defined]
-        def __init__(self, params: Any = None) -> None:
-            super().__init__(game_type, game_info, params or {})
-
-        def new_initial_state(self) -> Any:
-            return _State(self)
-
-        def make_py_observer(self, *_args: Any) -> Any:
-            return _Observer()
-
-    return _Game()
+    return _Observer
 
 
 def _spiel_policy(game: ExtensiveFormGame, profile: BehaviorProfile) -> Any:

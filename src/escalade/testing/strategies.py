@@ -140,27 +140,7 @@ def scenario_data(draw: st.DrawFn, *, max_horizon: int = 6) -> dict[str, Any]:
         },
         "order": draw(st.sampled_from(["simultaneous", "sequential"])),
         "sides": [{"id": s} for s in sides],
-        "actors": [
-            {
-                "id": a,
-                "name": a.upper(),
-                "side": actor_side[a],
-                "utility": {
-                    "per_round": {
-                        **{v: draw(st.sampled_from([-1.0, 0.5, 1.0])) for v in variables},
-                        **{
-                            f"rung.{arena}": draw(st.sampled_from([-0.2, 0.0, 0.1]))
-                            for arena in arenas
-                        },
-                    },
-                    "thresholds": {"armed_conflict": -2.0} if len(arenas) == 1 else {},
-                    "discount": draw(st.sampled_from([1.0, 0.95])),
-                },
-                "policy": draw(_policy(a, options)),
-                "moves": draw(st.sampled_from([1, 1, 2])),
-            }
-            for a in actors
-        ],
+        "actors": [_actor(draw, a, actor_side[a], (arenas, variables), options) for a in actors],
         "arenas": [
             {"id": arena, "ladder": "compact", "parties": sides, "initial": draw(st.integers(0, 6))}
             for arena in arenas
@@ -170,36 +150,62 @@ def scenario_data(draw: st.DrawFn, *, max_horizon: int = 6) -> dict[str, Any]:
         "uncertainties": [{"id": "u0", "dist": "uniform", "low": 0.0, "high": 1.0}],
         "accidents": {arena: _accident(draw) for arena in arenas},
         "events": _events(draw, variables, arenas),
-        "strategies": [
-            {
-                "id": "s0",
-                "side": "west",
-                "policies": {
-                    a: draw(_policy(a, options)) for a in actors if actor_side[a] == "west"
-                },
-            }
-        ],
-        "mindsets": [
-            {
-                "id": "m0",
-                "side": "east",
-                "policies": {
-                    a: draw(_policy(a, options)) for a in actors if actor_side[a] == "east"
-                },
-            }
-        ],
-        "outcomes": [
-            {"id": "top", "expr": f"rung('{arenas[0]}')", "at": "max", "direction": "minimize"},
-            {"id": "west_view", "expr": f"rung('{arenas[0]}', 'west')", "at": "end"},
-            {"id": "east_last", "expr": f"last_move('{arenas[0]}', 'east')", "at": "max"},
-        ]
-        + [{"id": f"final_{v}", "expr": v, "at": "end"} for v in variables],
+        "strategies": [_side_policies(draw, "s0", "west", actor_side, options)],
+        "mindsets": [_side_policies(draw, "m0", "east", actor_side, options)],
+        "outcomes": _outcomes(arenas[0], variables),
         "terminal": _terminal(draw, arenas[0]),
     }
     known_to = _known_to(draw, data, actor_side)
     if known_to is not None:
         data["uncertainties"][0]["known_to"] = known_to
     return data
+
+
+def _actor(
+    draw: st.DrawFn,
+    actor: str,
+    side: str,
+    names: tuple[list[str], list[str]],
+    options: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One actor: utility over the variables and rungs (``names``: arenas, variables), a policy."""
+    arenas, variables = names
+    return {
+        "id": actor,
+        "name": actor.upper(),
+        "side": side,
+        "utility": {
+            "per_round": {
+                **{v: draw(st.sampled_from([-1.0, 0.5, 1.0])) for v in variables},
+                **{f"rung.{arena}": draw(st.sampled_from([-0.2, 0.0, 0.1])) for arena in arenas},
+            },
+            "thresholds": {"armed_conflict": -2.0} if len(arenas) == 1 else {},
+            "discount": draw(st.sampled_from([1.0, 0.95])),
+        },
+        "policy": draw(_policy(actor, options)),
+        "moves": draw(st.sampled_from([1, 1, 2])),
+    }
+
+
+def _side_policies(
+    draw: st.DrawFn,
+    ident: str,
+    side: str,
+    actor_side: dict[str, str],
+    options: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """A strategy or mindset of ``side``: a policy for each of its actors."""
+    policies = {a: draw(_policy(a, options)) for a, s in actor_side.items() if s == side}
+    return {"id": ident, "side": side, "policies": policies}
+
+
+def _outcomes(arena: str, variables: list[str]) -> list[dict[str, Any]]:
+    """The outcomes: the top rung, a side's view of it, a last move and each variable's end."""
+    return [
+        {"id": "top", "expr": f"rung('{arena}')", "at": "max", "direction": "minimize"},
+        {"id": "west_view", "expr": f"rung('{arena}', 'west')", "at": "end"},
+        {"id": "east_last", "expr": f"last_move('{arena}', 'east')", "at": "max"},
+    ] + [{"id": f"final_{v}", "expr": v, "at": "end"} for v in variables]
 
 
 def _known_to(
