@@ -174,14 +174,14 @@ def _run(
     )
     skip: set[int] = set()
     if store is not None and run_id is not None:
-        skip = store.completed_chunks(run_id, "outcomes") & store.completed_chunks(
-            run_id, "experiments"
+        skip = store.completed_chunks(run_id, tn.OUTCOMES) & store.completed_chunks(
+            run_id, tn.EXPERIMENTS
         )
 
     def sink(index: int, experiments: pd.DataFrame, outcomes: pd.DataFrame) -> None:
         if store is not None and run_id is not None:
-            store.write_chunk(run_id, "experiments", index, experiments.reset_index())
-            store.write_chunk(run_id, "outcomes", index, outcomes.reset_index())
+            store.write_chunk(run_id, tn.EXPERIMENTS, index, experiments.reset_index())
+            store.write_chunk(run_id, tn.OUTCOMES, index, outcomes.reset_index())
 
     executor = _executor(options, len(plan.chunks) - len(skip))
     with executor as running:
