@@ -200,7 +200,7 @@ class Provenance:
     Attributes
     ----------
     scenario_id, scenario_title, scenario_description, scenario_hash : str or None
-        The scenario; the hash is ``sha256:`` and 64 hex digits of its text.
+        The scenario, and the SHA-256 content hash of its text.
     seed, n : int or None
         The root seed; trajectories per cell (``run``, ``simulate``, ``game``),
         design points (``explore``) or particles (``replay``).
