@@ -29,6 +29,7 @@ __all__ = [
     "discover",
     "experiment_cells",
     "parse_condition",
+    "ranked_strategies",
     "regret_by_mindset",
     "robustness",
     "sensitivity",
@@ -103,6 +104,18 @@ def robustness(result: ExploreResult, outcome: str, direction: str) -> pd.DataFr
     out = robustness_table(table, direction=direction)  # type: ignore[arg-type]
     out.insert(1, "outcome", outcome)
     return out
+
+
+def ranked_strategies(robust: pd.DataFrame) -> list[str]:
+    """The strategies of a :func:`robustness` table, best first.
+
+    Smallest largest regret first, file order on ties: the first is the
+    table's ``minimax_regret`` strategy.
+    """
+    if robust.empty:
+        return []
+    order = robust.sort_values("max_regret", kind="stable")
+    return [str(s) for s in order["strategy"]]
 
 
 def regret_by_mindset(result: ExploreResult, outcome: str, direction: str) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from escalade.analysis.explore import ranked_strategies
 from escalade.report.brief_figures import tornado
 from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
@@ -117,8 +118,9 @@ def _one_at_a_time(rs: ResultSet) -> Section | None:
     if oat.empty:
         return None
     blocks: list[Any] = []
-    robust = rs.get(tn.ROBUSTNESS)
-    ranking = [s for s in robust.get("strategy", pd.Series(dtype=str)) if s in set(oat["strategy"])]
+    # The ranking's top and runner-up, not the first two strategies in file order.
+    swept = set(oat["strategy"])
+    ranking = [s for s in ranked_strategies(rs.get(tn.ROBUSTNESS)) if s in swept]
     if len(ranking) >= 2:
         a, b = ranking[0], ranking[1]
         keys = ["parameter", "level", "value"]

@@ -1,0 +1,57 @@
+"""The explore report names the pairs it compares: the ranking's top and runner-up (OAT)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from escalade.report.explore_report import explore_report
+from escalade.report.html import FigureBlock
+from escalade.results import ResultSet
+
+
+def _robustness() -> pd.DataFrame:
+    """Three strategies in file order; the last is the most robust, the middle the runner-up."""
+    return pd.DataFrame(
+        {
+            "strategy": ["status_quo", "one_carrier", "two_carriers"],
+            "outcome": "utility_us",
+            "mean": [41.5, 52.2, 65.0],
+            "worst": [31.2, 44.2, 56.7],
+            "best": [51.7, 62.5, 83.3],
+            "max_regret": [31.9, 21.6, 0.0],
+            "mean_regret": [23.5, 12.8, 0.0],
+            "minimax_regret": [False, False, True],
+            "maximin": [False, False, True],
+        }
+    )
+
+
+def _oat() -> pd.DataFrame:
+    rows = []
+    for strategy, mean in (("status_quo", 41.6), ("one_carrier", 52.8), ("two_carriers", 65.5)):
+        rows += [
+            {"parameter": "", "level": "base", "value": float("nan"), "strategy": strategy,
+             "mean": mean},
+            {"parameter": "carrier_effect", "level": "low", "value": 0.5, "strategy": strategy,
+             "mean": mean - 5},
+            {"parameter": "carrier_effect", "level": "high", "value": 1.5, "strategy": strategy,
+             "mean": mean + 5},
+        ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _captions(rs: ResultSet, section: str) -> list[str]:
+    found = [s for s in explore_report(rs).sections if s.id == section]
+    assert found, f"no {section} section"
+    return [b.caption for b in found[0].blocks if isinstance(b, FigureBlock)]
+
+
+def test_the_one_at_a_time_chart_compares_the_top_strategy_with_the_runner_up() -> None:
+    tables = {
+        "robustness": _robustness(),
+        "oat": _oat(),
+        "experiments": pd.DataFrame({"scenario": [0]}),
+    }
+    rs = ResultSet("explore", {"scenario_id": "taiwan-1996"}, tables)
+    (caption,) = _captions(rs, "oat")
+    assert caption.startswith("Advantage of two_carriers over one_carrier")
