@@ -35,7 +35,8 @@ def register(subparsers: Any) -> None:
     )
     add_execution_arguments(parser, default_n=2000)
     parser.add_argument("--json", action="store_true", help="print the tables as JSON")
-    parser.set_defaults(func=run)
+    # the two strategies and the mindset are checked as the library's strategies/mindsets
+    parser.set_defaults(func=run, flag_names={"strategies": "--a/--b", "mindsets": "--mindset"})
 
 
 def run(args: argparse.Namespace) -> int:

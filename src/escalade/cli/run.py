@@ -234,15 +234,7 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
 
 
 def _simulate(args: argparse.Namespace, bar: Bar) -> Any:
-    from escalade.analysis.ranking import rank_by
-    from escalade.analysis.run import focal_side
-    from escalade.scenario import load_scenario
-    from escalade.workflows.run import RunOptions, pick, run_scenario
-
-    scenario = load_scenario(args.scenario)
-    rank_by(scenario, args.rank_by, focal_side(scenario))  # a wrong id fails before simulating
-    n_strategies = len(pick(args.strategies, [s.id for s in scenario.strategies], "strategies"))
-    n_mindsets = len(pick(args.mindsets, [m.id for m in scenario.mindsets], "mindsets"))
+    from escalade.workflows.run import RunOptions, plan_run, run_plan
 
     options = RunOptions(
         strategies=args.strategies,
@@ -260,5 +252,6 @@ def _simulate(args: argparse.Namespace, bar: Bar) -> Any:
         pdf=args.pdf,
         rank_by=args.rank_by,
     )
-    bar.restart(total=n_strategies * n_mindsets * args.n, label="simulating")
-    return run_scenario(scenario, options, progress=bar)
+    plan = plan_run(args.scenario, options)  # every refusal comes before simulating
+    bar.restart(total=plan.trajectories, label="simulating")
+    return run_plan(plan, progress=bar)

@@ -30,7 +30,7 @@ from escalade.web.problems import NotFound, Unavailable
 from escalade.web.registry import ScenarioRegistry, with_overrides
 from escalade.web.settings import Settings
 from escalade.workflows.replay import ReplayOptions, replay_scenario
-from escalade.workflows.run import RunOptions, pick, run_scenario, save_or_stash
+from escalade.workflows.run import RunOptions, RunPlan, plan_run, run_plan, save_or_stash
 
 __all__ = ["CACHE_SIZE", "WORKER_NICE", "Board", "Dashboard", "get_dashboard"]
 
@@ -162,9 +162,6 @@ class Dashboard:
         if req.n > self.settings.max_n:
             raise UsageError(f"n: expected at most {self.settings.max_n}, found {req.n}")
         base = with_overrides(self.scenarios.get(req.scenario), req.overrides)
-        cells = len(pick(req.strategies, [x.id for x in base.strategies], "strategies")) * len(
-            pick(req.mindsets, [x.id for x in base.mindsets], "mindsets")
-        )
         options = RunOptions(
             strategies=req.strategies or None,
             mindsets=req.mindsets or None,
@@ -176,7 +173,8 @@ class Dashboard:
             chunk_size=2048,
             sweep=req.sweep,
         )
-        return self.jobs.submit(req.scenario, req.n * cells, self._work(base, options))
+        plan = plan_run(base, options)  # refused here, before queueing, when invalid
+        return self.jobs.submit(req.scenario, plan.trajectories, self._work(plan))
 
     def start_replay(self, sid: str, text: str, particles: int, seed: int) -> Job:
         """Check an uploaded observed timeline against a listed scenario and queue its replay.
@@ -222,15 +220,13 @@ class Dashboard:
                 "and merged into it at the next save"
             )
 
-    def _work(self, base: Scenario, options: RunOptions) -> Callable[[Job], None]:
+    def _work(self, plan: RunPlan) -> Callable[[Job], None]:
         def work(job: Job) -> None:
             # The simulation runs in a worker process at a lower priority, so that pages
             # stay responsive while runs keep the cores busy.
             with ProcessExecutor(1, nice=WORKER_NICE) as executor:
-                outcome = run_scenario(
-                    base,
-                    dataclasses.replace(options, executor=executor),
-                    progress=lambda k: setattr(job, "done", job.done + k),
+                outcome = run_plan(
+                    plan.on(executor), progress=lambda k: setattr(job, "done", job.done + k)
                 )
             self._keep(job, outcome.result_set)
             records = outcome.result_set.tables[tn.COMPARISON].to_dict(orient="records")

@@ -16,7 +16,7 @@ strategies (:mod:`escalade.analysis.explain`); the report's brief shows both.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,17 @@ from escalade.results.provenance import (
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
 
-__all__ = ["RunOptions", "RunOutcome", "Saved", "pick", "run_scenario", "save_or_stash"]
+__all__ = [
+    "RunOptions",
+    "RunOutcome",
+    "RunPlan",
+    "Saved",
+    "pick",
+    "plan_run",
+    "run_plan",
+    "run_scenario",
+    "save_or_stash",
+]
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,35 @@ class Saved:
 
 
 @dataclass(frozen=True)
+class RunPlan:
+    """What a run will simulate, checked before anything heavy starts (:func:`plan_run`).
+
+    ``strategies`` and ``mindsets`` are the chosen ids in order (``(None,)`` when the
+    scenario declares none to choose from); ``rank`` ranks the strategies.
+    """
+
+    scenario: Scenario
+    options: RunOptions
+    strategies: tuple[str | None, ...]
+    mindsets: tuple[str | None, ...]
+    rank: RankBy
+
+    @property
+    def cells(self) -> list[tuple[str | None, str | None]]:
+        """Every (strategy, mindset) pair, in the order they run."""
+        return [(s, m) for s in self.strategies for m in self.mindsets]
+
+    @property
+    def trajectories(self) -> int:
+        """The trajectories simulated in all: the total ``progress`` is called with."""
+        return len(self.strategies) * len(self.mindsets) * self.options.n
+
+    def on(self, executor: Executor) -> RunPlan:
+        """The same plan run on ``executor`` (an entered executor)."""
+        return replace(self, options=replace(self.options, executor=executor))
+
+
+@dataclass(frozen=True)
 class RunOutcome:
     """What a run produced (``pending``/``store_problem``: see :func:`save_or_stash`)."""
 
@@ -96,6 +135,7 @@ class RunOutcome:
     pdf: Path | None = None
     pending: Path | None = None
     store_problem: str | None = None
+    plan: RunPlan | None = None
 
 
 def save_or_stash(rs: ResultSet, store: Path, *, label: str | None = None) -> Saved:
@@ -114,11 +154,15 @@ def save_or_stash(rs: ResultSet, store: Path, *, label: str | None = None) -> Sa
 
 
 def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[str | None]:
-    """Validate a user's choice of strategies or mindsets (default: all; None if none exist)."""
+    """Validate a user's choice of strategies or mindsets (default: all; None if none exist).
+
+    ``kind`` is the parameter that made the choice (``"strategies"``, ``"mindsets"``).
+    """
     if not known:
         if chosen:
             raise UsageError(
-                f"{kind}: the scenario declares none to choose from, found {list(chosen)}"
+                f"{kind}: the scenario declares none to choose from, found {list(chosen)}",
+                parameter=kind,
             )
         return [None]
     if not chosen:
@@ -126,18 +170,15 @@ def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[
     unknown = [c for c in chosen if c not in known]
     if unknown:
         raise UsageError(
-            f"{kind}: expected ids among {', '.join(known)}, found {', '.join(unknown)}"
+            f"{kind}: expected ids among {', '.join(known)}, found {', '.join(unknown)}",
+            parameter=kind,
         )
     return list(chosen)
 
 
-def _provenance(
-    scenario: Scenario,
-    options: RunOptions,
-    grid: tuple[Sequence[str | None], Sequence[str | None]],
-    rank: RankBy,
-) -> Provenance:
-    strategies, mindsets = grid
+def _provenance(plan: RunPlan) -> Provenance:
+    scenario, options, rank = plan.scenario, plan.options, plan.rank
+    strategies, mindsets = plan.strategies, plan.mindsets
     return Provenance(
         scenario_id=scenario.id,
         scenario_title=scenario.title,
@@ -163,6 +204,39 @@ def _provenance(
     )
 
 
+def plan_run(scenario: Scenario | str | Path, options: RunOptions) -> RunPlan:
+    """Check a run and return what it will simulate, without simulating.
+
+    Everything that can be refused is checked here, once: N, the sweep's sizes,
+    ``rank_by`` and the chosen strategies and mindsets.
+
+    Raises
+    ------
+    UsageError
+        Naming the parameter out of range or the unknown id.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if not 1 <= options.n <= 10_000_000:
+        raise UsageError(
+            f"n: expected 1 to 10,000,000 trajectories per cell, found {options.n}", parameter="n"
+        )
+    if not 0 <= options.sweep <= 100_000:
+        raise UsageError(
+            f"sweep: expected 0 to 100,000 points, found {options.sweep}", parameter="sweep"
+        )
+    if not 1 <= options.sweep_trajectories <= 10_000:
+        raise UsageError(
+            f"sweep_trajectories: expected 1 to 10,000 trajectories per point and cell, "
+            f"found {options.sweep_trajectories}",
+            parameter="sweep_trajectories",
+        )
+    rank = rank_by(scenario, options.rank_by, focal_side(scenario))
+    strategies = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
+    mindsets = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
+    return RunPlan(scenario, options, tuple(strategies), tuple(mindsets), rank)
+
+
 def run_scenario(
     scenario: Scenario | str | Path,
     options: RunOptions,
@@ -170,6 +244,9 @@ def run_scenario(
     progress: Callable[[int], None] | None = None,
 ) -> RunOutcome:
     """Run, store and report a scenario (see module docstring).
+
+    The same as ``run_plan(plan_run(scenario, options), progress=progress)``; a caller
+    that sizes a progress bar plans first (:attr:`RunPlan.trajectories`).
 
     Parameters
     ----------
@@ -180,23 +257,24 @@ def run_scenario(
     progress : callable, optional
         Called with the number of trajectories just finished.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    if not 1 <= options.n <= 10_000_000:
-        raise UsageError(f"n: expected 1 to 10,000,000 trajectories per cell, found {options.n}")
-    if not 0 <= options.sweep <= 100_000 or not 1 <= options.sweep_trajectories <= 10_000:
-        raise UsageError(
-            f"--sweep/--sweep-trajectories: expected 0 to 100,000 points and 1 to 10,000 "
-            f"trajectories, found {options.sweep} and {options.sweep_trajectories}"
-        )
-    rank = rank_by(scenario, options.rank_by, focal_side(scenario))
-    compiled = compile_scenario(scenario)
-    strategies = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
-    mindsets = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
-    grid = [(s, m) for s in strategies for m in mindsets]
+    return run_plan(plan_run(scenario, options), progress=progress)
+
+
+def run_plan(plan: RunPlan, *, progress: Callable[[int], None] | None = None) -> RunOutcome:
+    """Simulate, store and report a planned run (:func:`plan_run`).
+
+    Parameters
+    ----------
+    plan : RunPlan
+        The checked scenario, options and cells.
+    progress : callable, optional
+        Called with the number of trajectories just finished (in all,
+        :attr:`RunPlan.trajectories`).
+    """
+    scenario, options = plan.scenario, plan.options
     results = run_grid(
-        compiled,
-        grid,
+        compile_scenario(scenario),
+        plan.cells,
         n=options.n,
         seed=options.seed,
         chunk_size=options.chunk_size,
@@ -207,9 +285,14 @@ def run_scenario(
         memory=options.memory,
     )
     cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
-    tables = run_tables(scenario, cells, rank=rank)
-    tables.update(_brief_tables(scenario, tables, options, (strategies, mindsets), rank))
-    provenance = _provenance(scenario, options, (strategies, mindsets), rank)
+    tables = run_tables(scenario, cells, rank=plan.rank)
+    tables.update(_brief_tables(plan, tables))
+    return _save_and_report(plan, _provenance(plan), tables)
+
+
+def _save_and_report(plan: RunPlan, provenance: Provenance, tables: dict[str, Any]) -> RunOutcome:
+    """Store the run (or keep it aside), then write the report even if storing failed."""
+    scenario, options = plan.scenario, plan.options
     result_set = ResultSet("run", provenance.to_mapping(), tables, scenario.text)
     saved, failure = Saved(), None
     if options.store is not None:
@@ -228,21 +311,18 @@ def run_scenario(
         pdf = write_pdf(report, report.parent / "brief.pdf")
     if failure is not None:
         raise failure
-    return RunOutcome(result_set, saved.run_id, report, pdf, saved.pending, saved.problem)
+    return RunOutcome(
+        result_set, saved.run_id, report, pdf, saved.pending, saved.problem, plan=plan
+    )
 
 
-def _brief_tables(
-    scenario: Scenario,
-    tables: dict[str, Any],
-    options: RunOptions,
-    grid: tuple[Sequence[str | None], Sequence[str | None]],
-    rank: RankBy,
-) -> dict[str, Any]:
+def _brief_tables(plan: RunPlan, tables: dict[str, Any]) -> dict[str, Any]:
     """The explain tables of the top two strategies and the robustness sweep's tables.
 
     Ranked by an actor, the sweep scores the actor's side weighing only that actor.
     """
-    strategies, mindsets = grid
+    scenario, options, rank = plan.scenario, plan.options, plan.rank
+    strategies, mindsets = plan.strategies, plan.mindsets
     out: dict[str, Any] = {
         tn.RISK: threshold_risk(tables[tn.THRESHOLDS]),
         tn.PROVENANCE: provenance_counts(tables[tn.ASSUMPTIONS]),
