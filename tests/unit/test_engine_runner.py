@@ -16,6 +16,7 @@ from escalade.engine.executors import (
     usable_cores,
 )
 from escalade.engine.policies import DecisionContext, registered
+from escalade.engine.reference import ReferenceInterpreter
 from escalade.engine.runner import POOL_WORK, cell_tasks, default_executor, estimated_work
 from escalade.errors import SimulationError, UsageError
 from escalade.results import Store, simulation_result_set
@@ -136,6 +137,20 @@ def test_non_finite_values_name_the_element_and_round() -> None:
     compiled = compile_scenario(loads_scenario(text))
     with pytest.raises(SimulationError, match=r"option 'reassure', round \d+: expected finite"):
         simulate(compiled, strategy="graduated", mindset="cautious", n=256, seed=1)
+
+
+def test_branch_probabilities_must_sum_to_one_at_run_time() -> None:
+    """Expression branch probabilities are checked where the event fires, in both engines."""
+    text = ZOO.read_text(encoding="utf-8").replace('prob: "1 - $continuity"', "prob: 0.2")
+    compiled = compile_scenario(loads_scenario(text))  # valid: one probability is an expression
+    message = r"event 'election' branches, round \d+: expected branch probabilities summing to 1"
+    with pytest.raises(SimulationError, match=message):
+        simulate(compiled, n=64, seed=1)
+    specs = [PolicySpec(kind="hold")] * len(compiled.actors)
+    interpreter = ReferenceInterpreter(compiled, specs, seed=1)
+    with pytest.raises(SimulationError, match=message):
+        for k in range(64):
+            interpreter.run(k)
 
 
 def test_a_policy_choosing_an_unavailable_option_is_an_error(zoo: CompiledScenario) -> None:

@@ -23,7 +23,7 @@ from escalade.engine.reference_outcomes import Outcomes
 from escalade.engine.reference_policies import LastMoves, ScalarPolicies
 from escalade.engine.reference_rungs import ScalarRungs
 from escalade.engine.state import NEVER
-from escalade.engine.steps import move_numbers
+from escalade.engine.steps import check_branch_total, move_numbers
 from escalade.engine.streams import Layout, ScalarStreams
 from escalade.engine.trace import Move, RoundTrace, Trace
 from escalade.engine.vectorised import rollout_specs
@@ -351,13 +351,14 @@ class ReferenceInterpreter(ScalarRungs, ScalarPolicies):
             if not e.branches:
                 fired.append(e.id)
                 continue
-            draw, cumulative, chosen = u[self.layout.branch(e.index)], 0.0, len(e.branches) - 1
+            draw, cumulative, chosen = u[self.layout.branch(e.index)], 0.0, -1
             for k, b in enumerate(e.branches):
                 p = self.probability(b.prob, s, f"event {e.id!r} branch {b.id!r}")
                 cumulative = cumulative + p
-                if draw < cumulative:
+                if chosen < 0 and draw < cumulative:
                     chosen = k
-                    break
+            check_branch_total(np.array([cumulative]), np.array([True]), f"event {e.id!r}", s.round)
+            chosen = len(e.branches) - 1 if chosen < 0 else chosen
             branch = e.branches[chosen]
             where = f"event {e.id!r} branch {branch.id!r}"
             self.apply(s, branch.effects, where)

@@ -98,6 +98,25 @@ def move_rungs(
     sync_rungs(st)
 
 
+BRANCH_TOLERANCE = 1e-9
+"""How far from 1 the branch probabilities of a firing event may sum (rounding)."""
+
+
+def check_branch_total(total: FloatArray, where: BoolArray, element: str, t: int) -> None:
+    """A :class:`SimulationError` unless the branch probabilities sum to 1 wherever ``where``.
+
+    Validation checks constant probabilities; this catches expressions (the last
+    branch would otherwise silently take whatever is left).
+    """
+    bad = where & ~(np.abs(np.asarray(total, dtype=float) - 1.0) <= BRANCH_TOLERANCE)
+    if bad.any():
+        raise SimulationError(
+            f"{element} branches, round {t}: expected branch probabilities summing to 1, found "
+            f"{total[np.argmax(bad)]:.6g}; hint: make the last branch 1 minus the others, e.g. "
+            "prob: 1 - $first"
+        )
+
+
 def checked_probability(value: FloatArray, where: BoolArray, element: str, t: int) -> FloatArray:
     """``value`` if it is a probability wherever ``where`` holds, else a SimulationError."""
     value = np.asarray(value, dtype=float)

@@ -20,6 +20,7 @@ from escalade.engine.policies import DecisionContext, Policy, make_policy
 from escalade.engine.rollouts import rollout_values
 from escalade.engine.state import State, apply_effects, available, option_gain, sync_rungs
 from escalade.engine.steps import (
+    check_branch_total,
     checked_probability,
     escalate,
     geometric,
@@ -253,6 +254,7 @@ class RoundPlayer:
                 p = checked_probability(b.prob(st), fire, f"event {e.id!r} branch {b.id!r}", t)
                 cumulative = cumulative + p
                 chosen[fire & (chosen < 0) & (draw < cumulative)] = k
+            check_branch_total(cumulative, fire, f"event {e.id!r}", t)
             chosen[fire & (chosen < 0)] = len(e.branches) - 1
             log.branch[:, e.index] = np.where(fire, chosen, -1)
             for k, b in enumerate(e.branches):
