@@ -128,6 +128,23 @@ def test_every_answer_has_the_security_headers(settings: Settings, anonymous: Te
     assert anonymous.get("/").headers["x-frame-options"] == "DENY"  # refusals too
 
 
+def test_only_the_compare_page_frames_and_only_result_pages_are_framed(settings: Settings) -> None:
+    """The compare page frames two result pages; nothing else frames or is framed."""
+    with dashboard_client(settings) as c:
+        compare = c.get("/compare?a=r1&b=r2").headers
+        result = c.get("/results/r1").headers
+        index = c.get("/").headers
+    assert "frame-src 'self'" in compare["content-security-policy"]
+    assert "frame-ancestors 'none'" in compare["content-security-policy"]
+    assert compare["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'self'" in result["content-security-policy"]
+    assert "frame-src" not in result["content-security-policy"]
+    assert "default-src 'none'" in result["content-security-policy"]
+    assert result["x-frame-options"] == "SAMEORIGIN"
+    assert "frame-src" not in index["content-security-policy"]
+    assert "frame-ancestors 'none'" in index["content-security-policy"]
+
+
 def chunks(total: int, size: int = 64 * 1024) -> Iterator[bytes]:
     sent = 0
     while sent < total:

@@ -15,7 +15,10 @@ defaults of Jupyter Server and Streamlit (see ``docs/security.md``):
   cookies to every port of the same host;
 - the body limit is counted on the stream, chunked bodies included (413);
 - every answer has a Content-Security-Policy, ``X-Frame-Options: DENY``,
-  ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: same-origin``.
+  ``X-Content-Type-Options: nosniff`` and ``Referrer-Policy: same-origin``; two exceptions
+  let the compare page show two result pages side by side: ``/compare`` may frame pages of
+  the dashboard (``frame-src 'self'``) and ``/results/…`` pages may be framed by them
+  (``frame-ancestors 'self'``, ``X-Frame-Options: SAMEORIGIN``), never by another origin.
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ __all__ = [
     "cookie_name",
     "is_loopback",
     "new_token",
+    "security_headers",
 ]
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -58,14 +62,54 @@ CSP = (
 )
 """The pages' Content-Security-Policy (inline scripts: plotly figures and the job poller)."""
 
-_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-frame-options", b"DENY"),
+FRAMING_PATH = "/compare"
+"""The one page that frames others (two result pages side by side)."""
+
+FRAMED_PREFIX = "/results/"
+"""Pages the framing page shows; only pages of the dashboard itself may frame them."""
+
+_COMMON = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
+_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY"), *_COMMON]
+_FRAMING_HEADERS = [
+    (b"content-security-policy", f"{CSP}; frame-src 'self'".encode()),
+    (b"x-frame-options", b"DENY"),
+    *_COMMON,
+]
+_FRAMED_HEADERS = [
+    (
+        b"content-security-policy",
+        CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'").encode(),
+    ),
+    (b"x-frame-options", b"SAMEORIGIN"),
+    *_COMMON,
+]
+
+
+def security_headers(path: str) -> list[tuple[bytes, bytes]]:
+    """The security headers of the answer to a request for ``path``.
+
+    Parameters
+    ----------
+    path : str
+        The request's path (no query).
+
+    Returns
+    -------
+    list of (bytes, bytes)
+        ``DENY`` framing everywhere but on the compare page (which may frame the
+        dashboard's own pages) and on result pages (which the dashboard's own pages may
+        frame).
+    """
+    if path == FRAMING_PATH:
+        return _FRAMING_HEADERS
+    if path.startswith(FRAMED_PREFIX):
+        return _FRAMED_HEADERS
+    return _HEADERS
 
 
 def new_token() -> str:
@@ -128,12 +172,13 @@ class Guard:
             await self.app(scope, receive, send)
             return
         started = False
+        extra = security_headers(scope["path"])
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message = {**message, "headers": [*message.get("headers", []), *_HEADERS]}
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         refusal = self._refusal(scope)
