@@ -8,6 +8,8 @@ test are checked in slow tests.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -16,8 +18,9 @@ from escalade.engine import simulate
 from escalade.engine.game_builder import build_game
 from escalade.engine.game_size import estimate_game_size
 from escalade.engine.replay import state_at
+from escalade.errors import UnsupportedGameError
 from escalade.game.extensive import NodeKind
-from escalade.scenario import load_scenario
+from escalade.scenario import load_scenario, loads_scenario
 from escalade.scenario.compiled import compile_scenario
 
 
@@ -94,3 +97,18 @@ def test_a_game_far_over_the_limit_is_refused_after_eight_probes() -> None:
     assert quick.probes == 8 and quick.nodes > 100 * 1000
     near = estimate_game_size(compiled, horizon=1, limit=10**12, budget=0.2, probes=20)
     assert near.probes > 8  # far under the limit: no early stop
+
+
+def test_a_game_the_builder_cannot_expand_is_refused_before_the_estimate(capsys) -> None:
+    """Several moves a round (and accidents with jumps): refused at once, not after probing."""
+    cuba = Path(__file__).parents[2] / "examples" / "cuba-quarantine.yaml"
+    compiled = compile_scenario(load_scenario(cuba))
+    with pytest.raises(UnsupportedGameError, match="expected one move per round"):
+        estimate_game_size(compiled, horizon=2, probes=10**9, budget=10**6)
+    assert main(["solve", str(cuba), "--horizon", "2"]) != 0
+    captured = capsys.readouterr()
+    assert "expected one move per round" in captured.err
+    assert "estimated size" not in captured.out + captured.err
+    one_move = cuba.read_text(encoding="utf-8").replace("    moves: 2\n", "")
+    with pytest.raises(UnsupportedGameError, match=r"one-rung accidents, found .* caribbean"):
+        estimate_game_size(compile_scenario(loads_scenario(one_move)), horizon=2, probes=10**9)

@@ -53,7 +53,14 @@ from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
-__all__ = ["GameBuilder", "build_game", "deterministic_kinds", "one_signature", "signature"]
+__all__ = [
+    "GameBuilder",
+    "build_game",
+    "check_game_supported",
+    "deterministic_kinds",
+    "one_signature",
+    "signature",
+]
 
 
 def deterministic_kinds() -> frozenset[str]:
@@ -450,7 +457,7 @@ def build_game(
             parameter="information",
         )
     ids, chosen, specs = players_and_policies(compiled, players, strategy, mindset, policies)
-    _supported(compiled)
+    check_game_supported(compiled)
     ref = ReferenceInterpreter(compiled, specs, seed=0)
     ref.horizon = horizon
     values = (
@@ -479,8 +486,15 @@ def build_game(
     return tree_game(root, players=[ids[i] for i in builder.payees], name=name)
 
 
-def _supported(compiled: CompiledScenario) -> None:
-    """Refuse the features the game builder does not expand (yet)."""
+def check_game_supported(compiled: CompiledScenario) -> None:
+    """Refuse, at once, the features the game builder does not expand (yet).
+
+    Raises
+    ------
+    UnsupportedGameError
+        For actors with ``moves`` > 1, and for arenas whose accidents have jump
+        sizes or walk-backs (``revert``).
+    """
     several = [a.id for a in compiled.actors if a.moves > 1]
     if several:
         raise UnsupportedGameError(

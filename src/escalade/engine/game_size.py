@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from escalade.engine.game_builder import GameBuilder, players_and_policies
+from escalade.engine.game_builder import GameBuilder, check_game_supported, players_and_policies
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.errors import UsageError
 from escalade.random import make_rng
@@ -219,7 +219,12 @@ def estimate_game_size(
     seed: int = 0,
     limit: float | None = None,
 ) -> SizeEstimate:
-    """:func:`estimate_size` with the arguments of ``build_game`` (and its ``limit``)."""
+    """:func:`estimate_size` with the arguments of ``build_game`` (and its ``limit``).
+
+    A scenario ``build_game`` cannot expand is refused before any probe
+    (:func:`~escalade.engine.game_builder.check_game_supported`).
+    """
+    check_game_supported(compiled)
     if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon - first_round:
         raise UsageError(
             f"horizon: expected 1 to {compiled.horizon - first_round}, found {horizon!r}"
