@@ -119,3 +119,17 @@ def test_one_at_a_time_and_prim_separates_strategies(tmp_path: Path, capsys) -> 
         assert ("", "base", strategy) in rows
     low = {r["strategy"]: r["value"] for r in out["oat"] if r["level"] == "low"}
     assert set(low.values()) == {0.1}  # the low end of strike_effect's range
+
+
+TAIWAN = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "taiwan-1996.yaml"
+QUICK = ["--n", "20", "--trajectories", "2", "--workers", "1", "--no-store"]
+
+
+def test_the_terminal_prim_table_shows_the_values_of_a_categorical_limit(capsys) -> None:
+    args = ["explore", str(TAIWAN), "--n", "30", "--trajectories", "4", "--workers", "1"]
+    assert main([*args, "--no-store", "--discover", "lee_vote<0.5"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line for line in lines if "│ mindset" in line or "│ strategy" in line]
+    assert rows and all("NA" not in row for row in rows), lines
+    assert any("{reactive}" in row for row in rows)
+    assert " to " in next(line for line in lines if "│ p_landslide" in line)

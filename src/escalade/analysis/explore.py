@@ -202,26 +202,7 @@ def discover(
     boxes = prim.find_boxes(max_boxes=3)
     rows, trajectories = [], []
     for k, box in enumerate(boxes):
-        info = box.to_dict()
-        for name, limits in info["limits"].items():
-            numeric = (
-                isinstance(limits, list | tuple)
-                and len(limits) == 2
-                and all(isinstance(v, int | float) for v in limits)
-            )
-            low, high = (float(limits[0]), float(limits[1])) if numeric else (None, None)
-            rows.append(
-                {
-                    "box": k,
-                    "parameter": name,
-                    "low": low,
-                    "high": high,
-                    "limits": json.dumps(limits, default=str),
-                    "coverage": info["coverage"],
-                    "density": info["density"],
-                    "mass": info["mass"],
-                }
-            )
+        rows += _box_rows(k, box.to_dict(), x)
         traj = box.trajectory.copy()
         traj.insert(0, "box", k)
         trajectories.append(traj)
@@ -230,6 +211,30 @@ def discover(
     summary["share_of_interest"] = float(np.mean(y))
     frame = pd.concat(trajectories, ignore_index=True) if trajectories else pd.DataFrame()
     return pd.DataFrame(rows), frame, summary
+
+
+def _box_rows(k: int, info: dict[str, Any], x: pd.DataFrame) -> list[dict[str, Any]]:
+    """One row per restricted dimension of box ``k``.
+
+    ``low``/``high`` for a numeric dimension; NaN for a categorical one, whose
+    ``limits`` are the values allowed (even when they are numbers).
+    """
+    rows = []
+    for name, limits in info["limits"].items():
+        numeric = pd.api.types.is_numeric_dtype(x[name]) and not pd.api.types.is_bool_dtype(x[name])
+        rows.append(
+            {
+                "box": k,
+                "parameter": name,
+                "low": float(limits[0]) if numeric else None,
+                "high": float(limits[1]) if numeric else None,
+                "limits": json.dumps(limits, default=str),
+                "coverage": info["coverage"],
+                "density": info["density"],
+                "mass": info["mass"],
+            }
+        )
+    return rows
 
 
 def when_beats(
@@ -273,11 +278,6 @@ def when_beats(
     if not y.any() or y.all():
         return pd.DataFrame(), summary
     boxes = [box for box in cart_boxes(x, y, seed=seed) if box.density > 0.5]
-    rows = [
-        {"box": k, "parameter": name, "limits": json.dumps(limits, default=str),
-         "coverage": box.coverage, "density": box.density, "mass": box.mass}
-        for k, box in enumerate(boxes[:3])
-        for name, limits in box.limits.items()
-    ]  # fmt: skip
+    rows = [row for k, box in enumerate(boxes[:3]) for row in _box_rows(k, box.to_dict(), x)]
     summary["boxes"] = [box.to_dict() for box in boxes[:3]]
     return pd.DataFrame(rows), summary

@@ -169,15 +169,9 @@ def _print(outcome: Any) -> None:
     if not outcome.tables[tn.PRIM_BOXES].empty:
         console.print(
             dataframe_table(
-                outcome.tables[tn.PRIM_BOXES].drop(columns=["limits"]),
+                _box_limits(outcome.tables[tn.PRIM_BOXES]),
                 title="PRIM boxes",
-                formats={
-                    "low": num,
-                    "high": num,
-                    "coverage": ".1%",
-                    "density": ".1%",
-                    "mass": ".1%",
-                },
+                formats=dict.fromkeys(("coverage", "density", "mass"), ".1%"),
             )
         )
     if outcome.run_id:
@@ -188,6 +182,24 @@ def _print(outcome: Any) -> None:
     if outcome.report:
         console.print(f"report: {outcome.report}")
     sys.stdout.flush()
+
+
+def _box_limits(boxes: Any) -> Any:
+    """A box table with its limits as text: ``low to high``, or the set of values allowed.
+
+    ``boxes`` has ``low`` and ``high`` (NaN for a categorical dimension) and ``limits``
+    (JSON: the values allowed for a strategy, a mindset or another categorical one);
+    the three become one ``limits`` column of text.
+    """
+    import pandas as pd
+
+    text = [
+        f"{row.low:.3g} to {row.high:.3g}"
+        if pd.notna(row.low)
+        else "{" + ", ".join(str(v) for v in json.loads(row.limits)) + "}"
+        for row in boxes.itertuples()
+    ]
+    return boxes.drop(columns=["low", "high"]).assign(limits=text)
 
 
 def _pair(text: str | None) -> tuple[str, str] | None:
