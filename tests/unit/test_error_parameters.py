@@ -7,8 +7,10 @@ command line shows its own flags (``--chunk-size``, ``--traces`` for
 
 from __future__ import annotations
 
+import ast
 import pickle
 import re
+from pathlib import Path
 
 import pytest
 
@@ -25,6 +27,7 @@ from escalade.scenario import load_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.solvers.registry import solver_module
 
+SRC = Path(__file__).resolve().parents[2] / "src" / "escalade"
 FLAG = re.compile(r"(?<![\w-])--[a-z]")
 
 
@@ -53,6 +56,25 @@ def test_the_parameter_survives_pickling() -> None:
     """Errors raised in worker processes keep their parameter."""
     exc = pickle.loads(pickle.dumps(UsageError("n: expected 1", parameter="n")))
     assert exc.parameter == "n" and str(exc) == "n: expected 1"
+
+
+def _library_raises() -> list[str]:
+    """String literals inside ``raise`` statements of the library (not ``cli/``)."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if "cli" in path.relative_to(SRC).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and node.exc is not None:
+                for part in ast.walk(node.exc):
+                    text = part.value if isinstance(part, ast.Constant) else None
+                    if isinstance(text, str) and FLAG.search(text):
+                        found.append(f"{path.relative_to(SRC)}:{part.lineno}: {text}")
+    return found
+
+
+def test_no_library_error_names_a_flag() -> None:
+    assert _library_raises() == []
 
 
 @pytest.mark.parametrize(
@@ -113,6 +135,12 @@ def test_the_library_names_the_parameter(kursk, call, parameter: str, start: str
         ),
         (["commit", "kursk-mini", "--side", "north"], "--side: expected one of west, east"),
         (["explore", "kursk-mini", "--vary", "p"], "--vary 'p': expected NAME=LOW:HIGH"),
+        (
+            ["explore", "kursk-mini", "--n", "10", "--replications", "1000000000", "--no-store"],
+            "--n 10 x 1 design row(s) per point x --replications 1,000,000,000",
+        ),
+        (["explore", "kursk-mini", "--outcome", "nope", "--no-store"], "--outcome: expected one"),
+        (["run", "kursk-mini", "--sweep-trajectories", "0"], "--sweep-trajectories: expected"),
     ],
 )
 def test_the_command_line_shows_the_flag(argv: list[str], shown: str, capsys) -> None:

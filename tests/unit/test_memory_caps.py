@@ -92,7 +92,7 @@ def test_workers_are_capped_at_the_core_count() -> None:
 
 @pytest.mark.parametrize(
     ("n", "replications", "what"),
-    [(1_000_000_000, 1, "= 2,000,000,000 experiments"), (10, 10**9, "--replications")],
+    [(1_000_000_000, 1, "= 2,000,000,000 experiments"), (10, 10**9, "`replications` 1,")],
 )
 def test_explore_refuses_oversized_sweeps_before_sampling(
     n: int, replications: int, what: str
@@ -100,7 +100,8 @@ def test_explore_refuses_oversized_sweeps_before_sampling(
     options = ExploreOptions(n=n, replications=replications, store=None)
     with pytest.raises(UsageError, match="needs about") as info:
         explore_scenario("kursk-mini", options)
-    assert what in str(info.value) and "lower --n or --replications" in str(info.value)
+    assert what in str(info.value) and "lower `n` or `replications`" in str(info.value)
+    assert str(info.value).startswith("n ") and info.value.parameter == "n"
 
 
 def test_explore_sobol_rows_count_in_the_estimate() -> None:

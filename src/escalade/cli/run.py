@@ -174,7 +174,10 @@ def _print_explain(console: Any, tables: Any) -> None:
 
 
 def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None) -> None:
-    """The run's tables as text (long on purpose: one table after another)."""
+    """The run's tables as text.
+
+    Long on purpose: one table after another, no logic to share.
+    """
     from escalade.report.text import dataframe_table
     from escalade.results import tablenames as tn
 

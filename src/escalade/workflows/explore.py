@@ -96,9 +96,11 @@ class ExploreOutcome:
 
 def _check_memory(model: ScenarioModel, options: ExploreOptions) -> None:
     """Refuse sweeps whose rows or chunks are estimated above the memory budget."""
-    for name, value in (("--n", options.n), ("--replications", options.replications)):
+    for name, value in (("n", options.n), ("replications", options.replications)):
         if isinstance(value, bool) or value < 1:
-            raise UsageError(f"{name}: expected a positive integer, found {value!r}")
+            raise UsageError(
+                f"{name}: expected a positive integer, found {value!r}", parameter=name
+            )
     d = len(model.uncertainties)
     per_point = {"sobol": 2 * d + 2, "morris": d + 1}.get(options.sensitivity or "", 1)
     levers = len(model.strategies) * len(model.mindsets)
@@ -108,10 +110,11 @@ def _check_memory(model: ScenarioModel, options: ExploreOptions) -> None:
         rows * per_row,
         options.memory,
         what=(
-            f"--n {options.n:,} x {per_point} design row(s) per point x --replications "
+            f"n {options.n:,} x {per_point} design row(s) per point x `replications` "
             f"{options.replications:,} x {levers} strategy-mindset pair(s) = {rows:,} experiments"
         ),
-        change="lower --n or --replications",
+        change="lower `n` or `replications`",
+        parameter="n",
     )
     at_once = 1 if options.scheduler else usable_workers(options.workers) or os.cpu_count() or 1
     chunk = min(options.chunk_size, rows) * options.trajectories
@@ -119,10 +122,11 @@ def _check_memory(model: ScenarioModel, options: ExploreOptions) -> None:
         at_once * chunk * bytes_per_trajectory(model.compiled),
         options.memory,
         what=(
-            f"--chunk-size {min(options.chunk_size, rows):,} experiments x --trajectories "
+            f"chunk_size {min(options.chunk_size, rows):,} experiments x `trajectories` "
             f"{options.trajectories} x {at_once} process(es) at once"
         ),
-        change="lower --chunk-size or --workers",
+        change="lower `chunk_size` or `workers`",
+        parameter="chunk_size",
     )
 
 
@@ -133,7 +137,10 @@ def _design(model: ScenarioModel, options: ExploreOptions) -> Design:
     if options.sensitivity == "morris":
         kind = "morris"
     if options.sensitivity not in (None, "sobol", "morris"):
-        raise UsageError(f"--sensitivity: expected sobol or morris, found {options.sensitivity!r}")
+        raise UsageError(
+            f"sensitivity: expected sobol or morris, found {options.sensitivity!r}",
+            parameter="sensitivity",
+        )
     opts: dict[str, Any] = {"sensitivity": True} if options.sensitivity == "sobol" else {}
     return sample(model.uncertainties, design=kind, n=options.n, seed=options.seed, **opts)  # type: ignore[arg-type]
 
@@ -242,24 +249,10 @@ def explore_scenario(
     """Sweep, store (resumably), analyse and report (see module docstring)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    model = ScenarioModel(
-        scenario,
-        trajectories=options.trajectories,
-        vary=parse_varies(options.vary),
-        strategies=tuple(options.strategies),
-        mindsets=tuple(options.mindsets),
-        common_seed=options.seed,
-    )
-    if not model.uncertainties:
-        raise UsageError(f"{scenario.id}: expected uncertainties to explore, found none")
-    _check_memory(model, options)
+    model = _model(scenario, options)
     design = _design(model, options)
     side = focal_side(scenario)
-    outcome = options.outcome or side_column(side)
-    names = {o.name: o.kind for o in model.outcomes}
-    if outcome not in names:
-        raise UsageError(f"--outcome: expected one of {', '.join(names)}, found {outcome!r}")
-    direction = names[outcome] if names[outcome] != "info" else "maximize"
+    outcome, direction = _outcome(model, options.outcome or side_column(side))
     provenance = _provenance(scenario, options, design, model, (side, outcome))
     store = Store(options.store) if options.store is not None else None
     try:
@@ -292,6 +285,32 @@ def explore_scenario(
     rs = ResultSet("explore", stored, all_tables, scenario.text)
     report = write_html(explore_report(rs), options.out / "explore.html") if options.out else None
     return ExploreOutcome(result, tables, summary, run_id, report, resumed)
+
+
+def _model(scenario: Scenario, options: ExploreOptions) -> ScenarioModel:
+    """The scenario as a batch model; refused without uncertainties or above the memory budget."""
+    model = ScenarioModel(
+        scenario,
+        trajectories=options.trajectories,
+        vary=parse_varies(options.vary),
+        strategies=tuple(options.strategies),
+        mindsets=tuple(options.mindsets),
+        common_seed=options.seed,
+    )
+    if not model.uncertainties:
+        raise UsageError(f"{scenario.id}: expected uncertainties to explore, found none")
+    _check_memory(model, options)
+    return model
+
+
+def _outcome(model: ScenarioModel, outcome: str) -> tuple[str, str]:
+    """The outcome analysed and its direction (an informational outcome is maximised)."""
+    names = {o.name: o.kind for o in model.outcomes}
+    if outcome not in names:
+        raise UsageError(
+            f"outcome: expected one of {', '.join(names)}, found {outcome!r}", parameter="outcome"
+        )
+    return outcome, names[outcome] if names[outcome] != "info" else "maximize"
 
 
 def _analyse(
