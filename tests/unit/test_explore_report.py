@@ -55,3 +55,18 @@ def test_the_one_at_a_time_chart_compares_the_top_strategy_with_the_runner_up() 
     rs = ResultSet("explore", {"scenario_id": "taiwan-1996"}, tables)
     (caption,) = _captions(rs, "oat")
     assert caption.startswith("Advantage of two_carriers over one_carrier")
+
+
+def test_the_regret_heatmap_is_light_at_zero_regret() -> None:
+    regret = pd.DataFrame(
+        {
+            "strategy": ["status_quo", "two_carriers"] * 2,
+            "mindset": ["reactive"] * 2 + ["opportunist"] * 2,
+            "mean_regret": [4.86, 0.0, 1.67, 0.0],
+        }
+    )
+    rs = ResultSet("explore", {"scenario_id": "taiwan-1996"}, {"regret_by_mindset": regret})
+    (section,) = [s for s in explore_report(rs).sections if s.id == "robustness"]
+    heat = next(b.figure.data[0] for b in section.blocks if isinstance(b, FigureBlock))
+    assert heat.type == "heatmap" and heat.zmin == 0.0 and heat.zmid is None
+    assert heat.colorscale[0][1] == "rgb(255,247,236)"  # the lightest colour: no regret

@@ -5,6 +5,9 @@ import pytest
 
 from escalade.errors import UsageError
 from escalade.report import figures
+from escalade.report.html import FigureBlock
+from escalade.report.run_report import run_report
+from escalade.results import ResultSet
 
 
 def test_ladder_places_options_and_thresholds() -> None:
@@ -100,3 +103,44 @@ def test_missing_columns_are_named() -> None:
         figures.fan_chart(pd.DataFrame({"strategy": [], "round": []}))
     with pytest.raises(UsageError, match="bars: expected the columns"):
         figures.bars(pd.DataFrame({"a": [1]}), "a", "b")
+
+
+def test_a_heatmap_of_values_relative_to_a_baseline_is_centred_on_it() -> None:
+    """Gains and losses keep their colours: 0 is the scale's middle, the range symmetric."""
+    heat = pd.DataFrame(
+        {"strategy": ["a", "a", "b"], "mindset": ["x", "y", "x"], "value": [0.5, 1.0, 4.0]}
+    )
+    cell = figures.comparison_heatmap(heat, centre=0.0).data[0]
+    assert (cell.zmid, cell.zmin, cell.zmax) == (0.0, -4.0, 4.0)
+    assert cell.colorscale[0][1] == "rgb(103,0,31)"  # red: the lowest values, losses
+
+
+def test_regret_is_drawn_light_at_zero_and_dark_at_the_largest() -> None:
+    heat = pd.DataFrame(
+        {"strategy": ["a", "a", "b"], "mindset": ["x", "y", "x"], "value": [0.0, 1.0, 4.0]}
+    )
+    cell = figures.comparison_heatmap(heat, sequential_scale=True).data[0]
+    assert cell.zmin == 0.0 and cell.zmid is None
+    light, dark = cell.colorscale[0][1], cell.colorscale[-1][1]
+    assert sum(map(int, light[4:-1].split(","))) > 600 > sum(map(int, dark[4:-1].split(",")))
+
+
+def test_the_run_report_centres_utility_relative_to_the_status_quo_on_zero() -> None:
+    cells = pd.DataFrame(
+        {
+            "strategy": ["a", "a", "b", "b"],
+            "mindset": ["x", "y", "x", "y"],
+            "utility": [1.0, 2.0, 3.0, 4.0],
+            "utility_ci_low": 0.0,
+            "utility_ci_high": 5.0,
+            "vs_status_quo": [0.0, -0.5, 2.0, 1.5],
+        }
+    )
+    doc = run_report(ResultSet("run", {"scenario_id": "t"}, {"cells": cells}))
+    (heat,) = [
+        b.figure.data[0]
+        for s in doc.sections
+        for b in s.blocks
+        if isinstance(b, FigureBlock) and b.figure.data[0].type == "heatmap"
+    ]
+    assert (heat.zmid, heat.zmin, heat.zmax) == (0.0, -2.0, 2.0)

@@ -55,7 +55,10 @@ def _robustness(rs: ResultSet) -> Section:
         blocks.append(
             FigureBlock(
                 comparison_heatmap(
-                    heat, "Mean regret per strategy and mindset", value_label="regret"
+                    heat,
+                    "Mean regret per strategy and mindset",
+                    value_label="regret (0 = best)",
+                    sequential_scale=True,
                 ),
                 "Regret against the best strategy in each experiment, averaged per mindset",
             )

@@ -8,18 +8,32 @@ rates arrive computed (by :mod:`escalade.analysis`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.colors import diverging, qualitative, sequential
+from plotly.colors import diverging, sequential
 from plotly.subplots import make_subplots
 
-from escalade.errors import UsageError
+from escalade.report.layout import (
+    DASHES,
+    FONT,
+    PALETTE,
+    apply_layout,
+    new_figure,
+    require_columns,
+    trace,
+    with_traces,
+)
+from escalade.report.layout import colours as _colours
+from escalade.report.layout import rgba as _rgba
+from escalade.report.layout import scale as _scale
 
 __all__ = [
+    "DASHES",
     "FONT",
+    "PALETTE",
     "apply_layout",
     "bars",
     "comparison_heatmap",
@@ -33,85 +47,6 @@ __all__ = [
     "trace",
     "with_traces",
 ]
-
-PALETTE: tuple[str, ...] = tuple(qualitative.Safe)
-DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
-FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
-
-
-def require_columns(df: pd.DataFrame, columns: Iterable[str], where: str) -> None:
-    """Raise :class:`~escalade.errors.UsageError` naming ``where`` if ``df`` lacks a column."""
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise UsageError(
-            f"{where}: expected the columns {missing} in the table, found "
-            f"{[str(c) for c in df.columns]}"
-        )
-
-
-def _rgba(hex_colour: str, alpha: float) -> str:
-    if hex_colour.startswith("rgb("):
-        return hex_colour.replace("rgb(", "rgba(").replace(")", f", {alpha})")
-    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
-    return f"rgba({red}, {green}, {blue}, {alpha})"
-
-
-def _colours(keys: Sequence[object]) -> dict[object, str]:
-    return {key: PALETTE[i % len(PALETTE)] for i, key in enumerate(keys)}
-
-
-def trace(kind: str, **props: Any) -> dict[str, Any]:
-    """A trace as a plain mapping (``type`` = ``kind``): figures take them without re-validation."""
-    return {"type": kind, **props}
-
-
-def with_traces(
-    fig: go.Figure,
-    traces: Sequence[Mapping[str, Any]],
-    rows: Sequence[int] | None = None,
-    cols: Sequence[int] | None = None,
-) -> go.Figure:
-    """``fig`` with ``traces`` added, each in subplot (row, col) of a ``make_subplots`` grid.
-
-    Builds a new figure once instead of validating the trace tuple per addition.
-    """
-    placed = [dict(t) for t in traces]
-    if rows is not None and cols is not None:
-        ncols = len(fig._grid_ref[0]) if getattr(fig, "_grid_ref", None) else 1
-        for t, row, col in zip(placed, rows, cols, strict=True):
-            k = (row - 1) * ncols + col
-            t["xaxis"], t["yaxis"] = ("x", "y") if k == 1 else (f"x{k}", f"y{k}")
-    return go.Figure(data=[*fig.data, *placed], layout=fig.layout, _validate=False)
-
-
-def new_figure(data: object = None) -> go.Figure:
-    """An empty figure without a template.
-
-    The report's look (plotly's ``plotly_white`` layout) is set once per page
-    (:mod:`escalade.report.html`), not copied into every figure.
-    """
-    # Built from validated trace objects; the figure skips re-validating its whole trace tuple
-    # on every addition (quadratic in the number of traces).
-    traces = [data] if isinstance(data, Mapping) else data
-    return go.Figure(data=traces, layout={"template": {}}, _validate=False)
-
-
-def apply_layout(fig: go.Figure, title: str | None, *, height: int = 420) -> go.Figure:
-    """Give ``fig`` the reports' common layout: title, font, height, margins, legend on top."""
-    fig.update_layout(
-        title={"text": title} if title else None,
-        font=FONT,
-        height=height,
-        margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-    )
-    return fig
-
-
-def _scale(colours: Sequence[str]) -> list[list[object]]:
-    """An explicit colour scale (plotly.js reads some named scales the other way round)."""
-    last = max(1, len(colours) - 1)
-    return [[k / last, c] for k, c in enumerate(colours)]
 
 
 def _unique(series: pd.Series) -> list[object]:
@@ -385,6 +320,8 @@ def comparison_heatmap(
     *,
     value_label: str = "value",
     value_format: str = ".3g",
+    centre: float | None = None,
+    sequential_scale: bool = False,
 ) -> go.Figure:
     """Draw a strategy x mindset heatmap with the values written in the cells.
 
@@ -398,6 +335,13 @@ def comparison_heatmap(
         What the value is (colour bar title).
     value_format : str
         d3 format of the cell labels.
+    centre : float, optional
+        A diverging red-blue scale centred on this value (e.g. 0 for values relative to a
+        baseline: losses red, gains blue), its range symmetric around it. Without it (and
+        without ``sequential_scale``) the scale spans the data.
+    sequential_scale : bool
+        A light-to-dark scale from 0 (or the lowest value, if negative) up: for values where
+        0 is best, such as regret.
     """
     require_columns(df, ("strategy", "mindset", "value"), "comparison_heatmap")
     strategies, mindsets = _unique(df["strategy"]), _unique(df["mindset"])
@@ -409,15 +353,33 @@ def comparison_heatmap(
             z=grid.to_numpy(),
             x=[str(m) for m in mindsets],
             y=[str(s) for s in strategies],
-            colorscale=_scale(diverging.RdBu),
             colorbar={"title": {"text": value_label}},
             texttemplate="%{z:" + value_format + "}",
-            hovertemplate="%{y} vs %{x}: %{z}<extra></extra>",
+            hovertemplate="%{y} vs %{x}: %{z:" + value_format + "}<extra></extra>",
+            **_heat_scale(grid.to_numpy(dtype=float), centre, sequential_scale),
         )
     )
     fig.update_xaxes(title="mindset", side="bottom")
     fig.update_yaxes(title="strategy", autorange="reversed")
     return apply_layout(fig, title, height=max(300, 60 * len(strategies) + 140))
+
+
+def _heat_scale(values: np.ndarray, centre: float | None, seq: bool) -> dict[str, Any]:
+    """The heatmap's colour scale and range (see :func:`comparison_heatmap`)."""
+    finite = values[np.isfinite(values)]
+    if seq:
+        low = min(0.0, float(finite.min())) if finite.size else 0.0
+        return {"colorscale": _scale(sequential.OrRd), "zmin": low}
+    if centre is None:
+        return {"colorscale": _scale(diverging.RdBu)}
+    spread = float(np.abs(finite - centre).max()) if finite.size else 0.0
+    spread = spread or 1.0
+    return {
+        "colorscale": _scale(diverging.RdBu),
+        "zmid": centre,
+        "zmin": centre - spread,
+        "zmax": centre + spread,
+    }
 
 
 def bars(

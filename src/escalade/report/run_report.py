@@ -197,7 +197,13 @@ def _comparison(rs: ResultSet) -> Section:
         label = "u vs status quo" if relative else "utility (u)"
         blocks.append(
             FigureBlock(
-                comparison_heatmap(heat, None, value_label=label, value_format=".3~s"),
+                comparison_heatmap(
+                    heat,
+                    None,
+                    value_label=label,
+                    value_format=".3~s",
+                    centre=0.0 if relative else None,
+                ),
                 f"Expected utility of {_whose(rs)}, relative to the status quo"
                 if relative
                 else f"Expected utility of {_whose(rs)}",
