@@ -11,6 +11,9 @@ def test_shown_rungs_are_the_used_ones_two_either_side_and_thresholds() -> None:
     assert shown_rungs([5, 7], [20, 6], low=0, high=44) == [3, 4, 5, 6, 7, 8, 9, 20]
     assert shown_rungs([0], [], low=0, high=10) == [0, 1, 2]
     assert shown_rungs([], [3], low=0, high=10) == [3]
+    # A gap of one rung shows the rung (between shown rungs and at either end).
+    assert shown_rungs([3], [6, 8, 10], low=0, high=12) == list(range(11))
+    assert shown_rungs([5], [], low=0, high=8) == [3, 4, 5, 6, 7, 8]
 
 
 def test_lines_never_put_two_meeting_boxes_on_one_line() -> None:
@@ -29,21 +32,21 @@ def test_options_on_one_rung_go_on_separate_lines() -> None:
 
 
 def test_panel_labels_full_rung_names_and_perceived_rungs() -> None:
-    rungs = pd.DataFrame({"index": range(12), "name": [f"rung number {i}" for i in range(12)]})
-    thresholds = pd.DataFrame({"id": ["t"], "name": ["Big threshold"], "rung": [11]})
+    rungs = pd.DataFrame({"index": range(16), "name": [f"rung number {i}" for i in range(16)]})
+    thresholds = pd.DataFrame({"id": ["t"], "name": ["Big threshold"], "rung": [15]})
     options = pd.DataFrame(
         {
             "id": ["aid", "strike", "strike (east)"],
             "actor": ["usa", "usa", "usa"],
-            "rung": [3, 4, 6],
+            "rung": [4, 5, 7],
             "perceived_by": [None, None, "east"],
         }
     )
     fig = ladder_panel(rungs, thresholds, options)
     ticks = list(fig.layout.xaxis.ticktext)
-    assert "3 · rung number 3" in ticks and "11 · rung number 11" in ticks and "⋯" in ticks
-    assert "0 · rung number 0" not in ticks  # more than two below the lowest option
+    assert "4 · rung number 4" in ticks and "15 · rung number 15" in ticks and "⋯" in ticks
+    assert "1 · rung number 1" not in ticks  # more than two below the lowest option
     spec = fig.to_plotly_json()
     texts = [t for trace in spec["data"] for t in (trace.get("text") or ())]
-    assert texts == ["aid", "strike (east sees 6)"]
+    assert texts == ["aid", "strike (east sees 7)"]
     assert [a["text"] for a in spec["layout"]["annotations"]] == ["Big threshold"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -42,12 +43,20 @@ class _Placed:
 def shown_rungs(
     used: Sequence[int], thresholds: Sequence[int], low: int, high: int, margin: int = 2
 ) -> list[int]:
-    """The rungs to draw: ``used`` ± ``margin`` (within ``[low, high]``) and each threshold rung."""
+    """The rungs to draw: ``used`` ± ``margin`` (within ``[low, high]``) and each threshold rung.
+
+    A gap of one rung (between two shown rungs, or at either end of the
+    ladder) shows that rung: its gap column would take as much room.
+    """
     keep: set[int] = set()
     if used:
         for r in range(max(low, min(used) - margin), min(high, max(used) + margin) + 1):
             keep.add(r)
     keep.update(r for r in thresholds if low <= r <= high)
+    if not keep:
+        return []
+    ends = [low - 1, *sorted(keep), high + 1]
+    keep.update(a + 1 for a, b in pairwise(ends) if b - a == 2)
     return sorted(keep)
 
 
