@@ -133,3 +133,19 @@ def test_the_terminal_prim_table_shows_the_values_of_a_categorical_limit(capsys)
     assert rows and all("NA" not in row for row in rows), lines
     assert any("{reactive}" in row for row in rows)
     assert " to " in next(line for line in lines if "│ p_landslide" in line)
+
+
+def test_when_beats_prints_the_share_and_the_boxes_or_says_never(tmp_path: Path, capsys) -> None:
+    args = ["explore", str(TAIWAN), *QUICK, "--out", str(tmp_path)]
+    assert main([*args, "--when-beats", "one_carrier:status_quo"]) == 0
+    out = capsys.readouterr().out
+    assert "status_quo beats one_carrier in 17.5% of the 40 cases" in out
+    assert "Where status_quo beats one_carrier (CART boxes)" in out
+    assert "{reactive}" in out
+    html = (tmp_path / "explore.html").read_text(encoding="utf-8")
+    assert "status_quo beats one_carrier in 17.5% of the 40 cases" in html
+    assert main([*args, "--when-beats", "two_carriers:one_carrier"]) == 0
+    out = capsys.readouterr().out
+    assert "one_carrier never beats two_carriers (40 cases" in out
+    html = (tmp_path / "explore.html").read_text(encoding="utf-8")
+    assert "one_carrier never beats two_carriers" in html

@@ -34,6 +34,7 @@ __all__ = [
     "robustness",
     "sensitivity",
     "when_beats",
+    "when_beats_sentence",
 ]
 
 _CONDITION = re.compile(r"^\s*([a-z][a-z0-9_.]*)\s*(<=|>=|<|>)\s*(-?[0-9.eE+-]+)\s*$")
@@ -274,10 +275,33 @@ def when_beats(
     x = design.loc[wide.index.get_level_values("scenario")].reset_index(drop=True)
     x["mindset"] = wide.index.get_level_values("mindset").to_numpy()
     y: FloatArray = np.asarray(better, dtype=np.float64)
-    summary: dict[str, Any] = {"a": a, "b": b, "share": float(np.mean(y)), "boxes": []}
+    summary: dict[str, Any] = {
+        "a": a,
+        "b": b,
+        "share": float(np.mean(y)),
+        "cases": len(y),
+        "boxes": [],
+    }
     if not y.any() or y.all():
         return pd.DataFrame(), summary
     boxes = [box for box in cart_boxes(x, y, seed=seed) if box.density > 0.5]
     rows = [row for k, box in enumerate(boxes[:3]) for row in _box_rows(k, box.to_dict(), x)]
     summary["boxes"] = [box.to_dict() for box in boxes[:3]]
     return pd.DataFrame(rows), summary
+
+
+def when_beats_sentence(a: str, b: str, share: float, cases: int) -> str:
+    """How often strategy ``b`` beats ``a``, in words (the boxes say where).
+
+    Examples
+    --------
+    >>> when_beats_sentence("two_carriers", "one_carrier", 0.0, 60)
+    'one_carrier never beats two_carriers (60 cases: design points × mindsets).'
+    >>> when_beats_sentence("hold", "act", 0.25, 40)
+    'act beats hold in 25.0% of the 40 cases (design points × mindsets).'
+    """
+    if share == 0:
+        return f"{b} never beats {a} ({cases} cases: design points × mindsets)."
+    if share == 1:
+        return f"{b} beats {a} in every case ({cases} cases: design points × mindsets)."
+    return f"{b} beats {a} in {share:.1%} of the {cases} cases (design points × mindsets)."

@@ -174,6 +174,7 @@ def _print(outcome: Any) -> None:
                 formats=dict.fromkeys(("coverage", "density", "mass"), ".1%"),
             )
         )
+    _print_when_beats(console, outcome.summary.get("when_beats"), outcome.tables)
     if outcome.run_id:
         console.print(
             f"stored as run {outcome.run_id}"
@@ -182,6 +183,29 @@ def _print(outcome: Any) -> None:
     if outcome.report:
         console.print(f"report: {outcome.report}")
     sys.stdout.flush()
+
+
+def _print_when_beats(console: Any, summary: Any, tables: Any) -> None:
+    """``--when-beats A:B``: how often B beats A, then the boxes where it does."""
+    from escalade.analysis.explore import when_beats_sentence
+    from escalade.report.text import dataframe_table
+    from escalade.results import tablenames as tn
+
+    if not summary:
+        return
+    a, b = summary["a"], summary["b"]
+    console.print(when_beats_sentence(a, b, summary["share"], summary["cases"]), markup=False)
+    boxes = tables[tn.CART_WHEN_BEATS]
+    if not boxes.empty:
+        console.print(
+            dataframe_table(
+                _box_limits(boxes),
+                title=f"Where {b} beats {a} (CART boxes)",
+                formats=dict.fromkeys(("coverage", "density", "mass"), ".1%"),
+            )
+        )
+    elif 0 < summary["share"] < 1:
+        console.print(f"No box of the tree holds mostly cases where {b} beats {a}.", markup=False)
 
 
 def _box_limits(boxes: Any) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from escalade.analysis.explore import ranked_strategies
+from escalade.analysis.explore import ranked_strategies, when_beats_sentence
 from escalade.report.brief_figures import tornado
 from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
@@ -175,18 +175,27 @@ def _discovery(rs: ResultSet) -> Section | None:
 
 
 def _when_beats(rs: ResultSet) -> Section | None:
+    pair = rs.get(tn.WHEN_BEATS)
     boxes = rs.get(tn.CART_WHEN_BEATS)
-    if boxes.empty:
+    if pair.empty and boxes.empty:
         return None
-    text = (
-        "Classification-tree (CART) leaves where the second strategy of the pair does better "
-        "than the first, each design point and mindset counted once (coverage: share of those "
-        "cases inside the box; density: share of the box where it does better)."
-    )
-    blocks: list[Any] = [
-        Markdown(text),
-        TableBlock(boxes, "Boxes", {"coverage": _PCT, "density": _PCT}),
-    ]
+    blocks: list[Any] = []
+    if not pair.empty:
+        row = pair.iloc[0]
+        a, b = str(row["a"]), str(row["b"])
+        blocks.append(Markdown(when_beats_sentence(a, b, float(row["share"]), int(row["cases"]))))
+    else:  # a result set stored before the pair was
+        a, b = "the first strategy of the pair", "the second"
+    if not boxes.empty:
+        text = (
+            f"Classification-tree (CART) leaves where {b} does better than {a}, each design "
+            "point and mindset counted once (coverage: share of those cases inside the box; "
+            f"density: share of the box where {b} does better)."
+        )
+        blocks += [
+            Markdown(text),
+            TableBlock(boxes, "Boxes", {"coverage": _PCT, "density": _PCT}),
+        ]
     return Section("when-beats", "When does one strategy beat another", tuple(blocks))
 
 

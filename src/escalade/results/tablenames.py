@@ -55,6 +55,7 @@ SENSITIVITY: Final = "sensitivity"
 PRIM_BOXES: Final = "prim_boxes"
 PRIM_TRAJECTORY: Final = "prim_trajectory"
 CART_WHEN_BEATS: Final = "cart_when_beats"
+WHEN_BEATS: Final = "when_beats"
 WARNINGS: Final = "warnings"
 
 # -- a meta-game (analysis.metagame_tables) -------------------------------------------------------

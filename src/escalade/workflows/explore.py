@@ -348,6 +348,9 @@ def _analyse(
         tn.PRIM_BOXES: boxes,
         tn.PRIM_TRAJECTORY: trajectory,
         tn.CART_WHEN_BEATS: beats,
+        tn.WHEN_BEATS: pd.DataFrame(
+            [{k: beats_json[k] for k in ("a", "b", "share", "cases")}] if beats_json else []
+        ),
         tn.WARNINGS: pd.DataFrame({"warning": warnings}, dtype=object),
         tn.OAT: one_at_a_time(model, outcome, seed=options.seed) if options.oat else pd.DataFrame(),
     }
