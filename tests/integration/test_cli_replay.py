@@ -10,6 +10,7 @@ from pathlib import Path
 
 from escalade.cli import main
 from escalade.results import Store
+from escalade.scenario import load_scenario
 
 DATA = Path(__file__).parents[1] / "data" / "observed"
 SCENARIO, OBSERVED = str(DATA / "coin.yaml"), str(DATA / "coin.observed.yaml")
@@ -36,6 +37,10 @@ def test_json_store_and_report(tmp_path, capsys) -> None:
         rs = opened.load(runs["id"].iloc[0])
     assert set(rs.tables) >= {"cells", "observations", "scores", "ess", "uncertainties"}
     assert len(rs.tables["observations"]) == 9
+    # The scenario hash of run, explore, game and validate: the canonical content's.
+    assert main(["validate", SCENARIO, "--json"]) == 0
+    validated = json.loads(capsys.readouterr().out)
+    assert rs.metadata["scenario_hash"] == validated["hash"] == load_scenario(SCENARIO).content_hash
     html = (out / "replay.html").read_text(encoding="utf-8")
     assert "Replay of coin" in html and "Forecast vs record" in html
     assert "<script src=" not in html  # self-contained

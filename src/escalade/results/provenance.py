@@ -200,7 +200,9 @@ class Provenance:
     Attributes
     ----------
     scenario_id, scenario_title, scenario_description, scenario_hash : str or None
-        The scenario, and the SHA-256 content hash of its text.
+        The scenario, and the SHA-256 hash of its canonical content
+        (:attr:`Scenario.content_hash <escalade.scenario.model.Scenario.content_hash>`, as
+        ``escalade validate --json`` prints it; the same for every kind of run).
     seed, n : int or None
         The root seed; trajectories per cell (``run``, ``simulate``, ``game``),
         design points (``explore``) or particles (``replay``).

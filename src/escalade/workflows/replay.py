@@ -71,7 +71,7 @@ def _provenance(
     return Provenance(
         scenario_id=loaded.spec.id,
         scenario_title=loaded.spec.title,
-        scenario_hash=scenario_hash(loaded.text),
+        scenario_hash=loaded.content_hash,
         observed_file=Path(lt.file).name,
         observed_hash=scenario_hash(lt.text),
         n=options.particles,
