@@ -144,3 +144,30 @@ def test_the_run_report_centres_utility_relative_to_the_status_quo_on_zero() -> 
         if isinstance(b, FigureBlock) and b.figure.data[0].type == "heatmap"
     ]
     assert (heat.zmid, heat.zmin, heat.zmax) == (0.0, -2.0, 2.0)
+
+
+def test_fan_chart_medians_on_the_same_rungs_stay_visible() -> None:
+    """Each strategy's median differs in dash, marker and width, the later ones narrower."""
+    rows = [
+        {"strategy": s, "round": r, "q05": 1, "q25": 1, "q50": 3, "q75": 3, "q95": 4}
+        for s in ("status_quo", "one_carrier", "two_carriers")
+        for r in range(3)
+    ]
+    fig = figures.fan_chart(pd.DataFrame(rows), "Fan")
+    medians = [t for t in fig.data if t.mode == "lines+markers"]
+    assert len({t.line.dash for t in medians}) == 3
+    assert len({t.marker.symbol for t in medians}) == 3
+    widths = [t.line.width for t in medians]
+    assert widths == sorted(widths, reverse=True) and widths[-1] < widths[0]
+    assert fig.layout.xaxis.title.text == "round" and fig.layout.yaxis.title.text == "rung"
+
+
+def test_legends_sit_below_the_plot_in_every_report_figure() -> None:
+    rows = [
+        {"strategy": "a", "mindset": "x", "round": r, "threshold": "T", "probability": 0.1,
+         "ci_low": 0.0, "ci_high": 0.2}
+        for r in range(2)
+    ]  # fmt: skip
+    fig = figures.threshold_curves(pd.DataFrame(rows), "Crossing")
+    legend = fig.layout.legend
+    assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")

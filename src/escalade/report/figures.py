@@ -20,7 +20,9 @@ from escalade.report.layout import (
     DASHES,
     FONT,
     PALETTE,
+    SYMBOLS,
     apply_layout,
+    line_width,
     new_figure,
     require_columns,
     trace,
@@ -179,30 +181,39 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     columns = ("strategy", "round", "q05", "q25", "q50", "q75", "q95")
     require_columns(df, columns, "fan_chart")
     strategies = _unique(df["strategy"])
-    colours = _colours(strategies)
+    colours, n = _colours(strategies), len(strategies)
     sides = _unique(df["side"]) if "side" in df.columns else [None]
     traces: list[dict[str, Any]] = []
     keys = ["strategy"] if sides == [None] else ["strategy", "side"]
     parts = {tuple(key): part.sort_values("round") for key, part in df.groupby(keys, sort=False)}
-    for strategy, (k, side) in ((s, ks) for s in strategies for ks in enumerate(sides)):
-        part = parts.get((strategy,) if side is None else (strategy, side), df.iloc[:0])
-        colour, group = colours[strategy], str(strategy) if side is None else f"{strategy} ({side})"
-        for low, high, alpha in (("q05", "q95", 0.15), ("q25", "q75", 0.3)):
-            band = _band(part["round"], part[low], part[high], colour, alpha)
-            traces.append({**band, "legendgroup": group, "name": f"{group} {low}-{high}"})
-        traces.append(
-            trace(
-                "scatter",
-                x=part["round"],
-                y=part["q50"],
-                mode="lines+markers",
-                line={"color": colour, "width": 2, "dash": DASHES[k % len(DASHES)]},
-                name=group,
-                legendgroup=group,
-                hovertemplate="round %{x}: median %{y}<extra>" + group + "</extra>",
+    for i, strategy in enumerate(strategies):
+        for k, side in enumerate(sides):
+            part = parts.get((strategy,) if side is None else (strategy, side), df.iloc[:0])
+            group = str(strategy) if side is None else f"{strategy} ({side})"
+            for low, high, alpha in (("q05", "q95", 0.15), ("q25", "q75", 0.3)):
+                band = _band(part["round"], part[low], part[high], colours[strategy], alpha)
+                traces.append({**band, "legendgroup": group, "name": f"{group} {low}-{high}"})
+            # Strategies differ in colour, width, marker and (without sides) dash, so a median
+            # on the very same rungs as another's stays visible; sides differ in dash.
+            dash = DASHES[(i if side is None else k) % len(DASHES)]
+            traces.append(
+                trace(
+                    "scatter",
+                    x=part["round"],
+                    y=part["q50"],
+                    mode="lines+markers",
+                    line={"color": colours[strategy], "width": line_width(i, n), "dash": dash},
+                    marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 4 + line_width(i, n)},
+                    name=group,
+                    legendgroup=group,
+                    hovertemplate="round %{x}: median %{y}<extra>" + group + "</extra>",
+                )
             )
-        )
-    layout = {"template": {}, "xaxis": {"title": "round"}, "yaxis": {"title": "rung"}}
+    layout = {
+        "template": {},
+        "xaxis": {"title": {"text": "round"}},
+        "yaxis": {"title": {"text": "rung"}},
+    }
     fig = go.Figure(data=traces, layout=layout, _validate=False)
     return apply_layout(fig, title)
 
@@ -235,6 +246,8 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     )
     colours = _colours(_unique(df["strategy"]))
     dashes = {m: DASHES[i % len(DASHES)] for i, m in enumerate(_unique(df["mindset"]))}
+    # Lines drawn earlier are wider: one on the same values as a later line peeks out.
+    order = list(dict.fromkeys(zip(df["strategy"], df["mindset"], strict=True)))
     traces: list[dict[str, Any]] = []
     rows: list[int] = []
     cols: list[int] = []
@@ -245,6 +258,7 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
         ):
             part = unsorted.sort_values("round")
             colour, name = colours[strategy], f"{strategy} / {mindset}"
+            width = line_width(order.index((strategy, mindset)), len(order))
             band = _band(part["round"], part["ci_low"], part["ci_high"], colour, 0.12)
             band["legendgroup"] = name
             line = trace(
@@ -252,7 +266,7 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                 x=part["round"],
                 y=part["probability"],
                 mode="lines",
-                line={"color": colour, "dash": dashes[mindset], "width": 2},
+                line={"color": colour, "dash": dashes[mindset], "width": width},
                 name=name,
                 legendgroup=name,
                 showlegend=k == 0,

@@ -18,7 +18,9 @@ from escalade.errors import UsageError
 __all__ = [
     "DASHES",
     "FONT",
+    "LEGEND",
     "PALETTE",
+    "SYMBOLS",
     "apply_layout",
     "colours",
     "new_figure",
@@ -31,6 +33,7 @@ __all__ = [
 
 PALETTE: tuple[str, ...] = tuple(qualitative.Safe)
 DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+SYMBOLS: tuple[str, ...] = ("circle", "square", "diamond", "triangle-up", "x", "cross")
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 
 
@@ -93,16 +96,52 @@ def new_figure(data: object = None) -> go.Figure:
     return go.Figure(data=traces, layout={"template": {}}, _validate=False)
 
 
+LEGEND: dict[str, Any] = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "yref": "container",
+    "y": 0,
+    "yanchor": "bottom",
+}
+"""Legends go below the plot, at the figure's bottom edge: however many rows they take, they
+never cover the title, a subplot title, an axis title or the data (plotly makes room)."""
+
+
 def apply_layout(fig: go.Figure, title: str | None, *, height: int = 420) -> go.Figure:
-    """Give ``fig`` the reports' common layout: title, font, height, margins, legend on top."""
+    """Give ``fig`` the reports' common layout: title, font, height, margins, legend below.
+
+    Parameters
+    ----------
+    fig : Figure
+        The figure, changed in place.
+    title : str, optional
+        The figure title, at the top left.
+    height : int
+        The figure's height in pixels; with a legend, the plot area gives up the rows it needs.
+
+    Returns
+    -------
+    Figure
+        ``fig``.
+    """
     fig.update_layout(
         title={"text": title} if title else None,
         font=FONT,
         height=height,
         margin={"l": 60, "r": 20, "t": 60 if title else 30, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        legend=LEGEND,
     )
     return fig
+
+
+def line_width(k: int, n: int) -> float:
+    """Width of the ``k``-th of ``n`` lines drawn over one another: from 5 px down to 2 px.
+
+    A line drawn later is narrower, so one that runs on the very same values as an
+    earlier line leaves that line's edges visible on both sides.
+    """
+    return 2.0 + 3.0 * (n - 1 - k) / max(1, n - 1)
 
 
 def scale(colours: Sequence[str]) -> list[list[object]]:
