@@ -1,4 +1,4 @@
-"""``plan_run``: a run's cells and size, checked once before anything is simulated."""
+"""``plan_run`` and ``plan_game``: cells and size, checked once before anything is simulated."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import pytest
 
 from escalade.cli import main
 from escalade.errors import UsageError
+from escalade.workflows import game as game_module
 from escalade.workflows import run as run_module
+from escalade.workflows.game import GameOptions, plan_game, play_game
 from escalade.workflows.run import RunOptions, plan_run, run_plan, run_scenario
 
 QUICK = RunOptions(n=64, chunk_size=1024, store=None, out=None, sweep=0, workers=1)
@@ -67,3 +69,22 @@ def test_the_command_line_shows_the_plan_refusals_as_flags(capsys) -> None:
     argv = ["run", "kursk-mini", "--strategies", "nope", "--no-store", "--no-report"]
     assert main(argv) == 2
     assert "--strategies: expected ids among" in capsys.readouterr().err
+
+
+def test_the_meta_game_plans_the_same_way(monkeypatch, capsys) -> None:
+    plan = plan_game("kursk-mini", GameOptions(n=64, bootstrap=0, chunk_size=1024, workers=1))
+    assert plan.trajectories == len(plan.rows) * len(plan.cols) * 64
+    with pytest.raises(UsageError) as info:
+        plan_game(plan.scenario, GameOptions(strategies=["nope"]))
+    assert info.value.parameter == "strategies"
+
+    def no_second_check(*_args: object) -> None:
+        raise AssertionError("the choices were checked again")
+
+    monkeypatch.setattr(game_module, "pick", no_second_check)
+    done: list[int] = []
+    result = play_game(plan, progress=done.append)
+    assert sum(done) == plan.trajectories and list(result.game.rows) == list(plan.rows)
+    monkeypatch.undo()
+    assert main(["game", "kursk-mini", "--mindsets", "nope"]) == 2
+    assert "--mindsets: expected ids among" in capsys.readouterr().err

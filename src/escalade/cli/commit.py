@@ -58,7 +58,7 @@ def register(subparsers: Any) -> None:
 
 
 def _meta(args: argparse.Namespace, scenario: Any) -> Any:
-    from escalade.workflows.game import GameOptions, game_scenario, sides_of
+    from escalade.workflows.game import GameOptions, plan_game, play_game, sides_of
 
     if args.side not in sides_of(scenario):
         return None
@@ -70,9 +70,9 @@ def _meta(args: argparse.Namespace, scenario: Any) -> Any:
         workers=args.workers,
         scheduler=args.scheduler,
     )
-    total = max(len(scenario.strategies), 1) * max(len(scenario.mindsets), 1) * args.n
-    with progress_bar(total=total, label="simulating") as advance:
-        return game_scenario(scenario, options, progress=advance)
+    plan = plan_game(scenario, options)
+    with progress_bar(total=plan.trajectories, label="simulating") as advance:
+        return play_game(plan, progress=advance)
 
 
 def _tree(args: argparse.Namespace, compiled: Any) -> tuple[Any, str]:

@@ -62,13 +62,8 @@ def clean(value: Any) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Estimate the meta-game, solve it, print it."""
-    from escalade.scenario import load_scenario
-    from escalade.workflows.game import GameOptions, game_outcome
-    from escalade.workflows.run import pick
+    from escalade.workflows.game import GameOptions, game_plan_outcome, plan_game
 
-    scenario = load_scenario(args.scenario)
-    rows = len(pick(args.strategies, [s.id for s in scenario.strategies], "strategies"))
-    cols = len(pick(args.mindsets, [m.id for m in scenario.mindsets], "mindsets"))
     options = GameOptions(
         strategies=args.strategies,
         mindsets=args.mindsets,
@@ -82,8 +77,9 @@ def run(args: argparse.Namespace) -> int:
         store=args.store,
         out=args.out,
     )
-    with progress_bar(total=rows * cols * args.n, label="simulating") as advance:
-        outcome = game_outcome(scenario, options, progress=advance)
+    plan = plan_game(args.scenario, options)  # every refusal comes before simulating
+    with progress_bar(total=plan.trajectories, label="simulating") as advance:
+        outcome = game_plan_outcome(plan, progress=advance)
     if args.json:
         data = clean(outcome.result.to_dict())
         data.update(run_id=outcome.run_id, report=str(outcome.report) if outcome.report else None)

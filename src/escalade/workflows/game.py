@@ -30,7 +30,17 @@ from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.workflows.run import pick, save_or_stash
 
-__all__ = ["GameOptions", "GameOutcome", "game_outcome", "game_scenario", "sides_of"]
+__all__ = [
+    "GameOptions",
+    "GameOutcome",
+    "GamePlan",
+    "game_outcome",
+    "game_plan_outcome",
+    "game_scenario",
+    "plan_game",
+    "play_game",
+    "sides_of",
+]
 
 
 @dataclass(frozen=True)
@@ -81,6 +91,51 @@ def sides_of(scenario: Scenario) -> tuple[str, str]:
     return row, col
 
 
+@dataclass(frozen=True)
+class GamePlan:
+    """What a meta-game will simulate, checked before anything heavy starts (:func:`plan_game`).
+
+    ``rows`` are the chosen strategies and ``cols`` the chosen mindsets (``(None,)`` when
+    the scenario declares none); ``sides`` the rows' and the columns' sides.
+    """
+
+    scenario: Scenario
+    options: GameOptions
+    rows: tuple[str | None, ...]
+    cols: tuple[str | None, ...]
+    sides: tuple[str, str]
+
+    @property
+    def trajectories(self) -> int:
+        """The trajectories simulated in all: the total ``progress`` is called with."""
+        return len(self.rows) * len(self.cols) * self.options.n
+
+
+def plan_game(scenario: Scenario | str | Path, options: GameOptions) -> GamePlan:
+    """Check a meta-game once (N, resamples, sides, cells) and return its plan.
+
+    Raises
+    ------
+    UsageError
+        Naming the parameter out of range or the unknown id.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if not 1 <= options.n <= 10_000_000:
+        raise UsageError(
+            f"n: expected 1 to 10,000,000 trajectories per cell, found {options.n}", parameter="n"
+        )
+    if options.bootstrap < 0:
+        raise UsageError(
+            f"bootstrap: expected 0 or more resamples, found {options.bootstrap}",
+            parameter="bootstrap",
+        )
+    sides = sides_of(scenario)
+    rows = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
+    cols = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
+    return GamePlan(scenario, options, tuple(rows), tuple(cols), sides)
+
+
 def game_scenario(
     scenario: Scenario | str | Path,
     options: GameOptions,
@@ -88,6 +143,8 @@ def game_scenario(
     progress: Callable[[int], None] | None = None,
 ) -> MetaAnalysis:
     """Estimate and solve a scenario's strategy meta-game.
+
+    The same as ``play_game(plan_game(scenario, options), progress=progress)``.
 
     Parameters
     ----------
@@ -98,19 +155,16 @@ def game_scenario(
     progress : callable, optional
         Called with the number of trajectories just finished.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    if not 1 <= options.n <= 10_000_000:
-        raise UsageError(f"n: expected 1 to 10,000,000 trajectories per cell, found {options.n}")
-    if options.bootstrap < 0:
-        raise UsageError(f"bootstrap: expected 0 or more resamples, found {options.bootstrap}")
-    compiled = compile_scenario(scenario)
-    row_side, col_side = sides_of(scenario)
-    rows = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
-    cols = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
+    return play_game(plan_game(scenario, options), progress=progress)
+
+
+def play_game(plan: GamePlan, *, progress: Callable[[int], None] | None = None) -> MetaAnalysis:
+    """Simulate the planned cells and solve the meta-game (:func:`plan_game`)."""
+    options = plan.options
+    compiled = compile_scenario(plan.scenario)
     samples = cell_samples(
         compiled,
-        [(r, c) for r in rows for c in cols],
+        [(r, c) for r in plan.rows for c in plan.cols],
         n=options.n,
         seed=options.seed,
         chunk_size=options.chunk_size,
@@ -121,11 +175,11 @@ def game_scenario(
     )
     game = meta_game(
         samples,
-        rows=rows,
-        cols=cols,
+        rows=list(plan.rows),
+        cols=list(plan.cols),
         sides=list(compiled.sides),
-        row_side=row_side,
-        col_side=col_side,
+        row_side=plan.sides[0],
+        col_side=plan.sides[1],
     )
     return analyse(game, bootstrap=options.bootstrap, seed=options.seed, alpha=options.alpha)
 
@@ -163,11 +217,18 @@ def game_outcome(
 
     Stored in ``options.store`` when given (a busy or damaged store: kept as a
     pending bundle next to it, as ``escalade run`` does); the report is
-    ``options.out / "game.html"`` when ``options.out`` is given.
+    ``options.out / "game.html"`` when ``options.out`` is given. The same as
+    ``game_plan_outcome(plan_game(scenario, options), progress=progress)``.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    result = game_scenario(scenario, options, progress=progress)
+    return game_plan_outcome(plan_game(scenario, options), progress=progress)
+
+
+def game_plan_outcome(
+    plan: GamePlan, *, progress: Callable[[int], None] | None = None
+) -> GameOutcome:
+    """Solve a planned meta-game, store it and write its report (see :func:`game_outcome`)."""
+    scenario, options = plan.scenario, plan.options
+    result = play_game(plan, progress=progress)
     provenance = _provenance(scenario, options, result)
     rs = ResultSet("game", provenance.to_mapping(), meta_tables(result), scenario.text)
     run_id = pending = problem = None
