@@ -8,6 +8,7 @@ step are reported together.
 
 from __future__ import annotations
 
+import copy
 import gc
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
@@ -125,10 +126,12 @@ def _gc_paused() -> Iterator[None]:
 
 def _validated(text: str, file: str, base_dir: FsPath | None, budget: float | None) -> Scenario:
     loaded = load_yaml(text, file, budget=budget)
-    spec = _structural(loaded)
+    spec, unknown_fields = _structural(loaded)
     used = {a.ladder for a in spec.arenas}
     ladders, ladder_problems = resolve_ladders(spec.ladders, used)
     issues = Checker(spec, loaded, ladders, ladder_problems).run()
+    if unknown_fields:  # the other errors, not lint of a file read without some of its fields
+        issues = unknown_fields + [i for i in issues if i.severity == "error"]
     if spec.schema_version == 1 and not any(i.severity == "error" for i in issues):
         issues.append(
             loaded.issue(
@@ -154,7 +157,13 @@ def _validated(text: str, file: str, base_dir: FsPath | None, budget: float | No
     )
 
 
-def _structural(loaded: Loaded) -> ScenarioSpec:
+def _structural(loaded: Loaded) -> tuple[ScenarioSpec, list[Issue]]:
+    """The validated sections, and the unknown fields (errors) set aside to check the rest.
+
+    When every structural problem is an unknown field, the fields are left out
+    and the file is checked further, so that one run of ``validate`` lists the
+    other problems too.
+    """
     data = loaded.data
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"a single value {data!r}"[:80]
@@ -185,9 +194,37 @@ def _structural(loaded: Loaded) -> ScenarioSpec:
     if version == 1:
         data = migrate_v1(data)
     try:
-        return ScenarioSpec.model_validate(data)
+        return ScenarioSpec.model_validate(data), []
     except ValidationError as exc:
-        raise ScenarioError(pydantic_issues(exc, loaded)) from None
+        issues = pydantic_issues(exc, loaded)
+        trimmed = _without_unknown_fields(data, exc, loaded)
+        if trimmed is None:
+            raise ScenarioError(issues) from None
+    try:
+        return ScenarioSpec.model_validate(trimmed), issues
+    except ValidationError:
+        raise ScenarioError(issues) from None
+
+
+def _without_unknown_fields(
+    data: dict[str, Any], exc: ValidationError, loaded: Loaded
+) -> dict[str, Any] | None:
+    """``data`` without its unknown fields, or None if some error is of another kind."""
+    errors = exc.errors(include_url=False)
+    if any(e["type"] != "extra_forbidden" for e in errors):
+        return None
+    paths = [_data_path(loaded.data, e["loc"])[0] for e in errors]
+    if any(not p for p in paths):
+        return None
+    out: dict[str, Any] = copy.deepcopy(data)
+    for path in paths:
+        node: Any = out
+        for part in path[:-1]:
+            node = node[part]
+        if not isinstance(node, dict) or path[-1] not in node:
+            return None
+        del node[path[-1]]
+    return out
 
 
 def migrate_v1(data: dict[str, Any]) -> dict[str, Any]:
