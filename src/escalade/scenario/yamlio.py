@@ -22,6 +22,7 @@ import math
 import re
 import time
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Any
 
 from yaml import MarkedYAMLError, YAMLError, tokens
@@ -342,6 +343,32 @@ class _Loader(_Parser, BaseConstructor, _Resolver):
         _Resolver.__init__(self)
 
 
+_INDENT_PROBLEMS = ("mapping values are not allowed", "expected <block end>", "expected ':'")
+
+
+def _key_column(line: str) -> int:
+    """1-based column where the line's key starts (after a list dash)."""
+    stripped = line.lstrip(" ")
+    dash = 2 if stripped.startswith("- ") else 0
+    return len(line) - len(stripped) + dash + 1
+
+
+def _indent_hint(lines: list[str], at: int) -> str:
+    """Where the indentation near line ``at`` (0-based) is off by one column, if it is."""
+    general = "the keys of one mapping must start in the same column; check the indentation here"
+    content = [
+        k
+        for k in range(max(0, at - 3), min(at + 1, len(lines)))
+        if lines[k].strip() and not lines[k].lstrip().startswith("#")
+    ]
+    for above, below in pairwise(content):
+        a, b = _key_column(lines[above]), _key_column(lines[below])
+        if abs(a - b) == 1:
+            where = f"line {above + 1} starts in column {a}, line {below + 1} in column {b}"
+            return f"{general}: {where}"
+    return f"{general} and on the lines just above"
+
+
 def _marked_issue(exc: MarkedYAMLError, file: str, text: str) -> Issue:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "invalid YAML"
@@ -354,6 +381,8 @@ def _marked_issue(exc: MarkedYAMLError, file: str, text: str) -> Issue:
     hint = None
     if "\t" in problem or "\\t" in problem or "tab" in problem.lower():
         hint = "indent with spaces, not tabs"
+    elif mark is not None and any(p in problem for p in _INDENT_PROBLEMS):
+        hint = _indent_hint(text.splitlines(), mark.line)
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
     return Issue(f"invalid YAML: {problem}", "", file, line, col, hint)
