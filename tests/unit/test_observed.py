@@ -164,3 +164,53 @@ def test_prior_names_must_exist(coin) -> None:
         ),
     )
     assert found[0].path == "prior.mindsets.hrd" and found[0].hint == "did you mean 'hard'?"
+
+
+TAIWAN = Path(__file__).parents[1] / "data" / "scenarios" / "taiwan-1996.yaml"
+
+
+def taiwan_text(*observations: str) -> str:
+    body = "\n".join(f"  - {o}" for o in observations)
+    return f"schema_version: 1\nscenario: taiwan-1996\nas_of: 1996-04-14\nobservations:\n{body}\n"
+
+
+def test_a_threshold_is_named_as_in_utilities_or_by_its_bare_key() -> None:
+    taiwan = compile_scenario(load_scenario(TAIWAN))
+    window = "between: [1996-02-05, 1996-04-14]"
+    lt = loads_observed(
+        taiwan_text(
+            f"{{{window}, threshold: strait.brink, crossed: false}}",
+            f"{{{window}, threshold: brink, crossed: false}}",
+            f"{{{window}, threshold: diplomacy.armed_conflict, crossed: false}}",
+        )
+    )
+    dotted, bare, other = compile_observations(taiwan, lt)
+    assert (dotted.target, dotted.level) == (bare.target, bare.level) == (0, 7)  # strait, clash
+    assert (other.target, other.level) == (1, 6)
+
+
+def test_misspelt_ids_in_an_observed_file_get_a_suggestion() -> None:
+    taiwan = compile_scenario(load_scenario(TAIWAN))
+    found = errors(
+        taiwan,
+        taiwan_text(
+            "{date: 1996-03-08, option: missle_tests, taken: true}",
+            "{date: 1996-03-23, event: electon, fired: true}",
+            "{date: 1996-03-23, threshold: strait.brnk, crossed: false}",
+        ),
+    )
+    assert [i.hint for i in found] == [
+        "did you mean 'missile_tests'?",
+        "did you mean 'election'?",
+        "did you mean 'strait.brink'?",
+    ]
+
+
+def test_a_bare_threshold_of_several_arenas_names_the_spellings() -> None:
+    reference = compile_scenario(load_scenario("dprk-troops-2024"))
+    source = (
+        "schema_version: 1\nscenario: dprk-troops-2024\nas_of: 2024-11-01\nobservations:\n"
+        "  - {date: 2024-10-28, threshold: no_nuclear_use, crossed: false}\n"
+    )
+    (issue,) = errors(reference, source)
+    assert issue.hint == "write one of ukraine.no_nuclear_use, korea.no_nuclear_use"

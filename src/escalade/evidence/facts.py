@@ -28,7 +28,7 @@ from escalade.evidence.observed import LoadedTimeline, Observation
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.validate import did_you_mean
 
-__all__ = ["Fact", "compile_observations", "fact_label"]
+__all__ = ["Fact", "compile_observations", "fact_label", "threshold_names"]
 
 KIND_CODE = {"option": 0, "event": 1, "threshold": 2, "rung": 3, "variable": 4}
 
@@ -169,14 +169,20 @@ def _window(
 
 
 def _lookup(
-    lt: LoadedTimeline, path: tuple[str | int, ...], name: str, known: Sequence[str], what: str
+    lt: LoadedTimeline,
+    path: tuple[str | int, ...],
+    name: str,
+    known: Sequence[str],
+    what: str,
+    *,
+    hint: str | None = None,
 ) -> tuple[int, Issue | None]:
     if name in known:
         return list(known).index(name), None
     return -1, lt.issue(
         path,
         f"expected {what} of the scenario, found {name!r}",
-        did_you_mean(name, known),
+        hint or did_you_mean(name, known),
     )
 
 
@@ -227,8 +233,13 @@ def _target(
             branches = [b.id for b in c.events[target].branches]
             level, problem = _lookup(lt, (*here, "branch"), o.branch, branches, "a branch id")
     elif o.threshold is not None:
-        keys = [k for _, k, _ in c.thresholds]
-        index, problem = _lookup(lt, (*here, "threshold"), o.threshold, keys, "a threshold")
+        names = threshold_names(c)
+        several = [k for k in names if k.endswith(f".{o.threshold}")]
+        hint = f"write one of {', '.join(several)}" if len(several) > 1 else None
+        index, problem = _lookup(
+            lt, (*here, "threshold"), o.threshold, list(names), "a threshold", hint=hint
+        )
+        index = names[o.threshold] if problem is None else -1
         target, level = (
             (c.thresholds[index][0], c.thresholds[index][2]) if problem is None else (-1, -1)
         )
@@ -244,6 +255,22 @@ def _target(
         if problem is None:
             level, problem = _rung(c, lt, (*here, "rung"), target, o.rung)
     return (target, level, holds, value, sd), problem
+
+
+def threshold_names(c: CompiledScenario) -> dict[str, int]:
+    """Every spelling of a threshold an observation may use, to its index in ``c.thresholds``.
+
+    ``arena.threshold`` always (as in actor utilities, e.g. ``strait.brink``), and the
+    bare threshold id where only one arena has a threshold of that id (the key).
+    """
+    names: dict[str, int] = {}
+    index = 0
+    for arena in c.arenas:
+        for tid, _ in arena.thresholds:
+            names[f"{arena.id}.{tid}"] = index
+            names.setdefault(c.thresholds[index][1], index)
+            index += 1
+    return names
 
 
 def _rung(
