@@ -7,6 +7,10 @@
                     normal interval from the cells' Wilson intervals.
 ``folded``          threshold, arena, rung, state ("never" or "always"): the
                     thresholds left out of ``threshold_risk``.
+``peaks``           threshold, probability, strategy, mindset, lowest,
+                    lowest_probability: per informative threshold, the highest
+                    crossing probability of any cell and that cell; the
+                    strategies whose mean over the mindsets is lowest, and it.
 ``provenance``      kind, count: the kinds of
                     :data:`escalade.evidence.provenance.KINDS` (quoted, sourced,
                     uncertainty, judgement, structural, unsourced).
@@ -20,7 +24,7 @@ import pandas as pd
 from escalade.engine.summary import Z95
 from escalade.evidence.provenance import count_kinds
 
-__all__ = ["fold_thresholds", "provenance_counts", "threshold_risk"]
+__all__ = ["fold_thresholds", "provenance_counts", "threshold_peaks", "threshold_risk"]
 
 
 def fold_thresholds(thresholds: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -63,6 +67,35 @@ def threshold_risk(thresholds: pd.DataFrame) -> pd.DataFrame:
     out["ci_low"] = (out["probability"] - half).clip(lower=0.0)
     out["ci_high"] = (out["probability"] + half).clip(upper=1.0)
     return out.reset_index()[columns]
+
+
+def threshold_peaks(thresholds: pd.DataFrame) -> pd.DataFrame:
+    """The informative thresholds' highest cell and lowest strategy (see module docstring).
+
+    Parameters
+    ----------
+    thresholds : DataFrame
+        A run's ``thresholds`` table: strategy, mindset, threshold, probability (one row per
+        cell and threshold).
+
+    Returns
+    -------
+    DataFrame
+        One row per threshold crossed in some cell but not in every trajectory of every cell,
+        in the table's order; ``lowest`` names the strategies, comma-separated (ties all named).
+    """
+    columns = ["threshold", "probability", "strategy", "mindset", "lowest", "lowest_probability"]
+    keep, _ = fold_thresholds(thresholds)
+    rows = []
+    for name, part in keep.groupby("threshold", sort=False):
+        top = part.iloc[int(np.argmax(part["probability"].to_numpy()))]
+        means = part.groupby("strategy", sort=False)["probability"].mean()
+        least = float(means.min())
+        lowest = ", ".join(str(k) for k, v in means.items() if v <= least + 1e-12)
+        rows.append(
+            [name, float(top["probability"]), top["strategy"], top["mindset"], lowest, least]
+        )
+    return pd.DataFrame(rows, columns=columns)
 
 
 def provenance_counts(assumptions: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from escalade.analysis.brief import fold_thresholds
+from escalade.analysis.brief import fold_thresholds, threshold_peaks
 from escalade.report.brief_figures import difference_bars, risk_dots, share_bars, tornado
 from escalade.report.html import FigureBlock, Markdown, Section, TableBlock
 from escalade.report.text import percent, shown, sig
@@ -227,14 +227,21 @@ def _risk_text(rs: ResultSet) -> str | None:
     _, folded = fold_thresholds(thresholds)
     never = folded[folded["state"] == "never"]["threshold"].tolist()
     always = folded[folded["state"] == "always"]["threshold"].tolist()
+    risks = [
+        f"`{r.threshold}` is crossed in up to {percent(r.probability)} of trajectories "
+        f"(in the {r.strategy} × {r.mindset} cell); {str(r.lowest).replace(', ', ' and ')} "
+        f"{'keep' if ', ' in str(r.lowest) else 'keeps'} it lowest "
+        f"({percent(r.lowest_probability)} on average over the mindsets)."
+        for r in threshold_peaks(thresholds).itertuples()
+    ]
     parts = []
     if never:
         parts.append(f"never crossed in any cell: {', '.join(map(str, never))}")
     if always:
         parts.append(f"crossed in every trajectory of every cell: {', '.join(map(str, always))}")
-    if not parts:
-        return None
-    return "Thresholds left out of the chart — " + "; ".join(parts) + "."
+    if parts:
+        risks.append("Thresholds left out of the chart — " + "; ".join(parts) + ".")
+    return " ".join(risks) or None
 
 
 def _provenance(rs: ResultSet) -> str | None:

@@ -1,0 +1,47 @@
+"""The brief's "Escalation risk" paragraph states the risk of every threshold that is crossed."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from escalade.analysis.brief import threshold_peaks
+from escalade.report.brief import brief_paragraphs
+from escalade.results import ResultSet
+
+
+def _thresholds() -> pd.DataFrame:
+    """brink: crossed in 6% to 16.6% of the cells' trajectories; war never; calm always."""
+    brink = {
+        ("status_quo", "reactive"): 0.0,
+        ("status_quo", "opportunist"): 0.166,
+        ("one_carrier", "reactive"): 0.06,
+        ("one_carrier", "opportunist"): 0.12,
+        ("two_carriers", "reactive"): 0.0,
+        ("two_carriers", "opportunist"): 0.06,
+    }
+    rows = []
+    for (strategy, mindset), p in brink.items():
+        for threshold, prob in (("brink", p), ("war", 0.0), ("calm", 1.0)):
+            rows.append(
+                {"strategy": strategy, "mindset": mindset, "threshold": threshold,
+                 "arena": "strait", "rung": 7, "probability": prob,
+                 "ci_low": max(0.0, prob - 0.02), "ci_high": min(1.0, prob + 0.02)}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_threshold_peaks_names_the_worst_cell_and_the_safest_strategy() -> None:
+    (row,) = threshold_peaks(_thresholds()).itertuples()
+    assert (row.threshold, row.probability) == ("brink", 0.166)
+    assert (row.strategy, row.mindset) == ("status_quo", "opportunist")
+    assert row.lowest == "two_carriers" and abs(row.lowest_probability - 0.03) < 1e-12
+
+
+def test_the_escalation_risk_paragraph_states_the_risk() -> None:
+    rs = ResultSet("run", {"scenario_id": "taiwan-1996"}, {"thresholds": _thresholds()})
+    text = dict(brief_paragraphs(rs))["Escalation risk"]
+    assert text.startswith("`brink` is crossed in up to 16.6% of trajectories")
+    assert "status_quo × opportunist" in text
+    assert "two_carriers keeps it lowest (3% on average over the mindsets)" in text
+    assert "never crossed in any cell: war" in text
+    assert "crossed in every trajectory of every cell: calm" in text
