@@ -27,10 +27,11 @@ def test_warning_only_when_intervals_are_wide(n: int, warned: bool) -> None:
     warnings = sobol_warnings(_indices(n), n=n)
     assert bool(warnings) is warned
     if warned:
-        assert "--n" in warnings[0] and f"now {n}" in warnings[0]
+        assert "raise n (now" in warnings[0] and f"now {n}" in warnings[0]
 
 
-def test_too_few_trajectories_names_the_flag() -> None:
+def test_too_few_trajectories_names_what_to_raise() -> None:
     warnings = sobol_warnings(_indices(2**13), n=2**13, trajectories=32)
-    assert len(warnings) == 1 and "--trajectories" in warnings[0] and "64" in warnings[0]
+    assert len(warnings) == 1 and "trajectories per experiment" in warnings[0]
+    assert "64" in warnings[0]
     assert sobol_warnings(_indices(2**13), n=2**13, trajectories=64) == []

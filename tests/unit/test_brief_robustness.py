@@ -42,7 +42,7 @@ def test_a_disagreement_names_the_rare_catastrophe_reason() -> None:
     text = _robust(_result("careful"))
     assert "**bold** is best in 60" in text
     assert "2 trajectories per cell" in text
-    assert "rare catastrophes" in text and "--sweep-trajectories" in text
+    assert "rare catastrophes" in text and "raise the sweep's trajectories per point" in text
     # The cell where the sweep's favourite most often wins is named.
     assert "under *angry*, bold is best in 90" in text and "careful in 10" in text
 

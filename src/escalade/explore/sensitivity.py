@@ -240,9 +240,9 @@ def sobol_warnings(
     """Plain-language warnings about Sobol' indices that cannot be trusted.
 
     One warning when any bootstrap interval (``S1_conf``/``ST_conf`` are half-widths) is
-    wider than :data:`MAX_WIDTH`, naming the flag to raise (``--n``); one when the
-    experiments average fewer than :data:`MIN_TRAJECTORIES` trajectories, so that the
-    simulation noise inflates every index (``--trajectories``).
+    wider than :data:`MAX_WIDTH`, naming what to raise (the design's sample size ``n``);
+    one when the experiments average fewer than :data:`MIN_TRAJECTORIES` trajectories, so
+    that the simulation noise inflates every index (``trajectories`` per experiment).
 
     Parameters
     ----------
@@ -265,14 +265,14 @@ def sobol_warnings(
             now = f" (now {n})" if n is not None else ""
             out.append(
                 f"Sobol' intervals up to {worst:.2f} wide (more than {MAX_WIDTH}) for {names}: "
-                f"the indices are noise at this sample size; raise --n{now}, e.g. to "
+                f"the indices are noise at this sample size; raise n{now}, e.g. to "
                 f"{4 * n if n else 'four times as many'} points."
             )
     if trajectories is not None and trajectories < MIN_TRAJECTORIES:
         out.append(
             f"{trajectories} trajectories per experiment: the simulation noise inflates every "
-            f"index, even of parameters that cannot matter; raise --trajectories to at least "
-            f"{MIN_TRAJECTORIES}."
+            "index, even of parameters that cannot matter; raise the trajectories per "
+            f"experiment to at least {MIN_TRAJECTORIES}."
         )
     return out
 

@@ -70,7 +70,7 @@ def _answer(rs: ResultSet) -> str:
         second = comparison.iloc[1]["strategy"]
         text += f"; on average over the mindsets it beats **{second}** by {_interval(row)}"
         if float(row["ci_low"]) <= 0 <= float(row["ci_high"]):
-            text += " — within the noise: raise `--n` to separate them"
+            text += " — within the noise: raise N (trajectories per cell) to separate them"
     text += "."
     quo = rs.provenance.status_quo
     cells = rs.get(tn.CELLS)
@@ -135,7 +135,8 @@ def _robustness(rs: ResultSet) -> str | None:
             f"the ranges count more (see what would change it). And each draw averages only "
             f"{trajectories} trajectories per cell, so a strategy whose losses come from rare "
             f"catastrophes looks best in every draw where the catastrophe was not drawn, while "
-            f"the answer above weighs it by its probability (raise --sweep-trajectories)."
+            f"the answer above weighs it by its probability (raise the sweep's trajectories "
+            "per point and cell)."
         )
         text += _disagreeing_cell(rs, headline, str(head["strategy"]))
     return text
