@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 from escalade.cli import main
 from escalade.evidence.observed import Observation
-from escalade.evidence.propose import MAX_QUOTE_WORDS, Target, propose_observations
+from escalade.evidence.propose import MAX_QUOTE_WORDS, Target, nearest_year, propose_observations
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = ROOT / "tests" / "data" / "articles" / "dprk_observations.txt"
@@ -74,6 +74,23 @@ def test_year_of_a_year_less_date_comes_from_the_article_date(
     code, out, _ = _run(capsys, "--propose", "--date", "2025-01-05")
     assert code == 0
     assert _entries(out)[0]["date"] == dt.date(2024, 11, 17)
+
+
+def test_a_year_less_date_just_after_the_article_date_stays_in_its_year(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # "November 17" and "November 19" read in an article dated 16 November 2024 are the days
+    # after it (announced), not November 2023.
+    code, out, _ = _run(capsys, "--propose", "--date", "2024-11-16")
+    assert code == 0
+    assert [e["date"] for e in _entries(out)] == [dt.date(2024, 11, 17), dt.date(2024, 11, 19)]
+
+
+def test_nearest_year() -> None:
+    assert nearest_year(dt.date(2000, 12, 20), dt.date(2025, 1, 5)) == dt.date(2024, 12, 20)
+    assert nearest_year(dt.date(2000, 3, 12), dt.date(1996, 3, 11)) == dt.date(1996, 3, 12)
+    assert nearest_year(dt.date(2000, 1, 3), dt.date(2024, 12, 30)) == dt.date(2025, 1, 3)
+    assert nearest_year(dt.date(2000, 2, 29), dt.date(2025, 3, 1)) == dt.date(2024, 2, 29)
 
 
 def test_observed_marks_the_duplicate_and_leaves_the_timeline_alone(

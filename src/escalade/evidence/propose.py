@@ -14,8 +14,9 @@ one common word such as "Ukraine" is not enough; only the best target of
 each sentence is proposed. Year-less dates are resolved against the article's
 date, or the end of the scenario's calendar when no article date is given. The
 date is the first day-precise date the sentence names (a month and day
-without a year takes the article's year, or the year before when that would
-fall after the article's date), else the article's date, else none (the
+without a year takes the year that puts it nearest the article's date: "March
+12" in an article of 11 March is the next day, "December 20" in one of 5
+January the month before), else the article's date, else none (the
 proposal then says ``date: null`` and the loader rejects it until a person
 fills it in). The quote is at most :data:`MAX_QUOTE_WORDS` words copied from
 the sentence (the window with the most words of the target).
@@ -189,10 +190,21 @@ def _short_date(sentence: str, article: dt.date | None) -> dt.date | None:
             day = dt.date(int(year), _ABBR.index(month) + 1, int(m.group("d1") or m.group("d2")))
         except ValueError:
             continue
-        if article is not None and m.group("y") is None and day > article:
-            day = day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day
+        if article is not None and m.group("y") is None:
+            day = nearest_year(day, article)
         return day
     return None
+
+
+def nearest_year(day: dt.date, article: dt.date) -> dt.date:
+    """``day`` moved to the year (article's year ± 1) that puts it nearest ``article``."""
+    candidates = []
+    for year in (article.year - 1, article.year, article.year + 1):
+        try:
+            candidates.append(day.replace(year=year))
+        except ValueError:  # 29 February of a common year
+            continue
+    return min(candidates, key=lambda d: abs((d - article).days))
 
 
 def _sentence_date(sentence: str, article: dt.date | None) -> dt.date | None:
@@ -204,11 +216,8 @@ def _sentence_date(sentence: str, article: dt.date | None) -> dt.date | None:
             continue  # weekdays and 'yesterday' are too loose for an observation's date
         day = dt.date.fromisoformat(found.date)
         explicit_year = re.search(r"\d{4}", found.text) is not None
-        if article is not None and not explicit_year and day > article:
-            try:
-                day = day.replace(year=day.year - 1)
-            except ValueError:  # 29 February
-                continue
+        if article is not None and not explicit_year:
+            day = nearest_year(day, article)
         return day
     return None
 
