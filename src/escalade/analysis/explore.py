@@ -24,8 +24,10 @@ from escalade.explore.experiments import ExploreResult
 from escalade.explore.prim import Prim
 from escalade.explore.robustness import robustness_table
 from escalade.explore.sensitivity import morris_indices, sobol_indices
+from escalade.scenario.validate import did_you_mean
 
 __all__ = [
+    "check_requests",
     "discover",
     "experiment_cells",
     "parse_condition",
@@ -56,6 +58,37 @@ def parse_condition(text: str) -> tuple[str, str, float]:
             parameter="discover",
         )
     return match.group(1), match.group(2), float(match.group(3))
+
+
+def check_requests(
+    outcomes: Sequence[str],
+    strategies: Sequence[str],
+    condition: str | None,
+    pair: tuple[str, str] | None,
+) -> None:
+    """Check a ``discover`` condition and a ``when_beats`` pair before the sweep runs.
+
+    Raises
+    ------
+    UsageError
+        For a malformed condition, an outcome or strategy the sweep lacks (with a
+        did-you-mean hint).
+    """
+    if condition is not None:
+        _known(parse_condition(condition)[0], outcomes, "an outcome", "discover")
+    for name in pair or ():
+        _known(name, strategies, "a strategy", "when_beats")
+
+
+def _known(name: str, known: Sequence[str], what: str, parameter: str) -> None:
+    if name in known:
+        return
+    hint = did_you_mean(name, known)
+    close = f" (hint: {hint})" if hint and hint.startswith("did you mean") else ""
+    raise UsageError(
+        f"{parameter}: expected {what} among {', '.join(known)}, found {name!r}{close}",
+        parameter=parameter,
+    )
 
 
 def _levers(result: ExploreResult) -> pd.DataFrame:
@@ -186,12 +219,7 @@ def discover(
     if condition is None:
         return pd.DataFrame(), pd.DataFrame(), {}
     outcome, op, value = parse_condition(condition)
-    if outcome not in result.outcomes.columns:
-        raise UsageError(
-            f"discover: expected an outcome among {', '.join(result.outcomes.columns)}, "
-            f"found {outcome!r}",
-            parameter="discover",
-        )
+    _known(outcome, [str(c) for c in result.outcomes.columns], "an outcome", "discover")
     y = _OPS[op](result.outcomes[outcome].to_numpy(dtype=float), value)
     if not y.any() or y.all():
         share = float(np.mean(y))
@@ -262,11 +290,7 @@ def when_beats(
     frame = experiment_cells(result, outcome)
     known = list(pd.unique(frame["strategy"]))
     for name in (a, b):
-        if name not in known:
-            raise UsageError(
-                f"when_beats: expected strategies among {', '.join(known)}, found {name!r}",
-                parameter="when_beats",
-            )
+        _known(name, known, "a strategy", "when_beats")
     wide = frame.pivot_table(
         index=["scenario", "mindset"], columns="strategy", values="value", aggfunc="mean"
     )

@@ -44,6 +44,11 @@ def error_text(exc: EscaladeError, names: Mapping[str, str] | None = None) -> st
     return exc.render_parameters(lambda parameter: flag(parameter, names))
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 problem``, ``2 problems``: a count with its noun in the right number."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
 def add_execution_arguments(parser: argparse.ArgumentParser, *, default_n: int) -> None:
     """Add ``--n --seed --chunk-size --workers --scheduler`` to a command."""
     parser.add_argument(

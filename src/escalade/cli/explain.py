@@ -18,7 +18,7 @@ def register(subparsers: Any) -> None:
             "Simulate strategies A and B against the mindsets (common random numbers) and split "
             "the focal side's (or --rank-by's) expected utility difference A - B by utility term "
             "and by actor (each actor as its side weighs it), "
-            "with 95%% intervals. The terms add up to the total difference."
+            "with 95% intervals. The terms add up to the total difference."
         ),
     )
     parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or catalog id")

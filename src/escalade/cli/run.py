@@ -28,7 +28,7 @@ def register(subparsers: Any) -> None:
         help="compare the focal side's strategies against every mindset; store and report",
         description=(
             "Simulate every strategy of the focal side against every mindset of the other side, "
-            "rank the strategies (expected utility with 95%% intervals, threshold-crossing "
+            "rank the strategies (expected utility with 95% intervals, threshold-crossing "
             "probabilities, worst case over mindsets, minimax regret), save the run to the DuckDB "
             "store and write a self-contained HTML report."
         ),

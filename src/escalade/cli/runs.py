@@ -1,4 +1,4 @@
-"""``escalade runs``: list, show, export and delete the runs in a results store."""
+"""``escalade runs``: list, show, export, delete, import and repair the runs in a results store."""
 
 from __future__ import annotations
 

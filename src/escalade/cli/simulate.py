@@ -22,7 +22,7 @@ def register(subparsers: Any) -> None:
         help="simulate a scenario under one strategy and mindset",
         description=(
             "Run N trajectories of a scenario (vectorised Monte Carlo) and print outcome means, "
-            "threshold-crossing probabilities (95%% intervals), option usage and utilities."
+            "threshold-crossing probabilities (95% intervals), option usage and utilities."
         ),
     )
     parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or catalog id")
@@ -74,9 +74,11 @@ def _print(result: Any) -> None:
     console = rich_console()
     num, pct = ".4g", ".1%"
     title = f"{result.compiled.scenario.id}: n={result.n}, seed={result.seed}"
-    if result.strategy or result.mindset:
-        title += f", strategy={result.strategy or 'default'}, mindset={result.mindset or 'default'}"
+    title += f", strategy={result.strategy or 'default'}, mindset={result.mindset or 'default'}"
     console.print(title)
+    note = _defaults_note(result.compiled, result.strategy, result.mindset)
+    if note:
+        console.print(note, markup=False)
     outcomes = result.outcomes()
     if not outcomes.empty:
         console.print(
@@ -113,3 +115,28 @@ def _print(result: Any) -> None:
         )
     )
     sys.stdout.flush()
+
+
+def _defaults_note(compiled: Any, strategy: str | None, mindset: str | None) -> str | None:
+    """One line naming the default policies a cell without strategy or mindset used."""
+    scenario = compiled.scenario
+    parts, choices = [], []
+    for chosen, bundles, flag in (
+        (strategy, scenario.strategies, "--strategy"),
+        (mindset, scenario.mindsets, "--mindset"),
+    ):
+        if chosen is None and bundles:
+            parts.append({b.side for b in bundles})
+            choices.append(f"{flag} {' | '.join(b.id for b in bundles)}")
+    if strategy is None and mindset is None:
+        parts = [{s.id for s in scenario.spec.sides}]
+    sides = set().union(*parts) if parts else set()
+    defaults = [
+        f"{actor.id} {policy.kind if policy is not None else 'hold'}"
+        for actor, policy in zip(scenario.spec.actors, compiled.policies(), strict=True)
+        if actor.side in sides
+    ]
+    if not defaults:
+        return None
+    line = "default policies (each actor's own): " + ", ".join(defaults)
+    return line + (f"; choose with {' and '.join(choices)}" if choices else "")

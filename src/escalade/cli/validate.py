@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from escalade.cli._common import counted
 from escalade.errors import ScenarioError
 
 
@@ -49,7 +50,7 @@ def _print_invalid(name: str, exc: ScenarioError, *, as_json: bool) -> None:
         print(json.dumps({"scenario": name, "valid": False, "issues": issues}))
     else:
         print(exc.render(), file=sys.stderr)
-        print(f"{name}: invalid ({len(exc.errors)} problem(s))", file=sys.stderr)
+        print(f"{name}: invalid ({counted(len(exc.errors), 'problem')})", file=sys.stderr)
 
 
 def _print_valid(name: str, scenario: Any, args: argparse.Namespace) -> bool:
@@ -72,15 +73,21 @@ def _print_valid(name: str, scenario: Any, args: argparse.Namespace) -> bool:
     for warning in scenario.warnings:
         print(warning.render(), file=sys.stderr)
     if failed:
-        count = len(scenario.warnings)
-        print(f"{name}: invalid under --strict ({count} warning(s))", file=sys.stderr)
+        count = counted(len(scenario.warnings), "warning")
+        print(f"{name}: invalid under --strict ({count})", file=sys.stderr)
         return False
-    print(
-        f"{name}: valid — {spec.id}: {len(spec.actors)} actors, {len(spec.arenas)} arenas, "
-        f"{len(spec.options)} options, {len(spec.events)} events, "
-        f"{len(spec.uncertainties)} uncertainties, {len(spec.strategies)} strategies, "
-        f"{len(spec.mindsets)} mindsets"
+    parts = (
+        (spec.actors, "actor"),
+        (spec.arenas, "arena"),
+        (spec.options, "option"),
+        (spec.events, "event"),
+        (spec.uncertainties, "uncertainty", "uncertainties"),
+        (spec.strategies, "strategy", "strategies"),
+        (spec.mindsets, "mindset"),
     )
+    sizes = ", ".join(counted(len(items), *nouns) for items, *nouns in parts)
+    warnings = counted(len(scenario.warnings), "warning") if scenario.warnings else "no warnings"
+    print(f"{name}: valid, {warnings} — {spec.id}: {sizes}")
     return True
 
 

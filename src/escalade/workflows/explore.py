@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from escalade.analysis.explore import (
+    check_requests,
     discover,
     parse_condition,
     regret_by_mindset,
@@ -253,6 +254,9 @@ def explore_scenario(
     design = _design(model, options)
     side = focal_side(scenario)
     outcome, direction = _outcome(model, options.outcome or side_column(side))
+    check_requests(
+        [o.name for o in model.outcomes], model.strategies, options.discover, options.when_beats
+    )
     provenance = _provenance(scenario, options, design, model, (side, outcome))
     store = Store(options.store) if options.store is not None else None
     try:
