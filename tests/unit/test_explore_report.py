@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from escalade.report.explore_report import explore_report
-from escalade.report.html import FigureBlock
+from escalade.report.html import FigureBlock, render_html
 from escalade.results import ResultSet
 
 
@@ -70,3 +72,31 @@ def test_the_regret_heatmap_is_light_at_zero_regret() -> None:
     heat = next(b.figure.data[0] for b in section.blocks if isinstance(b, FigureBlock))
     assert heat.type == "heatmap" and heat.zmin == 0.0 and heat.zmid is None
     assert heat.colorscale[0][1] == "rgb(255,247,236)"  # the lightest colour: no regret
+
+
+def _tables_html(rs: ResultSet) -> str:
+    html = render_html(explore_report(rs), include_plotlyjs=False)
+    return "".join(re.findall(r"<table.*?</table>", html, re.S))
+
+
+def test_explore_tables_show_three_significant_digits_like_the_run_report() -> None:
+    robustness = _robustness().assign(mean=[4.8646875, 5.909375, 4.2375])
+    robustness["mean_regret"] = [1.671875, 2.7165625, 1.0446875]
+    boxes = pd.DataFrame(
+        {
+            "box": [0, 0],
+            "parameter": ["prc_redline", "mindset"],
+            "low": [0.006512345678, None],
+            "high": [0.30198765, None],
+            "limits": ["[0.006512345678, 0.30198765]", '["reactive"]'],
+            "coverage": [0.8123456, 0.8123456],
+            "density": [0.9, 0.9],
+            "mass": [0.25, 0.25],
+        }
+    )
+    tables = {"robustness": robustness, "prim_boxes": boxes, "experiments": pd.DataFrame()}
+    html = _tables_html(ResultSet("explore", {"scenario_id": "taiwan-1996"}, tables))
+    assert "4.86" in html and "1.67" in html and "2.72" in html
+    assert "4.8646875" not in html and "1.671875" not in html
+    assert "0.00651 to 0.302" in html and "{reactive}" in html
+    assert "0.006512345678" not in html and "81.2%" in html

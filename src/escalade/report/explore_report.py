@@ -7,6 +7,7 @@ Rendering only: the tables come from :mod:`escalade.workflows.explore`
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pandas as pd
@@ -15,14 +16,51 @@ from escalade.analysis.explore import ranked_strategies, when_beats_sentence
 from escalade.report.brief_figures import tornado
 from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
-from escalade.report.text import shown
+from escalade.report.text import shown, sig
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 
 __all__ = ["explore_report"]
 
-_NUM = "{:.3g}"
-_PCT = "{:.1%}"
+_PCT = "pct"
+_SHARES = dict.fromkeys(("coverage", "density", "mass"), _PCT)
+
+
+def _table(
+    df: pd.DataFrame, caption: str, formats: dict[str, str] | None = None, **kw: Any
+) -> TableBlock:
+    """A table whose numbers show 3 significant digits, as in the run report (or ``formats``)."""
+    numbers = {str(c): "sig" for c in df.columns if pd.api.types.is_float_dtype(df[c])}
+    return TableBlock(df, caption, {**numbers, **(formats or {})}, **kw)
+
+
+def _boxes_view(boxes: pd.DataFrame) -> pd.DataFrame:
+    """A box table with its limits as text: ``low to high`` (3 significant digits).
+
+    A categorical dimension shows the set of values allowed; ``low`` and ``high`` are
+    folded into ``limits``.
+    """
+    text = []
+    for row in boxes.to_dict("records"):
+        values = json.loads(str(row.get("limits", "[]")))
+        low, high = row.get("low"), row.get("high")
+        if "low" not in boxes.columns and _is_range(values):  # stored before low/high were
+            low, high = values
+        if low is not None and pd.notna(low):
+            text.append(f"{sig(low)} to {sig(high)}")
+        else:
+            shown_values = (sig(v) if isinstance(v, float) else str(v) for v in values)
+            text.append("{" + ", ".join(shown_values) + "}")
+    view = boxes.drop(columns=[c for c in ("low", "high") if c in boxes.columns])
+    return view.assign(limits=text)
+
+
+def _is_range(values: Any) -> bool:
+    return (
+        isinstance(values, list)
+        and len(values) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
+    )
 
 
 def _summary(rs: ResultSet) -> Section:
@@ -73,8 +111,7 @@ def _robustness(rs: ResultSet) -> Section:
                 "Mean, worst case and maximum regret over all experiments and mindsets",
             )
         )
-        formats = dict.fromkeys(("mean", "worst", "best", "max_regret", "mean_regret"), _NUM)
-        blocks.append(TableBlock(table, "Robustness of each strategy", formats))
+        blocks.append(_table(table, "Robustness of each strategy"))
     return Section("robustness", "Which strategy holds up", tuple(blocks))
 
 
@@ -112,7 +149,7 @@ def _sensitivity(rs: ResultSet) -> Section | None:
     for name in names:
         part = table if name is None else table[table["strategy"] == name]
         blocks.append(_sensitivity_figure(part, f" — {name}" if name is not None else ""))
-    blocks.append(TableBlock(table, "Sensitivity indices"))
+    blocks.append(_table(table, "Sensitivity indices"))
     return Section("sensitivity", "What matters most", tuple(blocks))
 
 
@@ -138,10 +175,9 @@ def _one_at_a_time(rs: ResultSet) -> Section | None:
             )
         )
     blocks.append(
-        TableBlock(
+        _table(
             oat,
             "One at a time: mean outcome over the mindsets",
-            {"value": "sig", "mean": "sig"},
             collapse=True,
             download="one_at_a_time.csv",
         )
@@ -170,7 +206,7 @@ def _discovery(rs: ResultSet) -> Section | None:
             )
         )
     if not boxes.empty:
-        blocks.append(TableBlock(boxes, "Boxes", {"coverage": _PCT, "density": _PCT, "mass": _PCT}))
+        blocks.append(_table(_boxes_view(boxes), "Boxes", _SHARES))
     return Section("discovery", "When does it go wrong", tuple(blocks))
 
 
@@ -194,7 +230,7 @@ def _when_beats(rs: ResultSet) -> Section | None:
         )
         blocks += [
             Markdown(text),
-            TableBlock(boxes, "Boxes", {"coverage": _PCT, "density": _PCT}),
+            _table(_boxes_view(boxes), "Boxes", _SHARES),
         ]
     return Section("when-beats", "When does one strategy beat another", tuple(blocks))
 

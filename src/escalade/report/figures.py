@@ -434,6 +434,9 @@ def bars(
                 name=y if group is None else str(group),
                 marker={"color": colours[group]},
                 showlegend=group is not None,
+                hovertemplate="%{x}: %{y:.3~g}<extra>"
+                + (y if group is None else str(group))
+                + "</extra>",
             )
         )
     fig.update_layout(barmode="group")
