@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from escalade.report.figures import bars, new_figure, trace
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.report.layout import DASHES, PALETTE, apply_layout
 from escalade.report.text import shown
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
@@ -67,12 +68,7 @@ def _posterior(rs: ResultSet) -> Section:
         mine = post[post["of"] == part] if not post.empty else post
         if mine.empty:
             continue
-        tidy = mine.melt(id_vars=["id"], value_vars=["prior", "posterior"], var_name="belief")
-        blocks.append(
-            FigureBlock(
-                bars(tidy, "id", "value", color="belief", title=f"{part}: prior vs posterior")
-            )
-        )
+        blocks.append(FigureBlock(_beliefs(mine, part)))
     cells = rs.get(tn.CELLS)
     if not cells.empty:
         blocks.append(
@@ -86,29 +82,42 @@ def _posterior(rs: ResultSet) -> Section:
     return Section("posterior", "What the record says about mindsets and strategies", tuple(blocks))
 
 
+def _beliefs(post: pd.DataFrame, part: str) -> go.Figure:
+    """Prior and posterior probability of each mindset (or strategy), side by side."""
+    label = {"mindsets": "mindset", "strategies": "strategy"}.get(part, part)
+    tidy = post.melt(id_vars=["id"], value_vars=["prior", "posterior"], var_name="belief")
+    tidy = tidy.rename(columns={"id": label, "value": "probability"})
+    fig = bars(tidy, label, "probability", color="belief", title=f"{part}: prior vs posterior")
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    return fig
+
+
 def _ranges(df: pd.DataFrame, title: str) -> go.Figure:
-    fig = new_figure()
-    for side, colour, offset in (("prior", "#888888", -0.15), ("posterior", "#1f77b4", 0.15)):
+    traces = []
+    for k, side in enumerate(("prior", "posterior")):
         mid = df[f"{side}_median"]
-        fig.add_trace(
+        traces.append(
             trace(
                 "scatter",
                 x=mid,
-                y=[i + offset for i in range(len(df))],
+                y=[i + (0.15 if k else -0.15) for i in range(len(df))],
                 mode="markers",
                 name=side,
-                marker={"color": colour, "size": 9},
+                marker={"color": PALETTE[k], "size": 9},
                 error_x={
                     "type": "data",
                     "symmetric": False,
                     "array": df[f"{side}_q95"] - mid,
                     "arrayminus": mid - df[f"{side}_q05"],
+                    "color": PALETTE[k],
                 },
+                hovertemplate="median %{x:.3~g}<extra>" + side + "</extra>",
             )
         )
+    fig = new_figure(traces)
+    fig.update_xaxes(title=f"value of {title} (median, 5% to 95%)")
     fig.update_yaxes(tickvals=list(range(len(df))), ticktext=list(df["id"]))
-    fig.update_layout(title=title, height=max(260, 60 * len(df) + 120))
-    return fig
+    return apply_layout(fig, title, height=max(260, 60 * len(df) + 160))
 
 
 def _parameters(rs: ResultSet) -> Section:
@@ -180,22 +189,42 @@ def _ess(rs: ResultSet) -> Section:
     ess = rs.get(tn.ESS)
     if ess.empty:
         return Section("ess", "Effective sample size", ())
-    fig = new_figure()
-    for (s, m), part in ess.groupby(["strategy", "mindset"], sort=False):
-        fig.add_trace(
-            trace(
-                "scatter", x=part["round"], y=part["ess"], mode="lines+markers", name=f"{s} / {m}"
-            )
-        )
-    fig.update_xaxes(title="round")
-    fig.update_yaxes(title="ESS / particles", range=[0, 1.05])
-    fig.update_layout(title="Effective sample size after weighting, per cell and round", height=420)
+    fig = _ess_figure(ess)
     note = Markdown(
         "The share of particles that carry the weight after each round with observations "
         "(resampled below one half). Values near 0 mean few trajectories of that cell agree "
         "with the record: its evidence is estimated from few particles."
     )
     return Section("ess", "Effective sample size", (note, FigureBlock(fig)))
+
+
+def _ess_figure(ess: pd.DataFrame) -> go.Figure:
+    """ESS per cell over the rounds with observations: colour the strategy, dash the mindset.
+
+    Rounds without an observation have no ESS; the line joins the rounds that have one.
+    """
+    colours = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(pd.unique(ess["strategy"]))}
+    dashes = {m: DASHES[i % len(DASHES)] for i, m in enumerate(pd.unique(ess["mindset"]))}
+    traces = []
+    for (s, m), part in ess.groupby(["strategy", "mindset"], sort=False):
+        seen = part.dropna(subset=["ess"]).sort_values("round")
+        traces.append(
+            trace(
+                "scatter",
+                x=seen["round"],
+                y=seen["ess"],
+                mode="lines+markers",
+                name=f"{s} / {m}",
+                line={"color": colours[s], "dash": dashes[m], "width": 2},
+                marker={"color": colours[s]},
+                connectgaps=True,
+                hovertemplate="round %{x}: %{y:.0%}<extra>" + f"{s} / {m}" + "</extra>",
+            )
+        )
+    fig = new_figure(traces)
+    fig.update_xaxes(title="round")
+    fig.update_yaxes(title="ESS / particles", range=[0, 1.05], tickformat=".0%")
+    return apply_layout(fig, "Effective sample size after weighting, per cell and round")
 
 
 def replay_report(rs: ResultSet) -> ReportDocument:

@@ -1,0 +1,65 @@
+"""The replay report's charts: real axis titles, the reports' palette, ESS lines joined."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from escalade.report.html import FigureBlock
+from escalade.report.layout import PALETTE
+from escalade.report.replay_report import replay_report
+from escalade.results import ResultSet
+
+
+def replay_result() -> ResultSet:
+    """Two cells, observations in rounds 4 to 7 and 9 (none in round 8)."""
+    ess = pd.DataFrame(
+        [
+            {"strategy": s, "mindset": "reactive", "round": r, "ess": e}
+            for s in ("status_quo", "two_carriers")
+            for r, e in zip(range(10), [None] * 4 + [1.0, 1.0, 0.6, 0.45, None, 0.88], strict=True)
+        ]
+    )
+    posterior = pd.DataFrame(
+        {
+            "of": ["strategies", "strategies", "mindsets", "mindsets"],
+            "id": ["status_quo", "two_carriers", "reactive", "opportunist"],
+            "prior": [0.5, 0.5, 0.5, 0.5],
+            "posterior": [0.77, 0.23, 0.88, 0.12],
+        }
+    )
+    uncertainties = pd.DataFrame(
+        [
+            {"id": "p_landslide", "prior_mean": 0.6, "prior_q05": 0.35, "prior_median": 0.61,
+             "prior_q95": 0.82, "prior_sd": 0.15, "posterior_mean": 0.63, "posterior_q05": 0.38,
+             "posterior_median": 0.65, "posterior_q95": 0.84, "shift": 0.04, "shift_sd": 0.25}
+        ]
+    )  # fmt: skip
+    tables = {"ess": ess, "posterior": posterior, "uncertainties": uncertainties}
+    return ResultSet("replay", {"scenario_id": "taiwan-1996"}, tables)
+
+
+def _figures() -> list:
+    return [
+        b.figure
+        for s in replay_report(replay_result()).sections
+        for b in s.blocks
+        if isinstance(b, FigureBlock)
+    ]
+
+
+def test_every_replay_chart_has_real_axis_titles() -> None:
+    titles = {(f.layout.xaxis.title.text, f.layout.yaxis.title.text) for f in _figures()}
+    assert ("mindset", "probability") in titles and ("strategy", "probability") in titles
+    assert ("round", "ESS / particles") in titles
+    assert ("value of p_landslide (median, 5% to 95%)", None) in titles
+    assert not any(x in ("value", "id") or y == "value" for x, y in titles)
+
+
+def test_the_ess_chart_uses_the_palette_and_joins_the_rounds_with_observations() -> None:
+    (ess,) = [f for f in _figures() if f.layout.yaxis.title.text == "ESS / particles"]
+    assert [t.line.color for t in ess.data] == list(PALETTE[:2])
+    for line in ess.data:
+        assert list(line.x) == [4, 5, 6, 7, 9]
+        assert not any(math.isnan(y) for y in line.y) and line.mode == "lines+markers"
