@@ -3,8 +3,8 @@
 Called by :class:`escalade.scenario.validate.Checker`. The checks: rung
 effects name an arena, a party side of it and a rung on its ladder, and appear
 only in events and branches; accident jumps fit the ladder and ``revert`` is a
-probability; ``known_to`` names actors or sides; a side's ``weights`` name
-its own actors and are numbers >= 0 or expressions over uncertainties only.
+probability; ``known_to`` names actors or sides; no side has an actor's id; a
+side's ``weights`` name its own actors and are numbers >= 0 or expressions over uncertainties only.
 Then the knowledge rule (``docs/scenario-format.md``, "Private knowledge"):
 an uncertainty with ``known_to`` may be read, as ``$id``, only by the decision
 inputs of the actors it lists (an actor is listed by its id or its side's id). An actor's decision
@@ -44,6 +44,7 @@ __all__ = [
     "check_knowledge",
     "check_known_to",
     "check_rung_effect",
+    "check_side_ids",
     "check_side_weights",
     "expression_sites",
     "number_text",
@@ -166,9 +167,23 @@ def _weight_reads(checker: Checker, path: Path, text: str) -> None:
 
 def check_known_to(checker: Checker, path: Path, known_to: list[str] | None) -> None:
     """Every ``known_to`` entry is an actor id or a side id."""
-    names = [*checker.actors, *sorted(checker.sides)]
+    names = [*checker.actors, *sorted(checker.sides - set(checker.actors))]
     for j, name in enumerate(known_to or []):
         checker.ref((*path, j), "actor or side", name, names)
+
+
+def check_side_ids(checker: Checker) -> None:
+    """A side's id is no actor's id: ``known_to``, side weights and ``--rank-by`` name either."""
+    actors = list(checker.actors)
+    for i, side in enumerate(checker.spec.sides):
+        if side.id in checker.actors:
+            checker.add(
+                ("sides", i, "id"),
+                f"expected a side id that is not an actor id, found {side.id!r}, the id of "
+                f"actors[{actors.index(side.id)}] too",
+                f"rename the side (e.g. '{side.id}_side') or the actor: known_to, side weights "
+                "and --rank-by name an actor or a side by its id",
+            )
 
 
 @dataclass(frozen=True)
@@ -300,7 +315,13 @@ def reads(text: str) -> frozenset[tuple[str, str]]:
 def check_knowledge(checker: Checker) -> None:
     """Only the actors an uncertainty is ``known_to`` may read it in their decisions."""
     spec = checker.spec
-    private = {u.id: u.known_to for u in spec.uncertainties if u.known_to is not None}
+    names = set(checker.actors) | checker.sides
+    private = {
+        u.id: u.known_to
+        for u in spec.uncertainties
+        # An unknown id in known_to is reported where it is written, not again at each read.
+        if u.known_to is not None and set(u.known_to) <= names
+    }
     if not private:
         return
     for site in expression_sites(spec):

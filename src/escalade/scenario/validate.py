@@ -98,6 +98,7 @@ class Checker:
         """Run every check and return the issues found."""
         for check in (
             self.check_unique,
+            lambda: checks.check_side_ids(self),
             self.check_actors,
             self.check_arenas,
             self.check_variables,
