@@ -201,3 +201,15 @@ def test_unsourced_fails_strict_only(tmp_path: Path) -> None:
     report = verify(loads_scenario(fixed), source_dirs=[tmp_path])
     assert report.counts["unsourced"] == 0 and report.counts["judgement"] >= 3
     assert report.passed(strict=True)
+
+
+def test_an_accident_law_lists_its_jump_and_revert() -> None:
+    taiwan = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "taiwan-1996.yaml"
+    rows = {a.element: a for a in assumptions(load_scenario(taiwan))}
+    assert rows["accidents strait: revert"].value == "0.5"
+    assert rows["accidents strait: revert"].kind == "unsourced"
+    assert rows["accidents strait: jump weights"].value == "[0.8, 0.2]"
+    assert rows["accidents strait: jump weights"].kind == "unsourced"
+    assert rows["accidents strait: jump weights"].path == "accidents.strait.jump.weights"
+    assert rows["accidents strait: jump sizes"].kind == "structural"
+    assert "accidents diplomacy: revert" not in rows  # not written: no number to source

@@ -1,7 +1,8 @@
 """The provenance table: every assumption of a scenario and what it rests on.
 
 An *assumption* is every number written in the file (option costs and success
-probabilities, effect sizes, event probabilities, accident laws, initial values,
+probabilities, effect sizes, event probabilities, accident laws (up, down, revert,
+jump sizes and weights), initial values,
 utility weights, discounts, cool-downs), every uncertainty's range, and the rung
 an option is placed on. Each row says where it is (field path and line), its
 value as written, and its kind:
@@ -239,14 +240,7 @@ class _Walker:
         self.events()
         self.terminals()
         for arena_id, acc in spec.accidents.items():
-            for field in ("up", "down"):
-                if field in acc.model_fields_set:
-                    self.add(
-                        f"accidents {arena_id}: {field}",
-                        ("accidents", arena_id, field),
-                        getattr(acc, field),
-                        acc.source,
-                    )
+            self.accidents(arena_id, acc)
         for i, unc in enumerate(spec.uncertainties):
             self.add(
                 f"uncertainty {unc.id}: {unc.dist}", ("uncertainties", i), _range(unc), unc.source
@@ -274,6 +268,28 @@ class _Walker:
                 actor.source,
                 structural=True,
             )
+
+    def accidents(self, arena_id: str, acc: Any) -> None:
+        """The accident law of an arena: ``up``, ``down``, ``revert`` and the jump's numbers."""
+        for field in ("up", "down", "revert"):
+            if field in acc.model_fields_set:
+                path: Path = ("accidents", arena_id, field)
+                self.add(f"accidents {arena_id}: {field}", path, getattr(acc, field), acc.source)
+        if acc.jump is None:
+            return
+        jump: Path = ("accidents", arena_id, "jump")
+        sizes = acc.jump.sizes
+        # The sizes are rungs (structure, as an option's rung); their weights are a judgement.
+        self.add(
+            f"accidents {arena_id}: jump sizes",
+            (*jump, "sizes"),
+            sizes,
+            acc.source,
+            structural=True,
+        )
+        if acc.jump.weights is not None:
+            weights = acc.jump.weights
+            self.add(f"accidents {arena_id}: jump weights", (*jump, "weights"), weights, acc.source)
 
     def terminals(self) -> None:
         for i, term in enumerate(self.scenario.spec.terminal):
