@@ -1,11 +1,11 @@
 """The provenance table: every assumption of a scenario and what it rests on.
 
 An *assumption* is every number written in the file (option costs and success
-probabilities, effect sizes, event probabilities, accident laws (up, down, revert,
-jump sizes and weights), initial values,
-utility weights, discounts, cool-downs), every uncertainty's range, and the rung
-an option is placed on. Each row says where it is (field path and line), its
-value as written, and its kind:
+probabilities, effect sizes, event probabilities, accident laws (``up``, ``down``,
+``revert``, jump sizes and weights), initial values, utility weights, discounts,
+cool-downs), every uncertainty's range, and the rung an option is placed on.
+Each row says where it is (field path and line), its value as written, and its
+kind:
 
 ``quoted``
     a quote on the number or its element literally contains the number
