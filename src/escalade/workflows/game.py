@@ -26,9 +26,9 @@ from escalade.report.game_report import game_report
 from escalade.report.html import write_html
 from escalade.results import ResultSet
 from escalade.results.provenance import GAME_KEYS, Provenance, environment_versions, utc_now
-from escalade.scenario import Scenario, load_scenario
+from escalade.scenario import Scenario
 from escalade.scenario.compiled import compile_scenario
-from escalade.workflows.run import pick, save_or_stash
+from escalade.workflows.run import loaded_for_n, pick, save_or_stash
 
 __all__ = [
     "GameOptions",
@@ -119,12 +119,7 @@ def plan_game(scenario: Scenario | str | Path, options: GameOptions) -> GamePlan
     UsageError
         Naming the parameter out of range or the unknown id.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    if not 1 <= options.n <= 10_000_000:
-        raise UsageError(
-            f"n: expected 1 to 10,000,000 trajectories per cell, found {options.n}", parameter="n"
-        )
+    scenario = loaded_for_n(scenario, options.n)
     if options.bootstrap < 0:
         raise UsageError(
             f"bootstrap: expected 0 or more resamples, found {options.bootstrap}",

@@ -204,6 +204,17 @@ def _provenance(plan: RunPlan) -> Provenance:
     )
 
 
+def loaded_for_n(scenario: Scenario | str | Path, n: int) -> Scenario:
+    """The scenario (loaded if given by name or path), once ``n`` per cell is in range."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if not 1 <= n <= 10_000_000:
+        raise UsageError(
+            f"n: expected 1 to 10,000,000 trajectories per cell, found {n}", parameter="n"
+        )
+    return scenario
+
+
 def plan_run(scenario: Scenario | str | Path, options: RunOptions) -> RunPlan:
     """Check a run and return what it will simulate, without simulating.
 
@@ -215,12 +226,7 @@ def plan_run(scenario: Scenario | str | Path, options: RunOptions) -> RunPlan:
     UsageError
         Naming the parameter out of range or the unknown id.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    if not 1 <= options.n <= 10_000_000:
-        raise UsageError(
-            f"n: expected 1 to 10,000,000 trajectories per cell, found {options.n}", parameter="n"
-        )
+    scenario = loaded_for_n(scenario, options.n)
     if not 0 <= options.sweep <= 100_000:
         raise UsageError(
             f"sweep: expected 0 to 100,000 points, found {options.sweep}", parameter="sweep"
