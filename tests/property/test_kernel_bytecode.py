@@ -15,7 +15,7 @@ from hypothesis import given
 from test_expr_properties import ENV, SETTINGS, State, any_typed, states
 
 from escalade.engine.kernel.bytecode import Programs, unsupported
-from escalade.engine.kernel.interp import evaluate
+from escalade.engine.kernel.interp import evaluate, fill_static
 from escalade.scenario.expr import Expr, Type, compile_expr, parse
 
 
@@ -23,13 +23,17 @@ def kernel_values(compiled, state: State) -> np.ndarray:
     programs = Programs()
     p = programs.add(compiled)
     code, consts, start, stop, reads = programs.arrays()
+    kind, slot, count = programs.kinds()
     columns = [6 * a + 3 * party + r for a, party, r in reads]
     lm = np.ascontiguousarray(state.last_moves[:, columns])
     views = np.repeat(state.rungs, 2, axis=1)  # ENV has no reader: rung() reads the common rung
     ev = (state.variables, state.rungs, views, state.taken, state.uncertainties)
-    return evaluate(
-        p, (code, consts, start, stop), ev, state.round, state.day, lm, programs.depth()
-    )
+    prog = (code, consts, start, stop, kind, slot, np.zeros((state.n, count)))
+    stack = np.zeros(programs.depth())
+    fill_static(prog, ev, stack)
+    out = np.zeros(state.n)
+    evaluate(p, prog, ev, state.round, state.day, lm, stack, out)
+    return out
 
 
 def same(expected: np.ndarray, got: np.ndarray, exact: bool) -> bool:

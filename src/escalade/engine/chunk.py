@@ -288,12 +288,25 @@ def task_uncertainties(task: ChunkTask, compiled: CompiledScenario) -> FloatArra
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
-    """Run trajectories ``task.start .. task.stop - 1`` and summarise them."""
+    """Run trajectories ``task.start .. task.stop - 1`` and summarise them.
+
+    The rounds run in the compiled kernel when it supports the cell
+    (:func:`escalade.engine.kernel.player.make_player`), else on the NumPy
+    path; a chunk the kernel rejects (a value the engine refuses) is replayed
+    on the NumPy path, which raises the error with its full message.
+    """
+    from escalade.engine.kernel.player import KernelRejected, make_player  # noqa: PLC0415 - numba on use
+
     c = compiled_for(task)
-    player = RoundPlayer(c, task.specs, seed=task.seed, declared=task.declared)
-    st = initial_state(c, task_uncertainties(task, c))
     keep = max(0, min(task.keep - task.start, task.stop - task.start))
-    played = run_state(player, st, (task.start, task.stop), keep)
+    player = make_player(c, task.specs, seed=task.seed, declared=task.declared)
+    st = initial_state(c, task_uncertainties(task, c))
+    try:
+        played = run_state(player, st, (task.start, task.stop), keep)
+    except KernelRejected:
+        player = RoundPlayer(c, task.specs, seed=task.seed, declared=task.declared)
+        st = initial_state(c, task_uncertainties(task, c))
+        played = run_state(player, st, (task.start, task.stop), keep)
     counts = _counts(c, st, played)
     parts = _block_sums(c, task, st, played.outcomes)
     return ChunkResult(counts, parts, tuple(played.traces))

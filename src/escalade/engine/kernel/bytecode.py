@@ -85,6 +85,11 @@ UNARY: Final[dict[str, np.ufunc]] = {
 INEXACT: Final = frozenset({"**", "exp", "log", "sin", "cos"})
 """Operations whose NumPy loops (SIMD) may differ from the C library's in the last bit."""
 
+_DYNAMIC: Final = frozenset(
+    OP[name] for name in ("var", "taken", "rung", "view", "round", "day", "last_move")
+)
+"""Instructions that read the state as it changes (anything but constants and uncertainties)."""
+
 _Part = float | list[tuple[int, int]]
 """A folded constant, or the code that computes a value."""
 
@@ -125,13 +130,13 @@ class Programs:
     _start: list[int] = field(default_factory=list)
     _stop: list[int] = field(default_factory=list)
     _moves: list[tuple[int, int, int]] = field(default_factory=list)
-    _seen: dict[int, int] = field(default_factory=dict)
+    _seen: dict[int, tuple[int, ex.Compiled]] = field(default_factory=dict)
 
     def add(self, compiled: ex.Compiled) -> int:
         """The index of ``compiled``'s program (added on first sight)."""
         key = id(compiled)
-        if key in self._seen:
-            return self._seen[key]
+        if key in self._seen:  # the entry keeps the object alive, so its id is not reused
+            return self._seen[key][0]
         if compiled.constant is not None:
             body = [(OP["const"], self._const(float(compiled.constant)))]
         else:
@@ -140,8 +145,8 @@ class Programs:
         self._start.append(len(self._code))
         self._code.extend(body)
         self._stop.append(len(self._code))
-        self._seen[key] = len(self._start) - 1
-        return self._seen[key]
+        self._seen[key] = (len(self._start) - 1, compiled)
+        return len(self._start) - 1
 
     def _const(self, value: float) -> int:
         self._consts.append(value)
@@ -160,6 +165,25 @@ class Programs:
         moves = np.array(self._moves, dtype=np.int64).reshape(-1, 3)
         start = np.array(self._start, dtype=np.int64)
         return code, consts, start, np.array(self._stop, dtype=np.int64), moves
+
+    def kinds(self) -> tuple[IntArray, IntArray, int]:
+        """Per program its kind, and its column among the static programs; their count.
+
+        Kind 0: a constant; 1: *static*, reads only constants and uncertainties,
+        so its value is fixed for a trajectory and computed once per chunk;
+        2: anything else, interpreted each time it is read.
+        """
+        kind = np.full(len(self._start), 2, dtype=np.int64)
+        slot = np.full(len(self._start), -1, dtype=np.int64)
+        count = 0
+        for p, first in enumerate(self._start):
+            ops = [op for op, _ in self._code[first : self._stop[p]]]
+            if ops == [OP["const"]]:
+                kind[p] = 0
+            elif all(op not in _DYNAMIC for op in ops):
+                kind[p], slot[p] = 1, count
+                count += 1
+        return kind, slot, count
 
     def depth(self) -> int:
         """The deepest stack any program needs."""

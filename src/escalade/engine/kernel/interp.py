@@ -13,10 +13,10 @@ import numpy as np
 
 from escalade.engine.kernel.numba_setup import njit
 
-__all__ = ["evaluate", "last_moves", "run"]
+__all__ = ["evaluate", "fill_static", "interpret", "last_moves", "run"]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False, inline="always")
 def _remainder(a, b):
     """NumPy's float ``remainder``: the sign of the divisor (``npy_divmod``)."""
     mod = np.fmod(a, b)
@@ -30,21 +30,21 @@ def _remainder(a, b):
     return mod
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False, inline="always")
 def _minimum(a, b):
     if np.isnan(a) or np.isnan(b):
         return a + b
     return a if a <= b else b
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False, inline="always")
 def _maximum(a, b):
     if np.isnan(a) or np.isnan(b):
         return a + b
     return a if a >= b else b
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False, inline="always")
 def _binary(op, a, b):
     """Binary opcodes 9..22 and min/max (33, 34); see ``bytecode.OP``."""
     if op == 9:
@@ -80,7 +80,7 @@ def _binary(op, a, b):
     return _maximum(a, b)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False, inline="always")
 def _unary(op, a):
     """Unary opcodes 23..32; see ``bytecode.OP``."""
     if op == 23:
@@ -104,20 +104,30 @@ def _unary(op, a):
     return np.ceil(a)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False, inline="always")
 def run(p, prog, ev, j, t, day, lm, stack):
     """Value of program ``p`` for trajectory ``j`` in round ``t`` (booleans: 0.0 or 1.0).
 
-    ``prog`` is ``(code, consts, start, stop)``; ``ev`` the state arrays
-    ``(variables, rungs, views, taken, uncertainties)``; ``lm`` the trajectory's
-    ``last_move`` values; ``stack`` a scratch array at least as deep as the program.
+    ``prog`` is ``(code, consts, start, stop, kind, slot, static)`` (see
+    ``Programs.kinds``; ``static`` ``(n, Q)`` holds the static programs' values);
+    ``ev`` the state arrays ``(variables, rungs, views, taken, uncertainties)``;
+    ``lm`` the trajectory's ``last_move`` values; ``stack`` a scratch array at
+    least as deep as the program.
     """
-    code, consts, start, stop = prog
+    code, consts, start, kind, slot, static = prog[0], prog[1], prog[2], prog[4], prog[5], prog[6]
+    if kind[p] == 0:
+        return consts[code[start[p], 1]]
+    if kind[p] == 1:
+        return static[j, slot[p]]
+    return interpret(p, code, consts, start, prog[3], ev, j, t, day, lm, stack)
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
+def interpret(p, code, consts, start, stop, ev, j, t, day, lm, stack):
+    """Program ``p`` run instruction by instruction (see :func:`run`)."""
     variables, rungs, views, taken, unc = ev
-    first = start[p]
-    if stop[p] - first == 1 and code[first, 0] == 0:
-        return consts[code[first, 1]]
     top = -1
+    first = start[p]
     for pc in range(first, stop[p]):
         op, arg = code[pc, 0], code[pc, 1]
         if op <= 8:
@@ -154,7 +164,7 @@ def run(p, prog, ev, j, t, day, lm, stack):
     return stack[0]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", _nrt=False, inline="always")
 def last_moves(j, moves, pool, prev_option, prev_success, lm):
     """Fill ``lm`` with trajectory ``j``'s ``last_move`` values (see :mod:`escalade.engine.moves`).
 
@@ -174,12 +184,21 @@ def last_moves(j, moves, pool, prev_option, prev_success, lm):
         lm[m] = max(best, floor[arena])
 
 
-@njit(cache=True, error_model="numpy")
-def evaluate(p, prog, ev, t, day, lm_all, depth):
-    """Program ``p`` for every trajectory: ``(n,)`` (for tests; ``lm_all`` is ``(n, M)``)."""
-    n = ev[0].shape[0]
-    out = np.empty(n)
-    stack = np.empty(depth)
-    for j in range(n):
+@njit(cache=True, error_model="numpy", _nrt=False)
+def fill_static(prog, ev, stack):
+    """Compute every static program of every trajectory into ``prog``'s ``static`` array."""
+    kind, slot, static = prog[4], prog[5], prog[6]
+    lm = stack[:0]
+    for j in range(static.shape[0]):
+        for p in range(kind.shape[0]):
+            if kind[p] == 1:
+                static[j, slot[p]] = interpret(
+                    p, prog[0], prog[1], prog[2], prog[3], ev, j, 0, 0, lm, stack
+                )
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
+def evaluate(p, prog, ev, t, day, lm_all, stack, out):
+    """Program ``p`` for every trajectory into ``out`` (for tests; ``lm_all`` is ``(n, M)``)."""
+    for j in range(out.shape[0]):
         out[j] = run(p, prog, ev, j, t, day, lm_all[j], stack)
-    return out

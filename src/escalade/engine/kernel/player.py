@@ -1,0 +1,196 @@
+"""The round player that plays through the compiled kernel, and the choice of path.
+
+:class:`KernelPlayer` is a :class:`~escalade.engine.vectorised.RoundPlayer`
+whose plain rounds (every actor's own policy, events on, no forced move) run
+in :func:`escalade.engine.kernel.round.play_round`; anything else (rollouts,
+forced moves) is the NumPy round. :func:`make_player` picks the path:
+the kernel when ``ESCALADE_KERNEL=numba``, Numba is importable and
+:func:`~escalade.engine.kernel.tables.kernel_supports` finds nothing against
+the cell; else the NumPy path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from escalade._types import FloatArray, IntArray
+from escalade.engine.kernel.numba_setup import AVAILABLE
+from escalade.engine.kernel.tables import Tables, build, kernel_supports
+from escalade.engine.policies import Policy
+from escalade.engine.state import State
+from escalade.engine.vectorised import RoundLog, RoundPlayer
+from escalade.errors import SimulationError, UsageError
+from escalade.scenario.compiled import CompiledScenario
+from escalade.scenario.schema import PolicySpec
+
+__all__ = ["ENV", "KernelPlayer", "KernelRejected", "kernel_reason", "make_player"]
+
+ENV = "ESCALADE_KERNEL"
+"""Environment variable: ``numpy`` (default) or ``numba`` (the kernel for the cells it supports)."""
+
+_STATE = (
+    "variables", "rungs", "views", "taken", "uncertainties", "alive", "rounds_played",
+    "times_chosen", "last_chosen", "fired", "utility", "rung_max", "view_max", "prev_option",
+    "prev_success", "revert", "absorbed", "utility_parts",
+)  # fmt: skip
+"""The state arrays the kernel reads and writes, in the order it expects them."""
+
+
+class KernelRejected(SimulationError):
+    """The kernel met a value the NumPy path rejects; the chunk is replayed on that path."""
+
+
+def kernel_reason(compiled: CompiledScenario, specs: Sequence[PolicySpec]) -> str | None:
+    """Why this cell takes the NumPy path (``None``: the compiled kernel plays it).
+
+    The kernel is opt-in for now (``ESCALADE_KERNEL=numba``): on the reference
+    scenario it is not yet faster than the NumPy path (``docs/benchmarks.md``).
+    """
+    mode = os.environ.get(ENV, "numpy").strip().lower() or "numpy"
+    if mode not in ("numpy", "numba"):
+        raise UsageError(
+            f"{ENV}: expected 'numpy' or 'numba', found {mode!r}; hint: unset it for the NumPy path"
+        )
+    if mode == "numpy":
+        return f"{ENV} is not 'numba'"
+    return "numba is not installed" if not AVAILABLE else kernel_supports(compiled, specs)
+
+
+def make_player(
+    compiled: CompiledScenario,
+    specs: Sequence[PolicySpec],
+    *,
+    seed: int,
+    declared: frozenset[int] = frozenset(),
+) -> RoundPlayer:
+    """A :class:`KernelPlayer` when the kernel supports the cell (see :func:`kernel_reason`)."""
+    if kernel_reason(compiled, specs) is None:
+        return KernelPlayer(compiled, specs, seed=seed, declared=declared)
+    return RoundPlayer(compiled, specs, seed=seed, declared=declared)
+
+
+class KernelPlayer(RoundPlayer):
+    """A round player whose plain rounds run in the compiled kernel (same results)."""
+
+    def __init__(
+        self,
+        compiled: CompiledScenario,
+        specs: Sequence[PolicySpec],
+        *,
+        seed: int,
+        declared: frozenset[int] = frozenset(),
+    ) -> None:
+        super().__init__(compiled, specs, seed=seed, declared=declared)
+        self.tables: Tables = build(compiled, specs)
+        self._scratch = _scratch(compiled, self.tables)
+        self._static: tuple[FloatArray, FloatArray] | None = None
+        """The uncertainties the static programs were computed for, and their values."""
+
+    def play(
+        self,
+        st: State,
+        t: int,
+        u: FloatArray,
+        policies: Sequence[Policy],
+        *,
+        events: bool = True,
+        forced: tuple[int, IntArray] | None = None,
+        rollouts: bool = True,
+        payers: Sequence[int] | None = None,
+    ) -> RoundLog:
+        """Round ``t`` as :meth:`RoundPlayer.play`; in the kernel when it is a plain round.
+
+        Raises
+        ------
+        KernelRejected
+            Where the NumPy path would raise a :class:`SimulationError` (the
+            state is then partly played: replay the chunk on the NumPy path).
+        """
+        plain = events and forced is None and payers is None and policies is self.policies
+        if not plain or st.utility_parts is None:
+            return super().play(
+                st, t, u, policies, events=events, forced=forced, rollouts=rollouts, payers=payers
+            )
+        c = self.compiled
+        st.round, st.day = t, int(c.days[t])
+        _contiguous(st)
+        log = _log(c, st)
+        code = self._kernel(st, t, np.ascontiguousarray(u, dtype=np.float64), log)
+        if code:
+            raise KernelRejected(
+                f"round {t}: the compiled kernel found a value the engine rejects (code {code}, "
+                f"trajectory {int(self._scratch[8][1])}); hint: replay on the NumPy path for "
+                "the full message"
+            )
+        return log
+
+    def _kernel(self, st: State, t: int, uniforms: FloatArray, log: RoundLog) -> int:
+        """Call the compiled round on ``st`` (static programs computed once per state)."""
+        from escalade.engine.kernel.interp import fill_static  # noqa: PLC0415 - compiled on use
+        from escalade.engine.kernel.round import play_round  # noqa: PLC0415 - compiled on use
+
+        c, tb = self.compiled, self.tables
+        logs = (
+            *(log.branch, log.fired, log.moves, log.succeeded, log.refused, log.accidents),
+            *(log.reverted, log.peak_views, log.ended),
+        )
+        states = tuple(getattr(st, name) for name in _STATE)
+        if self._static is None or self._static[0] is not st.uncertainties:
+            static = np.zeros((st.n, tb.n_static))
+            fill_static((*tb.prog, static), states[:5], self._scratch[0])
+            self._static = (st.uncertainties, static)
+        code: int = play_round(
+            tb.ints, tb.floats, (*tb.prog, self._static[1]), tb.moves, states, logs, self._scratch,
+            t, st.day, uniforms, c.sequential, c.has_jumps,
+        )  # fmt: skip
+        return code
+
+
+def _log(c: CompiledScenario, st: State) -> RoundLog:
+    """A round log the kernel fills (every row is reset by the kernel)."""
+    n, n_slot, n_arena, n_event = st.n, len(c.slots), len(c.arenas), len(c.events)
+    return RoundLog(
+        branch=np.empty((n, n_event), dtype=np.int64),
+        fired=np.empty((n, n_event), dtype=bool),
+        moves=np.empty((n, n_slot), dtype=np.int64),
+        succeeded=np.empty((n, n_slot), dtype=bool),
+        refused=np.empty((n, n_slot), dtype=bool),
+        accidents=np.empty((n, n_arena), dtype=np.int64),
+        reverted=np.empty((n, n_arena), dtype=np.int64),
+        peak_views=np.empty((n, 2 * n_arena)),
+        ended=np.empty(n, dtype=bool),
+    )
+
+
+def _contiguous(st: State) -> None:
+    """Make every array the kernel reads C-contiguous (one compiled signature for all)."""
+    for name in _STATE:
+        value = getattr(st, name)
+        if not value.flags.c_contiguous:
+            setattr(st, name, np.ascontiguousarray(value))
+
+
+def _scratch(c: CompiledScenario, tables: Tables) -> tuple[Any, ...]:
+    """The kernel's scratch arrays, allocated once per player (see ``round.play_round``)."""
+    n_arena, n_actor, n_slot = len(c.arenas), len(c.actors), len(c.slots)
+    groups = [len(o.effects) for o in c.options] + [len(e.effects) for e in c.events]
+    groups += [len(b.effects) for e in c.events for b in e.branches]
+    widths = [len(a.per_round) + 1 + len(a.thresholds) for a in c.actors]
+    return (
+        np.zeros(tables.depth + 1),
+        np.zeros(max(tables.n_reads, 1)),
+        np.zeros(max([1, *groups])),
+        np.zeros(n_arena),
+        np.zeros(2 * n_arena),
+        np.zeros(n_actor),
+        np.zeros((1, len(c.variable_ids))),
+        np.zeros(max([1, *widths])),
+        np.zeros(2, dtype=np.int64),
+        np.zeros(n_slot, dtype=np.int64),
+        np.zeros(2 * n_arena),
+        np.zeros(n_slot, dtype=np.int64),
+    )
