@@ -131,3 +131,51 @@ def test_another_origin_cannot_frame_a_result_page(
         lambda d: console_errors(d) or None
     )
     assert any("frame-ancestors 'self'" in e for e in errors), errors
+
+
+# Each header word whose letters the browser laid out on more than one line.
+_BROKEN_WORDS_JS = """
+const broken = [];
+for (const th of document.querySelectorAll('th')) {
+  const text = th.firstChild && th.firstChild.nodeType === 3 ? th.firstChild : null;
+  if (!text) continue;
+  const re = /\\S+/g; let m;
+  while ((m = re.exec(text.data)) !== null) {
+    const range = document.createRange();
+    range.setStart(text, m.index); range.setEnd(text, m.index + m[0].length);
+    const tops = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+    if (tops.size > 1) broken.push(m[0]);
+  }
+}
+return broken;
+"""
+
+
+@pytest.mark.browser
+def test_table_headers_wrap_at_spaces_only_in_a_narrow_pane(chromium, served: Served) -> None:
+    """In the compare page's half-width panes, no header word is split across lines."""
+    _sign_in(chromium, served)
+    a, b = served.runs
+    chromium.get(f"{served.url}/compare?a={a}&b={b}")
+    frame = chromium.find_elements("tag name", "iframe")[0]
+    chromium.switch_to.frame(frame)
+    try:
+        WebDriverWait(chromium, 60).until(lambda d: d.find_elements("css selector", "th"))
+        chromium.execute_script(
+            "document.querySelectorAll('details').forEach((d) => { d.open = true; })"
+        )
+        headers = chromium.execute_script("return document.querySelectorAll('th').length")
+        broken = chromium.execute_script(_BROKEN_WORDS_JS)
+    finally:
+        chromium.switch_to.default_content()
+    assert headers > 10
+    assert broken == []
+
+
+@pytest.mark.browser
+def test_scenario_and_result_pages_link_the_editor(chromium, served: Served) -> None:
+    _sign_in(chromium, served)
+    for path in ("/scenarios/kursk-mini", f"/results/{served.runs[0]}"):
+        chromium.get(served.url + path)
+        link = chromium.find_element("css selector", "nav.dash a[href='/editor']")
+        assert link.is_displayed() and link.text == "Editor", path

@@ -17,13 +17,15 @@ from typing import Any
 import pandas as pd
 
 from escalade.analysis.brief import fold_thresholds, threshold_peaks
+from escalade.errors import EscaladeError
 from escalade.report.brief_figures import difference_bars, risk_dots, share_bars, tornado
 from escalade.report.html import FigureBlock, Markdown, Section, TableBlock
 from escalade.report.text import percent, shown, sig
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
+from escalade.scenario import loads_scenario
 
-__all__ = ["UNIT", "brief_paragraphs", "brief_section", "brief_text"]
+__all__ = ["UNIT", "brief_paragraphs", "brief_section", "brief_text", "fixed_uncertainties"]
 
 UNIT = "u"
 """The unit of utilities: the scenario's own utility units."""
@@ -45,6 +47,35 @@ def _question(rs: ResultSet) -> str:
         f"{prov.n or 0:,} simulated trajectories of {shown(prov.horizon, '?')} rounds."
         + (f" Strategies are {prov.ranked_by}." if prov.ranked_by else "")
     )
+
+
+def fixed_uncertainties(rs: ResultSet) -> list[tuple[str, float]]:
+    """The run's uncertainties fixed to one value (an override, or a one-value ``choice``).
+
+    Read from the scenario text stored with the run; empty without one.
+    """
+    if not rs.scenario_text:
+        return []
+    try:
+        scenario = loads_scenario(rs.scenario_text)
+    except EscaladeError:  # an old or damaged text: the brief goes without the line
+        return []
+    fixed = []
+    for u in scenario.spec.uncertainties:
+        values = getattr(u, "values", None)
+        if u.dist == "choice" and values is not None and len(values) == 1:
+            fixed.append((u.id, float(values[0])))
+    return fixed
+
+
+def _fixed(rs: ResultSet) -> str | None:
+    fixed = fixed_uncertainties(rs)
+    if not fixed:
+        return None
+    named = ", ".join(f"`{name}` = {sig(value)}" for name, value in fixed)
+    if len(fixed) == 1:
+        return f"{named}: every trajectory of this run uses this value, not a draw from a range."
+    return f"{named}: every trajectory of this run uses these values, not draws from ranges."
 
 
 def _interval(row: pd.Series) -> str:
@@ -264,6 +295,7 @@ def brief_paragraphs(rs: ResultSet) -> list[tuple[str, str]]:
     """The brief as (heading, Markdown paragraph) pairs, in reading order."""
     items = [
         ("Question", _question(rs)),
+        ("Fixed for this run", _fixed(rs)),
         ("Answer", _answer(rs) + " " + _units(rs)),
         ("How robust", _robustness(rs)),
         ("Why", _why(rs)),

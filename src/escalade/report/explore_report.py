@@ -16,7 +16,7 @@ from escalade.analysis.explore import ranked_strategies, when_beats_sentence
 from escalade.report.brief_figures import tornado
 from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
-from escalade.report.text import shown, sig
+from escalade.report.text import shown, sig, subtitle
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 
@@ -256,7 +256,7 @@ def explore_report(rs: ResultSet) -> ReportDocument:
     }
     return ReportDocument(
         title=f"escalade explore — {prov.title}",
-        subtitle=f"scenario {shown(prov.scenario_id)} · run {shown(prov.run_id)}",
+        subtitle=subtitle(prov),
         sections=tuple(sections),
         method_notes=notes,
     )

@@ -14,7 +14,7 @@ import pandas as pd
 
 from escalade.report.figures import bars, comparison_heatmap
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
-from escalade.report.text import shown
+from escalade.report.text import shown, subtitle
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 
@@ -176,7 +176,7 @@ def game_report(rs: ResultSet) -> ReportDocument:
         notes["equilibrium computation"] = f"{prov.seconds:.3f} s"
     return ReportDocument(
         title=f"escalade game — {prov.title}",
-        subtitle=f"scenario {shown(prov.scenario_id)} · run {shown(prov.run_id)}",
+        subtitle=subtitle(prov),
         sections=(
             _summary(rs),
             _payoffs(rs),

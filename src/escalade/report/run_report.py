@@ -21,7 +21,7 @@ from escalade.report.figures import (
 )
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.ladder import ladder_panel
-from escalade.report.text import percent, shown, sig
+from escalade.report.text import percent, shown, sig, subtitle
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 from escalade.results.provenance import Provenance
@@ -303,7 +303,7 @@ def run_report(rs: ResultSet) -> ReportDocument:
     prov = rs.provenance
     return ReportDocument(
         title=f"escalade run — {prov.title}",
-        subtitle=f"scenario {shown(prov.scenario_id)} · run {shown(prov.run_id)}".strip(),
+        subtitle=subtitle(prov),
         sections=(
             brief_section(rs),
             _comparison(rs),

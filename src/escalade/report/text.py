@@ -30,6 +30,7 @@ __all__ = [
     "render_text",
     "shown",
     "sig",
+    "subtitle",
     "table_to_text",
 ]
 
@@ -72,6 +73,21 @@ def sig(value: Any, digits: int = 3, *, signed: bool = False) -> str:
 def shown(value: object, default: str = "") -> str:
     """``str(value)``, or ``default`` when the value is ``None`` (a field not recorded)."""
     return default if value is None else str(value)
+
+
+def subtitle(prov: Any) -> str:
+    """``scenario ID · run ID`` under a report's title (``· run`` only once the run is stored).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as N
+    >>> subtitle(N(scenario_id="taiwan-1996", run_id="r5fc25652"))
+    'scenario taiwan-1996 · run r5fc25652'
+    >>> subtitle(N(scenario_id="taiwan-1996", run_id=None))
+    'scenario taiwan-1996'
+    """
+    text = f"scenario {shown(prov.scenario_id, '?')}"
+    return f"{text} · run {prov.run_id}" if prov.run_id else text
 
 
 def percent(value: Any, digits: int = 3) -> str:

@@ -174,7 +174,9 @@ class Dashboard:
             sweep=req.sweep,
         )
         plan = plan_run(base, options)  # refused here, before queueing, when invalid
-        return self.jobs.submit(req.scenario, plan.trajectories, self._work(plan))
+        job = self.jobs.submit(req.scenario, plan.trajectories, self._work(plan))
+        job.overrides = dict(req.overrides)
+        return job
 
     def start_replay(self, sid: str, text: str, particles: int, seed: int) -> Job:
         """Check an uploaded observed timeline against a listed scenario and queue its replay.

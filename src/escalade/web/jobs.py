@@ -28,6 +28,8 @@ class Job:
     warning: str | None = None
     summary: dict[str, Any] = field(default_factory=dict)
     result_set: Any = field(default=None, repr=False)
+    overrides: dict[str, float] = field(default_factory=dict)
+    """Uncertainties the request fixed to one value (shown on the job page)."""
 
     @property
     def progress(self) -> float:

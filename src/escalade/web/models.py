@@ -18,6 +18,7 @@ __all__ = [
     "ScenarioDetail",
     "ScenarioId",
     "ScenarioSummary",
+    "StoredRun",
     "Uploaded",
     "Validation",
 ]
@@ -134,11 +135,24 @@ class JobView(BaseModel):
     results: dict[str, Any] | None
 
 
+class StoredRun(BaseModel):
+    """A run in the results store (as ``escalade runs list`` shows it); numbers are numbers."""
+
+    id: str
+    kind: str
+    status: str
+    created: str | None
+    scenario_id: str | None
+    scenario_hash: str | None
+    n: int | None = Field(description="trajectories per cell (particles for a replay)")
+    seed: int | None
+
+
 class RunsView(BaseModel):
     """``GET /api/runs``: the jobs of this server and the runs in the store."""
 
     jobs: list[JobView]
-    stored: list[dict[str, str]]
+    stored: list[StoredRun]
 
 
 def finite_or_none(value: Any) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import pandas as pd
 from fastapi import APIRouter, Body, Response
 
 from escalade.scenario import Scenario
@@ -91,8 +92,12 @@ def start_run(req: RunRequest, board: Board) -> RunStarted:
 @router.get("/runs", responses={503: ERRORS[503]})
 def list_runs(board: Board) -> RunsView:
     """The jobs of this server and the runs in the store."""
-    # missing values (a run without a scenario) as "": pandas 3 keeps them missing in astype(str)
-    stored = board.stored_runs().astype(str).fillna("").to_dict(orient="records")
+    # missing values (a run without a scenario, n or seed) as null; numbers as numbers
+    runs = board.stored_runs()
+    stored = [
+        {k: None if pd.isna(v) else v for k, v in row.items()}
+        for row in runs.astype(object).to_dict(orient="records")
+    ]
     with board.jobs.lock:
         jobs = [j.to_dict() for j in board.jobs.jobs.values()]
     return RunsView.model_validate({"jobs": jobs, "stored": stored})

@@ -207,8 +207,10 @@ def _result_html(rs: ResultSet, run_id: str | None) -> str:
             f"run {run_id}: expected a run, an exploration, a meta-game or a replay, "
             f"found {rs.kind!r}"
         )
+    if run_id and not rs.metadata.get("run_id"):  # the store keeps the id apart from the run
+        rs = ResultSet(rs.kind, {**rs.metadata, "run_id": run_id}, rs.tables, rs.scenario_text)
     report = render_html(builders[rs.kind](rs), include_plotlyjs=False)
-    nav = render("result_nav.html", run_id=run_id) if run_id else ""
+    nav = render("result_nav.html", run_id=run_id)
     return inject(report, head=PLOTLY_TAG, body=nav)
 
 
