@@ -29,13 +29,9 @@ from __future__ import annotations
 
 import contextlib
 import difflib
-import hashlib
-import itertools
 import json
 import os
-import re
 import shutil
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,52 +40,26 @@ from typing import Any, Self
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
-from escalade._version import __version__
 from escalade.errors import ResultsFormatError, UsageError
-from escalade.results._codec import TableSpec, decode, encode
+from escalade.results._codec import TableSpec, decode
 from escalade.results._locking import (
     STORE_WAIT,
     StoreBusy,
     StoreCorrupt,
-    connect,
-    damage,
     default_wait,
     guarded,
 )
+from escalade.results._store_open import FORMAT_VERSION, first, open_connection
+from escalade.results._store_write import insert_run, write_rows
 from escalade.results.bundle import load_bundle, save_bundle
 from escalade.results.pending import pending_bundles, pending_dir
-from escalade.results.provenance import Provenance
-from escalade.results.resultset import KINDS, ResultSet, utc_now
+from escalade.results.resultset import KINDS, ResultSet
 
 __all__ = ["FORMAT_VERSION", "RUN_COLUMNS", "STORE_WAIT", "Store", "StoreBusy", "StoreCorrupt"]
 
-FORMAT_VERSION = 1
-"""The store schema version this escalade writes and reads."""
-
 RUN_COLUMNS = ("id", "kind", "status", "created", "scenario_id", "scenario_hash", "n", "seed")
 """The columns of :meth:`Store.list_runs`."""
-
-_SCHEMA = (
-    "CREATE TABLE format_version (version INTEGER NOT NULL, created VARCHAR, escalade VARCHAR)",
-    "CREATE SEQUENCE run_seq START 1",
-    """CREATE TABLE runs (id VARCHAR NOT NULL, seq BIGINT NOT NULL, kind VARCHAR NOT NULL,
-       status VARCHAR NOT NULL, created VARCHAR NOT NULL, scenario_id VARCHAR,
-       scenario_hash VARCHAR, n BIGINT, seed UBIGINT, key VARCHAR, metadata VARCHAR NOT NULL,
-       scenario_text VARCHAR)""",
-    """CREATE TABLE run_tables (run_id VARCHAR NOT NULL, name VARCHAR NOT NULL,
-       position INTEGER NOT NULL, physical VARCHAR NOT NULL, spec VARCHAR NOT NULL)""",
-    """CREATE TABLE run_chunks (run_id VARCHAR NOT NULL, name VARCHAR NOT NULL,
-       chunk BIGINT NOT NULL, rows BIGINT NOT NULL)""",
-)
-_DUCKDB_MAGIC = b"DUCK"
-_counter = itertools.count()
-
-
-def _new_id(kind: str) -> str:
-    token = f"{time.time_ns()}-{os.getpid()}-{next(_counter)}-{kind}"
-    return "r" + hashlib.sha256(token.encode()).hexdigest()[:8]
 
 
 class Store:
@@ -179,92 +149,12 @@ class Store:
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         if self._con is None:
-            self._con = self._open()
+            self._con = open_connection(
+                self.path, read_only=self.read_only, wait=self.wait, label=self.label
+            )
             if not self.read_only and pending_bundles(self.path):
                 self.merge_pending()
         return self._con
-
-    def _fail(self, what: str, hint: str) -> ResultsFormatError:
-        return ResultsFormatError(f"{self.label}: {what} (hint: {hint})")
-
-    def _make_folder(self) -> None:
-        """Create the folder of a new store file (as ``--out`` creates a report's folder)."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise self._fail(
-                f"expected a folder that can hold the store, found {exc.strerror or exc}",
-                "give a store path in a folder you can write to",
-            ) from exc
-
-    def _open(self) -> duckdb.DuckDBPyConnection:
-        exists = self.path.exists()
-        if exists and not self.path.is_file():
-            kind = "a directory" if self.path.is_dir() else "a special file"
-            raise self._fail(
-                f"expected a results store file, found {kind}",
-                "pass a file name such as escalade.duckdb",
-            )
-        if self.read_only and not exists:
-            raise self._fail(
-                "no results store here",
-                "run a command that saves results first, or open an existing store file",
-            )
-        if exists and self.path.is_file() and self.path.stat().st_size > 0:
-            with self.path.open("rb") as handle:
-                header = handle.read(16)
-            if header[8:12] != _DUCKDB_MAGIC:
-                raise self._fail(
-                    "expected a DuckDB results store, found a file of another kind",
-                    "pass the path of an escalade .duckdb file",
-                )
-        if not self.read_only and not exists:
-            self._make_folder()
-        con = connect(self.path, read_only=self.read_only, wait=self.wait, label=self.label)
-        try:
-            if not self.read_only:
-                # Large appends are otherwise written to the file before COMMIT; with DuckDB
-                # 2.0, rows of a table created and filled in one transaction were lost by the
-                # WAL replay after a SIGKILL (count(*) right, scans empty). Keeping appends in
-                # memory until COMMIT makes them go through the WAL (or a checkpoint) whole.
-                con.execute("SET enable_optimistic_write = false")
-            self._check_schema(con)
-        except duckdb.Error as exc:
-            con.close()
-            raise damage(exc, path=self.path, label=self.label) from exc
-        except BaseException:
-            con.close()
-            raise
-        return con
-
-    def _check_schema(self, con: duckdb.DuckDBPyConnection) -> None:
-        names = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        if "format_version" not in names:
-            if names:
-                raise self._fail(
-                    "expected an escalade results store, found a DuckDB file with other tables",
-                    "pass a new file name; escalade will create the store",
-                )
-            if self.read_only:
-                raise self._fail("the file holds no results store", "save a run into it first")
-            self._create_schema(con)
-            return
-        row = _first(con.execute("SELECT max(version) FROM format_version"))
-        version = row[0] if row else None
-        if version is None or not 1 <= int(version) <= FORMAT_VERSION:
-            raise self._fail(
-                f"expected a store of format version 1..{FORMAT_VERSION}, found version {version}",
-                "this store was written by a newer escalade; upgrade escalade to read it",
-            )
-
-    def _create_schema(self, con: duckdb.DuckDBPyConnection) -> None:
-        con.execute("BEGIN TRANSACTION")
-        for statement in _SCHEMA:
-            con.execute(statement)
-        con.execute(
-            "INSERT INTO format_version VALUES (?, ?, ?)", [FORMAT_VERSION, utc_now(), __version__]
-        )
-        con.execute("COMMIT")
 
     @contextmanager
     def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -281,41 +171,6 @@ class Store:
 
     # -- writing ------------------------------------------------------------------------------
 
-    def _insert_run(
-        self,
-        con: duckdb.DuckDBPyConnection,
-        kind: str,
-        metadata: Mapping[str, Any],
-        *,
-        status: str,
-        scenario_text: str | None,
-        key: str | None,
-        wanted: str | None = None,
-    ) -> str:
-        ok = wanted is not None and re.fullmatch(r"r[0-9a-f]{8}", wanted)
-        run_id = wanted if ok and wanted is not None else _new_id(kind)
-        while _first(con.execute("SELECT 1 FROM runs WHERE id = ?", [run_id])):
-            run_id = _new_id(kind)
-        prov = Provenance.from_mapping(metadata)
-        seed = prov.seed
-        con.execute(
-            "INSERT INTO runs VALUES (?, nextval('run_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                run_id,
-                kind,
-                status,
-                prov.created or utc_now(),
-                prov.scenario_id,
-                prov.scenario_hash,
-                prov.n,
-                seed if seed is not None and seed >= 0 else None,
-                key,
-                json.dumps(dict(metadata), allow_nan=False),
-                scenario_text,
-            ],
-        )
-        return run_id
-
     @guarded
     def save(self, rs: ResultSet, *, key: str | None = None, run_id: str | None = None) -> str:
         """Save a complete result set in one transaction and return its run id.
@@ -324,7 +179,7 @@ class Store:
         asks for that id (when free: runs copied from another store keep theirs).
         """
         with self._transaction() as con:
-            run_id = self._insert_run(
+            run_id = insert_run(
                 con,
                 rs.kind,
                 rs.metadata,
@@ -334,7 +189,7 @@ class Store:
                 wanted=run_id,
             )
             for name, df in rs.tables.items():
-                self._write(con, run_id, name, 0, df)
+                write_rows(con, run_id, name, 0, df)
         return run_id
 
     @guarded
@@ -358,7 +213,7 @@ class Store:
         """
         ResultSet(kind, metadata, {}, scenario_text)  # validates kind and metadata
         with self._transaction() as con:
-            return self._insert_run(
+            return insert_run(
                 con, kind, metadata, status="running", scenario_text=scenario_text, key=key
             )
 
@@ -386,55 +241,7 @@ class Store:
                     f"run {run} is {status}: chunks can only be written to a running run "
                     "(hint: start one with Store.begin)"
                 )
-            self._write(con, run, table, chunk, df)
-
-    def _write(
-        self, con: duckdb.DuckDBPyConnection, run_id: str, name: str, chunk: int, df: pd.DataFrame
-    ) -> None:
-        where = f"run {run_id}, table {name!r}"
-        arrow, spec = encode(df, where)
-        row = _first(
-            con.execute(
-                "SELECT physical, spec FROM run_tables WHERE run_id = ? AND name = ?",
-                [run_id, name],
-            )
-        )
-        if row is None:
-            count = con.execute("SELECT count(*) FROM run_tables WHERE run_id = ?", [run_id])
-            position = int(count.fetchall()[0][0])
-            physical = f"d_{run_id}_{position}"
-            con.execute(
-                "INSERT INTO run_tables VALUES (?, ?, ?, ?, ?)",
-                [run_id, name, position, physical, spec.to_json()],
-            )
-        else:
-            physical, stored = str(row[0]), TableSpec.from_json(str(row[1]))
-            if not stored.same_layout(spec):
-                raise UsageError(
-                    f"{where}, chunk {chunk}: expected columns {_layout(stored)} as in earlier "
-                    f"chunks, found {_layout(spec)}"
-                )
-            con.execute(
-                "UPDATE run_tables SET spec = ? WHERE run_id = ? AND name = ?",
-                [stored.merged(spec).to_json(), run_id, name],
-            )
-        n = arrow.num_rows
-        arrow = arrow.append_column("__chunk", pa.array([chunk] * n, type=pa.int64()))
-        arrow = arrow.append_column("__row", pa.array(range(n), type=pa.int64()))
-        con.register("_escalade_chunk", arrow)
-        try:
-            con.execute(f'CREATE TABLE IF NOT EXISTS "{physical}" AS FROM _escalade_chunk LIMIT 0')
-            con.execute(f'DELETE FROM "{physical}" WHERE __chunk = ?', [chunk])  # noqa: S608
-            con.execute(f'INSERT INTO "{physical}" FROM _escalade_chunk')
-        except duckdb.Error as exc:
-            raise UsageError(f"{where}, chunk {chunk}: cannot store the rows: {exc}") from exc
-        finally:
-            con.unregister("_escalade_chunk")
-        con.execute(
-            "DELETE FROM run_chunks WHERE run_id = ? AND name = ? AND chunk = ?",
-            [run_id, name, chunk],
-        )
-        con.execute("INSERT INTO run_chunks VALUES (?, ?, ?, ?)", [run_id, name, chunk, n])
+            write_rows(con, run, table, chunk, df)
 
     @guarded
     def merge_pending(self) -> list[str]:
@@ -452,7 +259,7 @@ class Store:
         self.unmerged = {}
         for folder in pending_bundles(self.path):
             key = f"pending:{folder.name}"
-            row = _first(self._connection().execute("SELECT id FROM runs WHERE key = ?", [key]))
+            row = first(self._connection().execute("SELECT id FROM runs WHERE key = ?", [key]))
             try:
                 run_id = str(row[0]) if row else self.save(load_bundle(folder), key=key)
             except (ResultsFormatError, UsageError) as exc:  # left in place, reported
@@ -499,7 +306,7 @@ class Store:
     @guarded
     def find_resumable(self, key: str) -> str | None:
         """Return the newest ``"running"`` run started with ``key``, or ``None``."""
-        row = _first(
+        row = first(
             self._connection().execute(
                 "SELECT id FROM runs WHERE key = ? AND status = 'running' "
                 "ORDER BY seq DESC LIMIT 1",
@@ -524,7 +331,7 @@ class Store:
         """Return a run's row of :meth:`list_runs`, its metadata, key and table sizes."""
         con = self._connection()
         run = self._resolve(con, run_id)
-        row = _first(
+        row = first(
             con.execute(
                 f"SELECT {', '.join(RUN_COLUMNS)}, key, metadata FROM runs WHERE id = ?",  # noqa: S608
                 [run],
@@ -561,7 +368,7 @@ class Store:
         """
         con = self._connection()
         run = self._resolve(con, run_id)
-        row = _first(
+        row = first(
             con.execute(
                 "SELECT kind, status, metadata, scenario_text FROM runs WHERE id = ?", [run]
             )
@@ -599,7 +406,7 @@ class Store:
     # -- helpers ------------------------------------------------------------------------------
 
     def _status(self, con: duckdb.DuckDBPyConnection, run: str) -> str:
-        row = _first(con.execute("SELECT status FROM runs WHERE id = ?", [run]))
+        row = first(con.execute("SELECT status FROM runs WHERE id = ?", [run]))
         assert row is not None
         return str(row[0])
 
@@ -619,13 +426,3 @@ class Store:
         hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None
         hint = hint or ("list the runs with: escalade runs list" if ids else "the store is empty")
         raise ResultsFormatError(f"{self.label}: no run with id {run_id!r} (hint: {hint})")
-
-
-def _first(result: duckdb.DuckDBPyConnection) -> tuple[Any, ...] | None:
-    """Return the first row of a result, consuming it (DuckDB wants results finished)."""
-    rows = result.fetchall()
-    return tuple(rows[0]) if rows else None
-
-
-def _layout(spec: TableSpec) -> str:
-    return "[" + ", ".join(f"{c.name}: {c.dtype}" for c in spec.columns) + "]"
