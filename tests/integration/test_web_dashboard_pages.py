@@ -91,6 +91,13 @@ def test_the_compare_page_shows_both_runs(chromium, served: Served) -> None:
         finally:
             chromium.switch_to.default_content()
     assert console_errors(chromium) == []
+    # the dashboard's links in a pane open in the window (a pane may not frame other pages)
+    chromium.switch_to.frame(frames[0])
+    try:
+        chromium.find_element("css selector", "nav.dash a[href='/results']").click()
+    finally:
+        chromium.switch_to.default_content()
+    WebDriverWait(chromium, 30).until(lambda d: d.current_url == f"{served.url}/results")
 
 
 FRAMING_PAGE = """<!doctype html><html><body>

@@ -49,7 +49,7 @@ def test_every_page_has_the_editor_link(ran: tuple[TestClient, str, str]) -> Non
         page = client.get(path)
         assert page.status_code == 200, path
         nav = re.search(r'<nav class="dash".*?</nav>', page.text, re.S)
-        assert nav is not None and '<a href="/editor">Editor</a>' in nav.group(0), path
+        assert nav is not None and '<a href="/editor" target="_top">Editor</a>' in nav.group(0)
 
 
 def test_a_stored_result_page_names_its_run(ran: tuple[TestClient, str, str]) -> None:
