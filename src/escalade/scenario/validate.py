@@ -5,7 +5,9 @@ hint); rungs lie on their arena's ladder; constant probabilities lie in
 [0, 1] and branch probabilities sum to 1; bounds are ordered and initial values
 inside them; distributions have valid parameters; policies name options of
 their own actor; cited sources are declared; expressions parse and have the
-type their field needs.
+type their field needs. The checks of options, events and accidents are in
+:mod:`escalade.scenario._validate_events`, those of the schema 2 fields and of
+private knowledge in :mod:`escalade.scenario.checks`.
 """
 
 from __future__ import annotations
@@ -18,10 +20,10 @@ from dataclasses import replace
 from escalade.errors import ExpressionError, Issue
 from escalade.scenario import checks
 from escalade.scenario import expr as ex
+from escalade.scenario._validate_events import check_accidents, check_events, check_options
 from escalade.scenario.distributions import support, uncertainty_problems
 from escalade.scenario.ladders import Ladder
 from escalade.scenario.schema import (
-    EffectSpec,
     NumberSpec,
     PolicySpec,
     ScenarioSpec,
@@ -102,9 +104,9 @@ class Checker:
             self.check_actors,
             self.check_arenas,
             self.check_variables,
-            self.check_options,
-            self.check_events,
-            self.check_accidents,
+            lambda: check_options(self),
+            lambda: check_events(self),
+            lambda: check_accidents(self),
             self.check_uncertainties,
             self.check_strategies,
             self.check_outcomes,
@@ -288,99 +290,6 @@ class Checker:
                     f"expected an initial value within [{var.min}, {var.max}], found {value}",
                 )
             self.check_source((*path, "source"), var.source)
-
-    def check_options(self) -> None:
-        """Options: actor, arena, rungs, consent, probabilities, effects, sources."""
-        for i, option in enumerate(self.spec.options):
-            path: Path = ("options", i)
-            self.ref((*path, "actor"), "actor", option.actor, self.actors)
-            self.check_option_rungs(path, option.arena, option.rung, option.perceived)
-            for j, actor in enumerate(option.consent):
-                self.ref((*path, "consent", j), "actor", actor, self.actors)
-            self.expression((*path, "when"), option.when, ex.Type.BOOL)
-            self.number((*path, "cost"), option.cost)
-            self.probability((*path, "success"), option.success)
-            self.effects((*path, "effects"), option.effects, rungs=False)
-            self.check_source((*path, "source"), option.source)
-
-    def check_option_rungs(
-        self,
-        path: Path,
-        arena_id: str | None,
-        rung: int | str | None,
-        perceived: dict[str, int | str],
-    ) -> None:
-        """An option's rung (and perceived rungs) lie on its arena's ladder."""
-        if arena_id is None:
-            if rung is not None or perceived:
-                self.add(
-                    (*path, "rung"),
-                    "expected no rung for an option without an arena, found one",
-                    "add 'arena: <id>' or remove 'rung'",
-                )
-            return
-        if not self.ref((*path, "arena"), "arena", arena_id, self.arenas):
-            return
-        ladder = self.ladders.get(self.arenas[arena_id].ladder)
-        if ladder is None:
-            return
-        if rung is not None:
-            self.rung((*path, "rung"), ladder, rung)
-        for side, ref in perceived.items():
-            if self.ref((*path, "perceived", side), "side", side, self.sides):
-                self.rung((*path, "perceived", side), ladder, ref)
-
-    def effects(self, path: Path, effects: list[EffectSpec], *, rungs: bool = True) -> None:
-        """Effects name declared variables (or arenas, where ``rungs``) with numeric values."""
-        variables = [v.id for v in self.spec.variables]
-        for j, effect in enumerate(effects):
-            if effect.var is None:
-                checks.check_rung_effect(self, (*path, j), effect, allowed=rungs)
-                continue
-            self.ref((*path, j, "var"), "variable", effect.var, variables)
-            for op in ("add", "set", "mul"):
-                value = getattr(effect, op)
-                if value is not None:
-                    self.number((*path, j, op), value)
-
-    def check_events(self) -> None:
-        """Events: timing, probabilities, branches summing to 1, effects."""
-        start = self.spec.calendar.start
-        for i, event in enumerate(self.spec.events):
-            path: Path = ("events", i)
-            if event.at is not None and event.at < start:
-                self.add(
-                    (*path, "at"),
-                    f"expected a date on or after the start {start}, found {event.at}",
-                )
-            if event.prob is not None:
-                self.probability((*path, "prob"), event.prob)
-            self.expression((*path, "when"), event.when, ex.Type.BOOL)
-            self.effects((*path, "effects"), event.effects)
-            self.check_source((*path, "source"), event.source)
-            total = 0.0
-            constant = True
-            for j, branch in enumerate(event.branches):
-                value = self.probability((*path, "branches", j, "prob"), branch.prob)
-                constant = constant and value is not None
-                total += value or 0.0
-                self.effects((*path, "branches", j, "effects"), branch.effects)
-            if event.branches and constant and not math.isclose(total, 1.0, abs_tol=1e-9):
-                self.add(
-                    (*path, "branches"),
-                    f"expected branch probabilities summing to 1, found {total:g}",
-                )
-
-    def check_accidents(self) -> None:
-        """Accidents name arenas; constant probabilities are valid."""
-        for arena, spec in self.spec.accidents.items():
-            path: Path = ("accidents", arena)
-            self.ref(path, "arena", arena, self.arenas)
-            up = self.probability((*path, "up"), spec.up)
-            down = self.probability((*path, "down"), spec.down)
-            if up is not None and down is not None and up + down > 1.0 + 1e-12:
-                self.add(path, f"expected up + down <= 1, found {up + down:g}")
-            checks.check_accident(self, path, arena, spec)
 
     def check_uncertainties(self) -> None:
         """Distributions have valid parameters; nominal values lie in the support."""

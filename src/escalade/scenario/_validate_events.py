@@ -1,0 +1,131 @@
+"""Semantic checks of options, events and accidents: what moves rungs and variables.
+
+Called by :meth:`escalade.scenario.validate.Checker.run`. The checks: an option
+names its actor, an arena and rungs on that arena's ladder (no rung without an
+arena), consenting actors, and type-checked ``when``, cost, success and effects;
+an event is not dated before the start, its probabilities are valid and its
+constant branch probabilities sum to 1; effects name declared variables (rung
+effects only in events and branches); an accident names an arena and its
+constant ``up + down`` is at most 1.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from escalade.scenario import checks
+from escalade.scenario import expr as ex
+from escalade.scenario.schema import EffectSpec
+from escalade.scenario.yamlio import Path
+
+if TYPE_CHECKING:
+    from escalade.scenario.validate import Checker
+
+__all__ = [
+    "check_accidents",
+    "check_effects",
+    "check_events",
+    "check_option_rungs",
+    "check_options",
+]
+
+
+def check_options(checker: Checker) -> None:
+    """Options: actor, arena, rungs, consent, probabilities, effects, sources."""
+    for i, option in enumerate(checker.spec.options):
+        path: Path = ("options", i)
+        checker.ref((*path, "actor"), "actor", option.actor, checker.actors)
+        check_option_rungs(checker, path, option.arena, option.rung, option.perceived)
+        for j, actor in enumerate(option.consent):
+            checker.ref((*path, "consent", j), "actor", actor, checker.actors)
+        checker.expression((*path, "when"), option.when, ex.Type.BOOL)
+        checker.number((*path, "cost"), option.cost)
+        checker.probability((*path, "success"), option.success)
+        check_effects(checker, (*path, "effects"), option.effects, rungs=False)
+        checker.check_source((*path, "source"), option.source)
+
+
+def check_option_rungs(
+    checker: Checker,
+    path: Path,
+    arena_id: str | None,
+    rung: int | str | None,
+    perceived: dict[str, int | str],
+) -> None:
+    """An option's rung (and perceived rungs) lie on its arena's ladder."""
+    if arena_id is None:
+        if rung is not None or perceived:
+            checker.add(
+                (*path, "rung"),
+                "expected no rung for an option without an arena, found one",
+                "add 'arena: <id>' or remove 'rung'",
+            )
+        return
+    if not checker.ref((*path, "arena"), "arena", arena_id, checker.arenas):
+        return
+    ladder = checker.ladders.get(checker.arenas[arena_id].ladder)
+    if ladder is None:
+        return
+    if rung is not None:
+        checker.rung((*path, "rung"), ladder, rung)
+    for side, ref in perceived.items():
+        if checker.ref((*path, "perceived", side), "side", side, checker.sides):
+            checker.rung((*path, "perceived", side), ladder, ref)
+
+
+def check_effects(
+    checker: Checker, path: Path, effects: list[EffectSpec], *, rungs: bool = True
+) -> None:
+    """Effects name declared variables (or arenas, where ``rungs``) with numeric values."""
+    variables = [v.id for v in checker.spec.variables]
+    for j, effect in enumerate(effects):
+        if effect.var is None:
+            checks.check_rung_effect(checker, (*path, j), effect, allowed=rungs)
+            continue
+        checker.ref((*path, j, "var"), "variable", effect.var, variables)
+        for op in ("add", "set", "mul"):
+            value = getattr(effect, op)
+            if value is not None:
+                checker.number((*path, j, op), value)
+
+
+def check_events(checker: Checker) -> None:
+    """Events: timing, probabilities, branches summing to 1, effects."""
+    start = checker.spec.calendar.start
+    for i, event in enumerate(checker.spec.events):
+        path: Path = ("events", i)
+        if event.at is not None and event.at < start:
+            checker.add(
+                (*path, "at"),
+                f"expected a date on or after the start {start}, found {event.at}",
+            )
+        if event.prob is not None:
+            checker.probability((*path, "prob"), event.prob)
+        checker.expression((*path, "when"), event.when, ex.Type.BOOL)
+        check_effects(checker, (*path, "effects"), event.effects)
+        checker.check_source((*path, "source"), event.source)
+        total = 0.0
+        constant = True
+        for j, branch in enumerate(event.branches):
+            value = checker.probability((*path, "branches", j, "prob"), branch.prob)
+            constant = constant and value is not None
+            total += value or 0.0
+            check_effects(checker, (*path, "branches", j, "effects"), branch.effects)
+        if event.branches and constant and not math.isclose(total, 1.0, abs_tol=1e-9):
+            checker.add(
+                (*path, "branches"),
+                f"expected branch probabilities summing to 1, found {total:g}",
+            )
+
+
+def check_accidents(checker: Checker) -> None:
+    """Accidents name arenas; constant probabilities are valid."""
+    for arena, spec in checker.spec.accidents.items():
+        path: Path = ("accidents", arena)
+        checker.ref(path, "arena", arena, checker.arenas)
+        up = checker.probability((*path, "up"), spec.up)
+        down = checker.probability((*path, "down"), spec.down)
+        if up is not None and down is not None and up + down > 1.0 + 1e-12:
+            checker.add(path, f"expected up + down <= 1, found {up + down:g}")
+        checks.check_accident(checker, path, arena, spec)
