@@ -131,6 +131,7 @@ def _print(outcome: Any) -> None:
 
     Long on purpose: one table after another, no logic to share.
     """
+    from escalade.report.explore_report import boxes_view
     from escalade.report.text import dataframe_table
     from escalade.results import tablenames as tn
 
@@ -169,7 +170,7 @@ def _print(outcome: Any) -> None:
     if not outcome.tables[tn.PRIM_BOXES].empty:
         console.print(
             dataframe_table(
-                _box_limits(outcome.tables[tn.PRIM_BOXES]),
+                boxes_view(outcome.tables[tn.PRIM_BOXES]),
                 title="PRIM boxes",
                 formats=dict.fromkeys(("coverage", "density", "mass"), ".1%"),
             )
@@ -188,6 +189,7 @@ def _print(outcome: Any) -> None:
 def _print_when_beats(console: Any, summary: Any, tables: Any) -> None:
     """``--when-beats A:B``: how often B beats A, then the boxes where it does."""
     from escalade.analysis.explore import when_beats_sentence
+    from escalade.report.explore_report import boxes_view
     from escalade.report.text import dataframe_table
     from escalade.results import tablenames as tn
 
@@ -199,31 +201,13 @@ def _print_when_beats(console: Any, summary: Any, tables: Any) -> None:
     if not boxes.empty:
         console.print(
             dataframe_table(
-                _box_limits(boxes),
+                boxes_view(boxes),
                 title=f"Where {b} beats {a} (CART boxes)",
                 formats=dict.fromkeys(("coverage", "density", "mass"), ".1%"),
             )
         )
     elif 0 < summary["share"] < 1:
         console.print(f"No box of the tree holds mostly cases where {b} beats {a}.", markup=False)
-
-
-def _box_limits(boxes: Any) -> Any:
-    """A box table with its limits as text: ``low to high``, or the set of values allowed.
-
-    ``boxes`` has ``low`` and ``high`` (NaN for a categorical dimension) and ``limits``
-    (JSON: the values allowed for a strategy, a mindset or another categorical one);
-    the three become one ``limits`` column of text.
-    """
-    import pandas as pd
-
-    text = [
-        f"{row.low:.3g} to {row.high:.3g}"
-        if pd.notna(row.low)
-        else "{" + ", ".join(str(v) for v in json.loads(row.limits)) + "}"
-        for row in boxes.itertuples()
-    ]
-    return boxes.drop(columns=["low", "high"]).assign(limits=text)
 
 
 def _pair(text: str | None) -> tuple[str, str] | None:

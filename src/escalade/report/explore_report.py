@@ -20,7 +20,7 @@ from escalade.report.text import shown, sig, subtitle
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 
-__all__ = ["explore_report"]
+__all__ = ["boxes_view", "explore_report"]
 
 _PCT = "pct"
 _SHARES = dict.fromkeys(("coverage", "density", "mass"), _PCT)
@@ -34,7 +34,7 @@ def _table(
     return TableBlock(df, caption, {**numbers, **(formats or {})}, **kw)
 
 
-def _boxes_view(boxes: pd.DataFrame) -> pd.DataFrame:
+def boxes_view(boxes: pd.DataFrame) -> pd.DataFrame:
     """A box table with its limits as text: ``low to high`` (3 significant digits).
 
     A categorical dimension shows the set of values allowed; ``low`` and ``high`` are
@@ -206,7 +206,7 @@ def _discovery(rs: ResultSet) -> Section | None:
             )
         )
     if not boxes.empty:
-        blocks.append(_table(_boxes_view(boxes), "Boxes", _SHARES))
+        blocks.append(_table(boxes_view(boxes), "Boxes", _SHARES))
     return Section("discovery", "When does it go wrong", tuple(blocks))
 
 
@@ -230,7 +230,7 @@ def _when_beats(rs: ResultSet) -> Section | None:
         )
         blocks += [
             Markdown(text),
-            _table(_boxes_view(boxes), "Boxes", _SHARES),
+            _table(boxes_view(boxes), "Boxes", _SHARES),
         ]
     return Section("when-beats", "When does one strategy beat another", tuple(blocks))
 
