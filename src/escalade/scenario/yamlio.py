@@ -2,8 +2,9 @@
 
 The text is composed into YAML nodes by PyYAML (libyaml's C parser when it is
 built in) under the YAML 1.2 core schema (no object is ever constructed from a
-tag) and converted here into plain data: ``dict``, ``list``,
-``str``, ``int``, ``float``, ``bool``, ``None`` (dates stay ISO strings). Every
+tag) and converted, by :mod:`escalade.scenario._yaml_convert`, into plain
+data: ``dict``, ``list``, ``str``, ``int``, ``float``, ``bool``, ``None``
+(dates stay ISO strings). Every
 node's 1-based line and column is kept in a map keyed by its path, so that
 later validation errors can point at the file position.
 
@@ -18,7 +19,6 @@ that do not convert to their tag's type, and ``%YAML`` directives other than
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from dataclasses import dataclass, field, replace
@@ -27,7 +27,6 @@ from typing import Any
 
 from yaml import MarkedYAMLError, YAMLError, tokens
 from yaml.constructor import BaseConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 try:
@@ -36,6 +35,14 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml.loader import BaseLoader as _Parser  # type: ignore[assignment]
 
 from escalade.errors import Issue, ScenarioError, Severity
+from escalade.scenario._yaml_convert import (
+    CORE,
+    MAX_DEPTH,
+    MAX_DIGITS,
+    MAX_NODES,
+    Converter,
+    format_path,
+)
 
 __all__ = [
     "MAX_BYTES",
@@ -45,18 +52,13 @@ __all__ = [
     "Loaded",
     "Path",
     "decode",
+    "format_path",
     "load_yaml",
 ]
 
 MAX_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 64
-MAX_NODES = 200_000
 
 Path = tuple[str | int, ...]
-
-_CORE = "tag:yaml.org,2002:"
-_STR = _CORE + "str"
-_KINDS = {"map": "mapping", "seq": "list"}
 
 
 @dataclass
@@ -99,17 +101,6 @@ class Loaded:
         """Return an :class:`Issue` located at ``path``."""
         line, col = self.position(path)
         return Issue(message, format_path(path), self.file, line, col, hint, severity)
-
-
-def format_path(path: Path) -> str:
-    """Return ``options[2].success`` for ``("options", 2, "success")``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
 
 
 def decode(raw: bytes, file: str) -> str:
@@ -203,7 +194,7 @@ def load_yaml(text: str, file: str = "<string>", *, budget: float | None = None)
             ]
         )
     loaded.check_time()
-    converter = _Converter(loaded)
+    converter = Converter(loaded)
     loaded.data = converter.convert(node, ())
     return loaded
 
@@ -331,7 +322,7 @@ for _tag, _pattern, _first in (
     ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
     ("timestamp", r"^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9])$", "0123456789"),
 ):
-    _Resolver.add_implicit_resolver(_CORE + _tag, re.compile(_pattern), list(_first))
+    _Resolver.add_implicit_resolver(CORE + _tag, re.compile(_pattern), list(_first))
 
 
 class _Loader(_Parser, BaseConstructor, _Resolver):
@@ -386,157 +377,3 @@ def _marked_issue(exc: MarkedYAMLError, file: str, text: str) -> Issue:
     line = mark.line + 1 if mark is not None else None
     col = mark.column + 1 if mark is not None else None
     return Issue(f"invalid YAML: {problem}", "", file, line, col, hint)
-
-
-class _Converter:
-    def __init__(self, loaded: Loaded) -> None:
-        self.loaded = loaded
-        self.count = 0
-
-    def fail(self, node: Node, message: str, path: Path, hint: str | None = None) -> ScenarioError:
-        mark = node.start_mark
-        issue = Issue(
-            message, format_path(path), self.loaded.file, mark.line + 1, mark.column + 1, hint
-        )
-        return ScenarioError([issue])
-
-    def convert(self, node: Node, path: Path) -> Any:
-        self.count += 1
-        if self.count % 4096 == 0:
-            self.loaded.check_time()
-        if self.count > MAX_NODES:
-            raise self.fail(
-                node,
-                f"expected at most {MAX_NODES:,} nodes after alias expansion, found more",
-                path,
-                "avoid deeply repeated aliases",
-            )
-        if len(path) > MAX_DEPTH:
-            raise self.fail(
-                node, f"expected nesting at most {MAX_DEPTH} levels deep, found deeper", path
-            )
-        self.loaded.positions.setdefault(
-            path, (node.start_mark.line + 1, node.start_mark.column + 1)
-        )
-        tag = node.tag or ""
-        if isinstance(node, MappingNode):
-            self._check_tag(node, tag, "map", path)
-            return self._mapping(node, path)
-        if isinstance(node, SequenceNode):
-            self._check_tag(node, tag, "seq", path)
-            return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        return self._scalar(node, tag, path)
-
-    def _check_tag(self, node: Node, tag: str, kind: str, path: Path) -> None:
-        if tag != _CORE + kind:
-            raise self.fail(
-                node,
-                f"expected a plain YAML {_KINDS[kind]}, found tag {tag!r}",
-                path,
-                "remove the tag: escalade never constructs objects from YAML tags",
-            )
-
-    def _mapping(self, node: MappingNode, path: Path) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _CORE + "merge":
-                raise self.fail(
-                    key_node,
-                    "expected a key, found a merge key '<<'",
-                    path,
-                    "write the keys out; merge keys are not supported",
-                )
-            if not isinstance(key_node, ScalarNode):
-                raise self.fail(key_node, "expected a plain scalar key, found a collection", path)
-            key = str(self._scalar(key_node, key_node.tag or "", path))
-            if key in out:
-                raise self.fail(key_node, f"expected unique keys, found {key!r} twice", path)
-            self.loaded.positions[(*path, key)] = (
-                value_node.start_mark.line + 1,
-                value_node.start_mark.column + 1,
-            )
-            out[key] = self.convert(value_node, (*path, key))
-        return out
-
-    def _scalar(self, node: ScalarNode, tag: str, path: Path) -> Any:
-        value: str = node.value
-        if tag == _STR:  # most scalars: a fast path
-            return value
-        kind = tag.removeprefix(_CORE) if tag.startswith(_CORE) else None
-        if kind in {"str", "timestamp"}:
-            return value
-        if kind == "null":
-            return None
-        if kind in {"bool", "int", "float"}:
-            converted = _CONVERT[kind](value)
-            if converted is None:
-                raise self.fail(node, _EXPECTED[kind] + f", found {_shown(value)}", path)
-            return converted
-        raise self.fail(
-            node,
-            f"expected a plain YAML value, found tag {tag!r}",
-            path,
-            "remove the tag: escalade never constructs objects from YAML tags",
-        )
-
-
-MAX_DIGITS = 400
-_INT_FORMS = (
-    (re.compile(r"[-+]?[0-9]+"), 10, 0),
-    (re.compile(r"[-+]?0b[01]+"), 2, 2),
-    (re.compile(r"[-+]?0o[0-7]+"), 8, 2),
-    (re.compile(r"[-+]?0x[0-9a-fA-F]+"), 16, 2),
-)
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-_SPECIAL_FLOATS = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
-_EXPECTED = {
-    "bool": "expected true or false",
-    "int": f"expected a whole number of at most {MAX_DIGITS} digits",
-    "float": "expected a number",
-}
-
-
-def _shown(value: str) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}... ({len(value):,} characters)"
-
-
-def _to_bool(text: str) -> bool | None:
-    """YAML 1.2 core booleans only (``yes``/``no``/``on``/``off`` are text)."""
-    return {"true": True, "false": False}.get(text.lower())
-
-
-def _to_int(text: str) -> int | None:
-    """Convert a YAML 1.2 integer (``_`` separators allowed); ``None`` if it is not one."""
-    clean = text.replace("_", "")
-    if "_" in text and (text.endswith("_") or not clean.lstrip("+-")):
-        return None
-    for pattern, base, prefix in _INT_FORMS:
-        if pattern.fullmatch(clean):
-            sign = -1 if clean.startswith("-") else 1
-            digits = clean.lstrip("+-")[prefix:]
-            if len(digits) > MAX_DIGITS:
-                return None
-            return sign * int(digits, base)
-    return None
-
-
-def _to_float(text: str) -> float | None:
-    """Convert a YAML 1.2 float (or integer form); ``None`` if it is not one."""
-    clean = text.replace("_", "")
-    special = _SPECIAL_FLOATS.get(clean.lower())
-    if special is not None:
-        return special
-    if _FLOAT.fullmatch(clean):
-        return float(clean)
-    as_int = _to_int(text)
-    if as_int is None:
-        return None
-    try:
-        return float(as_int)
-    except OverflowError:
-        return math.copysign(math.inf, as_int)
-
-
-_CONVERT: dict[str, Any] = {"bool": _to_bool, "int": _to_int, "float": _to_float}
