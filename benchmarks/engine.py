@@ -5,12 +5,22 @@ per second of the vectorised engine for N = 10^4, 10^5, 10^6 in one process;
 the ratio to the reference interpreter on the same trajectories; and the peak
 memory of a run (tracemalloc) for two chunk sizes.
 
-Run: ``python benchmarks/engine.py [--quick]``.
+Also the NumPy path against the compiled kernel (``ESCALADE_KERNEL=numba``) on
+the same cells, side by side in one run, with the kernel's compile time on a
+cold cache (a fresh ``NUMBA_CACHE_DIR`` in a subprocess) and its first call
+on a warm cache, measured separately.
+
+Run: ``python benchmarks/engine.py [--quick]`` (``--kernel-only``: just the
+NumPy path against the kernel).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 
@@ -86,11 +96,69 @@ def peak_memory(
     return peak / 2**20
 
 
+def path_rates(
+    compiled: CompiledScenario, cell: tuple[str | None, str | None], n: int, mode: str
+) -> tuple[float, float]:
+    """Actor-decisions per wall and per CPU second with ``ESCALADE_KERNEL=mode``."""
+    os.environ["ESCALADE_KERNEL"] = mode
+    try:
+        return vectorised_rates(compiled, cell, n)
+    finally:
+        os.environ.pop("ESCALADE_KERNEL", None)
+
+
+COLD = """
+import time
+from escalade.engine.kernel.numba_setup import njit
+start = time.perf_counter()
+from escalade.engine import simulate
+from escalade.engine.executors import SequentialExecutor
+simulate("dprk-troops-2024", strategy="graduated", mindset="dominance", n=64, seed=1,
+         executor=SequentialExecutor(), keep_traces=0)
+print(time.perf_counter() - start)
+"""
+
+
+def first_call_seconds(cold: bool) -> float:
+    """Seconds of a first kernel run of 64 trajectories in a new process (cold: empty cache)."""
+    env = {**os.environ, "ESCALADE_KERNEL": "numba"}
+    with tempfile.TemporaryDirectory() as cache:
+        if cold:
+            env["NUMBA_CACHE_DIR"] = cache
+        out = subprocess.run(
+            [sys.executable, "-c", COLD], env=env, capture_output=True, text=True, check=True
+        )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def kernel_section(sizes: list[int]) -> None:
+    """NumPy path and compiled kernel side by side on the cells of :data:`CELLS`."""
+    print(f"== compiled kernel: cold compile {first_call_seconds(cold=True):.1f} s, "
+          f"first call on a warm cache {first_call_seconds(cold=False):.2f} s")  # fmt: skip
+    for name, cell in CELLS.items():
+        compiled = compile_scenario(load_scenario(name))
+        print(f"== {name} {cell}: NumPy path vs compiled kernel (actor-decisions/s)")
+        for mode in ("numpy", "numba"):
+            path_rates(compiled, cell, 2048, mode)  # warm up (and load the compiled kernel)
+        for n in sizes:
+            numpy_wall, numpy_cpu = path_rates(compiled, cell, n, "numpy")
+            kernel_wall, kernel_cpu = path_rates(compiled, cell, n, "numba")
+            print(
+                f"N={n:>9,}: NumPy {numpy_wall:>12,.0f} ({numpy_cpu:>12,.0f} per CPU s)   "
+                f"kernel {kernel_wall:>12,.0f} ({kernel_cpu:>12,.0f} per CPU s)   "
+                f"ratio {kernel_cpu / numpy_cpu:.2f} (CPU)"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="N up to 10^5 only")
+    parser.add_argument("--kernel-only", action="store_true", help="NumPy path vs kernel only")
     args = parser.parse_args()
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    kernel_section(sizes)
+    if args.kernel_only:
+        return
     for name, cell in CELLS.items():
         compiled = compile_scenario(load_scenario(name))
         print(f"== {name} {cell}: {len(compiled.actors)} actors, {compiled.horizon} rounds")

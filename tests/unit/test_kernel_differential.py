@@ -17,6 +17,7 @@ import pytest
 
 from escalade.engine.chunk import ChunkResult, run_chunk
 from escalade.engine.kernel.bytecode import unsupported
+from escalade.engine.kernel.numba_setup import KERNEL_MODULES, drop_stale_cache
 from escalade.engine.kernel.player import ENV, KernelPlayer, kernel_reason, make_player
 from escalade.engine.kernel.tables import kernel_supports
 from escalade.engine.runner import cell_tasks
@@ -152,3 +153,17 @@ def test_rejected_values_raise_the_numpy_error(monkeypatch: pytest.MonkeyPatch) 
             run_chunk(task)
         messages.append(str(info.value))
     assert messages[0] == messages[1]
+
+
+def test_stale_cache_is_dropped(tmp_path: Path) -> None:
+    for name in KERNEL_MODULES:
+        (tmp_path / f"{name}.py").write_text(f"# {name}\n", encoding="utf-8")
+    cache = tmp_path / "__pycache__"
+    cache.mkdir()
+    (cache / "round.play_round-1.py311.nbi").write_text("x", encoding="utf-8")
+    assert drop_stale_cache(tmp_path)
+    assert not list(cache.glob("*.nbi"))
+    (cache / "round.play_round-1.py311.nbi").write_text("x", encoding="utf-8")
+    assert not drop_stale_cache(tmp_path)  # nothing changed: the cache stays
+    (tmp_path / "steps.py").write_text("# edited\n", encoding="utf-8")
+    assert drop_stale_cache(tmp_path)
