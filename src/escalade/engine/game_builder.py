@@ -44,10 +44,15 @@ from typing import Literal
 
 import numpy as np
 
-from escalade.engine.policies import kinds
+from escalade.engine._game_support import (
+    check_game_arguments,
+    check_game_supported,
+    deterministic_kinds,
+    players_and_policies,
+)
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.engine.state import NEVER
-from escalade.errors import GameTooLargeError, UnsupportedGameError, UsageError
+from escalade.errors import GameTooLargeError, UnsupportedGameError
 from escalade.game.extensive import ExtensiveFormGame
 from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
 from escalade.scenario.compiled import CompiledScenario
@@ -59,13 +64,9 @@ __all__ = [
     "check_game_supported",
     "deterministic_kinds",
     "one_signature",
+    "players_and_policies",
     "signature",
 ]
-
-
-def deterministic_kinds() -> frozenset[str]:
-    """Kinds a non-player may follow in a game: deterministic, without lookahead (registry)."""
-    return frozenset(k for k, info in kinds().items() if info.deterministic and not info.lookahead)
 
 
 def signature(
@@ -435,27 +436,14 @@ def build_game(
     >>> game.players
     ('usa', 'rus')
     """
-    if not 0 <= first_round < compiled.horizon or (start_state is None and first_round):
-        raise UsageError(
-            f"first_round: expected 0, or a round below {compiled.horizon} with a start state, "
-            f"found {first_round!r}",
-            parameter="first_round",
-        )
-    if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon - first_round:
-        raise UsageError(
-            f"horizon: expected 1 to {compiled.horizon - first_round}, found {horizon!r}",
-            parameter="horizon",
-        )
-    if isinstance(decision_every, bool) or int(decision_every) < 1:
-        raise UsageError(
-            f"decision_every: expected 1 or more rounds, found {decision_every!r}",
-            parameter="decision_every",
-        )
-    if information not in ("perfect", "scenario"):
-        raise UsageError(
-            f"information: expected 'perfect' or 'scenario', found {information!r}",
-            parameter="information",
-        )
+    check_game_arguments(
+        compiled,
+        horizon=horizon,
+        first_round=first_round,
+        start_state=start_state,
+        decision_every=decision_every,
+        information=information,
+    )
     ids, chosen, specs = players_and_policies(compiled, players, strategy, mindset, policies)
     check_game_supported(compiled)
     ref = ReferenceInterpreter(compiled, specs, seed=0)
@@ -484,52 +472,3 @@ def build_game(
     if first_round:
         name = f"{compiled.scenario.id} (rounds {first_round}-{first_round + int(horizon) - 1})"
     return tree_game(root, players=[ids[i] for i in builder.payees], name=name)
-
-
-def check_game_supported(compiled: CompiledScenario) -> None:
-    """Refuse, at once, the features the game builder does not expand (yet).
-
-    Raises
-    ------
-    UnsupportedGameError
-        For actors with ``moves`` > 1, and for arenas whose accidents have jump
-        sizes or walk-backs (``revert``).
-    """
-    several = [a.id for a in compiled.actors if a.moves > 1]
-    if several:
-        raise UnsupportedGameError(
-            f"build_game: expected one move per round for every actor, found 'moves' > 1 for "
-            f"{', '.join(several)}; hint: simulate it (escalade run), or set moves: 1 to solve"
-        )
-    jumps = [a.id for a in compiled.arenas if a.jumps]
-    if jumps:
-        raise UnsupportedGameError(
-            f"build_game: expected one-rung accidents, found jump sizes or reverts in "
-            f"{', '.join(jumps)}; hint: simulate it (escalade run), or drop 'jump' and 'revert' "
-            "to solve"
-        )
-
-
-def players_and_policies(
-    compiled: CompiledScenario,
-    players: Sequence[str] | None,
-    strategy: str | None,
-    mindset: str | None,
-    policies: Sequence[PolicySpec] | None,
-) -> tuple[list[str], list[str], list[PolicySpec]]:
-    """Actor ids, the chosen players (checked) and every actor's policy for a game.
-
-    Players default to every actor; policies to the actors' defaults overridden by
-    ``strategy`` and ``mindset``.
-    """
-    ids = [a.id for a in compiled.actors]
-    chosen = list(players) if players is not None else ids
-    unknown = [p for p in chosen if p not in ids]
-    if unknown:
-        raise UsageError(
-            f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}",
-            parameter="players",
-        )
-    cell = compiled.cell(strategy or None, mindset or None)[0]
-    specs = list(policies) if policies is not None else list(cell)
-    return ids, chosen, specs
