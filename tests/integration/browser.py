@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import http.server
 import struct
+import threading
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -37,6 +41,30 @@ if (document.documentElement.getAttribute('data-figures') === 'pending') {
 }
 return [plots.length, problems];
 """
+
+
+@contextmanager
+def page_on_another_port(page: bytes) -> Iterator[str]:
+    """Serve ``page`` from another loopback port (another origin), for cross-origin tests."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 def open_file(driver: Any, path: Path, *, timeout: float = 60) -> None:

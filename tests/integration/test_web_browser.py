@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
 import json
 import socket
 import threading
@@ -21,6 +20,7 @@ from browser import (
     assert_plots_rendered,
     axe_violations,
     console_errors,
+    page_on_another_port,
     screenshot,
 )
 from selenium.webdriver.common.by import By
@@ -184,23 +184,8 @@ def evil_site(server: str) -> Iterator[str]:
     text = resources.files("escalade.scenario.catalog").joinpath("kursk-mini.yaml").read_text()
     upload = text.replace("\nid: kursk-mini\n", "\nid: planted-by-evil\n", 1)
     page = EVIL_PAGE.format(server=server, upload=json.dumps(upload)).encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "text/html")
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with page_on_another_port(page) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
 import socket
 import threading
 import time
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 import uvicorn
-from browser import assert_plots_rendered, console_errors
+from browser import assert_plots_rendered, console_errors, page_on_another_port
 from selenium.webdriver.support.ui import WebDriverWait
 
 from escalade.web.app import Settings, create_app
@@ -109,23 +108,8 @@ FRAMING_PAGE = """<!doctype html><html><body>
 def other_origin(served: Served) -> Iterator[str]:
     """A page on another loopback port that frames a result page of the dashboard."""
     page = FRAMING_PAGE.format(target=f"{served.url}/results/{served.runs[0]}").encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("content-type", "text/html")
-            self.end_headers()
-            self.wfile.write(page)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-    httpd.server_close()
+    with page_on_another_port(page) as url:
+        yield url
 
 
 @pytest.mark.browser
