@@ -37,6 +37,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import escalade
 
@@ -144,27 +145,25 @@ def first_progress(argv: Sequence[str], src: str, markers: Sequence[bytes]) -> t
     return (seen[0] if seen else float("nan")), total
 
 
-def cells(src: str, n: int) -> dict[str, tuple[float, float]]:
+def snippet(code: str, src: str, *args: str) -> Any:
+    """Run ``code`` in a fresh interpreter on ``src``; the JSON of its last line."""
     out = subprocess.run(
-        [sys.executable, "-c", CELL, SCENARIO, str(n)],
+        [sys.executable, "-c", code, *args],
         env=_env(src),
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    return {k: (v[0], v[1]) for k, v in json.loads(out.splitlines()[-1]).items()}
+    return json.loads(out.splitlines()[-1])
+
+
+def cells(src: str, n: int) -> dict[str, tuple[float, float]]:
+    return {k: (v[0], v[1]) for k, v in snippet(CELL, src, SCENARIO, str(n)).items()}
 
 
 def report_build(src: str, repeat: int) -> tuple[float, float]:
     """Best wall and CPU seconds of building the run report (document and HTML)."""
-    out = subprocess.run(
-        [sys.executable, "-c", REPORT, SCENARIO, str(repeat)],
-        env=_env(src),
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    wall, cpu = json.loads(out.splitlines()[-1])
+    wall, cpu = snippet(REPORT, src, SCENARIO, str(repeat))
     return float(wall), float(cpu)
 
 
