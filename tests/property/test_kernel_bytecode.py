@@ -11,12 +11,15 @@ to the NumPy path).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from test_expr_properties import ENV, SETTINGS, State, any_typed, states
 
 from escalade.engine.kernel.bytecode import Programs, unsupported
 from escalade.engine.kernel.interp import evaluate, fill_static
 from escalade.scenario.expr import Expr, Type, compile_expr, parse
+
+pytest.importorskip("numba", reason="the compiled kernel needs the kernel extra (numba)")
 
 
 def kernel_values(compiled, state: State) -> np.ndarray:

@@ -18,6 +18,8 @@ from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.testing.strategies import scenario_texts
 
+pytest.importorskip("numba", reason="the compiled kernel needs the kernel extra (numba)")
+
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenario_texts(max_horizon=5), st.integers(0, 2**32))

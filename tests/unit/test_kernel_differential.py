@@ -26,6 +26,8 @@ from escalade.scenario import catalog_names, load_scenario, loads_scenario
 from escalade.scenario import expr as ex
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
 
+pytest.importorskip("numba", reason="the compiled kernel needs the kernel extra (numba)")
+
 DATA = Path(__file__).resolve().parents[1] / "data"
 FILES = sorted((DATA / "scenarios").glob("*.yaml")) + sorted((DATA / "engine").glob("*.yaml"))
 
