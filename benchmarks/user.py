@@ -9,6 +9,9 @@ for) of:
   bar appears on a terminal (a pseudo-terminal here);
 * one rules-only cell against the ``opportunist`` cell (``best_response``) at
   the same N, in one process;
+* the rules cell (graduated x dominance) on the NumPy path against the compiled
+  kernel (``ESCALADE_KERNEL=numba``, the ``kernel`` extra), actor-decisions per
+  CPU second;
 * ``escalade simulate dprk-troops-2024 --n N`` with ``--workers 1`` against
   the default worker count, at N = 10^4, 10^5, 10^6;
 * building the report of the default run (tables, figures, HTML), best of
@@ -43,7 +46,7 @@ import escalade
 
 SCENARIO = "dprk-troops-2024"
 HERE = str(Path(escalade.__file__).parents[1])
-SECTIONS = ["cli", "run", "cells", "workers", "report"]
+SECTIONS = ["cli", "run", "cells", "kernel", "workers", "report"]
 
 CELL = """
 import json, sys, time
@@ -63,6 +66,23 @@ for name, cell in cells.items():
              executor=SequentialExecutor(), keep_traces=0)
     out[name] = (time.perf_counter() - wall, time.process_time() - cpu)
 print(json.dumps(out))
+"""
+
+KERNEL = """
+import json, os, sys, time
+from escalade.engine import simulate
+from escalade.engine.executors import SequentialExecutor
+from escalade.scenario import load_scenario
+from escalade.scenario.compiled import compile_scenario
+compiled = compile_scenario(load_scenario(sys.argv[1]))
+n = int(sys.argv[2])
+kw = dict(strategy="graduated", mindset="dominance", seed=1, executor=SequentialExecutor(),
+          keep_traces=0)
+simulate(compiled, n=256, **kw)  # loads (or compiles) the kernel outside the timing
+cpu = time.process_time()
+simulate(compiled, n=n, **kw)
+used = time.process_time() - cpu
+print(json.dumps(n * compiled.horizon * len(compiled.actors) / used))
 """
 
 REPORT = """
@@ -145,11 +165,11 @@ def first_progress(argv: Sequence[str], src: str, markers: Sequence[bytes]) -> t
     return (seen[0] if seen else float("nan")), total
 
 
-def snippet(code: str, src: str, *args: str) -> Any:
+def snippet(code: str, src: str, *args: str, kernel: str = "numpy") -> Any:
     """Run ``code`` in a fresh interpreter on ``src``; the JSON of its last line."""
     out = subprocess.run(
         [sys.executable, "-c", code, *args],
-        env=_env(src),
+        env={**_env(src), "ESCALADE_KERNEL": kernel},
         check=True,
         capture_output=True,
         text=True,
@@ -159,6 +179,11 @@ def snippet(code: str, src: str, *args: str) -> Any:
 
 def cells(src: str, n: int) -> dict[str, tuple[float, float]]:
     return {k: (v[0], v[1]) for k, v in snippet(CELL, src, SCENARIO, str(n)).items()}
+
+
+def kernel_rate(src: str, mode: str, n: int) -> float:
+    """Actor-decisions per CPU second of the rules cell on the NumPy path or the kernel."""
+    return float(snippet(KERNEL, src, SCENARIO, str(n), kernel=mode))
 
 
 def report_build(src: str, repeat: int) -> tuple[float, float]:
@@ -226,6 +251,15 @@ def workers_section(sources: list[str], sizes: Sequence[int]) -> None:
         )
 
 
+def kernel_section(sources: list[str], n: int) -> None:
+    for mode in ("numpy", "numba"):
+        rates = [kernel_rate(s, mode, n) for s in sources]
+        label = f"rules cell, ESCALADE_KERNEL={mode}, N={n:,}"
+        print(
+            f"{label:<44} | " + " | ".join(f"{r / 1e6:7.2f} M actor-decisions/CPU s" for r in rates)
+        )
+
+
 def report_section(sources: list[str], repeat: int) -> None:
     figures = [report_build(s, max(repeat, 3)) for s in sources]
     print(row("report build of the default run (best)", figures))
@@ -251,6 +285,8 @@ def main() -> None:
         run_section(sources)
     if "cells" in args.only:
         cells_section(sources)
+    if "kernel" in args.only:
+        kernel_section(sources, 10_000 if args.quick else 100_000)
     if "workers" in args.only:
         workers_section(sources, (10_000, 100_000) if args.quick else (10_000, 100_000, 1_000_000))
     if "report" in args.only:
