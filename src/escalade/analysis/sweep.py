@@ -3,7 +3,8 @@
 :func:`robustness_sweep` draws ``n`` Latin-hypercube points over the
 scenario's uncertainties and simulates every strategy × mindset cell at each
 point (``trajectories`` trajectories per point and cell, common random
-numbers across cells). At each point the best strategy is chosen by the rule
+numbers across the cells of a point, independent numbers from point to
+point, so that the draws are independent). At each point the best strategy is chosen by the rule
 of the run's headline: smallest maximum regret over the mindsets (ties: the
 larger mean over mindsets). It returns tidy tables:
 
@@ -205,6 +206,21 @@ def _oat(  # noqa: PLR0917 - a private helper with one caller
     return rows[["parameter", "level", "value", "advantage", "base"]].reset_index(drop=True)
 
 
+def sweep_model(
+    scenario: Scenario, strategies: Sequence[str], mindsets: Sequence[str], trajectories: int
+) -> ScenarioModel:
+    """The sweep's batch model: common random numbers within a point, fresh ones between points.
+
+    The cells of one point read the same numbers, so their comparison is sharp;
+    each point reads its own, so the draws are independent, as the Wilson
+    interval of the shares assumes (the same few trajectories at every point
+    would make every share the luck of those few).
+    """
+    return ScenarioModel(
+        scenario, trajectories=trajectories, strategies=tuple(strategies), mindsets=tuple(mindsets)
+    )
+
+
 def robustness_sweep(
     scenario: Scenario,
     strategies: Sequence[str],
@@ -234,13 +250,7 @@ def robustness_sweep(
     """
     if not scenario.spec.uncertainties or len(strategies) < 2:
         return {}
-    model = ScenarioModel(
-        scenario,
-        trajectories=options.trajectories,
-        strategies=tuple(strategies),
-        mindsets=tuple(mindsets),
-        common_seed=options.seed,
-    )
+    model = sweep_model(scenario, strategies, mindsets, options.trajectories)
     outcome = side_column(side)
     design = sample(model.uncertainties, design="lhs", n=options.n, seed=options.seed)
     result = run_experiments(model, design, seed=options.seed, executor=executor)
