@@ -117,6 +117,17 @@ def test_bad_requests_get_4xx(client: TestClient) -> None:
     assert override.status_code == 422
 
 
+def test_override_outside_the_support_gets_422(client: TestClient) -> None:
+    """A value outside an uncertainty's range is refused before the run is queued."""
+    body = {"scenario": KURSK, "n": 1, "overrides": {"strike_effect": 1.5}}
+    bad = client.post("/api/runs", json=body)
+    assert bad.status_code == 422
+    detail = bad.json()["detail"]
+    assert "strike_effect" in detail and "[0.1, 0.8]" in detail and "found 1.5" in detail
+    inside = client.post("/api/runs", json={**body, "overrides": {"strike_effect": 0.8}})
+    assert inside.status_code == 202
+
+
 def test_overload_gets_429(client: TestClient) -> None:
     codes = [
         client.post("/api/runs", json={"scenario": "dprk-troops-2024", "n": 5000}).status_code

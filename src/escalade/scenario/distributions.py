@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from escalade.scenario.schema import UncertaintySpec
 
-__all__ = ["support", "uncertainty_problems"]
+__all__ = ["support", "uncertainty_problems", "value_problem"]
 
 
 def uncertainty_problems(u: UncertaintySpec) -> list[tuple[str, str]]:
@@ -122,3 +122,40 @@ def support(u: UncertaintySpec) -> tuple[float, float]:
     low = -math.inf if u.low is None else u.low
     high = math.inf if u.high is None else u.high
     return low, high
+
+
+def value_problem(u: UncertaintySpec, value: float) -> str | None:
+    """Why ``value`` cannot be a draw of ``u`` (``None`` when it can).
+
+    The value must lie in the support of a continuous distribution (its range),
+    or be one of the listed ``values`` of a ``choice``. Used wherever a user
+    fixes an uncertainty to one value (the dashboard's run overrides).
+
+    Parameters
+    ----------
+    u : UncertaintySpec
+        A valid uncertainty.
+    value : float
+        The value a user gives it.
+
+    Returns
+    -------
+    str or None
+        ``"<id>: expected ..., found ..."`` with a hint, or ``None``.
+    """
+    if u.dist == "choice":
+        assert u.values
+        if any(math.isclose(value, v, rel_tol=1e-12, abs_tol=1e-12) for v in u.values):
+            return None
+        shown = ", ".join(f"{v:g}" for v in u.values)
+        return (
+            f"{u.id}: expected one of the choice values [{shown}], found {value:g}; "
+            "hint: pick a listed value, or add it to the uncertainty's values"
+        )
+    low, high = support(u)
+    if math.isfinite(value) and low <= value <= high:
+        return None
+    return (
+        f"{u.id}: expected a value in the {u.dist} range [{low:g}, {high:g}], found {value:g}; "
+        "hint: pick a value inside the range, or widen the uncertainty's range"
+    )

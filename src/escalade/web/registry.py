@@ -18,6 +18,7 @@ from typing import Literal
 
 from escalade.errors import EscaladeError, UsageError
 from escalade.scenario import Scenario, catalog_names, load_scenario, loads_scenario
+from escalade.scenario.distributions import value_problem
 from escalade.scenario.dump import dump_scenario
 from escalade.scenario.schema import ChoiceSpec
 from escalade.scenario.yamlio import decode
@@ -186,7 +187,8 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, float]) -> Scenar
     Raises
     ------
     UsageError
-        When an override names no uncertainty of the scenario.
+        When an override names no uncertainty of the scenario, or gives a value
+        outside its support (:func:`~escalade.scenario.distributions.value_problem`).
     """
     if not overrides:
         return scenario
@@ -196,6 +198,13 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, float]) -> Scenar
         raise UsageError(
             f"overrides: expected uncertainties among {sorted(known)}, found {unknown}"
         )
+    problems = [
+        problem
+        for u in scenario.spec.uncertainties
+        if u.id in overrides and (problem := value_problem(u, float(overrides[u.id])))
+    ]
+    if problems:
+        raise UsageError("overrides: " + "; ".join(problems))
     fixed = [
         ChoiceSpec.model_validate(
             {
