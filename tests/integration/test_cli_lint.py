@@ -37,6 +37,7 @@ def test_every_case_is_present() -> None:
         "unchosen-option",
         "foreign-consent",
         "late-event",
+        "late-plan-step",
         *ERRORS,
     } <= names
 

@@ -228,6 +228,58 @@ def test_a_variable_read_only_by_an_effect_is_read() -> None:
     assert loads_scenario(morale).warnings == ()
 
 
+@pytest.mark.parametrize(
+    ("at", "late"),
+    [
+        ("3", False),  # the last round of a 4-round horizon
+        ("4", True),
+        ("40", True),
+        ("2024-01-28", False),  # inside the last round (weeks from 2024-01-01)
+        ("2024-01-29", True),  # the end of the last round
+        ("2024-04-26", True),
+    ],
+)
+def test_plan_steps_after_the_horizon_warn_at_the_step(at: str, late: bool) -> None:
+    plan = CLEAN.replace(
+        "{kind: reactive, offset: 1}",
+        f"{{kind: plan, steps: [{{at: 0, option: strike}}, {{at: {at}, option: strike}}]}}",
+    )
+    warnings = loads_scenario(plan).warnings
+    if not late:
+        assert warnings == ()
+        return
+    assert [w.path for w in warnings] == ["actors[0].policy.steps[1].at"]
+    assert "it never fires" in warnings[0].message and warnings[0].hint
+
+
+def test_plan_steps_in_strategies_and_mindsets_are_linted() -> None:
+    strategy = CLEAN.replace(
+        "events:\n",
+        "strategies:\n  - {id: late, side: west, policies: {usa: {kind: plan, "
+        "steps: [{at: 2024-03-01, option: strike}]}}}\nevents:\n",
+    )
+    warnings = loads_scenario(strategy).warnings
+    assert [w.path for w in warnings] == ["strategies[0].policies.usa.steps[0].at"]
+
+
+@pytest.mark.parametrize(
+    ("at", "message"),
+    [
+        ("2023-12-31", "expected a date on or after the start 2024-01-01, found 2023-12-31"),
+        ("-1", "expected a round 0 or later, found -1"),
+    ],
+)
+def test_plan_steps_before_the_start_are_errors(at: str, message: str) -> None:
+    plan = CLEAN.replace(
+        "{kind: reactive, offset: 1}", f"{{kind: plan, steps: [{{at: {at}, option: strike}}]}}"
+    )
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(plan, file="t.yaml")
+    errors = info.value.errors
+    assert [(e.path, e.message) for e in errors] == [("actors[0].policy.steps[0].at", message)]
+    assert errors[0].hint
+
+
 def test_the_reference_scenario_is_lint_clean() -> None:
     # It once flagged `us_change` (written by the election, never read); the rebuilt
     # scenario reads it (US aid and weights after a change of administration).

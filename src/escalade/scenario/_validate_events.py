@@ -3,7 +3,8 @@
 Called by :meth:`escalade.scenario.validate.Checker.run`. The checks: an option
 names its actor, an arena and rungs on that arena's ladder (no rung without an
 arena), consenting actors, and type-checked ``when``, cost, success and effects;
-an event is not dated before the start, its probabilities are valid and its
+an event or a plan step is not dated before the start (nor a step at a
+negative round), an event's probabilities are valid and its
 constant branch probabilities sum to 1; effects name declared variables (rung
 effects only in events and branches); an accident names an arena and its
 constant ``up + down`` is at most 1.
@@ -11,11 +12,14 @@ constant ``up + down`` is at most 1.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from escalade.scenario import checks
 from escalade.scenario import expr as ex
+from escalade.scenario.kinds import PlanStep
 from escalade.scenario.schema import EffectSpec
 from escalade.scenario.yamlio import Path
 
@@ -28,6 +32,7 @@ __all__ = [
     "check_events",
     "check_option_rungs",
     "check_options",
+    "check_plan_steps",
 ]
 
 
@@ -90,16 +95,37 @@ def check_effects(
                 checker.number((*path, j, op), value)
 
 
+def check_not_before_start(checker: Checker, path: Path, at: dt.date) -> None:
+    """A date (of an event or a plan step) is not before the calendar's start."""
+    start = checker.spec.calendar.start
+    if at < start:
+        checker.add(
+            path,
+            f"expected a date on or after the start {start}, found {at}",
+            "move the date, or calendar.start earlier: a date before the start never fires",
+        )
+
+
+def check_plan_steps(checker: Checker, path: Path, steps: Sequence[PlanStep]) -> None:
+    """A plan's steps are not dated before the start nor at a negative round."""
+    for j, step in enumerate(steps):
+        if isinstance(step.at, int):
+            if step.at < 0:
+                checker.add(
+                    (*path, j, "at"),
+                    f"expected a round 0 or later, found {step.at}",
+                    "round 0 is the first round (the calendar's start)",
+                )
+        else:
+            check_not_before_start(checker, (*path, j, "at"), step.at)
+
+
 def check_events(checker: Checker) -> None:
     """Events: timing, probabilities, branches summing to 1, effects."""
-    start = checker.spec.calendar.start
     for i, event in enumerate(checker.spec.events):
         path: Path = ("events", i)
-        if event.at is not None and event.at < start:
-            checker.add(
-                (*path, "at"),
-                f"expected a date on or after the start {start}, found {event.at}",
-            )
+        if event.at is not None:
+            check_not_before_start(checker, (*path, "at"), event.at)
         if event.prob is not None:
             checker.probability((*path, "prob"), event.prob)
         checker.expression((*path, "when"), event.when, ex.Type.BOOL)

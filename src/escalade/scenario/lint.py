@@ -8,7 +8,9 @@ prints them; ``--strict`` makes them errors), located like an error:
   scenario's own ladders, and of built-in ladders those a utility names);
 - an option no policy of its actor can choose (default policy, strategies, mindsets);
 - an actor of another side in an option's ``consent``;
-- a dated event on or after the end of the last round (it never fires).
+- a dated event on or after the end of the last round (it never fires);
+- a plan step dated on or after the end of the last round, or at a round
+  beyond the horizon (it never fires).
 
 Lint runs only on a scenario without errors, so every reference resolves.
 """
@@ -45,6 +47,7 @@ def lint(checker: Checker) -> list[Issue]:
         unchosen_options,
         foreign_consent,
         late_events,
+        late_plan_steps,
     ):
         for path, message, hint in finding(checker):
             out.append(checker.loaded.issue(path, message, hint, severity="warning"))
@@ -224,4 +227,25 @@ def late_events(checker: Checker) -> Finding:
                 f"event {event.id!r} is dated {event.at}, on or after the end of the last "
                 f"round ({end}): it never fires",
                 "extend calendar.horizon or move the date",
+            )
+
+
+def late_plan_steps(checker: Checker) -> Finding:
+    """Plan steps dated on or after the end of the last round, or at a round beyond it."""
+    cal = checker.spec.calendar
+    end = step_date(cal.start, cal.step, cal.horizon)
+    for path, actor_id, policy in actor_policies(checker.spec):
+        for j, step in enumerate(policy.steps):
+            if isinstance(step.at, int):
+                if step.at < cal.horizon:
+                    continue
+                when = f"is at round {step.at}, after the last round ({cal.horizon - 1})"
+            elif step.at >= end:
+                when = f"is dated {step.at}, on or after the end of the last round ({end})"
+            else:
+                continue
+            yield (
+                (*path, "steps", j, "at"),
+                f"plan step {step.option!r} of actor {actor_id!r} {when}: it never fires",
+                "extend calendar.horizon or move the step; round 0 is the start",
             )

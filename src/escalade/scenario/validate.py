@@ -20,7 +20,12 @@ from dataclasses import replace
 from escalade.errors import ExpressionError, Issue
 from escalade.scenario import checks
 from escalade.scenario import expr as ex
-from escalade.scenario._validate_events import check_accidents, check_events, check_options
+from escalade.scenario._validate_events import (
+    check_accidents,
+    check_events,
+    check_options,
+    check_plan_steps,
+)
 from escalade.scenario.distributions import support, uncertainty_problems
 from escalade.scenario.ladders import Ladder
 from escalade.scenario.schema import (
@@ -332,6 +337,7 @@ class Checker:
 
         for j, step in enumerate(policy.steps):
             own_option((*path, "steps", j, "option"), step.option)
+        check_plan_steps(self, (*path, "steps"), policy.steps)
         for j, rule in enumerate(policy.rules):
             self.expression((*path, "rules", j, "if"), rule.if_, ex.Type.BOOL)
             own_option((*path, "rules", j, "then"), rule.then)
