@@ -180,3 +180,28 @@ def test_perceived_rung_of_target_side() -> None:
     option = compile_scenario(loads_scenario(text)).options[0]
     assert option.perceived == (13, 16)
     assert option.rung == 16  # the target side (east) perceives 16
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        ("lambda: 2", "lambda: $rationality", "a policy's lambda"),
+        ("offset: 1", "offset: '1 + $rationality'", "a policy's lambda"),
+        ("horizon: 4", "horizon: $rationality", "fields listed under 'Numbers'"),
+        ("max: 5}", "max: '2 * $rationality'}", "fields listed under 'Numbers'"),
+    ],
+)
+def test_an_expression_where_a_fixed_number_is_expected_has_a_hint(
+    old: str, new: str, hint: str
+) -> None:
+    base = (Path(__file__).resolve().parents[1] / "data" / "lint" / "clean.yaml").read_text(
+        encoding="utf-8"
+    )
+    unc = "uncertainties:\n  - {id: rationality, dist: uniform, low: 0.5, high: 4}\nevents:\n"
+    assert old in base
+    text = base.replace(old, new, 1).replace("events:\n", unc, 1)
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(text, file="t.yaml")
+    (error,) = info.value.errors
+    assert error.message.startswith("expected a")
+    assert error.hint is not None and hint in error.hint

@@ -332,7 +332,9 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
     error = errors[0]
     kind = error["type"]
     if kind in _FIELD_TYPES:
-        return f"expected {_FIELD_TYPES[kind]}, found {found}", None
+        return f"expected {_FIELD_TYPES[kind]}, found {found}", _fixed_number_hint(
+            path, kind, error.get("input")
+        )
     if kind == "string_pattern_mismatch":
         return (
             f"expected an id in lowercase letters, digits, '_' and '-' (a slug), found {found}",
@@ -349,6 +351,27 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
     if message.startswith("Input should be "):
         message = "expected a value that is " + message.removeprefix("Input should be ")
     return f"{message[0].lower()}{message[1:]}, found {found}", None
+
+
+_EXPRESSION_CHARS = frozenset("$+-*/()<>=")
+
+
+def _fixed_number_hint(path: Path, kind: str, value: Any) -> str | None:
+    """Why an expression or ``$uncertainty`` is refused where a plain number is expected."""
+    if not (kind.startswith(("float_", "int_")) and isinstance(value, str)):
+        return None
+    if "policy" in path or "policies" in path:
+        return (
+            "a policy's lambda, offset, depth, samples and horizon are fixed numbers, not "
+            "expressions or uncertainties; to compare values, write one mindset or strategy "
+            "per value"
+        )
+    if _EXPRESSION_CHARS & set(value):
+        return (
+            "this field takes a fixed number; expressions and $uncertainties are read only "
+            "by the fields listed under 'Numbers' in the scenario format docs"
+        )
+    return None
 
 
 def _found(value: Any) -> str:
