@@ -62,3 +62,41 @@ def test_one_mindset() -> None:
 def test_clear_errors(kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         explain_difference(_terms(), side="s", **kwargs)
+
+
+def _cells(terms: pd.DataFrame, actor: str, half: float) -> pd.DataFrame:
+    """A ``cells`` table for ``actor``'s own utility, with interval half-width ``half``."""
+    mine = terms[terms["actor"] == actor].groupby(["strategy", "mindset"], as_index=False)
+    own = mine.agg(utility=("mean", "sum"), n=("n", "first"))
+    return own.assign(utility_ci_low=own["utility"] - half, utility_ci_high=own["utility"] + half)
+
+
+def test_one_actor_split_is_the_total_interval_included() -> None:
+    """Ranked by one actor, its by-actor row repeats the total (not its summed parts' errors)."""
+    terms = _terms()
+    out = explain_difference(terms, "a", "b", side="s", cells=_cells(terms, "x", 0.05), actor="x")
+    (row,) = out["by_actor"].to_dict(orient="records")
+    total = out["total"].iloc[0]
+    assert row["actor"] == "x"
+    for column in ("difference", "ci_low", "ci_high"):
+        assert row[column] == pytest.approx(total[column])
+
+
+def test_actors_use_their_own_utility_standard_error() -> None:
+    """Each actor's interval comes from its utility's error (times its weight), not its terms'."""
+    terms = _terms()
+    own = terms.groupby(["strategy", "mindset", "actor", "side"], as_index=False).agg(
+        mean=("mean", "sum"), n=("n", "first")
+    )
+    utilities = own.assign(sd=0.5)
+    weights = pd.DataFrame({"actor": ["x", "y"], "weight": ["2", "1 (default)"]})
+    cells = _cells(terms, "x", 0.05)
+    out = explain_difference(
+        terms, "a", "b", side="s", cells=cells, utilities=utilities, weights=weights
+    )
+    rows = out["by_actor"].set_index("actor")
+    # x: 2 * ((8 + 4) / 2 - (3 + 1) / 2) = 8; each cell's se 2 * 0.5 / 10 = 0.1, so the
+    # difference's se is sqrt(4 * 0.1**2) / 2 = 0.1 (its two terms' summed errors would give 0.2).
+    se_x = 0.1
+    assert rows.loc["x", "difference"] == pytest.approx(8.0)
+    assert rows.loc["x", "ci_high"] - rows.loc["x", "difference"] == pytest.approx(1.959964 * se_x)

@@ -18,7 +18,11 @@ are 95% normal intervals that treat the two strategies' cells as
 independent and, where parts are summed, add their standard errors
 (the bound of the triangle inequality). Both choices make the intervals
 wider than exact ones would be: the cells share their random numbers, which
-correlates them positively.
+correlates them positively. The total's interval comes from the utility
+ranked by (``cells``) and each actor's from its own utility (``utilities``,
+times a numeric weight), not from summed parts, so a one-actor split is the
+total, interval included; only an actor weighted by an expression falls back
+to the sum of its terms' errors.
 """
 
 from __future__ import annotations
@@ -128,8 +132,12 @@ def explain_difference(
     mindset: str | None = None,
     cells: pd.DataFrame | None = None,
     actor: str | None = None,
+    utilities: pd.DataFrame | None = None,
+    weights: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Split the utility difference ``a - b`` of ``side`` by term and by actor (see module doc).
+
+    (Longer than 50 lines: the docstring lists seven parameters.)
 
     Parameters
     ----------
@@ -148,6 +156,11 @@ def explain_difference(
         utility ranked by (narrower than the sum of the parts' errors).
     actor : str, optional
         Compare this actor's own utility instead of the side's (a run ranked by an actor).
+    utilities : DataFrame, optional
+        The run's ``utilities`` table: each actor's interval then comes from its
+        own utility's standard error (times its weight) rather than its terms'.
+    weights : DataFrame, optional
+        The run's ``side_weights`` table (the weights ``utilities`` is scaled by).
 
     Raises
     ------
@@ -167,8 +180,49 @@ def explain_difference(
     whole = _cells_as_terms(cells, label, mindset) if cells is not None and use_cells else mine
     total = _difference(whole.assign(total="total"), a, b, ["total"], n_mindsets)
     total = total.drop(columns=["total"])
+    actors = list(dict.fromkeys(mine["actor"]))
+    if use_cells and len(actors) == 1:  # the one actor's share is the whole
+        by_actor = total.assign(actor=actors[0])[["actor", *total.columns]]
+    else:
+        wholes = _actor_wholes(utilities, weights, actors, weighted=actor is None)
+        if wholes is not None and mindset is not None:
+            wholes = wholes[wholes["mindset"] == mindset]
+        by_actor = _difference(mine if wholes is None else wholes, a, b, ["actor"], n_mindsets)
     return {
         "by_term": _difference(mine, a, b, ["term", "kind"], n_mindsets),
-        "by_actor": _difference(mine, a, b, ["actor"], n_mindsets),
+        "by_actor": by_actor,
         "total": total,
     }
+
+
+def _numeric(weight: object) -> float | None:
+    """A weight as :func:`~escalade.analysis.ranking.side_weight_table` shows it, as a number."""
+    try:
+        return float(str(weight).removesuffix(" (default)"))
+    except ValueError:
+        return None  # an expression: it varies by trajectory
+
+
+def _actor_wholes(
+    utilities: pd.DataFrame | None,
+    weights: pd.DataFrame | None,
+    actors: Sequence[str],
+    *,
+    weighted: bool,
+) -> pd.DataFrame | None:
+    """Each actor's utility (times its numeric weight) as one part, or ``None`` when unknown."""
+    if utilities is None or utilities.empty:
+        return None
+    factor = dict.fromkeys(actors, 1.0)
+    if weighted:
+        if weights is None:
+            return None
+        given = dict(zip(weights["actor"], weights["weight"], strict=True))
+        for name in actors:
+            value = _numeric(given.get(name, "1"))
+            if value is None:
+                return None
+            factor[name] = value
+    rows = utilities[utilities["actor"].isin(actors)]
+    scale = rows["actor"].map(factor).astype(float)
+    return rows.assign(mean=rows["mean"] * scale, sd=rows["sd"] * scale.abs())

@@ -71,5 +71,7 @@ def explain_strategies(
         side=rank.id if rank.kind == "side" else focal_side(scenario),
         mindset=mindset,
         cells=tables[tn.CELLS],
+        utilities=tables[tn.UTILITIES],
+        weights=tables[tn.SIDE_WEIGHTS],
         actor=rank.id if rank.kind == "actor" else None,
     )

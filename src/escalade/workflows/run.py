@@ -344,6 +344,8 @@ def _brief_tables(plan: RunPlan, tables: dict[str, Any]) -> dict[str, Any]:
         ranking[1],
         side=side,
         cells=tables[tn.CELLS],
+        utilities=tables[tn.UTILITIES],
+        weights=tables[tn.SIDE_WEIGHTS],
         actor=actor,
     )
     out[tn.EXPLAIN_BY_TERM] = explained["by_term"]
