@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,8 @@ from escalade.engine import simulate
 from escalade.engine.decompose import part_count, part_labels, part_offsets
 from escalade.scenario import load_scenario
 from escalade.scenario.compiled import compile_scenario
+
+DATA = Path(__file__).parents[1] / "data" / "scenarios"
 
 
 @pytest.mark.parametrize(
@@ -49,3 +53,12 @@ def test_option_costs_are_negative_and_thresholds_once() -> None:
     # The nuclear-use threshold is worth -100 once; its mean lies in [-100, 0].
     value = terms.loc[("usa", "ukraine.no_nuclear_use"), "mean"]
     assert -100.0 <= value <= 0.0
+
+
+def test_a_variable_weighted_per_round_and_at_the_end_is_two_named_terms() -> None:
+    """india weighs deterrence per round and in ``final``: two terms, two names (brief bars)."""
+    scenario = load_scenario(DATA / "india-pakistan-2019.yaml")
+    labels = part_labels(compile_scenario(scenario))
+    names = [lab["term"] for lab in labels if lab["actor"] == "india"]
+    assert "deterrence" in names and "deterrence (final)" in names
+    assert len(names) == len(set(names))

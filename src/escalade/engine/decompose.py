@@ -82,7 +82,8 @@ def part_labels(compiled: CompiledScenario) -> list[dict[str, str]]:
 
     ``kind`` is ``per_round``, ``costs``, ``threshold``, ``final`` or ``terminal``; ``term``
     names the variable, the arena's rung (``rung of ARENA``), the threshold
-    (``ARENA.ID``) or ``option costs``.
+    (``ARENA.ID``) or ``option costs``; a ``final`` term's name ends in ``(final)``
+    (a variable weighted per round and again at the end is two terms, two names).
     """
     labels = []
     for actor in compiled.actors:
@@ -93,7 +94,8 @@ def part_labels(compiled: CompiledScenario) -> list[dict[str, str]]:
         for th in actor.thresholds:
             labels.append({**base, "kind": "threshold", "term": th.id})
         for term in actor.final:
-            labels.append({**base, "kind": "final", "term": _term_name(compiled, term)})
+            name = f"{_term_name(compiled, term)} (final)"
+            labels.append({**base, "kind": "final", "term": name})
         if _terminal(compiled, actor):
             labels.append({**base, "kind": "terminal", "term": "terminal state"})
     return labels
