@@ -38,6 +38,7 @@ def test_every_case_is_present() -> None:
         "foreign-consent",
         "late-event",
         "late-plan-step",
+        "unread-uncertainty",
         *ERRORS,
     } <= names
 

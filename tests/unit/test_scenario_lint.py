@@ -42,6 +42,15 @@ def _warnings(*subs: tuple[str, str]) -> list[str]:
     return [f"{w.path}: {w.message}" for w in loads_scenario(_text(*subs)).warnings]
 
 
+def _lint(*subs: tuple[str, str]) -> list[str]:
+    """The warnings of the clean base (without the private uncertainty) after ``subs``."""
+    text = CLEAN
+    for old, new in subs:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return [f"{w.path}: {w.message}" for w in loads_scenario(text).warnings]
+
+
 def _errors(*subs: tuple[str, str], known: str = "east") -> list[str]:
     with pytest.raises(ScenarioError) as info:
         loads_scenario(_text(*subs, known=known), file="t.yaml")
@@ -151,19 +160,19 @@ def test_known_to_nobody_is_nature_only() -> None:
 
 def test_a_side_view_reaches_a_threshold() -> None:
     lower = ("rung: 6, effects", "rung: 5, effects")
-    assert any("armed_conflict" in w for w in _warnings(lower))
+    assert any("armed_conflict" in w for w in _lint(lower))
     seen = ("rung: 6, effects", "rung: 5, perceived: {west: 6}, effects")
-    assert _warnings(seen) == []
+    assert _lint(seen) == []
 
 
 def test_accidents_and_rung_events_reach_thresholds() -> None:
     lower = ("rung: 6, effects", "rung: 5, effects")
     accident = ("events:\n", "accidents:\n  front: {up: 0.01}\nevents:\n")
-    assert _warnings(lower, accident) == []
+    assert _lint(lower, accident) == []
     jump_to = ("{rung: front, add: -1}", "{rung: front, to: 7}")
-    assert _warnings(lower, jump_to) == []
+    assert _lint(lower, jump_to) == []
     step_up = ("{rung: front, add: -1}", "{rung: front, side: west, add: 2}")
-    assert _warnings(lower, step_up) == []
+    assert _lint(lower, step_up) == []
 
 
 def test_custom_ladder_thresholds_are_linted_even_when_unnamed() -> None:
@@ -179,7 +188,7 @@ def test_custom_ladder_thresholds_are_linted_even_when_unnamed() -> None:
     )
     rungs = [("rung: 4, effects", "rung: 1, effects"), ("rung: 6, effects", "rung: 1, effects")]
     no_threshold = ("thresholds: {armed_conflict: -5}", "thresholds: {}")
-    warnings = _warnings(ladder, arena, *rungs, no_threshold)
+    warnings = _lint(ladder, arena, *rungs, no_threshold)
     assert len(warnings) == 1
     assert warnings[0].startswith("ladders[0].thresholds[0]: threshold 'at_war'")
 
@@ -278,6 +287,29 @@ def test_plan_steps_before_the_start_are_errors(at: str, message: str) -> None:
     errors = info.value.errors
     assert [(e.path, e.message) for e in errors] == [("actors[0].policy.steps[0].at", message)]
     assert errors[0].hint
+
+
+def test_an_unread_uncertainty_warns_at_its_id() -> None:
+    warnings = _warnings()  # the base with the private uncertainty 'redline', read by nothing
+    assert len(warnings) == 1
+    assert warnings[0].startswith("uncertainties[0].id: uncertainty 'redline' is read by nothing")
+    (warning,) = loads_scenario(_text()).warnings
+    assert warning.hint is not None and "$redline" in warning.hint
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("rung: 6, effects", "rung: 6, success: '$redline / 10', effects"),
+        ("{var: position, add: -1}", "{var: position, add: '$redline'}"),
+        ("{id: position, initial: 0,", "{id: position, initial: '$redline - 6',"),
+        ("at: 2024-01-15,", "at: 2024-01-15, when: 'rung(\"front\") < $redline',"),
+        ("{position: -1.0}", "{position: '-0.1 * $redline'}"),
+        ("events:\n", "outcomes:\n  - {id: gap, expr: '$redline - rung(\"front\")'}\nevents:\n"),
+    ],
+)
+def test_any_reader_silences_the_unread_uncertainty(old: str, new: str) -> None:
+    assert _warnings((old, new)) == []
 
 
 def test_the_reference_scenario_is_lint_clean() -> None:

@@ -4,6 +4,7 @@ Each finding is a warning :class:`~escalade.errors.Issue` (``escalade validate``
 prints them; ``--strict`` makes them errors), located like an error:
 
 - a variable that effects write but no utility, condition, effect or outcome reads;
+- an uncertainty that no expression reads (its draws change nothing);
 - a threshold no option, event or accident can reach (thresholds of the
   scenario's own ladders, and of built-in ladders those a utility names);
 - an option no policy of its actor can choose (default policy, strategies, mindsets);
@@ -43,6 +44,7 @@ def lint(checker: Checker) -> list[Issue]:
     out: list[Issue] = []
     for finding in (
         unread_variables,
+        unread_uncertainties,
         unreachable_thresholds,
         unchosen_options,
         foreign_consent,
@@ -88,6 +90,22 @@ def unread_variables(checker: Checker) -> Finding:
                 "by a utility, condition, effect or outcome",
                 "weight it in an actor's utility, read it in a condition or an outcome, "
                 "or remove it",
+            )
+
+
+def unread_uncertainties(checker: Checker) -> Finding:
+    """Uncertainties that no expression, effect, probability, policy or outcome reads."""
+    read: set[str] = set()
+    for site in expression_sites(checker.spec):
+        read |= {name for kind, name in checker.reads(site.text) if kind == "uncertainty"}
+    for i, unc in enumerate(checker.spec.uncertainties):
+        if unc.id not in read:
+            yield (
+                ("uncertainties", i, "id"),
+                f"uncertainty {unc.id!r} is read by nothing: no condition, number, effect, "
+                f"rule or outcome refers to ${unc.id}, so its draws change no result",
+                f"write ${unc.id} where it should matter, in a number, a condition or a rule, "
+                "or remove it; policy parameters such as lambda are fixed numbers",
             )
 
 
