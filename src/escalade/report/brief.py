@@ -40,10 +40,15 @@ def _names(values: Any) -> str:
 def _question(rs: ResultSet) -> str:
     prov = rs.provenance
     strategies, mindsets = prov.strategies, prov.mindsets
+    other = (
+        f"with one mindset of the other side ({_names(mindsets)})"
+        if len(mindsets) == 1
+        else f"not knowing which of {len(mindsets)} mindsets drives the other side "
+        f"({_names(mindsets)})"
+    )
     return (
         f"Which of {len(strategies)} strategies should side **{shown(prov.focal_side, '?')}** "
-        f"choose ({_names(strategies)}), not knowing which of {len(mindsets)} mindsets drives "
-        f"the other side ({_names(mindsets)})? Each strategy × mindset cell is "
+        f"choose ({_names(strategies)}), {other}? Each strategy × mindset cell is "
         f"{prov.n or 0:,} simulated trajectories of {shown(prov.horizon, '?')} rounds."
         + (f" Strategies are {prov.ranked_by}." if prov.ranked_by else "")
     )
@@ -104,11 +109,21 @@ def _answer(rs: ResultSet) -> str:
             text += " — within the noise: raise N (trajectories per cell) to separate them"
     text += "."
     quo = rs.provenance.status_quo
-    cells = rs.get(tn.CELLS)
-    if quo and quo != top["strategy"] and "vs_status_quo" in cells.columns:
+    if quo and quo != top["strategy"] and _status_quo_run(rs):
+        cells = rs.get(tn.CELLS)
         gain = cells[cells["strategy"] == top["strategy"]]["vs_status_quo"].mean()
         text += f" Against the status quo (*{quo}*) it gains {sig(gain, signed=True)} {UNIT}."
     return text
+
+
+def _status_quo_run(rs: ResultSet) -> bool:
+    """Whether the run compares with its status quo (it was among the strategies run)."""
+    cells = rs.get(tn.CELLS)
+    return (
+        not cells.empty
+        and "vs_status_quo" in cells.columns
+        and bool(cells["vs_status_quo"].notna().all())
+    )
 
 
 def _worst_regret_mindset(rs: ResultSet, strategy: str) -> str:
@@ -133,10 +148,14 @@ def _units(rs: ResultSet) -> str:
         if prov.rank_kind == "side"
         else "the focal side's actors' weighted terms"
     )
+    shown_as = (
+        "they are shown relative to the status quo"
+        if _status_quo_run(rs)
+        else "the status quo was not among the strategies run, so they are compared with each other"
+    )
     return (
         f"Utilities are in the scenario's utility units ({UNIT}): the discounted sum, over the "
-        f"horizon, of {whose}. Only differences between "
-        "strategies mean something; they are shown relative to the status quo."
+        f"horizon, of {whose}. Only differences between strategies mean something; {shown_as}."
     )
 
 
