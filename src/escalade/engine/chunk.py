@@ -349,7 +349,8 @@ def _block_sums(
     tracked = []
     if st.utility_parts is not None:  # decomposition (issue 17): last in the float sums
         weights = c.actor_weights(st.uncertainties)[:, part_actors(c)]
-        tracked = [st.utility_parts, st.utility_parts * weights]  # raw; as its side counts it
+        parts_c = np.ascontiguousarray(st.utility_parts)  # row-major, as the sums always read it
+        tracked = [parts_c, parts_c * weights]  # raw; as its side counts it
     parts = []
     first = task.start
     while first < task.stop:

@@ -125,7 +125,9 @@ def initial_state(compiled: CompiledScenario, uncertainties: FloatArray) -> Stat
         prev_success=np.zeros((n, n_slot), dtype=bool),
         revert=np.zeros((n, views.shape[1])),
         absorbed=np.zeros(n, dtype=bool),
-        utility_parts=np.zeros((n, part_count(compiled))),
+        # Column-major: each round adds to whole columns (one per utility term), which are then
+        # contiguous; the chunk's sums read a row-major copy (the same order of additions).
+        utility_parts=np.zeros((n, part_count(compiled)), order="F"),
         moves=MoveTable.of(compiled),
     )
     for i, init in enumerate(compiled.variable_initial):
