@@ -39,6 +39,7 @@ def test_every_case_is_present() -> None:
         "late-event",
         "late-plan-step",
         "unread-uncertainty",
+        "low-option",
         *ERRORS,
     } <= names
 

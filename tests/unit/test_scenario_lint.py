@@ -312,6 +312,24 @@ def test_any_reader_silences_the_unread_uncertainty(old: str, new: str) -> None:
     assert _warnings((old, new)) == []
 
 
+@pytest.mark.parametrize(
+    ("strike", "low"),
+    [
+        ("rung: 1", True),
+        ("rung: 1, perceived: {east: 0}", True),
+        ("rung: 2", False),  # at the initial rung: a deliberate act at the current level
+        ("rung: 1, perceived: {east: 3}", False),  # the east's view moves up
+        ("rung: 1, deescalate: true", False),
+    ],
+)
+def test_an_option_below_the_initial_rung_warns(strike: str, low: bool) -> None:
+    warnings = _lint(("rung: 4, effects", f"{strike}, effects"))
+    found = [w for w in warnings if "below the initial rung 2 of arena 'front'" in w]
+    assert len(found) == int(low), warnings
+    if low:
+        assert found[0].startswith("options[0].rung: option 'strike' is at rung")
+
+
 def test_the_reference_scenario_is_lint_clean() -> None:
     # It once flagged `us_change` (written by the election, never read); the rebuilt
     # scenario reads it (US aid and weights after a change of administration).

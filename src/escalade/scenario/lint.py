@@ -8,6 +8,8 @@ prints them; ``--strict`` makes them errors), located like an error:
 - a threshold no option, event or accident can reach (thresholds of the
   scenario's own ladders, and of built-in ladders those a utility names);
 - an option no policy of its actor can choose (default policy, strategies, mindsets);
+- an escalation option whose rung, in every party's view, is below the arena's
+  initial rung (taking it moves no view up unless the arena first comes down);
 - an actor of another side in an option's ``consent``;
 - a dated event on or after the end of the last round (it never fires);
 - a plan step dated on or after the end of the last round, or at a round
@@ -47,6 +49,7 @@ def lint(checker: Checker) -> list[Issue]:
         unread_uncertainties,
         unreachable_thresholds,
         unchosen_options,
+        low_options,
         foreign_consent,
         late_events,
         late_plan_steps,
@@ -215,6 +218,34 @@ def unchosen_options(checker: Checker) -> Finding:
             f"(its policies: {kinds})",
             "name it in a rules or plan policy, or give the actor a policy that weighs "
             "every option (quantal, best_response)",
+        )
+
+
+def low_options(checker: Checker) -> Finding:
+    """Escalation options below their arena's initial rung in every party's view."""
+    for i, option in enumerate(checker.spec.options):
+        if option.arena is None or option.deescalate:
+            continue
+        arena = checker.arenas[option.arena]
+        ladder = checker.ladders[arena.ladder]
+        initial = ladder.rung_index(arena.initial)
+        refs = [option.perceived.get(side, option.rung) for side in arena.parties]
+        views = [ladder.rung_index(r) for r in refs if r is not None]
+        if initial is None or not views or max(v for v in views if v is not None) >= initial:
+            continue
+        shown = sorted({v for v in views if v is not None})
+        at = (
+            f"rung {shown[0]} in every party's view"
+            if len(shown) == 1
+            else f"rungs {', '.join(map(str, shown[:-1]))} and {shown[-1]} in the parties' views"
+        )
+        yield (
+            ("options", i, "perceived" if option.rung is None else "rung"),
+            f"option {option.id!r} is at {at}, below the initial "
+            f"rung {initial} of arena {arena.id!r}: taking it moves the ladder up only after "
+            "the arena has come down below it",
+            "raise its rung if taking it should escalate, mark it 'deescalate: true' if it is "
+            "a step down, or start the arena lower",
         )
 
 
