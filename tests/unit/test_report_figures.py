@@ -159,7 +159,25 @@ def test_fan_chart_medians_on_the_same_rungs_stay_visible() -> None:
     assert len({t.marker.symbol for t in medians}) == 3
     widths = [t.line.width for t in medians]
     assert widths == sorted(widths, reverse=True) and widths[-1] < widths[0]
-    assert fig.layout.xaxis.title.text == "round" and fig.layout.yaxis.title.text == "rung"
+    assert fig.layout.xaxis.title.text == figures.ROUNDS_AXIS
+    assert fig.layout.yaxis.title.text == "rung"
+
+
+def test_round_axes_say_what_they_count() -> None:
+    """Tables count rounds completed (0 = the start); traces number rounds from 0: the axis says so.
+
+    The user's strike in trace round 8 peaked at 9 on an axis titled "round".
+    """
+    assert figures.ROUNDS_AXIS.startswith("rounds completed")
+    assert "round r ends at r + 1" in figures.ROUNDS_AXIS
+    rows = [
+        {"strategy": "s", "mindset": "m", "round": r, "threshold": "t", "probability": 0.1,
+         "ci_low": 0.0, "ci_high": 0.2}
+        for r in range(3)
+    ]  # fmt: skip
+    fig = figures.threshold_curves(pd.DataFrame(rows))
+    assert fig.layout.xaxis.title.text == figures.ROUNDS_AXIS
+    assert "after %{x} rounds" in fig.data[1].hovertemplate
 
 
 def test_legends_sit_below_the_plot_in_every_report_figure() -> None:

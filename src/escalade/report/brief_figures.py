@@ -6,6 +6,7 @@ Drawing only: the tables arrive computed (:mod:`escalade.analysis.sweep`,
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -94,6 +95,7 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
     swing = (wide.max(axis=1) - wide.min(axis=1)).sort_values(ascending=False)
     fig = new_figure()
     traces = []
+    drawn = _visible_levels(wide.loc[swing.index] - base)
     for level, colour in (("low", "#92c5de"), ("high", "#f4a582")):
         if level not in wide.columns:
             continue
@@ -106,6 +108,7 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
                 base=base,
                 orientation="h",
                 name=f"{level} end of range",
+                showlegend=level in drawn,  # no legend entry for bars nobody can see
                 marker={"color": colour},
                 hovertemplate=f"%{{y}} at its {level} end: %{{x:.3~s}} {unit}<extra></extra>",
             )
@@ -114,9 +117,28 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
     fig.add_vline(x=base, line={"color": "#333", "width": 1, "dash": "dot"})
     fig.add_vline(x=0, line={"color": _RED, "width": 2})
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(title=f"advantage of the top strategy over the runner-up ({unit})")
+    # Short: the printed brief's column is narrow (the caption says whose advantage it is).
+    fig.update_xaxes(title=f"advantage over the runner-up ({unit})")
     fig.update_yaxes(autorange="reversed")
     return _compact(fig, title, len(swing))
+
+
+def _visible_levels(widths: pd.DataFrame) -> set[str]:
+    """The levels (``low``, ``high``) with a bar someone can see.
+
+    Bars overlay (``high`` drawn over ``low``): a bar of zero width is invisible,
+    and a ``low`` bar is hidden under a ``high`` bar as long in the same direction.
+    """
+    low = widths["low"].fillna(0.0) if "low" in widths else pd.Series(0.0, widths.index)
+    high = widths["high"].fillna(0.0) if "high" in widths else pd.Series(0.0, widths.index)
+    tiny = 1e-12 * max(1.0, float(np.abs(widths.to_numpy(dtype=float, na_value=0.0)).max()))
+    covered = (np.sign(low) == np.sign(high)) & (high.abs() >= low.abs())
+    out = set()
+    if ((low.abs() > tiny) & ~covered).any():
+        out.add("low")
+    if (high.abs() > tiny).any():
+        out.add("high")
+    return out
 
 
 def risk_dots(df: pd.DataFrame, title: str | None = None) -> go.Figure:
@@ -142,9 +164,11 @@ def risk_dots(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                     "arrayminus": part["probability"] - part["ci_low"],
                 },
                 hovertemplate="%{y}: %{x:.1%}<extra>" + str(strategy) + "</extra>",
+                cliponaxis=False,  # a dot at 0% or 100% is drawn whole
             )
         )
     fig = with_traces(fig, traces)
-    fig.update_xaxes(range=[-0.02, 1.02], tickformat=".0%", title="probability during the horizon")
+    # Padding wider than a dot's radius at the printed brief's width (about 250 px of plot).
+    fig.update_xaxes(range=[-0.05, 1.05], tickformat=".0%", title="probability during the horizon")
     fig.update_yaxes(autorange="reversed")
     return _compact(fig, title, df["threshold"].nunique() + 1)

@@ -36,6 +36,7 @@ __all__ = [
     "DASHES",
     "FONT",
     "PALETTE",
+    "ROUNDS_AXIS",
     "apply_layout",
     "bars",
     "comparison_heatmap",
@@ -49,6 +50,13 @@ __all__ = [
     "trace",
     "with_traces",
 ]
+
+ROUNDS_AXIS = "rounds completed (0 = the start; a trace's round r ends at r + 1)"
+"""The x-axis title of figures over rounds: a table's ``round`` counts rounds completed.
+
+A trace numbers rounds from 0 (round 0 is the first round played), so the state a
+trace shows after its round ``r`` is drawn at ``r + 1``.
+"""
 
 
 def _unique(series: pd.Series) -> list[object]:
@@ -206,12 +214,12 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                     marker={"symbol": SYMBOLS[i % len(SYMBOLS)], "size": 4 + line_width(i, n)},
                     name=group,
                     legendgroup=group,
-                    hovertemplate="round %{x}: median %{y}<extra>" + group + "</extra>",
+                    hovertemplate="after %{x} rounds: median %{y}<extra>" + group + "</extra>",
                 )
             )
     layout = {
         "template": {},
-        "xaxis": {"title": {"text": "round"}},
+        "xaxis": {"title": {"text": ROUNDS_AXIS}},
         "yaxis": {"title": {"text": "rung"}},
     }
     fig = go.Figure(data=traces, layout=layout, _validate=False)
@@ -270,7 +278,7 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                 name=name,
                 legendgroup=name,
                 showlegend=k == 0,
-                hovertemplate="round %{x}: %{y:.1%}<extra>" + name + "</extra>",
+                hovertemplate="after %{x} rounds: %{y:.1%}<extra>" + name + "</extra>",
             )
             traces += [band, line]
             rows += [row, row]
@@ -278,7 +286,7 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     if traces:
         fig = with_traces(fig, traces, rows, cols)
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
-    fig.update_xaxes(title="round")
+    fig.update_xaxes(title=ROUNDS_AXIS)
     return apply_layout(fig, title, height=320 * nrows + 80)
 
 

@@ -1,0 +1,78 @@
+"""The printed brief (``?print=brief``) in real Chromium: nothing clipped, no dead legend."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from browser import assert_plots_rendered, screenshot
+
+from escalade.report.brief_figures import risk_dots, tornado
+from escalade.report.html import FigureBlock, ReportDocument, Section, write_html
+
+pytestmark = pytest.mark.browser
+
+# Per plot: its svg, its plot area, its axis titles, its markers, its legend entries.
+_BOXES_JS = """
+const box = (el) => { const r = el.getBoundingClientRect();
+  return [r.left, r.top, r.right, r.bottom]; };
+return Array.from(document.querySelectorAll('.js-plotly-plot')).map((plot) => ({
+  svg: box(plot.querySelector('.main-svg')),
+  area: box(plot.querySelector('.cartesianlayer .subplot .bg, .nsewdrag')),
+  axis_titles: Array.from(plot.querySelectorAll('.xtitle, .ytitle')).map(box),
+  axis_text: Array.from(plot.querySelectorAll('.xtitle')).map((el) => el.textContent),
+  points: Array.from(plot.querySelectorAll('.scatterlayer .point')).map(box),
+  legend: Array.from(plot.querySelectorAll('.legend .traces')).map((el) => el.textContent),
+}));
+"""
+
+
+def _document() -> ReportDocument:
+    """The user's brief: one sweep whose high end equals the base; a threshold crossed always."""
+    oat = pd.DataFrame(
+        {
+            "parameter": ["strike_success", "strike_success"],
+            "level": ["low", "high"],
+            "advantage": [1.85, 0.5],
+            "base": [0.5, 0.5],
+        }
+    )
+    risk = pd.DataFrame(
+        {
+            "strategy": ["status_quo", "calibrated_strike", "coercive_pressure"],
+            "threshold": ["nuclear_war_is_unthinkable"] * 3,
+            "probability": [0.535, 1.0, 1.0],
+            "ci_low": [0.49, 0.99, 0.99],
+            "ci_high": [0.58, 1.0, 1.0],
+        }
+    )
+    blocks = (
+        FigureBlock(tornado(oat), "One-at-a-time sweeps"),
+        FigureBlock(risk_dots(risk), "Probability of crossing each threshold"),
+    )
+    return ReportDocument(title="Brief", sections=(Section("brief", "Brief", blocks),))
+
+
+def test_printed_brief_clips_nothing_and_shows_no_dead_legend(chromium, tmp_path: Path) -> None:
+    path = write_html(_document(), tmp_path / "brief.html")
+    chromium.set_window_size(794, 1123)  # A4 at 96 dpi, as `--pdf` prints it
+    chromium.get(path.resolve().as_uri() + "?print=brief")
+    try:
+        assert_plots_rendered(chromium, 2)
+        found = chromium.execute_script(_BOXES_JS)
+        screenshot(chromium, tmp_path / "brief-print.png")
+    finally:
+        chromium.set_window_size(1280, 1600)
+    tornado_plot, risk_plot = found
+    for plot in found:
+        left, _, right, _ = plot["svg"]
+        for title in plot["axis_titles"]:
+            assert left - 0.5 <= title[0] and title[2] <= right + 0.5, (plot["axis_text"], title)
+    # A 100% dot lies wholly inside the plot area (it sat on, and was cut by, its edge).
+    area = risk_plot["area"]
+    assert len(risk_plot["points"]) == 3
+    for point in risk_plot["points"]:
+        assert area[0] <= point[0] and point[2] <= area[2] - 1, (point, area)
+    # The high end equals the base (a zero-width bar): only the low end is in the legend.
+    assert tornado_plot["legend"] == ["low end of range"]
