@@ -213,3 +213,22 @@ def test_an_accident_law_lists_its_jump_and_revert() -> None:
     assert rows["accidents strait: jump weights"].path == "accidents.strait.jump.weights"
     assert rows["accidents strait: jump sizes"].kind == "structural"
     assert "accidents diplomacy: revert" not in rows  # not written: no number to source
+
+
+DATA = Path(__file__).parents[1] / "data" / "scenarios"
+
+
+@pytest.mark.parametrize(("columns", "width"), [(None, 160), ("100", 100)])
+def test_piped_tables_are_wide(
+    columns: str | None, width: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """Off a terminal the tables are $COLUMNS (else 160) wide, not rich's 80: rows stay whole."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    main(["verify", str(DATA / "india-pakistan-2019.yaml")])
+    lines = capsys.readouterr().out.splitlines()
+    assert max(len(line) for line in lines) == width
+    (row,) = [line for line in lines if "variable deterrence: initial" in line]
+    assert "│ 0 " in row and "│ 52 " in row  # value and line on the element's own row

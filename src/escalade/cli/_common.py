@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ __all__ = [
     "add_execution_arguments",
     "add_memory_argument",
     "checked_workers",
+    "console_width",
     "error_text",
     "flag",
     "memory_budget",
@@ -102,11 +104,28 @@ def checked_workers(args: argparse.Namespace) -> int | None:
     return capped
 
 
+PIPED_WIDTH = 160
+"""Columns of a table printed to a pipe or file (a terminal's own width is used otherwise)."""
+
+
+def console_width() -> int | None:
+    """The width tables are printed at: ``None`` (the terminal's) on a terminal, else wide.
+
+    Piped or redirected output is not cut to 80 columns (rich's default without a
+    terminal), which wraps every cell of a wide table: it is ``$COLUMNS`` when
+    that is a positive number, else :data:`PIPED_WIDTH`.
+    """
+    if sys.stdout.isatty():
+        return None
+    given = os.environ.get("COLUMNS", "").strip()
+    return int(given) if given.isdigit() and int(given) > 0 else PIPED_WIDTH
+
+
 def rich_console() -> Console:
-    """A console on standard output (plain when it is not a terminal)."""
+    """A console on standard output (plain and :func:`console_width` wide off a terminal)."""
     from rich.console import Console
 
-    return Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
+    return Console(file=sys.stdout, highlight=False, emoji=False, width=console_width())
 
 
 class Bar:

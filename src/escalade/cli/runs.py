@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from escalade.cli._common import rich_console
+
 if TYPE_CHECKING:  # imported by the actions, not when the parser is built
     from rich.console import Console
 
@@ -20,10 +22,7 @@ DEFAULT_STORE = "escalade.duckdb"
 
 def _console() -> Console:
     # Piped output is not cut to 80 columns: ids and hashes must stay whole.
-    from rich.console import Console
-
-    width = None if sys.stdout.isatty() else 160
-    return Console(file=sys.stdout, highlight=False, emoji=False, width=width)
+    return rich_console()
 
 
 def _store(args: argparse.Namespace, *, read_only: bool = True) -> Store:

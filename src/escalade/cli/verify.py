@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from escalade.cli._common import rich_console
+
 if TYPE_CHECKING:  # imported by run(), not when the parser is built
     from escalade.evidence.verify import VerifyReport
 
@@ -71,11 +73,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(report: VerifyReport, *, show_all: bool) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False, emoji=False)
+    console = rich_console()  # piped: wide, so the quotes and elements stay on one line
     quotes = Table(title=Text(f"Quotes in {report.scenario}"), show_lines=False)
     for column in ("status", "score", "field (line)", "source", "quote", "found at"):
         quotes.add_column(column)
