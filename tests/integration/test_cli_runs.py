@@ -37,6 +37,9 @@ def test_list_table_and_json(store_path: Path, capsys: pytest.CaptureFixture[str
     newest, oldest = ids(store_path)
     assert out.index(newest) < out.index(oldest)
     assert "explore" in out and "complete" in out
+    # n counts trajectories for a run but design points for an explore: the table says so
+    words = " ".join(out.split())  # the note wraps to the table's width
+    assert "n: trajectories per cell for run" in words and "design points for explore" in words
     assert main(["runs", "list", "--store", str(store_path), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["id"] for r in rows] == [newest, oldest]

@@ -18,6 +18,11 @@ if TYPE_CHECKING:  # imported by the actions, not when the parser is built
 __all__ = ["DEFAULT_STORE", "register"]
 
 DEFAULT_STORE = "escalade.duckdb"
+N_MEANING = (
+    "n: trajectories per cell for run, simulate and game; particles per cell for replay; "
+    "design points for explore"
+)
+"""What the ``n`` column counts, by kind of run (printed under ``runs list``)."""
 
 
 def _console() -> Console:
@@ -54,7 +59,10 @@ def _list(args: argparse.Namespace) -> int:
     if runs.empty:
         print(f"no runs in {args.store}")
         return 0
-    _console().print(dataframe_table(runs, f"Runs in {args.store} (newest first)"))
+    table = dataframe_table(runs, f"Runs in {args.store} (newest first)")
+    table.caption = N_MEANING
+    table.caption_justify = "left"
+    _console().print(table)
     return 0
 
 
@@ -146,7 +154,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "runs", help="list, show, export, delete, import or repair saved runs", description=__doc__
     )
     actions = parser.add_subparsers(dest="runs_command", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", parents=[common], help="list the runs, newest first")
+    listing = actions.add_parser(
+        "list",
+        parents=[common],
+        help="list the runs, newest first",
+        description=f"List the runs, newest first. {N_MEANING}.",
+    )
     listing.add_argument("--json", action="store_true", help="print JSON instead of a table")
     listing.set_defaults(func=_list)
     show = actions.add_parser("show", parents=[common], help="show a run's metadata and tables")

@@ -338,7 +338,8 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
     if kind == "string_pattern_mismatch":
         return (
             f"expected an id in lowercase letters, digits, '_' and '-' (a slug), found {found}",
-            "ids start with a letter, e.g. 'ukraine_position'",
+            "ids start with a letter, and a '-' joins two parts (not last, not doubled), "
+            "e.g. 'ukraine_position' or 'kursk-mini'",
         )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")

@@ -144,7 +144,10 @@ class StoredRun(BaseModel):
     created: str | None
     scenario_id: str | None
     scenario_hash: str | None
-    n: int | None = Field(description="trajectories per cell (particles for a replay)")
+    n: int | None = Field(
+        description="trajectories per cell (particles per cell for a replay, design points "
+        "for an explore)"
+    )
     seed: int | None
 
 
