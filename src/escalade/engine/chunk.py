@@ -345,7 +345,11 @@ def _counts(c: CompiledScenario, st: State, played: Played) -> Counts:
 def _block_sums(
     c: CompiledScenario, task: ChunkTask, st: State, outcomes: FloatArray
 ) -> tuple[FloatArray, ...]:
-    sides = c.side_utilities(st.utility, st.uncertainties)
+    # Row-major copies: the state is column-major, and sums must add in the same order whatever
+    # its layout (the same numbers on every path, chunk size and executor).
+    utility = np.ascontiguousarray(st.utility)
+    outcomes = np.ascontiguousarray(outcomes)
+    sides = c.side_utilities(utility, st.uncertainties)
     tracked = []
     if st.utility_parts is not None:  # decomposition (issue 17): last in the float sums
         weights = c.actor_weights(st.uncertainties)[:, part_actors(c)]
@@ -356,7 +360,7 @@ def _block_sums(
     while first < task.stop:
         last = min((first // BLOCK + 1) * BLOCK, task.stop)
         rows = slice(first - task.start, last - task.start)
-        values = [outcomes[rows], st.utility[rows], sides[rows], *(t[rows] for t in tracked)]
+        values = [outcomes[rows], utility[rows], sides[rows], *(t[rows] for t in tracked)]
         parts.append(
             np.concatenate(
                 [piece for v in values for piece in (v.sum(axis=0), (v * v).sum(axis=0))]

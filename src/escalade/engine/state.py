@@ -9,6 +9,7 @@ the highest rung reached, the moves of the previous round.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Literal
 
 import numpy as np
 
@@ -102,28 +103,31 @@ def initial_state(compiled: CompiledScenario, uncertainties: FloatArray) -> Stat
     n = uncertainties.shape[0]
     n_opt, n_act = len(compiled.options), len(compiled.actors)
     n_slot = len(compiled.slots)
-    rungs = np.tile(np.array([a.initial for a in compiled.arenas], dtype=float), (n, 1))
-    views = np.repeat(rungs, 2, axis=1)
+    rungs = np.asfortranarray(
+        np.tile(np.array([a.initial for a in compiled.arenas], dtype=float), (n, 1))
+    )
+    views = np.asfortranarray(np.repeat(rungs, 2, axis=1))
+    f: Literal["F"] = "F"
     state = State(
         n=n,
         round=0,
         day=int(compiled.days[0]),
-        variables=np.zeros((n, len(compiled.variable_ids))),
+        variables=np.zeros((n, len(compiled.variable_ids)), order=f),
         rungs=rungs,
         views=views,
-        taken=np.zeros((n, n_opt), dtype=bool),
+        taken=np.zeros((n, n_opt), dtype=bool, order=f),
         uncertainties=uncertainties,
         alive=np.ones(n, dtype=bool),
         rounds_played=np.zeros(n, dtype=np.int64),
-        times_chosen=np.zeros((n, n_opt), dtype=np.int64),
-        last_chosen=np.full((n, n_opt), NEVER, dtype=np.int64),
-        fired=np.zeros((n, len(compiled.events)), dtype=bool),
-        utility=np.zeros((n, n_act)),
-        rung_max=rungs.copy(),
-        view_max=views.copy(),
-        prev_option=np.full((n, n_slot), -1, dtype=np.int64),
-        prev_success=np.zeros((n, n_slot), dtype=bool),
-        revert=np.zeros((n, views.shape[1])),
+        times_chosen=np.zeros((n, n_opt), dtype=np.int64, order=f),
+        last_chosen=np.full((n, n_opt), NEVER, dtype=np.int64, order=f),
+        fired=np.zeros((n, len(compiled.events)), dtype=bool, order=f),
+        utility=np.zeros((n, n_act), order=f),
+        rung_max=rungs.copy(order=f),
+        view_max=views.copy(order=f),
+        prev_option=np.full((n, n_slot), -1, dtype=np.int64, order=f),
+        prev_success=np.zeros((n, n_slot), dtype=bool, order=f),
+        revert=np.zeros((n, views.shape[1]), order=f),
         absorbed=np.zeros(n, dtype=bool),
         # Column-major: each round adds to whole columns (one per utility term), which are then
         # contiguous; the chunk's sums read a row-major copy (the same order of additions).
