@@ -135,7 +135,9 @@ def test_non_finite_values_name_the_element_and_round() -> None:
         "{var: cohesion, add: 0.2}", '{var: cohesion, add: "log(cohesion - 2)"}'
     )
     compiled = compile_scenario(loads_scenario(text))
-    with pytest.raises(SimulationError, match=r"option 'reassure', round \d+: expected finite"):
+    with pytest.raises(
+        SimulationError, match=r"option 'reassure', round \d+: expected finite.* 'cohesion'"
+    ):
         simulate(compiled, strategy="graduated", mindset="cautious", n=256, seed=1)
 
 

@@ -150,11 +150,24 @@ def sync_rungs(st: State) -> None:
     np.maximum(st.rung_max, st.rungs, out=st.rung_max)
 
 
-def check_finite(values: FloatArray, compiled: CompiledScenario, element: str, t: int) -> None:
-    """Raise :class:`SimulationError` when ``values`` (``(n, V)`` variables) is not finite."""
+def check_finite(
+    values: FloatArray,
+    compiled: CompiledScenario,
+    element: str,
+    t: int,
+    *,
+    columns: list[int] | None = None,
+) -> None:
+    """Raise :class:`SimulationError` when ``values`` is not finite.
+
+    ``values`` is ``(n, V)`` (every variable) or ``(n, len(columns))`` (the
+    variables ``columns``, which the message then names).
+    """
     bad = ~np.isfinite(values)
     if bad.any():
         column = int(np.nonzero(bad.any(axis=0))[0][0]) if values.ndim == 2 else 0
+        if columns is not None:
+            column = columns[column]
         name = compiled.variable_ids[column] if values.ndim == 2 else "value"
         raise SimulationError(
             f"{element}, round {t}: expected finite numbers, found {values[bad][0]} in "
@@ -190,8 +203,9 @@ def apply_effects(
         state.variables[:, effect.var] = np.where(mask, new, column)
     touched = sorted({e.var for e in effects})
     low, high = compiled.variable_low[touched], compiled.variable_high[touched]
-    state.variables[:, touched] = np.clip(state.variables[:, touched], low, high)
-    check_finite(state.variables[mask][:, touched], compiled, element, state.round)
+    clipped = np.clip(state.variables[:, touched], low, high)
+    state.variables[:, touched] = clipped
+    check_finite(clipped[mask], compiled, element, state.round, columns=touched)
 
 
 def available(state: State, compiled: CompiledScenario, option: int) -> BoolArray:
