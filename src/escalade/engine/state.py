@@ -9,9 +9,10 @@ the highest rung reached, the moves of the previous round.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from escalade._types import BoolArray, FloatArray, IntArray
 from escalade.engine.decompose import part_count
@@ -90,12 +91,22 @@ class State:
 
     def take(self, index: IntArray) -> State:
         """The trajectories at ``index`` (rows may repeat), as a new state."""
-        kw = {
-            f.name: getattr(self, f.name)[index]
+        kw: dict[str, Any] = {
+            f.name: _rows(getattr(self, f.name), index)
             for f in fields(self)
             if isinstance(getattr(self, f.name), np.ndarray)
         }
         return replace(self, n=len(index), **kw)
+
+
+def _rows(array: npt.NDArray[Any], index: IntArray) -> npt.NDArray[Any]:
+    """``array[index]`` in the array's own layout (a table stays column-major)."""
+    if array.ndim == 2 and array.flags.f_contiguous and not array.flags.c_contiguous:
+        out = np.empty((len(index), array.shape[1]), dtype=array.dtype, order="F")
+        for k in range(array.shape[1]):
+            np.take(array[:, k], index, out=out[:, k])
+        return out
+    return array[index]
 
 
 def initial_state(compiled: CompiledScenario, uncertainties: FloatArray) -> State:
