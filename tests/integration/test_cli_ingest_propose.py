@@ -135,3 +135,10 @@ def test_one_shared_word_is_not_enough() -> None:
     found = propose_observations(text, targets, ref="a")
     assert [(p.target.id, p.date) for p in found] == [("strikes_on_ukraine", dt.date(2024, 3, 3))]
     assert found[0].quote == "Missile strikes hit Ukraine on 3 March 2024"
+
+
+def test_a_negated_sentence_is_not_proposed() -> None:
+    target = Target("option", "withdraw_forces", "Withdraw forces", "", None)
+    text = "Putin will not have to withdraw forces from the front. Russia began to withdraw forces."
+    proposals = propose_observations(text, [target], ref="a", article_date=dt.date(2024, 11, 20))
+    assert [p.quote for p in proposals] == ["Russia began to withdraw forces"]

@@ -9,7 +9,7 @@ import pytest
 
 from escalade.cli.ingest import dump
 from escalade.errors import EvidenceError
-from escalade.evidence.ingest import OptionRef, ingest
+from escalade.evidence.ingest import OptionRef, ingest, negated
 from escalade.evidence.text import read_source_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,3 +177,18 @@ def test_a_quote_wrapped_in_a_text_with_one_line_per_paragraph_stays_whole() -> 
             "Anna Lindqvist",
         )
     ]
+
+
+def test_a_sentence_about_not_doing_it_proposes_no_option() -> None:
+    """A new user's article: urging restraint was proposed as military aid (score 80)."""
+    options = [OptionRef("military_aid", "Provide military aid", "Send weapons and equipment")]
+    text = (
+        "Pompeo urged both countries to avoid military action. "
+        "Washington will provide military aid to the region, officials said."
+    )
+    found = ingest(text, options=options).options
+    assert [o.sentence for o in found] == [
+        "Washington will provide military aid to the region, officials said."
+    ]
+    assert negated("They agreed not to send military aid.", "military aid")
+    assert not negated("They will send military aid.", "military aid")

@@ -232,6 +232,28 @@ def match_words(text: str) -> str:
     )
 
 
+_NEGATIONS = frozenset(
+    ["avoid", "avoiding", "refrain", "refrained", "not", "never", "no", "without", "against"]
+)
+"""Words that, just before an option's words, say the sentence is about not doing it."""
+
+
+def negated(sentence: str, probe: str, window: int = 3) -> bool:
+    """Whether a negation (``avoid``, ``not``, ``against`` ...) comes just before the probe's words.
+
+    "Pompeo urged both countries to avoid military action" is not a report of
+    military action (nor of military aid): the first word the sentence shares
+    with ``probe`` follows "avoid" within ``window`` words.
+    """
+    words = re.findall(r"\w+", sentence.lower())
+    wanted = set(match_words(probe).split())
+    for k, word in enumerate(words):
+        stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
+        if stem in wanted:
+            return any(w in _NEGATIONS for w in words[max(0, k - window) : k])
+    return False
+
+
 def _options(
     text: str, sentences: Sequence[Sentence], options: Sequence[OptionRef]
 ) -> tuple[OptionCandidate, ...]:
@@ -265,6 +287,8 @@ def _options(
                 break
             option = options[owner]
             words = " ".join(text[sentence.start : sentence.end].split())
+            if negated(words, f"{option.name} {option.id.replace('_', ' ')}"):
+                continue
             found.append(
                 OptionCandidate(
                     option.id, option.name, round(score, 1), words,

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from escalade.evidence._ingest_claims import find_dates
-from escalade.evidence.ingest import OptionRef, ingest, match_words
+from escalade.evidence.ingest import OptionRef, ingest, match_words, negated
 
 __all__ = [
     "MAX_QUOTE_WORDS",
@@ -167,9 +167,15 @@ def _words(text: str) -> set[str]:
 
 
 def _shares_words(sentence: str, target: Target) -> bool:
-    """At least :data:`MIN_SHARED` content words of the target (all, if it has fewer)."""
-    words = _words(" ".join([target.name, target.id.replace("_", " "), target.branch or ""]))
-    return len(words & _words(sentence)) >= min(MIN_SHARED, len(words))
+    """At least :data:`MIN_SHARED` content words of the target (all, if it has fewer).
+
+    A sentence that negates them ("urged both sides to avoid military action",
+    see :func:`~escalade.evidence.ingest.negated`) does not report the target.
+    """
+    text = " ".join([target.name, target.id.replace("_", " "), target.branch or ""])
+    words = _words(text)
+    enough = len(words & _words(sentence)) >= min(MIN_SHARED, len(words))
+    return enough and not negated(sentence, text)
 
 
 _ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
