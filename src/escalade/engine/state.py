@@ -35,6 +35,9 @@ NEVER = -(10**6)
 """``last_chosen`` of an option never chosen."""
 
 
+_LastMoves = tuple[IntArray, BoolArray, int, dict[tuple[int, int, int], FloatArray]]
+
+
 @dataclass(eq=False, slots=True)
 class State:
     """``n`` trajectories at the start of round ``round`` (arrays have ``n`` rows).
@@ -72,6 +75,8 @@ class State:
     utility_parts: FloatArray | None = None
     """``utility`` split by term (:mod:`escalade.engine.decompose`); None: not tracked."""
     moves: MoveTable | None = None
+    last_moves: _LastMoves | None = None
+    """The ``last_move`` values read this round (for this ``prev_option``/``prev_success``)."""
 
     def last_move(self, arena: int, party: int, reader: int) -> FloatArray:
         """``last_move``: the highest rung of party ``party``'s moves in ``arena`` last round.
@@ -87,7 +92,20 @@ class State:
                 "without its move table; hint: build states with "
                 "escalade.engine.state.initial_state"
             )
-        return self.moves.last_move(self.prev_option, self.prev_success, arena, party, reader)
+        memo = self.last_moves
+        if (
+            memo is None
+            or memo[0] is not self.prev_option
+            or memo[1] is not self.prev_success
+            or memo[2] != self.round
+        ):
+            memo = self.last_moves = (self.prev_option, self.prev_success, self.round, {})
+        key = (arena, party, reader)
+        if key not in memo[3]:  # several expressions of a round read the same value
+            memo[3][key] = self.moves.last_move(
+                self.prev_option, self.prev_success, arena, party, reader
+            )
+        return memo[3][key]
 
     def take(self, index: IntArray) -> State:
         """The trajectories at ``index`` (rows may repeat), as a new state."""
@@ -96,7 +114,7 @@ class State:
             for f in fields(self)
             if isinstance(getattr(self, f.name), np.ndarray)
         }
-        return replace(self, n=len(index), **kw)
+        return replace(self, n=len(index), last_moves=None, **kw)
 
 
 def _rows(array: npt.NDArray[Any], index: IntArray) -> npt.NDArray[Any]:
