@@ -141,6 +141,19 @@ def test_non_finite_values_name_the_element_and_round() -> None:
         simulate(compiled, strategy="graduated", mindset="cautious", n=256, seed=1)
 
 
+def test_a_non_finite_utility_names_the_actor_and_round() -> None:
+    text = ZOO.read_text(encoding="utf-8").replace(
+        "utility: {per_round: {rung.ukraine: -1.0, cohesion: 0.5}}",
+        'utility: {per_round: {rung.ukraine: -1.0, cohesion: "0.5 / (round - 3)"}}',
+    )
+    compiled = compile_scenario(loads_scenario(text))
+    actor = compiled.actors[1].id
+    with pytest.raises(
+        SimulationError, match=rf"utility of actor '{actor}', round 3: expected a fini"
+    ):
+        simulate(compiled, strategy="graduated", mindset="cautious", n=64, seed=1)
+
+
 def test_branch_probabilities_must_sum_to_one_at_run_time() -> None:
     """Expression branch probabilities are checked where the event fires, in both engines."""
     text = ZOO.read_text(encoding="utf-8").replace('prob: "1 - $continuity"', "prob: 0.2")

@@ -475,13 +475,19 @@ class RoundPlayer:
                 flow = flow + parts[-1]
             st.utility[:, i] += np.where(alive, actor.discount**t * flow, 0.0)
             add_parts(st.utility_parts, offsets[i], parts, actor.discount**t, alive)
-            bad = alive & ~np.isfinite(st.utility[:, i])
-            if bad.any():
-                raise SimulationError(
-                    f"utility of actor {actor.id!r}, round {t}: expected a finite number, found "
-                    f"{st.utility[np.argmax(bad), i]}; hint: check its weights and the costs of "
-                    "its options"
-                )
+        self.check_utilities(st, t, alive)
+
+    def check_utilities(self, st: State, t: int, alive: BoolArray) -> None:
+        """A :class:`SimulationError` naming the first actor whose utility is not finite."""
+        bad = alive[:, None] & ~np.isfinite(st.utility)
+        if not bad.any():
+            return
+        i = int(np.argmax(bad.any(axis=0)))
+        raise SimulationError(
+            f"utility of actor {self.compiled.actors[i].id!r}, round {t}: expected a finite "
+            f"number, found {st.utility[np.argmax(bad[:, i]), i]}; hint: check its weights and "
+            "the costs of its options"
+        )
 
     def flow(self, st: State, i: int, terms: str = "per_round") -> FloatArray:
         """Actor ``i``'s weighted sum of variables and rungs (its side's view) now."""
