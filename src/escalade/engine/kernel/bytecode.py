@@ -40,6 +40,7 @@ from escalade.scenario.expr.ast import (
     Variable,
     walk,
 )
+from escalade.scenario.expr.compile import BINARY_UFUNCS, UNARY_UFUNCS
 
 __all__ = ["BINARY", "OP", "UNARY", "Programs", "unsupported"]
 
@@ -56,32 +57,10 @@ OP: Final = {
 }  # fmt: skip
 """Opcode of each instruction (the interpreter's ``if`` chain follows this order)."""
 
-BINARY: Final[dict[str, np.ufunc]] = {
-    "or": np.logical_or,
-    "and": np.logical_and,
-    "<": np.less,
-    "<=": np.less_equal,
-    ">": np.greater,
-    ">=": np.greater_equal,
-    "==": np.equal,
-    "!=": np.not_equal,
-    "+": np.add,
-    "-": np.subtract,
-    "*": np.multiply,
-    "/": np.true_divide,
-    "%": np.remainder,
-    "**": np.power,
-}
-UNARY: Final[dict[str, np.ufunc]] = {
-    "abs": np.absolute,
-    "sqrt": np.sqrt,
-    "exp": np.exp,
-    "log": np.log,
-    "sin": np.sin,
-    "cos": np.cos,
-    "floor": np.floor,
-    "ceil": np.ceil,
-}
+BINARY: Final = BINARY_UFUNCS
+"""NumPy's ufunc of each binary operator (the expression compiler's: the same numbers)."""
+UNARY: Final = UNARY_UFUNCS
+"""NumPy's ufunc of each one-argument function (the expression compiler's)."""
 INEXACT: Final = frozenset({"**", "exp", "log", "sin", "cos"})
 """Operations whose NumPy loops (SIMD) may differ from the C library's in the last bit."""
 

@@ -35,7 +35,14 @@ from escalade.scenario.expr.ast import (
 from escalade.scenario.expr.check import Env, check, names
 from escalade.scenario.expr.parser import parse
 
-__all__ = ["Compiled", "EvalState", "compile_expr", "evaluate_constant"]
+__all__ = [
+    "BINARY_UFUNCS",
+    "UNARY_UFUNCS",
+    "Compiled",
+    "EvalState",
+    "compile_expr",
+    "evaluate_constant",
+]
 
 Array: TypeAlias = npt.NDArray[Any]
 Scalar: TypeAlias = float | bool
@@ -87,7 +94,7 @@ class EvalState(Protocol):
         """
 
 
-_BINARY: Final[dict[str, np.ufunc]] = {
+BINARY_UFUNCS: Final[dict[str, np.ufunc]] = {
     "or": np.logical_or,
     "and": np.logical_and,
     "<": np.less,
@@ -103,7 +110,7 @@ _BINARY: Final[dict[str, np.ufunc]] = {
     "%": np.remainder,
     "**": np.power,
 }
-_UNARY_FUNCTIONS: Final[dict[str, np.ufunc]] = {
+UNARY_UFUNCS: Final[dict[str, np.ufunc]] = {
     "abs": np.absolute,
     "sqrt": np.sqrt,
     "exp": np.exp,
@@ -318,7 +325,7 @@ class _Compiler:
     def visit(self, node: Expr) -> _Part:
         # The most frequent nodes first: validation compiles every expression of a file.
         if isinstance(node, Binary):
-            return _apply(_BINARY[node.op], [self.visit(node.left), self.visit(node.right)])
+            return _apply(BINARY_UFUNCS[node.op], [self.visit(node.left), self.visit(node.right)])
         if isinstance(node, Call):
             return self.call(node)
         if isinstance(node, Number):
@@ -364,6 +371,6 @@ class _Compiler:
             if not callable(cond):
                 return when_true if cond else when_false
             return _apply(_where, parts)
-        if node.func in _UNARY_FUNCTIONS:
-            return _apply(_UNARY_FUNCTIONS[node.func], parts)
+        if node.func in UNARY_UFUNCS:
+            return _apply(UNARY_UFUNCS[node.func], parts)
         return _apply(_COMBINE[node.func], parts)
