@@ -130,7 +130,7 @@ def _resolve(I, F, P, ev, S, W, L, j, t, day, k, o, u):
         return BAD_PROBABILITY
     ok = u[slots[k, 2], j] < p
     if ok:
-        code = apply_effects(I, F, P, ev, W, j, t, day, options[o, 13], options[o, 14], S[0])
+        code = apply_effects(I, F, P, ev, W, j, t, day, options[o, 13], options[o, 14], S[0], j)
         if code:
             return code
     arena = options[o, 1]

@@ -51,7 +51,7 @@ def _events(I, P, F, ev, S, W, L, j, t, day, u):
             continue
         fired[j, e] = True
         L[1][j, e] = True
-        code = apply_effects(I, F, P, ev, W, j, t, day, events[e, 4], events[e, 5], S[0])
+        code = apply_effects(I, F, P, ev, W, j, t, day, events[e, 4], events[e, 5], S[0], j)
         code = code or move_rungs(I, P, ev, S, W, j, t, day, events[e, 6], events[e, 7])
         if code:
             return code
@@ -70,7 +70,7 @@ def _events(I, P, F, ev, S, W, L, j, t, day, u):
             chosen = count - 1
         L[0][j, e] = chosen
         b = events[e, 8] + chosen
-        code = apply_effects(I, F, P, ev, W, j, t, day, branches[b, 1], branches[b, 2], S[0])
+        code = apply_effects(I, F, P, ev, W, j, t, day, branches[b, 1], branches[b, 2], S[0], j)
         code = code or move_rungs(I, P, ev, S, W, j, t, day, branches[b, 3], branches[b, 4])
         if code:
             return code

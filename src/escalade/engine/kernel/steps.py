@@ -66,11 +66,12 @@ def sync(S, j):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def apply_effects(I, F, P, ev, W, j, t, day, first, count, target):
-    """Effects ``first .. first+count`` on the variables row ``target[j]`` (``apply_effects``).
+def apply_effects(I, F, P, ev, W, j, t, day, first, count, target, row):
+    """Effects ``first .. first+count``, read at row ``j``, on the variables ``target[row]``.
 
     Every value is evaluated before any is applied; touched variables are
-    clipped to their bounds after all. Returns an error code.
+    clipped to their bounds after all (``state.apply_effects``; ``row`` is ``j``,
+    or 0 of a one-row copy for a consent gain). Returns an error code.
     """
     effects, var_low, var_high = I[1], F[1], F[2]
     stack, lm, values = W[0], W[1], W[2]
@@ -79,15 +80,15 @@ def apply_effects(I, F, P, ev, W, j, t, day, first, count, target):
     for k in range(count):
         var, op = effects[first + k, 0], effects[first + k, 1]
         if op == 0:
-            target[j, var] = target[j, var] + values[k]
+            target[row, var] = target[row, var] + values[k]
         elif op == 1:
-            target[j, var] = values[k]
+            target[row, var] = values[k]
         else:
-            target[j, var] = target[j, var] * values[k]
+            target[row, var] = target[row, var] * values[k]
     for k in range(count):
         var = effects[first + k, 0]
-        target[j, var] = clip(target[j, var], var_low[var], var_high[var])
-        if not np.isfinite(target[j, var]):
+        target[row, var] = clip(target[row, var], var_low[var], var_high[var])
+        if not np.isfinite(target[row, var]):
             return BAD_VARIABLE
     return 0
 
@@ -149,7 +150,7 @@ def option_gain(I, F, P, ev, S, W, j, t, day, o, actor):
         after[0, v] = variables[j, v]
     if options[o, 14] > 0:
         # The effects are evaluated on trajectory j and applied to the scratch row 0.
-        code = _effects_on_copy(I, F, P, ev, W, j, t, day, options[o, 13], options[o, 14], after)
+        code = apply_effects(I, F, P, ev, W, j, t, day, options[o, 13], options[o, 14], after, 0)
         if code:
             W[8][0] = code
             return np.nan
@@ -170,29 +171,6 @@ def option_gain(I, F, P, ev, S, W, j, t, day, o, actor):
     if on_attempt:
         gain = gain + rung_gain
     return gain
-
-
-@njit(cache=True, error_model="numpy", _nrt=False)
-def _effects_on_copy(I, F, P, ev, W, j, t, day, first, count, after):
-    """Like :func:`apply_effects` with values read at row ``j`` but applied to ``after[0]``."""
-    effects, var_low, var_high = I[1], F[1], F[2]
-    stack, lm, values = W[0], W[1], W[2]
-    for k in range(count):
-        values[k] = run(effects[first + k, 2], P, ev, j, t, day, lm, stack)
-    for k in range(count):
-        var, op = effects[first + k, 0], effects[first + k, 1]
-        if op == 0:
-            after[0, var] = after[0, var] + values[k]
-        elif op == 1:
-            after[0, var] = values[k]
-        else:
-            after[0, var] = after[0, var] * values[k]
-    for k in range(count):
-        var = effects[first + k, 0]
-        after[0, var] = clip(after[0, var], var_low[var], var_high[var])
-        if not np.isfinite(after[0, var]):
-            return BAD_VARIABLE
-    return 0
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
