@@ -39,13 +39,7 @@ class Compiler:
     def __init__(self, scenario: Scenario) -> None:
         spec = scenario.spec
         self.scenario = scenario
-        self.env = ex.Env(
-            variables=tuple(v.id for v in spec.variables),
-            arenas=tuple(a.id for a in spec.arenas),
-            options=tuple(o.id for o in spec.options),
-            uncertainties=tuple(u.id for u in spec.uncertainties),
-            parties=tuple((a.parties[0], a.parties[1]) for a in spec.arenas),
-        )
+        self.env = spec.expression_env()
         self.sides = tuple(s.id for s in spec.sides)
         self.side_of = {a.id: a.side for a in spec.actors}
         self.actor_index = {a.id: i for i, a in enumerate(spec.actors)}

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from escalade.scenario import expr as ex
 from escalade.scenario.kinds import (
     POLICY_CLASSES,
     UNCERTAINTY_CLASSES,
@@ -413,3 +414,13 @@ class ScenarioSpec(_Model):
     def terminals(self) -> list[TerminalSpec]:
         """Every terminal condition as a :class:`TerminalSpec` (text is ``{when: text}``)."""
         return [TerminalSpec(when=t) if isinstance(t, str) else t for t in self.terminal]
+
+    def expression_env(self) -> ex.Env:
+        """The names the scenario's expressions may read (validation and compilation share it)."""
+        return ex.Env(
+            variables=tuple(v.id for v in self.variables),
+            arenas=tuple(a.id for a in self.arenas),
+            options=tuple(o.id for o in self.options),
+            uncertainties=tuple(u.id for u in self.uncertainties),
+            parties=tuple((a.parties[0], a.parties[1]) for a in self.arenas),
+        )

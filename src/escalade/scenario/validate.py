@@ -68,13 +68,7 @@ class Checker:
         self.loaded = loaded
         self.ladders = ladders
         self.issues: list[Issue] = []
-        self.env = ex.Env(
-            variables=tuple(v.id for v in spec.variables),
-            arenas=tuple(a.id for a in spec.arenas),
-            options=tuple(o.id for o in spec.options),
-            uncertainties=tuple(u.id for u in spec.uncertainties),
-            parties=tuple((a.parties[0], a.parties[1]) for a in spec.arenas),
-        )
+        self.env = spec.expression_env()
         self.actors = {a.id: a for a in spec.actors}
         self.sides = {s.id for s in spec.sides}
         self.arenas = {a.id: a for a in spec.arenas}
