@@ -52,7 +52,7 @@ __all__ = [
 PRESETS = {"tit_for_tat": 0, "graduated": 1, "dominance": 2}
 """Offsets of the reactive presets."""
 
-Rollout = Callable[["DecisionContext", list[int], int, int], FloatArray]
+Rollout = Callable[["DecisionContext", list[int], int, int, bool], FloatArray]
 
 
 @dataclass(eq=False)
@@ -68,8 +68,9 @@ class DecisionContext:
     moves, succeeded : IntArray, BoolArray
         ``(n, I)`` moves already resolved in this round (sequential order; else all -1).
     rollout : callable or None
-        ``rollout(ctx, candidates, depth, samples) -> (n, len(candidates))`` mean
-        discounted utility of each candidate (used by ``best_response``).
+        ``rollout(ctx, candidates, depth, samples, stop) -> (n, len(candidates))``
+        mean discounted utility of each candidate (used by ``best_response``;
+        ``stop``: the adaptive stop of :mod:`escalade.engine.stopping`).
     slot : int
         Which of the actor's moves of this round is being chosen (0 for the
         first; an actor with ``moves: k`` is asked k times).
@@ -411,7 +412,9 @@ class BestResponsePolicy:
     For each available option and hold, ``samples`` rollouts of ``depth`` rounds:
     the actor takes it now and then follows its default policy; the others
     follow their declared or default policies (see the engine). Ties: hold
-    first, then file order.
+    first, then file order. With ``stop: separated`` (the default), a candidate
+    stops being sampled once it is clearly worse than the leader
+    (:mod:`escalade.engine.stopping`); ``stop: all`` plays every sample.
     """
 
     deterministic = True
@@ -420,6 +423,7 @@ class BestResponsePolicy:
         self.actor = actor
         self.depth = spec.depth or 2
         self.samples = spec.samples or 8
+        self.stop = spec.stop != "all"
         self.options = list(compiled.options_by_actor[actor])
         self._values: FloatArray | None = None
 
@@ -434,7 +438,7 @@ class BestResponsePolicy:
             raise UsageError("best_response: expected an engine that runs rollouts, found none")
         candidates = [-1, *self.options]
         if ctx.slot == 0 or self._values is None or self._values.shape[0] != ctx.state.n:
-            self._values = ctx.rollout(ctx, candidates, self.depth, self.samples)
+            self._values = ctx.rollout(ctx, candidates, self.depth, self.samples, self.stop)
         values = self._values
         allowed = np.ones_like(values, dtype=bool)
         for k, option in enumerate(self.options, start=1):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from escalade._types import FloatArray
 from escalade.engine.moves import COMMON, MoveTable, party_slots, seen_rung
 from escalade.engine.policies import (
     PRESETS,
@@ -26,6 +27,7 @@ from escalade.engine.policies import (
     set_scalar,
 )
 from escalade.engine.state import NEVER, State
+from escalade.engine.stopping import MIN_SAMPLES, in_order_sum, leaders, separated
 from escalade.engine.streams import BELIEF
 from escalade.scenario import expr as ex
 from escalade.scenario.schema import PolicySpec
@@ -157,7 +159,7 @@ class ScalarPolicies:
         """
         candidates = [-1, *self.c.options_by_actor[i]]
         if slot == 0 or i not in self.ranked:
-            self.ranked[i] = self.rollout_values(s, i, spec, candidates)
+            self.ranked[i] = self.rollout_values(s, i, spec, candidates, avail)
         means = self.ranked[i]
         best, choice = -math.inf, -1
         for k, option in enumerate(candidates):
@@ -167,40 +169,64 @@ class ScalarPolicies:
         return choice
 
     def rollout_values(
-        self, s: One, i: int, spec: PolicySpec, candidates: list[int]
+        self, s: One, i: int, spec: PolicySpec, candidates: list[int], avail: dict[int, bool]
     ) -> list[float]:
-        """Mean rollout value of each candidate (see the engine's ``rollout``)."""
+        """Mean rollout value of each candidate (see the engine's ``rollout``).
+
+        With ``stop: separated``, the candidates that can be chosen (hold and
+        the available options) stop being sampled as
+        :mod:`escalade.engine.stopping` says; the others are always sampled.
+        """
         depth, samples = spec.depth or 2, spec.samples or 8
-        c = self.c
-        unknown = [u for u in c.uncertainties if i not in u.known_to]
-        values = [0.0] * len(candidates)
+        contenders = [k for k, option in enumerate(candidates) if option < 0 or avail[option]]
+        stop = spec.stop != "all" and samples > MIN_SAMPLES and len(contenders) > 1
+        active = set(range(len(candidates)))
+        gains = np.zeros((samples, len(candidates)))
+        counts = [0] * len(candidates)
         for sample in range(samples):
-            belief = dict(s.uncertainties)
-            if unknown:
-                key = (s.round, i, sample, BELIEF)
-                draws = self.streams.beliefs(self.trajectory, key, len(unknown))
-                for row, unc in enumerate(unknown):
-                    belief[unc.id] = float(unc.ppf(np.array([draws[row]]))[0])
-            for k, option in enumerate(candidates):
-                trial = s.copy()
-                trial.uncertainties = dict(belief)
-                start = trial.utility[i]
-                for d in range(min(depth, c.horizon - s.round)):
-                    u = self.streams.rollout(self.trajectory, (s.round, i, sample, d))
-                    self.play(
-                        trial,
-                        s.round + d,
-                        u,
-                        self.rollout_specs[i],
-                        events=d > 0,
-                        forced=(i, option) if d == 0 else None,
-                        rollouts=False,
-                    )
-                    if not trial.alive:
-                        break
-                final = c.actors[i].discount ** (c.horizon - 1) * self.flow(trial, i, "final")
-                values[k] += trial.utility[i] - start + final
-        return [v / samples for v in values]
+            belief = self.belief(s, i, sample)
+            for k in sorted(active):
+                gains[sample, k] = self.rollout(s, i, candidates[k], belief, (sample, depth))
+                counts[k] += 1
+            if stop and MIN_SAMPLES <= sample + 1 < samples:
+                active = _still_open(gains[: sample + 1], active, contenders)
+        total = in_order_sum(gains)
+        return [float(total[k]) / counts[k] for k in range(len(candidates))]
+
+    def belief(self, s: One, i: int, sample: int) -> dict[str, float]:
+        """The uncertainties as actor ``i`` sees them in rollout sample ``sample``."""
+        belief = dict(s.uncertainties)
+        unknown = [u for u in self.c.uncertainties if i not in u.known_to]
+        if unknown:
+            key = (s.round, i, sample, BELIEF)
+            draws = self.streams.beliefs(self.trajectory, key, len(unknown))
+            for row, unc in enumerate(unknown):
+                belief[unc.id] = float(unc.ppf(np.array([draws[row]]))[0])
+        return belief
+
+    def rollout(
+        self, s: One, i: int, option: int, belief: dict[str, float], key: tuple[int, int]
+    ) -> float:
+        """Actor ``i``'s gain in one rollout (``key``: sample, depth) starting with ``option``."""
+        c, (sample, depth) = self.c, key
+        trial = s.copy()
+        trial.uncertainties = dict(belief)
+        start = trial.utility[i]
+        for d in range(min(depth, c.horizon - s.round)):
+            u = self.streams.rollout(self.trajectory, (s.round, i, sample, d))
+            self.play(
+                trial,
+                s.round + d,
+                u,
+                self.rollout_specs[i],
+                events=d > 0,
+                forced=(i, option) if d == 0 else None,
+                rollouts=False,
+            )
+            if not trial.alive:
+                break
+        final = c.actors[i].discount ** (c.horizon - 1) * self.flow(trial, i, "final")
+        return trial.utility[i] - start + final
 
     def foreign(
         self, s: One, i: int, u: float, spec: PolicySpec, avail: dict[int, bool], *, slot: int = 0
@@ -309,3 +335,15 @@ set_scalar(
         else it.foreign(s, i, u, spec, avail, slot=slot)
     ),
 )
+
+
+def _still_open(gains: FloatArray, active: set[int], contenders: list[int]) -> set[int]:
+    """The candidates sampled next: as the engine's ``rollouts._still_open``, for one trajectory."""
+    live = [k for k in contenders if k in active]
+    values = gains[:, live]
+    lead = leaders(in_order_sum(values), np.zeros(len(live), dtype=np.int64), 1)
+    keep = ~separated(values, lead)
+    keep[lead] = True
+    if keep.sum() <= 1:
+        keep[:] = False
+    return (active - set(live)) | {k for k, kept in zip(live, keep, strict=True) if kept}

@@ -42,6 +42,7 @@ import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
 from escalade.engine.state import State
+from escalade.engine.stopping import MIN_SAMPLES, in_order_sum, leaders, separated
 from escalade.engine.streams import BELIEF
 from escalade.errors import SimulationError
 from escalade.random import Stream
@@ -181,31 +182,81 @@ def rollout_values(
     depth: int,
     samples: int,
     *,
+    stop: bool = False,
     max_rows: int = MAX_ROWS,
 ) -> FloatArray:
     """Mean discounted utility gained by each candidate over ``samples`` rollouts of ``depth``.
 
     Returns ``(n, len(candidates))``; pairs that are not :func:`needed` are 0.
-    At most ``max_rows`` rows (at least one) are played at once.
+    With ``stop``, a candidate stops being sampled once it is separated from
+    the leader (:mod:`escalade.engine.stopping`) and its value is the mean of
+    the samples it had. At most ``max_rows`` rows (at least one) are played at once.
     """
     st = ctx.state
-    start, stop = player.span
-    if st.n != stop - start:
+    start, end = player.span
+    if st.n != end - start:
         raise SimulationError("rollout: expected the state of the whole chunk")
     values = np.zeros((st.n, len(candidates)))
     rows, columns = np.nonzero(needed(ctx, candidates))
     if len(rows) == 0:
         return values
-    table = np.asarray(candidates, dtype=np.int64)
-    per_batch = max(1, max_rows // samples)
+    forced = np.asarray(candidates, dtype=np.int64)[columns]
+    if not stop or samples <= MIN_SAMPLES:
+        gains = _gains(player, ctx, (rows, forced), range(samples), depth=depth, max_rows=max_rows)
+        values[rows, columns] = in_order_sum(gains)  # sample order, as the sums always were
+        return values / samples
+    gains = np.zeros((samples, len(rows)))
+    counts = np.zeros(len(rows), dtype=np.int64)
+    active = np.ones(len(rows), dtype=bool)
+    m = 0
+    while m < samples and active.any():
+        group = range(m, max(m + 1, MIN_SAMPLES))
+        idx = np.flatnonzero(active)
+        pairs = (rows[idx], forced[idx])
+        played = _gains(player, ctx, pairs, group, depth=depth, max_rows=max_rows)
+        gains[m : m + len(group), idx] = played
+        counts[idx] += len(group)
+        m += len(group)
+        if m < samples:
+            active[idx] = _still_open(gains[:m, idx], rows[idx], st.n)
+    values[rows, columns] = in_order_sum(gains) / counts
+    return values
+
+
+def _gains(
+    player: RoundPlayer,
+    ctx: DecisionContext,
+    pairs: tuple[IntArray, IntArray],
+    group: Sequence[int],
+    *,
+    depth: int,
+    max_rows: int,
+) -> FloatArray:
+    """``(len(group), P)``: each pair's gain in each sample of ``group``, in batches."""
+    rows, forced = pairs
+    out = np.empty((len(group), len(rows)))
+    per_batch = max(1, max_rows // len(group))
     for first in range(0, len(rows), per_batch):
         part = slice(first, first + per_batch)
-        r, k = rows[part], columns[part]
+        r = rows[part]
         together = max(1, max_rows // len(r))
-        for s0 in range(0, samples, together):
-            group = list(range(s0, min(samples, s0 + together)))
-            batch = setup_batch(ctx, r, table[k], group)
+        for s0 in range(0, len(group), together):
+            some = list(group[s0 : s0 + together])
+            batch = setup_batch(ctx, r, forced[part], some)
             gained = _play(player, ctx, batch, depth)
-            for g in range(len(group)):  # sample order, as the sums always were
-                values[r, k] += gained[g * len(r) : (g + 1) * len(r)]
-    return values / samples
+            out[s0 : s0 + len(some), part] = gained.reshape(len(some), len(r))
+    return out
+
+
+def _still_open(gains: FloatArray, rows: IntArray, n: int) -> BoolArray:
+    """Which of these pairs (all sampled ``m`` times) go on being sampled.
+
+    A pair goes on while it is not separated from its trajectory's leader; a
+    leader goes on while another pair of its trajectory does.
+    """
+    lead = leaders(in_order_sum(gains), rows, n)
+    keep = ~separated(gains, lead)
+    keep[lead] = True
+    others = np.bincount(rows[keep], minlength=n) > 1
+    result: BoolArray = keep & others[rows]
+    return result

@@ -444,11 +444,11 @@ class RoundPlayer(Accounts):
     # -- rollouts (best_response) -----------------------------------------------------------
 
     def rollout(
-        self, ctx: DecisionContext, candidates: list[int], depth: int, samples: int
+        self, ctx: DecisionContext, candidates: list[int], depth: int, samples: int, stop: bool
     ) -> FloatArray:
         """Mean discounted utility of each candidate over ``samples`` rollouts of ``depth``.
 
         All candidates, samples and trajectories are played at once (see
         :mod:`escalade.engine.rollouts`).
         """
-        return rollout_values(self, ctx, candidates, depth, samples)
+        return rollout_values(self, ctx, candidates, depth, samples, stop=stop)

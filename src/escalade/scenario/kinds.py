@@ -66,7 +66,7 @@ class PolicySpec(Model):
     when omitted); each kind accepts only its own fields, so ``kind: hold,
     lambda: 4`` is an error. Every kind's object still answers every field the
     engine reads (``steps``, ``rules``, ``otherwise``, ``offset``, ``arena``,
-    ``rationality``, ``depth``, ``samples``, ``horizon``): a field another
+    ``rationality``, ``depth``, ``samples``, ``stop``, ``horizon``): a field another
     kind owns reads as its empty default. ``PolicySpec()`` is a hold policy.
     """
 
@@ -81,6 +81,7 @@ class PolicySpec(Model):
         rationality: float | None = None
         depth: int | None = None
         samples: int | None = None
+        stop: str | None = None
         horizon: int | None = None
     else:
 
@@ -99,6 +100,7 @@ _POLICY_DEFAULTS: dict[str, Any] = {
     "rationality": None,
     "depth": None,
     "samples": None,
+    "stop": None,
     "horizon": None,
 }
 
@@ -153,11 +155,16 @@ class QuantalPolicySpec(PolicySpec):
 
 
 class BestResponsePolicySpec(PolicySpec):
-    """``kind: best_response``: rollouts of ``depth`` rounds, ``samples`` each."""
+    """``kind: best_response``: rollouts of ``depth`` rounds, ``samples`` each.
+
+    ``stop``: ``separated`` (the default) stops sampling a candidate once it is
+    clearly worse than the leader; ``all`` plays every sample.
+    """
 
     kind: Literal["best_response"]
     depth: int | None = Field(default=None, ge=1, le=10)
     samples: int | None = Field(default=None, ge=1, le=1000)
+    stop: Literal["separated", "all"] | None = None
 
 
 class EquilibriumPolicySpec(PolicySpec):

@@ -1,0 +1,86 @@
+"""The adaptive stop of ``best_response`` rollouts (``stop: separated``).
+
+A ``best_response`` decision estimates each candidate's value by the mean of
+``samples`` rollouts. Because every candidate of a trajectory reads the same
+random numbers in a given sample (common random numbers), the samples pair up:
+``d_s = v_leader,s - v_k,s`` is the candidate's shortfall against the current
+leader in sample ``s``. After each sample from the :data:`MIN_SAMPLES`-th on,
+a candidate stops being sampled once the one-sided :data:`LEVEL` Student-t
+interval of the mean shortfall lies above zero::
+
+    mean(d) - t(LEVEL, m - 1) * sd(d) / sqrt(m) > 0
+
+and a trajectory stops once only its leader is left. The leader is the
+candidate with the highest sum so far among those still sampled (ties: the
+earlier candidate, hold first). A stopped candidate keeps the mean of the
+samples it had.
+
+Both engines call :func:`separated` and :func:`leader_order`, and every sum
+is taken sample by sample, so they stop on the same samples, to the bit.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+
+from escalade._types import BoolArray, FloatArray, IntArray
+
+__all__ = ["LEVEL", "MIN_SAMPLES", "in_order_sum", "leaders", "separated", "t_quantile"]
+
+MIN_SAMPLES = 3
+"""Samples every candidate gets before any may stop."""
+
+LEVEL = 0.975
+"""One-sided confidence of the interval that separates a candidate from the leader."""
+
+
+@cache
+def t_quantile(df: int) -> float:
+    """Student-t quantile at :data:`LEVEL` with ``df`` degrees of freedom."""
+    from scipy.special import stdtrit  # noqa: PLC0415 (0.1 s: only when a stop can act)
+
+    return float(stdtrit(df, LEVEL))
+
+
+def in_order_sum(values: FloatArray) -> FloatArray:
+    """Column sums of ``(m, P)`` values, added in row (sample) order."""
+    total: FloatArray = values[0].copy()
+    for s in range(1, values.shape[0]):
+        total += values[s]
+    return total
+
+
+def leaders(sums: FloatArray, rows: IntArray, n: int) -> IntArray:
+    """For each pair, the position of its trajectory's leader among ``sums``.
+
+    ``rows[p]`` is pair ``p``'s trajectory (pairs of a trajectory in candidate
+    order); the leader has the highest sum, ties to the earlier pair.
+    """
+    position = np.arange(len(sums))
+    order = np.lexsort((position, -sums, rows))
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = rows[order][1:] != rows[order][:-1]
+    lead = np.full(n, -1, dtype=np.int64)
+    lead[rows[order][starts]] = order[starts]
+    result: IntArray = lead[rows]
+    return result
+
+
+def separated(values: FloatArray, lead: IntArray) -> BoolArray:
+    """``(P,)``: whether each pair's interval of shortfall against ``lead`` lies above zero.
+
+    ``values`` is ``(m, P)``: the per-sample rollout values of ``P`` pairs that
+    all have ``m >= 2`` samples; ``lead[p]`` is the position of pair ``p``'s
+    leader (a leader is never separated from itself).
+    """
+    m = values.shape[0]
+    d = values[:, lead] - values
+    mean = in_order_sum(d) / m
+    squares = (d[0] - mean) ** 2
+    for s in range(1, m):
+        squares += (d[s] - mean) ** 2
+    lower = mean - t_quantile(m - 1) * np.sqrt(squares / (m - 1) / m)
+    result: BoolArray = lower >= 0.0
+    return result
