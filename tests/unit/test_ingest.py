@@ -9,6 +9,7 @@ import pytest
 
 from escalade.cli.ingest import dump
 from escalade.errors import EvidenceError
+from escalade.evidence._ingest_claims import find_dates
 from escalade.evidence.ingest import OptionRef, ingest, negated
 from escalade.evidence.text import read_source_text
 
@@ -192,3 +193,14 @@ def test_a_sentence_about_not_doing_it_proposes_no_option() -> None:
     ]
     assert negated("They agreed not to send military aid.", "military aid")
     assert not negated("They will send military aid.", "military aid")
+
+
+def test_a_weekday_in_a_sentence_that_looks_ahead_is_the_next_such_day() -> None:
+    tuesday = dt.date(2024, 11, 5)
+    text = (
+        "Ministers met on Wednesday. NATO ministers will meet on Wednesday.\n"
+        "The vote is due next Monday. It happened last Tuesday. Talks on Friday ended."
+    )
+    found = {(d.text, d.start): d.date for d in find_dates(text, tuesday)}
+    dates = [date for _, date in sorted(found.items(), key=lambda kv: kv[0][1])]
+    assert dates == ["2024-10-30", "2024-11-06", "2024-11-11", "2024-10-29", "2024-11-01"]

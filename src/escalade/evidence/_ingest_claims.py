@@ -10,7 +10,9 @@ Dates: absolute ("November 5", "5 November", "October 28, 2024",
 "2024-11-05", months such as "in February") and relative ones ("on
 Monday", "Wednesday", "today", "yesterday", "last weekend", "last week",
 "earlier in October", "last year"), resolved against the article date:
-a weekday is the latest such day on or before the article date.
+a weekday is the latest such day on or before the article date, unless its
+sentence looks ahead ("will", "is due to", "plans to", "next Wednesday"...):
+then it is the next such day after the article date.
 """
 
 from __future__ import annotations
@@ -284,6 +286,29 @@ def _absolute(m: re.Match[str], today: dt.date | None) -> tuple[str | None, str 
         return None, None, "day"
 
 
+_AHEAD = re.compile(
+    r"\b(?:will|shall|next|upcoming|(?:is|are|was|were) (?:due|set|expected|scheduled|to)"
+    r"|plans? to|planning to|intends? to)\b",
+    re.IGNORECASE,
+)
+
+
+def _weekday(m: re.Match[str], text: str, target: int, article_date: dt.date) -> dt.date:
+    """The day a weekday names: the latest on or before the article date, or the next
+    one after it when the sentence looks ahead (and the weekday is not 'last ...')."""
+    said = m.group().lower()
+    start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
+    stops = [i for i in (text.find(".", m.end()), text.find("\n", m.end())) if i >= 0]
+    sentence = text[start : min(stops, default=len(text))]
+    if not said.startswith("last") and _AHEAD.search(sentence):
+        ahead = (target - article_date.weekday()) % 7 or 7
+        return article_date + dt.timedelta(days=ahead)
+    back = (article_date.weekday() - target) % 7
+    if said.startswith("last") and back == 0:
+        back = 7
+    return article_date - dt.timedelta(days=back)
+
+
 def find_dates(text: str, article_date: dt.date | None) -> list[DateRef]:
     """Return the dates in ``text``, resolved against ``article_date`` where relative."""
     found: list[DateRef] = []
@@ -297,10 +322,7 @@ def find_dates(text: str, article_date: dt.date | None) -> list[DateRef]:
             if article_date is None:
                 value: tuple[str | None, str | None, str] = (None, None, "day")
             else:
-                back = (article_date.weekday() - target) % 7
-                if m.group().lower().startswith("last") and back == 0:
-                    back = 7
-                value = ((article_date - dt.timedelta(days=back)).isoformat(), None, "day")
+                value = (_weekday(m, text, target, article_date).isoformat(), None, "day")
         elif m.group("rel"):
             value = _relative(m.group(), article_date) if article_date else (None, None, "day")
         else:
