@@ -294,8 +294,11 @@ _AHEAD = re.compile(
 
 
 def _weekday(m: re.Match[str], text: str, target: int, article_date: dt.date) -> dt.date:
-    """The day a weekday names: the latest on or before the article date, or the next
-    one after it when the sentence looks ahead (and the weekday is not 'last ...')."""
+    """The day a weekday names, as seen from the article's date.
+
+    The latest such day on or before the article date, or the next one after
+    it when the sentence looks ahead (and the weekday is not 'last ...').
+    """
     said = m.group().lower()
     start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
     stops = [i for i in (text.find(".", m.end()), text.find("\n", m.end())) if i >= 0]
