@@ -6,9 +6,10 @@ random numbers in a given sample (common random numbers), the samples pair up:
 ``d_s = v_leader,s - v_k,s`` is the candidate's shortfall against the current
 leader in sample ``s``. After each sample from the :data:`MIN_SAMPLES`-th on,
 a candidate stops being sampled once the one-sided :data:`LEVEL` Student-t
-interval of the mean shortfall lies above zero::
+interval of the mean shortfall lies above zero (or the candidate matched the
+leader in every sample)::
 
-    mean(d) - t(LEVEL, m - 1) * sd(d) / sqrt(m) > 0
+    mean(d) - t(LEVEL, m - 1) * sd(d) / sqrt(m) >= 0
 
 and a trajectory stops once only its leader is left. The leader is the
 candidate with the highest sum so far among those still sampled (ties: the
@@ -71,6 +72,9 @@ def leaders(sums: FloatArray, rows: IntArray, n: int) -> IntArray:
 def separated(values: FloatArray, lead: IntArray) -> BoolArray:
     """``(P,)``: whether each pair's interval of shortfall against ``lead`` lies above zero.
 
+    A pair that matched its leader exactly in every sample counts as separated
+    too (common random numbers cannot tell the two apart).
+
     ``values`` is ``(m, P)``: the per-sample rollout values of ``P`` pairs that
     all have ``m >= 2`` samples; ``lead[p]`` is the position of pair ``p``'s
     leader (a leader is never separated from itself).
@@ -82,5 +86,5 @@ def separated(values: FloatArray, lead: IntArray) -> BoolArray:
     for s in range(1, m):
         squares += (d[s] - mean) ** 2
     lower = mean - t_quantile(m - 1) * np.sqrt(squares / (m - 1) / m)
-    result: BoolArray = lower >= 0.0
+    result: BoolArray = (lower >= 0.0) & (lead != np.arange(len(lead)))
     return result
