@@ -54,9 +54,10 @@ def test_leaders_take_the_highest_sum_and_the_earlier_candidate_on_ties() -> Non
 def test_separated_by_hand() -> None:
     # leader [10, 11, 12]; a candidate always 9 below (no spread) separates at once;
     # one with shortfalls [1, -1, 2] does not: mean 2/3, sd 1.528, 2/3 - 4.303 * 0.882 < 0.
-    values = np.array([[10.0, 1.0, 9.0], [11.0, 2.0, 12.0], [12.0, 3.0, 10.0]])
-    lead = np.array([0, 0, 0])
-    assert separated(values, lead).tolist() == [False, True, False]
+    # one that matched the leader in every sample counts as separated (a tie for good).
+    values = np.array([[10.0, 1.0, 9.0, 10.0], [11.0, 2.0, 12.0, 11.0], [12.0, 3.0, 10.0, 12.0]])
+    lead = np.array([0, 0, 0, 0])
+    assert separated(values, lead).tolist() == [False, True, False, True]
 
 
 @pytest.mark.parametrize("sequential", [False, True], ids=["simultaneous", "sequential"])
