@@ -167,6 +167,7 @@ def stored_cell(run: str, flag: str, given: str | None, stored: Any) -> str | No
 def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
     if args.game.endswith((".efg", ".nfg")):
         return read_game(args.game)
+    from escalade.engine._game_support import private_value_notes
     from escalade.engine.game_builder import build_game
     from escalade.engine.game_size import estimate_game_size
     from escalade.engine.replay import state_at
@@ -196,6 +197,8 @@ def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
     }
     size = estimate_game_size(compiled, budget=0.8, limit=args.node_limit, **shape)
     print(size.describe(), file=sys.stderr)
+    for note in private_value_notes(compiled, args.players):
+        print(f"note: {note}", file=sys.stderr)
     if size.nodes > args.node_limit:
         raise GameTooLargeError(
             f"solve: the game has about {size.nodes:,.0f} nodes (estimated), more than "

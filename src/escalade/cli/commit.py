@@ -111,8 +111,9 @@ def run(args: argparse.Namespace) -> int:
         )
     meta = _meta(args, scenario)
     result, tree_note = _tree(args, compiled)
+    notes = _private_notes(compiled) if result is not None else []
     if args.json:
-        out: dict[str, Any] = {"side": args.side, "horizon": args.horizon}
+        out: dict[str, Any] = {"side": args.side, "horizon": args.horizon, "notes": notes}
         if meta is not None:
             out["meta_game"] = clean(meta.to_dict()["sides"])
         if result is not None:
@@ -133,7 +134,17 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"tree-based commitment: not computed ({tree_note})")
         return 0
     _print_tree(console, result)
+    for note in notes:
+        console.print(f"note: {note}", markup=False)
     return 0
+
+
+def _private_notes(compiled: Any) -> list[str]:
+    """The private values the commitment trees show their players (:mod:`_game_support`)."""
+    from escalade.engine._game_support import private_value_notes
+
+    actors = [a.id for a in compiled.actors if compiled.sides[a.side] != "neutral"]
+    return private_value_notes(compiled, actors)
 
 
 def _print_meta(console: Any, meta: Any) -> None:

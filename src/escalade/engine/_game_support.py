@@ -20,6 +20,7 @@ __all__ = [
     "check_game_supported",
     "deterministic_kinds",
     "players_and_policies",
+    "private_value_notes",
 ]
 
 
@@ -116,3 +117,28 @@ def players_and_policies(
     cell = compiled.cell(strategy or None, mindset or None)[0]
     specs = list(policies) if policies is not None else list(cell)
     return ids, chosen, specs
+
+
+def private_value_notes(compiled: CompiledScenario, players: Sequence[str] | None) -> list[str]:
+    """What a game shows its players that the scenario keeps from them.
+
+    A game fixes every uncertainty at one value (nominal) and every player
+    decides knowing it; an uncertainty with ``known_to`` that leaves out a
+    player is private in the scenario. One note per such uncertainty, naming
+    the players who see it only in the game.
+    """
+    ids = [a.id for a in compiled.actors]
+    chosen = [ids.index(p) for p in (players if players is not None else ids) if p in ids]
+    values = compiled.nominal_uncertainties()
+    notes = []
+    for u in compiled.uncertainties:
+        told = [ids[i] for i in chosen if i not in u.known_to]
+        if told:
+            knowers = ", ".join(ids[i] for i in sorted(u.known_to)) or "no actor"
+            verb = "decides" if len(told) == 1 else "decide"
+            notes.append(
+                f"{', '.join(told)} {verb} knowing {u.id} = {float(values[u.index]):g} "
+                "(every uncertainty is fixed at its nominal value in the game); in the "
+                f"scenario only {knowers} {'knows' if len(u.known_to) == 1 else 'know'} it"
+            )
+    return notes
