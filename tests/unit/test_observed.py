@@ -214,3 +214,12 @@ def test_a_bare_threshold_of_several_arenas_names_the_spellings() -> None:
     )
     (issue,) = errors(reference, source)
     assert issue.hint == "write one of ukraine.no_nuclear_use, korea.no_nuclear_use"
+
+
+def test_a_date_that_does_not_exist_says_why() -> None:
+    with pytest.raises(ScenarioError) as info:
+        loads_observed(text("{date: 2024-02-30, option: harden, taken: true}"))
+    (issue,) = info.value.errors
+    assert issue.path == "observations[0].date" and issue.line == 5
+    assert "found '2024-02-30' (day is out of range for month)" in issue.message
+    assert issue.hint == "February 2024 has 29 days"

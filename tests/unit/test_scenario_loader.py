@@ -205,3 +205,36 @@ def test_an_expression_where_a_fixed_number_is_expected_has_a_hint(
     (error,) = info.value.errors
     assert error.message.startswith("expected a")
     assert error.hint is not None and hint in error.hint
+
+
+@pytest.mark.parametrize(
+    ("start", "reason", "hint"),
+    [
+        ("2017-06-31", "(day is out of range for month)", "June 2017 has 30 days"),
+        ("2023-02-29", "(day is out of range for month)", "February 2023 has 28 days"),
+        ("2017-13-01", "(month must be in 1..12)", None),
+    ],
+)
+def test_a_date_that_does_not_exist_says_why(start: str, reason: str, hint: str | None) -> None:
+    base = (Path(__file__).resolve().parents[1] / "data" / "lint" / "clean.yaml").read_text(
+        encoding="utf-8"
+    )
+    text = re.sub(r"start: \d{4}-\d{2}-\d{2}", f"start: {start}", base, count=1)
+    assert text != base
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(text, file="t.yaml")
+    (error,) = info.value.errors
+    assert error.path == "calendar.start"
+    assert error.message == f"expected a date (YYYY-MM-DD), found '{start}' {reason}"
+    assert error.hint == hint
+
+
+def test_a_badly_written_date_keeps_the_format_message() -> None:
+    base = (Path(__file__).resolve().parents[1] / "data" / "lint" / "clean.yaml").read_text(
+        encoding="utf-8"
+    )
+    text = re.sub(r"start: \d{4}-\d{2}-\d{2}", "start: 2017-6-3", base, count=1)
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(text, file="t.yaml")
+    (error,) = info.value.errors
+    assert error.message == "expected a date (YYYY-MM-DD), found '2017-6-3'"

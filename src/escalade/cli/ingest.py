@@ -51,7 +51,11 @@ def _date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--date: expected a date YYYY-MM-DD, found {text!r}") from None
+        from escalade.scenario.loader import date_reason
+
+        reason = date_reason(text)
+        why = f" ({reason})" if reason else ""
+        raise UsageError(f"--date: expected a date YYYY-MM-DD, found {text!r}{why}") from None
 
 
 def _scenario_options(name: str | None) -> list[Any]:

@@ -15,7 +15,13 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, found {text!r}") from None
+        from escalade.scenario.loader import date_reason
+
+        reason = date_reason(text)
+        why = f" ({reason})" if reason else ""
+        raise argparse.ArgumentTypeError(
+            f"expected a date YYYY-MM-DD, found {text!r}{why}"
+        ) from None
 
 
 def register(subparsers: Any) -> None:

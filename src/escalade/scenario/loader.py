@@ -8,8 +8,11 @@ step are reported together.
 
 from __future__ import annotations
 
+import calendar
 import copy
+import datetime as dt
 import gc
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -32,7 +35,13 @@ from escalade.scenario.schema import (
 from escalade.scenario.validate import Checker, did_you_mean
 from escalade.scenario.yamlio import MAX_BYTES, Loaded, Path, decode, load_yaml
 
-__all__ = ["catalog_names", "load_scenario", "loads_scenario", "resolve_scenario_path"]
+__all__ = [
+    "catalog_names",
+    "date_reason",
+    "load_scenario",
+    "loads_scenario",
+    "resolve_scenario_path",
+]
 
 _CATALOG = "escalade.scenario.catalog"
 
@@ -332,6 +341,11 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
     error = errors[0]
     kind = error["type"]
     if kind in _FIELD_TYPES:
+        reason = date_reason(error.get("input")) if kind.startswith("date_") else None
+        if reason is not None:
+            return f"expected {_FIELD_TYPES[kind]}, found {found} ({reason})", _month_hint(
+                error.get("input")
+            )
         return f"expected {_FIELD_TYPES[kind]}, found {found}", _fixed_number_hint(
             path, kind, error.get("input")
         )
@@ -352,6 +366,50 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
     if message.startswith("Input should be "):
         message = "expected a value that is " + message.removeprefix("Input should be ")
     return f"{message[0].lower()}{message[1:]}, found {found}", None
+
+
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def date_reason(value: object) -> str | None:
+    """Why ``value``, written as a date (YYYY-MM-DD), is not one; None if its format is wrong.
+
+    Parameters
+    ----------
+    value : object
+        What the file or command line gave.
+
+    Returns
+    -------
+    str or None
+        E.g. ``"day is out of range for month"`` for ``2017-06-31``; None when
+        ``value`` is not text in the YYYY-MM-DD format (then the format is the problem)
+        or is a real date.
+
+    Examples
+    --------
+    >>> date_reason("2017-06-31")
+    'day is out of range for month'
+    >>> date_reason("2017-6-3") is None
+    True
+    """
+    if not isinstance(value, str) or not _ISO_DAY.fullmatch(value.strip()):
+        return None
+    try:
+        dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
+def _month_hint(value: Any) -> str | None:
+    """How many days the month of a date that does not exist has (e.g. for 2017-06-31)."""
+    match = _ISO_DAY.fullmatch(str(value).strip())
+    if match is None or not 1 <= int(match[2]) <= 12:
+        return None
+    year, month = int(match[1]), int(match[2])
+    days = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {days} days"
 
 
 _EXPRESSION_CHARS = frozenset("$+-*/()<>=")
