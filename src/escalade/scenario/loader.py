@@ -341,14 +341,7 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
     error = errors[0]
     kind = error["type"]
     if kind in _FIELD_TYPES:
-        reason = date_reason(error.get("input")) if kind.startswith("date_") else None
-        if reason is not None:
-            return f"expected {_FIELD_TYPES[kind]}, found {found} ({reason})", _month_hint(
-                error.get("input")
-            )
-        return f"expected {_FIELD_TYPES[kind]}, found {found}", _fixed_number_hint(
-            path, kind, error.get("input")
-        )
+        return _wrong_type(path, kind, error.get("input"), found)
     if kind == "string_pattern_mismatch":
         return (
             f"expected an id in lowercase letters, digits, '_' and '-' (a slug), found {found}",
@@ -366,6 +359,14 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
     if message.startswith("Input should be "):
         message = "expected a value that is " + message.removeprefix("Input should be ")
     return f"{message[0].lower()}{message[1:]}, found {found}", None
+
+
+def _wrong_type(path: Path, kind: str, value: Any, found: str) -> tuple[str, str | None]:
+    """A value of the wrong type; a date that is written right but does not exist says why."""
+    reason = date_reason(value) if kind.startswith("date_") else None
+    if reason is not None:
+        return f"expected {_FIELD_TYPES[kind]}, found {found} ({reason})", _month_hint(value)
+    return f"expected {_FIELD_TYPES[kind]}, found {found}", _fixed_number_hint(path, kind, value)
 
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
