@@ -223,3 +223,57 @@ def test_a_date_that_does_not_exist_says_why() -> None:
     assert issue.path == "observations[0].date" and issue.line == 5
     assert "found '2024-02-30' (day is out of range for month)" in issue.message
     assert issue.hint == "February 2024 has 29 days"
+
+
+def test_every_independent_error_comes_out_in_one_go(coin) -> None:
+    source = text(
+        "{date: 2024-02-30, option: hardn, taken: true}",  # format: skipped by later checks
+        "{date: 2024-01-20, option: harden, taken: true, source: {ref: lgo}}",  # structural
+        "{date: 2024-03-10, option: harden, taken: false}",  # structural (after as_of)
+        "{date: 2024-01-20, option: hardn, taken: true}",  # the scenario's ids
+        "{between: [2024-01-01, 2024-02-20], event: incident, fired: false}",
+        "{date: 2024-01-15, event: incident, fired: true}",  # a contradiction
+    )
+    with pytest.raises(ScenarioError) as info:
+        loads_observed(source, file="t.observed.yaml", scenario=coin)
+    found = info.value.errors
+    assert [(i.line, i.path) for i in found] == [
+        (5, "observations[0].date"),
+        (6, "observations[1].source.ref"),
+        (7, "observations[2].date"),
+        (8, "observations[3].option"),
+        (10, "observations[5]"),
+    ]
+    assert "day is out of range" in found[0].message
+    assert "on or before as_of" in found[2].message  # once: not again as outside the calendar
+    assert "'obs5'" in found[4].message  # numbered as in the file, past the skipped entry
+
+
+def test_without_the_scenario_the_file_checks_still_come_together() -> None:
+    source = text(
+        "{date: 2024-01-20, option: harden}",
+        "{date: 2024-03-10, option: harden, taken: false}",
+        "{date: 2024-01-20, option: harden, taken: true, source: {ref: lgo}}",
+    )
+    with pytest.raises(ScenarioError) as info:
+        loads_observed(source)
+    assert [i.path for i in info.value.errors] == [
+        "observations[0]",
+        "observations[1].date",
+        "observations[2].source.ref",
+    ]
+
+
+def test_a_problem_outside_the_observations_stops_before_the_later_checks(coin) -> None:
+    source = text("{date: 2024-03-10, option: hardn, taken: false}").replace(
+        "as_of: 2024-03-03", "as_of: 2024-03-33"
+    )
+    with pytest.raises(ScenarioError) as info:
+        loads_observed(source, scenario=coin)
+    (issue,) = info.value.errors
+    assert issue.path == "as_of"
+
+
+def test_a_valid_file_checked_against_its_scenario(coin) -> None:
+    lt = load_observed(DATA / "coin.observed.yaml", scenario=coin)
+    assert lt.entries is None and len(compile_observations(coin, lt)) == 9

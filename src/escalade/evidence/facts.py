@@ -28,7 +28,13 @@ from escalade.evidence.observed import LoadedTimeline, Observation
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.validate import did_you_mean
 
-__all__ = ["Fact", "compile_observations", "fact_label", "threshold_names"]
+__all__ = [
+    "Fact",
+    "compile_observations",
+    "fact_label",
+    "scenario_issues",
+    "threshold_names",
+]
 
 KIND_CODE = {"option": 0, "event": 1, "threshold": 2, "rung": 3, "variable": 4}
 
@@ -114,6 +120,35 @@ def compile_observations(
             f"as_of: expected a date on or before the file's as_of ({t.as_of}), found {as_of}",
             parameter="as_of",
         )
+    facts, issues = _checked(compiled, lt)
+    if issues:
+        raise ScenarioError(issues)
+    return facts
+
+
+def scenario_issues(compiled: CompiledScenario, lt: LoadedTimeline) -> list[Issue]:
+    """The problems of ``lt`` against ``compiled`` (as :func:`compile_observations` raises).
+
+    Parameters
+    ----------
+    compiled : CompiledScenario
+        The scenario the timeline speaks about.
+    lt : LoadedTimeline
+        A timeline (possibly of only the observations that passed the format checks).
+
+    Returns
+    -------
+    list of Issue
+        Located in the observed file; empty when the timeline fits the scenario.
+    """
+    return _checked(compiled, lt)[1]
+
+
+def _checked(
+    compiled: CompiledScenario, lt: LoadedTimeline
+) -> tuple[tuple[Fact, ...], list[Issue]]:
+    """The facts of ``lt`` and the problems found on the way."""
+    t = lt.timeline
     issues: list[Issue] = []
     if t.scenario != compiled.scenario.spec.id:
         issues.append(
@@ -131,9 +166,7 @@ def compile_observations(
             facts.append(fact)
     issues += _prior_issues(compiled, lt)
     issues += _contradictions(lt, facts)
-    if issues:
-        raise ScenarioError(issues)
-    return tuple(facts)
+    return tuple(facts), issues
 
 
 def _round(
@@ -196,7 +229,7 @@ def _fact(
     if problem is not None or window is None:
         return None
     return Fact(
-        id=o.id or f"obs{i + 1}",
+        id=o.id or f"obs{lt.entry(i) + 1}",
         kind=o.kind,
         target=target,
         level=level,
@@ -318,7 +351,7 @@ def _contradictions(lt: LoadedTimeline, facts: Sequence[Fact]) -> list[Issue]:
     """A fact said to hold in a window inside one where it is said not to hold."""
     out = []
     index = {f.id: k for k, f in enumerate(lt.timeline.observations) if f.id} | {
-        f"obs{k + 1}": k for k in range(len(lt.timeline.observations))
+        f"obs{lt.entry(k) + 1}": k for k in range(len(lt.timeline.observations))
     }
     for f in facts:
         if f.kind not in ("option", "event", "threshold") or not f.holds:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path as FsPath
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, ValidationError, model_validator
 
@@ -35,6 +35,9 @@ from escalade.scenario.loader import pydantic_issues
 from escalade.scenario.schema import SourceSpec
 from escalade.scenario.specbase import Model, Slug, SourceRef, Text
 from escalade.scenario.yamlio import MAX_BYTES, Loaded, decode, format_path, load_yaml
+
+if TYPE_CHECKING:
+    from escalade.scenario.compiled import CompiledScenario
 
 __all__ = [
     "DEFAULT_EPSILON",
@@ -167,33 +170,80 @@ class ObservedTimeline(Model):
 
 @dataclass(frozen=True)
 class LoadedTimeline:
-    """A validated timeline with its file name, text and node positions."""
+    """A validated timeline with its file name, text and node positions.
+
+    ``entries`` is set only while errors are collected, on a timeline made of the
+    observations that passed the format checks: where each of them stands in the
+    file's list (``issue`` and ``entry`` translate; None: every observation, in place).
+    """
 
     timeline: ObservedTimeline
     file: str
     text: str
     loaded: Loaded
+    entries: tuple[int, ...] | None = None
+
+    def entry(self, i: int) -> int:
+        """The position in the file's ``observations`` of ``timeline.observations[i]``."""
+        return i if self.entries is None else self.entries[i]
 
     def issue(self, path: tuple[str | int, ...], message: str, hint: str | None = None) -> Issue:
-        """An issue located at ``path``."""
+        """An issue located at ``path`` (``("observations", i, ...)``: of ``observations[i]``)."""
+        if len(path) > 1 and path[0] == "observations" and isinstance(path[1], int):
+            path = ("observations", self.entry(path[1]), *path[2:])
         return self.loaded.issue(path, message, hint)
 
 
-def load_observed(path: str | FsPath) -> LoadedTimeline:
-    """Read and validate an observed file (structure only; see :func:`compile_observations`).
+def load_observed(
+    path: str | FsPath, *, scenario: CompiledScenario | None = None
+) -> LoadedTimeline:
+    """Read and validate an observed file (and, given ``scenario``, check it against it).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The observed file.
+    scenario : CompiledScenario, optional
+        The scenario the timeline speaks about: its ids, calendar, strategies and
+        mindsets are checked too (as :func:`escalade.evidence.facts.compile_observations`
+        does), and their problems reported with those of the file itself.
 
     Raises
     ------
     ScenarioError
-        With every problem located by file, line, column and field path.
+        With every problem located by file, line, column and field path: the format
+        checks, then the checks of the file as a whole (dates after ``as_of``, source
+        references, duplicate ids) and those against ``scenario``, which skip the
+        observations that failed the format checks.
     """
     file = FsPath(path)
     raw = read_input_file(file, str(path), MAX_BYTES, "observed timeline file")
-    return loads_observed(decode(raw, str(path)), file=str(path))
+    return loads_observed(decode(raw, str(path)), file=str(path), scenario=scenario)
 
 
-def loads_observed(text: str, *, file: str = "<string>") -> LoadedTimeline:
+def loads_observed(
+    text: str, *, file: str = "<string>", scenario: CompiledScenario | None = None
+) -> LoadedTimeline:
     """Validate the text of an observed file (see :func:`load_observed`)."""
+    lt, issues = _formatted(text, file)
+    if lt is not None:
+        issues += _structural_issues(lt)
+        if scenario is not None:
+            from escalade.evidence.facts import scenario_issues  # noqa: PLC0415 (facts imports us)
+
+            seen = {i.path for i in issues}
+            issues += [i for i in scenario_issues(scenario, lt) if i.path not in seen]
+    if issues:
+        raise ScenarioError(sorted(issues, key=lambda i: (i.line or 0, i.col or 0)))
+    assert lt is not None
+    return lt
+
+
+def _formatted(text: str, file: str) -> tuple[LoadedTimeline | None, list[Issue]]:
+    """The timeline of the observations that pass the format checks, and the others' issues.
+
+    None (with the issues) when a problem lies outside the observations' entries.
+    """
     loaded = load_yaml(text, file)
     data = loaded.data
     if not isinstance(data, dict):
@@ -211,14 +261,30 @@ def loads_observed(text: str, *, file: str = "<string>") -> LoadedTimeline:
             ]
         )
     try:
-        timeline = ObservedTimeline.model_validate(data)
+        return LoadedTimeline(ObservedTimeline.model_validate(data), file, text, loaded), []
     except ValidationError as exc:
-        raise ScenarioError(pydantic_issues(exc, loaded)) from None
-    result = LoadedTimeline(timeline, file, text, loaded)
-    issues = _structural_issues(result)
-    if issues:
-        raise ScenarioError(issues)
-    return result
+        issues = pydantic_issues(exc, loaded)
+        failed = _failed_entries(exc)
+    if failed is None:
+        return None, issues
+    entries = tuple(i for i in range(len(data["observations"])) if i not in failed)
+    kept = {**data, "observations": [data["observations"][i] for i in entries]}
+    try:
+        timeline = ObservedTimeline.model_validate(kept)
+    except ValidationError:
+        return None, issues
+    return LoadedTimeline(timeline, file, text, loaded, entries), issues
+
+
+def _failed_entries(exc: ValidationError) -> set[int] | None:
+    """The observations a validation error is about; None if one lies outside them."""
+    failed = set()
+    for error in exc.errors(include_url=False):
+        loc = error["loc"]
+        if len(loc) < 2 or loc[0] != "observations" or not isinstance(loc[1], int):
+            return None
+        failed.add(loc[1])
+    return failed
 
 
 def _structural_issues(lt: LoadedTimeline) -> list[Issue]:

@@ -16,7 +16,6 @@ from fastapi import Depends, Request
 
 from escalade.engine.executors import ProcessExecutor
 from escalade.errors import EscaladeError, UsageError
-from escalade.evidence.facts import compile_observations
 from escalade.evidence.observed import loads_observed
 from escalade.results import RUN_COLUMNS, ResultSet
 from escalade.results import tablenames as tn
@@ -191,8 +190,8 @@ class Dashboard:
         if not 16 <= particles <= self.settings.max_n:
             raise UsageError(f"particles: expected 16 to {self.settings.max_n}, found {particles}")
         base = self.scenarios.get(sid)
-        lt = loads_observed(text, file="uploaded.observed.yaml")
-        compile_observations(compile_scenario(base), lt)  # located errors before queueing
+        # every located error, the file's and those against the scenario, before queueing
+        lt = loads_observed(text, file="uploaded.observed.yaml", scenario=compile_scenario(base))
         cells = max(1, len(base.strategies)) * max(1, len(base.mindsets))
         options = ReplayOptions(particles=particles, seed=seed, replicates=4, store=None)
 

@@ -103,7 +103,11 @@ def replay_scenario(
     """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     compiled = compile_scenario(loaded)
-    lt = observed if isinstance(observed, LoadedTimeline) else load_observed(observed)
+    lt = (
+        observed
+        if isinstance(observed, LoadedTimeline)
+        else load_observed(observed, scenario=compiled)
+    )
     kw: dict[str, Any] = {
         "particles": options.particles,
         "seed": options.seed,
