@@ -10,7 +10,7 @@ from escalade.analysis.commitment import commitment_analysis
 from escalade.cli import main
 from escalade.engine.game_builder import build_game
 from escalade.errors import UsageError
-from escalade.scenario import load_scenario
+from escalade.scenario import load_scenario, loads_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.solvers import backward_induction
 
@@ -81,3 +81,56 @@ def test_cli(capsys) -> None:
     assert "not computed" in capsys.readouterr().out
     assert main(["commit", "kursk-mini", "--side", "west", "--side-players", "rus"]) == 2
     assert "--side-players: expected actors of side west" in capsys.readouterr().err
+
+
+STORM = """
+schema_version: 2
+id: storm-entry
+title: Entry after a chance event
+order: sequential
+calendar: {start: 2024-01-01, step: week, horizon: 1}
+sides: [{id: west}, {id: east}]
+arenas: [{id: market, ladder: compact, parties: [west, east], initial: 3}]
+variables:
+  - {id: storm, initial: 0, min: 0, max: 1}
+  - {id: gain_c, initial: 0, min: -10, max: 10}
+  - {id: gain_i, initial: 0, min: -10, max: 10}
+actors:
+  - {id: challenger, name: C, side: east, utility: {final: {gain_c: 1}}}
+  - {id: incumbent, name: I, side: west, utility: {final: {gain_i: 1}}}
+events:
+  - {id: gale, prob: 0.3, effects: [{var: storm, set: 1}]}
+options:
+  - {id: enter, actor: challenger, arena: market, rung: 4, once: true, when: "storm == 0",
+     effects: [{var: gain_c, add: 2}, {var: gain_i, add: -2}]}
+  - {id: raid, actor: challenger, arena: market, rung: 5, once: true, when: "storm == 1",
+     effects: [{var: gain_c, add: 1}, {var: gain_i, add: -1}]}
+strategies:
+  - {id: accommodate, side: west, declared: true, policies: {incumbent: {kind: hold}}}
+"""
+
+
+def test_moves_follow_one_path_not_every_branch(tmp_path, capsys) -> None:
+    """The challenger enters without the gale (0.7) and raids after it (0.3): one path, not both.
+
+    The moves used to be the union over every chance branch ("enter; raid": two
+    moves of one actor in one round).
+    """
+    result = commitment_analysis(compile_scenario(loads_scenario(STORM)), "west")
+    row = result.table.set_index("strategy").loc["accommodate"]
+    assert row["equilibrium_moves"] == "r0 challenger: enter"
+    assert row["likely_path_probability"] == pytest.approx(0.7)
+    assert [(s["who"], s["what"]) for s in row["likely_path"]] == [
+        ("chance", "gale: no"),
+        ("challenger", "enter"),
+    ]
+    path = tmp_path / "storm.yaml"
+    path.write_text(STORM, encoding="utf-8")
+    assert main(["commit", str(path), "--side", "west", "--json", "--n", "50"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["strategies"][0]["likely_path"][0]["probability"] == pytest.approx(0.7)
+    assert main(["commit", str(path), "--side", "west", "--n", "50"]) == 0
+    text = capsys.readouterr().out
+    line = "accommodate (path probability 0.7): r0 chance: gale: no (0.7); r0 challenger: enter"
+    assert line in text
+    assert "raid" not in text.split("Most likely path")[1]

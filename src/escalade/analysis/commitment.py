@@ -22,7 +22,7 @@ it did not already expect.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from escalade.engine.game_builder import build_game
 from escalade.engine.game_size import estimate_game_size
 from escalade.errors import GameTooLargeError, UsageError
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
+from escalade.game.narrative import PathStep, likely_path
 from escalade.game.profiles import BehaviorProfile
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec, StrategySpec
@@ -112,18 +113,19 @@ def _below(game: ExtensiveFormGame, node: int, marked: set[int]) -> bool:
 
 def _side_values(
     compiled: CompiledScenario, game: ExtensiveFormGame
-) -> tuple[dict[str, float], list[str]]:
+) -> tuple[dict[str, float], list[PathStep], float]:
+    """Values by side, and the most likely path of play of the SPE with its probability."""
     result = backward_induction.solve(game, verify=False)
     values = _by_side(compiled, game, result.payoffs[0].tolist())
-    path = []
-    if result.path is not None:
-        for node in result.path.tolist()[1:]:
-            parent = int(game.parent[node])
-            if game.player[parent] >= 0:
-                label = game.action_label(node)
-                if not label.endswith(": hold") and label not in path:
-                    path.append(label)
-    return values, path
+    steps, probability = likely_path(game, result.equilibria[0])  # type: ignore[arg-type]
+    return values, steps, probability
+
+
+def _moves_text(steps: list[PathStep]) -> str:
+    """The players' moves of a path, holds left out: ``r0 chn: extend_road; ...``."""
+    return "; ".join(
+        f"r{s.round} {s.who}: {s.what}" for s in steps if s.who != "chance" and s.what != "hold"
+    )
 
 
 def _check_size(
@@ -224,7 +226,7 @@ def _declared(
         node_limit=node_limit,
         all_payoffs=True,
     )
-    values, path = _side_values(compiled, game)
+    values, steps, probability = _side_values(compiled, game)
     blind = dict.fromkeys(values, float("nan"))
     unplanned = float("nan")
     if plan is not None:
@@ -239,7 +241,9 @@ def _declared(
         "gain_from_knowing": sum(values[k] - blind[k] for k in other_sides),
         "unplanned": unplanned,
         "nodes": game.n_nodes,
-        "equilibrium_moves": "; ".join(path),
+        "equilibrium_moves": _moves_text(steps),
+        "likely_path": [asdict(step) for step in steps],
+        "likely_path_probability": probability,
     }
 
 
@@ -280,7 +284,12 @@ def commitment_analysis(
         (the other side best-responding), ``uninformed_<side>`` (the other side
         playing its unconstrained-equilibrium plan instead) and
         ``gain_from_knowing`` (the other sides' value difference), the game's
-        size and the other side's equilibrium moves. ``unplanned`` is the
+        size and the most likely path of play of the equilibrium (at every
+        chance node its likeliest outcome): ``likely_path`` (a list of
+        ``{round, who, what, probability}``, ``who`` is ``chance`` for chance
+        outcomes), ``likely_path_probability`` (the probability of that whole
+        path) and ``equilibrium_moves`` (the other side's moves on it, holds
+        left out, as text). ``unplanned`` is the
         probability that play under the uninformed profile reaches a decision
         state the unconstrained game does not contain (there the other side
         holds; large values make ``gain_from_knowing`` unreliable — with

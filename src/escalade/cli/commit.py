@@ -186,8 +186,16 @@ def _print_tree(console: Any, result: Any) -> None:
             formats={c: ".4g" for c in shown if c.startswith(("value_", "gain", "unplanned"))},
         )
     )
-    for strategy, moves in zip(table["strategy"], table["equilibrium_moves"], strict=True):
-        console.print(f"{strategy}: the other side's moves: {moves or 'none'}")
+    console.print(
+        "Most likely path of play per strategy (at every chance node its likeliest outcome; "
+        "the declared side's fixed moves are not listed):"
+    )
+    for row in table.to_dict(orient="records"):
+        console.print(
+            f"{row['strategy']} (path probability {row['likely_path_probability']:.3g}): "
+            + path_text(row["likely_path"]),
+            highlight=False,
+        )
     if result.unconstrained is not None:
         values = ", ".join(f"{k} {v:.4g}" for k, v in result.unconstrained.items())
         console.print(f"unconstrained best play (both sides choosing): {values}")
@@ -204,3 +212,14 @@ def _print_tree(console: Any, result: Any) -> None:
             )
     else:
         console.print(f"unconstrained best play: not computed ({result.unconstrained_note})")
+
+
+def path_text(steps: list[dict[str, Any]]) -> str:
+    """A path as ``r0 chn: extend_road; r0 chance: landslide: no (0.87); ...`` (no holds)."""
+    parts = []
+    for step in steps:
+        if step["who"] == "chance":
+            parts.append(f"r{step['round']} chance: {step['what']} ({step['probability']:.3g})")
+        elif step["what"] != "hold":
+            parts.append(f"r{step['round']} {step['who']}: {step['what']}")
+    return "; ".join(parts) or "no moves"

@@ -21,7 +21,7 @@ import numpy as np
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 from escalade.game.profiles import BehaviorProfile
 
-__all__ = ["Step", "narrative"]
+__all__ = ["PathStep", "Step", "likely_path", "narrative"]
 
 _LABEL = re.compile(r"^r(\d+) (.+)$")
 
@@ -51,6 +51,55 @@ def _split(label: str, who: str) -> tuple[str, str]:
     if rest.startswith(f"{who}: "):
         rest = rest[len(who) + 2 :]
     return match.group(1), rest
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One move of :func:`likely_path`: its round, who moves (or ``chance``), what, how likely."""
+
+    round: str
+    who: str
+    what: str
+    probability: float
+
+
+def likely_path(game: ExtensiveFormGame, profile: BehaviorProfile) -> tuple[list[PathStep], float]:
+    """The most likely play of ``profile``: at every node its likeliest move.
+
+    At a chance node (or a mixed choice) the likeliest outcome is taken (ties:
+    the first); the path is one coherent course of play, unlike the union of
+    every node reached.
+
+    Returns
+    -------
+    steps : list of PathStep
+        The moves from the root to a terminal node, in order.
+    probability : float
+        The probability of this whole path.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from escalade.game.tree import Chance, Decision, Terminal, tree_game
+    >>> g = tree_game(
+    ...     Chance({
+    ...         "rain": (0.6, Decision("a", {"stay": Terminal((1.0,)), "go": Terminal((0.0,))})),
+    ...         "sun": (0.4, Terminal((2.0,))),
+    ...     }), players=["a"])
+    >>> steps, p = likely_path(g, BehaviorProfile(np.array([1.0, 0.0])))
+    >>> [(s.who, s.what) for s in steps], p
+    ([('chance', 'rain'), ('a', 'stay')], 0.6)
+    """
+    teller = _Teller(game, profile)
+    steps: list[PathStep] = []
+    node, total = 0, 1.0
+    while game.kind[node] != NodeKind.TERMINAL:
+        who, moves = teller.moves(node)
+        child, p = max(moves, key=lambda kp: kp[1])  # the first of the likeliest
+        t, what = _split(game.action_label(child), who)
+        steps.append(PathStep(t, who, what, p))
+        node, total = child, total * p
+    return steps, total
 
 
 @dataclass(frozen=True)
