@@ -8,7 +8,12 @@ import pytest
 
 from escalade.errors import ScenarioError
 from escalade.evidence.facts import compile_observations
-from escalade.evidence.observed import DEFAULT_EPSILON, load_observed, loads_observed
+from escalade.evidence.observed import (
+    DEFAULT_EPSILON,
+    ObservedTimeline,
+    load_observed,
+    loads_observed,
+)
 from escalade.scenario import load_scenario
 from escalade.scenario.compiled import compile_scenario
 
@@ -277,3 +282,19 @@ def test_a_problem_outside_the_observations_stops_before_the_later_checks(coin) 
 def test_a_valid_file_checked_against_its_scenario(coin) -> None:
     lt = load_observed(DATA / "coin.observed.yaml", scenario=coin)
     assert lt.entries is None and len(compile_observations(coin, lt)) == 9
+
+
+def test_the_schema_states_the_kinds_itself() -> None:
+    schema = ObservedTimeline.model_json_schema(by_alias=True)
+    observation = schema["$defs"]["Observation"]
+    text = observation["description"]
+    assert "docstring" not in text
+    for kind, says in [
+        ("option", "``option`` + ``taken``"),
+        ("event", "``event`` + ``branch`` or ``fired``"),
+        ("threshold", "``threshold`` + ``crossed``"),
+        ("arena", "``arena`` + ``rung``"),
+        ("variable", "``variable`` + ``value`` + ``sd``"),
+    ]:
+        assert says in text, kind
+        assert observation["properties"][kind]["description"]

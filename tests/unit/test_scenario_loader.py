@@ -12,6 +12,7 @@ from escalade.errors import ScenarioError, UsageError
 from escalade.scenario import catalog_names, load_scenario, loads_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.scenario.dump import dump_scenario
+from escalade.scenario.schema import ScenarioSpec
 
 DESIGN = Path(__file__).resolve().parents[2].parent / "shared" / "DESIGN.md"
 
@@ -238,3 +239,10 @@ def test_a_badly_written_date_keeps_the_format_message() -> None:
         loads_scenario(text, file="t.yaml")
     (error,) = info.value.errors
     assert error.message == "expected a date (YYYY-MM-DD), found '2017-6-3'"
+
+
+def test_a_rungs_group_is_described_in_the_schema_and_the_docs() -> None:
+    group = ScenarioSpec.model_json_schema()["$defs"]["RungSpec"]["properties"]["group"]
+    assert "whole number" in group["description"] and "band" in group["description"]
+    docs = Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md"
+    assert "`group`: an optional whole number" in docs.read_text(encoding="utf-8")

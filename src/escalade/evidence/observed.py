@@ -70,23 +70,40 @@ class ObservedSource(SourceSpec):
 
 
 class Observation(Model):
-    """One observed fact (see the module docstring for the kinds)."""
+    """One observed fact: a ``date`` or a window ``between: [d1, d2]``, and one kind of fact.
 
-    id: Slug | None = None
-    date: dt.date | None = None
-    between: tuple[dt.date, dt.date] | None = None
-    option: Slug | None = None
-    taken: bool | None = None
-    event: Slug | None = None
-    branch: Slug | None = None
-    fired: bool | None = None
-    threshold: Annotated[str, StringConstraints(min_length=1, max_length=130)] | None = None
-    crossed: bool | None = None
-    arena: Slug | None = None
-    rung: int | Slug | None = None
-    variable: Slug | None = None
-    value: float | None = None
-    sd: float | None = Field(default=None, gt=0)
+    The kinds: ``option`` + ``taken`` (the option's actor made the move in the round
+    of ``date``, or at least once in the window; ``taken: false``: it did not);
+    ``event`` + ``branch`` or ``fired`` (the event fired, with that branch;
+    ``fired: false``: it did not fire); ``threshold`` + ``crossed`` (a threshold of the
+    scenario, ``arena.threshold``, was reached); ``arena`` + ``rung`` (the arena's rung
+    at the end of the round of ``date``); ``variable`` + ``value`` + ``sd`` (a
+    measurement of the variable at ``date``). See docs/history.md.
+    """
+
+    id: Slug | None = Field(default=None, description="default obs1, obs2, ... in file order")
+    date: dt.date | None = Field(default=None, description="the round containing this date")
+    between: tuple[dt.date, dt.date] | None = Field(
+        default=None, description="a window [first, last] of dates (instead of 'date')"
+    )
+    option: Slug | None = Field(default=None, description="an option id; with 'taken'")
+    taken: bool | None = Field(default=None, description="whether the option's actor made it")
+    event: Slug | None = Field(default=None, description="an event id; with 'branch' or 'fired'")
+    branch: Slug | None = Field(default=None, description="the branch the event fired with")
+    fired: bool | None = Field(default=None, description="whether the event fired")
+    threshold: Annotated[str, StringConstraints(min_length=1, max_length=130)] | None = Field(
+        default=None, description="a threshold (ARENA.THRESHOLD, or its id); with 'crossed'"
+    )
+    crossed: bool | None = Field(default=None, description="whether the threshold was reached")
+    arena: Slug | None = Field(default=None, description="an arena id; with 'rung'")
+    rung: int | Slug | None = Field(
+        default=None, description="the arena's rung (number or id) at the end of the round"
+    )
+    variable: Slug | None = Field(default=None, description="a variable id; with 'value' and 'sd'")
+    value: float | None = Field(default=None, description="the variable's measured value")
+    sd: float | None = Field(
+        default=None, gt=0, description="the measurement's standard deviation (> 0)"
+    )
     source: SourceRef | None = None
     note: Text = ""
 
@@ -156,7 +173,7 @@ class Prior(Model):
 
 
 class ObservedTimeline(Model):
-    """A whole observed file (``schema_version: 1``)."""
+    """A whole observed file (``schema_version: 1``); the format is in docs/history.md."""
 
     schema_version: Literal[1]
     scenario: Slug

@@ -105,7 +105,15 @@ class RungSpec(_Model):
 
     id: Slug
     name: Text
-    group: int | None = None
+    group: int | None = Field(
+        default=None,
+        description=(
+            "An optional whole number that bands rungs together for the reader (as Kahn's "
+            "seven groups): the report's ladder figure shades each group's rungs as one band "
+            "labelled with the number. It does not change the simulation. Give a group's "
+            "rungs next to each other."
+        ),
+    )
 
 
 class ThresholdSpec(_Model):
