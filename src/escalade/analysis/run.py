@@ -29,7 +29,12 @@ from collections.abc import Mapping
 import pandas as pd
 
 from escalade.analysis.ranking import RankBy, rank_by, side_weight_table
-from escalade.analysis.scenario_tables import assumption_table, ladder_tables, scenario_table
+from escalade.analysis.scenario_tables import (
+    assumption_table,
+    ladder_tables,
+    scenario_table,
+    source_tables,
+)
 from escalade.analysis.strategies import compare_strategies
 from escalade.results import tablenames as tn
 from escalade.scenario import Scenario
@@ -152,6 +157,7 @@ def run_tables(
     tables.update(ladder_tables(scenario))
     tables[tn.SCENARIO] = scenario_table(scenario)
     tables[tn.ASSUMPTIONS] = assumption_table(scenario)
+    tables.update(source_tables(scenario))
     tables[tn.SIDE_WEIGHTS] = side_weight_table(scenario)
     return tables
 

@@ -5,18 +5,24 @@
 ``ladder_options`` arena, id, actor, rung, perceived_by (side whose view differs, or None)
 ``scenario``       element, count, ids
 ``assumptions``    the provenance table of :mod:`escalade.evidence.provenance`
+``sources``        id, title, outlet, date (ISO, or ""), url, file, note
+``citations``      source, element, path, line, quote: every place that cites a source
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
+from pydantic import BaseModel
 
 from escalade.evidence.provenance import assumptions
 from escalade.results import tablenames as tn
 from escalade.scenario import Scenario
 from escalade.scenario.reference import builtin_ladder, builtin_ladder_names
+from escalade.scenario.schema import NumberSpec, SourceRef
 
-__all__ = ["assumption_table", "ladder_tables", "scenario_table"]
+__all__ = ["assumption_table", "ladder_tables", "scenario_table", "source_tables"]
 
 
 def ladder_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
@@ -109,3 +115,100 @@ def assumption_table(scenario: Scenario) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=columns)
     table["line"] = table["line"].astype("Int64")
     return table
+
+
+_SINGULAR = {
+    "ladders": "ladder",
+    "sides": "side",
+    "actors": "actor",
+    "arenas": "arena",
+    "variables": "variable",
+    "options": "option",
+    "events": "event",
+    "accidents": "accidents",
+    "uncertainties": "uncertainty",
+    "strategies": "strategy",
+    "mindsets": "mindset",
+    "outcomes": "outcome",
+    "terminal": "terminal",
+}
+
+
+def _path_text(path: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _element(scenario: Scenario, path: tuple[str | int, ...]) -> str:
+    """``option block_road`` for ``options[0].source``; the field after a colon if deeper."""
+    if len(path) < 2 or path[0] not in _SINGULAR:
+        return _path_text(path)
+    section, key = path[0], path[1]
+    item = getattr(scenario.spec, str(section))[key] if isinstance(key, int) else None
+    name = f"{_SINGULAR[str(section)]} {getattr(item, 'id', None) or key}"
+    rest = [p for p in path[2:] if p != "source"]
+    return f"{name}: {_path_text(tuple(rest))}" if rest else name
+
+
+def _citations(scenario: Scenario) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+
+    def cite(ref: SourceRef, quote: str | None, path: tuple[str | int, ...]) -> None:
+        rows.append(
+            {
+                "source": ref.ref,
+                "element": _element(scenario, path),
+                "path": _path_text(path),
+                "line": scenario.position(path)[0],
+                "quote": quote or ref.quote,
+            }
+        )
+
+    def visit(node: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, SourceRef):
+            if node.ref:
+                cite(node, None, path)
+            return
+        if isinstance(node, NumberSpec) and node.source is not None and node.source.ref:
+            cite(node.source, node.quote, path)
+            return
+        if isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                visit(getattr(node, name), (*path, name))
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                visit(item, (*path, i))
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                visit(item, (*path, str(key)))
+
+    visit(scenario.spec, ())
+    return rows
+
+
+def source_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
+    """Return the scenario's sources and every place that cites one (see module docstring)."""
+    sources = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "outlet": s.outlet,
+            "date": s.date.isoformat() if s.date else "",
+            "url": s.url,
+            "file": s.file or "",
+            "note": s.note,
+        }
+        for s in scenario.spec.sources
+    ]
+    citations = pd.DataFrame(
+        _citations(scenario), columns=["source", "element", "path", "line", "quote"]
+    )
+    citations["line"] = citations["line"].astype("Int64")
+    return {
+        tn.SOURCES: pd.DataFrame(
+            sources, columns=["id", "title", "outlet", "date", "url", "file", "note"]
+        ),
+        tn.CITATIONS: citations,
+    }

@@ -2,10 +2,11 @@
 
 A :class:`ReportDocument` is a title, a subtitle, sections of blocks
 (:class:`Markdown`, :class:`Text`, :class:`TableBlock`, :class:`FigureBlock`)
-and method notes. :func:`render_html` turns it into ONE HTML file: the CSS
-inline, the smallest plotly.js bundle that draws the figures inline
-(:mod:`escalade.report.bundle`), the figures as inline JSON; no URL is fetched
-when the page opens. Markdown is rendered with raw HTML, links and images
+and method notes; a table cell may be a :class:`Link` (to an anchor of the page,
+or an ``http(s)`` address followed only when clicked). :func:`render_html` turns
+it into ONE HTML file: the CSS inline, the smallest plotly.js bundle that draws
+the figures inline (:mod:`escalade.report.bundle`), the figures as inline JSON;
+no URL is fetched when the page opens. Markdown is rendered with raw HTML, links and images
 disabled, so no text can add a request.
 """
 
@@ -36,6 +37,7 @@ from escalade.report.text import format_value
 __all__ = [
     "Block",
     "FigureBlock",
+    "Link",
     "Markdown",
     "ReportDocument",
     "Section",
@@ -46,6 +48,7 @@ __all__ = [
 ]
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_HREF = re.compile(r"^(#[A-Za-z][A-Za-z0-9_-]*|https?://[^\s\"'<>]+)$")
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False}
 
 
@@ -64,6 +67,21 @@ class Text:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A table cell that links: ``text`` shown, ``href`` an anchor or an address.
+
+    ``href`` is ``#id`` (an anchor of the page) or an ``http://``/``https://``
+    address; any other is shown as plain text. In a CSV download the cell is ``text``.
+    """
+
+    text: str
+    href: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
 class TableBlock:
     """A table: ``df`` with a caption and per-column format specifications.
 
@@ -71,6 +89,7 @@ class TableBlock:
     ``"sig"``/``"pct"`` (3 significant digits, percentage). ``collapse`` puts the
     table under a closed ``<details>``; ``download`` (a file name) adds a link
     that saves the full-precision table as CSV (a ``data:`` URL, no request).
+    ``row_ids`` (one per row, or empty) are the rows' anchors (``#id`` links to one).
     """
 
     df: pd.DataFrame
@@ -78,6 +97,7 @@ class TableBlock:
     formats: Mapping[str, str] = field(default_factory=dict)
     collapse: bool = False
     download: str = ""
+    row_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,18 +181,43 @@ def _figure_json(figure: go.Figure | Mapping[str, Any], where: str) -> Markup:
     return _safe_json(text)
 
 
-def _table_view(block: TableBlock) -> dict[str, Any]:
+def _cell(value: Any, spec: str | None) -> str | Markup:
+    if not isinstance(value, Link):
+        return format_value(value, spec)
+    if not _HREF.match(value.href):
+        return value.text
+    if value.href.startswith("#"):
+        return Markup('<a href="{}">{}</a>').format(value.href, value.text)
+    return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(value.href, value.text)
+
+
+def _row_ids(block: TableBlock, n_rows: int, where: str) -> list[str]:
+    ids = list(block.row_ids)
+    if ids and len(ids) != n_rows:
+        raise UsageError(f"{where}.row_ids: expected {n_rows} ids (one per row), found {len(ids)}")
+    bad = [i for i in ids if not _ID.match(i)]
+    if bad or len(set(ids)) != len(ids):
+        found = f"{bad[0]!r}" if bad else "a repeated id"
+        raise UsageError(
+            f"{where}.row_ids: expected unique ids, a letter then letters, digits, '-' or '_'; "
+            f"found {found}"
+        )
+    return ids
+
+
+def _table_view(block: TableBlock, where: str) -> dict[str, Any]:
     df = block.df if isinstance(block.df.index, pd.RangeIndex) else block.df.reset_index()
     numeric = [
         pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
         for c in df.columns
     ]
     rows = [
-        [format_value(v, block.formats.get(str(c))) for c, v in zip(df.columns, row, strict=True)]
+        [_cell(v, block.formats.get(str(c))) for c, v in zip(df.columns, row, strict=True)]
         for row in df.itertuples(index=False, name=None)
     ]
     view: dict[str, Any] = {"columns": [str(c) for c in df.columns], "numeric": numeric}
     view["rows"] = rows
+    view["row_ids"] = _row_ids(block, len(df), where)
     view["collapse"] = block.collapse
     view["n_rows"] = len(df)
     if block.download:
@@ -188,7 +233,7 @@ def _block_view(block: Block, where: str, number: int) -> dict[str, Any]:
     if isinstance(block, Text):
         return {"kind": "text", "text": block.text}
     if isinstance(block, TableBlock):
-        return {"kind": "table", "caption": block.caption, **_table_view(block)}
+        return {"kind": "table", "caption": block.caption, **_table_view(block, where)}
     if isinstance(block, FigureBlock):
         return {
             "kind": "figure",

@@ -21,6 +21,7 @@ from escalade.report.figures import (
 )
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.ladder import ladder_panel
+from escalade.report.sources import link_sources, sources_section
 from escalade.report.text import percent, shown, sig, subtitle
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
@@ -266,7 +267,10 @@ def _dynamics(rs: ResultSet) -> Section:
 
 
 def assumptions_section(rs: ResultSet) -> Section:
-    """The table of every number in the scenario and what it rests on."""
+    """The table of every number in the scenario and what it rests on.
+
+    Its source ids link to their rows in the Sources section (:func:`sources_section`).
+    """
     table = rs.get(tn.ASSUMPTIONS)
     counts = table["kind"].value_counts().to_dict() if not table.empty else {}
     text = "Every number in the scenario and what it rests on: " + ", ".join(
@@ -276,7 +280,7 @@ def assumptions_section(rs: ResultSet) -> Section:
     if not table.empty:
         blocks.append(
             TableBlock(
-                table,
+                link_sources(table, "ref", set(rs.get(tn.SOURCES).get("id", pd.Series()))),
                 "Key assumptions with their sources and quotes",
                 collapse=True,
                 download="assumptions.csv",
@@ -301,6 +305,7 @@ def _notes(prov: Provenance) -> dict[str, str]:
 def run_report(rs: ResultSet) -> ReportDocument:
     """Build the HTML report document of a ``run`` result set."""
     prov = rs.provenance
+    sources = sources_section(rs)
     return ReportDocument(
         title=f"escalade run — {prov.title}",
         subtitle=subtitle(prov),
@@ -311,6 +316,7 @@ def run_report(rs: ResultSet) -> ReportDocument:
             _dynamics(rs),
             _summary(rs),
             assumptions_section(rs),
+            *((sources,) if sources else ()),
         ),
         method_notes=_notes(prov),
     )

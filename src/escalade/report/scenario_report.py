@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from escalade.analysis.scenario_tables import assumption_table, ladder_tables, scenario_table
+from escalade.analysis.scenario_tables import (
+    assumption_table,
+    ladder_tables,
+    scenario_table,
+    source_tables,
+)
 from escalade.report.html import Markdown, ReportDocument, Section, TableBlock
 from escalade.report.run_report import assumptions_section, ladders_section
+from escalade.report.sources import sources_section
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 from escalade.scenario import Scenario
@@ -18,6 +24,7 @@ def scenario_report(scenario: Scenario) -> ReportDocument:
         **ladder_tables(scenario),
         tn.SCENARIO: scenario_table(scenario),
         tn.ASSUMPTIONS: assumption_table(scenario),
+        **source_tables(scenario),
     }
     rs = ResultSet("run", {"scenario_id": scenario.id}, tables, scenario.text)
     spec = scenario.spec
@@ -30,9 +37,15 @@ def scenario_report(scenario: Scenario) -> ReportDocument:
         "Scenario",
         (Markdown("\n".join(lines)), TableBlock(tables[tn.SCENARIO], "What the scenario contains")),
     )
+    sources = sources_section(rs)
     return ReportDocument(
         title=f"escalade — {scenario.title}",
         subtitle=f"scenario {scenario.id} · hash {scenario.content_hash[:12]}",
-        sections=(summary, ladders_section(rs), assumptions_section(rs)),
+        sections=(
+            summary,
+            ladders_section(rs),
+            assumptions_section(rs),
+            *((sources,) if sources else ()),
+        ),
         method_notes={"scenario hash (SHA-256)": scenario.content_hash},
     )
