@@ -194,10 +194,11 @@ def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
         "decision_every": args.decision_every,
         "start_state": start,
         "first_round": args.from_round if start is not None else 0,
+        "private": _private_mode(args),
     }
     size = estimate_game_size(compiled, budget=0.8, limit=args.node_limit, **shape)
     print(size.describe(), file=sys.stderr)
-    for note in private_value_notes(compiled, args.players):
+    for note in private_value_notes(compiled, args.players, mode=shape["private"]):
         print(f"note: {note}", file=sys.stderr)
     if size.nodes > args.node_limit:
         raise GameTooLargeError(
@@ -206,6 +207,14 @@ def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
             "--decision-every K, a later --from-round, or a larger --node-limit"
         )
     return build_game(compiled, node_limit=args.node_limit, **shape)
+
+
+def _private_mode(args: argparse.Namespace) -> str:
+    """``--private``: auto is chance with one player (the exact ``single`` method), else nominal."""
+    mode = str(getattr(args, "private", "auto"))
+    if mode == "auto":
+        return "chance" if args.players is not None and len(args.players) == 1 else "nominal"
+    return mode
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,6 +5,8 @@ game over ``--horizon`` rounds (:func:`escalade.engine.game_builder.build_game`)
 perfect information by default, solved by backward induction; with
 ``--information scenario`` simultaneous rounds stay simultaneous and a
 two-player game is solved by support enumeration on its reduced normal form.
+``--private chance`` (the default with one ``--players``) draws the values a
+player does not know at the root and hides them from it.
 """
 
 from __future__ import annotations
@@ -94,6 +96,14 @@ def register(subparsers: Any) -> None:
         default="perfect",
         help="perfect: simultaneous rounds sequentialised in file order (default); "
         "scenario: kept simultaneous (information sets)",
+    )
+    parser.add_argument(
+        "--private",
+        choices=("auto", "chance", "nominal"),
+        default="auto",
+        help="values a player does not know (known_to): chance: drawn at the start and hidden "
+        "from it (a Bayesian game); nominal: fixed and seen by every player; auto (default): "
+        "chance with one player (solved exactly), else nominal",
     )
     parser.add_argument(
         "--method",

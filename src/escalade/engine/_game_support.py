@@ -7,10 +7,12 @@ shared with :mod:`escalade.engine.game_size`, so that an estimate refuses what
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
 from escalade.engine.policies import kinds
 from escalade.engine.reference import One
+from escalade.engine.state import NEVER
 from escalade.errors import UnsupportedGameError, UsageError
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
@@ -19,8 +21,10 @@ __all__ = [
     "check_game_arguments",
     "check_game_supported",
     "deterministic_kinds",
+    "one_signature",
     "players_and_policies",
     "private_value_notes",
+    "signature",
 ]
 
 
@@ -119,13 +123,15 @@ def players_and_policies(
     return ids, chosen, specs
 
 
-def private_value_notes(compiled: CompiledScenario, players: Sequence[str] | None) -> list[str]:
-    """What a game shows its players that the scenario keeps from them.
+def private_value_notes(
+    compiled: CompiledScenario, players: Sequence[str] | None, *, mode: str = "nominal"
+) -> list[str]:
+    """How a game treats the values the scenario keeps from some of its players.
 
-    A game fixes every uncertainty at one value (nominal) and every player
-    decides knowing it; an uncertainty with ``known_to`` that leaves out a
-    player is private in the scenario. One note per such uncertainty, naming
-    the players who see it only in the game.
+    An uncertainty with ``known_to`` that leaves out a player is private. With
+    ``mode="nominal"`` the game fixes it at its nominal value and every player
+    decides knowing it; with ``"chance"`` it is drawn at the root and hidden
+    from those players. One note per such uncertainty.
     """
     ids = [a.id for a in compiled.actors]
     chosen = [ids.index(p) for p in (players if players is not None else ids) if p in ids]
@@ -133,7 +139,11 @@ def private_value_notes(compiled: CompiledScenario, players: Sequence[str] | Non
     notes = []
     for u in compiled.uncertainties:
         told = [ids[i] for i in chosen if i not in u.known_to]
-        if told:
+        if told and mode == "chance":
+            notes.append(
+                f"{u.id} is drawn at the start (a chance move) and hidden from {', '.join(told)}"
+            )
+        elif told:
             knowers = ", ".join(ids[i] for i in sorted(u.known_to)) or "no actor"
             verb = "decides" if len(told) == 1 else "decide"
             notes.append(
@@ -142,3 +152,31 @@ def private_value_notes(compiled: CompiledScenario, players: Sequence[str] | Non
                 f"scenario only {knowers} {'knows' if len(u.known_to) == 1 else 'know'} it"
             )
     return notes
+
+
+def signature(
+    t: int,
+    rungs: Sequence[float],
+    variables: Sequence[float],
+    flags: Sequence[int],
+) -> str:
+    """A short key of a decision state (round, rungs, variables, history flags)."""
+    text = repr((t, tuple(int(r) for r in rungs), tuple(float(v) for v in variables), tuple(flags)))
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
+
+
+def one_signature(c: CompiledScenario, s: One) -> str:
+    """:func:`signature` of a reference-interpreter state."""
+    flags: list[int] = [int(s.taken[o.id]) for o in c.options]
+    flags += [s.last_chosen.get(o.id, NEVER) for o in c.options]
+    flags += [int(e.id in s.fired) for e in c.events]
+    for i in range(len(c.actors)):
+        move, ok = s.prev_moves.get(i, (-1, False))
+        flags += [move, int(ok)]
+    flags += [s.rung_max[a.id] for a in c.arenas]
+    return signature(
+        s.round,
+        [s.rungs[a.id] for a in c.arenas],
+        [s.variables[v] for v in c.variable_ids],
+        flags,
+    )

@@ -44,14 +44,16 @@ from typing import Literal
 
 import numpy as np
 
+from escalade.engine._game_private import drawn_start, private_draws
 from escalade.engine._game_support import (
     check_game_arguments,
     check_game_supported,
     deterministic_kinds,
+    one_signature,
     players_and_policies,
+    signature,
 )
 from escalade.engine.reference import One, ReferenceInterpreter
-from escalade.engine.state import NEVER
 from escalade.errors import GameTooLargeError, UnsupportedGameError
 from escalade.game.extensive import ExtensiveFormGame
 from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
@@ -69,34 +71,6 @@ __all__ = [
 ]
 
 
-def signature(
-    t: int,
-    rungs: Sequence[float],
-    variables: Sequence[float],
-    flags: Sequence[int],
-) -> str:
-    """A short key of a decision state (round, rungs, variables, history flags)."""
-    text = repr((t, tuple(int(r) for r in rungs), tuple(float(v) for v in variables), tuple(flags)))
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:16]
-
-
-def one_signature(c: CompiledScenario, s: One) -> str:
-    """:func:`signature` of a reference-interpreter state."""
-    flags: list[int] = [int(s.taken[o.id]) for o in c.options]
-    flags += [s.last_chosen.get(o.id, NEVER) for o in c.options]
-    flags += [int(e.id in s.fired) for e in c.events]
-    for i in range(len(c.actors)):
-        move, ok = s.prev_moves.get(i, (-1, False))
-        flags += [move, int(ok)]
-    flags += [s.rung_max[a.id] for a in c.arenas]
-    return signature(
-        s.round,
-        [s.rungs[a.id] for a in c.arenas],
-        [s.variables[v] for v in c.variable_ids],
-        flags,
-    )
-
-
 @dataclass
 class _Round:
     """Bookkeeping of the round being expanded."""
@@ -108,6 +82,8 @@ class _Round:
     seen: tuple[str, ...] = ()
     hidden: tuple[str, ...] = field(default_factory=tuple)
     down: dict[str, int] = field(default_factory=dict)
+    secret: tuple[tuple[int, str], ...] = ()
+    """The private values drawn at the root (``private="chance"``): uncertainty, label."""
 
     def copy(self) -> _Round:
         """An independent copy (containers copied; their items are immutable)."""
@@ -119,6 +95,7 @@ class _Round:
             self.seen,
             self.hidden,
             dict(self.down),
+            self.secret,
         )
 
 
@@ -162,6 +139,8 @@ class GameBuilder:
         self.horizon, self.node_limit = horizon, node_limit
         self.nodes = 0
         self.k = ref.layout.k
+        self.private = False
+        """Key every player's decision nodes by what it has seen (``private="chance"``)."""
 
     def count(self) -> None:
         """Count one node; raise when the node limit is passed."""
@@ -189,14 +168,21 @@ class GameBuilder:
         self.ref.final(done)
         return Terminal(tuple(done.utility[i] for i in self.payees))
 
-    def round(self, s: One, t: int, seen: tuple[str, ...] = ()) -> Node:
+    def round(
+        self, s: One, t: int, seen: tuple[str, ...] = (), secret: tuple[tuple[int, str], ...] = ()
+    ) -> Node:
         """The subtree from the start of round ``t`` (a terminal past the horizon or the end)."""
         if t >= self.horizon or not s.alive:
             return self.terminal(s)
         s.round, s.day = t, int(self.c.days[t])
         before = (dict(s.rung_max), dict(s.view_max))
-        r = _Round(t, before, [0.0] * len(self.c.actors), {}, seen)
+        r = _Round(t, before, [0.0] * len(self.c.actors), {}, seen, secret=secret)
         return self.event(s, r, 0)
+
+    @property
+    def public_now(self) -> bool:
+        """Moves and outcomes are seen at once (sequential rounds), not at the round's end."""
+        return not self.simultaneous
 
     def event(self, s: One, r: _Round, e: int) -> Node:
         """The subtree from event ``e`` of the round (a chance node when it may or may not fire)."""
@@ -246,8 +232,20 @@ class GameBuilder:
             return self.accidents(s, r, 0)
         actions = self.options(s, r, i)
         if isinstance(actions, int):
-            return self.resolve(s, r, i, actions)
-        return self.player_node(s, r, i, {a: self.resolve(s, r, i, o) for a, o in actions.items()})
+            return self.resolve(s, self.saw_move(r, i, actions), i, actions)
+        children = {a: self.resolve(s, self.saw(r, a), i, o) for a, o in actions.items()}
+        return self.player_node(s, r, i, children)
+
+    def saw(self, r: _Round, label: str) -> _Round:
+        """``r`` having seen ``label`` when information sets are kept (else ``r`` itself)."""
+        return _saw(r, label, public=self.public_now) if self.private else r
+
+    def saw_move(self, r: _Round, i: int, choice: int) -> _Round:
+        """``r`` having seen a non-player's move (it may reveal what it knows)."""
+        if not self.private:
+            return r
+        what = self.c.options[choice].id if choice >= 0 else "hold"
+        return self.saw(r, f"r{r.t} {self.c.actors[i].id}: {what}")
 
     def options(self, s: One, r: _Round, i: int) -> dict[str, int] | int:
         """A player's actions ``label -> option`` (-1 hold), or a non-player's choice."""
@@ -276,8 +274,10 @@ class GameBuilder:
         self.count()
         actor = self.c.actors[i].id
         infoset = None
-        if self.simultaneous:
-            digest = hashlib.sha1(repr(r.seen).encode(), usedforsecurity=False).hexdigest()[:12]
+        if self.simultaneous or self.private:
+            known = tuple(name for u, name in r.secret if i in self.c.uncertainties[u].known_to)
+            key = (r.seen, known, sorted(actions)) if self.private else r.seen
+            digest = hashlib.sha1(repr(key).encode(), usedforsecurity=False).hexdigest()[:12]
             infoset = f"r{r.t} {actor} | {digest}"
         label = f"r{r.t} {actor} #{one_signature(self.c, s)}"
         return Decision(actor, actions, infoset=infoset, label=label)
@@ -306,7 +306,7 @@ class GameBuilder:
             if q <= 0.0:
                 continue
             label = f"r{r.t} {self.c.options[choice].id}: {'success' if ok else 'failure'}"
-            child, rr = s.copy(), _saw(r, label, public=False)
+            child, rr = s.copy(), _saw(r, label, public=self.private and self.public_now)
             u = np.full(self.k, 0.0 if ok else 1.0)
             self.ref.resolve(child, i, choice, u, paid=rr.paid, moves=rr.moves, down=rr.down)
             outcomes.append((label, q, then(child, rr)))
@@ -318,7 +318,7 @@ class GameBuilder:
             return self.resolutions(s, r, 0, chosen)
         actions = self.options(s, r, i)
         if isinstance(actions, int):
-            rr, choice = self.consent(s, r, i, actions)
+            rr, choice = self.consent(s, self.saw_move(r, i, actions), i, actions)
             return self.choices(s, rr, i + 1, (*chosen, choice))
         children: dict[str, Node] = {}
         for label, o in actions.items():
@@ -362,7 +362,8 @@ class GameBuilder:
                 child.views[key] = min(max(child.views[key] + step, arena.low), arena.high)
             self.ref.sync(child)
             label = f"r{r.t} {arena.id} accident: {name}"
-            outcomes.append((label, q, self.accidents(child, _saw(r, label, public=False), a + 1)))
+            rr = _saw(r, label, public=self.private and self.public_now)
+            outcomes.append((label, q, self.accidents(child, rr, a + 1)))
         return self.chance(outcomes, f"r{r.t} {arena.id} accident?")
 
     def close(self, s: One, r: _Round) -> Node:
@@ -374,7 +375,7 @@ class GameBuilder:
             i: (o, res == "succeeded") for i, (o, res) in r.moves.items() if res != "refused"
         }
         self.ref.end(s, r.t)
-        return self.round(s, r.t + 1, r.seen + r.hidden)
+        return self.round(s, r.t + 1, r.seen + r.hidden, r.secret)
 
 
 def build_game(
@@ -392,8 +393,9 @@ def build_game(
     decision_every: int = 1,
     start_state: One | None = None,
     first_round: int = 0,
+    private: Literal["nominal", "chance"] = "nominal",
 ) -> ExtensiveFormGame:
-    """Expand a scenario into a perfect-information game (see the module docstring).
+    """Expand a scenario into a game tree (see the module docstring).
 
     Parameters
     ----------
@@ -427,6 +429,12 @@ def build_game(
         utility accrued before. Default: the scenario's initial state.
     first_round : int
         The round ``start_state`` is at.
+    private : {"nominal", "chance"}
+        ``nominal`` (the default): every uncertainty is fixed and every player
+        knows it. ``chance``: the values some player does not know
+        (``known_to``) are drawn by a chance move at the root and hidden from
+        those players by information sets (:mod:`escalade.engine._game_private`);
+        the game then has imperfect information.
 
     Examples
     --------
@@ -467,7 +475,24 @@ def build_game(
     )
     if all_payoffs:
         builder.payees = tuple(range(len(compiled.actors)))
-    root = builder.round(start, first_round)
+    draws = private_draws(compiled, index) if private == "chance" else []
+    if draws:
+        builder.private = True
+        root = builder.chance(
+            [
+                (
+                    d.label,
+                    d.probability,
+                    builder.round(
+                        drawn_start(ref, start, d, start_state), first_round, secret=d.secret
+                    ),
+                )
+                for d in draws
+            ],
+            "private values",
+        )
+    else:
+        root = builder.round(start, first_round)
     name = f"{compiled.scenario.id} (horizon {horizon})"
     if first_round:
         name = f"{compiled.scenario.id} (rounds {first_round}-{first_round + int(horizon) - 1})"

@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from escalade.engine._game_private import private_draws
 from escalade.engine.game_builder import GameBuilder, check_game_supported, players_and_policies
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.errors import UsageError
@@ -218,11 +219,14 @@ def estimate_game_size(
     budget: float = 1.0,
     seed: int = 0,
     limit: float | None = None,
+    private: Literal["nominal", "chance"] = "nominal",
 ) -> SizeEstimate:
     """:func:`estimate_size` with the arguments of ``build_game`` (and its ``limit``).
 
     A scenario ``build_game`` cannot expand is refused before any probe
-    (:func:`~escalade.engine.game_builder.check_game_supported`).
+    (:func:`~escalade.engine.game_builder.check_game_supported`). With
+    ``private="chance"`` the estimate at the nominal values is multiplied by
+    the number of joint draws of the private values (one subtree each).
     """
     check_game_supported(compiled)
     if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon - first_round:
@@ -233,7 +237,9 @@ def estimate_game_size(
     values = (
         compiled.nominal_uncertainties() if uncertainties is None else np.asarray(uncertainties)
     )
-    return estimate_size(
+    index = tuple(ids.index(p) for p in chosen)
+    draws = len(private_draws(compiled, index)) if private == "chance" else 0
+    size = estimate_size(
         compiled,
         horizon=int(horizon),
         specs=specs,
@@ -246,5 +252,10 @@ def estimate_game_size(
         probes=probes,
         budget=budget,
         seed=seed,
-        limit=limit,
+        limit=limit if not draws else limit / draws if limit else None,
+    )
+    if not draws:
+        return size
+    return SizeEstimate(
+        size.nodes * draws + 1, size.se * draws, size.seconds * draws, size.probes, size.elapsed
     )

@@ -22,6 +22,7 @@ METHODS: dict[str, str] = {
     "gambit-lcp": "escalade.solvers.gambit_lcp",
     "gambit-logit": "escalade.solvers.gambit_logit",
     "mccfr": "escalade.solvers.mccfr",
+    "single": "escalade.solvers.single_player",
 }
 """Method name -> module exposing ``solve`` and ``supports``."""
 
@@ -44,8 +45,9 @@ def solver_module(method: str) -> ModuleType:
 def default_method(game: ExtensiveFormGame | NormalFormGame) -> str:
     """Pick our own exact method for ``game`` when one applies, else ``gambit-lcp``.
 
-    Perfect-information trees get ``spe``; two-player zero-sum trees
-    ``zerosum-lp``; two-player normal-form games ``enummixed``.
+    Perfect-information trees get ``spe``; one-player trees with information
+    sets ``single``; two-player zero-sum trees ``zerosum-lp``; two-player
+    normal-form games ``enummixed``.
     """
     from escalade.game.extensive import ExtensiveFormGame  # noqa: PLC0415 (keeps METHODS light)
     from escalade.game.types import GameType  # noqa: PLC0415
@@ -54,6 +56,8 @@ def default_method(game: ExtensiveFormGame | NormalFormGame) -> str:
     if isinstance(game, ExtensiveFormGame):
         if GameType.PERFECT_INFORMATION in flags:
             return "spe"
+        if GameType.ONE_PLAYER in flags:
+            return "single"
         if GameType.TWO_PLAYER in flags and GameType.ZERO_SUM in flags:
             return "zerosum-lp"
         return "gambit-lcp" if GameType.TWO_PLAYER in flags else "gambit-logit"
