@@ -11,6 +11,7 @@ from escalade.cli.ingest import dump
 from escalade.errors import EvidenceError
 from escalade.evidence._ingest_claims import find_dates
 from escalade.evidence.ingest import OptionRef, ingest, negated
+from escalade.evidence.propose import Target, format_proposals, propose_observations
 from escalade.evidence.text import read_source_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -204,3 +205,34 @@ def test_a_weekday_in_a_sentence_that_looks_ahead_is_the_next_such_day() -> None
     found = {(d.text, d.start): d.date for d in find_dates(text, tuesday)}
     dates = [date for _, date in sorted(found.items(), key=lambda kv: kv[0][1])]
     assert dates == ["2024-10-30", "2024-11-06", "2024-11-11", "2024-10-29", "2024-11-01"]
+
+
+def test_a_month_without_a_day_dates_a_proposal_to_the_month() -> None:
+    """A new user's article of 30 June: "exercises in Tibet in July" was dated 30 June."""
+    target = Target("option", "tibet_exercise", "Live-fire exercises in Tibet")
+    text = (
+        "The Chinese army held live-fire exercises in Tibet in July.\n\n"
+        "The army held live-fire exercises in Tibet on 3 June."
+    )
+    (month, day) = propose_observations(text, [target], ref="a", article_date=dt.date(2017, 6, 30))
+    assert (month.date, month.precision, month.id) == (
+        dt.date(2017, 7, 1),
+        "month",
+        "tibet_exercise_2017_07",
+    )
+    assert (day.date, day.precision) == (dt.date(2017, 6, 3), "day")
+    text_out = format_proposals([month], scenario="s", article="a.txt")
+    assert "month precision" in text_out and "between: [2017-07-01, 2017-07-31]" in text_out
+    assert "date: 2017-07-01" in text_out
+
+
+def test_a_bare_month_name_is_a_month_and_a_day_after_it_is_kept() -> None:
+    june = dt.date(2017, 6, 30)
+    found = {d.text: (d.date, d.resolution) for d in find_dates(
+        "Drills ran during July and in mid-August; talks began in July 4, 2017.", june
+    )}  # fmt: skip
+    assert found == {
+        "during July": ("2017-07-01", "month"),
+        "mid-August": ("2017-08-01", "month"),
+        "July 4, 2017": ("2017-07-04", "day"),
+    }

@@ -226,7 +226,9 @@ _DATE = re.compile(
     rf"|(?P<dm>\b\d{{1,2}}\s+{_MONTH}\b(?:\s+\d{{4}}\b)?)"
     rf"|(?P<rel>\b(?:today|yesterday|tomorrow|last\s+weekend|this\s+weekend|last\s+week|last\s+year"
     rf"|this\s+year|last\s+month|this\s+month|earlier\s+this\s+month)\b)"
-    rf"|(?P<month>\b(?:(?:earlier|later|early|late)\s+in\s+|in\s+){_MONTH}\b(?:\s+\d{{4}}\b)?)"
+    rf"|(?P<month>\b(?:(?:earlier|later|early|late)\s+in\s+"
+    rf"|(?:in|during|throughout|since|until|by|early|late)\s+|mid-?\s*)"
+    rf"{_MONTH}\b(?!\s+\d{{1,2}}\b)(?:\s+\d{{4}}\b)?)"
     rf"|(?P<day>\b(?:(?:on|last|this|next)\s+)?{_DAY}\b)",
     re.IGNORECASE,
 )

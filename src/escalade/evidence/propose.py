@@ -16,7 +16,9 @@ date, or the end of the scenario's calendar when no article date is given. The
 date is the first day-precise date the sentence names (a month and day
 without a year takes the year that puts it nearest the article's date: "March
 12" in an article of 11 March is the next day, "December 20" in one of 5
-January the month before), else the article's date, else none (the
+January the month before), else the first day of the first month it names
+without a day ("in July": precision ``month``, in the reference date's year),
+else the article's date, else none (the
 proposal then says ``date: null`` and the loader rejects it until a person
 fills it in). The quote is at most :data:`MAX_QUOTE_WORDS` words copied from
 the sentence (the window with the most words of the target).
@@ -26,6 +28,7 @@ Nothing here writes a timeline: proposals are text for a person to accept.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 import re
@@ -83,12 +86,19 @@ class Proposal:
     end: int
     round: int | None = None
     already: bool = False
+    precision: str = "day"
+    """``day``, or ``month`` when the sentence names a month without a day ("in July"):
+    ``date`` is then the month's first day."""
 
     @property
     def id(self) -> str:
-        """An observation id: the target's id (and branch) and the date."""
+        """An observation id: the target's id (and branch) and the date (or month)."""
         stem = self.target.id + (f"_{self.target.branch}" if self.target.branch else "")
-        return stem + (f"_{self.date:%Y_%m_%d}" if self.date else "")
+        if self.date is None:
+            return stem
+        return stem + (
+            f"_{self.date:%Y_%m}" if self.precision == "month" else f"_{self.date:%Y_%m_%d}"
+        )
 
 
 def round_of(round_dates: Sequence[dt.date], day: dt.date) -> int | None:
@@ -150,13 +160,15 @@ def propose_observations(
         if cand.start in seen or cand.score < MIN_SCORE or not _shares_words(sentence, target):
             continue
         seen.add(cand.start)
-        day = _sentence_date(sentence, reference) or article_date
+        day, precision = _sentence_date(sentence, reference)
+        if day is None:
+            day, precision = article_date, "day"
         rnd = round_of(round_dates, day) if day and round_dates else None
         already = rnd is not None and (f"{target.kind}:{target.id}", rnd) in have
         proposals.append(
             Proposal(
                 target, day, _quote(sentence, target), cand.score, ref,
-                cand.start, cand.end, rnd, already,
+                cand.start, cand.end, rnd, already, precision,
             )
         )  # fmt: skip
     return proposals
@@ -213,19 +225,36 @@ def nearest_year(day: dt.date, article: dt.date) -> dt.date:
     return min(candidates, key=lambda d: abs((d - article).days))
 
 
-def _sentence_date(sentence: str, article: dt.date | None) -> dt.date | None:
+_MONTH_NAME = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b",
+    re.IGNORECASE,
+)
+
+
+def _sentence_date(sentence: str, article: dt.date | None) -> tuple[dt.date | None, str]:
+    """The first day-precise date the sentence names, else the first month it names.
+
+    A month named without a day ("in July") is its first day, with precision
+    ``month``, in the article's year (a month after the article's stays in its year).
+    """
     found_dates = find_dates(sentence, article)
     if not found_dates:
-        return _short_date(sentence, article)
+        return _short_date(sentence, article), "day"
+    month = None
     for found in found_dates:
-        if found.resolution != "day" or found.date is None or not re.search(r"\d", found.text):
+        if found.date is None:
+            continue
+        if found.resolution == "month" and month is None and _MONTH_NAME.search(found.text):
+            month = dt.date.fromisoformat(found.date)
+        if found.resolution != "day" or not re.search(r"\d", found.text):
             continue  # weekdays and 'yesterday' are too loose for an observation's date
         day = dt.date.fromisoformat(found.date)
         explicit_year = re.search(r"\d{4}", found.text) is not None
         if article is not None and not explicit_year:
             day = nearest_year(day, article)
-        return day
-    return None
+        return day, "day"
+    return (month, "month") if month is not None else (None, "day")
 
 
 def _quote(sentence: str, target: Target) -> str:
@@ -249,6 +278,12 @@ def _entry(p: Proposal) -> list[str]:
     lines = [f"  # score {p.score:.1f}" + (f", round {p.round}" if p.round is not None else "")]
     if p.already:
         lines.append("  # already in the timeline")
+    if p.precision == "month" and p.date is not None:
+        last = p.date.replace(day=calendar.monthrange(p.date.year, p.date.month)[1])
+        lines.append(
+            f"  # month precision: the sentence names {p.date:%B %Y}, not a day; its first "
+            f"day stands for it (or write between: [{p.date}, {last}])"
+        )
     lines += [f"  - id: {p.id}", f"    date: {p.date.isoformat() if p.date else 'null'}"]
     if t.kind == "option":
         lines += [f"    option: {t.id}", "    taken: true"]
@@ -267,8 +302,9 @@ def format_proposals(proposals: Sequence[Proposal], *, scenario: str, article: s
         "# These are proposals to review, not facts: check each against the article, then copy",
         "# the ones you accept into the observed timeline (escalade never writes it for you).",
         f"# Rule: token-set similarity >= {MIN_SCORE:.0f} between a sentence and an option's",
-        "# or event's name, description or id words; the date is the one the sentence names,",
-        "# else the article's date (--date).",
+        "# or event's name, description or id words; the date is the one the sentence names",
+        "# (a month without a day: its first day, marked month precision), else the article's",
+        "# date (--date).",
         "observations:" + ("" if proposals else " []"),
     ]
     for p in proposals:
