@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from escalade.errors import UsageError
-from escalade.report import figures
+from escalade.report import brief_figures, figures
 from escalade.report.html import FigureBlock
 from escalade.report.run_report import run_report
 from escalade.results import ResultSet
@@ -189,3 +189,37 @@ def test_legends_sit_below_the_plot_in_every_report_figure() -> None:
     fig = figures.threshold_curves(pd.DataFrame(rows), "Crossing")
     legend = fig.layout.legend
     assert (legend.yref, legend.y, legend.yanchor) == ("container", 0, "bottom")
+
+
+def test_utility_values_are_plain_numbers_without_si_prefixes() -> None:
+    """-0.951 reads "-0.951", not "-951m" (d3's ~s); 35,900 is not "35.9k"."""
+    cells = pd.DataFrame(
+        {
+            "strategy": ["a", "b"],
+            "mindset": ["x", "x"],
+            "utility": [1.0, 2.0],
+            "utility_ci_low": 0.0,
+            "utility_ci_high": 5.0,
+            "vs_status_quo": [0.0, -0.951],
+        }
+    )
+    doc = run_report(ResultSet("run", {"scenario_id": "t"}, {"cells": cells}))
+    (heat,) = [
+        b.figure.data[0]
+        for s in doc.sections
+        for b in s.blocks
+        if isinstance(b, FigureBlock) and b.figure.data[0].type == "heatmap"
+    ]
+    assert heat.texttemplate == "%{z:,.3~r}" and heat.colorbar.tickformat == ",.3~r"
+    diff = pd.DataFrame(
+        {"term": ["t"], "difference": [-0.951], "ci_low": [-1.0], "ci_high": [-0.9]}
+    )
+    oat = pd.DataFrame(
+        {"parameter": ["p", "p"], "level": ["low", "high"], "advantage": [0.5, 1.5], "base": 1.0}
+    )
+    for fig in (brief_figures.difference_bars(diff, "term"), brief_figures.tornado(oat)):
+        spec = fig.to_json()
+        assert "~s" not in spec and ",.3~r" in spec
+        assert fig.layout.xaxis.tickformat == ",.3~r"
+    bars = figures.bars(pd.DataFrame({"k": ["a"], "v": [35912.4]}), "k", "v")
+    assert ",.3~r" in bars.data[0].hovertemplate

@@ -18,6 +18,7 @@ from escalade.report.figures import (
     trace,
     with_traces,
 )
+from escalade.report.layout import NUMBER_FORMAT
 
 __all__ = ["difference_bars", "risk_dots", "share_bars", "tornado"]
 
@@ -77,12 +78,12 @@ def difference_bars(
                 "arrayminus": df["difference"] - df["ci_low"],
                 "color": "#333",
             },
-            hovertemplate="%{y}: %{x:.3~s} " + unit + "<extra></extra>",
+            hovertemplate="%{y}: %{x:" + NUMBER_FORMAT + "} " + unit + "<extra></extra>",
             showlegend=False,
         )
     )
     fig.add_vline(x=0, line={"color": "#333", "width": 1})
-    fig.update_xaxes(title=f"difference ({unit})", tickformat=".3~s")
+    fig.update_xaxes(title=f"difference ({unit})", tickformat=NUMBER_FORMAT)
     fig.update_yaxes(autorange="reversed")
     return _compact(fig, title, len(df))
 
@@ -110,7 +111,8 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
                 name=f"{level} end of range",
                 showlegend=level in drawn,  # no legend entry for bars nobody can see
                 marker={"color": colour},
-                hovertemplate=f"%{{y}} at its {level} end: %{{x:.3~s}} {unit}<extra></extra>",
+                hovertemplate=f"%{{y}} at its {level} end: %{{x:{NUMBER_FORMAT}}} {unit}"
+                "<extra></extra>",
             )
         )
     fig = with_traces(fig, traces)
@@ -118,7 +120,7 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
     fig.add_vline(x=0, line={"color": _RED, "width": 2})
     fig.update_layout(barmode="overlay")
     # Short: the printed brief's column is narrow (the caption says whose advantage it is).
-    fig.update_xaxes(title=f"advantage over the runner-up ({unit})")
+    fig.update_xaxes(title=f"advantage over the runner-up ({unit})", tickformat=NUMBER_FORMAT)
     fig.update_yaxes(autorange="reversed")
     return _compact(fig, title, len(swing))
 

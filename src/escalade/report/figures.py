@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 from escalade.report.layout import (
     DASHES,
     FONT,
+    NUMBER_FORMAT,
     PALETTE,
     SYMBOLS,
     apply_layout,
@@ -341,7 +342,7 @@ def comparison_heatmap(
     title: str | None = None,
     *,
     value_label: str = "value",
-    value_format: str = ".3g",
+    value_format: str = NUMBER_FORMAT,
     centre: float | None = None,
     sequential_scale: bool = False,
 ) -> go.Figure:
@@ -356,7 +357,8 @@ def comparison_heatmap(
     value_label : str
         What the value is (colour bar title).
     value_format : str
-        d3 format of the cell labels.
+        d3 format of the cell labels and the colour bar (default
+        :data:`~escalade.report.layout.NUMBER_FORMAT`: plain numbers, no SI prefix).
     centre : float, optional
         A diverging red-blue scale centred on this value (e.g. 0 for values relative to a
         baseline: losses red, gains blue), its range symmetric around it. Without it (and
@@ -375,7 +377,7 @@ def comparison_heatmap(
             z=grid.to_numpy(),
             x=[str(m) for m in mindsets],
             y=[str(s) for s in strategies],
-            colorbar={"title": {"text": value_label}},
+            colorbar={"title": {"text": value_label}, "tickformat": value_format},
             texttemplate="%{z:" + value_format + "}",
             hovertemplate="%{y} vs %{x}: %{z:" + value_format + "}<extra></extra>",
             **_heat_scale(grid.to_numpy(dtype=float), centre, sequential_scale),
@@ -442,7 +444,9 @@ def bars(
                 name=y if group is None else str(group),
                 marker={"color": colours[group]},
                 showlegend=group is not None,
-                hovertemplate="%{x}: %{y:.3~g}<extra>"
+                hovertemplate="%{x}: %{y:"
+                + NUMBER_FORMAT
+                + "}<extra>"
                 + (y if group is None else str(group))
                 + "</extra>",
             )

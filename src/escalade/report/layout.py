@@ -19,6 +19,7 @@ __all__ = [
     "DASHES",
     "FONT",
     "LEGEND",
+    "NUMBER_FORMAT",
     "PALETTE",
     "SYMBOLS",
     "apply_layout",
@@ -34,6 +35,9 @@ __all__ = [
 PALETTE: tuple[str, ...] = tuple(qualitative.Safe)
 DASHES: tuple[str, ...] = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
 SYMBOLS: tuple[str, ...] = ("circle", "square", "diamond", "triangle-up", "x", "cross")
+NUMBER_FORMAT = ",.3~r"
+"""d3 format of the values figures show (utilities, regrets): 3 significant digits,
+thousands separated, no SI prefix ("-951m") and no exponent, as :func:`escalade.report.text.sig`."""
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13}
 
 

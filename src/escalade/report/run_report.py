@@ -202,7 +202,6 @@ def _comparison(rs: ResultSet) -> Section:
                     heat,
                     None,
                     value_label=label,
-                    value_format=".3~s",
                     centre=0.0 if relative else None,
                 ),
                 f"Expected utility of {_whose(rs)}, relative to the status quo"
