@@ -46,7 +46,7 @@ import escalade
 
 SCENARIO = "dprk-troops-2024"
 HERE = str(Path(escalade.__file__).parents[1])
-SECTIONS = ["cli", "run", "cells", "kernel", "workers", "report"]
+SECTIONS = ["cli", "run", "cells", "rollouts", "kernel", "workers", "report"]
 
 CELL = """
 import json, sys, time
@@ -66,6 +66,28 @@ for name, cell in cells.items():
              executor=SequentialExecutor(), keep_traces=0)
     out[name] = (time.perf_counter() - wall, time.process_time() - cpu)
 print(json.dumps(out))
+"""
+
+ROLLOUTS = """
+import json, resource, sys, time
+from escalade.engine import simulate
+from escalade.engine.executors import SequentialExecutor
+from pathlib import Path
+import escalade.scenario.catalog as catalog
+from escalade.scenario import loads_scenario
+from escalade.scenario.compiled import compile_scenario
+path = str(Path(catalog.__file__).parent / (sys.argv[1] + ".yaml"))
+text = open(path, encoding="utf-8").read()
+spec = "depth: 2, samples: " + sys.argv[3] + ", stop: " + sys.argv[4] + "}"
+compiled = compile_scenario(loads_scenario(text.replace("depth: 2, samples: 2}", spec), file=path))
+n = int(sys.argv[2])
+cell = dict(strategy="graduated", mindset="opportunist", seed=1, keep_traces=0)
+simulate(compiled, n=256, executor=SequentialExecutor(), **cell)
+faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+wall, cpu = time.perf_counter(), time.process_time()
+simulate(compiled, n=n, executor=SequentialExecutor(), **cell)
+faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu, faults]))
 """
 
 KERNEL = """
@@ -165,11 +187,13 @@ def first_progress(argv: Sequence[str], src: str, markers: Sequence[bytes]) -> t
     return (seen[0] if seen else float("nan")), total
 
 
-def snippet(code: str, src: str, *args: str, kernel: str = "numpy") -> Any:
+def snippet(
+    code: str, src: str, *args: str, kernel: str = "numpy", malloc: str = "escalade"
+) -> Any:
     """Run ``code`` in a fresh interpreter on ``src``; the JSON of its last line."""
     out = subprocess.run(
         [sys.executable, "-c", code, *args],
-        env={**_env(src), "ESCALADE_KERNEL": kernel},
+        env={**_env(src), "ESCALADE_KERNEL": kernel, "ESCALADE_MALLOC": malloc},
         check=True,
         capture_output=True,
         text=True,
@@ -238,6 +262,18 @@ def cells_section(sources: list[str]) -> None:
         )
 
 
+def rollouts_section(sources: list[str]) -> None:
+    """The opportunist cell: glibc's allocator settings, and the adaptive stop at samples 8."""
+    for malloc in ("system", "escalade"):
+        args = (SCENARIO, "2000", "2", "all")
+        figures = [snippet(ROLLOUTS, s, *args, malloc=malloc) for s in sources]
+        print(row(f"opportunist N=2,000, allocator: {malloc}", [(f[0], f[1]) for f in figures]))
+        print(f"{'  minor page faults':<44} | " + " | ".join(f"{f[2]:>9,}" for f in figures))
+    for stop in ("all", "separated"):
+        figures = [snippet(ROLLOUTS, s, SCENARIO, "2000", "8", stop) for s in sources]
+        print(row(f"opportunist samples 8, stop: {stop}, N=2,000", [(f[0], f[1]) for f in figures]))
+
+
 def workers_section(sources: list[str], sizes: Sequence[int]) -> None:
     for n in sizes:
         args = ("simulate", SCENARIO, "--n", str(n))
@@ -285,6 +321,8 @@ def main() -> None:
         run_section(sources)
     if "cells" in args.only:
         cells_section(sources)
+    if "rollouts" in args.only:
+        rollouts_section(sources)
     if "kernel" in args.only:
         kernel_section(sources, 10_000 if args.quick else 100_000)
     if "workers" in args.only:
