@@ -184,7 +184,8 @@ def estimated_work(compiled: CompiledScenario, tasks: Sequence[ChunkTask]) -> fl
 
     A trajectory-round is one decision per actor; each ``best_response`` actor
     adds (options + 1) x samples x depth rollout rounds, each one decision per
-    actor (an upper bound: rollouts skip candidates that are not available).
+    actor (an upper bound: rollouts skip candidates that are not available,
+    and the adaptive stop samples clearly worse candidates less).
     """
     actors = len(compiled.actors)
     total = 0.0
