@@ -223,3 +223,35 @@ def test_utility_values_are_plain_numbers_without_si_prefixes() -> None:
         assert fig.layout.xaxis.tickformat == ",.3~r"
     bars = figures.bars(pd.DataFrame({"k": ["a"], "v": [35912.4]}), "k", "v")
     assert ",.3~r" in bars.data[0].hovertemplate
+
+
+def _crossing_rows(thresholds: list[str]) -> pd.DataFrame:
+    rows = [
+        {"strategy": "s", "mindset": "m", "round": r, "threshold": t, "probability": 0.1,
+         "ci_low": 0.0, "ci_high": 0.2}
+        for t in thresholds
+        for r in range(3)
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _titled_axes(fig) -> dict[str, str]:
+    layout = fig.layout.to_plotly_json()
+    return {
+        name: axis["title"]["text"]
+        for name, axis in layout.items()
+        if name.startswith("xaxis") and axis.get("title", {}).get("text")
+    }
+
+
+def test_threshold_panels_share_one_rounds_axis_title() -> None:
+    """The long x-axis title sat under every panel and the three overprinted each other."""
+    three = figures.threshold_curves(_crossing_rows(["a", "b", "c"]))
+    assert _titled_axes(three) == {"xaxis2": figures.ROUNDS_AXIS}  # the middle panel's
+    four = figures.threshold_curves(_crossing_rows(["a", "b", "c", "d"]))  # 2 rows x 3 columns
+    assert _titled_axes(four) == {"xaxis5": figures.ROUNDS_AXIS}  # bottom row, middle column
+    # the empty cell under the title is drawn (an empty trace) with its title alone
+    (empty,) = [t for t in four.data if t.xaxis == "x5"]
+    assert empty.mode == "none" and not empty.showlegend and len(empty.x) == 0
+    assert four.layout.yaxis5.visible is False and four.layout.xaxis5.showticklabels is False
+    assert not [t for t in four.data if t.xaxis == "x6"]

@@ -287,8 +287,27 @@ def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     if traces:
         fig = with_traces(fig, traces, rows, cols)
     fig.update_yaxes(range=[0, 1], tickformat=".0%")
-    fig.update_xaxes(title=ROUNDS_AXIS)
+    fig = _shared_rounds_title(fig, len(panels), nrows, ncols)
     return apply_layout(fig, title, height=320 * nrows + 80)
+
+
+def _shared_rounds_title(fig: go.Figure, n_panels: int, nrows: int, ncols: int) -> go.Figure:
+    """One x-axis title for a grid of panels, under the bottom row's middle column.
+
+    On every panel, the long :data:`ROUNDS_AXIS` titles overprint their neighbours. When that
+    cell of the grid is empty, an empty trace makes plotly draw its axis: the title alone.
+    """
+    middle = (nrows - 1) * ncols + (ncols + 1) // 2
+    suffix = "" if middle == 1 else str(middle)
+    if middle > n_panels:
+        empty = trace("scatter", x=[], y=[], mode="none", showlegend=False, hoverinfo="skip")
+        fig = with_traces(fig, [{**empty, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}])
+        fig.layout[f"yaxis{suffix}"].visible = False
+        fig.layout[f"xaxis{suffix}"].update(
+            showgrid=False, showticklabels=False, zeroline=False, showline=False, ticks=""
+        )
+    fig.layout[f"xaxis{suffix}"].title = ROUNDS_AXIS
+    return fig
 
 
 def option_usage(df: pd.DataFrame, title: str | None = None) -> go.Figure:
