@@ -248,7 +248,7 @@ def explore_report(rs: ResultSet) -> ReportDocument:
             (prov.design, "design"),
             (prov.n, "design points"),
             (prov.trajectories, "trajectories per experiment"),
-            (prov.escalade_version, "escalade version"),
+            (prov.escalade_build, "escalade version"),
             (prov.scenario_hash, "scenario hash (SHA-256)"),
             (prov.created, "created (UTC)"),
         )

@@ -166,7 +166,7 @@ def game_report(rs: ResultSet) -> ReportDocument:
             (prov.n, "trajectories per cell"),
             (prov.bootstrap, "bootstrap resamples"),
             (prov.alpha, "α-Rank intensity"),
-            (prov.escalade_version, "escalade version"),
+            (prov.escalade_build, "escalade version"),
             (prov.scenario_hash, "scenario hash (SHA-256)"),
             (prov.created, "created (UTC)"),
         )

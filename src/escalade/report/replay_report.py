@@ -237,7 +237,7 @@ def replay_report(rs: ResultSet) -> ReportDocument:
         "observation-error rate ε": shown(prov.epsilon),
         "as of": shown(prov.as_of),
         "scenario hash": shown(prov.scenario_hash),
-        "escalade": shown(prov.escalade_version),
+        "escalade": shown(prov.escalade_build),
     }
     return ReportDocument(
         title=f"Replay of {shown(prov.scenario_id)}",

@@ -293,7 +293,7 @@ def _notes(prov: Provenance) -> dict[str, str]:
         (prov.n, "trajectories per strategy × mindset"),
         (prov.seed, "root seed"),
         (prov.horizon, "rounds"),
-        (prov.escalade_version, "escalade version"),
+        (prov.escalade_build, "escalade version"),
         (prov.scenario_hash, "scenario hash (SHA-256)"),
         (prov.created, "created (UTC)"),
         (prov.intervals, "intervals"),

@@ -26,6 +26,7 @@ from importlib import metadata as importlib_metadata
 from types import MappingProxyType
 from typing import Any
 
+from escalade._fingerprint import code_fingerprint
 from escalade._version import __version__
 
 __all__ = [
@@ -55,8 +56,10 @@ _DEPENDENCIES = (
     "jinja2",
     "rich",
 )
-VERSION_NAMES: tuple[str, ...] = ("python", "escalade", *_DEPENDENCIES)
-"""The keys of :func:`environment_versions`, in order."""
+VERSION_NAMES: tuple[str, ...] = ("python", "escalade", "escalade_code", *_DEPENDENCIES)
+"""The keys of :func:`environment_versions`, in order (``escalade_code``: the code
+fingerprint, :func:`escalade._fingerprint.code_fingerprint`; results stored before it
+was recorded lack it)."""
 
 INTERVALS = "95%: normal approximation for means, Wilson for probabilities"
 """How ``run`` and ``simulate`` compute their intervals (the ``intervals`` field)."""
@@ -173,10 +176,16 @@ def environment_versions() -> dict[str, str]:
     Returns
     -------
     dict of str to str
-        ``{"python": "3.11.9", "escalade": "0.1.0", "numpy": "2.1.0", ...}``;
-        a dependency that is not installed is reported as ``"absent"``.
+        ``{"python": "3.11.9", "escalade": "0.1.0", "escalade_code": "3f9a1c2b7d4e",
+        "numpy": "2.1.0", ...}``; ``escalade_code`` is a hash of escalade's own source
+        (it tells apart two builds of one version, e.g. under an editable install); a
+        dependency that is not installed is reported as ``"absent"``.
     """
-    versions = {"python": platform.python_version(), "escalade": __version__}
+    versions = {
+        "python": platform.python_version(),
+        "escalade": __version__,
+        "escalade_code": code_fingerprint(),
+    }
     for name in _DEPENDENCIES:
         try:
             versions[name] = importlib_metadata.version(name)
@@ -335,6 +344,14 @@ class Provenance:
     def escalade_version(self) -> str | None:
         """The version of escalade that made the result, when recorded."""
         return self.versions.get("escalade")
+
+    @property
+    def escalade_build(self) -> str | None:
+        """The version and, when recorded, the code fingerprint: ``0.1.0 (code 3f9a1c2b7d4e)``."""
+        code = self.versions.get("escalade_code")
+        if code is None or self.escalade_version is None:
+            return self.escalade_version
+        return f"{self.escalade_version} (code {code})"
 
     def with_run_id(self, run_id: str | None) -> Provenance:
         """Return the record with ``run_id`` set (and written last, as escalade always has)."""
