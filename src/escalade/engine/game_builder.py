@@ -44,7 +44,7 @@ from typing import Literal
 
 import numpy as np
 
-from escalade.engine._game_private import drawn_start, private_draws
+from escalade.engine._game_private import PrivateDraw, drawn_start, private_draws
 from escalade.engine._game_support import (
     check_game_arguments,
     check_game_supported,
@@ -476,24 +476,26 @@ def build_game(
     if all_payoffs:
         builder.payees = tuple(range(len(compiled.actors)))
     draws = private_draws(compiled, index) if private == "chance" else []
-    if draws:
-        builder.private = True
-        root = builder.chance(
-            [
-                (
-                    d.label,
-                    d.probability,
-                    builder.round(
-                        drawn_start(ref, start, d, start_state), first_round, secret=d.secret
-                    ),
-                )
-                for d in draws
-            ],
-            "private values",
-        )
-    else:
-        root = builder.round(start, first_round)
+    root = _root(builder, start, first_round, draws, start_state)
     name = f"{compiled.scenario.id} (horizon {horizon})"
     if first_round:
         name = f"{compiled.scenario.id} (rounds {first_round}-{first_round + int(horizon) - 1})"
     return tree_game(root, players=[ids[i] for i in builder.payees], name=name)
+
+
+def _root(
+    builder: GameBuilder, start: One, first: int, draws: list[PrivateDraw], given: One | None
+) -> Node:
+    """The game's root: round ``first``, after a chance move over ``draws`` when there are any."""
+    if not draws:
+        return builder.round(start, first)
+    builder.private = True
+    outcomes = [
+        (
+            d.label,
+            d.probability,
+            builder.round(drawn_start(builder.ref, start, d, given), first, secret=d.secret),
+        )
+        for d in draws
+    ]
+    return builder.chance(outcomes, "private values")
