@@ -145,8 +145,8 @@ def test_solve_report_tells_the_path(chromium, tmp_path: Path, capsys) -> None:
     assert facts["sections"][:2] == ["summary", "equilibrium-1"]
     table = chromium.find_element("css selector", "#equilibrium-1 table")
     headers = [th.text for th in table.find_elements("css selector", "thead th")]
-    assert headers == ["branch", "round", "who", "what", "probability", "reach"]
+    assert headers == ["branch", "round", "who", "kind", "what", "probability", "reach"]
     rows = table.find_elements("css selector", "tbody tr")
     assert len(rows) == len(story)
     first = [td.text for td in rows[0].find_elements("css selector", "td")]
-    assert first[1:4] == [story[0]["round"], story[0]["who"], story[0]["what"]]
+    assert first[1:5] == [story[0][k] for k in ("round", "who", "kind", "what")]

@@ -54,6 +54,12 @@ def test_one_cell_run_gives_its_cell(tmp_path: Path, capsys: pytest.CaptureFixtu
     )
     explicit = _solve([*SOLVE, "--seed", "31", "--strategy", "deescalate"], capsys)
     default = _solve([*SOLVE, "--seed", "31"], capsys)
+    # the setup names the cell as given (the run's: deescalate x opportunist) ...
+    assert inferred["setup"]["mindset"] == named["setup"]["mindset"] == "opportunist"
+    assert explicit["setup"]["mindset"] is None
+    # ... but opportunist sets only rus's policy, and rus is the player: the same game
+    for out in (inferred, named, explicit):
+        out["setup"].pop("mindset")
     assert inferred == named == explicit
     assert inferred != default  # usa follows its strategy here, not the default policy
 

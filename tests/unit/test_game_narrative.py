@@ -85,5 +85,6 @@ def test_solve_cli_story(capsys) -> None:
         "what": "hold",
         "probability": 1.0,
         "reach": 1.0,
+        "kind": "choice",
     }
     assert rows[-1]["who"] == "end"

@@ -12,6 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from escalade.analysis.game_story import ScenarioGame
 from escalade.cli._common import rich_console
 from escalade.errors import GameTooLargeError, UsageError
 from escalade.game.convert import to_normal_form
@@ -40,31 +41,85 @@ def _path(game: ExtensiveFormGame, result: SolveResult) -> list[str]:
     return out
 
 
-def _story(game: ExtensiveFormGame, profile: Any, max_rows: int) -> tuple[list[Step], int]:
+STORY_COLUMNS = ["branch", "round", "who", "kind", "what", "probability", "reach"]
+"""The columns of an equilibrium's story (``kind``: choice, chance, fixed or end)."""
+
+FIXED_NOTE = (
+    "kind 'fixed': a move that is not a choice in the game: an actor who is not a player, "
+    "following its fixed policy (or a player keeping its move between decisions)"
+)
+
+
+def _story(
+    game: ExtensiveFormGame, profile: Any, max_rows: int, sg: ScenarioGame | None = None
+) -> tuple[list[Step], int]:
+    if sg is not None:  # fixed-policy moves and every actor's payoffs
+        return sg.story(profile, max_rows=max_rows, min_reach=MIN_REACH)
     return narrative(game, profile, max_rows=max_rows, min_reach=MIN_REACH)
 
 
-def _json(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, max_rows: int) -> str:
+def _payoffs(
+    game: ExtensiveFormGame | NormalFormGame, profile: Any, pay: Any, sg: ScenarioGame | None
+) -> dict[str, float]:
+    """Every actor's expected utility (players first) for a scenario, else the players' payoffs."""
+    if sg is not None:
+        return sg.payoffs(profile)
+    return {p: float(v) for p, v in zip(game.players, pay, strict=True)}
+
+
+def _json(
+    game: ExtensiveFormGame | NormalFormGame,
+    result: SolveResult,
+    max_rows: int,
+    sg: ScenarioGame | None = None,
+) -> str:
     data = result.to_dict(game)
     data["diagnostics"] = dict(result.diagnostics.extra)
+    if sg is not None:
+        data["setup"] = _setup(sg)
+        data["actor_payoffs"] = [
+            _payoffs(game, prof, pay, sg)
+            for prof, pay in zip(result.equilibria, result.payoffs, strict=True)
+        ]
     if isinstance(game, ExtensiveFormGame):
         if result.path is not None:
             data["path"] = _path(game, result)
         stories = []
         for profile in result.equilibria:
-            rows, dropped = _story(game, profile, max_rows)
+            rows, dropped = _story(game, profile, max_rows, sg)
             stories.append({"rows": [asdict(r) for r in rows], "left_out": dropped})
         data["narrative"] = stories
     return json.dumps(data, indent=2)
 
 
-def _print_story(console: Console, game: ExtensiveFormGame, profile: Any, max_rows: int) -> None:
-    rows, dropped = _story(game, profile, max_rows)
+def _setup(sg: ScenarioGame) -> dict[str, Any]:
+    """The game's setup for ``--json``: players, fixed policies, the cell, uncertainty values."""
+    return {
+        "players": [r.actor for r in sg.roles if r.player],
+        "fixed_policies": [
+            {"actor": r.actor, "policy": r.policy, "kind": r.kind} for r in sg.roles if not r.player
+        ],
+        "strategy": sg.strategy,
+        "mindset": sg.mindset,
+        "uncertainties": sg.uncertainties,
+        "drawn_at_start": sg.tracer.drawn,
+    }
+
+
+def _print_story(
+    console: Console,
+    game: ExtensiveFormGame,
+    profile: Any,
+    max_rows: int,
+    sg: ScenarioGame | None = None,
+) -> None:
+    rows, dropped = _story(game, profile, max_rows, sg)
     table = Table(title="Equilibrium path (branches: chance outcomes and mixed choices)")
-    for column in ("branch", "round", "who", "what", "probability", "reach"):
+    for column in STORY_COLUMNS:
         table.add_column(column, justify="right" if column in ("probability", "reach") else "left")
     for r in rows:
-        table.add_row(r.branch, r.round, r.who, r.what, f"{r.probability:.3g}", f"{r.reach:.3g}")
+        cells = (r.branch, r.round, r.who, r.kind, r.what)
+        table.add_row(*cells, f"{r.probability:.3g}", f"{r.reach:.3g}")
     console.print(table)
     if dropped:
         console.print(
@@ -74,7 +129,12 @@ def _print_story(console: Console, game: ExtensiveFormGame, profile: Any, max_ro
         )
 
 
-def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, args: Any) -> None:
+def _render(
+    game: ExtensiveFormGame | NormalFormGame,
+    result: SolveResult,
+    args: Any,
+    sg: ScenarioGame | None = None,
+) -> None:
     console = rich_console()
     console.print(
         f"[bold]{game.name or 'game'}[/bold] — method {result.method}, "
@@ -85,30 +145,51 @@ def _render(game: ExtensiveFormGame | NormalFormGame, result: SolveResult, args:
         console.print(
             f"exploitability (OpenSpiel): {float(result.diagnostics.extra['exploitability']):.4g}"
         )
+    for line in sg.setup() if sg is not None else []:
+        console.print(line, markup=False, highlight=False)
     story = isinstance(game, ExtensiveFormGame) and not args.full
     for k, (prof, pay) in enumerate(zip(result.equilibria, result.payoffs, strict=True), 1):
         if story:
             console.print(f"[bold]Equilibrium {k}[/bold]")
-            _print_story(console, game, prof, args.max_rows)  # type: ignore[arg-type]
-            console.print(
-                "payoffs: "
-                + ", ".join(f"{p} {v:.6g}" for p, v in zip(game.players, pay, strict=True))
-            )
-            continue
-        table = Table(title=f"Equilibrium {k}")
-        table.add_column("player")
-        table.add_column("action")
-        table.add_column("probability", justify="right")
-        for player, acts in profile_to_dict(game, prof).items():
-            for action, p in acts.items():
-                if p > 1e-12 or len(acts) <= 8:
-                    table.add_row(player, action, f"{p:.6g}")
-        console.print(table)
-        console.print(
-            "payoffs: " + ", ".join(f"{p} {v:.6g}" for p, v in zip(game.players, pay, strict=True))
-        )
+            _print_story(console, game, prof, args.max_rows, sg)  # type: ignore[arg-type]
+        else:
+            console.print(_mix_table(game, prof, k))
+        _print_payoffs(console, game, prof, pay, sg, zero_sum=bool(args.zero_sum))
+    if story and sg is not None:
+        console.print(FIXED_NOTE)
+        if not sg.tracer.matched:
+            console.print("[yellow]warning:[/yellow] some fixed-policy moves could not be traced")
     if isinstance(game, ExtensiveFormGame) and result.path is not None and args.full:
         console.print("path: " + " → ".join(_path(game, result)))
+
+
+def _mix_table(game: ExtensiveFormGame | NormalFormGame, prof: Any, k: int) -> Table:
+    table = Table(title=f"Equilibrium {k}")
+    table.add_column("player")
+    table.add_column("action")
+    table.add_column("probability", justify="right")
+    for player, acts in profile_to_dict(game, prof).items():
+        for action, p in acts.items():
+            if p > 1e-12 or len(acts) <= 8:
+                table.add_row(player, action, f"{p:.6g}")
+    return table
+
+
+def _print_payoffs(
+    console: Console,
+    game: ExtensiveFormGame | NormalFormGame,
+    prof: Any,
+    pay: Any,
+    sg: ScenarioGame | None,
+    *,
+    zero_sum: bool,
+) -> None:
+    """``payoffs:`` every actor's (players first); a zero-sum abstraction's solved payoffs too."""
+    values = _payoffs(game, prof, pay, sg)
+    console.print("payoffs: " + ", ".join(f"{p} {v:.6g}" for p, v in values.items()))
+    if sg is not None and zero_sum:
+        text = ", ".join(f"{p} {v:.6g}" for p, v in zip(game.players, pay, strict=True))
+        console.print(f"payoffs of the solved game (the zero-sum abstraction): {text}")
 
 
 def _scenario(args: argparse.Namespace) -> tuple[Any, int, str | None, str | None]:
@@ -164,11 +245,12 @@ def stored_cell(run: str, flag: str, given: str | None, stored: Any) -> str | No
     return None if not held or held[0] == "default" else held[0]
 
 
-def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
+def _load(args: argparse.Namespace) -> tuple[ExtensiveFormGame | NormalFormGame, Any]:
+    """The game to solve, and for a scenario its :class:`ScenarioGame` (else None)."""
     if args.game.endswith((".efg", ".nfg")):
-        return read_game(args.game)
+        return read_game(args.game), None
+    from escalade.analysis.game_story import scenario_game
     from escalade.engine._game_support import private_value_notes
-    from escalade.engine.game_builder import build_game
     from escalade.engine.game_size import estimate_game_size
     from escalade.engine.replay import state_at
 
@@ -206,7 +288,8 @@ def _load(args: argparse.Namespace) -> ExtensiveFormGame | NormalFormGame:
             f"--node-limit {args.node_limit:,}; hint: a smaller --horizon, fewer --players, "
             "--decision-every K, a later --from-round, or a larger --node-limit"
         )
-    return build_game(compiled, node_limit=args.node_limit, **shape)
+    sg = scenario_game(compiled, node_limit=args.node_limit, **shape)
+    return sg.game, sg
 
 
 def _private_mode(args: argparse.Namespace) -> str:
@@ -219,7 +302,7 @@ def _private_mode(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Read or build the game, solve it, print the result."""
-    game = _load(args)
+    game, sg = _load(args)
     if args.zero_sum:
         from escalade.solvers.mccfr import zero_sum_abstraction
 
@@ -241,11 +324,13 @@ def run(args: argparse.Namespace) -> int:
         options.update(iterations=args.iterations, seed=args.seed)
     result: SolveResult = solver_module(method).solve(game, **options)
     if args.json:
-        print(_json(game, result, args.max_rows))
+        print(_json(game, result, args.max_rows, sg))
     else:
-        _render(game, result, args)
+        _render(game, result, args, sg)
     if args.out is not None:
-        report = write_report(game, result, args.out, max_rows=args.max_rows, full=args.full)
+        report = write_report(
+            game, result, args.out, max_rows=args.max_rows, full=args.full, scenario=sg
+        )
         print(f"report: {report}", file=sys.stderr if args.json else sys.stdout)
     return 0
 
@@ -257,8 +342,14 @@ def write_report(
     *,
     max_rows: int,
     full: bool = False,
+    scenario: ScenarioGame | None = None,
 ) -> Path:
-    """Write ``out/solve.html``: each equilibrium's story (or mixes), payoffs and diagnostics."""
+    """Write ``out/solve.html``: each equilibrium's story (or mixes), payoffs and diagnostics.
+
+    For a scenario's game (``scenario``): every actor's payoffs, the moves of
+    the actors following fixed policies, and the game's setup (players,
+    policies, strategy and mindset, uncertainty values).
+    """
     import pandas as pd
 
     from escalade.report.html import write_html
@@ -266,14 +357,11 @@ def write_report(
 
     found = []
     for prof, pay in zip(result.equilibria, result.payoffs, strict=True):
-        payoffs = {p: float(v) for p, v in zip(game.players, pay, strict=True)}
+        payoffs = _payoffs(game, prof, pay, scenario)
         story, dropped, mixes = None, 0, None
         if isinstance(game, ExtensiveFormGame):
-            rows, dropped = _story(game, prof, max_rows)
-            story = pd.DataFrame(
-                [asdict(r) for r in rows],
-                columns=["branch", "round", "who", "what", "probability", "reach"],
-            )
+            rows, dropped = _story(game, prof, max_rows, scenario)
+            story = pd.DataFrame([asdict(r) for r in rows], columns=STORY_COLUMNS)
         if full or not isinstance(game, ExtensiveFormGame):
             mixes = pd.DataFrame(
                 [
@@ -290,7 +378,12 @@ def write_report(
         "game id": result.to_dict(game).get("game_id", ""),
     }
     document = solve_report(
-        game.name or "game", result.method, found, summary=summary, min_reach=MIN_REACH
+        game.name or "game",
+        result.method,
+        found,
+        summary=summary,
+        min_reach=MIN_REACH,
+        setup=scenario.setup() if scenario is not None else (),
     )
     out.mkdir(parents=True, exist_ok=True)
     return write_html(document, out / "solve.html")

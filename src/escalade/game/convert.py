@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import itertools
 import string
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from escalade._types import FloatArray
-from escalade.errors import GameTooLargeError
+from escalade.errors import GameTooLargeError, UsageError
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 from escalade.game.normal_form import NormalFormGame
 from escalade.game.tree import Decision, Node, Terminal, tree_game
 
-__all__ = ["normal_to_extensive", "pure_strategies", "to_normal_form"]
+__all__ = ["normal_to_extensive", "pure_strategies", "select_players", "to_normal_form"]
 
 
 def _reach_by_strategy(game: ExtensiveFormGame, p: int, choices: np.ndarray) -> FloatArray:
@@ -139,3 +141,33 @@ def normal_to_extensive(game: NormalFormGame) -> ExtensiveFormGame:
             f"extensive form: {int(np.prod(game.shape))} strategy profiles exceed the limit 1000000"
         )
     return tree_game(grow(()), players=game.players, name=game.name)
+
+
+def select_players(game: ExtensiveFormGame, players: Sequence[str]) -> ExtensiveFormGame:
+    """The same tree with only ``players``, in that order (their payoff columns).
+
+    Every player who moves must be kept; the others are payees only (their
+    payoffs dropped). With the players reordered, a behaviour profile of one
+    game is one of the other (same information sets and slots).
+
+    Raises
+    ------
+    UsageError
+        When a player is unknown, repeated, or left out though it moves.
+    """
+    index = [game.players.index(p) for p in players if p in game.players]
+    moving = {int(i) for i in np.unique(game.infoset_player)}
+    if len(index) != len(players) or len(set(index)) != len(index) or not moving <= set(index):
+        raise UsageError(
+            f"players: expected distinct players of the game ({', '.join(game.players)}) "
+            f"including every one who moves, found {', '.join(players)}",
+            parameter="players",
+        )
+    remap = np.full(game.n_players, -1, dtype=np.int64)
+    remap[index] = np.arange(len(index))
+    return replace(
+        game,
+        players=tuple(players),
+        infoset_player=remap[game.infoset_player],
+        payoffs=game.payoffs[:, index],
+    )

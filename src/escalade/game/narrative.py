@@ -8,13 +8,17 @@ the trunk and ``1.1``, ``1.2``, ... below them, each told to its end before
 the next; rows reached with probability below ``min_reach`` are left out, and
 the story stops after ``max_rows`` rows (the number left out is returned).
 Action labels of scenario games (``r2 usa: strike``) give the round and the
-actor; other games' labels are shown as they are.
+actor; other games' labels are shown as they are. Moves without a node of
+their own (a scenario's actors following fixed policies) are told when the
+caller gives them (``fixed``). :func:`likely_path` follows one course only: the
+likeliest outcome at every node.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -32,6 +36,9 @@ class Step:
 
     ``branch`` is ``""`` on the trunk; ``probability`` is the move's probability
     at its node and ``reach`` the probability that the row happens at all.
+    ``kind`` is ``choice`` (a player's move), ``chance``, ``fixed`` (a move
+    without a node of its own, given by :func:`narrative`'s ``fixed``: e.g. an
+    actor following a fixed policy) or ``end`` (the payoffs).
     """
 
     branch: str
@@ -40,6 +47,7 @@ class Step:
     what: str
     probability: float
     reach: float
+    kind: str = "choice"
 
 
 def _split(label: str, who: str) -> tuple[str, str]:
@@ -109,6 +117,7 @@ class _Move:
     what: str
     probability: float
     course: str = ""  # what matters for merging (no probabilities); ``what`` if empty
+    kind: str = "choice"
 
 
 @dataclass(frozen=True)
@@ -172,10 +181,17 @@ def _listing(g: ExtensiveFormGame, moves: list[tuple[int, float]], who: str) -> 
     return head + ", ".join(f"{n} {p:.3g}" for n, (_, p) in zip(names, moves, strict=True))
 
 
+Fixed = Callable[[int], Sequence[tuple[str, str, str]]]
+"""``node -> [(round, who, what), ...]``: moves made on the way into ``node`` that have no node."""
+
+
 class _Teller:
-    def __init__(self, game: ExtensiveFormGame, profile: BehaviorProfile) -> None:
+    def __init__(
+        self, game: ExtensiveFormGame, profile: BehaviorProfile, fixed: Fixed | None = None
+    ) -> None:
         self.game, self.p = game, profile.probabilities
         self.first = game.first_child
+        self.fixed = fixed
 
     def moves(self, node: int) -> tuple[str, list[tuple[int, float]]]:
         g = self.game
@@ -190,12 +206,17 @@ class _Teller:
         """The story from ``node`` (courses that do not depend on a split are merged)."""
         g = self.game
         out: list[object] = []
-        while g.kind[node] != NodeKind.TERMINAL:
+        while True:
+            if self.fixed is not None:
+                out.extend(_Move(t, w, x, 1.0, kind="fixed") for t, w, x in self.fixed(node))
+            if g.kind[node] == NodeKind.TERMINAL:
+                break
             who, moves = self.moves(node)
+            kind = "chance" if who == "chance" else "choice"
             if len(moves) == 1:
                 child, p = moves[0]
                 t, what = _split(g.action_label(child), who)
-                out.append(_Move(t, who, what, p))
+                out.append(_Move(t, who, what, p, kind=kind))
                 node = child
                 continue
             moves.sort(key=lambda kp: -kp[1])  # the likeliest branch first
@@ -213,7 +234,7 @@ class _Teller:
                 ]
                 names = ",".join(_split(g.action_label(child), who)[1] for child, _ in moves)
                 text = f"{listing} (the same course in every case)"
-                out.append(_Move(t, who, text, 1.0, course=names))
+                out.append(_Move(t, who, text, 1.0, course=names, kind="chance"))
                 out.extend(_with_ends(subs[0], mean))
                 return tuple(out)
             branches = tuple(
@@ -242,20 +263,22 @@ class _Flat:
     def flatten(self, story: tuple[object, ...], branch: str, reach: float) -> None:
         for item in story:
             if isinstance(item, _Move):
-                self.add(Step(branch, item.round, item.who, item.what, item.probability, reach))
+                step = Step(branch, item.round, item.who, item.what, item.probability, reach)
+                self.add(replace(step, kind=item.kind))
             elif isinstance(item, _End):
                 text = ", ".join(
                     f"{name} {v:.4g}" for name, v in zip(self.players, item.value, strict=True)
                 )
-                self.add(Step(branch, "", "end", f"payoffs: {text}", 1.0, reach))
+                self.add(Step(branch, "", "end", f"payoffs: {text}", 1.0, reach, "end"))
             elif isinstance(item, _Split):
-                self.add(Step(branch, item.round, item.who, item.listing, 1.0, reach))
+                kind = "chance" if item.who == "chance" else "choice"
+                self.add(Step(branch, item.round, item.who, item.listing, 1.0, reach, kind))
                 for k, (name, p, sub) in enumerate(item.branches, 1):
                     if reach * p < self.min_reach:
                         self.dropped += 1
                         continue
                     label = f"{branch}.{k}" if branch else str(k)
-                    self.add(Step(label, item.round, item.who, name, p, reach * p))
+                    self.add(Step(label, item.round, item.who, name, p, reach * p, kind))
                     self.flatten(sub, label, reach * p)
 
 
@@ -265,8 +288,26 @@ def narrative(
     *,
     max_rows: int = 60,
     min_reach: float = 1e-6,
+    fixed: Fixed | None = None,
 ) -> tuple[list[Step], int]:
     """The story of ``profile`` on ``game`` (see the module docstring).
+
+    Parameters
+    ----------
+    game : ExtensiveFormGame
+        The game.
+    profile : BehaviorProfile
+        The behaviour profile told.
+    max_rows : int
+        Rows at most; the others are counted as left out.
+    min_reach : float
+        Branches reached less often are left out (and counted).
+    fixed : callable, optional
+        ``fixed(node)`` gives the moves ``(round, who, what)`` that are made
+        on the way into ``node`` but have no node in the tree (e.g. the moves
+        of actors following fixed policies in a scenario's game); they are
+        told as rows of kind ``fixed`` before the node's own move, and they
+        count for telling courses apart.
 
     Returns
     -------
@@ -289,5 +330,5 @@ def narrative(
     [('', 'chance', 'rain 0.6, sun 0.4'), ('1', 'chance', 'rain'), ('1', 'a', 'stay')]
     """
     flat = _Flat(game.players, max_rows, min_reach)
-    flat.flatten(_Teller(game, profile).story(0), "", 1.0)
+    flat.flatten(_Teller(game, profile, fixed).story(0), "", 1.0)
     return flat.rows, flat.dropped

@@ -27,9 +27,11 @@ MAX_SECTIONS = 20
 class SolvedEquilibrium:
     """One equilibrium: payoffs per player, and its story or its mixes.
 
-    ``story`` has the columns ``branch``, ``round``, ``who``, ``what``,
+    ``story`` has the columns ``branch``, ``round``, ``who``, ``kind``
+    (optional: ``choice``, ``chance``, ``fixed`` or ``end``), ``what``,
     ``probability``, ``reach`` (rows left out: ``left_out``); ``profile`` the
-    columns ``player``, ``action``, ``probability``.
+    columns ``player``, ``action``, ``probability``. ``payoffs`` may hold
+    every actor's (players first), not only the players'.
     """
 
     payoffs: Mapping[str, float]
@@ -76,6 +78,7 @@ def solve_report(
     *,
     summary: Mapping[str, Any],
     min_reach: float = 0.01,
+    setup: Sequence[str] = (),
 ) -> ReportDocument:
     """Build the report document of a solved game.
 
@@ -91,6 +94,9 @@ def solve_report(
         Shown as method notes (max regret, seconds, game size ...).
     min_reach : float
         The reach below which story rows were left out (said in the text).
+    setup : sequence of str
+        Lines on how a scenario's game was set up (who chooses, what the
+        others follow, the uncertainty values), shown in the summary.
     """
     shown = list(equilibria)[:MAX_SECTIONS]
     count = len(equilibria)
@@ -103,6 +109,12 @@ def solve_report(
             "\nEach equilibrium is told as the moves that happen on its path, in order. A chance "
             "outcome or a mixed choice splits the story into numbered branches (1, 2, ... under "
             "the trunk, 1.1, 1.2, ... under those), each told to its end before the next."
+        )
+    if setup:
+        lines.append(
+            "\nThe game: " + "; ".join(setup) + ". Rows of kind `fixed` are moves that are not "
+            "choices in the game: actors who are not players follow their fixed policies (and a "
+            "player deciding only every few rounds keeps its move in between)."
         )
     sections = [Section("summary", "Summary", (Markdown("\n".join(lines)),))]
     sections += [_section(k, e, min_reach) for k, e in enumerate(shown, 1)]
