@@ -114,3 +114,30 @@ def test_escaping_and_markdown_safety() -> None:
 def test_invalid_documents(sections: tuple[Section, ...], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         render_html(ReportDocument("t", sections=sections), include_plotlyjs=False)
+
+
+def test_table_cells_keep_ids_numbers_and_dates_whole() -> None:
+    """The replay's id column was one letter wide and "0.324" wrapped to "0.32" over "4"."""
+    table = pd.DataFrame(
+        {
+            "id": ["pilgrimage_closed", "mea-2017"],
+            "fact": [
+                "suspend_pilgrimage taken in the round of 2017-06-26",
+                "in 2017-06-19..2017-07-09",
+            ],
+            "brier": [0.324, 0.013],
+            "path": ["actors[0].utility.per_round.india_standing", "x"],
+        }
+    )
+    doc = ReportDocument("t", sections=(Section("s", "S", (TableBlock(table),)),))
+    html = render_html(doc, include_plotlyjs=False)
+    assert '<td class="nowrap">pilgrimage_closed</td>' in html
+    assert '<td class="nowrap">mea-2017</td>' in html
+    assert '<td class="num">0.324</td>' in html
+    assert 'the round of <span class="nowrap">2017-06-26</span></td>' in html
+    assert '<span class="nowrap">2017-06-19..2017-07-09</span>' in html
+    assert "<td>actors[0].<wbr>utility.<wbr>per_round.<wbr>india_standing</td>" in html
+    css = html[html.index("<style>") : html.index("</style>")]
+    assert "td.num, td.nowrap, span.nowrap { white-space: nowrap; }" in css
+    assert "td { overflow-wrap: break-word; }" in css  # not anywhere: words never split to fit
+    assert ".table-wrap { overflow-x: auto;" in css  # a table wider than the page scrolls

@@ -70,7 +70,7 @@ def test_the_run_report_has_a_sources_section_that_assumptions_link_to(scenario)
     assert "option lift_strike_limits, uncertainty strike_effect" in section
     assert "“a cost of 0.5 points”" in section and "not cited" in section
     assumptions = html[html.index('<section id="assumptions">') : html.index(section)]
-    assert '<td><a href="#source-mea-2017">mea-2017</a></td>' in assumptions
+    assert '><a href="#source-mea-2017">mea-2017</a></td>' in assumptions
     assert '<a href="#sources">Sources</a>' in html  # in the contents
     # the one-page brief prints the #brief section only: the sources are not in it
     assert html.index('<section id="sources">') > html.index("</section>")
@@ -103,8 +103,8 @@ def test_links_accept_anchors_and_web_addresses_only() -> None:
     html = render_html(doc, include_plotlyjs=False)
     assert '<a href="#source-x">ok</a>' in html
     assert 'href="https://example.org/a?b=1&amp;c=2"' in html
-    assert "javascript:" not in html and "<td>bad</td>" in html
-    assert '<td><a href="#x">&lt;b&gt;</a></td>' in html
+    assert "javascript:" not in html and ">bad</td>" in html
+    assert '><a href="#x">&lt;b&gt;</a></td>' in html
     assert re.search(r"a%0Aok%0Aweb%0Abad", html)  # the CSV has the text
 
 

@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from plotly.io.json import to_json_plotly
 
 from escalade.errors import UsageError
@@ -48,6 +48,10 @@ __all__ = [
 ]
 
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_NOWRAP_CHARS = 32
+"""A column whose every cell is one word of at most this many characters never wraps."""
+_DATES = re.compile(r"\d{4}-\d{2}-\d{2}(?:\.\.\d{4}-\d{2}-\d{2})?")
+_BREAK_AFTER = re.compile(r"(?<=[./])(?=.)")
 _HREF = re.compile(r"^(#[A-Za-z][A-Za-z0-9_-]*|https?://[^\s\"'<>]+)$")
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False}
 
@@ -181,14 +185,35 @@ def _figure_json(figure: go.Figure | Mapping[str, Any], where: str) -> Markup:
     return _safe_json(text)
 
 
+def _word(word: str, one_of_several: bool) -> Markup | None:
+    """A word of a cell as HTML, or None if it is shown as it is."""
+    if len(word) > _NOWRAP_CHARS:  # a path or an address: may break after . and /
+        return Markup("<wbr>").join(escape(p) for p in _BREAK_AFTER.split(word))
+    if one_of_several and _DATES.search(word):  # never "2017-06-" then "19"
+        return Markup('<span class="nowrap">{}</span>').format(word)
+    return None
+
+
+def _breakable(text: str) -> str | Markup:
+    """``text`` to show in a cell: dates kept whole, long words with places to break."""
+    pieces = re.split(r"(\s+)", text)
+    shown = [_word(p, len(pieces) > 1) for p in pieces]
+    if all(s is None for s in shown):
+        return text
+    return Markup("").join(
+        escape(p) if s is None else s for p, s in zip(pieces, shown, strict=True)
+    )
+
+
 def _cell(value: Any, spec: str | None) -> str | Markup:
     if not isinstance(value, Link):
-        return format_value(value, spec)
+        return _breakable(format_value(value, spec))
     if not _HREF.match(value.href):
         return value.text
     if value.href.startswith("#"):
-        return Markup('<a href="{}">{}</a>').format(value.href, value.text)
-    return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(value.href, value.text)
+        return Markup('<a href="{}">{}</a>').format(value.href, _breakable(value.text))
+    text = _breakable(value.text)
+    return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(value.href, text)
 
 
 def _row_ids(block: TableBlock, n_rows: int, where: str) -> list[str]:
@@ -205,6 +230,16 @@ def _row_ids(block: TableBlock, n_rows: int, where: str) -> list[str]:
     return ids
 
 
+def _column_classes(numeric: list[bool], rows: list[list[str | Markup]]) -> list[str]:
+    """Each column's cell class: ``num`` (right-aligned, never wraps) or ``nowrap`` (ids, dates)."""
+    classes = []
+    for k, is_number in enumerate(numeric):
+        words = [c.striptags() if isinstance(c, Markup) else c for c in (row[k] for row in rows)]
+        short = bool(words) and all(len(w) <= _NOWRAP_CHARS and not w.split()[1:] for w in words)
+        classes.append("num" if is_number else "nowrap" if short else "")
+    return classes
+
+
 def _table_view(block: TableBlock, where: str) -> dict[str, Any]:
     df = block.df if isinstance(block.df.index, pd.RangeIndex) else block.df.reset_index()
     numeric = [
@@ -217,6 +252,7 @@ def _table_view(block: TableBlock, where: str) -> dict[str, Any]:
     ]
     view: dict[str, Any] = {"columns": [str(c) for c in df.columns], "numeric": numeric}
     view["rows"] = rows
+    view["classes"] = _column_classes(numeric, rows)
     view["row_ids"] = _row_ids(block, len(df), where)
     view["collapse"] = block.collapse
     view["n_rows"] = len(df)
