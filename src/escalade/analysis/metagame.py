@@ -38,7 +38,16 @@ from escalade.solvers.alpharank import alpha_rank
 from escalade.solvers.bimatrix import equilibria, same_support_equilibrium
 from escalade.solvers.stackelberg import stackelberg
 
-__all__ = ["MetaAnalysis", "MetaGame", "analyse", "meta_game"]
+__all__ = ["RUN_VERSUS_GAME", "MetaAnalysis", "MetaGame", "analyse", "meta_game"]
+
+RUN_VERSUS_GAME = (
+    "`escalade run` and `escalade game` answer different questions, so run's recommended "
+    "strategy (the lowest maximum regret) need not be an equilibrium strategy here: run ranks "
+    "the strategies by expected utility and regret across a set of mindsets taken as given, "
+    "while game finds the equilibria of this strategy-versus-mindset payoff matrix, in which "
+    "the other side picks its mindset as a best response too."
+)
+"""One sentence for the meta-game's outputs: why ``run`` and ``game`` may disagree."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -110,6 +110,8 @@ def print_analysis(console: Any, result: Any) -> None:
     """
     from rich.table import Table
 
+    from escalade.analysis.metagame import RUN_VERSUS_GAME
+
     g = result.game
     payoff = Table(
         title=f"Payoffs ({g.row_side} / {g.col_side}, expected utility ± standard error, "
@@ -146,6 +148,7 @@ def print_analysis(console: Any, result: Any) -> None:
     console.print(nash)
     if result.note:
         console.print(f"[yellow]note:[/yellow] {result.note}")
+    console.print(RUN_VERSUS_GAME.replace("`", ""), markup=False, highlight=False)
     console.print(
         f"robustness: share of {result.bootstrap} bootstrap resamples of the trajectories in "
         "which the same supports still carry an equilibrium"

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from escalade.analysis.metagame import RUN_VERSUS_GAME
 from escalade.report.figures import bars, comparison_heatmap
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.text import shown, subtitle
@@ -48,6 +49,7 @@ def _summary(rs: ResultSet) -> Section:
             f"- {row} plays *{e[row]}*, {col} plays *{e[col]}* "
             f"(payoffs {e[f'payoff {row}']:.4g} / {e[f'payoff {col}']:.4g}{kept})"
         )
+    lines += ["", RUN_VERSUS_GAME]
     cells = rs.get(tn.ALPHA_RANK_CELLS)
     if not cells.empty:
         top = cells.iloc[0]
