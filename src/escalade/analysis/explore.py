@@ -29,6 +29,7 @@ from escalade.scenario.validate import did_you_mean
 __all__ = [
     "check_requests",
     "discover",
+    "discover_sentence",
     "experiment_cells",
     "parse_condition",
     "ranked_strategies",
@@ -213,17 +214,23 @@ def discover(
 
     Strategy and mindset are candidate dimensions besides ``parameters``, so a
     box says for which of them it holds. Returns the boxes' limits (one row per
-    restricted dimension), their peeling trajectories and a JSON summary; three
-    empty results without a condition.
+    restricted dimension), their peeling trajectories and a JSON summary (the
+    condition, the ``cases`` where it holds of the ``experiments``, their
+    ``share_of_interest``, the boxes); three empty results without a condition.
     """
     if condition is None:
         return pd.DataFrame(), pd.DataFrame(), {}
     outcome, op, value = parse_condition(condition)
     _known(outcome, [str(c) for c in result.outcomes.columns], "an outcome", "discover")
     y = _OPS[op](result.outcomes[outcome].to_numpy(dtype=float), value)
+    counts = {
+        "condition": condition,
+        "cases": int(y.sum()),
+        "experiments": len(y),
+        "share_of_interest": float(np.mean(y)),
+    }
     if not y.any() or y.all():
-        share = float(np.mean(y))
-        return pd.DataFrame(), pd.DataFrame(), {"boxes": [], "share_of_interest": share}
+        return pd.DataFrame(), pd.DataFrame(), {"boxes": [], **counts}
     # Strategy and mindset are candidate dimensions: a box says for which of them it holds.
     levers = [c for c in ("strategy", "mindset") if c in result.experiments.columns]
     x = result.experiments[[*parameters, *levers]]
@@ -235,11 +242,27 @@ def discover(
         traj = box.trajectory.copy()
         traj.insert(0, "box", k)
         trajectories.append(traj)
-    summary: dict[str, Any] = dict(prim.to_json())
-    summary["condition"] = condition
-    summary["share_of_interest"] = float(np.mean(y))
+    summary: dict[str, Any] = {**prim.to_json(), **counts}
     frame = pd.concat(trajectories, ignore_index=True) if trajectories else pd.DataFrame()
     return pd.DataFrame(rows), frame, summary
+
+
+def discover_sentence(condition: str, cases: int, experiments: int) -> str:
+    """How often the ``--discover`` condition holds, in words (the PRIM boxes say where).
+
+    Examples
+    --------
+    >>> discover_sentence("peak_rung>6", 96, 384)
+    'The condition peak_rung>6 holds in 96 of the 384 experiments (25.0%).'
+    >>> discover_sentence("peak_rung>9", 0, 384)
+    'The condition peak_rung>9 holds in none of the 384 experiments: no box to find.'
+    """
+    head = f"The condition {condition} holds in"
+    if cases == 0:
+        return f"{head} none of the {experiments} experiments: no box to find."
+    if cases == experiments:
+        return f"{head} all {experiments} experiments: no box to find."
+    return f"{head} {cases} of the {experiments} experiments ({cases / experiments:.1%})."
 
 
 def _box_rows(k: int, info: dict[str, Any], x: pd.DataFrame) -> list[dict[str, Any]]:

@@ -131,7 +131,6 @@ def _print(outcome: Any) -> None:
 
     Long on purpose: one table after another, no logic to share.
     """
-    from escalade.report.explore_report import boxes_view
     from escalade.report.text import dataframe_table
     from escalade.results import tablenames as tn
 
@@ -167,14 +166,7 @@ def _print(outcome: Any) -> None:
                 formats={"value": "sig", "mean": "sig"},
             )
         )
-    if not outcome.tables[tn.PRIM_BOXES].empty:
-        console.print(
-            dataframe_table(
-                boxes_view(outcome.tables[tn.PRIM_BOXES]),
-                title="PRIM boxes",
-                formats=dict.fromkeys(("coverage", "density", "mass"), ".1%"),
-            )
-        )
+    _print_discover(console, outcome.summary.get("discover"), outcome.tables)
     _print_when_beats(console, outcome.summary.get("when_beats"), outcome.tables)
     if outcome.run_id:
         console.print(
@@ -184,6 +176,29 @@ def _print(outcome: Any) -> None:
     if outcome.report:
         console.print(f"report: {outcome.report}")
     sys.stdout.flush()
+
+
+def _print_discover(console: Any, summary: Any, tables: Any) -> None:
+    """``--discover COND``: the condition, how often it holds, then the PRIM boxes where it does."""
+    from escalade.analysis.explore import discover_sentence
+    from escalade.report.explore_report import boxes_view
+    from escalade.report.text import dataframe_table
+    from escalade.results import tablenames as tn
+
+    if not summary:
+        return
+    condition = summary["condition"]
+    console.print(
+        discover_sentence(condition, summary["cases"], summary["experiments"]), markup=False
+    )
+    if not tables[tn.PRIM_BOXES].empty:
+        console.print(
+            dataframe_table(
+                boxes_view(tables[tn.PRIM_BOXES]),
+                title=f"PRIM boxes where {condition} holds",
+                formats=dict.fromkeys(("coverage", "density", "mass"), ".1%"),
+            )
+        )
 
 
 def _print_when_beats(console: Any, summary: Any, tables: Any) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from escalade.analysis.explore import ranked_strategies, when_beats_sentence
+from escalade.analysis.explore import discover_sentence, ranked_strategies, when_beats_sentence
 from escalade.report.brief_figures import tornado
 from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
@@ -188,25 +188,36 @@ def _one_at_a_time(rs: ResultSet) -> Section | None:
 def _discovery(rs: ResultSet) -> Section | None:
     boxes = rs.get(tn.PRIM_BOXES)
     trajectory = rs.get(tn.PRIM_TRAJECTORY)
-    if boxes.empty and trajectory.empty:
+    asked = rs.get(tn.DISCOVER)
+    if boxes.empty and trajectory.empty and asked.empty:
         return None
-    blocks: list[Any] = [
-        Markdown(
-            "PRIM boxes: ranges of the uncertainties in which the condition of interest "
-            "concentrates (coverage: share of the cases inside the box; density: share of the "
-            "box that are cases)."
+    blocks: list[Any] = []
+    raw, condition = "", "the condition of interest"  # stored before the condition was
+    if not asked.empty:
+        row = asked.iloc[0]
+        raw = str(row["condition"])
+        condition = f"`{raw}`"
+        sentence = discover_sentence(raw, int(row["cases"]), int(row["experiments"]))
+        blocks.append(Markdown(sentence.replace(raw, condition, 1)))
+    if not boxes.empty or not trajectory.empty:
+        blocks.append(
+            Markdown(
+                f"PRIM boxes: ranges of the uncertainties in which {condition} concentrates "
+                "(coverage: share of the cases inside the box; density: share of the box that "
+                "are cases)."
+            )
         )
-    ]
     if not trajectory.empty:
         first = trajectory[trajectory["box"] == 0].rename(columns={"res_dim": "n_restricted"})
         blocks.append(
             FigureBlock(
                 prim_trajectory(first, "Peeling trajectory of the first box"),
-                "Coverage against density",
+                f"Coverage against density (cases: {raw})" if raw else "Coverage against density",
             )
         )
     if not boxes.empty:
-        blocks.append(_table(boxes_view(boxes), "Boxes", _SHARES))
+        caption = f"Boxes where {raw} holds" if raw else "Boxes"
+        blocks.append(_table(boxes_view(boxes), caption, _SHARES))
     return Section("discovery", "When does it go wrong", tuple(blocks))
 
 

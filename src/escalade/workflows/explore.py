@@ -317,6 +317,14 @@ def _outcome(model: ScenarioModel, outcome: str) -> tuple[str, str]:
     return outcome, names[outcome] if names[outcome] != "info" else "maximize"
 
 
+def _discover_table(summary: dict[str, Any]) -> pd.DataFrame:
+    """The ``--discover`` condition, how often it holds and how many boxes PRIM found."""
+    if not summary:
+        return pd.DataFrame()
+    keys = ("condition", "cases", "experiments", "share_of_interest")
+    return pd.DataFrame([{**{k: summary[k] for k in keys}, "boxes": len(summary["boxes"])}])
+
+
 def _analyse(
     result: ExploreResult,
     design: Design,
@@ -351,6 +359,7 @@ def _analyse(
         tn.SENSITIVITY: indices,
         tn.PRIM_BOXES: boxes,
         tn.PRIM_TRAJECTORY: trajectory,
+        tn.DISCOVER: _discover_table(prim_json),
         tn.CART_WHEN_BEATS: beats,
         tn.WHEN_BEATS: pd.DataFrame(
             [{k: beats_json[k] for k in ("a", "b", "share", "cases")}] if beats_json else []
