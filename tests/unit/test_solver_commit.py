@@ -105,8 +105,12 @@ options:
      effects: [{var: gain_c, add: 2}, {var: gain_i, add: -2}]}
   - {id: raid, actor: challenger, arena: market, rung: 5, once: true, when: "storm == 1",
      effects: [{var: gain_c, add: 1}, {var: gain_i, add: -1}]}
+  - {id: advertise, actor: incumbent, arena: market, rung: 3, once: true,
+     effects: [{var: gain_i, add: 0.5}]}
 strategies:
   - {id: accommodate, side: west, declared: true, policies: {incumbent: {kind: hold}}}
+  - {id: publicise, side: west, declared: true,
+     policies: {incumbent: {kind: plan, steps: [{at: 0, option: advertise}]}}}
 """
 
 
@@ -120,9 +124,16 @@ def test_moves_follow_one_path_not_every_branch(tmp_path, capsys) -> None:
     row = result.table.set_index("strategy").loc["accommodate"]
     assert row["equilibrium_moves"] == "r0 challenger: enter"
     assert row["likely_path_probability"] == pytest.approx(0.7)
-    assert [(s["who"], s["what"]) for s in row["likely_path"]] == [
-        ("chance", "gale: no"),
-        ("challenger", "enter"),
+    assert [(s["who"], s["what"], s["kind"]) for s in row["likely_path"]] == [
+        ("chance", "gale: no", "chance"),
+        ("challenger", "enter", "choice"),
+    ]
+    # the declared strategy's own moves (a fixed policy) are on the path too, in place
+    publicise = result.table.set_index("strategy").loc["publicise", "likely_path"]
+    assert [(s["who"], s["what"], s["kind"]) for s in publicise] == [
+        ("chance", "gale: no", "chance"),
+        ("challenger", "enter", "choice"),
+        ("incumbent", "advertise", "fixed"),
     ]
     path = tmp_path / "storm.yaml"
     path.write_text(STORM, encoding="utf-8")
@@ -134,3 +145,4 @@ def test_moves_follow_one_path_not_every_branch(tmp_path, capsys) -> None:
     line = "accommodate (path probability 0.7): r0 chance: gale: no (0.7); r0 challenger: enter"
     assert line in text
     assert "raid" not in text.split("Most likely path")[1]
+    assert "r0 challenger: enter; r0 incumbent: advertise (fixed)" in text

@@ -28,7 +28,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from escalade.analysis.game_story import fixed_text
 from escalade.engine.game_builder import build_game
+from escalade.engine.game_moves import FixedMoveTracer
 from escalade.engine.game_size import estimate_game_size
 from escalade.errors import GameTooLargeError, UsageError
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
@@ -126,6 +128,33 @@ def _moves_text(steps: list[PathStep]) -> str:
     return "; ".join(
         f"r{s.round} {s.who}: {s.what}" for s in steps if s.who != "chance" and s.what != "hold"
     )
+
+
+def _path_rows(
+    compiled: CompiledScenario,
+    game: ExtensiveFormGame,
+    steps: list[PathStep],
+    others: list[str],
+    *,
+    policies: list[PolicySpec],
+    horizon: int,
+) -> list[dict[str, Any]]:
+    """The path as rows, with the moves made by fixed policies (the declared side's) in place."""
+    tracer = FixedMoveTracer(compiled, horizon=horizon, players=others, policies=policies)
+
+    def fixed(node: int) -> list[dict[str, Any]]:
+        return [
+            {"round": str(m.round), "who": m.actor, "what": fixed_text(m), "probability": 1.0}
+            | {"kind": "fixed"}
+            for m in tracer.before(game, node)
+        ]
+
+    rows = fixed(0)
+    for step in steps:
+        kind = "chance" if step.who == "chance" else "choice"
+        rows.append({k: v for k, v in asdict(step).items() if k != "node"} | {"kind": kind})
+        rows += fixed(step.node)
+    return rows
 
 
 def _check_size(
@@ -242,7 +271,9 @@ def _declared(
         "unplanned": unplanned,
         "nodes": game.n_nodes,
         "equilibrium_moves": _moves_text(steps),
-        "likely_path": [asdict(step) for step in steps],
+        "likely_path": _path_rows(
+            compiled, game, steps, others, policies=policies, horizon=horizon
+        ),
         "likely_path_probability": probability,
     }
 
@@ -286,8 +317,9 @@ def commitment_analysis(
         ``gain_from_knowing`` (the other sides' value difference), the game's
         size and the most likely path of play of the equilibrium (at every
         chance node its likeliest outcome): ``likely_path`` (a list of
-        ``{round, who, what, probability}``, ``who`` is ``chance`` for chance
-        outcomes), ``likely_path_probability`` (the probability of that whole
+        ``{round, who, what, probability, kind}``, ``kind`` ``choice``,
+        ``chance`` or ``fixed``: a move of an actor following its fixed policy,
+        the declared strategy's), ``likely_path_probability`` (the probability of that whole
         path) and ``equilibrium_moves`` (the other side's moves on it, holds
         left out, as text). ``unplanned`` is the
         probability that play under the uninformed profile reaches a decision

@@ -188,7 +188,7 @@ def _print_tree(console: Any, result: Any) -> None:
     )
     console.print(
         "Most likely path of play per strategy (at every chance node its likeliest outcome; "
-        "the declared side's fixed moves are not listed):"
+        "'fixed': a move by a fixed policy, the declared strategy's; holds left out):"
     )
     for row in table.to_dict(orient="records"):
         console.print(
@@ -218,7 +218,9 @@ def path_text(steps: list[dict[str, Any]]) -> str:
     """A path as ``r0 chn: extend_road; r0 chance: landslide: no (0.87); ...`` (no holds)."""
     parts = []
     for step in steps:
-        if step["who"] == "chance":
+        if step.get("kind") == "fixed":
+            parts.append(f"r{step['round']} {step['who']}: {step['what']} (fixed)")
+        elif step["who"] == "chance":
             parts.append(f"r{step['round']} chance: {step['what']} ({step['probability']:.3g})")
         elif step["what"] != "hold":
             parts.append(f"r{step['round']} {step['who']}: {step['what']}")

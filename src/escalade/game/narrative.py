@@ -63,12 +63,16 @@ def _split(label: str, who: str) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class PathStep:
-    """One move of :func:`likely_path`: its round, who moves (or ``chance``), what, how likely."""
+    """One move of :func:`likely_path`: its round, who moves (or ``chance``), what, how likely.
+
+    ``node`` is the node the move leads to.
+    """
 
     round: str
     who: str
     what: str
     probability: float
+    node: int = 0
 
 
 def likely_path(game: ExtensiveFormGame, profile: BehaviorProfile) -> tuple[list[PathStep], float]:
@@ -105,7 +109,7 @@ def likely_path(game: ExtensiveFormGame, profile: BehaviorProfile) -> tuple[list
         who, moves = teller.moves(node)
         child, p = max(moves, key=lambda kp: kp[1])  # the first of the likeliest
         t, what = _split(game.action_label(child), who)
-        steps.append(PathStep(t, who, what, p))
+        steps.append(PathStep(t, who, what, p, child))
         node, total = child, total * p
     return steps, total
 
