@@ -21,7 +21,7 @@ from escalade.game.convert import select_players
 from escalade.game.narrative import narrative
 from escalade.game.profiles import BehaviorProfile
 from escalade.game.tree import Chance, Decision, Terminal, tree_game
-from escalade.scenario import loads_scenario
+from escalade.scenario import load_scenario, loads_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.solvers import backward_induction
 
@@ -160,3 +160,26 @@ def test_select_players() -> None:
     assert picked.players[int(picked.infoset_player[0])] == "a"
     with pytest.raises(UsageError, match="every one who moves"):
         select_players(game, ["b"])
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        {"horizon": 1, "players": ["usa", "rus"]},
+        {"horizon": 1, "players": ["usa", "rus"], "information": "scenario"},
+        {"horizon": 1, "players": ["usa"], "private": "chance"},
+    ],
+    ids=["perfect", "simultaneous", "private-chance"],
+)
+def test_tracer_follows_every_node_of_the_built_game(shape: dict) -> None:
+    """The tracer re-walks the game builder: every node of the built game is found again.
+
+    A change to how the builder expands a round (or the root) that the tracer
+    does not mirror fails here instead of silently dropping fixed-policy rows.
+    """
+    sg = scenario_game(compile_scenario(load_scenario("dprk-troops-2024")), **shape)
+    moves = [m for node in range(sg.full.n_nodes) for m in sg.tracer.before(sg.full, node)]
+    assert sg.tracer.matched
+    assert moves and {m.actor for m in moves} <= {r.actor for r in sg.roles if not r.player}
+    if shape.get("private") == "chance":
+        assert sg.tracer.drawn == ["rus_redline"] and "rus_redline" not in sg.uncertainties
