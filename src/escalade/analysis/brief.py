@@ -24,7 +24,13 @@ import pandas as pd
 from escalade.engine.summary import Z95
 from escalade.evidence.provenance import count_kinds
 
-__all__ = ["fold_thresholds", "provenance_counts", "threshold_peaks", "threshold_risk"]
+__all__ = [
+    "fold_thresholds",
+    "folded_notes",
+    "provenance_counts",
+    "threshold_peaks",
+    "threshold_risk",
+]
 
 
 def fold_thresholds(thresholds: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -50,6 +56,27 @@ def fold_thresholds(thresholds: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFram
         columns=["threshold", "arena", "rung", "state"],
     )
     return keep, folded
+
+
+def folded_notes(folded: pd.DataFrame) -> list[str]:
+    """The one-line notes on the thresholds left out, as the report and the terminal print them.
+
+    Examples
+    --------
+    >>> folded = pd.DataFrame({"threshold": ["war", "nuclear", "protest"],
+    ...                        "state": ["never", "never", "always"]})
+    >>> for note in folded_notes(folded):
+    ...     print(note)
+    2 thresholds never crossed in any cell: war, nuclear.
+    1 threshold always crossed: protest.
+    """
+    notes = []
+    for state, words in (("never", "never crossed in any cell"), ("always", "always crossed")):
+        names = folded[folded["state"] == state]["threshold"].astype(str).tolist()
+        if names:
+            noun = "threshold" if len(names) == 1 else "thresholds"
+            notes.append(f"{len(names)} {noun} {words}: {', '.join(names)}.")
+    return notes
 
 
 def threshold_risk(thresholds: pd.DataFrame) -> pd.DataFrame:

@@ -142,16 +142,33 @@ def _empty() -> Any:
     return pd.DataFrame()
 
 
-def _informative_thresholds(df: Any) -> Any:
-    """Thresholds worth a row: not crossed in every run; of the never-crossed, the lowest."""
-    if df.empty:
-        return df
-    stats = df.groupby("threshold")["probability"].agg(["min", "max"])
-    keep = set(stats.index[(stats["min"] < 1.0) & (stats["max"] > 0.0)])
-    never = df[df["threshold"].isin(stats.index[stats["max"] == 0.0])]
-    for _, group in never.groupby("arena"):
-        keep.add(group.sort_values("rung")["threshold"].iloc[0])
-    return df[df["threshold"].isin(keep)].reset_index(drop=True)
+def _print_thresholds(console: Any, thresholds: Any) -> None:
+    """The informative thresholds' crossing probabilities, then the report's notes on the others.
+
+    As the report: a threshold never crossed in any cell, or crossed in every one, has no
+    column; a line names it.
+    """
+    from escalade.analysis.brief import fold_thresholds, folded_notes
+    from escalade.report.text import dataframe_table
+
+    if thresholds.empty:
+        return
+    keep, folded = fold_thresholds(thresholds)
+    if not keep.empty:
+        pct = ".1%"
+        cell = keep.apply(
+            lambda r: f"{r['probability']:{pct}} [{r['ci_low']:{pct}}–{r['ci_high']:{pct}}]", axis=1
+        )
+        wide = (
+            keep.assign(cell=cell)
+            .pivot(index=["strategy", "mindset"], columns="threshold", values="cell")
+            .reset_index()
+        )
+        wide.columns.name = None
+        title = "Probability of crossing each informative threshold, 95% interval"
+        console.print(dataframe_table(wide, title=title))
+    for note in folded_notes(folded):
+        console.print(note, markup=False)
 
 
 def _print_explain(console: Any, tables: Any) -> None:
@@ -182,7 +199,6 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
     from escalade.results import tablenames as tn
 
     num = ".3g"
-    pct = ".1%"
     tables = rs.tables
     prov = rs.provenance
     ranked = prov.ranked_by or f"ranked by side {prov.focal_side}"
@@ -201,26 +217,7 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
         )
     )
     _print_explain(console, tables)
-    thresholds = _informative_thresholds(tables[tn.THRESHOLDS])
-    if not thresholds.empty:
-        cell = thresholds.apply(
-            lambda r: f"{r['probability']:{pct}} [{r['ci_low']:{pct}}–{r['ci_high']:{pct}}]", axis=1
-        )
-        wide = (
-            thresholds.assign(cell=cell)
-            .pivot(index=["strategy", "mindset"], columns="threshold", values="cell")
-            .reset_index()
-        )
-        wide.columns.name = None
-        console.print(
-            dataframe_table(
-                wide,
-                title=(
-                    "Probability of crossing each threshold, 95% interval (thresholds crossed in "
-                    "every run, and all but the lowest never crossed, left out)"
-                ),
-            )
-        )
+    _print_thresholds(console, tables[tn.THRESHOLDS])
     if not tables[tn.OUTCOMES].empty:
         console.print(
             dataframe_table(

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from escalade.analysis.brief import fold_thresholds
+from escalade.analysis.brief import fold_thresholds, folded_notes
 from escalade.analysis.run import rungs_with_sides, sides_disagree
 from escalade.report.brief import brief_section
 from escalade.report.figures import (
@@ -113,11 +113,7 @@ def _threshold_blocks(rs: ResultSet) -> list[Any]:
     if thresholds.empty:
         return []
     keep, folded = fold_thresholds(thresholds)
-    blocks: list[Any] = []
-    for state, words in (("never", "never crossed in any cell"), ("always", "always crossed")):
-        names = folded[folded["state"] == state]["threshold"].astype(str).tolist()
-        if names:
-            blocks.append(Markdown(f"{len(names)} thresholds {words}: {', '.join(names)}."))
+    blocks: list[Any] = [Markdown(note) for note in folded_notes(folded)]
     if not keep.empty:
         view = keep[["strategy", "mindset", "threshold"]].copy()
         view["probability"] = keep["probability"].map(percent)
