@@ -106,9 +106,16 @@ def resource_urls(driver: Any) -> list[str]:
 
 
 def external_references(driver: Any) -> list[str]:
-    """Return ``src``/``href`` attributes of the live DOM that are not local."""
+    """Return the non-local resources of the live DOM: what the page would load.
+
+    Every ``src`` and every ``href`` except an anchor's (a link to a source's
+    page loads nothing until it is clicked; it must then open without handing
+    over the report: ``rel="noopener noreferrer"``, else it is returned too).
+    """
     script = """
     return Array.from(document.querySelectorAll('[src], [href]'))
+      .filter(el => !(el.tagName === 'A' && /noopener/.test(el.getAttribute('rel') || '')
+                      && /noreferrer/.test(el.getAttribute('rel') || '')))
       .map(el => el.getAttribute('src') || el.getAttribute('href'))
       .filter(u => /^(https?:)?\\/\\//i.test(u));
     """
