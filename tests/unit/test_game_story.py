@@ -16,6 +16,7 @@ import pytest
 
 from escalade.analysis.game_story import scenario_game
 from escalade.cli import main
+from escalade.engine.game_builder import build_game
 from escalade.errors import UsageError
 from escalade.game.convert import select_players
 from escalade.game.narrative import narrative
@@ -183,3 +184,13 @@ def test_tracer_follows_every_node_of_the_built_game(shape: dict) -> None:
     assert moves and {m.actor for m in moves} <= {r.actor for r in sg.roles if not r.player}
     if shape.get("private") == "chance":
         assert sg.tracer.drawn == ["rus_redline"] and "rus_redline" not in sg.uncertainties
+
+
+@pytest.mark.parametrize("players", [["rus", "usa"], None, [], ["rus"]])
+def test_the_solved_game_is_build_games(players: list[str] | None) -> None:
+    """The players' game is the one ``build_game`` builds (same id, player order as given)."""
+    compiled = compile_scenario(load_scenario("kursk-mini"))
+    sg = scenario_game(compiled, horizon=2, players=players)
+    game = build_game(compiled, horizon=2, players=players)
+    assert sg.game.players == game.players and sg.game.game_id == game.game_id
+    assert sg.full.players[: len(game.players)] == game.players or players == []

@@ -76,9 +76,10 @@ def actor_roles(
 ) -> list[ActorRole]:
     """Every actor's role in the game of ``build_game(players=, strategy=, mindset=)``.
 
-    Players first (in file order), then the others.
+    Players first (in the order given, the game's player order), then the others
+    in file order.
     """
-    chosen = set(players if players is not None else [a.id for a in compiled.actors])
+    chosen = list(players if players is not None else [a.id for a in compiled.actors])
     bundles = [
         (f"strategy {strategy}", compiled.strategy(strategy) if strategy else None),
         (f"mindset {mindset}", compiled.mindset(mindset) if mindset else None),
@@ -90,7 +91,7 @@ def actor_roles(
             if bundle is not None and actor.id in bundle.policies:
                 source, spec = name, bundle.policies[actor.id]
         roles.append(ActorRole(actor.id, actor.id in chosen, source, str(spec.kind)))
-    return sorted(roles, key=lambda r: not r.player)
+    return sorted(roles, key=lambda r: chosen.index(r.actor) if r.player else len(chosen))
 
 
 class _Lazy:
