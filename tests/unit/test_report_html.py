@@ -136,7 +136,7 @@ def test_table_cells_keep_ids_numbers_and_dates_whole() -> None:
     assert '<td class="num">0.324</td>' in html
     assert 'the round of <span class="nowrap">2017-06-26</span></td>' in html
     assert '<span class="nowrap">2017-06-19..2017-07-09</span>' in html
-    assert "<td>actors[0].<wbr>utility.<wbr>per_round.<wbr>india_standing</td>" in html
+    assert "<td>actors[0].<wbr>utility.<wbr>per_<wbr>round.<wbr>india_<wbr>standing</td>" in html
     css = html[html.index("<style>") : html.index("</style>")]
     assert "td.num, td.nowrap, span.nowrap { white-space: nowrap; }" in css
     assert "td { overflow-wrap: break-word; }" in css  # not anywhere: words never split to fit

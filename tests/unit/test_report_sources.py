@@ -60,7 +60,7 @@ def _run_html(scenario) -> str:
 
 
 def test_the_run_report_has_a_sources_section_that_assumptions_link_to(scenario) -> None:
-    html = _run_html(scenario)
+    html = _run_html(scenario).replace("<wbr>", "")  # long words may break after . / _
     section = html[html.index('<section id="sources">') : html.index("</main>")]
     for anchor in ("source-bi-2024", "source-mea-2017", "source-unused-2020"):
         assert f'<tr id="{anchor}">' in section

@@ -51,7 +51,10 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _NOWRAP_CHARS = 32
 """A column whose every cell is one word of at most this many characters never wraps."""
 _DATES = re.compile(r"\d{4}-\d{2}-\d{2}(?:\.\.\d{4}-\d{2}-\d{2})?")
-_BREAK_AFTER = re.compile(r"(?<=[./])(?=.)")
+_BREAK_AFTER = re.compile(r"(?<=[./_])(?=.)")
+_BREAK_CHARS = 16
+"""A word longer than this (a path, an address, a long id) may break after . / and _
+(not in a column that never wraps)."""
 _HREF = re.compile(r"^(#[A-Za-z][A-Za-z0-9_-]*|https?://[^\s\"'<>]+)$")
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False}
 
@@ -187,10 +190,10 @@ def _figure_json(figure: go.Figure | Mapping[str, Any], where: str) -> Markup:
 
 def _word(word: str, one_of_several: bool) -> Markup | None:
     """A word of a cell as HTML, or None if it is shown as it is."""
-    if len(word) > _NOWRAP_CHARS:  # a path or an address: may break after . and /
-        return Markup("<wbr>").join(escape(p) for p in _BREAK_AFTER.split(word))
     if one_of_several and _DATES.search(word):  # never "2017-06-" then "19"
         return Markup('<span class="nowrap">{}</span>').format(word)
+    if len(word) > _BREAK_CHARS:  # a path, an address or a long id: may break after . / _
+        return Markup("<wbr>").join(escape(p) for p in _BREAK_AFTER.split(word))
     return None
 
 
@@ -251,8 +254,12 @@ def _table_view(block: TableBlock, where: str) -> dict[str, Any]:
         for row in df.itertuples(index=False, name=None)
     ]
     view: dict[str, Any] = {"columns": [str(c) for c in df.columns], "numeric": numeric}
-    view["rows"] = rows
-    view["classes"] = _column_classes(numeric, rows)
+    view["classes"] = classes = _column_classes(numeric, rows)
+    view["rows"] = [
+        [Markup(str(c).replace("<wbr>", "")) if k == "nowrap" and isinstance(c, Markup) else c  # noqa: S704 (our markup, less its <wbr>)
+         for c, k in zip(row, classes, strict=True)]
+        for row in rows
+    ]  # fmt: skip
     view["row_ids"] = _row_ids(block, len(df), where)
     view["collapse"] = block.collapse
     view["n_rows"] = len(df)
