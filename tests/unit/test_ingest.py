@@ -236,3 +236,21 @@ def test_a_bare_month_name_is_a_month_and_a_day_after_it_is_kept() -> None:
         "mid-August": ("2017-08-01", "month"),
         "July 4, 2017": ("2017-07-04", "day"),
     }
+
+
+def test_a_date_without_a_year_takes_the_year_nearest_the_article_date() -> None:
+    """A new user's article of 4 January 2020: "December 29" was dated 2020-12-29."""
+    found = {d.text: d.date for d in find_dates(
+        "On December 29 the sanctions came; on January 6 talks resume; on 29 February none.",
+        dt.date(2020, 1, 4),
+    )}  # fmt: skip
+    assert found == {
+        "December 29": "2019-12-29",
+        "January 6": "2020-01-06",
+        "29 February": "2020-02-29",
+    }
+    assert find_dates("December 29, 2020", dt.date(2020, 1, 4))[0].date == "2020-12-29"
+    result = ingest(
+        "On December 29 Washington imposed sanctions.", article_date=dt.date(2020, 1, 5)
+    )
+    assert [d.date for d in result.dates] == ["2019-12-29"]

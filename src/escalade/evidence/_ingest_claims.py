@@ -10,7 +10,9 @@ Dates: absolute ("November 5", "5 November", "October 28, 2024",
 "2024-11-05", months such as "in February") and relative ones ("on
 Monday", "Wednesday", "today", "yesterday", "last weekend", "last week",
 "earlier in October", "last year"), resolved against the article date:
-a weekday is the latest such day on or before the article date, unless its
+a month and day without a year takes the year that puts it nearest the
+article date ("December 29" in an article of 4 January is the previous
+December); a weekday is the latest such day on or before the article date, unless its
 sentence looks ahead ("will", "is due to", "plans to", "next Wednesday"...):
 then it is the next such day after the article date.
 """
@@ -22,7 +24,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["DateRef", "NumberClaim", "find_dates", "find_numbers"]
+__all__ = ["DateRef", "NumberClaim", "find_dates", "find_numbers", "nearest_year"]
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m and m != "May"})
@@ -263,6 +265,31 @@ def _relative(phrase: str, today: dt.date) -> tuple[str, str | None, str]:
     return dt.date(year, 1, 1).isoformat(), dt.date(year, 12, 31).isoformat(), "year"
 
 
+def nearest_year(day: dt.date, article: dt.date) -> dt.date:
+    """Return ``day`` moved to the year (article's year ± 1) that puts it nearest ``article``.
+
+    Parameters
+    ----------
+    day : datetime.date
+        A month and day; its year is ignored.
+    article : datetime.date
+        The article's date.
+
+    Returns
+    -------
+    datetime.date
+        ``day`` in the year before, of or after the article's, whichever is nearest
+        (29 February only in a leap year).
+    """
+    candidates = []
+    for year in (article.year - 1, article.year, article.year + 1):
+        try:
+            candidates.append(day.replace(year=year))
+        except ValueError:  # 29 February of a common year
+            continue
+    return min(candidates, key=lambda d: abs((d - article).days))
+
+
 def _absolute(m: re.Match[str], today: dt.date | None) -> tuple[str | None, str | None, str]:
     if m.group("iso"):
         try:
@@ -283,9 +310,12 @@ def _absolute(m: re.Match[str], today: dt.date | None) -> tuple[str | None, str 
     if year is None or not days:
         return None, None, "day"
     try:
-        return dt.date(year, month, days[0]).isoformat(), None, "day"
+        day = dt.date(year if years else 2000, month, days[0])  # 2000: a leap year
     except ValueError:
         return None, None, "day"
+    if not years and today is not None:
+        day = nearest_year(day, today)
+    return day.isoformat(), None, "day"
 
 
 _AHEAD = re.compile(

@@ -35,7 +35,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from escalade.evidence._ingest_claims import find_dates
+from escalade.evidence._ingest_claims import find_dates, nearest_year
 from escalade.evidence.ingest import OptionRef, ingest, match_words, negated
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "Proposal",
     "Target",
     "format_proposals",
+    "nearest_year",
     "propose_observations",
     "round_of",
 ]
@@ -214,17 +215,6 @@ def _short_date(sentence: str, article: dt.date | None) -> dt.date | None:
     return None
 
 
-def nearest_year(day: dt.date, article: dt.date) -> dt.date:
-    """``day`` moved to the year (article's year ± 1) that puts it nearest ``article``."""
-    candidates = []
-    for year in (article.year - 1, article.year, article.year + 1):
-        try:
-            candidates.append(day.replace(year=year))
-        except ValueError:  # 29 February of a common year
-            continue
-    return min(candidates, key=lambda d: abs((d - article).days))
-
-
 _MONTH_NAME = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
     r"|December)\b",
@@ -249,11 +239,7 @@ def _sentence_date(sentence: str, article: dt.date | None) -> tuple[dt.date | No
             month = dt.date.fromisoformat(found.date)
         if found.resolution != "day" or not re.search(r"\d", found.text):
             continue  # weekdays and 'yesterday' are too loose for an observation's date
-        day = dt.date.fromisoformat(found.date)
-        explicit_year = re.search(r"\d{4}", found.text) is not None
-        if article is not None and not explicit_year:
-            day = nearest_year(day, article)
-        return day, "day"
+        return dt.date.fromisoformat(found.date), "day"  # year-less: nearest the article
     return (month, "month") if month is not None else (None, "day")
 
 
