@@ -15,7 +15,7 @@ from escalade.engine import rollouts
 from escalade.engine.chunk import run_chunk
 from escalade.engine.reference import ReferenceInterpreter
 from escalade.engine.runner import cell_tasks
-from escalade.engine.stopping import MIN_SAMPLES, leaders, separated, t_quantile
+from escalade.engine.stopping import MIN_SAMPLES, leaders, paired_values, separated, t_quantile
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
 
@@ -57,7 +57,9 @@ def test_separated_by_hand() -> None:
     # one that matched the leader in every sample counts as separated (a tie for good).
     values = np.array([[10.0, 1.0, 9.0, 10.0], [11.0, 2.0, 12.0, 11.0], [12.0, 3.0, 10.0, 12.0]])
     lead = np.array([0, 0, 0, 0])
-    assert separated(values, lead).tolist() == [False, True, False, True]
+    apart, shortfall = separated(values, lead)
+    assert apart.tolist() == [False, True, False, True]
+    assert shortfall.tolist() == pytest.approx([0.0, 9.0, 2 / 3, 0.0])
 
 
 @pytest.mark.parametrize("sequential", [False, True], ids=["simultaneous", "sequential"])
@@ -96,3 +98,54 @@ def test_the_stop_does_not_depend_on_the_chunk_size() -> None:
     compiled = zoo(stop="separated")
     for cell in CELLS[:2]:
         assert traces(compiled, cell, n=10, chunk=3) == traces(compiled, cell, n=10, chunk=1024)
+
+
+DEMO = """
+schema_version: 2
+id: stop-demo
+title: A candidate that loses in every sample
+calendar: {start: 2020-01-06, step: week, horizon: 3}
+sides: [{id: a, name: A}, {id: b, name: B}]
+actors:
+  - {id: x, name: X, side: a, utility: {per_round: {v: 1.0}}}
+  - {id: y, name: Y, side: b, utility: {per_round: {v: -1.0}}}
+arenas:
+  - {id: ar, name: Arena, ladder: compact, parties: [a, b], initial: 0}
+variables:
+  - {id: v, initial: 0}
+options:
+  - {id: gamble, actor: x, arena: ar, rung: 0, cost: 0.5, success: 0.5, effects: [{var: v, add: 1}]}
+  - {id: wasteful, actor: x, arena: ar, rung: 0, cost: 0.01}
+events:
+  - {id: noise, prob: 0.5, effects: [{var: v, add: 1}]}
+strategies:
+  - {id: sampled, side: a, policies: {x: {kind: best_response, depth: 2, samples: 6}}}
+mindsets:
+  - {id: m, side: b, policies: {y: {kind: hold}}}
+"""
+
+
+def test_paired_values_follow_the_leader_a_candidate_lost_to() -> None:
+    means = np.array([5.0, 9.0, 4.0, 7.0])  # candidate 1 stopped early on lucky samples
+    ref = np.array([-1, 0, 3, -1])
+    when = np.array([-1, 3, 4, -1])
+    shortfall = np.array([0.0, 0.01, 1.5, 0.0])
+    # 2 lost to 3 at sample 4 (7 - 1.5); 1 lost to 0 at sample 3 (5 - 0.01)
+    assert paired_values(means, ref, shortfall, when).tolist() == [5.0, 4.99, 5.5, 7.0]
+
+
+def test_a_candidate_that_loses_in_every_sample_is_never_chosen() -> None:
+    """`wasteful` is hold less 0.01 in every sample; stopped early, it must stay below hold."""
+    compiled = compile_scenario(loads_scenario(DEMO, file="demo.yaml"))
+    moves = {
+        move.option
+        for trace in traces(compiled, ("sampled", "m"), n=1000, chunk=1024)
+        for r in trace.rounds
+        for move in r.moves
+    }
+    assert "gamble" in moves
+    assert "wasteful" not in moves
+    tasks = cell_tasks(compiled, ("sampled", "m"), n=6, seed=7, chunk=1024, keep=6)
+    vectorised = run_chunk(tasks[0]).traces
+    ref = ReferenceInterpreter(compiled, tasks[0].specs, seed=7, declared=tasks[0].declared)
+    assert [ref.run(i) for i in range(6)] == list(vectorised)

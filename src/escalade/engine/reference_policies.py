@@ -27,7 +27,13 @@ from escalade.engine.policies import (
     set_scalar,
 )
 from escalade.engine.state import NEVER, State
-from escalade.engine.stopping import MIN_SAMPLES, in_order_sum, leaders, separated
+from escalade.engine.stopping import (
+    MIN_SAMPLES,
+    in_order_sum,
+    leaders,
+    paired_values,
+    separated,
+)
 from escalade.engine.streams import BELIEF
 from escalade.scenario import expr as ex
 from escalade.scenario.schema import PolicySpec
@@ -182,16 +188,20 @@ class ScalarPolicies:
         stop = spec.stop != "all" and samples > MIN_SAMPLES and len(contenders) > 1
         active = set(range(len(candidates)))
         gains = np.zeros((samples, len(candidates)))
-        counts = [0] * len(candidates)
+        counts = np.zeros(len(candidates))
+        ref, when = np.full(len(candidates), -1), np.full(len(candidates), -1)
+        shortfall = np.zeros(len(candidates))
         for sample in range(samples):
             belief = self.belief(s, i, sample)
             for k in sorted(active):
                 gains[sample, k] = self.rollout(s, i, candidates[k], belief, (sample, depth))
                 counts[k] += 1
             if stop and MIN_SAMPLES <= sample + 1 < samples:
-                active = _still_open(gains[: sample + 1], active, contenders)
-        total = in_order_sum(gains)
-        return [float(total[k]) / counts[k] for k in range(len(candidates))]
+                active, lost = _still_open(gains[: sample + 1], active, contenders)
+                for k, leader, short in lost:
+                    ref[k], when[k], shortfall[k] = leader, sample + 1, short
+        values = paired_values(in_order_sum(gains) / counts, ref, shortfall, when)
+        return [float(v) for v in values]
 
     def belief(self, s: One, i: int, sample: int) -> dict[str, float]:
         """The uncertainties as actor ``i`` sees them in rollout sample ``sample``."""
@@ -337,13 +347,22 @@ set_scalar(
 )
 
 
-def _still_open(gains: FloatArray, active: set[int], contenders: list[int]) -> set[int]:
-    """The candidates sampled next: as the engine's ``rollouts._still_open``, for one trajectory."""
+def _still_open(
+    gains: FloatArray, active: set[int], contenders: list[int]
+) -> tuple[set[int], list[tuple[int, int, float]]]:
+    """As the engine's ``rollouts._still_open``, for one trajectory.
+
+    Returns the candidates sampled next, and ``(candidate, its leader, mean
+    shortfall)`` for each candidate that stops because it lost to the leader.
+    """
     live = [k for k in contenders if k in active]
     values = gains[:, live]
     lead = leaders(in_order_sum(values), np.zeros(len(live), dtype=np.int64), 1)
-    keep = ~separated(values, lead)
+    apart, short = separated(values, lead)
+    keep = ~apart
     keep[lead] = True
+    lost = [(live[j], live[int(lead[j])], float(short[j])) for j in np.flatnonzero(apart)]
     if keep.sum() <= 1:
         keep[:] = False
-    return (active - set(live)) | {k for k, kept in zip(live, keep, strict=True) if kept}
+    kept = {k for k, still in zip(live, keep, strict=True) if still}
+    return (active - set(live)) | kept, lost

@@ -42,7 +42,13 @@ import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
 from escalade.engine.state import State
-from escalade.engine.stopping import MIN_SAMPLES, in_order_sum, leaders, separated
+from escalade.engine.stopping import (
+    MIN_SAMPLES,
+    in_order_sum,
+    leaders,
+    paired_values,
+    separated,
+)
 from escalade.engine.streams import BELIEF
 from escalade.errors import SimulationError
 from escalade.random import Stream
@@ -208,6 +214,9 @@ def rollout_values(
     gains = np.zeros((samples, len(rows)))
     counts = np.zeros(len(rows), dtype=np.int64)
     active = np.ones(len(rows), dtype=bool)
+    ref = np.full(len(rows), -1, dtype=np.int64)
+    when = np.full(len(rows), -1, dtype=np.int64)
+    shortfall = np.zeros(len(rows))
     m = 0
     while m < samples and active.any():
         group = range(m, max(m + 1, MIN_SAMPLES))
@@ -218,8 +227,13 @@ def rollout_values(
         counts[idx] += len(group)
         m += len(group)
         if m < samples:
-            active[idx] = _still_open(gains[:m, idx], rows[idx], st.n)
-    values[rows, columns] = in_order_sum(gains) / counts
+            keep, lead, short = _still_open(gains[:m, idx], rows[idx], st.n)
+            lost = ~keep & (lead != np.arange(len(idx)))  # a lone leader keeps its own mean
+            ref[idx[lost]], when[idx[lost]] = idx[lead[lost]], m
+            shortfall[idx[lost]] = short[lost]
+            active[idx] = keep
+    means = in_order_sum(gains) / counts
+    values[rows, columns] = paired_values(means, ref, shortfall, when)
     return values
 
 
@@ -248,15 +262,19 @@ def _gains(
     return out
 
 
-def _still_open(gains: FloatArray, rows: IntArray, n: int) -> BoolArray:
-    """Which of these pairs (all sampled ``m`` times) go on being sampled.
+def _still_open(
+    gains: FloatArray, rows: IntArray, n: int
+) -> tuple[BoolArray, IntArray, FloatArray]:
+    """Which of these pairs (all sampled ``m`` times) go on being sampled; leaders; shortfalls.
 
     A pair goes on while it is not separated from its trajectory's leader; a
-    leader goes on while another pair of its trajectory does.
+    leader goes on while another pair of its trajectory does. Also returns each
+    pair's leader (a position among these pairs) and mean shortfall against it.
     """
     lead = leaders(in_order_sum(gains), rows, n)
-    keep = ~separated(gains, lead)
+    apart, short = separated(gains, lead)
+    keep = ~apart
     keep[lead] = True
     others = np.bincount(rows[keep], minlength=n) > 1
     result: BoolArray = keep & others[rows]
-    return result
+    return result, lead, short

@@ -13,8 +13,14 @@ leader in every sample)::
 
 and a trajectory stops once only its leader is left. The leader is the
 candidate with the highest sum so far among those still sampled (ties: the
-earlier candidate, hold first). A stopped candidate keeps the mean of the
-samples it had.
+earlier candidate, hold first).
+
+A stopped candidate's value stays paired with the leader it lost to: it is
+that leader's final value less the mean shortfall at the stop
+(:func:`paired_values`). Its own mean over its few samples would not do: the
+samples shared by every candidate can be better or worse than the later ones,
+and a candidate that lost in every sample could then beat the leader's
+longer mean.
 
 Both engines call :func:`separated` and :func:`leader_order`, and every sum
 is taken sample by sample, so they stop on the same samples, to the bit.
@@ -28,7 +34,15 @@ import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
 
-__all__ = ["LEVEL", "MIN_SAMPLES", "in_order_sum", "leaders", "separated", "t_quantile"]
+__all__ = [
+    "LEVEL",
+    "MIN_SAMPLES",
+    "in_order_sum",
+    "leaders",
+    "paired_values",
+    "separated",
+    "t_quantile",
+]
 
 MIN_SAMPLES = 3
 """Samples every candidate gets before any may stop."""
@@ -69,8 +83,8 @@ def leaders(sums: FloatArray, rows: IntArray, n: int) -> IntArray:
     return result
 
 
-def separated(values: FloatArray, lead: IntArray) -> BoolArray:
-    """``(P,)``: whether each pair's interval of shortfall against ``lead`` lies above zero.
+def separated(values: FloatArray, lead: IntArray) -> tuple[BoolArray, FloatArray]:
+    """``(P,)`` twice: whether each pair's shortfall interval lies above zero; the mean shortfall.
 
     A pair that matched its leader exactly in every sample counts as separated
     too (common random numbers cannot tell the two apart).
@@ -87,4 +101,21 @@ def separated(values: FloatArray, lead: IntArray) -> BoolArray:
         squares += (d[s] - mean) ** 2
     lower = mean - t_quantile(m - 1) * np.sqrt(squares / (m - 1) / m)
     result: BoolArray = (lower >= 0.0) & (lead != np.arange(len(lead)))
-    return result
+    return result, mean
+
+
+def paired_values(
+    means: FloatArray, ref: IntArray, shortfall: FloatArray, when: IntArray
+) -> FloatArray:
+    """The values of candidates, stopped ones paired with the leader they lost to.
+
+    ``means`` is each candidate's mean over its own samples; a candidate that
+    stopped after ``when[p] >= 0`` samples, ``shortfall[p]`` below candidate
+    ``ref[p]`` (its leader then), is valued ``value[ref[p]] - shortfall[p]``,
+    the latest stops first (a leader may itself stop later against another).
+    """
+    out = means.copy()
+    for step in np.unique(when[when >= 0])[::-1]:
+        p = np.flatnonzero(when == step)
+        out[p] = out[ref[p]] - shortfall[p]
+    return out
