@@ -19,6 +19,7 @@ know, nor quantities computed from them.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -74,7 +75,7 @@ def private_draws(compiled: CompiledScenario, players: tuple[int, ...]) -> list[
     if not private:
         return []
     grids = [_points(compiled, k) for k in private]
-    count = int(np.prod([len(g) for g in grids]))
+    count = math.prod(len(g) for g in grids)
     if count > MAX_DRAWS:
         raise GameTooLargeError(
             f"private: expected at most {MAX_DRAWS} joint draws of the private values "

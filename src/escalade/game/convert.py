@@ -12,6 +12,7 @@ information sets ``*``. Payoffs are expected payoffs over chance:
 from __future__ import annotations
 
 import itertools
+import math
 import string
 from collections.abc import Sequence
 from dataclasses import replace
@@ -59,7 +60,7 @@ def pure_strategies(
     """
     mine = np.flatnonzero(game.infoset_player == p)
     sizes = [int(game.n_actions[h]) for h in mine]
-    count = int(np.prod(sizes)) if sizes else 1
+    count = math.prod(int(s) for s in sizes)  # Python ints: no overflow at 36 information sets
     if count > limit:
         raise GameTooLargeError(
             f"normal form: player {game.players[p]!r} has {count} pure strategies, more than "
@@ -107,7 +108,7 @@ def to_normal_form(
         lab, reach = pure_strategies(game, p, reduced=reduced)
         labels.append(lab)
         reaches.append(reach[:, term])
-    cells = int(np.prod([len(x) for x in labels]))
+    cells = math.prod(len(x) for x in labels)
     if cells * term.size > limit or game.n_players > 20:
         raise GameTooLargeError(
             f"normal form: {cells} strategy profiles x {term.size} terminal nodes exceeds the "
@@ -136,9 +137,10 @@ def normal_to_extensive(game: NormalFormGame) -> ExtensiveFormGame:
         acts = {a: grow((*prefix, k)) for k, a in enumerate(game.actions[i])}
         return Decision(i, acts, infoset="play")
 
-    if int(np.prod(game.shape)) > 1_000_000:
+    profiles = math.prod(int(s) for s in game.shape)
+    if profiles > 1_000_000:
         raise GameTooLargeError(
-            f"extensive form: {int(np.prod(game.shape))} strategy profiles exceed the limit 1000000"
+            f"extensive form: {profiles} strategy profiles exceed the limit 1000000"
         )
     return tree_game(grow(()), players=game.players, name=game.name)
 

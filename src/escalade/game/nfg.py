@@ -11,6 +11,7 @@ outcome version on request) with strategy labels.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -93,7 +94,7 @@ def parse_nfg(text: str, *, file: str = "<string>") -> NormalFormGame:
     if r.at("str"):
         r.pos += 1
     shape = tuple(len(s) for s in strategies)
-    cells = int(np.prod(shape))
+    cells = math.prod(int(s) for s in shape)
     if r.at("{"):
         data = _outcome_body(r, len(players), cells)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -36,7 +37,7 @@ def game_size(game: ExtensiveFormGame | NormalFormGame) -> int:
     """Nodes of an extensive game, or cells of a normal-form table."""
     if isinstance(game, ExtensiveFormGame):
         return game.n_nodes
-    return int(np.prod(game.shape))
+    return math.prod(int(s) for s in game.shape)
 
 
 def finish(
