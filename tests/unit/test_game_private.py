@@ -92,12 +92,12 @@ def test_solve_with_one_player_builds_the_bayesian_game(tmp_path: Path) -> None:
     args = [sys.executable, "-m", "escalade", "solve", str(path), "--horizon", "1"]
     out = subprocess.run([*args, "--players", "usa"], capture_output=True, text=True, check=True)
     assert "note: strike_effect is drawn at the start (a chance move) and hidden from usa" in (
-        out.stderr
+        out.stdout
     )
     assert "method single" in out.stdout
     fixed = subprocess.run(
         [*args, "--players", "usa", "--private", "nominal"], capture_output=True, text=True,
         check=True,
     )  # fmt: skip
-    assert "usa decides knowing strike_effect" in fixed.stderr
+    assert "usa decides knowing strike_effect" in fixed.stdout
     assert "method spe" in fixed.stdout

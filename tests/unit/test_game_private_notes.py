@@ -41,13 +41,33 @@ def escalade(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_solve_prints_the_note(private_mini: Path) -> None:
     out = escalade("solve", str(private_mini), "--horizon", "1")
-    assert "note: usa decides knowing strike_effect = 0.3" in out.stderr
-    assert "only rus knows it" in out.stderr
+    assert "note: usa decides knowing strike_effect = 0.3" in out.stdout
+    assert "only rus knows it" in out.stdout
     quiet = escalade("solve", str(private_mini), "--horizon", "1", "--players", "rus")
-    assert "note:" not in quiet.stderr
+    assert "note:" not in quiet.stdout
 
 
 def test_commit_json_lists_the_notes(private_mini: Path) -> None:
     out = escalade("commit", str(private_mini), "--side", "west", "--horizon", "1", "--json")
     (note,) = json.loads(out.stdout)["notes"]
     assert note.startswith("usa decides knowing strike_effect = 0.3")
+
+
+def test_solve_json_and_report_carry_the_notes_with_the_values_played(
+    private_mini: Path, tmp_path: Path
+) -> None:
+    out = escalade(
+        "solve", str(private_mini), "--horizon", "1", "--json", "--out", str(tmp_path / "r")
+    )
+    data = json.loads(out.stdout)
+    (note,) = data["setup"]["notes"]
+    played = data["setup"]["uncertainties"]["strike_effect"]
+    assert note.startswith(f"usa decides knowing strike_effect = {played:g} ")
+    html = (tmp_path / "r" / "solve.html").read_text(encoding="utf-8")
+    assert "usa decides knowing strike_effect" in html
+
+
+def test_the_note_names_the_value_of_the_trace_the_game_starts_from() -> None:
+    compiled = compile_scenario(load_scenario("dprk-troops-2024"))
+    (note,) = private_value_notes(compiled, ["usa"], values={"rus_redline": 16.0})
+    assert note.startswith("usa decides knowing rus_redline = 16 ")

@@ -84,6 +84,7 @@ def test_fixed_moves_payoffs_and_setup(market: Path, capsys, tmp_path: Path) -> 
         "mindset": None,
         "uncertainties": {"margin": float(nominal[0])},
         "drawn_at_start": [],
+        "notes": [],
     }
     assert main([*args, "--out", str(tmp_path / "report")]) == 0
     text = capsys.readouterr().out

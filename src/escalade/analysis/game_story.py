@@ -13,7 +13,7 @@ each other actor follows, and the uncertainty values the game fixes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from escalade.engine.game_builder import build_game
@@ -42,7 +42,8 @@ class ScenarioGame:
     """A scenario's game: ``game`` (the players', solved) and ``full`` (every actor, players first).
 
     ``roles`` says who chooses and what the others follow; ``tracer`` finds the
-    moves made without a node (:class:`escalade.engine.game_moves.FixedMoveTracer`).
+    moves made without a node (:class:`escalade.engine.game_moves.FixedMoveTracer`);
+    ``notes`` how the game treats private values (``private_value_notes``).
     """
 
     game: ExtensiveFormGame
@@ -51,6 +52,7 @@ class ScenarioGame:
     tracer: FixedMoveTracer
     strategy: str | None
     mindset: str | None
+    notes: list[str] = field(default_factory=list)
 
     @property
     def uncertainties(self) -> dict[str, float]:
@@ -102,7 +104,7 @@ class ScenarioGame:
             lines.append(
                 f"drawn at the start by chance (private values): {', '.join(self.tracer.drawn)}"
             )
-        return lines
+        return lines + [f"note: {note}" for note in self.notes]
 
 
 def scenario_game(

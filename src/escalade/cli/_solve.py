@@ -103,6 +103,7 @@ def _setup(sg: ScenarioGame) -> dict[str, Any]:
         "mindset": sg.mindset,
         "uncertainties": sg.uncertainties,
         "drawn_at_start": sg.tracer.drawn,
+        "notes": sg.notes,
     }
 
 
@@ -280,8 +281,6 @@ def _load(args: argparse.Namespace) -> tuple[ExtensiveFormGame | NormalFormGame,
     }
     size = estimate_game_size(compiled, budget=0.8, limit=args.node_limit, **shape)
     print(size.describe(), file=sys.stderr)
-    for note in private_value_notes(compiled, args.players, mode=shape["private"]):
-        print(f"note: {note}", file=sys.stderr)
     if size.nodes > args.node_limit:
         raise GameTooLargeError(
             f"solve: the game has about {size.nodes:,.0f} nodes (estimated), more than "
@@ -289,6 +288,8 @@ def _load(args: argparse.Namespace) -> tuple[ExtensiveFormGame | NormalFormGame,
             "--decision-every K, a later --from-round, or a larger --node-limit"
         )
     sg = scenario_game(compiled, node_limit=args.node_limit, **shape)
+    mode, values = str(shape["private"]), sg.uncertainties  # the values the game is played with
+    sg.notes = private_value_notes(compiled, args.players, mode=mode, values=values)
     return sg.game, sg
 
 

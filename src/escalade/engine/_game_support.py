@@ -8,7 +8,7 @@ shared with :mod:`escalade.engine.game_size`, so that an estimate refuses what
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from escalade.engine.policies import kinds
 from escalade.engine.reference import One
@@ -124,18 +124,24 @@ def players_and_policies(
 
 
 def private_value_notes(
-    compiled: CompiledScenario, players: Sequence[str] | None, *, mode: str = "nominal"
+    compiled: CompiledScenario,
+    players: Sequence[str] | None,
+    *,
+    mode: str = "nominal",
+    values: Mapping[str, float] | None = None,
 ) -> list[str]:
     """How a game treats the values the scenario keeps from some of its players.
 
     An uncertainty with ``known_to`` that leaves out a player is private. With
     ``mode="nominal"`` the game fixes it at its nominal value and every player
     decides knowing it; with ``"chance"`` it is drawn at the root and hidden
-    from those players. One note per such uncertainty.
+    from those players. One note per such uncertainty. ``values`` (id ->
+    value) are the values the game is played with, e.g. from a trace's state
+    (default: nominal).
     """
     ids = [a.id for a in compiled.actors]
     chosen = [ids.index(p) for p in (players if players is not None else ids) if p in ids]
-    values = compiled.nominal_uncertainties()
+    nominal = compiled.nominal_uncertainties()
     notes = []
     for u in compiled.uncertainties:
         told = [ids[i] for i in chosen if i not in u.known_to]
@@ -146,9 +152,10 @@ def private_value_notes(
         elif told:
             knowers = ", ".join(ids[i] for i in sorted(u.known_to)) or "no actor"
             verb = "decides" if len(told) == 1 else "decide"
+            value = float((values or {}).get(u.id, nominal[u.index]))
             notes.append(
-                f"{', '.join(told)} {verb} knowing {u.id} = {float(values[u.index]):g} "
-                "(every uncertainty is fixed at its nominal value in the game); in the "
+                f"{', '.join(told)} {verb} knowing {u.id} = {value:g} "
+                "(every uncertainty is fixed for the whole game); in the "
                 f"scenario only {knowers} {'knows' if len(u.known_to) == 1 else 'know'} it"
             )
     return notes
