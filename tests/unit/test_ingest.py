@@ -9,7 +9,7 @@ import pytest
 
 from escalade.cli.ingest import dump
 from escalade.errors import EvidenceError
-from escalade.evidence._ingest_claims import find_dates
+from escalade.evidence._ingest_claims import find_dates, find_numbers
 from escalade.evidence.ingest import OptionRef, ingest, negated
 from escalade.evidence.propose import Target, format_proposals, propose_observations
 from escalade.evidence.text import read_source_text
@@ -254,3 +254,15 @@ def test_a_date_without_a_year_takes_the_year_nearest_the_article_date() -> None
         "On December 29 Washington imposed sanctions.", article_date=dt.date(2020, 1, 5)
     )
     assert [d.date for d in result.dates] == ["2019-12-29"]
+
+
+def test_a_number_in_a_name_is_not_a_count() -> None:
+    """A new user's article: "the K-1 base" became a count of 1 base."""
+    text = "30 rockets hit the K-1 base; F-35 jets, COVID-19, MH17; $5 for 10-12 weeks."
+    found = [(n.text, n.value, n.counts) for n in find_numbers(text, skip=[])]
+    assert found == [
+        ("30", 30.0, "rockets hit"),
+        ("$5", 5.0, None),
+        ("10", 10.0, None),
+        ("12", 12.0, "weeks"),
+    ]

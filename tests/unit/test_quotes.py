@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from escalade.errors import EvidenceError, UsageError
-from escalade.evidence.quotes import find_quote
+from escalade.evidence.quotes import find_quote, numbers_in
 from escalade.evidence.text import html_to_text, normalise, read_source_text
 
 SOURCES = Path(__file__).resolve().parents[2].parent / "shared" / "sources"
@@ -174,3 +174,19 @@ def test_read_source_text_strips_html(tmp_path: Path) -> None:
 def test_read_source_text_plain_with_bom(tmp_path: Path) -> None:
     text = read_source_text(_write(tmp_path, "a.txt", "\ufeffNo <b>tags</b> here".encode()))
     assert text == "No <b>tags</b> here"
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("30 rockets hit the K-1 base", {30.0}),
+        ("F-35 jets, Su-27s and S-400 batteries", set()),
+        ("COVID-19 and flight MH17", set()),
+        ("the K\u20111 base", set()),
+        ("-5 degrees for 10-12 weeks", {5.0, 10.0, 12.0}),
+        ("a 30-day truce, 10,000 troops, 3.5%", {30.0, 10000.0, 3.5, 0.035}),
+    ],
+)
+def test_a_number_glued_to_letters_is_part_of_a_name(text: str, numbers: set[float]) -> None:
+    """A new user's quote "30 rockets hit the K-1 base" vouched for an ``add: 1``."""
+    assert numbers_in(text) == numbers

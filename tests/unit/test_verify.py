@@ -232,3 +232,15 @@ def test_piped_tables_are_wide(
     assert max(len(line) for line in lines) == width
     (row,) = [line for line in lines if "variable deterrence: initial" in line]
     assert "│ 0 " in row and "│ 52 " in row  # value and line on the element's own row
+
+
+def test_a_number_in_a_name_in_the_quote_does_not_vouch_for_a_value() -> None:
+    """A new user's quote "30 rockets hit the K-1 base" counted an ``add: 1`` as quoted."""
+    base = load_scenario("kursk-mini").text
+    old = "allowing Ukraine to launch long-range strikes on Russia"
+    for cost, kind in (("1", "unsourced"), ("30", "quoted")):
+        text = base.replace(old, "30 rockets hit the K-1 base").replace(
+            "cost: 0.5", f"cost: {cost}"
+        )
+        rows = {a.element: a for a in assumptions(loads_scenario(text))}
+        assert rows["option lift_strike_limits: cost"].kind == kind

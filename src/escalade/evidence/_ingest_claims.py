@@ -4,7 +4,8 @@ Numbers: digits with thousands separators or decimals ("10,000", "1.5
 million"), percentages ("20%", "30 percent"), numbers in words ("ten
 thousand", "two"), shares ("half of all artillery shells", "a third") and
 ordinals ("fourth largest"); each with what it counts: the noun phrase that
-follows, without a leading "of (all|the)".
+follows, without a leading "of (all|the)". A number that is part of a name
+("K-1 base", "F-35", "COVID-19", "MH17") is not a claim.
 
 Dates: absolute ("November 5", "5 November", "October 28, 2024",
 "2024-11-05", months such as "in February") and relative ones ("on
@@ -23,6 +24,8 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+
+from escalade.evidence.text import QUANTITY_START
 
 __all__ = ["DateRef", "NumberClaim", "find_dates", "find_numbers", "nearest_year"]
 
@@ -52,7 +55,8 @@ _SHARES = {"half": 0.5, "a third": 1 / 3, "one third": 1 / 3, "two thirds": 2 / 
 _WORD_NUM = "|".join(sorted((k for k in _UNITS if k not in ("a", "one")), key=len, reverse=True))
 _SCALE = "|".join(_SCALES)
 _NUMBER = re.compile(
-    rf"(?P<digits>\$?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\$?\d+(?:\.\d+)?)(?:\s(?P<dscale>{_SCALE}))?"
+    rf"(?P<digits>\$?{QUANTITY_START}(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?))"
+    rf"(?:\s(?P<dscale>{_SCALE}))?"
     rf"(?P<pct>\s?%|\s(?:percent|per cent))?"
     rf"|(?P<words>\b(?:(?:{_WORD_NUM}|a|one)(?:[\s-](?:and\s)?(?:{_WORD_NUM}|{_SCALE}))+"
     rf"|(?:{_WORD_NUM})\b(?!-)))(?P<wpct>\s(?:percent|per cent))?"

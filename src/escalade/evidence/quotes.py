@@ -29,7 +29,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from escalade.errors import UsageError
-from escalade.evidence.text import NormalisedText, line_col, normalise
+from escalade.evidence.text import QUANTITY_START, NormalisedText, line_col, normalise
 
 __all__ = ["QuoteMatch", "contains_number", "find_quote", "numbers_in"]
 
@@ -233,7 +233,7 @@ def _positions(token: str, hay: str) -> np.ndarray[tuple[int], np.dtype[np.int64
 
 
 _NUMBER = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    QUANTITY_START + r"(\d{1,3}(?:[,\u00a0\u202f ]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
     r"(?:\s*(%|per\s?cent\b|percent\b|thousand\b|million\b|billion\b))?",
     re.IGNORECASE,
 )
@@ -258,7 +258,9 @@ def numbers_in(text: str) -> set[float]:
 
     ``10,000``, ``10 000`` and ``10000`` are the same number; ``ten thousand``
     and ``10 thousand`` are 10000; a percentage counts both as itself and as
-    a fraction (``30%`` gives 30 and 0.3).
+    a fraction (``30%`` gives 30 and 0.3). A number that is part of a name
+    ("K-1", "F-35", "COVID-19", "MH17") is not one (see
+    :data:`escalade.evidence.text.QUANTITY_START`).
 
     Examples
     --------
@@ -266,6 +268,8 @@ def numbers_in(text: str) -> set[float]:
     [0.3, 2.0, 30.0, 10000.0]
     >>> sorted(numbers_in("ten thousand soldiers"))
     [10000.0]
+    >>> sorted(numbers_in("30 rockets hit the K-1 base"))
+    [30.0]
     """
     found: set[float] = set()
     for match in _NUMBER.finditer(text):

@@ -33,6 +33,7 @@ from escalade.errors import EvidenceError
 
 __all__ = [
     "MAX_SOURCE_BYTES",
+    "QUANTITY_START",
     "NormalisedText",
     "html_to_text",
     "line_col",
@@ -41,6 +42,14 @@ __all__ = [
     "read_source_text",
 ]
 
+QUANTITY_START = r"(?<![\w.])(?<![^\W\d_][-\u2010\u2011])"
+"""A regex lookbehind to put before a number's first digit: the number is a quantity.
+
+A number glued to a letter, a digit or a point ("MH17", the "7" of "17"), or to
+letters by a hyphen ("K-1", "F-35", "COVID-19", "Su-27", "S-400"), is part of a
+name, not a quantity. A number after a space, a sign or another number's hyphen
+stays one: "-5", both ends of "10-12 weeks".
+"""
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 """The largest source or article file read (20 MB)."""
 
