@@ -59,3 +59,13 @@ def test_one_mindset_reads_naturally() -> None:
     assert "with one mindset of the other side (*tft*)" in question
     two = dict(brief_paragraphs(_run(["calibrated_strike", "status_quo"], ["a", "b"])))
     assert "not knowing which of 2 mindsets drives the other side (*a*, *b*)" in two["Question"]
+
+
+def test_one_strategy_reads_naturally() -> None:
+    """A new user's run with one strategy read "Which of 1 strategies should side ... choose"."""
+    question = dict(brief_paragraphs(_run(["calibrated_strike"], ["a", "b"])))["Question"]
+    assert "1 strategies" not in question and "Which of" not in question
+    assert question.startswith(
+        "How does the one strategy of side **ind** (*calibrated_strike*) fare, not knowing "
+        "which of 2 mindsets drives the other side (*a*, *b*)?"
+    )

@@ -19,9 +19,10 @@ import pytest
 
 from escalade.cli import main
 from escalade.results import ResultSet, Store
+from escalade.results._locking import REPAIR_HINT
 from escalade.results.pending import pending_bundles, pending_dir
 from escalade.results.pool import ReadPool
-from escalade.results.repair import repair_store
+from escalade.results.repair import _problem, repair_store
 from escalade.results.store import StoreBusy, StoreCorrupt
 from escalade.workflows.run import save_or_stash
 from storeholder import held
@@ -164,8 +165,23 @@ def test_runs_repair_moves_a_damaged_store_aside(
     with Store(path) as store:  # a working store again, with what could be read
         assert len(store.list_runs()) <= 3
     assert code in (0, 1)
+    assert "(hint: repairing it" not in out  # the hint says to do what is being done
     code, out, _ = run_cli(["runs", "repair", "--store", str(path)], capsys)
     assert code == 0 and "nothing to repair" in out
+
+
+def test_repair_says_what_it_could_not_read_whole_without_the_hint_to_repair() -> None:
+    """A new user's `runs repair` printed "(hint: repairing it (...repair_store, on );"."""
+    io = (
+        'IO Error: Could not read enough bytes from file "s.duckdb.damaged-20261202T141649Z": '
+        "attempted to read 262144 bytes from location 12333056"
+    )
+    problem = _problem(StoreCorrupt(f"s.duckdb: the store file is truncated or damaged ({io}) "
+                                    f"(hint: {REPAIR_HINT})\nmore"))  # fmt: skip
+    assert problem == f"s.duckdb: the store file is truncated or damaged ({io})"
+    assert _problem(StoreCorrupt("x (hint: upgrade duckdb)")) == "x (hint: upgrade duckdb)"
+    long = _problem(StoreCorrupt("word " * 200))
+    assert len(long) <= 502 and long.endswith("word …")
 
 
 def test_repair_copies_the_runs_it_can_read_with_their_ids(tmp_path: Path) -> None:

@@ -246,3 +246,22 @@ def test_a_rungs_group_is_described_in_the_schema_and_the_docs() -> None:
     assert "whole number" in group["description"] and "band" in group["description"]
     docs = Path(__file__).resolve().parents[2] / "docs" / "scenario-format.md"
     assert "`group`: an optional whole number" in docs.read_text(encoding="utf-8")
+
+
+def test_an_observed_timeline_gets_one_error_naming_the_command_that_checks_it() -> None:
+    """A new user's `validate` on an observed timeline gave one "unknown field" per key."""
+    text = (
+        "schema_version: 1\nscenario: us-iran-2019\nas_of: 2020-02-01\nobservations:\n"
+        "  - {id: k1, date: 2019-12-27, option: rocket_attack, taken: true}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        loads_scenario(text, file="t.observed.yaml")
+    issues = caught.value.issues
+    assert len(issues) == 1
+    assert (issues[0].file, issues[0].line) == ("t.observed.yaml", 5)  # its first entry
+    assert "found an observed timeline" in issues[0].message
+    assert issues[0].hint is not None
+    assert "escalade replay SCENARIO --observed FILE" in issues[0].hint
+    assert "no schema_version" not in str(caught.value)
+    with pytest.raises(ScenarioError, match="unknown field 'observations'"):
+        loads_scenario(load_scenario("kursk-mini").text + "observations: []\n")

@@ -130,6 +130,7 @@ def test_ids_already_listed_get_409_and_nothing_is_overwritten(
     assert upload(client, kursk_as("mine")).status_code == 201
     again = upload(client, kursk_as("mine").replace("Allied answer", "Another answer"))
     assert again.status_code == 409 and "change the 'id:' line" in again.json()["detail"]
+    assert "'mine', already taken by an uploaded scenario;" in again.json()["detail"]
     assert "Allied answer" in (settings.upload_dir / "mine.yaml").read_text()
     assert sorted(p.name for p in settings.upload_dir.iterdir()) == ["mine.yaml"]
 

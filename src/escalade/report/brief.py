@@ -46,11 +46,15 @@ def _question(rs: ResultSet) -> str:
         else f"not knowing which of {len(mindsets)} mindsets drives the other side "
         f"({_names(mindsets)})"
     )
+    side, names = f"side **{shown(prov.focal_side, '?')}**", _names(strategies)
+    if len(strategies) == 1:  # nothing to choose between
+        ask = f"How does the one strategy of {side} ({names}) fare, {other}?"
+    else:
+        ask = f"Which of {len(strategies)} strategies should {side} choose ({names}), {other}?"
+    ranked = f" Strategies are {prov.ranked_by}." if prov.ranked_by and len(strategies) > 1 else ""
     return (
-        f"Which of {len(strategies)} strategies should side **{shown(prov.focal_side, '?')}** "
-        f"choose ({_names(strategies)}), {other}? Each strategy × mindset cell is "
-        f"{prov.n or 0:,} simulated trajectories of {shown(prov.horizon, '?')} rounds."
-        + (f" Strategies are {prov.ranked_by}." if prov.ranked_by else "")
+        f"{ask} Each strategy × mindset cell is "
+        f"{prov.n or 0:,} simulated trajectories of {shown(prov.horizon, '?')} rounds.{ranked}"
     )
 
 

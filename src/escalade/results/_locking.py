@@ -20,6 +20,7 @@ import duckdb
 from escalade.errors import ResultsFormatError
 
 __all__ = [
+    "REPAIR_HINT",
     "STORE_WAIT",
     "StoreBusy",
     "StoreCorrupt",
@@ -73,6 +74,14 @@ def connect(path: Path, *, read_only: bool, wait: float, label: str) -> duckdb.D
             delay = min(delay * 2, 1.0)
 
 
+REPAIR_HINT = (
+    "repairing it (escalade.results.repair.repair_store, on the command line escalade "
+    "runs repair) moves it aside and copies the runs it can still read into a new store; "
+    "or move the file aside yourself"
+)
+"""The hint of a damaged store's message (which ``runs repair`` leaves out of its own)."""
+
+
 def damage(exc: duckdb.Error, *, path: Path, label: str) -> ResultsFormatError:
     """The store's message for a DuckDB failure (the path replaced by ``label``)."""
     text = str(exc).replace(str(path), label)
@@ -84,10 +93,7 @@ def damage(exc: duckdb.Error, *, path: Path, label: str) -> ResultsFormatError:
     if not isinstance(exc, duckdb.IOException) and "corrupt" not in lowered:
         return ResultsFormatError(f"{label}: DuckDB failed: {text}")
     return StoreCorrupt(
-        f"{label}: the store file is truncated or damaged ({text}) (hint: "
-        "repairing it (escalade.results.repair.repair_store, on the command line escalade "
-        "runs repair) moves it aside and copies the runs it can still read into a new store; "
-        "or move the file aside yourself)"
+        f"{label}: the store file is truncated or damaged ({text}) (hint: {REPAIR_HINT})"
     )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 from escalade.errors import EscaladeError
+from escalade.results._locking import REPAIR_HINT
 from escalade.results.store import Store, StoreCorrupt
 
 __all__ = ["Repair", "repair_store"]
@@ -24,6 +25,21 @@ class Repair:
     copied: list[str] = field(default_factory=list)
     lost: dict[str, str] = field(default_factory=dict)
     unreadable: str | None = None
+
+
+_MAX_PROBLEM = 500
+
+
+def _problem(exc: Exception) -> str:
+    """The first line of ``exc`` without the hint to repair the store (being done), cut whole.
+
+    A line longer than 500 characters ends in an ellipsis rather than mid-word.
+    """
+    lines = str(exc).splitlines()
+    text = (lines[0] if lines else type(exc).__name__).replace(f" (hint: {REPAIR_HINT})", "")
+    if len(text) <= _MAX_PROBLEM:
+        return text
+    return text[:_MAX_PROBLEM].rsplit(" ", 1)[0] + " …"
 
 
 def _move_aside(path: Path) -> Path:
@@ -73,7 +89,7 @@ def repair_store(path: str | os.PathLike[str]) -> Repair:
                         fresh.save(old.load(run_id), run_id=run_id)
                         report.copied.append(run_id)
                     except (EscaladeError, duckdb.Error) as exc:
-                        report.lost[run_id] = str(exc).splitlines()[0][:200]
+                        report.lost[run_id] = _problem(exc)
         except (EscaladeError, duckdb.Error) as exc:
-            report.unreadable = str(exc).splitlines()[0][:300]
+            report.unreadable = _problem(exc)
     return report

@@ -12,10 +12,14 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from escalade.errors import Issue, ScenarioError
+from escalade.scenario.yamlio import Loaded
 
-__all__ = ["read_input_file"]
+__all__ = ["read_input_file", "refuse_observed_timeline"]
+
+_SCENARIO_SECTIONS = ("sides", "actors", "arenas", "options", "strategies", "mindsets")
 
 _KINDS = (
     (stat.S_ISDIR, "a directory", "give the path of a file inside it"),
@@ -81,3 +85,30 @@ def read_input_file(path: Path, display: str, limit: int, what: str) -> bytes:
 def _too_large(size: int, limit: int, *, more: bool = False) -> str:
     found = f"more than {limit:,} bytes" if more else f"{size:,} bytes"
     return f"{found} (the limit is {limit // (1024 * 1024)} MiB)"
+
+
+def refuse_observed_timeline(loaded: Loaded, data: dict[str, Any]) -> None:
+    """Refuse, in one error, an observed timeline given where a scenario is expected.
+
+    A mapping with ``observations:`` and none of a scenario's sections is an
+    observed timeline: checked as a scenario it would give one "unknown field"
+    per top-level key.
+
+    Raises
+    ------
+    ScenarioError
+        At the ``observations`` key, with the command that checks such a file.
+    """
+    if "observations" not in data or any(key in data for key in _SCENARIO_SECTIONS):
+        return
+    raise ScenarioError(
+        [
+            loaded.issue(
+                ("observations",),
+                "expected a scenario, found an observed timeline ('observations:' and no "
+                "scenario sections such as 'actors:' or 'options:')",
+                "this looks like an observed timeline; check it with "
+                "`escalade replay SCENARIO --observed FILE`",
+            )
+        ]
+    )

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from escalade.errors import Issue, ScenarioError
-from escalade.scenario.files import read_input_file
+from escalade.scenario.files import read_input_file, refuse_observed_timeline
 from escalade.scenario.ladders import resolve_ladders
 from escalade.scenario.model import Scenario
 from escalade.scenario.schema import (
@@ -179,6 +179,7 @@ def _structural(loaded: Loaded) -> tuple[ScenarioSpec, list[Issue]]:
         raise ScenarioError(
             [loaded.issue((), f"expected a mapping of scenario sections, found {kind}")]
         )
+    refuse_observed_timeline(loaded, data)
     version = data.get("schema_version")
     if version is None:
         raise ScenarioError(

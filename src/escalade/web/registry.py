@@ -31,6 +31,12 @@ UPLOAD_NAME = "upload.yaml"
 """The file name validation messages of uploaded text carry."""
 
 Origin = Literal["catalog", "file", "upload"]
+_HOLDERS: dict[str, str] = {
+    "catalog": "a catalog scenario",
+    "file": "a scenario file",
+    "upload": "an uploaded scenario",
+}
+"""How a 409 names the scenario already listed under an id, by its origin."""
 
 # The scenario schema's id pattern (a slug); checked again before an id names a file.
 _SAFE_ID = re.compile(r"[a-z][a-z0-9_]*(-[a-z0-9_]+)*")
@@ -163,7 +169,7 @@ class ScenarioRegistry:
 
     def _check_room(self, sid: str, folder: Path) -> None:
         if sid in self._sources:
-            raise Conflict(self._taken(sid, f"a {self._origins[sid]} scenario"))
+            raise Conflict(self._taken(sid, _HOLDERS[self._origins[sid]]))
         count = len(_yaml_files(folder))
         limit = self.settings.max_uploads
         if count >= limit:
