@@ -35,7 +35,13 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("scenario", metavar="SCENARIO", help="a scenario file or catalog id")
     parser.add_argument("--design", choices=["lhs", "sobol", "morris", "factorial"], default="lhs")
-    parser.add_argument("--n", type=int, default=200, help="design points (200)")
+    parser.add_argument(
+        "--n",
+        type=int,
+        default=200,
+        help="design points (200); for sobol the base sample: N x (2D + 2) points for D "
+        "uncertainties (Saltelli), for morris the trajectories: N x (D + 1) points",
+    )
     parser.add_argument("--replications", type=int, default=1, help="replications per point (1)")
     parser.add_argument(
         "--trajectories", type=int, default=32, help="trajectories averaged per experiment (32)"
