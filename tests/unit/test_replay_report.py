@@ -1,8 +1,13 @@
-"""The replay report's charts: real axis titles, the reports' palette, ESS lines joined."""
+"""The replay report's charts: real axis titles, the reports' palette, ESS lines joined.
+
+And the record's sources: a Sources section, each observation's source and quote.
+"""
 
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pandas as pd
 
@@ -10,6 +15,9 @@ from escalade.report.html import FigureBlock
 from escalade.report.layout import PALETTE
 from escalade.report.replay_report import replay_report
 from escalade.results import ResultSet
+from escalade.workflows.replay import ReplayOptions, replay_scenario
+
+OBSERVED = Path(__file__).parents[1] / "data" / "observed"
 
 
 def replay_result() -> ResultSet:
@@ -63,3 +71,32 @@ def test_the_ess_chart_uses_the_palette_and_joins_the_rounds_with_observations()
     for line in ess.data:
         assert list(line.x) == [4, 5, 6, 7, 9]
         assert not any(math.isnan(y) for y in line.y) and line.mode == "lines+markers"
+
+
+def test_the_report_and_json_keep_the_record_sources(tmp_path: Path) -> None:
+    """A new user's replay.html showed nothing of the observed file's sources or quotes."""
+    timeline = tmp_path / "coin.observed.yaml"
+    text = (OBSERVED / "coin.observed.yaml").read_text(encoding="utf-8")
+    timeline.write_text(
+        text.replace("date: 2024-03-03}", "date: 2024-03-03, url: 'https://example.org/log'}"),
+        encoding="utf-8",
+    )
+    options = ReplayOptions(particles=256, replicates=2, store=None, out=tmp_path / "out")
+    outcome = replay_scenario(OBSERVED / "coin.yaml", timeline, options)
+    observations = outcome.summary()["observations"]
+    assert observations[0]["source"] == {"ref": "log", "quote": "hardened", "note": None}
+    assert observations[1]["source"] == {"ref": "log", "quote": None, "note": None}
+    assert {"id", "kind", "label", "forecast", "observed", "conditioned"} <= set(observations[0])
+    assert outcome.summary()["sources"][0]["title"] == "Incident log"
+    assert outcome.report is not None
+    page = outcome.report.read_text(encoding="utf-8")
+    assert re.search(r"<h2[^>]*>\s*Sources", page)
+    assert 'id="source-log"' in page and page.count('href="#source-log"') == 9
+    assert '<a href="https://example.org/log" rel="noopener noreferrer">' in page
+    assert "\u201chardened\u201d" in page and "Incident log" in page
+    assert "hardened, obs2" in page  # the observations that cite the source
+
+
+def test_a_replay_stored_without_sources_has_no_sources_section() -> None:
+    sections = [s.id for s in replay_report(replay_result()).sections]
+    assert "sources" not in sections and "record" in sections

@@ -34,7 +34,7 @@ from escalade.engine.particles import FilterResult, FilterTask, run_filters
 from escalade.engine.runner import cell_tasks
 from escalade.errors import UsageError
 from escalade.evidence.facts import Fact, compile_observations
-from escalade.evidence.observed import LoadedTimeline
+from escalade.evidence.observed import LoadedTimeline, timeline_sources
 from escalade.random import validate_seed
 from escalade.scenario.compiled import CompiledScenario
 
@@ -69,6 +69,10 @@ class ReplayResult:
     thresholds: list[dict[str, Any]]
     outcomes: list[dict[str, Any]]
     total_log_z: tuple[float, float]
+    sources: tuple[dict[str, str], ...] = ()
+    """The observed file's sources: ``{id, title, outlet, date, url, file, note}``."""
+    fact_sources: tuple[dict[str, str | None], ...] = ()
+    """Per fact, its observation's ``source``: ``{ref, quote, note}`` (None where absent)."""
     particle_uncertainties: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     """The conditioned particles' uncertainties (at most ``KEEP`` a replicate; not in JSON)."""
     particle_weights: FloatArray = field(default_factory=lambda: np.zeros(0))
@@ -112,6 +116,11 @@ class ReplayResult:
                 row.update(next(scored))
             if f.known > cutoff:
                 row["forecast_as_of"] = _num(self.posterior_forecast[k])
+            row["source"] = (
+                dict(self.fact_sources[k])
+                if self.fact_sources
+                else {"ref": None, "quote": None, "note": None}
+            )
             rows.append(row)
         return rows
 
@@ -153,6 +162,7 @@ class ReplayResult:
             "scores": self.scores.to_dict(),
             "reliability": reliability(self.prior_forecast[binary], observed),
             "observations": self.observations(),
+            "sources": [dict(s) for s in self.sources],
             "uncertainties": self.uncertainties,
             "forecast": {"thresholds": self.thresholds, "outcomes": self.outcomes},
             "ess": [
@@ -365,6 +375,7 @@ def _summarise(
     prior_forecast = _mixed(prior_runs, _prior_shares(prior_runs, prior), "indicators")
     scores, per_fact = score_table(compiled, facts, prior_forecast, kw["eps"])
     unc, outcomes, thresholds = _forecasts(compiled, prior_runs, prior, post, shares)
+    sources, cited = timeline_sources(lt)
     return ReplayResult(
         scenario=compiled.scenario.spec.id,
         as_of=cut,
@@ -387,6 +398,8 @@ def _summarise(
         thresholds=thresholds,
         outcomes=outcomes,
         total_log_z=total,
+        sources=sources,
+        fact_sources=cited if len(cited) == len(facts) else (),
         particle_uncertainties=_stack(post, "uncertainties"),
         particle_weights=_flat(post, shares),
     )

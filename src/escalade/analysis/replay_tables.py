@@ -7,8 +7,10 @@ what was observed, Brier and log scores, the re-forecast of facts after the
 as-of date), ``scores`` (the scenario and the baselines), ``reliability``,
 ``uncertainties`` and ``outcomes`` (prior vs posterior quantiles and the
 shift), ``thresholds`` (probability of each threshold by the horizon, prior vs
-conditioned) and ``ess`` (effective sample size per cell and round, as a
-share of the particles).
+conditioned), ``ess`` (effective sample size per cell and round, as a
+share of the particles) and ``sources`` (the observed file's sources, in the
+columns of a run's ``sources`` table; each observation names its ``source``
+and ``quote``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from escalade.analysis.replay import ReplayResult
+from escalade.analysis.scenario_tables import SOURCE_COLUMNS
 from escalade.results import tablenames as tn
 
 __all__ = ["clean_json", "replay_tables"]
@@ -75,6 +78,7 @@ def replay_tables(result: ReplayResult) -> dict[str, pd.DataFrame]:
         tn.OUTCOMES: _compare(result.outcomes),
         tn.THRESHOLDS: pd.DataFrame(result.thresholds, columns=["threshold", "prior", "as_of"]),
         tn.ESS: _ess(d),
+        tn.SOURCES: pd.DataFrame(list(result.sources), columns=list(SOURCE_COLUMNS)),
     }
     return {name: t for name, t in tables.items() if len(t.columns)}  # the store needs columns
 
@@ -110,6 +114,8 @@ def _observations(d: dict[str, Any]) -> pd.DataFrame:
                 "log": _float(o.get("log")),
                 "conditioned": bool(o["conditioned"]),
                 "forecast_as_of": _float(o.get("forecast_as_of")),
+                "source": o["source"]["ref"] or "",
+                "quote": o["source"]["quote"] or "",
             }
             for o in d["observations"]
         ]

@@ -22,7 +22,7 @@ from escalade.scenario import Scenario
 from escalade.scenario.reference import builtin_ladder, builtin_ladder_names
 from escalade.scenario.schema import NumberSpec, SourceRef
 
-__all__ = ["assumption_table", "ladder_tables", "scenario_table", "source_tables"]
+__all__ = ["SOURCE_COLUMNS", "assumption_table", "ladder_tables", "scenario_table", "source_tables"]
 
 
 def ladder_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
@@ -188,6 +188,10 @@ def _citations(scenario: Scenario) -> list[dict[str, Any]]:
     return rows
 
 
+SOURCE_COLUMNS = ("id", "title", "outlet", "date", "url", "file", "note")
+"""The columns of a ``sources`` table (a run's, a replay's)."""
+
+
 def source_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
     """Return the scenario's sources and every place that cites one (see module docstring)."""
     sources = [
@@ -207,8 +211,6 @@ def source_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
     )
     citations["line"] = citations["line"].astype("Int64")
     return {
-        tn.SOURCES: pd.DataFrame(
-            sources, columns=["id", "title", "outlet", "date", "url", "file", "note"]
-        ),
+        tn.SOURCES: pd.DataFrame(sources, columns=list(SOURCE_COLUMNS)),
         tn.CITATIONS: citations,
     }

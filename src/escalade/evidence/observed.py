@@ -48,6 +48,7 @@ __all__ = [
     "load_observed",
     "loads_observed",
     "observed_quotes",
+    "timeline_sources",
 ]
 
 DEFAULT_EPSILON = 0.02
@@ -354,3 +355,38 @@ def observed_quotes(lt: LoadedTimeline) -> list[QuoteRef]:
                 )
             )
     return out
+
+
+def timeline_sources(
+    lt: LoadedTimeline,
+) -> tuple[tuple[dict[str, str], ...], tuple[dict[str, str | None], ...]]:
+    """The timeline's sources, and each observation's ``source`` (``{ref, quote, note}``).
+
+    Parameters
+    ----------
+    lt : LoadedTimeline
+        The observed timeline.
+
+    Returns
+    -------
+    tuple
+        The sources ``{id, title, outlet, date, url, file, note}`` in file order, and
+        one ``{ref, quote, note}`` per observation in file order (None where absent).
+    """
+    sources = tuple(
+        {
+            "id": s.id,
+            "title": s.title,
+            "outlet": s.outlet,
+            "date": s.date.isoformat() if s.date else "",
+            "url": s.url,
+            "file": s.file or "",
+            "note": s.note,
+        }
+        for s in lt.timeline.sources
+    )
+    cited: list[dict[str, str | None]] = []
+    for o in lt.timeline.observations:
+        ref = o.source or SourceRef(note="")
+        cited.append({"ref": ref.ref, "quote": ref.quote, "note": ref.note or None})
+    return sources, tuple(cited)

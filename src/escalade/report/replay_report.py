@@ -15,11 +15,15 @@ import plotly.graph_objects as go
 from escalade.report.figures import bars, new_figure, trace
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.layout import DASHES, PALETTE, apply_layout
+from escalade.report.sources import link_sources, observed_sources_section, short_quote
 from escalade.report.text import shown
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 
 __all__ = ["replay_report"]
+
+QUOTE_CHARS = 60
+"""A quote in the forecast-vs-record table longer than this is cut at a word."""
 
 
 def _verdict(rs: ResultSet) -> Section:
@@ -155,19 +159,30 @@ def _sig(df: pd.DataFrame) -> dict[str, str]:
     return {c: "sig" for c in df.columns if c != "id"}
 
 
+def _cited(obs: pd.DataFrame, known: set[str]) -> pd.DataFrame:
+    """The observations with their source linked to its row and their quote shortened."""
+    obs = obs.rename(columns={"forecast_as_of": "forecast as of"})  # a header that may wrap
+    if "quote" not in obs.columns:  # stored before observations kept their source
+        return obs
+    quotes = [short_quote(q, QUOTE_CHARS) if isinstance(q, str) and q else "" for q in obs["quote"]]
+    return link_sources(obs.assign(quote=quotes), "source", known)
+
+
 def _record(rs: ResultSet) -> Section:
-    obs = rs.get(tn.OBSERVATIONS)
+    sources = rs.get(tn.SOURCES)
+    obs = _cited(rs.get(tn.OBSERVATIONS), set(sources["id"].astype(str)) if len(sources) else set())
     blocks: list[Any] = [
         Markdown(
             "Each observed fact, the probability the scenario gave it before anything was known "
             "(forecast), what happened (observed: 1 held, 0 did not; a variable's value), the "
             "Brier score and log loss of the forecast, and for facts after the as-of date the "
-            "forecast conditioned on the record up to that date."
+            "forecast conditioned on the record up to that date; then the source the record "
+            "cites for it (linked to the Sources section) and its quote."
         ),
         TableBlock(
             obs,
             "Forecast vs record",
-            formats={"forecast": ".3f", "brier": ".3f", "log": ".3f", "forecast_as_of": ".3f"},
+            formats={"forecast": ".3f", "brier": ".3f", "log": ".3f", "forecast as of": ".3f"},
             download="observations.csv",
         ),
     ]
@@ -242,6 +257,17 @@ def replay_report(rs: ResultSet) -> ReportDocument:
     return ReportDocument(
         title=f"Replay of {shown(prov.scenario_id)}",
         subtitle=f"against {shown(prov.observed_file)}",
-        sections=(_verdict(rs), _posterior(rs), _record(rs), _parameters(rs), _ess(rs)),
+        sections=tuple(
+            s
+            for s in (
+                _verdict(rs),
+                _posterior(rs),
+                _record(rs),
+                _parameters(rs),
+                _ess(rs),
+                observed_sources_section(rs),
+            )
+            if s is not None
+        ),
         method_notes=notes,
     )

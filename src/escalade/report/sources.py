@@ -2,7 +2,9 @@
 
 Reads the ``sources`` and ``citations`` tables of
 :func:`escalade.analysis.scenario_tables.source_tables`; a result set stored
-before they existed has neither, and its report has no Sources section.
+before they existed has neither, and its report has no Sources section. A
+replay's report lists the observed file's sources the same way
+(:func:`observed_sources_section`), cited by its observations.
 """
 
 from __future__ import annotations
@@ -15,7 +17,13 @@ from escalade.report.html import Link, Markdown, Section, TableBlock
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 
-__all__ = ["link_sources", "short_quote", "source_anchor", "sources_section"]
+__all__ = [
+    "link_sources",
+    "observed_sources_section",
+    "short_quote",
+    "source_anchor",
+    "sources_section",
+]
 
 QUOTE_CHARS = 80
 """A quote longer than this is cut at a word and ends in an ellipsis."""
@@ -99,6 +107,34 @@ def _citations_view(citations: pd.DataFrame, known: set[str]) -> pd.DataFrame:
     return link_sources(view, "source", known)
 
 
+def _sources_table(sources: pd.DataFrame, citations: pd.DataFrame) -> TableBlock:
+    return TableBlock(
+        _sources_view(sources, citations),
+        "Sources",
+        download="sources.csv",
+        row_ids=tuple(source_anchor(str(i)) for i in sources["id"]),
+    )
+
+
+def observed_sources_section(rs: ResultSet) -> Section | None:
+    """A replay's Sources section: the observed file's sources and the observations citing each.
+
+    None if the result set has no ``sources`` table (stored before it was kept) or the
+    file lists no source.
+    """
+    sources = rs.get(tn.SOURCES)
+    if sources.empty:
+        return None
+    obs = rs.get(tn.OBSERVATIONS)
+    cited = obs[obs["source"] != ""] if "source" in obs.columns else obs.iloc[0:0]
+    citations = pd.DataFrame({"source": cited.get("source", []), "element": cited.get("id", [])})
+    intro = Markdown(
+        f"The {_count(len(sources), 'source')} the observed file lists, and the observations "
+        "that cite each. A source id in the forecast-vs-record table links here."
+    )
+    return Section("sources", "Sources", (intro, _sources_table(sources, citations)))
+
+
 def sources_section(rs: ResultSet) -> Section | None:
     """The Sources section: one row per source (anchored), then what each citation quotes.
 
@@ -115,12 +151,7 @@ def sources_section(rs: ResultSet) -> Section | None:
             "each. "
             "A source id elsewhere in this report links here."
         ),
-        TableBlock(
-            _sources_view(sources, citations),
-            "Sources",
-            download="sources.csv",
-            row_ids=tuple(source_anchor(str(i)) for i in sources["id"]),
-        ),
+        _sources_table(sources, citations),
     ]
     if not citations.empty:
         blocks.append(
