@@ -13,7 +13,7 @@ import pandas as pd
 
 from escalade.report.html import FigureBlock
 from escalade.report.layout import PALETTE
-from escalade.report.replay_report import replay_report
+from escalade.report.replay_report import never_produced, replay_report
 from escalade.results import ResultSet
 from escalade.workflows.replay import ReplayOptions, replay_scenario
 
@@ -100,3 +100,17 @@ def test_the_report_and_json_keep_the_record_sources(tmp_path: Path) -> None:
 def test_a_replay_stored_without_sources_has_no_sources_section() -> None:
     sections = [s.id for s in replay_report(replay_result()).sections]
     assert "sources" not in sections and "record" in sections
+
+
+def test_facts_the_prior_never_produced_are_named() -> None:
+    obs = pd.DataFrame(
+        {
+            "id": ["strike", "talks", "calm", "troops", "maybe"],
+            "kind": ["taken", "taken", "taken", "variable", "taken"],
+            "forecast": [0.0, 1.0, 0.0, 0.0, 0.3],
+            "observed": [1, 0, 0, 12500, 1],
+        }
+    )
+    # a strike that happened at forecast 0 and talks that did not at forecast 1; a fact
+    # forecast 0 that did not happen is right, a variable is not a yes/no fact
+    assert never_produced(obs) == ["strike", "talks"]

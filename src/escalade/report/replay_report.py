@@ -20,7 +20,7 @@ from escalade.report.text import shown
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 
-__all__ = ["replay_report"]
+__all__ = ["never_produced", "replay_report"]
 
 QUOTE_CHARS = 60
 """A quote in the forecast-vs-record table longer than this is cut at a word."""
@@ -47,6 +47,7 @@ def _verdict(rs: ResultSet) -> Section:
                 f"- {row['forecast']}: Brier {row['brier']:.3f}, log {row['log']:.3f} "
                 f"(the scenario is {verdict} by Brier)"
             )
+    lines += _never_produced(rs.get(tn.OBSERVATIONS))
     evidence = prov.log_evidence
     if evidence.get("value") is not None:
         se = evidence.get("se")
@@ -166,6 +167,34 @@ def _cited(obs: pd.DataFrame, known: set[str]) -> pd.DataFrame:
         return obs
     quotes = [short_quote(q, QUOTE_CHARS) if isinstance(q, str) and q else "" for q in obs["quote"]]
     return link_sources(obs.assign(quote=quotes), "source", known)
+
+
+def never_produced(obs: pd.DataFrame) -> list[str]:
+    """Ids of the yes/no facts the prior got flatly wrong: forecast 0 but held, or 1 but not."""
+    if obs.empty or not {"kind", "forecast", "observed"} <= set(obs.columns):
+        return []
+    facts = obs[obs["kind"] != "variable"]
+    forecast = pd.to_numeric(facts["forecast"], errors="coerce")
+    observed = pd.to_numeric(facts["observed"], errors="coerce")
+    wrong = ((forecast == 0.0) & (observed == 1)) | ((forecast == 1.0) & (observed == 0))
+    return [str(i) for i in facts.loc[wrong, "id"]]
+
+
+def _never_produced(obs: pd.DataFrame) -> list[str]:
+    """Lines naming the facts the scenario could not follow (they dominate the log score)."""
+    ids = never_produced(obs)
+    if not ids:
+        return []
+    return [
+        "",
+        f"**{len(ids)} fact{'s' if len(ids) != 1 else ''} the scenario never produced**: "
+        f"{', '.join(ids)}. In none of the prior's simulated trajectories (any cell) did "
+        f"{'it' if len(ids) == 1 else 'they'} go as the record says (forecast 0 for a fact "
+        "that held, or 1 for one that did not), so each weighs heavily in the log score. This is where the model cannot follow "
+        "the record; common causes are its timing (one move per actor and round, so a move "
+        "and the answer to it cannot fall in the same week), a move that no policy of any cell "
+        "chooses, or a threshold no trajectory reaches.",
+    ]
 
 
 def _record(rs: ResultSet) -> Section:
