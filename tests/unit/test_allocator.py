@@ -1,4 +1,4 @@
-"""The allocator settings of :mod:`escalade.engine._allocator`."""
+"""The allocator settings of :mod:`escalade.engine.allocator`."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import sys
 
 import pytest
 
-from escalade.engine import _allocator
+from escalade.engine import allocator
 
 GLIBC = platform.libc_ver()[0] == "glibc"
 
 PROBE = """
 import resource, numpy as np
-from escalade.engine import _allocator
-tuned = _allocator.tune()
+from escalade.engine import allocator
+tuned = allocator.tune()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 for _ in range(50):
     tables = [np.ones((28000, 27)) for _ in range(4)]  # 6 MB each, as a rollout batch's
@@ -34,7 +34,7 @@ def probe(env: dict[str, str]) -> tuple[int, int]:
 
 
 def test_tune_is_applied_once_and_answers_the_same() -> None:
-    assert _allocator.tune() == _allocator.tune()
+    assert allocator.tune() == allocator.tune()
 
 
 @pytest.mark.skipif(not GLIBC, reason="the settings exist in glibc only")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -39,18 +38,11 @@ def test_it_changes_when_a_source_file_changes(tree: Path) -> None:
     assert source_fingerprint(tree) == renamed  # only .py files count
 
 
-def test_the_package_fingerprint_is_computed_once_and_fast() -> None:
+def test_the_package_fingerprint_is_computed_once() -> None:
+    # its cost (about 10 ms) is measured in benchmarks, not asserted here
     package = Path(escalade.__file__).resolve().parent
     assert code_fingerprint() == source_fingerprint(package)
     assert code_fingerprint() is code_fingerprint()  # cached for the process
-    best = min(_seconds(lambda: source_fingerprint(package)) for _ in range(5))
-    assert best < 0.05, f"hashing the package took {best * 1000:.0f} ms"
-
-
-def _seconds(work) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
 
 
 def test_the_provenance_records_it_beside_the_version() -> None:

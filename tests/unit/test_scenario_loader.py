@@ -261,7 +261,7 @@ def test_an_observed_timeline_gets_one_error_naming_the_command_that_checks_it()
     assert (issues[0].file, issues[0].line) == ("t.observed.yaml", 5)  # its first entry
     assert "found an observed timeline" in issues[0].message
     assert issues[0].hint is not None
-    assert "escalade replay SCENARIO --observed FILE" in issues[0].hint
+    assert "`escalade replay` (as the observed timeline)" in issues[0].hint
     assert "no schema_version" not in str(caught.value)
     with pytest.raises(ScenarioError, match="unknown field 'observations'"):
         loads_scenario(load_scenario("kursk-mini").text + "observations: []\n")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from escalade._types import BoolArray, FloatArray, IntArray
-from escalade.engine import _allocator as allocator
+from escalade.engine import allocator
 from escalade.engine._accounts import Accounts
 from escalade.engine.policies import DecisionContext, Policy, make_policy
 from escalade.engine.rollouts import rollout_values

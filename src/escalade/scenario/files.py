@@ -107,8 +107,9 @@ def refuse_observed_timeline(loaded: Loaded, data: dict[str, Any]) -> None:
                 ("observations",),
                 "expected a scenario, found an observed timeline ('observations:' and no "
                 "scenario sections such as 'actors:' or 'options:')",
-                "this looks like an observed timeline; check it with "
-                "`escalade replay SCENARIO --observed FILE`",
+                "this looks like an observed timeline; check it against its scenario with "
+                "`escalade replay` (as the observed timeline) or, in Python, "
+                "`escalade.evidence.observed.load_observed`",
             )
         ]
     )
