@@ -191,9 +191,10 @@ def _never_produced(obs: pd.DataFrame) -> list[str]:
         f"{', '.join(ids)}. In none of the prior's simulated trajectories (any cell) did "
         f"{'it' if len(ids) == 1 else 'they'} go as the record says (forecast 0 for a fact "
         "that held, or 1 for one that did not), so each weighs heavily in the log score. "
-        "This is where the model cannot follow the record; common causes are its timing (one move per actor and round, so a move "
-        "and the answer to it cannot fall in the same week), a move that no policy of any cell "
-        "chooses, or a threshold no trajectory reaches.",
+        "This is where the model cannot follow the record; common causes are its timing "
+        "(one move per actor and round, so a move and the answer to it cannot fall in the "
+        "same week), a move that no policy of any cell chooses, or a threshold no trajectory "
+        "reaches.",
     ]
 
 
