@@ -194,18 +194,7 @@ SOURCE_COLUMNS = ("id", "title", "outlet", "date", "url", "file", "note")
 
 def source_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
     """Return the scenario's sources and every place that cites one (see module docstring)."""
-    sources = [
-        {
-            "id": s.id,
-            "title": s.title,
-            "outlet": s.outlet,
-            "date": s.date.isoformat() if s.date else "",
-            "url": s.url,
-            "file": s.file or "",
-            "note": s.note,
-        }
-        for s in scenario.spec.sources
-    ]
+    sources = [s.record() for s in scenario.spec.sources]
     citations = pd.DataFrame(
         _citations(scenario), columns=["source", "element", "path", "line", "quote"]
     )

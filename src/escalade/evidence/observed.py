@@ -373,18 +373,7 @@ def timeline_sources(
         The sources ``{id, title, outlet, date, url, file, note}`` in file order, and
         one ``{ref, quote, note}`` per observation in file order (None where absent).
     """
-    sources = tuple(
-        {
-            "id": s.id,
-            "title": s.title,
-            "outlet": s.outlet,
-            "date": s.date.isoformat() if s.date else "",
-            "url": s.url,
-            "file": s.file or "",
-            "note": s.note,
-        }
-        for s in lt.timeline.sources
-    )
+    sources = tuple(s.record() for s in lt.timeline.sources)
     cited: list[dict[str, str | None]] = []
     for o in lt.timeline.observations:
         ref = o.source or SourceRef(note="")

@@ -394,6 +394,18 @@ class SourceSpec(_Model):
     file: Text | None = None
     note: Text = ""
 
+    def record(self) -> dict[str, str]:
+        """The source as a table row: id, title, outlet, date (ISO or ""), url, file, note."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "date": self.date.isoformat() if self.date else "",
+            "url": self.url,
+            "file": self.file or "",
+            "note": self.note,
+        }
+
 
 class ScenarioSpec(_Model):
     """A whole scenario file, schema version 2 (version 1 is migrated on load)."""
