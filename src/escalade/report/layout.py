@@ -23,12 +23,14 @@ __all__ = [
     "PALETTE",
     "SYMBOLS",
     "apply_layout",
+    "band",
     "colours",
     "new_figure",
     "require_columns",
     "rgba",
     "scale",
     "trace",
+    "unique",
     "with_traces",
 ]
 
@@ -152,3 +154,24 @@ def scale(colours: Sequence[str]) -> list[list[object]]:
     """An explicit colour scale (plotly.js reads some named scales the other way round)."""
     last = max(1, len(colours) - 1)
     return [[k / last, c] for k, c in enumerate(colours)]
+
+
+def unique(series: pd.Series) -> list[object]:
+    """The distinct values of ``series`` in their first order."""
+    return list(dict.fromkeys(series.tolist()))
+
+
+def band(
+    x: pd.Series, low: pd.Series, high: pd.Series, colour: str, alpha: float
+) -> dict[str, Any]:
+    """A filled band between two curves (no hover, no legend entry)."""
+    return trace(
+        "scatter",
+        x=[*x, *x[::-1]],
+        y=[*high, *low[::-1]],
+        fill="toself",
+        fillcolor=rgba(colour, alpha),
+        line={"width": 0},
+        hoverinfo="skip",
+        showlegend=False,
+    )
