@@ -51,7 +51,7 @@ def _date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        from escalade.scenario.loader import date_reason
+        from escalade.scenario.messages import date_reason
 
         reason = date_reason(text)
         why = f" ({reason})" if reason else ""

@@ -15,7 +15,7 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        from escalade.scenario.loader import date_reason
+        from escalade.scenario.messages import date_reason
 
         reason = date_reason(text)
         why = f" ({reason})" if reason else ""

@@ -31,7 +31,7 @@ from pydantic import Field, StringConstraints, ValidationError, model_validator
 from escalade.errors import Issue, ScenarioError
 from escalade.evidence.provenance import QuoteRef
 from escalade.scenario.files import read_input_file
-from escalade.scenario.loader import pydantic_issues
+from escalade.scenario.messages import pydantic_issues
 from escalade.scenario.schema import SourceSpec
 from escalade.scenario.specbase import Model, Slug, SourceRef, Text
 from escalade.scenario.yamlio import MAX_BYTES, Loaded, decode, format_path, load_yaml
