@@ -6,10 +6,12 @@ import json
 
 import pytest
 
+from escalade.analysis import commitment
 from escalade.analysis.commitment import commitment_analysis
 from escalade.cli import main
 from escalade.engine.game_builder import build_game
-from escalade.errors import UsageError
+from escalade.engine.game_size import SizeEstimate
+from escalade.errors import GameTooLargeError, UsageError
 from escalade.scenario import load_scenario, loads_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.solvers import backward_induction
@@ -53,6 +55,32 @@ def test_side_players_and_too_large(kursk) -> None:
     assert "more than the limit 400" in note or "expected at most 400 nodes" in note
     assert "`" not in note and "--" not in note  # a note names the parameters plainly
     assert small.table["gain_from_knowing"].isna().all()
+
+
+def test_every_declared_strategy_is_sized_before_any_game_is_built(kursk, monkeypatch) -> None:
+    """A later strategy's game too large is refused at once, not after the earlier ones are built.
+
+    The second declared strategy (``deescalate``) is estimated at a million
+    nodes: the analysis must raise, naming that strategy and the largest
+    estimate, without building any game (neither the unconstrained one nor the
+    first strategy's).
+    """
+
+    def estimate(compiled, *, horizon, players, policies=None, budget=1.0):
+        nodes = 1e6 if "deescalate" in str(policies) else 10.0
+        return SizeEstimate(nodes=nodes, se=0.0, seconds=50.0, probes=8, elapsed=0.1)
+
+    built: list[int] = []
+
+    def build(*args, **kwargs):
+        built.append(1)
+        return build_game(*args, **kwargs)
+
+    monkeypatch.setattr(commitment, "estimate_game_size", estimate)
+    monkeypatch.setattr(commitment, "build_game", build)
+    with pytest.raises(GameTooLargeError, match=r"deescalate's game .* about 1,000,000 nodes"):
+        commitment_analysis(kursk, "west", horizon=1, node_limit=1000)
+    assert built == []
 
 
 def test_errors(kursk) -> None:

@@ -157,6 +157,16 @@ def _path_rows(
     return rows
 
 
+def _too_large(horizon: int, nodes: float, seconds: float, node_limit: int, what: str) -> str:
+    """The message of a game estimated larger than ``node_limit``."""
+    return (
+        f"node_limit: the {what}game at horizon {horizon} has about {nodes:,.0f} nodes "
+        f"(estimated; about {seconds:,.0f} s to build), more than the limit "
+        f"{node_limit:,}; hint: a smaller `horizon`, fewer `side_players`, a larger "
+        "`node_limit`, or the meta-game alone"
+    )
+
+
 def _check_size(
     compiled: CompiledScenario,
     *,
@@ -171,10 +181,40 @@ def _check_size(
     )
     if size.nodes > node_limit:
         raise GameTooLargeError(
-            f"node_limit: the game at horizon {horizon} has about {size.nodes:,.0f} nodes "
-            f"(estimated; about {size.seconds:,.0f} s to build), more than the limit "
-            f"{node_limit:,}; hint: a smaller `horizon`, fewer `side_players`, a larger "
-            "`node_limit`, or the meta-game alone",
+            _too_large(horizon, size.nodes, size.seconds, node_limit, ""), parameter="node_limit"
+        )
+
+
+def _check_declared(
+    compiled: CompiledScenario,
+    strategies: list[StrategySpec],
+    others: list[str],
+    *,
+    horizon: int,
+    node_limit: int,
+) -> None:
+    """Refuse, before any game is built, when a declared strategy's game is estimated too large.
+
+    Every strategy's game is estimated first; the largest estimate is the one named.
+    """
+    sizes = [
+        (
+            strategy.id,
+            estimate_game_size(
+                compiled,
+                horizon=horizon,
+                players=others,
+                policies=list(compiled.policies(strategy)),
+                budget=0.5,
+            ),
+        )
+        for strategy in strategies
+    ]
+    name, size = max(sizes, key=lambda item: item[1].nodes)
+    if size.nodes > node_limit:
+        what = f"declared strategy {name}'s "
+        raise GameTooLargeError(
+            _too_large(horizon, size.nodes, size.seconds, node_limit, what),
             parameter="node_limit",
         )
 
@@ -246,7 +286,6 @@ def _declared(
 ) -> dict[str, Any]:
     """The row of one declared strategy: the other sides best-responding, or following ``plan``."""
     policies = list(compiled.policies(strategy))
-    _check_size(compiled, horizon=horizon, players=others, node_limit=node_limit, policies=policies)
     game = build_game(
         compiled,
         horizon=horizon,
@@ -333,9 +372,12 @@ def commitment_analysis(
     UsageError
         For an unknown side or a side without strategies.
     GameTooLargeError
-        When a declared strategy's game exceeds ``node_limit`` (or is estimated to).
+        When a declared strategy's game exceeds ``node_limit`` (or is estimated to):
+        every declared strategy's game is estimated before any game is built,
+        and the largest estimate is named.
     """
     mine, others, chosen = _actors_of(compiled, side, side_players)
+    _check_declared(compiled, mine, others, horizon=horizon, node_limit=node_limit)
     unconstrained, plan, note = _unconstrained(
         compiled,
         [a.id for a in compiled.actors if a.id in others or a.id in chosen],
