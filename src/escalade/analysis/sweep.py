@@ -40,17 +40,36 @@ from escalade.explore.scenario import ScenarioModel
 from escalade.results import tablenames as tn
 from escalade.scenario import Scenario
 
-__all__ = ["SweepOptions", "best_per_draw", "one_at_a_time", "robustness_sweep"]
+__all__ = ["OAT_FACTOR", "SweepOptions", "best_per_draw", "one_at_a_time", "robustness_sweep"]
+
+
+OAT_FACTOR = 4
+"""The one-at-a-time sweeps play this many times the sweep's trajectories per point and cell.
+
+A one-at-a-time point is one setting of the uncertainties (not a draw among
+many), so its mean rests on its own trajectories alone; with heavy-tailed
+utilities (a nuclear loss) a few are noise. ``run --sweep-trajectories K``
+raises both (4 K here); the brief names the count and says when the sweep's
+central case disagrees with the run's ranking.
+"""
 
 
 @dataclass(frozen=True)
 class SweepOptions:
-    """Size of the sweep: LHS points, trajectories per point and cell, one-at-a-time sweeps."""
+    """Size of the sweep: LHS points, trajectories per point and cell, one-at-a-time sweeps.
+
+    ``oat_trajectories`` defaults to :data:`OAT_FACTOR` times ``trajectories``.
+    """
 
     n: int = 200
     trajectories: int = 4
-    oat_trajectories: int = 8
+    oat_trajectories: int | None = None
     seed: int = 2024
+
+    @property
+    def oat(self) -> int:
+        """Trajectories per one-at-a-time point and cell."""
+        return self.oat_trajectories or OAT_FACTOR * self.trajectories
 
 
 def _frame(result: ExploreResult, outcome: str) -> pd.DataFrame:
@@ -216,8 +235,9 @@ def _oat(  # noqa: PLR0917 - a private helper with one caller
     wide = long.pivot(index=keys, columns="strategy", values="mean").reset_index()
     wide["advantage"] = wide[top] - wide[runner_up]
     base = float(wide.loc[wide["level"] == "base", "advantage"].iloc[0])
-    rows = wide[wide["level"] != "base"].assign(base=base)
-    return rows[["parameter", "level", "value", "advantage", "base"]].reset_index(drop=True)
+    rows = wide[wide["level"] != "base"].assign(base=base, trajectories=model.trajectories)
+    columns = ["parameter", "level", "value", "advantage", "base", "trajectories"]
+    return rows[columns].reset_index(drop=True)
 
 
 def sweep_model(
@@ -278,7 +298,7 @@ def robustness_sweep(
     }
     oat_model = ScenarioModel(
         scenario,
-        trajectories=options.oat_trajectories,
+        trajectories=options.oat,
         strategies=(top[0], top[1]),
         mindsets=tuple(mindsets),
         common_seed=options.seed,

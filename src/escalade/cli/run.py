@@ -71,7 +71,7 @@ def register(subparsers: Any) -> None:
         type=int,
         default=2,
         metavar="K",
-        help="trajectories per sweep point and cell (2)",
+        help="trajectories per sweep point and cell (2); the one-at-a-time sweeps use 4 K",
     )
     parser.add_argument(
         "--pdf", action="store_true", help="also write the brief as brief.pdf (headless Chromium)"

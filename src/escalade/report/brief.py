@@ -262,17 +262,42 @@ def _limit(r: Any) -> str:
 
 
 def _tornado_text(rs: ResultSet) -> str | None:
+    """The one-at-a-time sweeps against the run's ranking (the top strategy ahead).
+
+    "Flips" is always read against the run's answer: an end of a range flips
+    the ranking where the runner-up comes out ahead. When the runner-up is
+    already ahead with every uncertainty at its centre, that is said first.
+    """
     oat = rs.get(tn.OAT)
     if oat.empty:
         return None
-    flips = oat[(oat["advantage"] < 0) != (oat["base"] < 0)]
-    if flips.empty:
-        return (
-            "One at a time, no uncertainty at either end of its range flips the ranking of the "
-            "top two (tornado chart below)."
+    per = ""
+    if "trajectories" in oat.columns:
+        per = f" ({int(oat['trajectories'].iloc[0]):,} trajectories per point and cell)"
+    base = float(oat["base"].iloc[0])
+
+    def named(rows: Any) -> str:
+        return ", ".join(f"`{r.parameter}` at {sig(r.value)}" for r in rows.itertuples())
+
+    if base < 0:
+        ahead = oat[oat["advantage"] >= 0]
+        text = (
+            f"With every uncertainty at its central value, the one-at-a-time sweep{per} puts "
+            f"the runner-up ahead (advantage {sig(base)}): the top strategy's lead comes from "
+            "the spread of the uncertainties, not from their central values, or these few "
+            "trajectories are noise (more sweep trajectories, `--sweep-trajectories`, tell "
+            "which)."
         )
-    named = ", ".join(f"`{r.parameter}` at {sig(r.value)}" for r in flips.itertuples())
-    return f"One at a time, these flip the ranking of the top two: {named}."
+        if ahead.empty:
+            return text + " No single uncertainty at either end of its range puts it ahead."
+        return text + f" One at a time, these put it ahead: {named(ahead)}."
+    behind = oat[oat["advantage"] < 0]
+    if behind.empty:
+        return (
+            f"One at a time{per}, no uncertainty at either end of its range flips the ranking "
+            "of the top two (tornado chart below)."
+        )
+    return f"One at a time{per}, these flip the ranking of the top two: {named(behind)}."
 
 
 def _risk_text(rs: ResultSet) -> str | None:

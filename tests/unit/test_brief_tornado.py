@@ -1,0 +1,47 @@
+"""The brief's one-at-a-time sentence reads "flips" against the run's ranking (the top ahead)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from escalade.analysis.sweep import OAT_FACTOR, SweepOptions
+from escalade.report.brief import _tornado_text
+from escalade.results import ResultSet
+from escalade.results import tablenames as tn
+
+
+def oat(base: float, advantages: list[float]) -> ResultSet:
+    table = pd.DataFrame(
+        {
+            "parameter": [f"u{k}" for k in range(len(advantages))],
+            "level": ["low"] * len(advantages),
+            "value": [0.5] * len(advantages),
+            "advantage": advantages,
+            "base": [base] * len(advantages),
+            "trajectories": [32] * len(advantages),
+        }
+    )
+    return ResultSet("run", {"scenario_id": "t"}, {tn.OAT: table})
+
+
+def test_a_runner_up_ahead_at_the_centre_is_said_not_hidden() -> None:
+    # the new user's case: the run put the top strategy ahead, the sweep's base did not
+    text = _tornado_text(oat(-71.1, [-70.5, -78.0]))
+    assert text is not None
+    assert "puts the runner-up ahead (advantage -71.1)" in text
+    assert "No single uncertainty at either end of its range puts it ahead." in text
+    assert "no uncertainty at either end of its range flips" not in text
+    assert "(32 trajectories per point and cell)" in text
+
+
+def test_flips_are_ends_where_the_runner_up_comes_out_ahead() -> None:
+    text = _tornado_text(oat(2.0, [1.0, -0.5]))
+    assert text is not None and "these flip the ranking of the top two: `u1` at 0.5" in text
+    calm = _tornado_text(oat(2.0, [1.0, 3.0]))
+    assert calm is not None and "no uncertainty at either end of its range flips" in calm
+
+
+def test_the_one_at_a_time_sweeps_follow_the_sweep_trajectories() -> None:
+    assert SweepOptions(trajectories=2).oat == 2 * OAT_FACTOR == 8  # the run's default cost
+    assert SweepOptions(trajectories=64).oat == 64 * OAT_FACTOR
+    assert SweepOptions(trajectories=2, oat_trajectories=8).oat == 8
