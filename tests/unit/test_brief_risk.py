@@ -40,8 +40,39 @@ def test_threshold_peaks_names_the_worst_cell_and_the_safest_strategy() -> None:
 def test_the_escalation_risk_paragraph_states_the_risk() -> None:
     rs = ResultSet("run", {"scenario_id": "taiwan-1996"}, {"thresholds": _thresholds()})
     text = dict(brief_paragraphs(rs))["Escalation risk"]
-    assert text.startswith("`brink` is crossed in up to 16.6% of trajectories")
+    assert text.startswith("Thresholds are read on the common rung (the higher of the two sides'")
+    assert "`brink` is crossed in up to 16.6% of trajectories" in text
     assert "status_quo × opportunist" in text
     assert "two_carriers keeps it lowest (3% on average over the mindsets)" in text
     assert "never crossed in any cell: war" in text
     assert "crossed in every trajectory of every cell: calm" in text
+
+
+def _by_side(blue: float, red: float) -> pd.DataFrame:
+    """Each side's view of brink in the status_quo × opportunist cell (the others agree)."""
+    rows = []
+    for (strategy, mindset), p in (
+        (("status_quo", "opportunist"), (blue, red)),
+        (("one_carrier", "reactive"), (0.06, 0.06)),
+    ):
+        for side, prob in zip(("blue", "red"), p, strict=True):
+            rows.append(
+                {"strategy": strategy, "mindset": mindset, "threshold": "brink",
+                 "arena": "strait", "side": side, "rung": 7, "probability": prob,
+                 "ci_low": prob, "ci_high": prob}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_the_escalation_risk_says_whose_view_when_the_sides_disagree() -> None:
+    tables = {"thresholds": _thresholds(), "thresholds_by_side": _by_side(0.036, 0.166)}
+    rs = ResultSet("run", {"scenario_id": "taiwan-1996"}, tables)
+    text = dict(brief_paragraphs(rs))["Escalation risk"]
+    assert "(in the status_quo × opportunist cell; as red sees it; as blue sees it: 3.6%)" in text
+
+
+def test_the_escalation_risk_gives_both_views_when_neither_is_the_common_rung() -> None:
+    tables = {"thresholds": _thresholds(), "thresholds_by_side": _by_side(0.1, 0.12)}
+    rs = ResultSet("run", {"scenario_id": "taiwan-1996"}, tables)
+    text = dict(brief_paragraphs(rs))["Escalation risk"]
+    assert "cell; as blue sees it: 10%; as red sees it: 12%)" in text

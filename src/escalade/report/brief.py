@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from escalade.analysis.brief import fold_thresholds, threshold_peaks
+from escalade.analysis.run import sides_disagree
 from escalade.errors import EscaladeError
 from escalade.report.brief_figures import difference_bars, risk_dots, share_bars, tornado
 from escalade.report.html import FigureBlock, Markdown, Section, TableBlock
@@ -25,7 +26,15 @@ from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 from escalade.scenario import loads_scenario
 
-__all__ = ["UNIT", "brief_paragraphs", "brief_section", "brief_text", "fixed_uncertainties"]
+__all__ = [
+    "COMMON_RUNG",
+    "UNIT",
+    "brief_paragraphs",
+    "brief_section",
+    "brief_text",
+    "fixed_uncertainties",
+    "side_views",
+]
 
 UNIT = "u"
 """The unit of utilities: the scenario's own utility units."""
@@ -300,6 +309,43 @@ def _tornado_text(rs: ResultSet) -> str | None:
     return f"One at a time{per}, these flip the ranking of the top two: {named(behind)}."
 
 
+COMMON_RUNG = "on the common rung (the higher of the two sides' views)"
+"""Whose view threshold probabilities are on, in the brief and the report's captions."""
+
+
+def side_views(by_side: pd.DataFrame, strategy: Any, mindset: Any, threshold: Any, p: Any) -> str:
+    """Each side's view of a threshold in one cell, when the two views disagree (else "").
+
+    Parameters
+    ----------
+    by_side : DataFrame
+        The rows of ``thresholds_by_side`` where the sides disagree (:func:`sides_disagree`).
+    strategy, mindset, threshold
+        The cell and the threshold.
+    p : float
+        The probability on the common rung: a side whose view gives it is named first.
+
+    Returns
+    -------
+    str
+        E.g. ``"; as pakistan sees it; as india sees it: 3.6%"``.
+    """
+    if by_side.empty:
+        return ""
+    rows = by_side[
+        (by_side["strategy"] == strategy)
+        & (by_side["mindset"] == mindset)
+        & (by_side["threshold"] == threshold)
+    ]
+    same = [str(r.side) for r in rows.itertuples() if abs(float(r.probability) - float(p)) < 1e-12]
+    views = [f"as {side} sees it" for side in same] + [
+        f"as {r.side} sees it: {percent(r.probability)}"
+        for r in rows.itertuples()
+        if str(r.side) not in same
+    ]
+    return "".join(f"; {v}" for v in views)
+
+
 def _risk_text(rs: ResultSet) -> str | None:
     thresholds = rs.get(tn.THRESHOLDS)
     if thresholds.empty:
@@ -307,9 +353,12 @@ def _risk_text(rs: ResultSet) -> str | None:
     _, folded = fold_thresholds(thresholds)
     never = folded[folded["state"] == "never"]["threshold"].tolist()
     always = folded[folded["state"] == "always"]["threshold"].tolist()
+    by_side = sides_disagree(rs.get(tn.THRESHOLDS_BY_SIDE))
     risks = [
         f"`{r.threshold}` is crossed in up to {percent(r.probability)} of trajectories "
-        f"(in the {r.strategy} × {r.mindset} cell); {str(r.lowest).replace(', ', ' and ')} "
+        f"(in the {r.strategy} × {r.mindset} cell"
+        f"{side_views(by_side, r.strategy, r.mindset, r.threshold, r.probability)}); "
+        f"{str(r.lowest).replace(', ', ' and ')} "
         f"{'keep' if ', ' in str(r.lowest) else 'keeps'} it lowest "
         f"({percent(r.lowest_probability)} on average over the mindsets)."
         for r in threshold_peaks(thresholds).itertuples()
@@ -321,7 +370,9 @@ def _risk_text(rs: ResultSet) -> str | None:
         parts.append(f"crossed in every trajectory of every cell: {', '.join(map(str, always))}")
     if parts:
         risks.append("Thresholds left out of the chart — " + "; ".join(parts) + ".")
-    return " ".join(risks) or None
+    if not risks:
+        return None
+    return f"Thresholds are read {COMMON_RUNG}. " + " ".join(risks)
 
 
 def _provenance(rs: ResultSet) -> str | None:
@@ -348,7 +399,10 @@ def brief_paragraphs(rs: ResultSet) -> list[tuple[str, str]]:
         ("How robust", _robustness(rs)),
         ("Why", _why(rs)),
         ("What would change it", " ".join(p for p in (_flip(rs), _tornado_text(rs)) if p)),
-        ("Escalation risk", _risk_text(rs) or "Probability of each threshold, per strategy:"),
+        (
+            "Escalation risk",
+            _risk_text(rs) or f"Probability of each threshold {COMMON_RUNG}, per strategy:",
+        ),
         ("What it rests on", _provenance(rs)),
     ]
     return [(h, p) for h, p in items if p]
@@ -379,7 +433,8 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
     risk = rs.get(tn.RISK)
     if not risk.empty:
         out["Escalation risk"] = FigureBlock(
-            risk_dots(risk), "Probability of crossing each threshold (mean over mindsets, 95%)"
+            risk_dots(risk),
+            f"Probability of crossing each threshold {COMMON_RUNG} (mean over mindsets, 95%)",
         )
     return out
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from escalade.analysis.brief import fold_thresholds, folded_notes
 from escalade.analysis.run import rungs_with_sides, sides_disagree
-from escalade.report.brief import brief_section
+from escalade.report.brief import COMMON_RUNG, brief_section
 from escalade.report.figures import (
     comparison_heatmap,
     fan_chart,
@@ -124,7 +124,8 @@ def _threshold_blocks(rs: ResultSet) -> list[Any]:
         blocks.append(
             TableBlock(
                 view,
-                "Probability of crossing each informative threshold (95% Wilson interval)",
+                f"Probability of crossing each informative threshold {COMMON_RUNG} "
+                "(95% Wilson interval)",
                 collapse=len(view) > 12,
                 download="thresholds.csv",
             )
@@ -247,8 +248,8 @@ def _dynamics(rs: ResultSet) -> Section:
         blocks.append(
             FigureBlock(
                 threshold_curves(by_round, "Probability a threshold has been crossed, by round"),
-                "Cumulative threshold-crossing probability with 95% intervals (thresholds never "
-                "or always crossed left out)",
+                f"Cumulative threshold-crossing probability {COMMON_RUNG}, with 95% intervals "
+                "(thresholds never or always crossed left out)",
             )
         )
     usage = rs.get(tn.OPTIONS)
