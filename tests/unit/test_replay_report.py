@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from escalade.cli import main
 from escalade.report.html import FigureBlock
 from escalade.report.layout import PALETTE
 from escalade.report.replay_report import never_produced, replay_report
@@ -84,8 +85,9 @@ def test_the_report_and_json_keep_the_record_sources(tmp_path: Path) -> None:
     options = ReplayOptions(particles=256, replicates=2, store=None, out=tmp_path / "out")
     outcome = replay_scenario(OBSERVED / "coin.yaml", timeline, options)
     observations = outcome.summary()["observations"]
-    assert observations[0]["source"] == {"ref": "log", "quote": "hardened", "note": None}
-    assert observations[1]["source"] == {"ref": "log", "quote": None, "note": None}
+    none = {"note": None, "observation_note": None}
+    assert observations[0]["source"] == {"ref": "log", "quote": "hardened", **none}
+    assert observations[1]["source"] == {"ref": "log", "quote": None, **none}
     assert {"id", "kind", "label", "forecast", "observed", "conditioned"} <= set(observations[0])
     assert outcome.summary()["sources"][0]["title"] == "Incident log"
     assert outcome.report is not None
@@ -114,3 +116,37 @@ def test_facts_the_prior_never_produced_are_named() -> None:
     # a strike that happened at forecast 0 and talks that did not at forecast 1; a fact
     # forecast 0 that did not happen is right, a variable is not a yes/no fact
     assert never_produced(obs) == ["strike", "talks"]
+
+
+def _noted(tmp_path: Path) -> Path:
+    """The coin record plus a fact sourced by a note only, with its own note, never produced."""
+    text = (OBSERVED / "coin.observed.yaml").read_text(encoding="utf-8")
+    fact = (
+        "  - {id: round_zero, date: 2024-01-01, event: incident, fired: true,"
+        " source: {note: 'seen on camera'}, note: 'week zero'}\n"
+    )
+    timeline = tmp_path / "noted.observed.yaml"
+    timeline.write_text(
+        text.replace("epsilon: 0", "epsilon: 0.05").replace("sources:", fact + "sources:"),
+        encoding="utf-8",
+    )
+    return timeline
+
+
+def test_notes_reach_the_report_and_json(tmp_path: Path) -> None:
+    """A new user's note-only source showed an empty source; an observation's note was dropped."""
+    options = ReplayOptions(particles=64, replicates=2, store=None, out=tmp_path / "out")
+    outcome = replay_scenario(OBSERVED / "coin.yaml", _noted(tmp_path), options)
+    last = outcome.summary()["observations"][-1]
+    assert last["source"] == {
+        "ref": None, "quote": None, "note": "seen on camera", "observation_note": "week zero"
+    }  # fmt: skip
+    assert outcome.report is not None
+    assert "seen on camera; week zero" in outcome.report.read_text(encoding="utf-8")
+
+
+def test_the_terminal_names_the_facts_never_produced(tmp_path: Path, capsys) -> None:
+    args = ["replay", str(OBSERVED / "coin.yaml"), "--observed", str(_noted(tmp_path))]
+    assert main([*args, "--particles", "64", "--replicates", "2", "--no-store"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "1 fact the scenario never produced: round_zero" in out

@@ -119,7 +119,7 @@ class ReplayResult:
             row["source"] = (
                 dict(self.fact_sources[k])
                 if self.fact_sources
-                else {"ref": None, "quote": None, "note": None}
+                else {"ref": None, "quote": None, "note": None, "observation_note": None}
             )
             rows.append(row)
         return rows

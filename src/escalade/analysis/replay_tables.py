@@ -9,8 +9,8 @@ as-of date), ``scores`` (the scenario and the baselines), ``reliability``,
 shift), ``thresholds`` (probability of each threshold by the horizon, prior vs
 conditioned), ``ess`` (effective sample size per cell and round, as a
 share of the particles) and ``sources`` (the observed file's sources, in the
-columns of a run's ``sources`` table; each observation names its ``source``
-and ``quote``).
+columns of a run's ``sources`` table; each observation names its ``source``,
+``quote`` and ``note``: its source's note and its own, joined by "; ").
 """
 
 from __future__ import annotations
@@ -116,10 +116,17 @@ def _observations(d: dict[str, Any]) -> pd.DataFrame:
                 "forecast_as_of": _float(o.get("forecast_as_of")),
                 "source": o["source"]["ref"] or "",
                 "quote": o["source"]["quote"] or "",
+                "note": _notes(o["source"]),
             }
             for o in d["observations"]
         ]
     )
+
+
+def _notes(source: dict[str, Any]) -> str:
+    """The note of an observation's source and the observation's own note, in that order."""
+    notes = (source.get("note"), source.get("observation_note"))
+    return "; ".join(str(n) for n in notes if n)
 
 
 def _ess(d: dict[str, Any]) -> pd.DataFrame:

@@ -141,10 +141,29 @@ def _print(d: dict[str, Any]) -> None:
             _f(o.get("forecast_as_of")),
         )
     console.print(table)
+    never = _never_produced(d["observations"])
+    if never:
+        console.print(never, markup=False)
     if d.get("run_id"):
         console.print(f"stored as run {d['run_id']}")
     if d.get("report"):
         console.print(f"report: {d['report']}")
+
+
+def _never_produced(observations: list[dict[str, Any]]) -> str:
+    """The sentence naming the yes/no facts no prior trajectory produced ("" if none)."""
+    import pandas as pd
+
+    from escalade.report.replay_report import never_produced
+
+    ids = never_produced(pd.DataFrame(observations))
+    if not ids:
+        return ""
+    return (
+        f"{len(ids)} fact{'s' if len(ids) != 1 else ''} the scenario never produced: "
+        f"{', '.join(ids)} (no simulated trajectory of the prior, in any cell, went as the "
+        "record says, so it weighs heavily in the log score; see replay.html)"
+    )
 
 
 def _f(x: float | None) -> str:

@@ -360,7 +360,7 @@ def observed_quotes(lt: LoadedTimeline) -> list[QuoteRef]:
 def timeline_sources(
     lt: LoadedTimeline,
 ) -> tuple[tuple[dict[str, str], ...], tuple[dict[str, str | None], ...]]:
-    """The timeline's sources, and each observation's ``source`` (``{ref, quote, note}``).
+    """The timeline's sources, and each observation's ``source`` and own ``note``.
 
     Parameters
     ----------
@@ -371,11 +371,19 @@ def timeline_sources(
     -------
     tuple
         The sources ``{id, title, outlet, date, url, file, note}`` in file order, and
-        one ``{ref, quote, note}`` per observation in file order (None where absent).
+        one ``{ref, quote, note, observation_note}`` per observation in file order (None
+        where absent; ``observation_note`` is the observation's own ``note``).
     """
     sources = tuple(s.record() for s in lt.timeline.sources)
     cited: list[dict[str, str | None]] = []
     for o in lt.timeline.observations:
         ref = o.source or SourceRef(note="")
-        cited.append({"ref": ref.ref, "quote": ref.quote, "note": ref.note or None})
+        cited.append(
+            {
+                "ref": ref.ref,
+                "quote": ref.quote,
+                "note": ref.note or None,
+                "observation_note": o.note or None,
+            }
+        )
     return sources, tuple(cited)

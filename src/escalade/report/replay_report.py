@@ -207,7 +207,8 @@ def _record(rs: ResultSet) -> Section:
             "(forecast), what happened (observed: 1 held, 0 did not; a variable's value), the "
             "Brier score and log loss of the forecast, and for facts after the as-of date the "
             "forecast conditioned on the record up to that date; then the source the record "
-            "cites for it (linked to the Sources section) and its quote."
+            "cites for it (linked to the Sources section), its quote, and the notes (the "
+            "source's, then the observation's own)."
         ),
         TableBlock(
             obs,
