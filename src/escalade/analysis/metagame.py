@@ -19,7 +19,10 @@ of the per-trajectory utilities (:func:`meta_game`) or of the payoff matrices
 * each side's optimal mixed commitment as leader
   (:func:`escalade.solvers.stackelberg.stackelberg`) against its Nash payoffs:
   the *value of commitment* is the Stackelberg value minus the side's best
-  Nash payoff (positive: declaring helps; zero: commitment adds nothing).
+  Nash payoff (positive: declaring helps; zero: commitment adds nothing), with
+  how far the follower's reply beats its second-best reply under the mix
+  against that margin's standard error (``fragile`` when under two: the
+  commitment's value may rest on a tie within the noise).
 """
 
 from __future__ import annotations
@@ -38,7 +41,14 @@ from escalade.solvers.alpharank import alpha_rank
 from escalade.solvers.bimatrix import equilibria, same_support_equilibrium
 from escalade.solvers.stackelberg import stackelberg
 
-__all__ = ["RUN_VERSUS_GAME", "MetaAnalysis", "MetaGame", "analyse", "meta_game"]
+__all__ = [
+    "RUN_VERSUS_GAME",
+    "MetaAnalysis",
+    "MetaGame",
+    "analyse",
+    "fragile_commitment_text",
+    "meta_game",
+]
 
 RUN_VERSUS_GAME = (
     "`escalade run` and `escalade game` answer different questions, so run's recommended "
@@ -216,6 +226,64 @@ def _alpha_rank(g: MetaGame, alpha: float, m: int) -> dict[str, Any]:
     }
 
 
+def _reply_margin(g: MetaGame, leader: int, mix: FloatArray, response: int) -> dict[str, Any]:
+    """How far the follower's reply to ``mix`` beats its second-best reply, against the noise.
+
+    The margin is the follower's value of its reply minus that of its best
+    other reply under the leader's mix; its standard error is that of the
+    per-trajectory differences (the cells share their random numbers, so the
+    difference is paired). ``fragile``: the margin is under two standard errors,
+    so the reply, and the leader's value, may rest on sampling noise.
+    """
+    cube = g.samples if leader == 0 else g.samples[:, ::-1].transpose(0, 1, 3, 2)
+    follower = np.einsum("i,kij->kj", mix, cube[:, 1])  # (N, replies)
+    if follower.shape[1] < 2:
+        return {"second_reply": None, "leader_value_if_second": None, "reply_margin": None}
+    values = follower.mean(axis=0)
+    others = [j for j in range(values.size) if j != response]
+    second = others[int(np.argmax(values[others]))]
+    diff = follower[:, response] - follower[:, second]
+    se = float(diff.std(ddof=1) / np.sqrt(diff.size)) if diff.size > 1 else float("nan")
+    margin = float(values[response] - values[second])
+    if abs(margin) <= 1e-9 * max(1.0, float(np.abs(values).max())):
+        margin = 0.0  # an exact tie (the usual case under a mixed commitment), up to round-off
+    replies = g.cols if leader == 0 else g.rows
+    return {
+        "second_reply": replies[second],
+        "leader_value_if_second": float(mix @ cube[:, 0, :, second].mean(axis=0)),
+        "reply_margin": margin,
+        "reply_margin_se": se,
+        "fragile": bool(margin < 2 * se),
+    }
+
+
+def fragile_commitment_text(c: Mapping[str, Any]) -> str:
+    """One sentence for people on a fragile commitment (``c``: a side's ``stackelberg`` entry).
+
+    Parameters
+    ----------
+    c : mapping
+        ``leader``, ``follower``, ``follower_response``, ``second_reply``,
+        ``reply_margin``, ``reply_margin_se`` and ``leader_value_if_second``.
+
+    Returns
+    -------
+    str
+        Empty when the commitment is not fragile.
+    """
+    if not c.get("fragile"):
+        return ""
+    return (
+        f"{c['leader']}'s commitment rests on a near-tie: under it {c['follower']}'s reply "
+        f"{c['follower_response']} beats {c['second_reply']} by only {c['reply_margin']:.3g} "
+        f"(standard error {c['reply_margin_se']:.2g}), less than two standard errors; "
+        f"were {c['follower']} to reply {c['second_reply']}, {c['leader']} would get "
+        f"{c['leader_value_if_second']:.4g} instead of {c['leader_value']:.4g}: the value of "
+        "commitment is not reliable (more trajectories, --n, narrow the noise; a mix that leaves "
+        "the follower exactly indifferent stays a knife-edge)."
+    )
+
+
 def _commitment(g: MetaGame, leader: int, nash_payoffs: list[float]) -> dict[str, Any]:
     a, b = g.payoffs
     mine, theirs = (g.rows, g.cols) if leader == 0 else (g.cols, g.rows)
@@ -240,7 +308,9 @@ def _commitment(g: MetaGame, leader: int, nash_payoffs: list[float]) -> dict[str
             s: (float(v) if np.isfinite(v) else None)
             for s, v in zip(theirs, result.by_response, strict=True)
         },
-    }
+        "reply_margin_se": None,
+        "fragile": False,
+    } | _reply_margin(g, leader, result.leader_mix, result.response)
 
 
 def analyse(

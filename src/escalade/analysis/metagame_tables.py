@@ -16,7 +16,10 @@ did not compute):
   ``alpha_rank_cells``: per cell;
 * ``stackelberg``: per side as leader its commitment, the follower's reply,
   the leader's value, its best and worst Nash payoff and the value of
-  commitment; ``stackelberg_responses``: the leader's best value inducing each
+  commitment, the follower's ``second reply`` with the ``reply margin`` (how
+  much the reply beats it under the commitment), its ``margin SE``,
+  ``fragile`` (margin under two SEs) and the ``leader value if second``;
+  ``stackelberg_responses``: the leader's best value inducing each
   reply of the follower (NaN: no commitment induces it).
 """
 
@@ -127,6 +130,11 @@ def _stackelberg(result: MetaAnalysis) -> tuple[pd.DataFrame, pd.DataFrame]:
                 "best Nash": _number(c["best_nash_value"]),
                 "worst Nash": _number(c["worst_nash_value"]),
                 "value of commitment": _number(c["value_of_commitment"]),
+                "second reply": c.get("second_reply") or "",
+                "reply margin": _number(c.get("reply_margin")),
+                "margin SE": _number(c.get("reply_margin_se")),
+                "fragile": bool(c.get("fragile", False)),
+                "leader value if second": _number(c.get("leader_value_if_second")),
             }
         )
         replies += [

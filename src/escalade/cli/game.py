@@ -168,6 +168,8 @@ def print_commitment(console: Any, result: Any, sides: list[str] | None = None) 
     """Each side's optimal commitment against its Nash payoffs."""
     from rich.table import Table
 
+    from escalade.analysis.metagame import fragile_commitment_text
+
     table = Table(title="The value of commitment (leader commits to a mix, follower sees it)")
     for column in (
         "leader",
@@ -176,6 +178,7 @@ def print_commitment(console: Any, result: Any, sides: list[str] | None = None) 
         "leader value",
         "best Nash",
         "value of commitment",
+        "reply margin ± SE",
     ):
         table.add_column(column)
     for side, c in result.stackelberg.items():
@@ -188,9 +191,24 @@ def print_commitment(console: Any, result: Any, sides: list[str] | None = None) 
             f"{c['leader_value']:.4g}",
             f"{c['best_nash_value']:.4g}",
             f"{c['value_of_commitment']:+.4g}",
+            _margin(c),
         )
     console.print(table)
     console.print(
         "value of commitment: the leader's Stackelberg value minus its best Nash payoff "
-        "(positive: declaring helps; zero: declaring gives nothing away and gains nothing)"
+        "(positive: declaring helps; zero: declaring gives nothing away and gains nothing); "
+        "reply margin: how much the follower's reply beats its second-best reply under the "
+        "commitment (a margin under two standard errors is a tie within the noise)"
     )
+    for side, c in result.stackelberg.items():
+        text = fragile_commitment_text(c)
+        if text and (sides is None or side in sides):
+            console.print(f"[yellow]warning:[/yellow] {text}", highlight=False)
+
+
+def _margin(c: dict[str, Any]) -> str:
+    """``0.006 ± 0.04 (fragile)``, or ``-`` without a second reply."""
+    if c.get("reply_margin") is None:
+        return "-"
+    text = f"{c['reply_margin']:.3g} ± {c['reply_margin_se']:.2g}"
+    return text + " (fragile)" if c["fragile"] else text

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from escalade.analysis.metagame import RUN_VERSUS_GAME
+from escalade.analysis.metagame import RUN_VERSUS_GAME, fragile_commitment_text
 from escalade.report.figures import bars, comparison_heatmap
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.text import shown, subtitle
@@ -66,7 +66,24 @@ def _summary(rs: ResultSet) -> Section:
             f"{gain:+.4g}): it commits to *{c['commits to']}* and {c['follower']} replies "
             f"*{c['follower replies']}*."
         )
+        if bool(c.get("fragile", False)):
+            lines.append("\n**Warning:** " + fragile_commitment_text(_commitment_entry(c)))
     return Section("summary", "Summary", (Markdown("\n".join(lines)),))
+
+
+def _commitment_entry(c: pd.Series) -> dict[str, Any]:
+    """A row of the ``stackelberg`` table in the keys of the analysis' entry."""
+    return {
+        "fragile": True,
+        "leader": c["leader"],
+        "follower": c["follower"],
+        "follower_response": c["follower replies"],
+        "second_reply": c["second reply"],
+        "reply_margin": c["reply margin"],
+        "reply_margin_se": c["margin SE"],
+        "leader_value_if_second": c["leader value if second"],
+        "leader_value": c["leader value"],
+    }
 
 
 def _payoffs(rs: ResultSet) -> Section:
@@ -136,7 +153,16 @@ def _alpha_rank(rs: ResultSet) -> Section:
 def _commitment(rs: ResultSet) -> Section:
     table = rs.get(tn.STACKELBERG)
     replies = rs.get(tn.STACKELBERG_RESPONSES)
-    numbers = ("leader value", "follower value", "best Nash", "worst Nash", "value of commitment")
+    numbers = (
+        "leader value",
+        "follower value",
+        "best Nash",
+        "worst Nash",
+        "value of commitment",
+        "reply margin",
+        "margin SE",
+        "leader value if second",
+    )
     return Section(
         "commitment",
         "The value of commitment",
@@ -145,7 +171,12 @@ def _commitment(rs: ResultSet) -> Section:
                 "Each side as leader commits to a mix that the follower sees before replying "
                 "(Stackelberg; one LP per reply of the follower). The value of commitment is the "
                 "leader's value minus its best Nash payoff: positive, declaring helps; zero, "
-                "declaring gives nothing away and gains nothing."
+                "declaring gives nothing away and gains nothing. The reply margin is how much "
+                "the follower's reply beats its second-best reply under the commitment, with "
+                "its standard error (paired over the trajectories); under two standard errors "
+                "the commitment is *fragile*: the reply, and the value of commitment, may rest "
+                "on a tie within the sampling noise (the last column: the leader's value were "
+                "the follower to reply second-best)."
             ),
             TableBlock(table, "Stackelberg commitment per side", dict.fromkeys(numbers, _NUM)),
             TableBlock(
