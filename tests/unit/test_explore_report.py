@@ -9,6 +9,7 @@ import pandas as pd
 from escalade.report.explore_report import explore_report
 from escalade.report.html import FigureBlock, render_html
 from escalade.results import ResultSet
+from escalade.workflows.explore import ExploreOptions, explore_scenario
 
 
 def _robustness() -> pd.DataFrame:
@@ -100,3 +101,15 @@ def test_explore_tables_show_three_significant_digits_like_the_run_report() -> N
     assert "4.8646875" not in html and "1.671875" not in html
     assert "0.00651 to 0.302" in html and "{reactive}" in html
     assert "0.006512345678" not in html and "81.2%" in html
+
+
+def test_the_explore_report_lists_the_scenario_sources(tmp_path) -> None:
+    """A new user's explore.html had no Sources section, unlike the run and replay reports."""
+    options = ExploreOptions(n=4, trajectories=2, store=None, out=tmp_path, workers=1)
+    outcome = explore_scenario("kursk-mini", options)
+    assert not outcome.tables["sources"].empty
+    assert outcome.report is not None
+    page = outcome.report.read_text(encoding="utf-8")
+    assert re.search(r"<h2[^>]*>\s*Sources", page)
+    first = str(outcome.tables["sources"]["id"].iloc[0])
+    assert f'id="source-{first}"' in page

@@ -16,6 +16,7 @@ from escalade.analysis.explore import discover_sentence, ranked_strategies, when
 from escalade.report.brief_figures import tornado
 from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
+from escalade.report.sources import sources_section
 from escalade.report.text import shown, sig, subtitle
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
@@ -250,7 +251,13 @@ def explore_report(rs: ResultSet) -> ReportDocument:
     """Build the HTML report document of an ``explore`` result set."""
     prov = rs.provenance
     sections = [_summary(rs), _robustness(rs)]
-    optional = (_sensitivity(rs), _one_at_a_time(rs), _discovery(rs), _when_beats(rs))
+    optional = (
+        _sensitivity(rs),
+        _one_at_a_time(rs),
+        _discovery(rs),
+        _when_beats(rs),
+        sources_section(rs),
+    )
     sections += [s for s in optional if s is not None]
     notes = {
         label: str(value)

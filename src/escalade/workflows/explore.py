@@ -32,6 +32,7 @@ from escalade.analysis.explore import (
     when_beats,
 )
 from escalade.analysis.run import focal_side
+from escalade.analysis.scenario_tables import source_tables
 from escalade.analysis.sweep import one_at_a_time
 from escalade.engine.batch import side_column
 from escalade.engine.executors import Executor, SequentialExecutor, executor_for
@@ -272,6 +273,7 @@ def explore_scenario(
         tables, summary = _analyse(
             result, design, options, outcome=outcome, direction=direction, model=model
         )
+        tables.update(source_tables(scenario))
         if store is not None and run_id is not None:
             for name, table in tables.items():
                 if not table.empty:
