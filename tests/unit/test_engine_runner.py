@@ -102,6 +102,21 @@ def test_tables_and_json(zoo: CompiledScenario) -> None:
     assert out["outcomes"]["first_strike"]["mean"] > 0
 
 
+def test_the_json_options_carry_the_terminal_table(zoo: CompiledScenario) -> None:
+    """A new user's ``simulate --json`` gave usage rates only; the terminal also shows success,
+    count and refusals."""
+    result = simulate(zoo, strategy="decisive", mindset="cautious", n=512, seed=3)
+    out = json.loads(result.to_json())
+    table = result.options().set_index("option")
+    assert set(out["option_usage"]) == set(out["options"]) == set(table.index)
+    for option, row in out["option_usage"].items():
+        assert row["usage_rate"] == out["options"][option] == table.loc[option, "usage_rate"]
+        assert row["success_rate"] == table.loc[option, "success_rate"]
+        assert row["mean_times"] == table.loc[option, "mean_times"]
+        assert row["refused_per_trajectory"] == table.loc[option, "refused_per_trajectory"]
+        assert row["actor"] == table.loc[option, "actor"]
+
+
 def test_common_random_numbers_across_cells(zoo: CompiledScenario) -> None:
     grid = run_grid(zoo, [("graduated", "cautious"), ("decisive", "cautious")], n=1024, seed=4)
     a, b = grid[("graduated", "cautious")], grid[("decisive", "cautious")]

@@ -62,6 +62,10 @@ def _quantile_rows(hist: IntArray, low: int, quantiles: tuple[float, ...]) -> li
     return rows
 
 
+_OPTION_RATES = ("usage_rate", "success_rate", "mean_times", "refused_per_trajectory")
+"""The per-option columns of :meth:`SimulationResult.options` in ``option_usage``."""
+
+
 @dataclass(frozen=True, eq=False)
 class SimulationResult:
     """What :func:`escalade.engine.simulate` returns: summaries and a sample of traces."""
@@ -379,7 +383,11 @@ class SimulationResult:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``escalade simulate --json`` object."""
+        """The ``escalade simulate --json`` object.
+
+        ``options`` maps each option to its usage rate; ``option_usage`` gives each option's
+        actor, arena and every column of :meth:`options` (the terminal's table).
+        """
         interval = ("mean", "ci_low", "ci_high")
         crossing = ("probability", "ci_low", "ci_high")
         return {
@@ -393,6 +401,14 @@ class SimulationResult:
             },
             "options": {
                 str(r["option"]): float(r["usage_rate"])
+                for r in self.options().to_dict(orient="records")
+            },
+            "option_usage": {
+                str(r["option"]): {
+                    "actor": str(r["actor"]),
+                    "arena": str(r["arena"]) or None,
+                    **{k: float(r[k]) for k in _OPTION_RATES},
+                }
                 for r in self.options().to_dict(orient="records")
             },
             "utilities": {
