@@ -41,6 +41,9 @@ def _path(game: ExtensiveFormGame, result: SolveResult) -> list[str]:
     return out
 
 
+STORY_CAP = 100_000
+"""Rows of an equilibrium's story told at most, whatever ``--max-rows`` (the rest are counted)."""
+
 STORY_COLUMNS = ["branch", "round", "who", "kind", "what", "probability", "reach"]
 """The columns of an equilibrium's story (``kind``: choice, chance, fixed or end)."""
 
@@ -114,20 +117,43 @@ def _print_story(
     max_rows: int,
     sg: ScenarioGame | None = None,
 ) -> None:
-    rows, dropped = _story(game, profile, max_rows, sg)
+    rows, dropped = _story(game, profile, STORY_CAP, sg)
     table = Table(title="Equilibrium path (branches: chance outcomes and mixed choices)")
     for column in STORY_COLUMNS:
         table.add_column(column, justify="right" if column in ("probability", "reach") else "left")
-    for r in rows:
+    for r in rows[:max_rows]:
         cells = (r.branch, r.round, r.who, r.kind, r.what)
         table.add_row(*cells, f"{r.probability:.3g}", f"{r.reach:.3g}")
     console.print(table)
+    for line in left_out_lines(len(rows), dropped, max_rows):
+        console.print(line, markup=False, highlight=False)
+
+
+def left_out_lines(told: int, dropped: int, max_rows: int) -> list[str]:
+    """What the terminal's story leaves out, and how to see it.
+
+    Parameters
+    ----------
+    told : int
+        Rows of the whole story (at most :data:`STORY_CAP`).
+    dropped : int
+        Branches reached with probability below :data:`MIN_REACH` (and rows
+        beyond :data:`STORY_CAP`), never told.
+    max_rows : int
+        Rows shown (``--max-rows``).
+    """
+    lines = []
+    if told > max_rows:
+        lines.append(
+            f"{told - max_rows} more rows not shown (beyond --max-rows {max_rows}): "
+            f"--max-rows {told} shows every row, and --out DIR writes them all to solve.html"
+        )
     if dropped:
-        console.print(
-            f"{dropped} more rows left out (branches reached with probability below "
-            f"{MIN_REACH:g}, or beyond --max-rows {max_rows}); "
+        lines.append(
+            f"{dropped} branches left out (reached with probability below {MIN_REACH:g}); "
             "--full lists every information set"
         )
+    return lines
 
 
 def _render(
@@ -361,7 +387,7 @@ def write_report(
         payoffs = _payoffs(game, prof, pay, scenario)
         story, dropped, mixes = None, 0, None
         if isinstance(game, ExtensiveFormGame):
-            rows, dropped = _story(game, prof, max_rows, scenario)
+            rows, dropped = _story(game, prof, STORY_CAP, scenario)
             story = pd.DataFrame([asdict(r) for r in rows], columns=STORY_COLUMNS)
         if full or not isinstance(game, ExtensiveFormGame):
             mixes = pd.DataFrame(
@@ -372,7 +398,7 @@ def write_report(
                 ],
                 columns=["player", "action", "probability"],
             )
-        found.append(SolvedEquilibrium(payoffs, story, dropped, mixes))
+        found.append(SolvedEquilibrium(payoffs, story, dropped, mixes, first=max_rows))
     summary = {
         "max regret": f"{result.diagnostics.max_regret:.3g}",
         "seconds": f"{result.diagnostics.seconds:.3g}",

@@ -29,33 +29,47 @@ class SolvedEquilibrium:
 
     ``story`` has the columns ``branch``, ``round``, ``who``, ``kind``
     (optional: ``choice``, ``chance``, ``fixed`` or ``end``), ``what``,
-    ``probability``, ``reach`` (rows left out: ``left_out``); ``profile`` the
-    columns ``player``, ``action``, ``probability``. ``payoffs`` may hold
-    every actor's (players first), not only the players'.
+    ``probability``, ``reach`` (branches never told: ``left_out``); the first
+    ``first`` rows are shown open, the others in a collapsed table (``None``:
+    all open). ``profile`` has the columns ``player``, ``action``,
+    ``probability``. ``payoffs`` may hold every actor's (players first), not
+    only the players'.
     """
 
     payoffs: Mapping[str, float]
     story: pd.DataFrame | None = None
     left_out: int = 0
     profile: pd.DataFrame | None = None
+    first: int | None = None
 
 
 def _story_blocks(eq: SolvedEquilibrium, min_reach: float) -> list[Any]:
     assert eq.story is not None
+    formats = {"probability": "sig", "reach": "sig"}
+    first = len(eq.story) if eq.first is None else eq.first
     blocks: list[Any] = [
         TableBlock(
-            eq.story,
+            eq.story.iloc[:first],
             "The equilibrium path: round, who moves, what they do with what probability "
             "(probability at the move, reach: of the row happening at all)",
-            {"probability": "sig", "reach": "sig"},
+            formats,
         )
     ]
+    rest = eq.story.iloc[first:]
+    if len(rest):
+        blocks.append(
+            TableBlock(
+                rest,
+                f"The rest of the path, in the same order: rows {first + 1} to {len(eq.story)}",
+                formats,
+                collapse=True,
+            )
+        )
     if eq.left_out:
         blocks.append(
             Markdown(
-                f"{eq.left_out} more rows left out (branches reached with probability below "
-                f"{min_reach:g}, or beyond the row limit); `escalade solve --full` lists every "
-                "information set."
+                f"{eq.left_out} branches left out (reached with probability below "
+                f"{min_reach:g}); `escalade solve --full` lists every information set."
             )
         )
     return blocks
