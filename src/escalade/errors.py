@@ -50,6 +50,7 @@ __all__ = [
     "SolverError",
     "UnsupportedGameError",
     "UsageError",
+    "separate_ids_hint",
 ]
 
 Severity = Literal["error", "warning"]
@@ -231,3 +232,39 @@ class DependencyNotInstalled(EscaladeError, ImportError):
             f"this feature needs the optional package {package!r}, which is not installed "
             f"(install it with: pip install 'escalade[{extra}]')"
         )
+
+
+def separate_ids_hint(parameter: str, chosen: Iterable[str], known: Iterable[str]) -> str:
+    """A hint for ids joined by commas where a list of ids was expected (else "").
+
+    Parameters
+    ----------
+    parameter : str
+        The Python name of the list argument, e.g. ``"strategies"``; the hint writes it
+        between backticks, so a front end shows it in its own terms (``--strategies``).
+    chosen : iterable of str
+        The values given.
+    known : iterable of str
+        The valid ids.
+
+    Returns
+    -------
+    str
+        ``"; hint: separate ids with spaces: `strategies` a b"`` when a value holds a comma
+        and every part of it is a valid id, else ``""``.
+
+    Examples
+    --------
+    >>> separate_ids_hint("strategies", ["a,b"], ["a", "b", "c"])
+    '; hint: separate ids with spaces: `strategies` a b'
+    >>> separate_ids_hint("strategies", ["a,x"], ["a", "b"])
+    ''
+    """
+    valid = set(known)
+    values = list(chosen)
+    joined = [v for v in values if "," in v]
+    parts = [p.strip() for v in joined for p in v.split(",") if p.strip()]
+    if not joined or not all(p in valid for p in parts):
+        return ""
+    ids = [p.strip() for v in values for p in v.split(",") if p.strip()]
+    return f"; hint: separate ids with spaces: `{parameter}` {' '.join(ids)}"

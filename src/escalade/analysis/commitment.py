@@ -32,7 +32,7 @@ from escalade.analysis.game_story import fixed_text
 from escalade.engine.game_builder import build_game
 from escalade.engine.game_moves import FixedMoveTracer
 from escalade.engine.game_size import estimate_game_size
-from escalade.errors import GameTooLargeError, UsageError
+from escalade.errors import GameTooLargeError, UsageError, separate_ids_hint
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 from escalade.game.narrative import PathStep, likely_path
 from escalade.game.profiles import BehaviorProfile
@@ -269,7 +269,8 @@ def _actors_of(
     if not set(chosen) <= set(own):
         raise UsageError(
             f"side_players: expected actors of side {side} ({', '.join(own)}), "
-            f"found {', '.join(sorted(set(chosen) - set(own)))}",
+            f"found {', '.join(sorted(set(chosen) - set(own)))}"
+            f"{separate_ids_hint('side_players', chosen, own)}",
             parameter="side_players",
         )
     return mine, others, chosen

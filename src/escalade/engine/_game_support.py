@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from escalade.engine.policies import kinds
 from escalade.engine.reference import One
 from escalade.engine.state import NEVER
-from escalade.errors import UnsupportedGameError, UsageError
+from escalade.errors import UnsupportedGameError, UsageError, separate_ids_hint
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
@@ -115,7 +115,8 @@ def players_and_policies(
     unknown = [p for p in chosen if p not in ids]
     if unknown:
         raise UsageError(
-            f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}",
+            f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}"
+            f"{separate_ids_hint('players', chosen, ids)}",
             parameter="players",
         )
     cell = compiled.cell(strategy or None, mindset or None)[0]

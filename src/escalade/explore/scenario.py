@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from escalade.engine.batch import row_columns, side_column, simulate_rows, threshold_column
-from escalade.errors import UsageError
+from escalade.errors import UsageError, separate_ids_hint
 from escalade.explore.model import OutcomeKind, ScalarOutcome
 from escalade.explore.parameters import (
     CategoricalParameter,
@@ -110,7 +110,11 @@ class ScenarioModel:
         unknown = [c for c in chosen if c not in (known or [DEFAULT_LEVER])]
         if unknown:
             listed = ", ".join(known) or "none"
-            raise UsageError(f"{kind}: expected ids among {listed}, found {', '.join(unknown)}")
+            raise UsageError(
+                f"{kind}: expected ids among {listed}, found {', '.join(unknown)}"
+                f"{separate_ids_hint(kind, chosen, known)}",
+                parameter=kind,
+            )
         return tuple(chosen)
 
     @property

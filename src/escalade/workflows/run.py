@@ -27,7 +27,7 @@ from escalade.analysis.run import focal_side, run_tables, status_quo
 from escalade.analysis.sweep import SweepOptions, robustness_sweep
 from escalade.engine import run_grid
 from escalade.engine.executors import Executor
-from escalade.errors import ResultsFormatError, UsageError
+from escalade.errors import ResultsFormatError, UsageError, separate_ids_hint
 from escalade.report.html import write_html
 from escalade.report.pdf import write_pdf
 from escalade.report.run_report import run_report
@@ -170,7 +170,8 @@ def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[
     unknown = [c for c in chosen if c not in known]
     if unknown:
         raise UsageError(
-            f"{kind}: expected ids among {', '.join(known)}, found {', '.join(unknown)}",
+            f"{kind}: expected ids among {', '.join(known)}, found {', '.join(unknown)}"
+            f"{separate_ids_hint(kind, chosen, known)}",
             parameter=kind,
         )
     return list(chosen)
