@@ -235,12 +235,14 @@ def test_dashboard_pages_pass_axe(chromium, server: str, tmp_path: Path) -> None
 
 
 def test_the_editor_checks_as_you_type_and_saves(chromium, server: str, tmp_path: Path) -> None:
-    """Typing a mistake shows its line and column; fixing it shows valid; Save lists it."""
+    """A copy's taken id shows before Save; a mistake shows its line and column; fixing it
+    shows valid; Save lists it."""
     sign_in(chromium, server)
     console_errors(chromium)  # reading the log empties it: earlier tests' entries go
     chromium.get(f"{server}/editor?from=kursk-mini")
     wait = WebDriverWait(chromium, 60, poll_frequency=0.2)
-    wait.until(lambda d: d.find_elements(By.ID, "valid"))
+    wait.until(lambda d: d.find_elements(By.ID, "taken"))  # a copy keeps the listed id
+    assert "already taken by a catalog scenario" in chromium.find_element(By.ID, "problems").text
     box = chromium.find_element(By.ID, "yaml")
     text = box.get_attribute("value")
     broken = text.replace("id: kursk-mini", "id: kursk-edited", 1).replace("horizon:", "horizn:", 1)

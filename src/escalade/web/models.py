@@ -98,12 +98,19 @@ class ScenarioDetail(BaseModel):
 
 
 class Validation(BaseModel):
-    """A valid scenario text: its id, content hash and warnings (as ``escalade validate``)."""
+    """A valid scenario text: its id, content hash and warnings (as ``escalade validate``).
+
+    ``taken`` is set when a scenario is already listed under that id (saving would answer 409).
+    """
 
     valid: Literal[True] = True
     id: str
     hash: str
     warnings: list[str] = Field(default_factory=list)
+    taken: str | None = Field(
+        default=None,
+        description="from /api/scenarios/validate: why the id cannot be saved (it is listed)",
+    )
 
 
 class Uploaded(Validation):

@@ -167,6 +167,18 @@ class ScenarioRegistry:
             self._record(scenario, path, "upload")
         return scenario
 
+    def taken(self, sid: str) -> str | None:
+        """Why ``sid`` cannot be saved as an upload (the 409's message), or None if it is free.
+
+        The editor's check shows it before *Save*: a copy of a listed scenario keeps its id.
+        """
+        with self._lock:
+            if sid in self._sources:
+                return self._taken(sid, _HOLDERS[self._origins[sid]])
+        if (self.settings.upload_dir / f"{sid}.yaml").exists():
+            return self._taken(sid, "a file in the upload folder")
+        return None
+
     def _check_room(self, sid: str, folder: Path) -> None:
         if sid in self._sources:
             raise Conflict(self._taken(sid, _HOLDERS[self._origins[sid]]))

@@ -62,9 +62,13 @@ def get_scenario(sid: ScenarioId, board: Board) -> ScenarioDetail:
 
 
 @router.post("/scenarios/validate", responses={400: ERRORS[400], 422: ERRORS[422]})
-def validate_scenario(text: YamlText) -> Validation:
-    """Check YAML text; 422 with the messages of ``escalade validate upload.yaml``."""
-    return _validation(validate_text(text))
+def validate_scenario(text: YamlText, board: Board) -> Validation:
+    """Check YAML text; 422 with the messages of ``escalade validate upload.yaml``.
+
+    A valid text whose id is already listed says so in ``taken`` (saving it would answer 409).
+    """
+    scenario = validate_text(text)
+    return _validation(scenario).model_copy(update={"taken": board.scenarios.taken(scenario.id)})
 
 
 @router.post(
