@@ -6,6 +6,8 @@ import pandas as pd
 
 from escalade.analysis.brief import threshold_peaks
 from escalade.report.brief import brief_paragraphs
+from escalade.report.html import TableBlock
+from escalade.report.run_report import run_report
 from escalade.results import ResultSet
 
 
@@ -76,3 +78,14 @@ def test_the_escalation_risk_gives_both_views_when_neither_is_the_common_rung() 
     rs = ResultSet("run", {"scenario_id": "taiwan-1996"}, tables)
     text = dict(brief_paragraphs(rs))["Escalation risk"]
     assert "cell; as blue sees it: 10%; as red sees it: 12%)" in text
+
+
+def test_the_report_threshold_table_says_it_is_the_common_rung() -> None:
+    rs = ResultSet("run", {"scenario_id": "taiwan-1996"}, {"thresholds": _thresholds()})
+    captions = [
+        b.caption
+        for s in run_report(rs).sections
+        for b in s.blocks
+        if isinstance(b, TableBlock) and "threshold" in b.caption
+    ]
+    assert captions and all("on the common rung (the higher of the two" in c for c in captions)

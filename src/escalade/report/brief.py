@@ -21,13 +21,12 @@ from escalade.analysis.run import sides_disagree
 from escalade.errors import EscaladeError
 from escalade.report.brief_figures import difference_bars, risk_dots, share_bars, tornado
 from escalade.report.html import FigureBlock, Markdown, Section, TableBlock
-from escalade.report.text import percent, shown, sig
+from escalade.report.text import COMMON_RUNG, percent, shown, sig
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 from escalade.scenario import loads_scenario
 
 __all__ = [
-    "COMMON_RUNG",
     "UNIT",
     "brief_paragraphs",
     "brief_section",
@@ -307,10 +306,6 @@ def _tornado_text(rs: ResultSet) -> str | None:
             "of the top two (tornado chart below)."
         )
     return f"One at a time{per}, these flip the ranking of the top two: {named(behind)}."
-
-
-COMMON_RUNG = "on the common rung (the higher of the two sides' views)"
-"""Whose view threshold probabilities are on, in the brief and the report's captions."""
 
 
 def side_views(by_side: pd.DataFrame, strategy: Any, mindset: Any, threshold: Any, p: Any) -> str:

@@ -16,7 +16,7 @@ from escalade.report.figures import bars, new_figure, trace
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.layout import DASHES, PALETTE, apply_layout
 from escalade.report.sources import link_sources, observed_sources_section, short_quote
-from escalade.report.text import shown
+from escalade.report.text import COMMON_RUNG, shown
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 
@@ -143,8 +143,8 @@ def _parameters(rs: ResultSet) -> Section:
         blocks.append(
             TableBlock(
                 thresholds,
-                "Probability of reaching each threshold by the horizon: prior vs conditioned on "
-                "the record to the as-of date",
+                f"Probability of reaching each threshold {COMMON_RUNG} by the horizon: prior vs "
+                "conditioned on the record to the as-of date",
                 formats={"prior": "pct", "as_of": "pct"},
             )
         )

@@ -12,7 +12,7 @@ import pandas as pd
 
 from escalade.analysis.brief import fold_thresholds, folded_notes
 from escalade.analysis.run import rungs_with_sides, sides_disagree
-from escalade.report.brief import COMMON_RUNG, brief_section
+from escalade.report.brief import brief_section
 from escalade.report.figures import (
     comparison_heatmap,
     fan_chart,
@@ -22,7 +22,7 @@ from escalade.report.figures import (
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.ladder import ladder_panel
 from escalade.report.sources import link_sources, sources_section
-from escalade.report.text import percent, shown, sig, subtitle
+from escalade.report.text import COMMON_RUNG, percent, shown, sig, subtitle
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 from escalade.results.provenance import Provenance

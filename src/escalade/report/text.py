@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 __all__ = [
+    "COMMON_RUNG",
     "DEFAULT_FLOAT_FORMAT",
     "MISSING",
     "dataframe_table",
@@ -33,6 +34,9 @@ __all__ = [
     "subtitle",
     "table_to_text",
 ]
+
+COMMON_RUNG = "on the common rung (the higher of the two sides' views)"
+"""Whose view threshold probabilities are on, in the brief and the reports' captions."""
 
 DEFAULT_FLOAT_FORMAT = ".4g"
 MISSING = "NA"
