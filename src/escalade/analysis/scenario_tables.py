@@ -14,13 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel
 
 from escalade.evidence.provenance import assumptions
 from escalade.results import tablenames as tn
 from escalade.scenario import Scenario
 from escalade.scenario.reference import builtin_ladder, builtin_ladder_names
 from escalade.scenario.schema import NumberSpec, SourceRef
+from escalade.scenario.specbase import walk_spec
 
 __all__ = ["SOURCE_COLUMNS", "assumption_table", "ladder_tables", "scenario_table", "source_tables"]
 
@@ -166,25 +166,17 @@ def _citations(scenario: Scenario) -> list[dict[str, Any]]:
             }
         )
 
-    def visit(node: Any, path: tuple[str | int, ...]) -> None:
-        if isinstance(node, SourceRef):
-            if node.ref:
-                cite(node, None, path)
-            return
-        if isinstance(node, NumberSpec) and node.source is not None and node.source.ref:
-            cite(node.source, node.quote, path)
-            return
-        if isinstance(node, BaseModel):
-            for name in type(node).model_fields:
-                visit(getattr(node, name), (*path, name))
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                visit(item, (*path, i))
-        elif isinstance(node, dict):
-            for key, item in node.items():
-                visit(item, (*path, str(key)))
+    def cited_number(node: Any) -> bool:
+        return isinstance(node, NumberSpec) and node.source is not None and bool(node.source.ref)
 
-    visit(scenario.spec, ())
+    def into(node: Any) -> bool:
+        return not isinstance(node, SourceRef) and not cited_number(node)
+
+    for path, node in walk_spec(scenario.spec, into=into):
+        if isinstance(node, SourceRef) and node.ref:
+            cite(node, None, path)
+        elif cited_number(node):
+            cite(node.source, node.quote, path)
     return rows
 
 

@@ -38,11 +38,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel
-
 from escalade.evidence.quotes import contains_number, numbers_in
 from escalade.scenario import Scenario
 from escalade.scenario.schema import NumberSpec, SourceRef
+from escalade.scenario.specbase import walk_spec
 
 __all__ = ["KINDS", "Assumption", "Kind", "QuoteRef", "assumptions", "count_kinds", "quotes"]
 
@@ -388,24 +387,11 @@ def quotes(scenario: Scenario) -> list[QuoteRef]:
     """Return every quote cited in ``scenario``, wherever it stands."""
     out: list[QuoteRef] = []
 
-    def visit(node: Any, path: Path) -> None:
-        if isinstance(node, SourceRef):
-            if node.quote and node.ref:
-                out.append(QuoteRef(_fmt(path), scenario.position(path)[0], node.ref, node.quote))
-            return
-        if isinstance(node, NumberSpec) and node.quote:
+    for path, node in walk_spec(scenario.spec, into=lambda n: not isinstance(n, SourceRef)):
+        if isinstance(node, SourceRef) and node.quote and node.ref:
+            out.append(QuoteRef(_fmt(path), scenario.position(path)[0], node.ref, node.quote))
+        elif isinstance(node, NumberSpec) and node.quote:
             ref = node.source.ref if node.source else None
             if ref:
                 out.append(QuoteRef(_fmt(path), scenario.position(path)[0], ref, node.quote))
-        if isinstance(node, BaseModel):
-            for name in type(node).model_fields:
-                visit(getattr(node, name), (*path, name))
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                visit(item, (*path, i))
-        elif isinstance(node, dict):
-            for key, item in node.items():
-                visit(item, (*path, str(key)))
-
-    visit(scenario.spec, ())
     return out

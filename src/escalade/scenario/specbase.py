@@ -5,6 +5,7 @@ Shared by :mod:`escalade.scenario.schema` and :mod:`escalade.scenario.kinds`.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
@@ -18,7 +19,9 @@ __all__ = [
     "Slug",
     "SourceRef",
     "Sourced",
+    "SpecPath",
     "Text",
+    "walk_spec",
 ]
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*(-[a-z0-9_]+)*$", max_length=64)]
@@ -93,3 +96,29 @@ class NumberSpec(Sourced):
 
 Number = float | Expression | NumberSpec
 """A literal, ``$uncertainty``, an expression, or a :class:`NumberSpec`."""
+
+
+SpecPath = tuple[str | int, ...]
+"""Where a node stands in a spec: field names, list indices and mapping keys."""
+
+
+def walk_spec(
+    node: Any, path: SpecPath = (), *, into: Callable[[Any], bool] = lambda _node: True
+) -> Iterator[tuple[SpecPath, Any]]:
+    """Every node of a spec tree with its path, in file order (a node before its children).
+
+    Models are walked by their fields, lists by index, mappings by key; a node
+    for which ``into`` is False is yielded but not entered.
+    """
+    yield path, node
+    if not into(node):
+        return
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from walk_spec(getattr(node, name), (*path, name), into=into)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from walk_spec(item, (*path, i), into=into)
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from walk_spec(item, (*path, str(key)), into=into)
