@@ -45,3 +45,11 @@ def test_the_one_at_a_time_sweeps_follow_the_sweep_trajectories() -> None:
     assert SweepOptions(trajectories=2).oat == 2 * OAT_FACTOR == 8  # the run's default cost
     assert SweepOptions(trajectories=64).oat == 64 * OAT_FACTOR
     assert SweepOptions(trajectories=2, oat_trajectories=8).oat == 8
+
+
+def test_uncertainties_that_change_nothing_are_named_not_dropped() -> None:
+    rs = oat(2.0, [1.0, 2.0])  # u1 at its end gives the base advantage: it changes nothing
+    text = _tornado_text(rs)
+    assert text is not None
+    assert "`u1` changes nothing at either end of its range (left out of the chart)." in text
+    assert "`u0`" not in text

@@ -141,6 +141,8 @@ def _classify(
             continue
         text = quote or source.quote
         named = bool(source.covers) and _covered(source.covers, rel)
+        if structural and source is inherited and not named:
+            continue  # a rung 5 is not quoted by "five of the missiles" in its option's quote
         if text and literals and all(contains_number(x, numbers_in(text)) for x in literals):
             return "quoted", source, text
         if named:
@@ -359,12 +361,20 @@ class _Walker:
                 if value is not None:
                     switch = op == "set" and effect.var in self.switches and _is(value, 0.0, 1.0)
                     self.add(
-                        f"{element}: {op} {effect.var}",
+                        f"{element}: {op} {_target(effect)}",
                         (*path, j, op),
                         value,
                         inherited,
                         structural=switch,
                     )
+
+
+def _target(effect: Any) -> str:
+    """What an effect changes: a variable, or an arena's rung (one side's view, with ``side``)."""
+    if effect.var is not None:
+        return str(effect.var)
+    view = f", {effect.side}'s view" if getattr(effect, "side", None) else ""
+    return f"the rung of {effect.rung}{view}"
 
 
 def _range(unc: Any) -> str:

@@ -287,6 +287,7 @@ def _tornado_text(rs: ResultSet) -> str | None:
     def named(rows: Any) -> str:
         return ", ".join(f"`{r.parameter}` at {sig(r.value)}" for r in rows.itertuples())
 
+    flat = _unchanged(oat)
     if base < 0:
         ahead = oat[oat["advantage"] >= 0]
         text = (
@@ -297,15 +298,30 @@ def _tornado_text(rs: ResultSet) -> str | None:
             "which)."
         )
         if ahead.empty:
-            return text + " No single uncertainty at either end of its range puts it ahead."
-        return text + f" One at a time, these put it ahead: {named(ahead)}."
+            return text + " No single uncertainty at either end of its range puts it ahead." + flat
+        return text + f" One at a time, these put it ahead: {named(ahead)}." + flat
     behind = oat[oat["advantage"] < 0]
     if behind.empty:
         return (
             f"One at a time{per}, no uncertainty at either end of its range flips the ranking "
-            "of the top two (tornado chart below)."
+            "of the top two (tornado chart below)." + flat
         )
-    return f"One at a time{per}, these flip the ranking of the top two: {named(behind)}."
+    return f"One at a time{per}, these flip the ranking of the top two: {named(behind)}." + flat
+
+
+def _unchanged(oat: pd.DataFrame) -> str:
+    """A sentence naming the uncertainties whose range ends change nothing (not in the chart)."""
+    moved = (oat["advantage"] != oat["base"]).groupby(oat["parameter"], sort=False).any()
+    names = [str(p) for p, changed in moved.items() if not changed]
+    if not names:
+        return ""
+    shown = ", ".join(f"`{n}`" for n in names[:8])
+    more = f" and {len(names) - 8} more" if len(names) > 8 else ""
+    verb = "changes" if len(names) == 1 else "change"
+    return (
+        f" {shown}{more} {verb} nothing at either end of {'its' if len(names) == 1 else 'their'} "
+        "range (left out of the chart)."
+    )
 
 
 def side_views(by_side: pd.DataFrame, strategy: Any, mindset: Any, threshold: Any, p: Any) -> str:

@@ -1,0 +1,36 @@
+"""What the provenance table calls quoted, structural and judgement, on kursk-mini variants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import escalade.scenario.catalog as catalog
+from escalade.evidence.provenance import assumptions
+from escalade.scenario import loads_scenario
+
+MINI = (Path(catalog.__file__).parent / "kursk-mini.yaml").read_text(encoding="utf-8")
+QUOTE = 'quote: "allowing Ukraine to launch long-range strikes on Russia"'
+
+
+def table(text: str) -> dict[str, str]:
+    rows = assumptions(loads_scenario(text, file="mini.yaml"))
+    return {row.element: row.kind for row in rows}
+
+
+def test_an_options_quote_does_not_quote_its_rung_by_coincidence() -> None:
+    # the option sits on rung 13; its quote happens to contain "13"
+    text = MINI.replace(QUOTE, 'quote: "13 long-range strikes on Russia"')
+    assert text != MINI
+    kinds = table(text)
+    assert kinds["option lift_strike_limits: rung"] == "structural"
+
+
+def test_a_rung_effect_is_labelled_by_its_arena() -> None:
+    event = (
+        "events:\n  - {id: incident, prob: 0.1, effects: [{rung: ukraine, add: 1}], "
+        "source: {note: judgement}}\n"
+    )
+    text = MINI.replace("accidents:", event + "accidents:", 1)
+    kinds = table(text)
+    assert "event incident: add the rung of ukraine" in kinds
+    assert not any("None" in element for element in kinds)
