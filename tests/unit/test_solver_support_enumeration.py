@@ -50,3 +50,15 @@ def test_limits_and_types():
     with pytest.raises(UnsupportedGameError, match="three or more players"):
         support_enumeration.solve(three)
     assert len(support_enumeration.solve(chicken(1, 1, 10)).equilibria) == 3
+
+
+def test_a_hopeless_size_points_to_the_zero_sum_abstraction_not_a_higher_limit() -> None:
+    rng = np.random.default_rng(0)
+    big = NormalFormGame(rng.normal(size=(2, 25, 36)))  # about 8.8e16 support pairs
+    with pytest.raises(GameTooLargeError) as caught:
+        support_enumeration.solve(big, max_supports=2_000_000)
+    text = caught.value.render_parameters(lambda p: "--" + p.replace("_", "-"))
+    assert "far too many to enumerate" in text and "--zero-sum" in text
+    small = NormalFormGame(rng.normal(size=(2, 12, 12)))
+    with pytest.raises(GameTooLargeError, match="raise `max_supports`"):
+        support_enumeration.solve(small, max_supports=100_000)  # 2.7e6 pairs: raise it

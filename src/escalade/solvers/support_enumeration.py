@@ -131,8 +131,15 @@ def solve(
     pairs = sum(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1))
     if pairs > max_supports:
         raise GameTooLargeError(
-            f"max_supports: a {m}x{n} game has {pairs} support pairs, more than the limit "
-            f"{max_supports}; hint: raise `max_supports` or use another `method`",
+            f"max_supports: a {m}x{n} game has {pairs:,} support pairs, more than the limit "
+            f"{max_supports:,}; hint: "
+            + (
+                "raise `max_supports`"
+                if pairs <= 100 * max_supports
+                else "far too many to enumerate: solve the `zero_sum` abstraction (an LP), "
+                "or make the game smaller (`horizon`, `players`)"
+            )
+            + ", or use another `method`",
             parameter="max_supports",
         )
     started = time.perf_counter()
