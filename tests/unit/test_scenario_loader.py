@@ -13,6 +13,7 @@ from escalade.scenario import catalog_names, load_scenario, loads_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.scenario.dump import dump_scenario
 from escalade.scenario.schema import ScenarioSpec
+from escalade.scenario.validate import did_you_mean
 
 DESIGN = Path(__file__).resolve().parents[2].parent / "shared" / "DESIGN.md"
 
@@ -265,3 +266,12 @@ def test_an_observed_timeline_gets_one_error_naming_the_command_that_checks_it()
     assert "no schema_version" not in str(caught.value)
     with pytest.raises(ScenarioError, match="unknown field 'observations'"):
         loads_scenario(load_scenario("kursk-mini").text + "observations: []\n")
+
+
+def test_did_you_mean_offers_every_about_equally_close_id() -> None:
+    rungs = ["limited_strategic_strikes", "limited_conventional_strikes", "no_conflict"]
+    hint = did_you_mean("limited_strikes", rungs)
+    assert hint == "did you mean 'limited_strategic_strikes' or 'limited_conventional_strikes'?"
+    assert did_you_mean("lift_strke_limits", ["lift_strike_limits", "nato"]) == (
+        "did you mean 'lift_strike_limits'?"
+    )

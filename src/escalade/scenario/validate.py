@@ -43,11 +43,18 @@ Number = float | str | NumberSpec
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> str | None:
-    """Return a ``did you mean 'x'?`` hint, or a list of the known ids when short."""
+    """Return a ``did you mean 'x'?`` hint, or a list of the known ids when short.
+
+    Ids about as close as the best (within 0.1 of its similarity) are offered
+    too: ``limited_strikes`` could be ``limited_strategic_strikes`` or
+    ``limited_conventional_strikes``, and picking one would be a guess.
+    """
     known = list(known)
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     if close:
-        return f"did you mean {close[0]!r}?"
+        best = difflib.SequenceMatcher(None, name, close[0]).ratio()
+        near = [c for c in close if difflib.SequenceMatcher(None, name, c).ratio() >= best - 0.1]
+        return "did you mean " + " or ".join(repr(c) for c in near) + "?"
     if known and len(known) <= 8:
         return "known: " + ", ".join(known)
     return None
