@@ -42,8 +42,7 @@ def test_threshold_peaks_names_the_worst_cell_and_the_safest_strategy() -> None:
 def test_the_escalation_risk_paragraph_states_the_risk() -> None:
     rs = ResultSet("run", {"scenario_id": "taiwan-1996"}, {"thresholds": _thresholds()})
     text = dict(brief_paragraphs(rs))["Escalation risk"]
-    assert text.startswith("Thresholds are read on the common rung (the higher of the two sides'")
-    assert "`brink` is crossed in up to 16.6% of trajectories" in text
+    assert text.startswith("`brink` is crossed in up to 16.6% of trajectories")  # views agree
     assert "status_quo × opportunist" in text
     assert "two_carriers keeps it lowest (3% on average over the mindsets)" in text
     assert "never crossed in any cell: war" in text
@@ -71,6 +70,7 @@ def test_the_escalation_risk_says_whose_view_when_the_sides_disagree() -> None:
     rs = ResultSet("run", {"scenario_id": "taiwan-1996"}, tables)
     text = dict(brief_paragraphs(rs))["Escalation risk"]
     assert "(in the status_quo × opportunist cell; as red sees it; as blue sees it: 3.6%)" in text
+    assert text.startswith("Thresholds are read on the common rung (the higher of the two views)")
 
 
 def test_the_escalation_risk_gives_both_views_when_neither_is_the_common_rung() -> None:

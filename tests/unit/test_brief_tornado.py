@@ -35,6 +35,7 @@ def test_a_runner_up_ahead_at_the_centre_is_said_not_hidden() -> None:
 
 
 def test_flips_are_ends_where_the_runner_up_comes_out_ahead() -> None:
+    # (the trajectory count is named only where the central case disagrees with the run)
     text = _tornado_text(oat(2.0, [1.0, -0.5]))
     assert text is not None and "these flip the ranking of the top two: `u1` at 0.5" in text
     calm = _tornado_text(oat(2.0, [1.0, 3.0]))
@@ -51,5 +52,5 @@ def test_uncertainties_that_change_nothing_are_named_not_dropped() -> None:
     rs = oat(2.0, [1.0, 2.0])  # u1 at its end gives the base advantage: it changes nothing
     text = _tornado_text(rs)
     assert text is not None
-    assert "`u1` changes nothing at either end of its range (left out of the chart)." in text
+    assert "Not charted, as it does not move it: `u1`." in text
     assert "`u0`" not in text

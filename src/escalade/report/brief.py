@@ -303,10 +303,10 @@ def _tornado_text(rs: ResultSet) -> str | None:
     behind = oat[oat["advantage"] < 0]
     if behind.empty:
         return (
-            f"One at a time{per}, no uncertainty at either end of its range flips the ranking "
-            "of the top two (tornado chart below)." + flat
+            "One at a time, no uncertainty at either end of its range flips the ranking of the "
+            "top two (tornado chart below)." + flat
         )
-    return f"One at a time{per}, these flip the ranking of the top two: {named(behind)}." + flat
+    return f"One at a time, these flip the ranking of the top two: {named(behind)}." + flat
 
 
 def _unchanged(oat: pd.DataFrame) -> str:
@@ -315,13 +315,10 @@ def _unchanged(oat: pd.DataFrame) -> str:
     names = [str(p) for p, changed in moved.items() if not changed]
     if not names:
         return ""
-    shown = ", ".join(f"`{n}`" for n in names[:8])
-    more = f" and {len(names) - 8} more" if len(names) > 8 else ""
-    verb = "changes" if len(names) == 1 else "change"
-    return (
-        f" {shown}{more} {verb} nothing at either end of {'its' if len(names) == 1 else 'their'} "
-        "range (left out of the chart)."
-    )
+    shown = ", ".join(f"`{n}`" for n in names[:4])
+    more = f" and {len(names) - 4} more" if len(names) > 4 else ""
+    subject = "it does" if len(names) == 1 else "they do"
+    return f" Not charted, as {subject} not move it: {shown}{more}."
 
 
 def side_views(by_side: pd.DataFrame, strategy: Any, mindset: Any, threshold: Any, p: Any) -> str:
@@ -365,14 +362,15 @@ def _risk_text(rs: ResultSet) -> str | None:
     never = folded[folded["state"] == "never"]["threshold"].tolist()
     always = folded[folded["state"] == "always"]["threshold"].tolist()
     by_side = sides_disagree(rs.get(tn.THRESHOLDS_BY_SIDE))
+    peaks = list(threshold_peaks(thresholds).itertuples())
+    views = [side_views(by_side, r.strategy, r.mindset, r.threshold, r.probability) for r in peaks]
     risks = [
         f"`{r.threshold}` is crossed in up to {percent(r.probability)} of trajectories "
-        f"(in the {r.strategy} × {r.mindset} cell"
-        f"{side_views(by_side, r.strategy, r.mindset, r.threshold, r.probability)}); "
+        f"(in the {r.strategy} × {r.mindset} cell{view}); "
         f"{str(r.lowest).replace(', ', ' and ')} "
         f"{'keep' if ', ' in str(r.lowest) else 'keeps'} it lowest "
         f"({percent(r.lowest_probability)} on average over the mindsets)."
-        for r in threshold_peaks(thresholds).itertuples()
+        for r, view in zip(peaks, views, strict=True)
     ]
     parts = []
     if never:
@@ -383,7 +381,9 @@ def _risk_text(rs: ResultSet) -> str | None:
         risks.append("Thresholds left out of the chart — " + "; ".join(parts) + ".")
     if not risks:
         return None
-    return f"Thresholds are read {COMMON_RUNG}. " + " ".join(risks)
+    # whose view: said where the sides' views differ (the chart's caption says it always)
+    lead = f"Thresholds are read {COMMON_RUNG}. " if any(views) else ""
+    return lead + " ".join(risks)
 
 
 def _provenance(rs: ResultSet) -> str | None:
@@ -445,7 +445,7 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
     if not risk.empty:
         out["Escalation risk"] = FigureBlock(
             risk_dots(risk),
-            f"Probability of crossing each threshold {COMMON_RUNG} (mean over mindsets, 95%)",
+            "Probability of crossing each threshold, common rung (mean over mindsets, 95%)",
         )
     return out
 

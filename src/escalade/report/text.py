@@ -35,7 +35,7 @@ __all__ = [
     "table_to_text",
 ]
 
-COMMON_RUNG = "on the common rung (the higher of the two sides' views)"
+COMMON_RUNG = "on the common rung (the higher of the two views)"
 """Whose view threshold probabilities are on, in the brief and the reports' captions."""
 
 DEFAULT_FLOAT_FORMAT = ".4g"
