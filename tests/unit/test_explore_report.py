@@ -113,3 +113,17 @@ def test_the_explore_report_lists_the_scenario_sources(tmp_path) -> None:
     assert re.search(r"<h2[^>]*>\s*Sources", page)
     first = str(outcome.tables["sources"]["id"].iloc[0])
     assert f'id="source-{first}"' in page
+
+
+def test_a_single_strategy_is_not_ranked_against_itself() -> None:
+    robustness = pd.DataFrame(
+        {"strategy": ["firm"], "mean": [1.0], "worst": [0.5], "max_regret": [0.0],
+         "minimax_regret": [True]}
+    )  # fmt: skip
+    regret = pd.DataFrame({"strategy": ["firm"], "mindset": ["calm"], "mean_regret": [0.0]})
+    tables = {"robustness": robustness, "regret_by_mindset": regret}
+    doc = explore_report(ResultSet("explore", {"scenario_id": "t"}, tables))
+    assert "robustness" not in [s.id for s in doc.sections]
+    html = render_html(doc, include_plotlyjs=False)
+    assert "One strategy was swept, so there is nothing to rank it against" in html
+    assert "smallest maximum regret" not in html

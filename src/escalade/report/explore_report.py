@@ -75,7 +75,12 @@ def _summary(rs: ResultSet) -> Section:
         f"{shown(prov.trajectories, '?')} trajectories each. Outcome compared: "
         f"*{shown(prov.outcome, '?')}*."
     )
-    if not robustness.empty:
+    if _one_strategy(rs):
+        lines.append(
+            "\nOne strategy was swept, so there is nothing to rank it against: regret is 0 by "
+            "definition. The sensitivity and discovery sections below are what this sweep tells."
+        )
+    elif not robustness.empty:
         chosen = robustness[robustness["minimax_regret"]]
         if not chosen.empty:
             lines.append(
@@ -85,7 +90,19 @@ def _summary(rs: ResultSet) -> Section:
     return Section("summary", "Summary", (Markdown("\n".join(lines)),))
 
 
-def _robustness(rs: ResultSet) -> Section:
+def _one_strategy(rs: ResultSet) -> bool:
+    """Whether the sweep compared a single strategy (nothing to rank, regret 0)."""
+    named = {str(s) for s in rs.provenance.strategies}
+    for table in (tn.ROBUSTNESS, tn.REGRET_BY_MINDSET):
+        frame = rs.get(table)
+        if not frame.empty and "strategy" in frame.columns:
+            named |= set(frame["strategy"].astype(str))
+    return len(named) == 1
+
+
+def _robustness(rs: ResultSet) -> Section | None:
+    if _one_strategy(rs):
+        return None  # one strategy: regret is 0 by definition, nothing to rank
     table = rs.get(tn.ROBUSTNESS)
     blocks: list[Any] = []
     regret = rs.get(tn.REGRET_BY_MINDSET)
@@ -250,8 +267,9 @@ def _when_beats(rs: ResultSet) -> Section | None:
 def explore_report(rs: ResultSet) -> ReportDocument:
     """Build the HTML report document of an ``explore`` result set."""
     prov = rs.provenance
-    sections = [_summary(rs), _robustness(rs)]
+    sections = [_summary(rs)]
     optional = (
+        _robustness(rs),
         _sensitivity(rs),
         _one_at_a_time(rs),
         _discovery(rs),
