@@ -214,8 +214,8 @@ def test_which_policies_choose_an_arena_option(policy: str, chosen: bool) -> Non
 
 def test_deescalate_chooses_deescalation_options() -> None:
     text = CLEAN.replace("{kind: reactive, offset: 1}", "{kind: deescalate}").replace(
-        "rung: 4, effects", "rung: 1, deescalate: true, effects"
-    )
+        "rung: 4, effects", "rung: 1, deescalate: true, cost: 0.1, effects"
+    )  # (a cost: free and always available, it would be flagged below)
     assert loads_scenario(text).warnings == ()
 
 
@@ -370,3 +370,15 @@ def test_uncertainty_classes_answer_every_parameter() -> None:
 def test_missing_kind_is_hold_and_dumps_round_trip() -> None:
     scenario = loads_scenario(CLEAN.replace("{kind: quantal, lambda: 2}", "{}"))
     assert isinstance(scenario.spec.actors[1].policy, HoldPolicySpec)
+
+
+FREE_DOWN = "rung: 1, deescalate: true, effects"
+
+
+def test_a_free_always_available_deescalation_is_flagged() -> None:
+    policy = ("{kind: reactive, offset: 1}", "{kind: deescalate}")
+    (warning,) = _lint(policy, ("rung: 4, effects", FREE_DOWN))
+    assert "option 'strike' de-escalates arena 'front' at no cost in every round" in warning
+    for limited in ("cost: 0.5", "once: true", "cooldown: 2", 'when: "round >= 3"'):
+        option = FREE_DOWN.replace("deescalate: true", f"deescalate: true, {limited}")
+        assert _lint(policy, ("rung: 4, effects", option)) == [], limited

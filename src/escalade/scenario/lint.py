@@ -10,6 +10,9 @@ prints them; ``--strict`` makes them errors), located like an error:
 - an option no policy of its actor can choose (default policy, strategies, mindsets);
 - an escalation option whose rung, in every party's view, is below the arena's
   initial rung (taking it moves no view up unless the arena first comes down);
+- a de-escalation option that is free, always available and repeatable (chosen
+  every round, it settles after each round's escalations and holds the arena down,
+  so the end-of-round rungs never show the other side's steps);
 - an actor of another side in an option's ``consent``;
 - a dated event on or after the end of the last round (it never fires);
 - a plan step dated on or after the end of the last round, or at a round
@@ -50,6 +53,7 @@ def lint(checker: Checker) -> list[Issue]:
         unreachable_thresholds,
         unchosen_options,
         low_options,
+        free_deescalations,
         foreign_consent,
         late_events,
         late_plan_steps,
@@ -246,6 +250,24 @@ def low_options(checker: Checker) -> Finding:
             "the arena has come down below it",
             "raise its rung if taking it should escalate, mark it 'deescalate: true' if it is "
             "a step down, or start the arena lower",
+        )
+
+
+def free_deescalations(checker: Checker) -> Finding:
+    """De-escalations at no cost, with no ``when``, ``once`` or ``cooldown``."""
+    for i, option in enumerate(checker.spec.options):
+        if option.arena is None or not option.deescalate or option.once or option.cooldown:
+            continue
+        if _constant(option.cost) != 0.0 or str(option.when).strip() != "true":
+            continue
+        yield (
+            ("options", i, "deescalate"),
+            f"option {option.id!r} de-escalates arena {option.arena!r} at no cost in every "
+            "round: a de-escalation settles after the round's escalations, so chosen every "
+            "round it holds the arena down whatever the other side does, and the rungs at the "
+            "end of each round (charts, traces) never show the other side's steps",
+            "give it a cost, a 'cooldown', 'once' or a 'when' if that is not meant; the "
+            "peak outcomes (at: max) show the highest rung reached within rounds",
         )
 
 
