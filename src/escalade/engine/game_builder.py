@@ -44,7 +44,7 @@ from typing import Literal
 
 import numpy as np
 
-from escalade.engine._game_private import PrivateDraw, drawn_start, private_draws
+from escalade.engine._game_private import PrivateDraw, drawn_start
 from escalade.engine._game_support import (
     check_game_arguments,
     check_game_supported,
@@ -53,6 +53,7 @@ from escalade.engine._game_support import (
     players_and_policies,
     signature,
 )
+from escalade.engine.game_setup import game_setup
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.errors import GameTooLargeError, UnsupportedGameError
 from escalade.game.extensive import ExtensiveFormGame
@@ -452,31 +453,25 @@ def build_game(
         decision_every=decision_every,
         information=information,
     )
-    ids, chosen, specs = players_and_policies(compiled, players, strategy, mindset, policies)
-    check_game_supported(compiled)
-    ref = ReferenceInterpreter(compiled, specs, seed=0)
-    ref.horizon = horizon
-    values = (
-        compiled.nominal_uncertainties()
-        if uncertainties is None
-        else np.asarray(uncertainties, float)
-    )
-    start = ref.start(0, fixed=list(values)) if start_state is None else start_state.copy()
-    index = tuple(ids.index(p) for p in chosen)
-    builder = GameBuilder(
+    setup = game_setup(
         compiled,
-        ref,
-        players=index,
-        horizon=first_round + int(horizon),
-        node_limit=node_limit,
-        simultaneous=information == "scenario" and not compiled.sequential,
-        decision_every=int(decision_every),
+        horizon=horizon,
+        strategy=strategy,
+        mindset=mindset,
+        players=players,
+        uncertainties=uncertainties,
+        policies=policies,
+        information=information,
+        decision_every=decision_every,
+        start_state=start_state,
         first_round=first_round,
+        private=private,
     )
+    ids = setup.ids
+    builder = setup.builder(GameBuilder, node_limit=node_limit)
     if all_payoffs:
         builder.payees = tuple(range(len(compiled.actors)))
-    draws = private_draws(compiled, index) if private == "chance" else []
-    root = _root(builder, start, first_round, draws, start_state)
+    root = _root(builder, setup.start, first_round, setup.draws, start_state)
     name = f"{compiled.scenario.id} (horizon {horizon})"
     if first_round:
         name = f"{compiled.scenario.id} (rounds {first_round}-{first_round + int(horizon) - 1})"

@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from escalade.engine._game_private import PrivateDraw, drawn_start, private_draws
-from escalade.engine.game_builder import GameBuilder, players_and_policies
-from escalade.engine.reference import One, ReferenceInterpreter
+from escalade.engine._game_private import PrivateDraw, drawn_start
+from escalade.engine.game_builder import GameBuilder
+from escalade.engine.game_setup import game_setup
+from escalade.engine.reference import One
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
@@ -210,26 +211,25 @@ class FixedMoveTracer:
         first_round: int = 0,
         private: Literal["nominal", "chance"] = "nominal",
     ) -> None:
-        ids, chosen, specs = players_and_policies(compiled, players, strategy, mindset, policies)
-        ref = ReferenceInterpreter(compiled, specs, seed=0)
-        ref.horizon = horizon
-        values = list(compiled.nominal_uncertainties()) if uncertainties is None else uncertainties
-        start = ref.start(0, fixed=list(values)) if start_state is None else start_state.copy()
-        index = tuple(ids.index(p) for p in chosen)
-        draws = private_draws(compiled, index) if private == "chance" else []
+        setup = game_setup(
+            compiled,
+            horizon=horizon,
+            strategy=strategy,
+            mindset=mindset,
+            players=players,
+            uncertainties=uncertainties,
+            policies=policies,
+            information=information,
+            decision_every=decision_every,
+            start_state=start_state,
+            first_round=first_round,
+            private=private,
+        )
+        start, draws = setup.start, setup.draws
         drawn = {k for d in draws for k in d.values}
         self.drawn = [u.id for u in compiled.uncertainties if u.index in drawn]
         self.uncertainties = {k: v for k, v in start.uncertainties.items() if k not in self.drawn}
-        self.walker = _Walker(
-            compiled,
-            ref,
-            players=index,
-            horizon=first_round + int(horizon),
-            node_limit=0,
-            simultaneous=information == "scenario" and not compiled.sequential,
-            decision_every=int(decision_every),
-            first_round=first_round,
-        )
+        self.walker = setup.builder(_Walker, node_limit=0)
         self.matched = True
         self.root = _Lazy(lambda: self.walker.round(start.copy(), first_round))
         if draws:  # the root draws the private values, as build_game(private="chance")
