@@ -208,15 +208,22 @@ def _breakable(text: str) -> str | Markup:
     )
 
 
-def _cell(value: Any, spec: str | None) -> str | Markup:
+def _text(value: Any, spec: str | None) -> str:
+    """A cell's text as shown (a link's text)."""
+    return value.text if isinstance(value, Link) else format_value(value, spec)
+
+
+def _cell(value: Any, spec: str | None, *, breaks: bool) -> str | Markup:
+    """A cell as HTML; with ``breaks``, long words get places to break (not in nowrap columns)."""
+    text = _text(value, spec)
+    shown = _breakable(text) if breaks else text
     if not isinstance(value, Link):
-        return _breakable(format_value(value, spec))
+        return shown
     if not _HREF.match(value.href):
-        return value.text
+        return text
     if value.href.startswith("#"):
-        return Markup('<a href="{}">{}</a>').format(value.href, _breakable(value.text))
-    text = _breakable(value.text)
-    return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(value.href, text)
+        return Markup('<a href="{}">{}</a>').format(value.href, shown)
+    return Markup('<a href="{}" rel="noopener noreferrer">{}</a>').format(value.href, shown)
 
 
 def _row_ids(block: TableBlock, n_rows: int, where: str) -> list[str]:
@@ -233,11 +240,11 @@ def _row_ids(block: TableBlock, n_rows: int, where: str) -> list[str]:
     return ids
 
 
-def _column_classes(numeric: list[bool], rows: list[list[str | Markup]]) -> list[str]:
+def _column_classes(numeric: list[bool], rows: list[list[str]]) -> list[str]:
     """Each column's cell class: ``num`` (right-aligned, never wraps) or ``nowrap`` (ids, dates)."""
     classes = []
     for k, is_number in enumerate(numeric):
-        words = [c.striptags() if isinstance(c, Markup) else c for c in (row[k] for row in rows)]
+        words = [row[k] for row in rows]
         short = bool(words) and all(len(w) <= _NOWRAP_CHARS and not w.split()[1:] for w in words)
         classes.append("num" if is_number else "nowrap" if short else "")
     return classes
@@ -249,17 +256,15 @@ def _table_view(block: TableBlock, where: str) -> dict[str, Any]:
         pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
         for c in df.columns
     ]
-    rows = [
-        [_cell(v, block.formats.get(str(c))) for c, v in zip(df.columns, row, strict=True)]
-        for row in df.itertuples(index=False, name=None)
-    ]
+    specs = [block.formats.get(str(c)) for c in df.columns]
+    rows = list(df.itertuples(index=False, name=None))
+    texts = [[_text(v, s) for v, s in zip(row, specs, strict=True)] for row in rows]
     view: dict[str, Any] = {"columns": [str(c) for c in df.columns], "numeric": numeric}
-    view["classes"] = classes = _column_classes(numeric, rows)
+    view["classes"] = classes = _column_classes(numeric, texts)
     view["rows"] = [
-        [Markup(str(c).replace("<wbr>", "")) if k == "nowrap" and isinstance(c, Markup) else c  # noqa: S704 (our markup, less its <wbr>)
-         for c, k in zip(row, classes, strict=True)]
+        [_cell(v, s, breaks=k != "nowrap") for v, s, k in zip(row, specs, classes, strict=True)]
         for row in rows
-    ]  # fmt: skip
+    ]
     view["row_ids"] = _row_ids(block, len(df), where)
     view["collapse"] = block.collapse
     view["n_rows"] = len(df)
