@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from escalade.analysis.sweep import OAT_FACTOR, SweepOptions
-from escalade.report.brief import _tornado_text
+from escalade.report.brief import _figures, _tornado_text
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 
@@ -54,3 +54,25 @@ def test_uncertainties_that_change_nothing_are_named_not_dropped() -> None:
     assert text is not None
     assert "Not charted, as it does not move it: `u1`." in text
     assert "`u0`" not in text
+
+
+def test_rounding_noise_is_no_move_and_draws_no_empty_chart() -> None:
+    # the Israel–Iran trial: two uncertainties shifted both strategies alike, and the
+    # float sums left their difference off the base in the 15th digit
+    base = 0.5124999999999993
+    rs = oat(base, [base + 3.552713678800501e-15, base + 1.7763568394002505e-15])
+    text = _tornado_text(rs)
+    assert text is not None
+    assert "no uncertainty at either end of its range changes the advantage" in text
+    assert "tornado chart below" not in text
+    assert "What would change it" not in _figures(rs)
+
+
+def test_the_tornado_hover_gives_the_advantage_at_the_end_not_its_distance() -> None:
+    rs = oat(2.0, [1.5, 2.0 + 1e-15])
+    assert "Not charted, as it does not move it: `u1`." in (_tornado_text(rs) or "")
+    fig = _figures(rs)["What would change it"].figure
+    (bar,) = fig.data
+    assert list(bar.y) == ["u0"]  # u1 moved it by rounding only
+    assert list(bar.customdata) == [1.5] and list(bar.x) == [-0.5]
+    assert "%{customdata" in bar.hovertemplate

@@ -31,14 +31,24 @@ def _robustness() -> pd.DataFrame:
 
 def _oat() -> pd.DataFrame:
     rows = []
-    for strategy, mean in (("status_quo", 41.6), ("one_carrier", 52.8), ("two_carriers", 65.5)):
+    # carrier_effect moves the strategies by different amounts (so it moves the advantage);
+    # lift moves them all alike (so it leaves every advantage as it was)
+    for strategy, mean, shift in (
+        ("status_quo", 41.6, 1.0),
+        ("one_carrier", 52.8, 3.0),
+        ("two_carriers", 65.5, 5.0),
+    ):
         rows += [
             {"parameter": "", "level": "base", "value": float("nan"), "strategy": strategy,
              "mean": mean},
             {"parameter": "carrier_effect", "level": "low", "value": 0.5, "strategy": strategy,
-             "mean": mean - 5},
+             "mean": mean - shift},
             {"parameter": "carrier_effect", "level": "high", "value": 1.5, "strategy": strategy,
-             "mean": mean + 5},
+             "mean": mean + shift},
+            {"parameter": "lift", "level": "low", "value": 0.1, "strategy": strategy,
+             "mean": mean + 0.1 - 0.1 * 3},
+            {"parameter": "lift", "level": "high", "value": 0.3, "strategy": strategy,
+             "mean": mean + 0.3 - 0.1 * 3},
         ]  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -58,6 +68,18 @@ def test_the_one_at_a_time_chart_compares_the_top_strategy_with_the_runner_up() 
     rs = ResultSet("explore", {"scenario_id": "taiwan-1996"}, tables)
     (caption,) = _captions(rs, "oat")
     assert caption.startswith("Advantage of two_carriers over one_carrier")
+    # lift shifts every strategy alike (up to float rounding): named, not drawn as empty bars
+    assert caption.endswith("not charted, as it does not move it: lift")
+
+
+def test_no_uncertainty_moving_the_advantage_is_a_sentence_not_an_empty_chart() -> None:
+    oat = _oat()
+    oat = oat[oat["parameter"] != "carrier_effect"]
+    tables = {"robustness": _robustness(), "oat": oat, "experiments": pd.DataFrame({"s": [0]})}
+    rs = ResultSet("explore", {"scenario_id": "taiwan-1996"}, tables)
+    assert _captions(rs, "oat") == []
+    page = render_html(explore_report(rs))
+    assert "No uncertainty alone, at either end of its range, changes the advantage" in page
 
 
 def test_the_regret_heatmap_is_light_at_zero_regret() -> None:

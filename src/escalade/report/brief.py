@@ -19,7 +19,13 @@ import pandas as pd
 from escalade.analysis.brief import fold_thresholds, threshold_peaks
 from escalade.analysis.run import sides_disagree
 from escalade.errors import EscaladeError
-from escalade.report.brief_figures import difference_bars, risk_dots, share_bars, tornado
+from escalade.report.brief_figures import (
+    difference_bars,
+    moved_parameters,
+    risk_dots,
+    share_bars,
+    tornado,
+)
 from escalade.report.html import FigureBlock, Markdown, Section, TableBlock
 from escalade.report.text import COMMON_RUNG, percent, shown, sig
 from escalade.results import ResultSet
@@ -301,6 +307,11 @@ def _tornado_text(rs: ResultSet) -> str | None:
             return text + " No single uncertainty at either end of its range puts it ahead." + flat
         return text + f" One at a time, these put it ahead: {named(ahead)}." + flat
     behind = oat[oat["advantage"] < 0]
+    if behind.empty and not moved_parameters(oat).any():
+        return (
+            "One at a time, no uncertainty at either end of its range changes the advantage of "
+            "the top strategy over the runner-up: they shift both strategies alike."
+        )
     if behind.empty:
         return (
             "One at a time, no uncertainty at either end of its range flips the ranking of the "
@@ -311,8 +322,7 @@ def _tornado_text(rs: ResultSet) -> str | None:
 
 def _unchanged(oat: pd.DataFrame) -> str:
     """A sentence naming the uncertainties whose range ends change nothing (not in the chart)."""
-    moved = (oat["advantage"] != oat["base"]).groupby(oat["parameter"], sort=False).any()
-    names = [str(p) for p, changed in moved.items() if not changed]
+    names = [str(p) for p, changed in moved_parameters(oat).items() if not changed]
     if not names:
         return ""
     shown = ", ".join(f"`{n}`" for n in names[:4])
@@ -434,7 +444,9 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
     keep: list[str] = []
     if not oat.empty:
         swing = oat.groupby("parameter")["advantage"].agg(lambda s: s.max() - s.min())
-        keep = list(swing[swing > 0].sort_values(ascending=False).head(_TORNADO_ROWS).index)
+        moved = moved_parameters(oat)
+        swing = swing[moved[moved].index]
+        keep = list(swing.sort_values(ascending=False).head(_TORNADO_ROWS).index)
     if keep:
         out["What would change it"] = FigureBlock(
             tornado(oat[oat["parameter"].isin(keep)]),

@@ -20,7 +20,7 @@ from escalade.report.figures import (
 )
 from escalade.report.layout import NUMBER_FORMAT
 
-__all__ = ["difference_bars", "risk_dots", "share_bars", "tornado"]
+__all__ = ["difference_bars", "moved_parameters", "risk_dots", "share_bars", "tornado"]
 
 _BLUE, _RED, _GREY = "#2166ac", "#b2182b", "#6b7480"
 
@@ -88,6 +88,19 @@ def difference_bars(
     return _compact(fig, title, len(df))
 
 
+def moved_parameters(df: pd.DataFrame) -> pd.Series:
+    """Whether each parameter's range ends move the advantage off ``base`` (columns as ``oat``).
+
+    A move smaller than rounding (1e-9 of the largest advantage, at least 1e-9) is
+    no move: an uncertainty that shifts both strategies' utilities alike leaves
+    their difference unchanged up to the last bits of the float sums.
+    """
+    require_columns(df, ("parameter", "advantage", "base"), "moved_parameters")
+    scale = max(1.0, float(np.nanmax(np.abs(df[["advantage", "base"]].to_numpy(float)), initial=0)))
+    moved = (df["advantage"] - df["base"]).abs() > 1e-9 * scale
+    return moved.groupby(df["parameter"], sort=False).any()
+
+
 def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> go.Figure:
     """One-at-a-time sweeps: the advantage at each end of each range (columns as ``oat``)."""
     require_columns(df, ("parameter", "level", "advantage", "base"), "tornado")
@@ -111,8 +124,9 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
                 name=f"{level} end of range",
                 showlegend=level in drawn,  # no legend entry for bars nobody can see
                 marker={"color": colour},
-                hovertemplate=f"%{{y}} at its {level} end: %{{x:{NUMBER_FORMAT}}} {unit}"
-                "<extra></extra>",
+                customdata=values,  # the advantage itself: x is its distance from the base
+                hovertemplate=f"%{{y}} at its {level} end: %{{customdata:{NUMBER_FORMAT}}} "
+                f"{unit}<extra></extra>",
             )
         )
     fig = with_traces(fig, traces)

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from escalade.analysis.explore import discover_sentence, ranked_strategies, when_beats_sentence
-from escalade.report.brief_figures import tornado
+from escalade.report.brief_figures import moved_parameters, tornado
 from escalade.report.figures import bars, comparison_heatmap, prim_trajectory
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.sources import sources_section
@@ -186,12 +186,7 @@ def _one_at_a_time(rs: ResultSet) -> Section | None:
         wide["advantage"] = wide[a] - wide[b]
         base = float(wide.loc[wide["level"] == "base", "advantage"].iloc[0])
         rows = wide[wide["level"] != "base"].assign(base=base)
-        blocks.append(
-            FigureBlock(
-                tornado(rows[["parameter", "level", "value", "advantage", "base"]]),
-                f"Advantage of {a} over {b} with each uncertainty alone at the ends of its range",
-            )
-        )
+        blocks.append(_oat_figure(rows[["parameter", "level", "value", "advantage", "base"]], a, b))
     blocks.append(
         _table(
             oat,
@@ -201,6 +196,23 @@ def _one_at_a_time(rs: ResultSet) -> Section | None:
         )
     )
     return Section("oat", "One uncertainty at a time", tuple(blocks))
+
+
+def _oat_figure(rows: pd.DataFrame, a: str, b: str) -> FigureBlock | Markdown:
+    """The tornado of the uncertainties that move ``a``'s advantage over ``b``; else a sentence."""
+    moved = moved_parameters(rows)
+    still = [str(p) for p, m in moved.items() if not m]
+    if not moved.any():
+        return Markdown(
+            f"No uncertainty alone, at either end of its range, changes the advantage of {a} over "
+            f"{b} ({sig(float(rows['base'].iloc[0]))} with every uncertainty at its nominal "
+            "value): each shifts both strategies alike. The table below has each level."
+        )
+    caption = f"Advantage of {a} over {b} with each uncertainty alone at the ends of its range"
+    if still:
+        subject = "it does" if len(still) == 1 else "they do"
+        caption += f"; not charted, as {subject} not move it: " + ", ".join(still)
+    return FigureBlock(tornado(rows[rows["parameter"].isin(moved[moved].index)]), caption)
 
 
 def _discovery(rs: ResultSet) -> Section | None:
