@@ -259,7 +259,39 @@ def _dynamics(rs: ResultSet) -> Section:
                 option_usage(usage, "Option usage"), "Share of trajectories using each option"
             )
         )
+        blocks += _refusals(usage)
     return Section("dynamics", "Escalation over time", tuple(blocks))
+
+
+def _refusals(usage: pd.DataFrame) -> list[Any]:
+    """The moves an ally refused (consent), which the usage chart shows as never used."""
+    if "refused_per_trajectory" not in usage.columns:
+        return []
+    refused = usage[usage["refused_per_trajectory"] > 0]
+    if refused.empty:
+        return []
+    options = list(dict.fromkeys(refused["option"].astype(str)))
+    these, need, them = (
+        ("this move", "it needs", "it")
+        if len(options) == 1
+        else ("these moves", "they need", "them")
+    )
+    text = (
+        f"Refused: {', '.join(options)}. A policy chose {these}, and an actor whose consent "
+        f"{need} refused {them}; a refused move is not used (it costs nothing and moves "
+        "nothing), so the chart above counts it as not taken."
+    )
+    view = pd.DataFrame(
+        {
+            "strategy": refused["strategy"],
+            "mindset": refused["mindset"],
+            "option": refused["option"],
+            "actor": refused.get("actor", ""),
+            "refusals per trajectory": [sig(v) for v in refused["refused_per_trajectory"]],
+            "used": [percent(v) for v in refused["usage_rate"]],
+        }
+    )
+    return [Markdown(text), TableBlock(view, "Moves refused for want of consent")]
 
 
 def assumptions_section(rs: ResultSet) -> Section:
