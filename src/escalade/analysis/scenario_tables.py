@@ -48,28 +48,7 @@ def ladder_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
         for option in scenario.options:
             if option.arena != arena.id or option.rung is None:
                 continue
-            base = ladder.rung_index(option.rung)
-            options.append(
-                {
-                    "arena": arena.id,
-                    "id": option.id,
-                    "actor": option.actor,
-                    "rung": base,
-                    "perceived_by": None,
-                }
-            )
-            for side, ref in option.perceived.items():
-                seen = ladder.rung_index(ref)
-                if seen != base and side != actor_side.get(option.actor):
-                    options.append(
-                        {
-                            "arena": arena.id,
-                            "id": f"{option.id} ({side})",
-                            "actor": option.actor,
-                            "rung": seen,
-                            "perceived_by": side,
-                        }
-                    )
+            options += _option_rows(arena.id, arena.parties, option, ladder, actor_side)
     return {
         tn.LADDER_RUNGS: pd.DataFrame(rungs, columns=["arena", "index", "id", "name", "group"]),
         tn.LADDER_THRESHOLDS: pd.DataFrame(thresholds, columns=["arena", "id", "name", "rung"]),
@@ -77,6 +56,35 @@ def ladder_tables(scenario: Scenario) -> dict[str, pd.DataFrame]:
             options, columns=["arena", "id", "actor", "rung", "perceived_by"]
         ),
     }
+
+
+def _option_rows(
+    arena: str, parties: list[str], option: Any, ladder: Any, actor_side: dict[str, str]
+) -> list[dict[str, Any]]:
+    """An option at the rung its acting side sees, then each other party's differing view.
+
+    The acting side's view is its ``perceived`` rung (else ``rung``); an actor whose side is
+    not a party of the arena is placed at ``rung``.
+    """
+    base = ladder.rung_index(option.rung)
+    view = {side: ladder.rung_index(option.perceived.get(side, option.rung)) for side in parties}
+    side = actor_side.get(option.actor)
+    own = view.get(side, base) if side is not None else base
+    rows = [
+        {"arena": arena, "id": option.id, "actor": option.actor, "rung": own, "perceived_by": None}
+    ]
+    for other, seen in view.items():
+        if other != side and seen != own:
+            rows.append(
+                {
+                    "arena": arena,
+                    "id": f"{option.id} ({other})",
+                    "actor": option.actor,
+                    "rung": seen,
+                    "perceived_by": other,
+                }
+            )
+    return rows
 
 
 def _group_names(ladder_id: str) -> dict[int, str]:

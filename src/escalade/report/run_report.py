@@ -68,7 +68,7 @@ def ladders_section(rs: ResultSet) -> Section:
             "One panel per arena: rungs from left (calm) to right (extreme), the rungs in use "
             "and two either side, plus the first rung above each threshold (dashed red lines); "
             "⋯ marks rungs left out. Each actor has a row; its options sit on their rungs as "
-            "the acting side sees them, with the rung the other side perceives in brackets."
+            "the acting side sees them, with the rung the other side perceives in parentheses."
         )
     ]
     for arena in list(dict.fromkeys(rungs.get("arena", pd.Series(dtype=str)))):
