@@ -266,3 +266,17 @@ def test_a_number_in_a_name_is_not_a_count() -> None:
         ("10", 10.0, None),
         ("12", 12.0, "weeks"),
     ]
+
+
+def test_a_before_a_number_word_is_not_one_more() -> None:
+    """The Israel–Iran trial: "A seven-year-old girl" was a count of 8 girls, and "seven
+    officers of the Guards" counted "of"."""
+    text = "A seven-year-old girl was hurt; strikes killed seven officers of the Guards."
+    found = [(n.text, n.value, n.unit) for n in find_numbers(text, skip=[])]
+    assert found == [("seven", 7.0, "officers")]
+    scaled = "a thousand troops, one hundred and twenty tanks, a hundred drones"
+    assert [(n.text, n.value) for n in find_numbers(scaled, skip=[])] == [
+        ("a thousand", 1000.0),
+        ("one hundred and twenty", 120.0),
+        ("a hundred", 100.0),
+    ]

@@ -58,7 +58,9 @@ _NUMBER = re.compile(
     rf"(?P<digits>\$?{QUANTITY_START}(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?))"
     rf"(?:\s(?P<dscale>{_SCALE}))?"
     rf"(?P<pct>\s?%|\s(?:percent|per cent))?"
-    rf"|(?P<words>\b(?:(?:{_WORD_NUM}|a|one)(?:[\s-](?:and\s)?(?:{_WORD_NUM}|{_SCALE}))+"
+    rf"|(?P<words>\b(?:(?:{_WORD_NUM})(?:[\s-](?:and\s)?(?:{_WORD_NUM}|{_SCALE}))+"
+    # "a" and "one" lead only a scale ("a thousand"): "a seven-year-old" is not 1 + 7
+    rf"|(?:a|one)[\s-](?:{_SCALE})(?:[\s-](?:and\s)?(?:{_WORD_NUM}|{_SCALE}))*"
     rf"|(?:{_WORD_NUM})\b(?!-)))(?P<wpct>\s(?:percent|per cent))?"
     rf"|(?P<share>\b(?:{'|'.join(sorted(_SHARES, key=len, reverse=True))})\b)"
     rf"|(?P<ord>\b(?:{'|'.join(_ORDINALS)})\b(?=\s+(?:largest|biggest|most|highest|lowest|smallest)))",
@@ -105,6 +107,7 @@ _STOP = frozenset(
         "its",
         "as",
         "than",
+        "of",  # "seven officers of the Guards" counts officers, not "of"
         "per",
         "into",
         "over",
