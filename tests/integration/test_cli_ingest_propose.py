@@ -11,7 +11,13 @@ from ruamel.yaml import YAML
 
 from escalade.cli import main
 from escalade.evidence.observed import Observation
-from escalade.evidence.propose import MAX_QUOTE_WORDS, Target, nearest_year, propose_observations
+from escalade.evidence.propose import (
+    MAX_QUOTE_WORDS,
+    Target,
+    format_proposals,
+    nearest_year,
+    propose_observations,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = ROOT / "tests" / "data" / "articles" / "dprk_observations.txt"
@@ -142,3 +148,34 @@ def test_a_negated_sentence_is_not_proposed() -> None:
     text = "Putin will not have to withdraw forces from the front. Russia began to withdraw forces."
     proposals = propose_observations(text, [target], ref="a", article_date=dt.date(2024, 11, 20))
     assert [p.quote for p in proposals] == ["Russia began to withdraw forces"]
+
+
+def test_the_date_among_the_quoted_words_beats_the_dateline() -> None:
+    # the Israel–Iran trial: the dateline's 14 April was proposed for the 1 April strike
+    target = Target("option", "consulate_strike", "Consulate strike")
+    text = (
+        "JERUSALEM, April 14, 2024 - Iran launched more than 300 drones and missiles at Israel "
+        "overnight, its first direct attack on Israeli territory, in what Tehran called "
+        "retaliation for the April 1 strike on its consulate in Damascus that killed officers."
+    )
+    (found,) = propose_observations(text, [target], ref="a", article_date=dt.date(2024, 4, 14))
+    assert "April 1 strike on its consulate" in found.quote
+    assert (found.date, found.id) == (dt.date(2024, 4, 1), "consulate_strike_2024_04_01")
+
+
+def test_two_sentences_on_one_fact_get_distinct_ids_and_a_warning() -> None:
+    target = Target("option", "consulate_strike", "Consulate strike")
+    text = (
+        "The consulate strike came on April 1.\n\n"
+        "Officials confirmed the consulate strike on April 1."
+    )
+    weeks = [dt.date(2024, 4, 1) + dt.timedelta(days=7 * k) for k in range(4)]
+    found = propose_observations(text, [target], ref="a", round_dates=weeks)
+    assert [p.id for p in found] == ["consulate_strike_2024_04_01"] * 2  # the same fact twice
+    entries = _entries(format_proposals(found, scenario="s", article="a.txt"))
+    assert [e["id"] for e in entries] == [
+        "consulate_strike_2024_04_01",
+        "consulate_strike_2024_04_01_2",
+    ]  # the timeline refuses repeated ids
+    out = format_proposals(found, scenario="s", article="a.txt")
+    assert "# the same fact as consulate_strike_2024_04_01 above" in out

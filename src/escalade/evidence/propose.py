@@ -161,14 +161,19 @@ def propose_observations(
         if cand.start in seen or cand.score < MIN_SCORE or not _shares_words(sentence, target):
             continue
         seen.add(cand.start)
-        day, precision = _sentence_date(sentence, reference)
+        quote = _quote(sentence, target)
+        # a date among the quoted words (those nearest the move) first: a dateline's date
+        # ("JERUSALEM, April 14 - ... the April 1 strike") is not the move's
+        day, precision = _sentence_date(quote, reference)
+        if day is None or precision != "day":
+            day, precision = _sentence_date(sentence, reference)
         if day is None:
             day, precision = article_date, "day"
         rnd = round_of(round_dates, day) if day and round_dates else None
         already = rnd is not None and (f"{target.kind}:{target.id}", rnd) in have
         proposals.append(
             Proposal(
-                target, day, _quote(sentence, target), cand.score, ref,
+                target, day, quote, cand.score, ref,
                 cand.start, cand.end, rnd, already, precision,
             )
         )  # fmt: skip
@@ -293,6 +298,35 @@ def format_proposals(proposals: Sequence[Proposal], *, scenario: str, article: s
         "# date (--date).",
         "observations:" + ("" if proposals else " []"),
     ]
-    for p in proposals:
-        lines += _entry(p)
+    for p, ident, first in _unique_ids(proposals):
+        entry = _entry(p)
+        entry[entry.index(f"  - id: {p.id}")] = f"  - id: {ident}"
+        if first is not None:
+            entry.insert(
+                1,
+                f"  # the same fact as {first} above (another sentence reports it): keep one, "
+                "or the record counts it twice",
+            )
+        lines += entry
     return "\n".join(lines) + "\n"
+
+
+def _unique_ids(proposals: Sequence[Proposal]) -> list[tuple[Proposal, str, str | None]]:
+    """Give each proposal an id no other has, and the id of an earlier one on the same fact.
+
+    Repeats get ``_2``, ``_3``...; the same fact is the same target in the same round
+    (None when the proposal is the first on its fact).
+    """
+    taken: set[str] = set()
+    first: dict[tuple[str, int | None, dt.date | None], str] = {}
+    out = []
+    for p in proposals:
+        ident, k = p.id, 1
+        while ident in taken:
+            k += 1
+            ident = f"{p.id}_{k}"
+        taken.add(ident)
+        fact = (p.target.key, p.round, p.date if p.round is None else None)
+        out.append((p, ident, first.get(fact)))
+        first.setdefault(fact, ident)
+    return out
