@@ -343,7 +343,7 @@ def run(args: argparse.Namespace) -> int:
     if scenario and args.method is None and method == "gambit-lcp":
         method = "enummixed"  # a simultaneous two-player scenario game: our exact method
     if isinstance(game, ExtensiveFormGame) and method == "enummixed":
-        game = to_normal_form(game)  # support enumeration works on the reduced normal form
+        game = _normal_form(game, scenario)  # support enumeration works on the reduced form
     options: dict[str, Any] = {}
     if method == "enummixed":
         options["max_supports"] = args.max_supports
@@ -360,6 +360,23 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"report: {report}", file=sys.stderr if args.json else sys.stdout)
     return 0
+
+
+def _normal_form(game: ExtensiveFormGame, scenario: bool) -> NormalFormGame:
+    """The reduced normal form, or an error whose hint names the flags that avoid it."""
+    try:
+        return to_normal_form(game)
+    except GameTooLargeError as exc:
+        if not scenario:
+            raise
+        message = str(exc).split("; hint:")[0]
+        raise GameTooLargeError(
+            f"solve: {message}; hint: --zero-sum with --method zerosum-lp or --method mccfr "
+            "(the zero-sum abstraction of two players, solved without the normal form), "
+            "--information perfect (the default: rounds sequentialised, solved by backward "
+            "induction), or a smaller game: a smaller --horizon, fewer --players, "
+            "--decision-every K"
+        ) from exc
 
 
 def write_report(

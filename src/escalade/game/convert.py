@@ -48,6 +48,14 @@ def _reach_by_strategy(game: ExtensiveFormGame, p: int, choices: np.ndarray) -> 
     return reach
 
 
+def _how_many(count: int) -> str:
+    """``12,345``, or ``about 8.0e18`` for a count too long to read digit by digit."""
+    if count < 10**12:
+        return f"{count:,}"
+    mantissa, exponent = f"{count:.1e}".split("e")
+    return f"about {mantissa}e{int(exponent)}"
+
+
 def pure_strategies(
     game: ExtensiveFormGame, p: int, *, reduced: bool = True, limit: int = 100_000
 ) -> tuple[list[str], FloatArray]:
@@ -63,8 +71,10 @@ def pure_strategies(
     count = math.prod(int(s) for s in sizes)  # Python ints: no overflow at 36 information sets
     if count > limit:
         raise GameTooLargeError(
-            f"normal form: player {game.players[p]!r} has {count} pure strategies, more than "
-            f"the limit {limit}"
+            f"normal form: player {game.players[p]!r} has {_how_many(count)} pure strategies "
+            f"(one per combination of its actions at its {len(sizes):,} information sets), "
+            f"more than the limit {limit:,}; hint: solve the extensive form instead (spe for "
+            "perfect information, zerosum-lp or mccfr for a zero-sum game) or a smaller game"
         )
     choices = np.array(list(itertools.product(*[range(s) for s in sizes])), dtype=np.int64)
     choices = choices.reshape(count, len(sizes))
