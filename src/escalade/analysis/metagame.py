@@ -48,16 +48,60 @@ __all__ = [
     "analyse",
     "fragile_commitment_text",
     "meta_game",
+    "run_versus_game",
 ]
 
+_WHY = (
+    "run ranks the strategies by expected utility and regret across a set of mindsets taken as "
+    "given, while game finds the equilibria of this strategy-versus-mindset payoff matrix, in "
+    "which the other side picks its mindset as a best response too."
+)
 RUN_VERSUS_GAME = (
     "`escalade run` and `escalade game` answer different questions, so run's recommended "
-    "strategy (the lowest maximum regret) need not be an equilibrium strategy here: run ranks "
-    "the strategies by expected utility and regret across a set of mindsets taken as given, "
-    "while game finds the equilibria of this strategy-versus-mindset payoff matrix, in which "
-    "the other side picks its mindset as a best response too."
+    "strategy (the lowest maximum regret) need not be an equilibrium strategy here: " + _WHY
 )
-"""One sentence for the meta-game's outputs: why ``run`` and ``game`` may disagree."""
+"""The generic sentence: why ``run`` and ``game`` may disagree (see :func:`run_versus_game`)."""
+
+
+def run_versus_game(
+    rows: Sequence[str], row_payoffs: FloatArray, row_supports: Sequence[Sequence[str]]
+) -> str:
+    """Say whether ``run``'s recommendation is an equilibrium strategy of this meta-game.
+
+    Parameters
+    ----------
+    rows : sequence of str
+        The row side's strategies, in the order of ``row_payoffs``' rows.
+    row_payoffs : ndarray, shape (m, n)
+        The row side's expected utility per strategy and mindset (``run``'s cell means with
+        the same seed and N).
+    row_supports : sequence of sequence of str
+        Per Nash equilibrium, the row strategies played with positive probability.
+
+    Returns
+    -------
+    str
+        One sentence naming the strategy with the lowest maximum regret (``run``'s
+        recommendation; ties: the first) and whether some equilibrium plays it, then why the
+        two commands can differ.
+    """
+    p = np.asarray(row_payoffs, dtype=float)
+    if p.ndim != 2 or p.shape[0] != len(rows) or p.shape[0] == 0:
+        return RUN_VERSUS_GAME
+    regret = (p.max(axis=0, keepdims=True) - p).max(axis=1)
+    best = rows[int(np.argmin(regret))]
+    played = any(best in support for support in row_supports)
+    head = "`escalade run` and `escalade game` answer different questions"
+    if played:
+        return (
+            f"{head}, but here they agree: run's recommended strategy, {best} (the lowest "
+            f"maximum regret), is also an equilibrium strategy of this game. The difference: "
+            + _WHY
+        )
+    return (
+        f"{head}, and here they differ: run's recommended strategy, {best} (the lowest maximum "
+        f"regret), is not an equilibrium strategy of this game, because " + _WHY
+    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -110,7 +110,7 @@ def print_analysis(console: Any, result: Any) -> None:
     """
     from rich.table import Table
 
-    from escalade.analysis.metagame import RUN_VERSUS_GAME
+    from escalade.analysis.metagame import run_versus_game
 
     g = result.game
     payoff = Table(
@@ -148,10 +148,14 @@ def print_analysis(console: Any, result: Any) -> None:
     console.print(nash)
     if result.note:
         console.print(f"[yellow]note:[/yellow] {result.note}")
-    console.print(RUN_VERSUS_GAME.replace("`", ""), markup=False, highlight=False)
+    supports = [list(e["profile"][g.row_side]) for e in result.nash]
+    sentence = run_versus_game(g.rows, g.payoffs[0], supports)
+    console.print(sentence.replace("`", ""), markup=False, highlight=False)
     console.print(
         f"robustness: share of {result.bootstrap} bootstrap resamples of the trajectories in "
         "which the same supports still carry an equilibrium"
+        if result.bootstrap
+        else "robustness: not computed (--bootstrap 0)"
     )
     ranking = result.alpha_rank
     for side, masses in ranking["by_side"].items():

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from escalade.analysis.metagame import RUN_VERSUS_GAME, fragile_commitment_text
+from escalade.analysis.metagame import fragile_commitment_text, run_versus_game
 from escalade.report.figures import bars, comparison_heatmap
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.text import shown, subtitle
@@ -49,7 +49,7 @@ def _summary(rs: ResultSet) -> Section:
             f"- {row} plays *{e[row]}*, {col} plays *{e[col]}* "
             f"(payoffs {e[f'payoff {row}']:.4g} / {e[f'payoff {col}']:.4g}{kept})"
         )
-    lines += ["", RUN_VERSUS_GAME]
+    lines += ["", _run_versus_game(rs)]
     cells = rs.get(tn.ALPHA_RANK_CELLS)
     if not cells.empty:
         top = cells.iloc[0]
@@ -69,6 +69,18 @@ def _summary(rs: ResultSet) -> Section:
         if bool(c.get("fragile", False)):
             lines.append("\n**Warning:** " + fragile_commitment_text(_commitment_entry(c)))
     return Section("summary", "Summary", (Markdown("\n".join(lines)),))
+
+
+def _run_versus_game(rs: ResultSet) -> str:
+    """Whether ``run``'s recommendation is an equilibrium strategy, from the stored tables."""
+    side = rs.provenance.row_side
+    pay = rs.get(tn.PAYOFFS)
+    pay = pay[pay["side"] == side]
+    table = pay.pivot_table(index="strategy", columns="mindset", values="mean", sort=False)
+    mixes = rs.get(tn.EQUILIBRIUM_MIXES)
+    mixes = mixes[(mixes["side"] == side) & (mixes["probability"] > 0)]
+    supports = [list(g["strategy"]) for _, g in mixes.groupby("equilibrium")]
+    return run_versus_game([str(r) for r in table.index], table.to_numpy(), supports)
 
 
 def _commitment_entry(c: pd.Series) -> dict[str, Any]:
