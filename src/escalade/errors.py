@@ -31,6 +31,7 @@ names as they are.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ __all__ = [
     "SolverError",
     "UnsupportedGameError",
     "UsageError",
+    "closest_id_hint",
     "separate_ids_hint",
 ]
 
@@ -268,3 +270,21 @@ def separate_ids_hint(parameter: str, chosen: Iterable[str], known: Iterable[str
         return ""
     ids = [p.strip() for v in values for p in v.split(",") if p.strip()]
     return f"; hint: separate ids with spaces: `{parameter}` {' '.join(ids)}"
+
+
+def closest_id_hint(unknown: Iterable[str], known: Iterable[str]) -> str:
+    """A did-you-mean hint for the first unknown id that is close to a valid one (else "").
+
+    Examples
+    --------
+    >>> closest_id_hint(["calibrate"], ["status_quo", "calibrated", "massive"])
+    "; hint: did you mean 'calibrated'?"
+    >>> closest_id_hint(["xyz"], ["status_quo"])
+    ''
+    """
+    valid = list(known)
+    for name in unknown:
+        close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+        if close:
+            return f"; hint: did you mean {close[0]!r}?"
+    return ""

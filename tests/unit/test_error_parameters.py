@@ -85,6 +85,8 @@ def test_no_library_error_names_a_flag() -> None:
         (lambda _: parse_vary("p"), "vary", "vary 'p': expected NAME=LOW:HIGH"),
         (lambda _: parse_condition("p"), "discover", "discover 'p': expected OUTCOME<VALUE"),
         (lambda c: commitment_analysis(c, "north"), "side", "side: expected one of"),
+        (lambda c: c.strategy("graduate"), "strategy", "strategy: expected one of graduated"),
+        (lambda c: c.mindset("opportunis"), "mindset", "mindset: expected one of opportunist"),
         (
             lambda c: commitment_analysis(c, "west", side_players=["rus"]),
             "side_players",
@@ -134,6 +136,16 @@ def test_the_library_names_the_parameter(kursk, call, parameter: str, start: str
             "--from-round: expected a round from 0 to",
         ),
         (["commit", "kursk-mini", "--side", "north"], "--side: expected one of west, east"),
+        (
+            ["simulate", "kursk-mini", "--strategy", "graduate"],
+            "--strategy: expected one of graduated, deescalate, found 'graduate'; "
+            "hint: did you mean 'graduated'?",
+        ),
+        (
+            ["run", "kursk-mini", "--mindsets", "opportunis", "--no-store"],
+            "--mindsets: expected ids among opportunist, found opportunis; "
+            "hint: did you mean 'opportunist'?",
+        ),
         (["explore", "kursk-mini", "--vary", "p"], "--vary 'p': expected NAME=LOW:HIGH"),
         (
             ["explore", "kursk-mini", "--n", "10", "--replications", "1000000000", "--no-store"],

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from escalade.engine.batch import row_columns, side_column, simulate_rows, threshold_column
-from escalade.errors import UsageError, separate_ids_hint
+from escalade.errors import UsageError, closest_id_hint, separate_ids_hint
 from escalade.explore.model import OutcomeKind, ScalarOutcome
 from escalade.explore.parameters import (
     CategoricalParameter,
@@ -112,7 +112,7 @@ class ScenarioModel:
             listed = ", ".join(known) or "none"
             raise UsageError(
                 f"{kind}: expected ids among {listed}, found {', '.join(unknown)}"
-                f"{separate_ids_hint(kind, chosen, known)}",
+                f"{separate_ids_hint(kind, chosen, known) or closest_id_hint(unknown, known)}",
                 parameter=kind,
             )
         return tuple(chosen)

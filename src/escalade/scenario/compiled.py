@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from escalade._types import FloatArray, IntArray
-from escalade.errors import SimulationError, UsageError
+from escalade.errors import SimulationError, UsageError, closest_id_hint
 from escalade.scenario import expr as ex
 from escalade.scenario._compile_parts import Compiler
 from escalade.scenario.compiled_parts import (
@@ -239,7 +239,11 @@ def _find(items: list[StrategySpec], ident: str, kind: str) -> StrategySpec:
         if item.id == ident:
             return item
     known = ", ".join(i.id for i in items) or "none declared"
-    raise UsageError(f"{kind}: expected one of {known}, found {ident!r}")
+    raise UsageError(
+        f"{kind}: expected one of {known}, found {ident!r}"
+        f"{closest_id_hint([ident], [i.id for i in items])}",
+        parameter=kind,
+    )
 
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:

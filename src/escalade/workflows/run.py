@@ -27,7 +27,7 @@ from escalade.analysis.run import focal_side, run_tables, status_quo
 from escalade.analysis.sweep import SweepOptions, robustness_sweep
 from escalade.engine import run_grid
 from escalade.engine.executors import Executor
-from escalade.errors import ResultsFormatError, UsageError, separate_ids_hint
+from escalade.errors import ResultsFormatError, UsageError, closest_id_hint, separate_ids_hint
 from escalade.report.html import write_html
 from escalade.report.pdf import write_pdf
 from escalade.report.run_report import run_report
@@ -171,7 +171,7 @@ def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[
     if unknown:
         raise UsageError(
             f"{kind}: expected ids among {', '.join(known)}, found {', '.join(unknown)}"
-            f"{separate_ids_hint(kind, chosen, known)}",
+            f"{separate_ids_hint(kind, chosen, known) or closest_id_hint(unknown, known)}",
             parameter=kind,
         )
     return list(chosen)
