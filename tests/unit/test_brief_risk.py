@@ -89,3 +89,34 @@ def test_the_report_threshold_table_says_it_is_the_common_rung() -> None:
         if isinstance(b, TableBlock) and "threshold" in b.caption
     ]
     assert captions and all("on the common rung (the higher of the two" in c for c in captions)
+
+
+def _tied(lowest: tuple[str, ...]) -> pd.DataFrame:
+    """brink crossed in 40% under 'hard' whatever the strategy, except 'spoiler' (60%)."""
+    rows = []
+    for strategy in ("a", "b", "c", "spoiler"):
+        for mindset, p in (("hard", 0.4), ("soft", 0.0)):
+            prob = p if strategy in lowest else p + 0.2
+            rows.append(
+                {"strategy": strategy, "mindset": mindset, "threshold": "brink",
+                 "arena": "strait", "rung": 7, "probability": prob,
+                 "ci_low": 0.0, "ci_high": 1.0}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_several_strategies_tied_lowest_are_listed_with_commas() -> None:
+    # Su-24 trial: "status_quo and regret_june and early_regret keep it lowest"
+    rs = ResultSet("run", {"scenario_id": "su24"}, {"thresholds": _tied(("a", "b", "c"))})
+    text = dict(brief_paragraphs(rs))["Escalation risk"]
+    assert "a, b and c keep it lowest (20% on average over the mindsets)." in text
+    assert " and b and " not in text
+
+
+def test_a_threshold_every_strategy_ties_on_says_so() -> None:
+    rs = ResultSet(
+        "run", {"scenario_id": "su24"}, {"thresholds": _tied(("a", "b", "c", "spoiler"))}
+    )
+    text = dict(brief_paragraphs(rs))["Escalation risk"]
+    assert "every strategy gives the same probability (20% on average over the mindsets)." in text
+    assert "keep it lowest" not in text

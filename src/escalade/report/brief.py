@@ -364,6 +364,15 @@ def side_views(by_side: pd.DataFrame, strategy: Any, mindset: Any, threshold: An
     return "".join(f"; {v}" for v in views)
 
 
+def _lowest_text(lowest: str, p: Any, n_strategies: int) -> str:
+    """Which strategies keep a threshold's risk lowest, or that every strategy gives the same."""
+    names, mean = lowest.split(", "), f"({percent(p)} on average over the mindsets)."
+    if n_strategies > 1 and len(names) >= n_strategies:
+        return f"every strategy gives the same probability {mean}"
+    listed = " and ".join(filter(None, (", ".join(names[:-1]), names[-1])))
+    return f"{listed} {'keep' if len(names) > 1 else 'keeps'} it lowest {mean}"
+
+
 def _risk_text(rs: ResultSet) -> str | None:
     thresholds = rs.get(tn.THRESHOLDS)
     if thresholds.empty:
@@ -377,9 +386,7 @@ def _risk_text(rs: ResultSet) -> str | None:
     risks = [
         f"`{r.threshold}` is crossed in up to {percent(r.probability)} of trajectories "
         f"(in the {r.strategy} × {r.mindset} cell{view}); "
-        f"{str(r.lowest).replace(', ', ' and ')} "
-        f"{'keep' if ', ' in str(r.lowest) else 'keeps'} it lowest "
-        f"({percent(r.lowest_probability)} on average over the mindsets)."
+        + _lowest_text(str(r.lowest), r.lowest_probability, thresholds.strategy.nunique())
         for r, view in zip(peaks, views, strict=True)
     ]
     parts = []
