@@ -54,6 +54,8 @@ def test_side_players_and_too_large(kursk) -> None:
     note = small.unconstrained_note
     assert "more than the limit 400" in note or "expected at most 400 nodes" in note
     assert "`" not in note and "--" not in note  # a note names the parameters plainly
+    assert isinstance(small.unconstrained_error, GameTooLargeError)
+    assert small.unconstrained_error.parameter == "node_limit"
     assert small.table["gain_from_knowing"].isna().all()
 
 
@@ -105,8 +107,13 @@ def test_cli(capsys) -> None:
     out = json.loads(capsys.readouterr().out)  # strict JSON: no NaN
     assert out["unconstrained"] is None
     assert [r["gain_from_knowing"] for r in out["strategies"]] == [None, None]
+    # the hint names the command's flags, not the library's parameters (Israel–Iran trial)
+    assert out["unconstrained_note"].startswith("--node-limit: the game at horizon 3")
+    assert "fewer --side-players, a larger --node-limit" in out["unconstrained_note"]
     assert main(args) == 0
-    assert "not computed" in capsys.readouterr().out
+    text = " ".join(capsys.readouterr().out.split())
+    assert "unconstrained best play: not computed (--node-limit: the game" in text
+    assert "side_players" not in text and "node_limit" not in text
     assert main(["commit", "kursk-mini", "--side", "west", "--side-players", "rus"]) == 2
     assert "--side-players: expected actors of side west" in capsys.readouterr().err
 

@@ -22,7 +22,7 @@ it did not already expect.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -53,6 +53,8 @@ class Commitment:
     table: pd.DataFrame
     unconstrained: dict[str, float] | None
     unconstrained_note: str
+    unconstrained_error: GameTooLargeError | None = field(default=None, compare=False)
+    """Why the unconstrained game was not solved, for a front end to word in its own terms."""
 
 
 def _by_side(
@@ -226,8 +228,8 @@ def _unconstrained(
     *,
     horizon: int,
     node_limit: int,
-) -> tuple[dict[str, float] | None, dict[str, str], str]:
-    """Both sides choosing: values by side and the other side's equilibrium plan."""
+) -> tuple[dict[str, float] | None, dict[str, str], GameTooLargeError | None]:
+    """Both sides choosing: values by side and the other side's equilibrium plan (or why not)."""
     try:
         _check_size(compiled, horizon=horizon, players=players, node_limit=node_limit)
         game = build_game(
@@ -237,12 +239,12 @@ def _unconstrained(
             node_limit=node_limit,
             all_payoffs=True,
         )
-    except GameTooLargeError as exc:  # a note names the parameters plainly
-        return None, {}, exc.render_parameters(lambda parameter: parameter)
+    except GameTooLargeError as exc:
+        return None, {}, exc
     result = backward_induction.solve(game, verify=False)
     values = _by_side(compiled, game, result.payoffs[0].tolist())
     probabilities = result.equilibria[0].probabilities  # type: ignore[union-attr]
-    return values, _plan(game, probabilities, others), ""
+    return values, _plan(game, probabilities, others), None
 
 
 def _actors_of(
@@ -379,7 +381,7 @@ def commitment_analysis(
     """
     mine, others, chosen = _actors_of(compiled, side, side_players)
     _check_declared(compiled, mine, others, horizon=horizon, node_limit=node_limit)
-    unconstrained, plan, note = _unconstrained(
+    unconstrained, plan, error = _unconstrained(
         compiled,
         [a.id for a in compiled.actors if a.id in others or a.id in chosen],
         set(others),
@@ -397,4 +399,6 @@ def commitment_analysis(
         )
         for strategy in mine
     ]
-    return Commitment(side, horizon, pd.DataFrame(rows), unconstrained, note)
+    # the note names the parameters plainly; the error keeps them for a front end's flags
+    note = error.render_parameters(lambda parameter: parameter) if error else ""
+    return Commitment(side, horizon, pd.DataFrame(rows), unconstrained, note, error)

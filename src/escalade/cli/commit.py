@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
                 for row in result.table.to_dict(orient="records")
             ]
             out["unconstrained"] = result.unconstrained
-            out["unconstrained_note"] = result.unconstrained_note
+            out["unconstrained_note"] = _unconstrained_note(result)
         else:
             out["tree_note"] = tree_note
         print(json.dumps(out, indent=2))
@@ -211,7 +211,13 @@ def _print_tree(console: Any, result: Any) -> None:
                 "moves --side-players"
             )
     else:
-        console.print(f"unconstrained best play: not computed ({result.unconstrained_note})")
+        console.print(f"unconstrained best play: not computed ({_unconstrained_note(result)})")
+
+
+def _unconstrained_note(result: Any) -> str:
+    """Why the unconstrained game was not solved, naming the command's flags."""
+    error = result.unconstrained_error
+    return error_text(error, FLAG_NAMES) if error else str(result.unconstrained_note)
 
 
 def path_text(steps: list[dict[str, Any]]) -> str:
