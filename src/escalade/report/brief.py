@@ -232,8 +232,10 @@ def _why(rs: ResultSet) -> str | None:
     if by_term.empty or len(comparison) < 2:
         return None
     a, b = comparison.iloc[0]["strategy"], comparison.iloc[1]["strategy"]
-    gains = by_term[by_term["difference"] > 0].head(3)
-    costs = by_term[by_term["difference"] < 0].head(2)
+    low, high = _term_interval(by_term)
+    gains = by_term[(by_term["difference"] > 0) & (low > 0)].head(3)
+    costs = by_term[(by_term["difference"] < 0) & (high < 0)].head(2)
+    noise = by_term[(by_term["difference"] != 0) & (low <= 0) & (high >= 0)]
     text = f"**{a}** against **{b}**, term by term: "
     parts = [f"{r.term} {sig(r.difference, signed=True)} {UNIT}" for r in gains.itertuples()]
     text += ("gains from " + ", ".join(parts)) if parts else "no term gains"
@@ -241,7 +243,19 @@ def _why(rs: ResultSet) -> str | None:
         text += "; losses on " + ", ".join(
             f"{r.term} {sig(r.difference, signed=True)} {UNIT}" for r in costs.itertuples()
         )
+    if not noise.empty:
+        names = ", ".join(str(t) for t in noise["term"].head(3))
+        more = f" and {len(noise) - 3} more" if len(noise) > 3 else ""
+        text += f"; within the sampling noise (95% interval across 0): {names}{more}"
     return text + ". The terms add up to the total difference."
+
+
+def _term_interval(by_term: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each term's 95% interval (the difference itself where the table has none)."""
+    if {"ci_low", "ci_high"} <= set(by_term.columns):
+        low = by_term["ci_low"].fillna(by_term["difference"])
+        return low, by_term["ci_high"].fillna(by_term["difference"])
+    return by_term["difference"], by_term["difference"]
 
 
 def _flip(rs: ResultSet) -> str | None:
