@@ -76,3 +76,44 @@ def test_printed_brief_clips_nothing_and_shows_no_dead_legend(chromium, tmp_path
         assert area[0] <= point[0] and point[2] <= area[2] - 1, (point, area)
     # The high end equals the base (a zero-width bar): only the low end is in the legend.
     assert tornado_plot["legend"] == ["low end of range"]
+
+
+_TICKS_JS = """
+return Array.from(document.querySelectorAll('.js-plotly-plot')).map((plot) => {
+  const r = plot.querySelector('.cartesianlayer .subplot .bg, .nsewdrag').getBoundingClientRect();
+  return {ticks: Array.from(plot.querySelectorAll('.ytick text')).map((el) => el.textContent),
+          height: r.bottom - r.top};
+});
+"""
+
+
+def test_printed_risk_chart_keeps_a_row_per_threshold(chromium, tmp_path: Path) -> None:
+    """Su-24 trial: four thresholds and four long strategy names left a sliver of a plot.
+
+    The legend wrapped to four lines in the brief's narrow column and took the height of the
+    plot, so two of the four thresholds lost their labels and the dots overlapped.
+    """
+    strategies = ["status_quo_no_apology", "regret_june", "early_regret", "tit_for_tat_trade"]
+    thresholds = ["armed_conflict", "homeland_sanctuary", "embargo", "energy_war"]
+    risk = pd.DataFrame(
+        [
+            {"strategy": s, "threshold": t, "probability": p, "ci_low": p, "ci_high": p}
+            for k, s in enumerate(strategies)
+            for t, p in zip(thresholds, (0.17 + k / 10, 0.01, 0.33, 0.33), strict=True)
+        ]
+    )
+    doc = ReportDocument(
+        title="Brief",
+        sections=(Section("brief", "Brief", (FigureBlock(risk_dots(risk), "Risk"),)),),
+    )
+    path = write_html(doc, tmp_path / "brief.html")
+    chromium.set_window_size(794, 1123)
+    chromium.get(path.resolve().as_uri() + "?print=brief")
+    try:
+        assert_plots_rendered(chromium, 1)
+        (plot,) = chromium.execute_script(_TICKS_JS)
+        screenshot(chromium, tmp_path / "brief-risk.png")
+    finally:
+        chromium.set_window_size(1280, 1600)
+    assert sorted(plot["ticks"]) == sorted(thresholds), plot
+    assert plot["height"] >= 4 * 16, plot

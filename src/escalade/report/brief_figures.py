@@ -27,7 +27,10 @@ _BLUE, _RED, _GREY = "#2166ac", "#b2182b", "#6b7480"
 
 def _compact(fig: go.Figure, title: str | None, rows: int) -> go.Figure:
     apply_layout(fig, title, height=max(220, 34 * rows + 110))
-    fig.update_layout(margin={"l": 10, "r": 20, "t": 50 if title else 20, "b": 45})
+    # meta.rows: the printed brief keeps a row per category however the legend wraps
+    fig.update_layout(
+        margin={"l": 10, "r": 20, "t": 50 if title else 20, "b": 45}, meta={"rows": rows}
+    )
     fig.update_yaxes(automargin=True)
     return fig
 
