@@ -213,7 +213,12 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
         dataframe_table(
             tables[tn.CELLS],
             title=f"Expected utility per mindset, 95% interval ({ranked})",
-            formats={"utility": num, "utility_ci_low": num, "utility_ci_high": num},
+            formats={
+                "utility": num,
+                "utility_ci_low": num,
+                "utility_ci_high": num,
+                "vs_status_quo": num,
+            },
         )
     )
     _print_explain(console, tables)
