@@ -10,6 +10,7 @@ import pytest
 from escalade.cli.ingest import dump
 from escalade.errors import EvidenceError
 from escalade.evidence._ingest_claims import find_dates, find_numbers
+from escalade.evidence._ingest_quotes import split_sentences
 from escalade.evidence.ingest import OptionRef, ingest, negated
 from escalade.evidence.propose import Target, format_proposals, propose_observations
 from escalade.evidence.text import read_source_text
@@ -280,3 +281,21 @@ def test_a_before_a_number_word_is_not_one_more() -> None:
         ("one hundred and twenty", 120.0),
         ("a hundred", 100.0),
     ]
+
+
+def test_a_sentence_ending_in_a_number_ends_there() -> None:
+    """Su-24 trial: "... on December 3. Turkish President ..." was one sentence, so the NATO
+    move in the second sentence took the first sentence's date."""
+    text = (
+        "Putin spoke to the Federal Assembly on December 3. NATO urged calm and de-escalation "
+        "after talks in Brussels. J. Smith said so."
+    )
+    parts = [text[s.start : s.end].strip() for s in split_sentences(text)]
+    assert parts == [
+        "Putin spoke to the Federal Assembly on December 3.",
+        "NATO urged calm and de-escalation after talks in Brussels.",
+        "J. Smith said so.",  # an initial does not end a sentence
+    ]
+    target = Target("option", "urge_calm", "Urge calm and de-escalation")
+    (proposal,) = propose_observations(text, [target], ref="a", article_date=dt.date(2015, 12, 1))
+    assert proposal.date == dt.date(2015, 12, 1)  # not December 3

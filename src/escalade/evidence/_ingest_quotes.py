@@ -161,6 +161,11 @@ def _raw_quotes(text: str, paragraphs: Sequence[tuple[int, int]]) -> list[_Raw]:
     return found
 
 
+def _initial(word: str) -> bool:
+    """A lone letter before a full stop is an initial ("J. Smith"); a number ends a sentence."""
+    return len(word) == 1 and word.isalpha()
+
+
 def split_sentences(text: str, quotes: Sequence[tuple[int, int]] = ()) -> list[Sentence]:
     """Split ``text`` into sentences, never inside a quotation span."""
     sentences: list[Sentence] = []
@@ -169,7 +174,7 @@ def split_sentences(text: str, quotes: Sequence[tuple[int, int]] = ()) -> list[S
         for m in _BOUNDARY.finditer(text, lo, hi):
             cut = m.start()
             word = re.search(r"(\w+)$", text[start:cut])
-            if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
+            if word and (word.group(1).lower() in _ABBREV or _initial(word.group(1))):
                 continue
             if any(a < m.end() - 1 < b for a, b in quotes):
                 continue
