@@ -275,3 +275,25 @@ def test_did_you_mean_offers_every_about_equally_close_id() -> None:
     assert did_you_mean("lift_strke_limits", ["lift_strike_limits", "nato"]) == (
         "did you mean 'lift_strike_limits'?"
     )
+
+
+def test_a_comma_that_split_a_flow_mapping_value_gets_a_quoting_hint() -> None:
+    """The Israel–Iran trial: `{id: a, name: Shadow war (covert action, proxies)}` gave
+    "unknown field 'proxies)' (known: id, name, group)", which does not say what went wrong."""
+    text = (
+        "schema_version: 2\nid: comma\ntitle: Comma\n"
+        "calendar: {start: 2024-04-01, step: week, horizon: 2}\n"
+        "ladders:\n  - id: l\n    name: L\n    rungs:\n"
+        "      - {id: a, name: Shadow war (covert action, proxies)}\n"
+        "      - {id: b, name: B}\n"
+        "sides: [{id: x}, {id: y}]\nactors:\n  - {id: p, side: x, name: P}\n"
+    )
+    with pytest.raises(ScenarioError) as caught:
+        loads_scenario(text, file="s.yaml")
+    (issue,) = caught.value.issues
+    assert (issue.line, issue.message) == (9, "unknown field 'proxies)'")
+    assert issue.hint is not None
+    assert "an unquoted comma ends a value" in issue.hint and "quote the value" in issue.hint
+    with pytest.raises(ScenarioError) as plain:  # a field-like name keeps its did-you-mean
+        loads_scenario(text.replace("name: Shadow war (covert action, proxies)", "nme: x"))
+    assert "did you mean 'name'?" in str(plain.value)

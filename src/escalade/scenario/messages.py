@@ -243,7 +243,18 @@ def _unknown_field(name: str, error: dict[str, Any]) -> tuple[str, str | None]:
             close = did_you_mean(name, known)
             hint = f"{close}; {hint}" if close else hint
         return f"unknown field {name!r} for a {member!r} {noun}", hint
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        return f"unknown field {name!r}", _split_text_hint(name)
     return f"unknown field {name!r}", did_you_mean(name, known) if known else None
+
+
+def _split_text_hint(name: str) -> str:
+    """Why a key that is no field name is there: an unquoted comma split a text in ``{...}``."""
+    return (
+        f"{name!r} is not a field name but text: inside {{...}} an unquoted comma ends a value "
+        "and the text after it becomes a key; quote the value, e.g. "
+        'name: "Strikes (air, sea)"'
+    )
 
 
 def _bad_tag(error: dict[str, Any]) -> tuple[str, str | None]:
