@@ -34,3 +34,13 @@ def test_a_rung_effect_is_labelled_by_its_arena() -> None:
     kinds = table(text)
     assert "event incident: add the rung of ukraine" in kinds
     assert not any("None" in element for element in kinds)
+
+
+def test_a_side_weight_of_one_is_the_default_written_out() -> None:
+    # the Israel–Iran trial: `weights: {isr: 1, usa: 0.5}` left "weight of isr 1" unsourced
+    sides = "sides: [{id: west, name: West}, {id: east, name: East}]"
+    assert sides in MINI
+    text = MINI.replace(sides, "sides: [{id: west, name: West, weights: {usa: 1}}, {id: east}]")
+    assert table(text)["side west: weight of usa"] == "structural"
+    half = MINI.replace(sides, "sides: [{id: west, name: West, weights: {usa: 0.5}}, {id: east}]")
+    assert table(half)["side west: weight of usa"] == "unsourced"

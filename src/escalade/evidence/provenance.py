@@ -19,8 +19,8 @@ kind:
 ``structural``
     its field is structural by kind (declared here, not in the file): a rung
     (ladder position), a 0/1 switch (a variable bounded to [0, 1] starting at or
-    set to 0 or 1), a probability of 0 or 1, a discount of 1, the horizon, a
-    cool-down, ``moves``;
+    set to 0 or 1), a probability of 0 or 1, a discount of 1, a side weight of 1
+    (the default written out), the horizon, a cool-down, ``moves``;
 ``judgement``
     none of the above, and the number or its element carries a ``note``;
 ``unsourced``
@@ -236,7 +236,14 @@ class _Walker:
         for i, side in enumerate(spec.sides):
             for actor_id, weight in side.weights.items():
                 path: Path = ("sides", i, "weights", actor_id)
-                self.add(f"side {side.id}: weight of {actor_id}", path, weight, side.source)
+                # a weight of 1 is the default written out: it weighs nothing differently
+                self.add(
+                    f"side {side.id}: weight of {actor_id}",
+                    path,
+                    weight,
+                    side.source,
+                    structural=_is(weight, 1.0),
+                )
         self.options()
         self.events()
         self.terminals()
