@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from escalade.cli import main
-from escalade.report.html import FigureBlock
+from escalade.report.html import FigureBlock, Markdown, TableBlock
 from escalade.report.layout import PALETTE
 from escalade.report.replay_report import never_produced, replay_report
 from escalade.results import ResultSet
@@ -150,3 +150,33 @@ def test_the_terminal_names_the_facts_never_produced(tmp_path: Path, capsys) -> 
     assert main([*args, "--particles", "64", "--replicates", "2", "--no-store"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "1 fact the scenario never produced: round_zero" in out
+
+
+def _record_table(conditioned: list[bool], as_of: list[float]) -> tuple[str, list[str]]:
+    obs = pd.DataFrame(
+        {
+            "id": ["strike", "attack"],
+            "kind": ["option", "option"],
+            "fact": ["consulate_strike taken", "true_promise taken"],
+            "forecast": [1.0, 0.5],
+            "observed": [1, 1],
+            "conditioned": conditioned,
+            "forecast_as_of": as_of,
+            "quote": ["strike on Iran's embassy compound in Damascus", "more than 300 drones"],
+        }
+    )
+    rs = ResultSet("replay", {"scenario_id": "iran-israel-2024"}, {"observations": obs})
+    (record,) = [s for s in replay_report(rs).sections if s.id == "record"]
+    text = " ".join(b.text for b in record.blocks if isinstance(b, Markdown))
+    (table,) = [b for b in record.blocks if isinstance(b, TableBlock)]
+    return text, list(table.df.columns)
+
+
+def test_as_of_columns_are_left_out_when_every_fact_is_before_the_as_of_date() -> None:
+    # the Israel–Iran trial: a column of True and one of NA pushed the quotes out of view
+    text, columns = _record_table([True, True], [float("nan"), float("nan")])
+    assert "conditioned" not in columns and "forecast as of" not in columns
+    assert "quote" in columns and "those columns are left out" in text
+    text, columns = _record_table([True, False], [float("nan"), 0.4])
+    assert "conditioned" in columns and "forecast as of" in columns
+    assert "for facts after the as-of date the forecast conditioned" in text

@@ -141,3 +141,23 @@ def test_table_cells_keep_ids_numbers_and_dates_whole() -> None:
     assert "td.num, td.nowrap, span.nowrap { white-space: nowrap; }" in css
     assert "td { overflow-wrap: break-word; }" in css  # not anywhere: words never split to fit
     assert ".table-wrap { overflow-x: auto;" in css  # a table wider than the page scrolls
+
+
+def test_a_prose_column_keeps_a_readable_width() -> None:
+    """The Israel–Iran replay: a crowded table squeezed its quotes to one word a line."""
+    table = pd.DataFrame(
+        {
+            "id": ["damascus", "isfahan"],
+            "quote": [
+                "\u201cstrike on Iran's embassy compound in Damascus\u201d",
+                "\u201ca limited strike near the city of Isfahan\u201d",
+            ],
+            "kind": ["option", "option"],
+        }
+    )
+    doc = ReportDocument("t", sections=(Section("s", "S", (TableBlock(table),)),))
+    html = render_html(doc, include_plotlyjs=False)
+    assert '<td class="prose">\u201cstrike on Iran' in html
+    assert '<td class="nowrap">option</td>' in html
+    css = html[html.index("<style>") : html.index("</style>")]
+    assert "td.prose { min-width: 14em; }" in css

@@ -55,6 +55,9 @@ _BREAK_AFTER = re.compile(r"(?<=[./_])(?=.)")
 _BREAK_CHARS = 16
 """A word longer than this (a path, an address, a long id) may break after . / and _
 (not in a column that never wraps)."""
+_PROSE_CHARS = 40
+"""A cell of more than three words and this many characters is prose: its column gets a
+minimum width (``td.prose``)."""
 _HREF = re.compile(r"^(#[A-Za-z][A-Za-z0-9_-]*|https?://[^\s\"'<>]+)$")
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False}
 
@@ -246,7 +249,10 @@ def _column_classes(numeric: list[bool], rows: list[list[str]]) -> list[str]:
     for k, is_number in enumerate(numeric):
         words = [row[k] for row in rows]
         short = bool(words) and all(len(w) <= _NOWRAP_CHARS and not w.split()[1:] for w in words)
-        classes.append("num" if is_number else "nowrap" if short else "")
+        # prose (quotes, notes, titles): a floor on its width, or a crowded table squeezes
+        # it to its longest word, one word a line
+        prose = any(len(w) > _PROSE_CHARS and len(w.split()) > 3 for w in words)
+        classes.append("num" if is_number else "nowrap" if short else "prose" if prose else "")
     return classes
 
 

@@ -198,15 +198,35 @@ def _never_produced(obs: pd.DataFrame) -> list[str]:
     ]
 
 
+def _all_conditioned(obs: pd.DataFrame) -> pd.DataFrame | None:
+    """``obs`` without its as-of columns when every fact is on or before the as-of date.
+
+    Those columns are then the same in every row (``conditioned`` true, no as-of forecast)
+    and only crowd the quotes out of view; None when some fact lies after the date.
+    """
+    if not {"conditioned", "forecast as of"} <= set(obs.columns) or obs.empty:
+        return None
+    if not obs["conditioned"].astype(bool).all() or obs["forecast as of"].notna().any():
+        return None
+    return obs.drop(columns=["conditioned", "forecast as of"])
+
+
 def _record(rs: ResultSet) -> Section:
     sources = rs.get(tn.SOURCES)
     obs = _cited(rs.get(tn.OBSERVATIONS), set(sources["id"].astype(str)) if len(sources) else set())
+    before = _all_conditioned(obs)
+    after = (
+        "and for facts after the as-of date the forecast conditioned on the record up to that date"
+        if before is None
+        else "(every fact is on or before the as-of date: none has a forecast conditioned on "
+        "the record, so those columns are left out)"
+    )
+    obs = obs if before is None else before
     blocks: list[Any] = [
         Markdown(
             "Each observed fact, the probability the scenario gave it before anything was known "
             "(forecast), what happened (observed: 1 held, 0 did not; a variable's value), the "
-            "Brier score and log loss of the forecast, and for facts after the as-of date the "
-            "forecast conditioned on the record up to that date; then the source the record "
+            f"Brier score and log loss of the forecast {after}; then the source the record "
             "cites for it (linked to the Sources section), its quote, and the notes (the "
             "source's, then the observation's own)."
         ),
