@@ -151,7 +151,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"the DuckDB results store (default: ./{DEFAULT_STORE})",
     )
     parser = subparsers.add_parser(
-        "runs", help="list, show, export, delete, import or repair saved runs", description=__doc__
+        "runs",
+        help="list, show, export, delete, import or repair saved runs",
+        description=__doc__.replace("``", "") if __doc__ else None,
     )
     actions = parser.add_subparsers(dest="runs_command", metavar="ACTION", required=True)
     listing = actions.add_parser(
