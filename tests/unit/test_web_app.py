@@ -218,3 +218,11 @@ def test_jobs_still_queued_at_shutdown_are_marked_failed() -> None:
     third = jobs.submit("c", 1, lambda job: None)
     jobs.shutdown()
     assert third.status == "done"
+
+
+def test_the_index_shows_each_scenarios_title(client: TestClient) -> None:
+    """Su-24 trial: the list showed bare ids (``su24-2015``), not what each scenario is."""
+    page = client.get("/").text
+    title = load_scenario("dprk-troops-2024").title
+    assert 'href="/scenarios/dprk-troops-2024"' in page
+    assert title.replace("'", "&#39;").replace('"', "&#34;") in page

@@ -115,6 +115,16 @@ class ScenarioRegistry:
         with self._lock:
             return sorted(self._sources)
 
+    def titles(self) -> dict[str, str]:
+        """Each listed scenario's title (empty for one that no longer loads)."""
+        out = {}
+        for sid in self.ids():
+            try:
+                out[sid] = self.get(sid).title
+            except EscaladeError:
+                out[sid] = ""
+        return out
+
     def origins(self) -> Mapping[str, Origin]:
         """Where each listed scenario comes from (a snapshot)."""
         with self._lock:

@@ -38,6 +38,7 @@ def _index(board: Dashboard, status_code: int = 200, **upload: str) -> HTMLRespo
         status_code,
         title="Scenarios",
         ids=board.scenarios.ids(),
+        titles=board.scenarios.titles(),
         origins=board.scenarios.origins(),
         upload_error=upload.get("error", ""),
         upload_text=upload.get("text", ""),
