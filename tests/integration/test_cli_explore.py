@@ -149,3 +149,33 @@ def test_when_beats_prints_the_share_and_the_boxes_or_says_never(tmp_path: Path,
     assert "one_carrier never beats two_carriers (40 cases" in out
     html = (tmp_path / "explore.html").read_text(encoding="utf-8")
     assert "one_carrier never beats two_carriers" in html
+
+
+NOISY = """\
+schema_version: 2
+id: noisy
+title: Two uncertainties, one outcome
+calendar: {start: 2024-01-01, step: week, horizon: 2}
+sides: [{id: a}, {id: b}]
+actors:
+  - {id: p, name: P, side: a, utility: {per_round: {x: 1}}}
+  - {id: q, name: Q, side: b}
+arenas: [{id: z, ladder: compact, parties: [a, b], initial: 1}]
+variables: [{id: x, initial: 0}]
+events:
+  - {id: shock, prob: 0.5, effects: [{var: x, add: "$u1 * $u1 + $u2"}]}
+uncertainties:
+  - {id: u1, dist: uniform, low: 0, high: 3}
+  - {id: u2, dist: uniform, low: 0, high: 1}
+"""
+
+
+def test_a_sobol_warning_names_the_flag_to_raise(tmp_path: Path, capsys) -> None:
+    # the Israel–Iran trial: "raise n (now 16)" named no flag of the command
+    path = tmp_path / "noisy.yaml"
+    path.write_text(NOISY, encoding="utf-8")
+    args = ["explore", str(path), "--sensitivity", "sobol", "--n", "8", "--trajectories", "2"]
+    assert main([*args, "--no-store"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "the indices are noise at this sample size; raise --n (now 8), e.g. to 32 points" in out
+    assert "`" not in out

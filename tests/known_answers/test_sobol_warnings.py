@@ -27,7 +27,7 @@ def test_warning_only_when_intervals_are_wide(n: int, warned: bool) -> None:
     warnings = sobol_warnings(_indices(n), n=n)
     assert bool(warnings) is warned
     if warned:
-        assert "raise n (now" in warnings[0] and f"now {n}" in warnings[0]
+        assert "raise `n` (now" in warnings[0] and f"now {n}" in warnings[0]
 
 
 def test_too_few_trajectories_names_what_to_raise() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from escalade.cli._common import (
     add_memory_argument,
     checked_workers,
+    flag,
     memory_budget,
     progress_bar,
     rich_console,
@@ -144,7 +146,9 @@ def _print(outcome: Any) -> None:
     num = ".3g"
     console.print(f"{outcome.summary['experiments']:,} experiments")
     for warning in outcome.summary.get("warnings", []):
-        console.print(f"warning: {warning}", markup=False)
+        # a warning names the library's parameters between backticks: show them as flags
+        shown = re.sub(r"`([a-z][a-z0-9_]*)`", lambda m: flag(m.group(1)), str(warning))
+        console.print(f"warning: {shown}", markup=False)
     console.print(
         dataframe_table(
             outcome.tables[tn.ROBUSTNESS],

@@ -265,7 +265,7 @@ def sobol_warnings(
             now = f" (now {n})" if n is not None else ""
             out.append(
                 f"Sobol' intervals up to {worst:.2f} wide (more than {MAX_WIDTH}) for {names}: "
-                f"the indices are noise at this sample size; raise n{now}, e.g. to "
+                f"the indices are noise at this sample size; raise `n`{now}, e.g. to "
                 f"{4 * n if n else 'four times as many'} points."
             )
     if trajectories is not None and trajectories < MIN_TRAJECTORIES:
