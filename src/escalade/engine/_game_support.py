@@ -86,16 +86,31 @@ def check_game_supported(compiled: CompiledScenario) -> None:
     several = [a.id for a in compiled.actors if a.moves > 1]
     if several:
         raise UnsupportedGameError(
-            f"build_game: expected one move per round for every actor, found 'moves' > 1 for "
-            f"{', '.join(several)}; hint: simulate it (escalade run), or set moves: 1 to solve"
+            f"{_where(compiled, 'actors', several[0], 'moves')}expected one move per round for "
+            f"every actor in a game, found 'moves' > 1 for {', '.join(several)}; hint: simulate "
+            "it (escalade run), or set moves: 1 to solve"
         )
     jumps = [a.id for a in compiled.arenas if a.jumps]
     if jumps:
         raise UnsupportedGameError(
-            f"build_game: expected one-rung accidents, found jump sizes or reverts in "
-            f"{', '.join(jumps)}; hint: simulate it (escalade run), or drop 'jump' and 'revert' "
-            "to solve"
+            f"{_where(compiled, 'accidents', jumps[0], None)}expected one-rung accidents in a "
+            f"game, found jump sizes or reverts in {', '.join(jumps)}; hint: simulate it "
+            "(escalade run), or drop 'jump' and 'revert' to solve"
         )
+
+
+def _where(compiled: CompiledScenario, section: str, element: str, field: str | None) -> str:
+    """``file:line:col: actors[2].moves: `` for an actor's field, ``accidents.ARENA`` for one."""
+    scenario = compiled.scenario
+    if section == "actors":
+        k = next(i for i, a in enumerate(scenario.spec.actors) if a.id == element)
+        path: tuple[str | int, ...] = ("actors", k, field or "")
+        text = f"actors[{k}].{field}"
+    else:
+        path, text = (section, element), f"{section}.{element}"
+    line, col = scenario.position(path)
+    place = scenario.file if line is None else f"{scenario.file}:{line}:{col}"
+    return f"{place}: {text}: "
 
 
 def players_and_policies(
