@@ -11,7 +11,7 @@ from escalade.cli.ingest import dump
 from escalade.errors import EvidenceError
 from escalade.evidence._ingest_claims import find_dates, find_numbers
 from escalade.evidence._ingest_quotes import split_sentences
-from escalade.evidence.ingest import OptionRef, ingest, negated
+from escalade.evidence.ingest import OptionRef, ingest, negated, stem
 from escalade.evidence.propose import Target, format_proposals, propose_observations
 from escalade.evidence.text import read_source_text
 
@@ -299,3 +299,33 @@ def test_a_sentence_ending_in_a_number_ends_there() -> None:
     target = Target("option", "urge_calm", "Urge calm and de-escalation")
     (proposal,) = propose_observations(text, [target], ref="a", article_date=dt.date(2015, 12, 1))
     assert proposal.date == dt.date(2015, 12, 1)  # not December 3
+
+
+def test_a_report_in_the_past_tense_matches_an_option_in_the_imperative() -> None:
+    """Su-24 trial: "Russia deployed S-400 ... to Hmeimim" did not match "Deploy S-400 to
+    Hmeimim" (78.8 < 80: "deployed" is not "deploy")."""
+    target = Target("option", "deploy_s400", "Deploy S-400 to Hmeimim")
+    text = "Russia deployed S-400 air defence systems to Hmeimim air base in Syria."
+    (proposal,) = propose_observations(text, [target], ref="a", article_date=dt.date(2015, 11, 26))
+    assert proposal.target.id == "deploy_s400" and proposal.score >= 80
+    ban = Target("option", "ban_charters", "Ban charter flights")
+    (banned,) = propose_observations(
+        "Moscow banned charter flights to Turkey.", [ban], ref="a", article_date=None
+    )
+    assert banned.target.id == "ban_charters"
+
+
+@pytest.mark.parametrize(
+    ("words", "same"),
+    [
+        ("deploy deployed deploys deploying", True),
+        ("impose imposed imposes imposing", True),
+        ("ban banned bans banning", True),
+        ("missile missiles", True),
+        ("kill killed", True),
+        ("class", True),
+        ("strike aid", False),
+    ],
+)
+def test_stems_meet_across_tenses_and_plurals(words: str, same: bool) -> None:
+    assert (len({stem(w) for w in words.split()}) == 1) is same

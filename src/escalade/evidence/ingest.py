@@ -47,6 +47,7 @@ __all__ = [
     "Quote",
     "ingest",
     "match_words",
+    "stem",
 ]
 
 MAX_ARTICLE_CHARS = 500_000
@@ -225,11 +226,27 @@ def _actors(mentions: Sequence[Mention]) -> tuple[ActorMention, ...]:
 
 
 def match_words(text: str) -> str:
-    """Lower-case words of ``text``, stop words dropped, a plural ``s`` stripped."""
+    """Lower-case word stems of ``text``, stop words dropped (see :func:`stem`)."""
     words = re.findall(r"\w+", text.lower())
-    return " ".join(
-        w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOP
-    )
+    return " ".join(stem(w) for w in words if w not in _STOP)
+
+
+def stem(word: str) -> str:
+    """A light stem, so that a report's "deployed" meets an option's "Deploy".
+
+    A plural ``s`` is stripped (words over 3 letters), then ``ing`` (over 5) or ``ed`` (over 4)
+    with a doubled final consonant undone ("banned", "ban"), then a final ``e`` (over 4):
+    "imposes", "imposed", "imposing" and "impose" are all "impos".
+    """
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    for suffix, longer in (("ing", 5), ("ed", 4)):
+        if len(word) > longer and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "lsfz":
+                word = word[:-1]
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
 
 
 _NEGATIONS = frozenset(
@@ -248,8 +265,7 @@ def negated(sentence: str, probe: str, window: int = 3) -> bool:
     words = re.findall(r"\w+", sentence.lower())
     wanted = set(match_words(probe).split())
     for k, word in enumerate(words):
-        stem = word[:-1] if len(word) > 3 and word.endswith("s") else word
-        if stem in wanted:
+        if stem(word) in wanted:
             return any(w in _NEGATIONS for w in words[max(0, k - window) : k])
     return False
 
