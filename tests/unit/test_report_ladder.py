@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from escalade.report.ladder import _lines, _place, ladder_panel, shown_rungs
+from escalade.report.ladder import _label_rows, _lines, _place, ladder_panel, shown_rungs
 
 
 def test_shown_rungs_are_the_used_ones_two_either_side_and_thresholds() -> None:
@@ -50,3 +50,21 @@ def test_panel_labels_full_rung_names_and_perceived_rungs() -> None:
     texts = [t for trace in spec["data"] for t in (trace.get("text") or ())]
     assert texts == ["aid", "strike (east sees 7)"]
     assert [a["text"] for a in spec["layout"]["annotations"]] == ["Big threshold"]
+
+
+def test_a_threshold_label_never_sits_across_another_thresholds_line() -> None:
+    # the Israel–Iran trial: "Open regional war" (its line at 7.5, written leftwards) lay
+    # between the lines at 6.5 and 7.5 on the top row, the 6.5 line running past it
+    boxes = [(280.0, 480.0), (350.0, 520.0), (490.0, 600.0)]  # 3.5 left; 6.5, 7.5 right
+    lines_x = [280.0, 520.0, 600.0]
+    rows = _label_rows(boxes, lines_x)
+    assert rows[2] > rows[1]  # below the 6.5 label: the 6.5 line has ended above it
+    for i, (a, b) in enumerate(boxes):
+        for j, x in enumerate(lines_x):
+            if j != i and a - 4 < x < b + 4:
+                assert rows[i] > rows[j], (i, j, rows)
+
+
+def test_labels_spanning_each_others_lines_go_leftmost_first() -> None:
+    boxes = [(256.7, 419.1), (214.5, 403.3), (387.6, 550.0), (480.7, 623.3)]  # the north arena
+    assert _label_rows(boxes, [256.7, 403.3, 550.0, 623.3]) == [0, 1, 2, 3]

@@ -88,6 +88,36 @@ def _lines(intervals: list[tuple[float, float]], pad: float = 4.0) -> list[int]:
     return out
 
 
+def _label_rows(
+    boxes: list[tuple[float, float]], lines_x: list[float], pad: float = 4.0
+) -> list[int]:
+    """Rows for threshold labels: no two meet, and no label sits across another's line.
+
+    A threshold's dashed line runs down from the top to its own label, so a label whose
+    box spans another threshold's line goes on a lower row than that label: the line
+    has ended above it ("Open regional war" between the lines of 6.5 and 7.5 read as
+    belonging to either). When labels span each other's lines, the leftmost goes first.
+    """
+    n = len(boxes)
+    spans = [
+        {j for j in range(n) if j != i and boxes[i][0] - pad < lines_x[j] < boxes[i][1] + pad}
+        for i in range(n)
+    ]
+    rows: dict[int, int] = {}
+    taken: dict[int, list[tuple[float, float]]] = {}
+    while len(rows) < n:
+        left = [i for i in range(n) if i not in rows]
+        ready = [i for i in left if spans[i] <= rows.keys()] or left[:1]  # a cycle: leftmost
+        for i in ready:
+            row = max((rows[j] + 1 for j in spans[i] if j in rows), default=0)
+            start, end = boxes[i]
+            while any(not (end + pad < a or start > b + pad) for a, b in taken.get(row, [])):
+                row += 1
+            taken.setdefault(row, []).append(boxes[i])
+            rows[i] = row
+    return [rows[i] for i in range(n)]
+
+
 def _place(labels: list[tuple[str, float, int]], px_per_unit: float) -> list[tuple[int, float]]:
     """Lines for labels written right of their marker (estimated pixel boxes never meet)."""
     boxes = [
@@ -147,7 +177,7 @@ def _threshold_lines(
         else (pos * px, pos * px + CHAR_PX * len(name) + 4)
         for (pos, name), anchor in zip(items, anchors, strict=True)
     ]
-    lines = _lines(boxes)
+    lines = _label_rows(boxes, [pos * px for pos, _ in items])
     shapes, notes = [], []
     for (pos, name), line, anchor in zip(items, lines, anchors, strict=True):
         shapes.append(
