@@ -298,3 +298,13 @@ def test_the_schema_states_the_kinds_itself() -> None:
     ]:
         assert says in text, kind
         assert observation["properties"][kind]["description"]
+
+
+def test_a_scenario_given_as_the_timeline_is_named_as_such() -> None:
+    """Su-24 trial: ``replay s.yaml --observed s.yaml`` asked to add 'schema_version: 1'."""
+    scenario_text = load_scenario("kursk-mini").text
+    with pytest.raises(ScenarioError) as info:
+        loads_observed(scenario_text, file="s.yaml")
+    rendered = info.value.render()
+    assert "expected an observed timeline ('observations:'), found a scenario" in rendered
+    assert "--observed" in rendered and "schema_version: 1" not in rendered

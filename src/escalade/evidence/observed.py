@@ -266,6 +266,7 @@ def _formatted(text: str, file: str) -> tuple[LoadedTimeline | None, list[Issue]
     data = loaded.data
     if not isinstance(data, dict):
         raise ScenarioError([loaded.issue((), "expected a mapping with 'observations'")])
+    _refuse_scenario(loaded, data)
     version = data.get("schema_version")
     if version != 1 or type(version) is not int:
         found = "no schema_version" if version is None else f"schema_version {version!r}"
@@ -292,6 +293,30 @@ def _formatted(text: str, file: str) -> tuple[LoadedTimeline | None, list[Issue]
     except ValidationError:
         return None, issues
     return LoadedTimeline(timeline, file, text, loaded, entries), issues
+
+
+_SCENARIO_KEYS = ("calendar", "sides", "actors", "arenas", "options", "strategies", "mindsets")
+
+
+def _refuse_scenario(loaded: Loaded, data: dict[str, Any]) -> None:
+    """A scenario given where its observed timeline is expected: one error saying so."""
+    if "observations" in data:
+        return
+    keys = [k for k in _SCENARIO_KEYS if k in data]
+    if not keys:
+        return
+    raise ScenarioError(
+        [
+            loaded.issue(
+                (keys[0],),
+                "expected an observed timeline ('observations:'), found a scenario "
+                f"({', '.join(repr(k + ':') for k in keys[:3])} and no 'observations:')",
+                "give the scenario as the command's first argument and the timeline of what "
+                "happened to --observed (its format: docs/history.md; "
+                "`escalade schema --kind observed`)",
+            )
+        ]
+    )
 
 
 def _failed_entries(exc: ValidationError) -> set[int] | None:
