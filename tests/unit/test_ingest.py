@@ -329,3 +329,22 @@ def test_a_report_in_the_past_tense_matches_an_option_in_the_imperative() -> Non
 )
 def test_stems_meet_across_tenses_and_plurals(words: str, same: bool) -> None:
     assert (len({stem(w) for w in words.split()}) == 1) is same
+
+
+def test_an_organ_named_by_its_owner_speaks() -> None:
+    """The Israel–Iran trial: the quote of "Iran's mission to the United Nations" had no
+    speaker (it is neither a person, nor "the ...", nor a run of capitalised words)."""
+    text = (
+        '"The matter can be deemed concluded," Iran\'s mission to the United Nations said.\n\n'
+        'Israel\u2019s military said: "Most threats were intercepted."\n\n'
+        '"We are ready," Iran\'s foreign minister Hossein Amir-Abdollahian said.'
+    )
+    result = ingest(text, article_date=dt.date(2024, 4, 14))
+    speakers = {q.text: (q.speaker, q.actor, q.attributed) for q in result.quotes}
+    assert speakers["The matter can be deemed concluded,"] == (
+        "Iran's mission to the United Nations",
+        "irn",
+        True,
+    )
+    assert speakers["Most threats were intercepted."] == ("Israel\u2019s military", "isr", True)
+    assert speakers["We are ready,"] == ("Hossein Amir-Abdollahian", "irn", True)

@@ -11,7 +11,8 @@ Heuristics, documented so an analyst can judge them:
   quotation ("X said: ...", "according to X"), then after it ("..., X
   said", "..., said X"): a known person, else a pronoun resolved to the
   last person named before, else a title ("a senior South Korean
-  official", "the Pentagon"), else a capitalised name before a speech verb.
+  official", "the Pentagon") or an organ named by its owner ("Iran's
+  mission to the United Nations"), else a capitalised name before a speech verb.
 * A sentence that is only a quotation, or whose speech verb has no subject,
   takes the speaker of the quotation or attribution in the sentence before
   it in the same paragraph. Anything else is unattributed.
@@ -61,6 +62,10 @@ _APPOSITIVE = re.compile(
     rf"\b(?i:the|a|an)\s[^,.;:\u201c\u201d\"]{{1,60}}?,\s+(?P<p>{_NAME}(?:\s+{_NAME}){{0,3}}),"
     rf"\s+(?i:{_SPEECH})\b"
 )
+_POSSESSIVE = rf"{_NAME}(?:\s+{_NAME}){{0,3}}['\u2019]s\s[^,.;:\u201c\u201d\"]{{1,80}}?"
+_OWNED_AFTER = re.compile(rf"^\W*(?P<p>{_POSSESSIVE})\s+{_SPEECH}\b")
+_OWNED_BEFORE = re.compile(rf"(?P<p>\b{_POSSESSIVE})\s+{_SPEECH}\b")
+"""An organ named by its owner: "Iran's mission to the United Nations said"."""
 _SURNAME_BEFORE = re.compile(rf"(?P<p>\b{_NAME})\s+(?i:{_SPEECH})\b")
 _ABBREV = frozenset({"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "prof", "no", "vs"})
 _BOUNDARY = re.compile(r"[.!?]+[\"\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]?[A-Z0-9])")
@@ -299,14 +304,18 @@ def _from_segment(
             return earlier[-1].name, earlier[-1].actor
     if not after and (apposition := list(_APPOSITIVE.finditer(segment))):
         return _person(text, offset + apposition[-1].start("p"), offset + apposition[-1].end("p"))
-    patterns = (_SAID_TITLE, _NAME_AFTER) if after else (_ACCORDING, _TITLE_BEFORE, _NAME_BEFORE)
+    patterns = (
+        (_SAID_TITLE, _NAME_AFTER, _OWNED_AFTER)
+        if after
+        else (_ACCORDING, _TITLE_BEFORE, _OWNED_BEFORE, _NAME_BEFORE)
+    )
     for pattern in patterns:
         matches = list(pattern.finditer(segment))
         if matches:
             match = matches[0] if after else matches[-1]
             lo, hi = offset + match.start("p"), offset + match.end("p")
             actors = [m.actor for m in mentions if lo <= m.start < hi and m.actor]
-            return " ".join(text[lo:hi].split()), actors[0] if actors else None
+            return _named(" ".join(text[lo:hi].split())), actors[0] if actors else None
     if after:
         title = re.match(rf"^\W*(?P<p>(?:the|a|an)\s[^,.;]{{1,80}}?)\s+{_SPEECH}\b", segment, re.I)
         if title:
@@ -355,6 +364,19 @@ _OFFICES = frozenset(
         "leader",
     ]
 )
+
+
+def _named(phrase: str) -> str:
+    """The person at the end of an owned office, else the phrase.
+
+    ``Iran's foreign minister Hossein Amir-Abdollahian`` gives ``Hossein Amir-Abdollahian``.
+    """
+    words = phrase.split()
+    for k in range(len(words) - 2, 0, -1):
+        name = words[k:]
+        if words[k - 1].lower() in _OFFICES and all(re.fullmatch(_NAME, w) for w in name):
+            return " ".join(name)
+    return phrase
 
 
 def _person(text: str, lo: int, hi: int) -> _Speaker:
