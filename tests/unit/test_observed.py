@@ -129,7 +129,13 @@ def test_overlapping_but_not_contained_windows_are_fine(coin) -> None:
         ("{date: 2024-01-20}", "exactly one of 'option'"),
         ("{date: 2024-01-20, option: harden, event: incident, taken: true}", "exactly one"),
         ("{option: harden, taken: true}", "exactly one of 'date' or 'between"),
-        ("{date: 2024-01-20, option: harden}", "needs taken"),
+        ("{date: 2024-01-20, option: harden}", "expected 'taken' (true: the move was made"),
+        (
+            "{date: 2024-01-20, variable: p, value: 1}",
+            "expected 'sd' (the measurement's standard deviation, above 0) on a 'variable' "
+            "observation, found none (add sd: 0.5)",
+        ),
+        ("{date: 2024-01-20, event: incident}", "found none (add branch: BRANCH or fired: true)"),
         ("{date: 2024-01-20, option: harden, taken: true, fired: true}", "does not take fired"),
         ("{between: [2024-01-20, 2024-01-27], variable: p, value: 1, sd: 1}", "at a 'date'"),
         ("{date: 2024-01-20, variable: p, value: 1, sd: 0}", "greater than 0"),
@@ -153,6 +159,13 @@ def test_schema_version_scenario_and_source_refs(coin) -> None:
         )
     with pytest.raises(ScenarioError, match="source id of 'sources'"):
         loads_observed(text("{date: 2024-01-20, option: harden, taken: true, source: lg}"))
+    # the Israel–Iran trial: with no sources at all, the hint says where the source goes
+    empty = text("{date: 2024-01-20, option: harden, taken: true, source: lg}").replace(
+        "sources:\n  - {id: log, title: Incident log}\n", "sources: []\n"
+    )
+    with pytest.raises(ScenarioError) as missing:
+        loads_observed(empty)
+    assert "(add {id: lg, title: ..., outlet: ..., date: ...} to 'sources'" in str(missing.value)
     other = text("{date: 2024-01-20, option: harden, taken: true}").replace(
         "scenario: coin", "scenario: kursk"
     )

@@ -145,7 +145,11 @@ class Observation(Model):
         if kind == "event" and self.branch is not None and self.fired is False:
             raise ValueError("'branch' says the event fired; drop 'fired: false'")
         if missing:
-            raise ValueError(f"a {kind!r} observation needs {', '.join(missing)}")
+            what = "; ".join(_NEEDED.get(f, f) for f in missing)
+            raise ValueError(
+                f"expected {what} on a {kind!r} observation, found none (add "
+                f"{' and '.join(_EXAMPLE.get(f, f) for f in missing)})"
+            )
         if kind in ("variable", "rung") and self.date is None:
             raise ValueError(f"a {kind!r} observation is a measurement at a 'date', not 'between'")
 
@@ -164,6 +168,24 @@ class Observation(Model):
             return self.between[1]
         assert self.date is not None
         return self.date
+
+
+_NEEDED = {
+    "taken": "'taken' (true: the move was made, false: it was not)",
+    "crossed": "'crossed' (true or false)",
+    "value": "'value' (the measured value)",
+    "sd": "'sd' (the measurement's standard deviation, above 0)",
+    "arena": "'arena' (whose rung it is)",
+}
+"""What each field an observation kind needs says (for the error that misses it)."""
+_EXAMPLE = {
+    "taken": "taken: true",
+    "crossed": "crossed: false",
+    "value": "value: 1.5",
+    "sd": "sd: 0.5",
+    "arena": "arena: ARENA",
+    "'branch' or 'fired'": "branch: BRANCH or fired: true",
+}
 
 
 class Prior(Model):
@@ -352,7 +374,9 @@ def _structural_issues(lt: LoadedTimeline) -> list[Issue]:
                 lt.issue(
                     ("observations", i, "source", "ref"),
                     f"expected a source id of 'sources', found {o.source.ref!r}",
-                    did_you_mean(o.source.ref, sorted(refs)),
+                    did_you_mean(o.source.ref, sorted(refs))
+                    or f"add {{id: {o.source.ref}, title: ..., outlet: ..., date: ...}} to "
+                    "'sources' (the file's own list: the scenario's sources are not read)",
                 )
             )
         if o.id is not None:
