@@ -44,3 +44,21 @@ def test_a_side_weight_of_one_is_the_default_written_out() -> None:
     assert table(text)["side west: weight of usa"] == "structural"
     half = MINI.replace(sides, "sides: [{id: west, name: West, weights: {usa: 0.5}}, {id: east}]")
     assert table(half)["side west: weight of usa"] == "unsourced"
+
+
+def test_a_rung_effect_to_a_rung_is_listed_as_structural() -> None:
+    # Su-24 trial: a branch's {rung: ukraine, to: 14} was missing from the table
+    event = (
+        "events:\n  - {id: incident, prob: 0.1, effects: [{rung: ukraine, to: 14}], "
+        "source: {note: judgement}}\n"
+    )
+    kinds = table(MINI.replace("accidents:", event + "accidents:", 1))
+    assert kinds["event incident: move the rung of ukraine to"] == "structural"
+
+
+def test_choice_values_are_written_as_in_the_file() -> None:
+    # Su-24 trial: `values: [2, 4, 6]` was shown as [2.0, 4.0, 6.0]
+    unc = "uncertainties:\n  - {id: patience, dist: choice, values: [2, 4, 6], source: {note: j}}"
+    text = MINI.replace("uncertainties:", unc, 1)
+    rows = {r.element: r.value for r in assumptions(loads_scenario(text, file="mini.yaml"))}
+    assert rows["uncertainty patience: choice"] == "values=[2, 4, 6]"

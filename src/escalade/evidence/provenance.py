@@ -374,6 +374,14 @@ class _Walker:
                         inherited,
                         structural=switch,
                     )
+            if getattr(effect, "to", None) is not None:  # a rung, like an option's
+                self.add(
+                    f"{element}: move {_target(effect)} to",
+                    (*path, j, "to"),
+                    effect.to,
+                    inherited,
+                    structural=True,
+                )
 
 
 def _target(effect: Any) -> str:
@@ -386,12 +394,12 @@ def _target(effect: Any) -> str:
 
 def _range(unc: Any) -> str:
     parts = [
-        f"{k}={getattr(unc, k)}"
+        f"{k}={_value_text(getattr(unc, k))}"
         for k in ("low", "mode", "high", "mean", "sd", "alpha", "beta")
         if getattr(unc, k) is not None
     ]
     if unc.values is not None:
-        parts.append(f"values={unc.values}")
+        parts.append(f"values=[{', '.join(_value_text(v) for v in unc.values)}]")
     return ", ".join(parts)
 
 
