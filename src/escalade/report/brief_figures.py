@@ -27,10 +27,7 @@ _BLUE, _RED, _GREY = "#2166ac", "#b2182b", "#6b7480"
 
 def _compact(fig: go.Figure, title: str | None, rows: int) -> go.Figure:
     apply_layout(fig, title, height=max(220, 34 * rows + 110))
-    # meta.rows: the printed brief keeps a row per category however the legend wraps
-    fig.update_layout(
-        margin={"l": 10, "r": 20, "t": 50 if title else 20, "b": 45}, meta={"rows": rows}
-    )
+    fig.update_layout(margin={"l": 10, "r": 20, "t": 50 if title else 20, "b": 45})
     fig.update_yaxes(automargin=True)
     return fig
 
@@ -190,4 +187,7 @@ def risk_dots(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     # Padding wider than a dot's radius at the printed brief's width (about 250 px of plot).
     fig.update_xaxes(range=[-0.05, 1.05], tickformat=".0%", title="probability during the horizon")
     fig.update_yaxes(autorange="reversed")
+    # meta.rows: the printed brief keeps a row per threshold however far the legend of
+    # strategies wraps in its narrow column (it took the plot's height)
+    fig.update_layout(meta={"rows": df["threshold"].nunique()})
     return _compact(fig, title, df["threshold"].nunique() + 1)
