@@ -40,6 +40,7 @@ def test_every_case_is_present() -> None:
         "late-plan-step",
         "unread-uncertainty",
         "low-option",
+        "idle-reactive-policy",
         *ERRORS,
     } <= names
 

@@ -382,3 +382,30 @@ def test_a_free_always_available_deescalation_is_flagged() -> None:
     for limited in ("cost: 0.5", "once: true", "cooldown: 2", 'when: "round >= 3"'):
         option = FREE_DOWN.replace("deescalate: true", f"deescalate: true, {limited}")
         assert _lint(policy, ("rung: 4, effects", option)) == [], limited
+
+
+def test_a_reactive_policy_in_an_arena_without_its_options_warns() -> None:
+    # the Israel–Iran trial: Hezbollah's `graduated` in arena 'direct', where it has no
+    # option, always held, and nothing said so
+    base = CLEAN.replace(
+        "  - {id: front,",
+        "  - {id: sea, ladder: compact, parties: [west, east]}\n  - {id: front,",
+        1,
+    )
+    base = base.replace(
+        "thresholds: {armed_conflict: -5}", "thresholds: {front.armed_conflict: -5}"
+    )
+    assert _lint_text(base) == []
+    idle = base.replace("{kind: reactive, offset: 1}", "{kind: graduated, arena: sea}")
+    assert _lint_text(idle) == [
+        "options[0].id: option 'strike' of actor 'usa' is chosen by no policy "
+        "(its policies: graduated)",
+        "actors[0].policy.arena: a 'graduated' policy of actor 'usa' can choose none of its "
+        "options (it has no escalation option with a rung in arena 'sea'): it always holds",
+    ]
+    deescalate = base.replace("{kind: reactive, offset: 1}", "{kind: deescalate}")
+    assert not any("can choose none" in w for w in _lint_text(deescalate))  # means: hold
+
+
+def _lint_text(text: str) -> list[str]:
+    return [f"{w.path}: {w.message}" for w in loads_scenario(text).warnings]

@@ -8,6 +8,8 @@ prints them; ``--strict`` makes them errors), located like an error:
 - a threshold no option, event or accident can reach (thresholds of the
   scenario's own ladders, and of built-in ladders those a utility names);
 - an option no policy of its actor can choose (default policy, strategies, mindsets);
+- a reactive policy that can choose none of its actor's options (a ``graduated``
+  answer in an arena where the actor has no escalation option): it always holds;
 - an escalation option whose rung, in every party's view, is below the arena's
   initial rung (taking it moves no view up unless the arena first comes down);
 - a de-escalation option that is free, always available and repeatable (chosen
@@ -52,6 +54,7 @@ def lint(checker: Checker) -> list[Issue]:
         unread_uncertainties,
         unreachable_thresholds,
         unchosen_options,
+        idle_policies,
         low_options,
         free_deescalations,
         foreign_consent,
@@ -222,6 +225,38 @@ def unchosen_options(checker: Checker) -> Finding:
             f"(its policies: {kinds})",
             "name it in a rules or plan policy, or give the actor a policy that weighs "
             "every option (quantal, best_response)",
+        )
+
+
+def idle_policies(checker: Checker) -> Finding:
+    """Reactive policies that can choose none of their actor's options (they always hold).
+
+    A ``deescalate`` policy without a de-escalation option holds too, but that is what
+    a strategy of not escalating means: it is not flagged.
+    """
+    spec = checker.spec
+    for path, actor_id, policy in actor_policies(spec):
+        if policy.kind not in REACTIVE:
+            continue
+        side = checker.actors[actor_id].side
+        mine = [o for o in spec.options if o.actor == actor_id]
+        if any(
+            can_choose(policy, o, side, checker.arenas[o.arena].parties if o.arena else [])
+            for o in mine
+        ):
+            continue
+        where = f" in arena {policy.arena!r}" if policy.arena else ""
+        arenas = sorted({o.arena for o in mine if o.arena and not o.deescalate})
+        hint = (
+            f"give it an arena where {actor_id!r} has options ({', '.join(arenas)}), "
+            if where and arenas
+            else ""
+        )
+        yield (
+            (*path, "arena") if where else (*path, "kind"),
+            f"a {policy.kind!r} policy of actor {actor_id!r} can choose none of its options "
+            f"(it has no escalation option with a rung{where}): it always holds",
+            hint + "give the actor such an option, or write 'hold' if holding is meant",
         )
 
 
