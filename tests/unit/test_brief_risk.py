@@ -120,3 +120,18 @@ def test_a_threshold_every_strategy_ties_on_says_so() -> None:
     text = dict(brief_paragraphs(rs))["Escalation risk"]
     assert "every strategy gives the same probability (20% on average over the mindsets)." in text
     assert "keep it lowest" not in text
+
+
+def test_a_threshold_the_same_in_every_cell_names_no_cell() -> None:
+    # the Israel–Iran trial: accidents alone crossed it, 11.1% in all six cells, and the brief
+    # named "the status_quo × measured cell" as if that one were worst
+    rows = [
+        {"strategy": s, "mindset": m, "threshold": "armed_conflict", "arena": "north",
+         "rung": 6, "probability": 0.111, "ci_low": 0.098, "ci_high": 0.126}
+        for s in ("status_quo", "calibrated", "massive")
+        for m in ("measured", "reactive")
+    ]  # fmt: skip
+    rs = ResultSet("run", {"scenario_id": "iran"}, {"thresholds": pd.DataFrame(rows)})
+    text = dict(brief_paragraphs(rs))["Escalation risk"]
+    assert "crossed in 11.1% of trajectories (the same in every strategy × mindset cell)" in text
+    assert "status_quo × measured" not in text

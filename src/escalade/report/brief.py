@@ -387,6 +387,15 @@ def _lowest_text(lowest: str, p: Any, n_strategies: int) -> str:
     return f"{listed} {'keep' if len(names) > 1 else 'keeps'} it lowest {mean}"
 
 
+def _where(thresholds: pd.DataFrame, peak: Any, view: str) -> str:
+    """A threshold's highest probability and its cell, or that every cell has it."""
+    cells = thresholds.loc[thresholds["threshold"] == peak.threshold, "probability"]
+    p = percent(peak.probability)
+    if len(cells) > 1 and float(cells.max() - cells.min()) <= 1e-12:
+        return f"{p} of trajectories (the same in every strategy × mindset cell{view})"
+    return f"up to {p} of trajectories (in the {peak.strategy} × {peak.mindset} cell{view})"
+
+
 def _risk_text(rs: ResultSet) -> str | None:
     thresholds = rs.get(tn.THRESHOLDS)
     if thresholds.empty:
@@ -398,8 +407,7 @@ def _risk_text(rs: ResultSet) -> str | None:
     peaks = list(threshold_peaks(thresholds).itertuples())
     views = [side_views(by_side, r.strategy, r.mindset, r.threshold, r.probability) for r in peaks]
     risks = [
-        f"`{r.threshold}` is crossed in up to {percent(r.probability)} of trajectories "
-        f"(in the {r.strategy} × {r.mindset} cell{view}); "
+        f"`{r.threshold}` is crossed in {_where(thresholds, r, view)}; "
         + _lowest_text(str(r.lowest), r.lowest_probability, thresholds.strategy.nunique())
         for r, view in zip(peaks, views, strict=True)
     ]
