@@ -243,6 +243,11 @@ def test_the_editor_checks_as_you_type_and_saves(chromium, server: str, tmp_path
     wait = WebDriverWait(chromium, 60, poll_frequency=0.2)
     wait.until(lambda d: d.find_elements(By.ID, "taken"))  # a copy keeps the listed id
     assert "already taken by a catalog scenario" in chromium.find_element(By.ID, "problems").text
+    # the label above the box, the box the column's width (it sat beside the label's baseline)
+    label = chromium.find_element(By.CSS_SELECTOR, "label[for=yaml]").rect
+    area = chromium.find_element(By.ID, "yaml").rect
+    assert label["y"] + label["height"] <= area["y"] and abs(area["x"] - label["x"]) < 2
+    assert "warning(s)" not in chromium.find_element(By.ID, "taken").text
     box = chromium.find_element(By.ID, "yaml")
     text = box.get_attribute("value")
     broken = text.replace("id: kursk-mini", "id: kursk-edited", 1).replace("horizon:", "horizn:", 1)
