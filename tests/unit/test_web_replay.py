@@ -45,6 +45,8 @@ def test_replay_an_uploaded_timeline_from_the_scenario_page(tmp_path: Path, wait
         assert r.status_code == 303 and r.headers["location"].startswith("/jobs/")
         job = wait_for_job(c, r.headers["location"].removeprefix("/jobs/"))
         assert job["status"] == "done", job
+        # Su-24 trial: the replay's job page was titled "Run of coin"
+        assert "<h1>Replay of coin</h1>" in c.get(r.headers["location"]).text
         assert job["results"]["posterior"]["mindsets"] == {"calm": 0.0, "hard": 1.0}
         page = c.get(f"/results/{job['run_id']}")
         assert page.status_code == 200 and "Forecast vs record" in page.text

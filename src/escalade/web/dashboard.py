@@ -207,7 +207,9 @@ class Dashboard:
             summary = outcome.summary()
             job.summary = {k: summary[k] for k in ("log_evidence", "posterior", "scores")}
 
-        return self.jobs.submit(sid, 2 * cells * particles, work)
+        job = self.jobs.submit(sid, 2 * cells * particles, work)
+        job.kind = "replay"
+        return job
 
     def _keep(self, job: Job, result_set: ResultSet) -> None:
         """Save a finished job's results; if the store cannot take them now, keep them aside."""

@@ -30,6 +30,8 @@ class Job:
     result_set: Any = field(default=None, repr=False)
     overrides: dict[str, float] = field(default_factory=dict)
     """Uncertainties the request fixed to one value (shown on the job page)."""
+    kind: str = "run"
+    """``run`` or ``replay``: what the job page calls it."""
 
     @property
     def progress(self) -> float:

@@ -184,7 +184,7 @@ async def replay_form(
 def job_page(jid: str, board: Board) -> HTMLResponse:
     """A job's progress (live), then a link to its results or its error."""
     job = board.job(jid)
-    return page("job.html", title=f"Run of {job.scenario}", job=job)
+    return page("job.html", title=f"{job.kind.capitalize()} of {job.scenario}", job=job)
 
 
 @router.get("/results", responses={413: ERRORS[413], 503: ERRORS[503]})
