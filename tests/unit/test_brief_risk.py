@@ -133,5 +133,36 @@ def test_a_threshold_the_same_in_every_cell_names_no_cell() -> None:
     ]  # fmt: skip
     rs = ResultSet("run", {"scenario_id": "iran"}, {"thresholds": pd.DataFrame(rows)})
     text = dict(brief_paragraphs(rs))["Escalation risk"]
-    assert "crossed in 11.1% of trajectories (the same in every strategy × mindset cell)" in text
+    assert (
+        "`armed_conflict` is crossed in 11.1% of trajectories, the same in every strategy × "
+        in text
+    )
+    assert "mindset cell. Thresholds" in text or text.endswith("mindset cell.")
+    assert "every strategy gives the same" not in text  # said once is enough
     assert "status_quo × measured" not in text
+
+
+def test_one_strategy_run_is_described_not_chosen() -> None:
+    # the Israel–Iran trial, `run --strategies calibrated`: "Choose calibrated: it has the highest
+    # expected utility under every mindset" and "calibrated keeps it lowest"
+    comparison = pd.DataFrame(
+        {"strategy": ["calibrated"], "mean_utility": [-15.3], "worst_utility": [-18.9],
+         "worst_mindset": ["measured"], "max_regret": [0.0]}
+    )  # fmt: skip
+    thresholds = _thresholds()
+    thresholds = thresholds[thresholds["strategy"] == "one_carrier"]
+    rs = ResultSet(
+        "run", {"scenario_id": "iran"}, {"comparison": comparison, "thresholds": thresholds}
+    )
+    paragraphs = dict(brief_paragraphs(rs))
+    answer = paragraphs["Answer"]
+    assert answer.startswith("**calibrated** is the only strategy run: there is nothing to choose")
+    assert (
+        "Its expected utility is -15.3 u on average over the mindsets (worst -18.9 u, under "
+        in answer
+    )
+    assert "*measured*)." in answer and "Choose" not in answer
+    assert "with one strategy run, its level alone says little" in answer
+    risk = paragraphs["Escalation risk"]
+    assert "keeps it lowest" not in risk
+    assert "(in the one_carrier × opportunist cell); 9% on average over the mindsets." in risk

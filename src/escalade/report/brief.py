@@ -111,6 +111,8 @@ def _answer(rs: ResultSet) -> str:
     if comparison.empty:
         return "The run has no strategies to compare."
     top = comparison.iloc[0]
+    if len(comparison) == 1:
+        return _one_strategy(top)
     text = f"Choose **{top['strategy']}**: "
     if float(top["max_regret"]) <= 0:
         text += "it has the highest expected utility under every mindset"
@@ -132,6 +134,19 @@ def _answer(rs: ResultSet) -> str:
         gain = cells[cells["strategy"] == top["strategy"]]["vs_status_quo"].mean()
         text += f" Against the status quo (*{quo}*) it gains {sig(gain, signed=True)} {UNIT}."
     return text
+
+
+def _one_strategy(top: Any) -> str:
+    """The answer of a run of one strategy: its level, as there is nothing to choose between."""
+    text = f"**{top['strategy']}** is the only strategy run: there is nothing to choose between."
+    if "mean_utility" not in top.index:
+        return text
+    text += (
+        f" Its expected utility is {sig(top['mean_utility'])} {UNIT} on average over the mindsets"
+    )
+    if {"worst_utility", "worst_mindset"} <= set(top.index):
+        text += f" (worst {sig(top['worst_utility'])} {UNIT}, under *{top['worst_mindset']}*)"
+    return text + "."
 
 
 def _status_quo_run(rs: ResultSet) -> bool:
@@ -171,6 +186,8 @@ def _units(rs: ResultSet) -> str:
         if _status_quo_run(rs)
         else "the status quo was not among the strategies run, so they are compared with each other"
     )
+    if len(rs.get(tn.COMPARISON)) == 1:
+        shown_as = "with one strategy run, its level alone says little: run it with others"
     return (
         f"Utilities are in the scenario's utility units ({UNIT}): the discounted sum, over the "
         f"horizon, of {whose}. Only differences between strategies mean something; {shown_as}."
@@ -379,21 +396,36 @@ def side_views(by_side: pd.DataFrame, strategy: Any, mindset: Any, threshold: An
 
 
 def _lowest_text(lowest: str, p: Any, n_strategies: int) -> str:
-    """Which strategies keep a threshold's risk lowest, or that every strategy gives the same."""
+    """Which strategies keep a threshold's risk lowest, or that every strategy gives the same.
+
+    With one strategy run there is nothing to rank: only its mean over the mindsets.
+    """
     names, mean = lowest.split(", "), f"({percent(p)} on average over the mindsets)."
+    if n_strategies == 1:
+        return f"{percent(p)} on average over the mindsets."
     if n_strategies > 1 and len(names) >= n_strategies:
         return f"every strategy gives the same probability {mean}"
     listed = " and ".join(filter(None, (", ".join(names[:-1]), names[-1])))
     return f"{listed} {'keep' if len(names) > 1 else 'keeps'} it lowest {mean}"
 
 
-def _where(thresholds: pd.DataFrame, peak: Any, view: str) -> str:
-    """A threshold's highest probability and its cell, or that every cell has it."""
+def _risk_sentence(thresholds: pd.DataFrame, peak: Any, view: str) -> str:
+    """A threshold's highest probability, its cell and the strategies that keep it lowest.
+
+    When every cell has the same probability, that is all there is to say.
+    """
     cells = thresholds.loc[thresholds["threshold"] == peak.threshold, "probability"]
     p = percent(peak.probability)
     if len(cells) > 1 and float(cells.max() - cells.min()) <= 1e-12:
-        return f"{p} of trajectories (the same in every strategy × mindset cell{view})"
-    return f"up to {p} of trajectories (in the {peak.strategy} × {peak.mindset} cell{view})"
+        return (
+            f"`{peak.threshold}` is crossed in {p} of trajectories, the same in every strategy × "
+            f"mindset cell{view}."
+        )
+    lowest = _lowest_text(str(peak.lowest), peak.lowest_probability, thresholds.strategy.nunique())
+    return (
+        f"`{peak.threshold}` is crossed in up to {p} of trajectories (in the {peak.strategy} × "
+        f"{peak.mindset} cell{view}); {lowest}"
+    )
 
 
 def _risk_text(rs: ResultSet) -> str | None:
@@ -406,11 +438,7 @@ def _risk_text(rs: ResultSet) -> str | None:
     by_side = sides_disagree(rs.get(tn.THRESHOLDS_BY_SIDE))
     peaks = list(threshold_peaks(thresholds).itertuples())
     views = [side_views(by_side, r.strategy, r.mindset, r.threshold, r.probability) for r in peaks]
-    risks = [
-        f"`{r.threshold}` is crossed in {_where(thresholds, r, view)}; "
-        + _lowest_text(str(r.lowest), r.lowest_probability, thresholds.strategy.nunique())
-        for r, view in zip(peaks, views, strict=True)
-    ]
+    risks = [_risk_sentence(thresholds, r, view) for r, view in zip(peaks, views, strict=True)]
     parts = []
     if never:
         parts.append(f"never crossed in any cell: {', '.join(map(str, never))}")
