@@ -88,3 +88,12 @@ def test_verify_checks_the_quotes_of_an_observed_file(tmp_path, capsys) -> None:
     observed.write_text(text.replace('quote: "hardened"', 'quote: "softened"'), encoding="utf-8")
     assert main(["verify", str(observed), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["quotes"][0]["status"] == "not_found"
+
+
+def test_verify_of_an_observed_file_prints_no_empty_assumptions_table(tmp_path, capsys) -> None:
+    """Su-24 trial: an empty 'Unsourced assumptions' table and '0 assumptions: quoted 0, ...'
+    followed the quotes of a timeline, which has no numbers to source."""
+    assert main(["verify", str(DATA / "coin.observed.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "Quotes in" in out and "verify passed" in out
+    assert "Unsourced assumptions" not in out and "0 assumptions" not in out

@@ -93,15 +93,20 @@ def _print(report: VerifyReport, *, show_all: bool) -> None:
     for ref, reason in report.missing_texts.items():
         console.print(Text(f"source {ref}: {reason}", style="yellow"))
     rows = report.assumptions if show_all else report.unsourced
-    table = Table(title="Assumptions" if show_all else "Unsourced assumptions")
-    for column in ("kind", "element", "value", "line", "source / note"):
-        table.add_column(column)
-    for a in rows:
-        cells = (a.kind, a.element, a.value, str(a.line or ""), a.ref or a.note or "")
-        table.add_row(*(Text(cell) for cell in cells))
-    console.print(table)
     counts = report.counts
     total = sum(counts.values())
+    if not total:  # an observed timeline: quotes only, no numbers to source
+        return
+    if rows:
+        table = Table(title="Assumptions" if show_all else "Unsourced assumptions")
+        for column in ("kind", "element", "value", "line", "source / note"):
+            table.add_column(column)
+        for a in rows:
+            cells = (a.kind, a.element, a.value, str(a.line or ""), a.ref or a.note or "")
+            table.add_row(*(Text(cell) for cell in cells))
+        console.print(table)
+    else:
+        print("unsourced assumptions: none")
     print(f"{total} assumptions: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
