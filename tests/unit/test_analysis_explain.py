@@ -57,6 +57,9 @@ def test_one_mindset() -> None:
     [
         ({"a": "nope", "b": "b"}, "^a: expected a strategy among a, b"),
         ({"a": "a", "b": "b", "mindset": "m9"}, "^mindset: expected one of m1, m2"),
+        # the Israel–Iran trial: a strategy against itself gave "0 (95% interval -0.309 to
+        # +0.309)", an interval of pure noise
+        ({"a": "a", "b": "a"}, "^b: expected a strategy other than `a`, found 'a' twice"),
     ],
 )
 def test_clear_errors(kwargs: dict[str, str], message: str) -> None:

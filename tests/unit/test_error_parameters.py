@@ -137,6 +137,10 @@ def test_the_library_names_the_parameter(kursk, call, parameter: str, start: str
         ),
         (["commit", "kursk-mini", "--side", "north"], "--side: expected one of west, east"),
         (
+            ["explain", "kursk-mini", "--a", "graduated", "--b", "graduated"],
+            "--b: expected a strategy other than --a, found 'graduated' twice",
+        ),
+        (
             ["simulate", "kursk-mini", "--strategy", "graduate"],
             "--strategy: expected one of graduated, deescalate, found 'graduate'; "
             "hint: did you mean 'graduated'?",

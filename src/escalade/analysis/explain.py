@@ -35,9 +35,19 @@ import pandas as pd
 from escalade.engine.summary import Z95
 from escalade.errors import UsageError
 
-__all__ = ["explain_difference"]
+__all__ = ["explain_difference", "same_strategy"]
 
 _COLUMNS = ("strategy", "mindset", "actor", "side", "kind", "term", "mean", "sd", "n")
+
+
+def same_strategy(b: str, known: Sequence[str]) -> UsageError:
+    """The error for ``b`` naming the strategy ``a`` names: a difference of nothing."""
+    return UsageError(
+        f"b: expected a strategy other than `a`, found {b!r} twice; hint: the difference of "
+        "a strategy with itself is 0, and its interval (which treats the two as independent) "
+        f"is noise; compare {b!r} with another of {', '.join(k for k in known if k != b)}",
+        parameter="b",
+    )
 
 
 def _check(terms: pd.DataFrame, a: str, b: str, mindset: str | None) -> None:
@@ -48,6 +58,8 @@ def _check(terms: pd.DataFrame, a: str, b: str, mindset: str | None) -> None:
             "utility decomposition have no utility_terms table, run again"
         )
     known = list(dict.fromkeys(terms["strategy"]))
+    if a == b:
+        raise same_strategy(b, known)
     for label, value in (("a", a), ("b", b)):
         if value not in known:
             raise UsageError(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from escalade.analysis.explain import explain_difference
+from escalade.analysis.explain import explain_difference, same_strategy
 from escalade.analysis.ranking import rank_by as resolve_rank
 from escalade.analysis.run import focal_side, run_tables
 from escalade.engine import run_grid
@@ -47,6 +47,8 @@ def explain_strategies(
     UsageError
         If a strategy, the mindset or ``rank_by`` is not declared by the scenario.
     """
+    if a == b:  # before simulating, not after
+        raise same_strategy(b, [s.id for s in scenario.strategies])
     rank = resolve_rank(scenario, rank_by, focal_side(scenario))
     strategies = pick([a, b], [s.id for s in scenario.strategies], "strategies")
     chosen = [mindset] if mindset is not None else None
