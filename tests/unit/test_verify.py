@@ -244,3 +244,19 @@ def test_a_number_in_a_name_in_the_quote_does_not_vouch_for_a_value() -> None:
         )
         rows = {a.element: a for a in assumptions(loads_scenario(text))}
         assert rows["option lift_strike_limits: cost"].kind == kind
+
+
+def test_sources_without_a_file_are_one_line(tmp_path: Path, capsys) -> None:
+    """The Israel–Iran trial: nine sources without a 'file' printed nine identical lines."""
+    text = load_scenario("kursk-mini").text
+    extra = (
+        '  - {id: ap-1, title: "A", outlet: AP, date: 2024-10-30}\n'
+        '  - {id: ap-2, title: "B", outlet: AP, date: 2024-10-31}\n'
+    )
+    path = tmp_path / "s.yaml"
+    path.write_text(text.rstrip("\n") + "\n" + extra, encoding="utf-8")
+    assert loads_scenario(path.read_text(encoding="utf-8")).spec.sources[-1].id == "ap-2"
+    main(["verify", str(path)])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "2 sources (ap-1, ap-2): none declares a 'file' with its text" in out
+    assert "source ap-1:" not in out

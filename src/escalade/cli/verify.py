@@ -90,8 +90,15 @@ def _print(report: VerifyReport, *, show_all: bool) -> None:
             Text(q.location or q.detail),
         )
     console.print(quotes)
-    for ref, reason in report.missing_texts.items():
-        console.print(Text(f"source {ref}: {reason}", style="yellow"))
+    for reason, refs in _by_reason(report.missing_texts).items():
+        # one line per reason: nine sources without a 'file' are one finding, not nine
+        if len(refs) == 1:
+            line = f"source {refs[0]}: {reason}"
+        else:
+            line = f"{len(refs)} sources ({', '.join(refs)}): " + reason.replace(
+                "the source declares no", "none declares a"
+            )
+        console.print(Text(line, style="yellow"))
     rows = report.assumptions if show_all else report.unsourced
     counts = report.counts
     total = sum(counts.values())
@@ -141,3 +148,11 @@ def _verify_observed(path: Path, sources: list[Path], threshold: float) -> Verif
         what="observed file",
     )
     return VerifyReport(f"{path.name} (observed, {lt.timeline.scenario})", checks, (), missing)
+
+
+def _by_reason(missing: dict[str, str]) -> dict[str, list[str]]:
+    """The sources whose text could not be read, grouped by why (in file order)."""
+    out: dict[str, list[str]] = {}
+    for ref, reason in missing.items():
+        out.setdefault(reason, []).append(ref)
+    return out
