@@ -306,6 +306,11 @@ def assumptions_section(rs: ResultSet) -> Section:
     )
     blocks: list[Any] = [Markdown(text)]
     if not table.empty:
+        # a number without a source, quote or note leaves those cells empty, not "NA"
+        texts = [c for c in ("ref", "quote", "note") if c in table.columns]
+        table = table.assign(
+            **{c: table[c].astype(object).where(table[c].notna(), "") for c in texts}
+        )
         blocks.append(
             TableBlock(
                 link_sources(table, "ref", set(rs.get(tn.SOURCES).get("id", pd.Series()))),

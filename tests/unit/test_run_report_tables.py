@@ -1,4 +1,4 @@
-"""The run report says which moves an ally refused: the usage chart alone shows them as unused."""
+"""Run report tables: the moves an ally refused (the usage chart shows them unused), empty cells."""
 
 from __future__ import annotations
 
@@ -44,3 +44,24 @@ def test_a_refused_move_is_named_with_its_refusals() -> None:
 def test_no_refusal_no_table() -> None:
     page = _page(_options(0.0))
     assert "Moves refused for want of consent" not in page and "Refused:" not in page
+
+
+def test_assumptions_without_a_source_leave_their_cells_empty() -> None:
+    # the Israel–Iran trial: most rows of the assumptions table read "NA NA NA"
+    assumptions = pd.DataFrame(
+        {
+            "element": ["variable x: initial", "option a: cost"],
+            "path": ["variables[0].initial", "options[0].cost"],
+            "line": [3, 9],
+            "value": ["0", "2"],
+            "kind": ["unsourced", "judgement"],
+            "ref": [None, "ap-0414"],
+            "quote": [None, None],
+            "note": [None, "judgement"],
+        }
+    )
+    rs = ResultSet("run", {"scenario_id": "iran-israel-2024"}, {tn.ASSUMPTIONS: assumptions})
+    page = render_html(run_report(rs), include_plotlyjs=False)
+    table = page[page.index("Key assumptions with their sources") :].split("</table>")[0]
+    assert ">NA<" not in table
+    assert "judgement" in table and "ap-0414" in table
