@@ -32,7 +32,7 @@ def kernel_values(compiled, state: State) -> np.ndarray:
     views = np.repeat(state.rungs, 2, axis=1)  # ENV has no reader: rung() reads the common rung
     ev = (state.variables, state.rungs, views, state.taken, state.uncertainties)
     prog = (code, consts, start, stop, kind, slot, np.zeros((state.n, count)))
-    stack = np.zeros(programs.depth())
+    stack = np.zeros((programs.depth() + 1, state.n))
     fill_static(prog, ev, stack)
     out = np.zeros(state.n)
     evaluate(p, prog, ev, state.round, state.day, lm, stack, out)

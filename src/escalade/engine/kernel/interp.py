@@ -1,9 +1,14 @@
 """The bytecode interpreter: one compiled function that evaluates any scenario expression.
 
 :func:`run` evaluates program ``p`` (see :mod:`escalade.engine.kernel.bytecode`)
-for trajectory ``j`` of the state arrays, with the same IEEE operations as
-NumPy's ufuncs (``%`` is NumPy's ``remainder``, ``min``/``max`` propagate
-NaN, division by zero gives ``inf``/``nan``). :func:`last_moves` fills, once
+for a set of trajectories at once: the loop over instructions is outside, the
+loop over the trajectories ``idx[:cnt]`` inside, on a stack of rows (one row
+per stack slot, one column per trajectory of the set). The interpreter's
+dispatch is so paid once per instruction and set, not per trajectory. Each
+operation is the same IEEE operation as NumPy's ufunc (``%`` is NumPy's
+``remainder``, ``min``/``max`` propagate NaN, division by zero gives
+``inf``/``nan``), applied to each trajectory on its own, so the numbers do
+not depend on which trajectories share a set. :func:`last_moves` fills, once
 per trajectory and round, the ``last_move`` values the programs read.
 """
 
@@ -104,64 +109,126 @@ def _unary(op, a):
     return np.ceil(a)
 
 
-@njit(cache=True, error_model="numpy", _nrt=False, inline="always")
-def run(p, prog, ev, j, t, day, lm, stack):
-    """Value of program ``p`` for trajectory ``j`` in round ``t`` (booleans: 0.0 or 1.0).
+@njit(cache=True, error_model="numpy", _nrt=False)
+def _load(op, arg, ev, idx, cnt, t, day, lm, consts, row):
+    """Push instruction ``op`` (0..8) for every trajectory of the set into ``row``."""
+    variables, rungs, views, taken, unc = ev
+    if op == 0:
+        c = consts[arg]
+        for i in range(cnt):
+            row[i] = c
+    elif op == 1:
+        for i in range(cnt):
+            row[i] = variables[idx[i], arg]
+    elif op == 2:
+        for i in range(cnt):
+            row[i] = unc[idx[i], arg]
+    elif op == 3:
+        for i in range(cnt):
+            row[i] = 1.0 if taken[idx[i], arg] else 0.0
+    elif op == 4:
+        for i in range(cnt):
+            row[i] = rungs[idx[i], arg]
+    elif op == 5:
+        for i in range(cnt):
+            row[i] = views[idx[i], arg]
+    elif op in (6, 7):
+        c = float(t) if op == 6 else float(day)
+        for i in range(cnt):
+            row[i] = c
+    else:
+        for i in range(cnt):
+            row[i] = lm[idx[i], arg]
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
+def _apply2(op, a, b, cnt):
+    """``a = a op b`` element by element (binary opcodes 9..22, 33, 34)."""
+    if op == 17:
+        for i in range(cnt):
+            a[i] = a[i] + b[i]
+    elif op == 18:
+        for i in range(cnt):
+            a[i] = a[i] - b[i]
+    elif op == 19:
+        for i in range(cnt):
+            a[i] = a[i] * b[i]
+    elif op == 20:
+        for i in range(cnt):
+            a[i] = a[i] / b[i]
+    elif op == 11:
+        for i in range(cnt):
+            a[i] = 1.0 if a[i] < b[i] else 0.0
+    elif op == 12:
+        for i in range(cnt):
+            a[i] = 1.0 if a[i] <= b[i] else 0.0
+    elif op == 13:
+        for i in range(cnt):
+            a[i] = 1.0 if a[i] > b[i] else 0.0
+    elif op == 14:
+        for i in range(cnt):
+            a[i] = 1.0 if a[i] >= b[i] else 0.0
+    elif op == 10:
+        for i in range(cnt):
+            a[i] = 1.0 if (a[i] != 0.0 and b[i] != 0.0) else 0.0
+    else:
+        for i in range(cnt):
+            a[i] = _binary(op, a[i], b[i])
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
+def interpret(p, prog, ev, idx, cnt, t, day, lm, stack):
+    """Program ``p`` run instruction by instruction; its values are ``stack[0, :cnt]``."""
+    code, consts, start, stop = prog[0], prog[1], prog[2], prog[3]
+    top = -1
+    for pc in range(start[p], stop[p]):
+        op, arg = code[pc, 0], code[pc, 1]
+        if op <= 8:
+            top += 1
+            _load(op, arg, ev, idx, cnt, t, day, lm, consts, stack[top])
+        elif op <= 22 or op in (33, 34):
+            top -= 1
+            _apply2(op, stack[top], stack[top + 1], cnt)
+        elif op <= 32:
+            a = stack[top]
+            for i in range(cnt):
+                a[i] = _unary(op, a[i])
+        else:
+            top -= 2
+            a, b, c = stack[top], stack[top + 1], stack[top + 2]
+            if op == 35:
+                for i in range(cnt):
+                    a[i] = b[i] if a[i] != 0.0 else c[i]
+            else:
+                for i in range(cnt):
+                    a[i] = _minimum(_maximum(a[i], b[i]), c[i])
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
+def run(p, prog, ev, idx, cnt, t, day, lm, stack, out):
+    """Values of program ``p`` for trajectories ``idx[:cnt]`` in round ``t`` into ``out[:cnt]``.
 
     ``prog`` is ``(code, consts, start, stop, kind, slot, static)`` (see
     ``Programs.kinds``; ``static`` ``(n, Q)`` holds the static programs' values);
     ``ev`` the state arrays ``(variables, rungs, views, taken, uncertainties)``;
-    ``lm`` the trajectory's ``last_move`` values; ``stack`` a scratch array at
-    least as deep as the program.
+    ``lm`` the ``(n, M)`` ``last_move`` values; ``stack`` a scratch array of
+    at least ``(depth + 1, cnt)``. Booleans are 0.0 or 1.0.
     """
     code, consts, start, kind, slot, static = prog[0], prog[1], prog[2], prog[4], prog[5], prog[6]
     if kind[p] == 0:
-        return consts[code[start[p], 1]]
+        c = consts[code[start[p], 1]]
+        for i in range(cnt):
+            out[i] = c
+        return
     if kind[p] == 1:
-        return static[j, slot[p]]
-    return interpret(p, code, consts, start, prog[3], ev, j, t, day, lm, stack)
-
-
-@njit(cache=True, error_model="numpy", _nrt=False)
-def interpret(p, code, consts, start, stop, ev, j, t, day, lm, stack):
-    """Program ``p`` run instruction by instruction (see :func:`run`)."""
-    variables, rungs, views, taken, unc = ev
-    top = -1
-    first = start[p]
-    for pc in range(first, stop[p]):
-        op, arg = code[pc, 0], code[pc, 1]
-        if op <= 8:
-            top += 1
-            if op == 0:
-                stack[top] = consts[arg]
-            elif op == 1:
-                stack[top] = variables[j, arg]
-            elif op == 2:
-                stack[top] = unc[j, arg]
-            elif op == 3:
-                stack[top] = 1.0 if taken[j, arg] else 0.0
-            elif op == 4:
-                stack[top] = rungs[j, arg]
-            elif op == 5:
-                stack[top] = views[j, arg]
-            elif op == 6:
-                stack[top] = float(t)
-            elif op == 7:
-                stack[top] = float(day)
-            else:
-                stack[top] = lm[arg]
-        elif op <= 22 or op in (33, 34):
-            top -= 1
-            stack[top] = _binary(op, stack[top], stack[top + 1])
-        elif op <= 32:
-            stack[top] = _unary(op, stack[top])
-        elif op == 35:
-            top -= 2
-            stack[top] = stack[top + 1] if stack[top] != 0.0 else stack[top + 2]
-        else:
-            top -= 2
-            stack[top] = _minimum(_maximum(stack[top], stack[top + 1]), stack[top + 2])
-    return stack[0]
+        s = slot[p]
+        for i in range(cnt):
+            out[i] = static[idx[i], s]
+        return
+    interpret(p, prog, ev, idx, cnt, t, day, lm, stack)
+    top = stack[0]
+    for i in range(cnt):
+        out[i] = top[i]
 
 
 @njit(cache=True, error_model="numpy", _nrt=False, inline="always")
@@ -184,21 +251,25 @@ def last_moves(j, moves, pool, prev_option, prev_success, lm):
         lm[m] = max(best, floor[arena])
 
 
-@njit(cache=True, error_model="numpy", _nrt=False)
+@njit(cache=True, error_model="numpy")
 def fill_static(prog, ev, stack):
-    """Compute every static program of every trajectory into ``prog``'s ``static`` array."""
+    """Compute every static program of every trajectory into ``prog``'s ``static`` array.
+
+    ``stack`` is ``(depth + 1, n)``; static programs read no ``last_move``.
+    """
     kind, slot, static = prog[4], prog[5], prog[6]
-    lm = stack[:0]
-    for j in range(static.shape[0]):
-        for p in range(kind.shape[0]):
-            if kind[p] == 1:
-                static[j, slot[p]] = interpret(
-                    p, prog[0], prog[1], prog[2], prog[3], ev, j, 0, 0, lm, stack
-                )
+    n = static.shape[0]
+    idx = np.arange(n)
+    lm = np.zeros((n, 1))
+    for p in range(kind.shape[0]):
+        if kind[p] == 1:
+            interpret(p, prog, ev, idx, n, 0, 0, lm, stack)
+            for j in range(n):
+                static[j, slot[p]] = stack[0, j]
 
 
-@njit(cache=True, error_model="numpy", _nrt=False)
+@njit(cache=True, error_model="numpy")
 def evaluate(p, prog, ev, t, day, lm_all, stack, out):
     """Program ``p`` for every trajectory into ``out`` (for tests; ``lm_all`` is ``(n, M)``)."""
-    for j in range(out.shape[0]):
-        out[j] = run(p, prog, ev, j, t, day, lm_all[j], stack)
+    n = out.shape[0]
+    run(p, prog, ev, np.arange(n), n, t, day, lm_all, stack, out)

@@ -19,7 +19,7 @@ from typing import Any
 
 __all__ = ["AVAILABLE", "KERNEL_MODULES", "cache_dir", "drop_stale_cache", "njit"]
 
-KERNEL_MODULES = ("interp", "steps", "decide", "round")
+KERNEL_MODULES = ("interp", "rows", "steps", "decide", "round")
 """The modules whose functions Numba compiles (and links into one another)."""
 
 

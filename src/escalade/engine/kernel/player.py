@@ -40,6 +40,10 @@ _STATE = (
 """The state arrays the kernel reads and writes, in the order it expects them."""
 
 
+BLOCK = 2048
+"""Trajectories the kernel plays a round for at a time (their columns stay in cache)."""
+
+
 class KernelRejected(SimulationError):
     """The kernel met a value the NumPy path rejects; the chunk is replayed on that path."""
 
@@ -86,7 +90,9 @@ class KernelPlayer(RoundPlayer):
     ) -> None:
         super().__init__(compiled, specs, seed=seed, declared=declared)
         self.tables: Tables = build(compiled, specs)
-        self._scratch = _scratch(compiled, self.tables)
+        self._scratch: tuple[Any, ...] = ()
+        """The kernel's scratch arrays, sized for the last chunk (see ``round.play_round``)."""
+        self._entries: dict[Any, Any] = {}
         self._static: tuple[FloatArray, FloatArray] | None = None
         """The uncertainties the static programs were computed for, and their values."""
 
@@ -139,58 +145,119 @@ class KernelPlayer(RoundPlayer):
             *(log.reverted, log.peak_views, log.ended),
         )
         states = tuple(getattr(st, name) for name in _STATE)
+        if not self._scratch or self._scratch[0].shape[1] < st.n:
+            self._scratch = _scratch(c, tb, st.n)
         if self._static is None or self._static[0] is not st.uncertainties:
-            static = np.zeros((st.n, tb.n_static))
-            fill_static((*tb.prog, static), states[:5], self._scratch[0])
+            static = np.zeros((st.n, tb.n_static), order="F")
+            fill = ((*tb.prog, static), states[:5], self._scratch[0])
+            self._entry(fill_static, fill, (_Open({6}), _Open(), False))(*fill)
             self._static = (st.uncertainties, static)
-        code: int = play_round(
+        args = (
             tb.ints, tb.floats, (*tb.prog, self._static[1]), tb.moves, states, logs, self._scratch,
-            t, st.day, uniforms, c.sequential, c.has_jumps,
+            t, st.day, uniforms, bool(c.sequential), bool(c.has_jumps), BLOCK,
         )  # fmt: skip
+        opened = (False, False, _Open({6}), False, _Open(), _Open(), _Open(_TRAJECTORY_MAJOR))
+        code: int = self._entry(play_round, args, opened)(*args)
         return code
+
+    def _entry(self, dispatcher: Any, args: tuple[Any, ...], opened: tuple[Any, ...]) -> Any:
+        """:func:`entry`, typed once per player (the types never change between rounds)."""
+        if dispatcher not in self._entries:
+            self._entries[dispatcher] = entry(dispatcher, args, opened)
+        return self._entries[dispatcher]
+
+
+_TRAJECTORY_MAJOR = frozenset({1, 3, 4, 5, 6, 9, 10, 11})
+"""The kernel's scratch arrays with one row per trajectory (column-major)."""
+
+
+class _Open(frozenset[int]):
+    """Which items of a tuple argument are typed with an open layout (empty: every item)."""
+
+    def __contains__(self, item: object) -> bool:
+        return not self or super().__contains__(item)
+
+
+def entry(dispatcher: Any, args: tuple[Any, ...], opened: tuple[Any, ...]) -> Any:
+    """The compiled ``dispatcher`` for ``args``, the 2-D arrays ``opened`` typed column-major.
+
+    ``opened`` says, argument by argument (the rest: False), which tuple
+    items have one row per trajectory.
+
+    Numba types an array by its memory order, and a column-major array of one
+    column (or none) is also row-major, so Numba would call it row-major: left
+    alone, each scenario's shapes would compile the kernel anew (about a
+    minute each). Typing the arrays with one row per trajectory as
+    column-major (which they are) gives every scenario one signature, compiled
+    once per machine and cached; the entry point is then called directly.
+    """
+    from numba import typeof  # noqa: PLC0415 - numba is imported with the kernel
+    from numba.core import types  # noqa: PLC0415
+
+    def typed(value: Any, open_: bool) -> Any:
+        ty = typeof(value)  # type: ignore[no-untyped-call]
+        if open_ and isinstance(ty, types.Array) and ty.ndim == 2:
+            return ty.copy(layout="F" if value.flags.f_contiguous else "A")
+        return ty
+
+    sig = []
+    for i, value in enumerate(args):
+        how = opened[i] if i < len(opened) else False
+        if isinstance(how, _Open):
+            items = [typed(x, k in how) for k, x in enumerate(value)]
+            sig.append(types.BaseTuple.from_types(items))  # type: ignore[no-untyped-call]
+        else:
+            sig.append(typed(value, False))
+    return dispatcher.compile(tuple(sig))  # loads the cached machine code, or compiles
 
 
 def _log(c: CompiledScenario, st: State) -> RoundLog:
     """A round log the kernel fills (every row is reset by the kernel)."""
     n, n_slot, n_arena, n_event = st.n, len(c.slots), len(c.arenas), len(c.events)
     return RoundLog(
-        branch=np.empty((n, n_event), dtype=np.int64),
-        fired=np.empty((n, n_event), dtype=bool),
-        moves=np.empty((n, n_slot), dtype=np.int64),
-        succeeded=np.empty((n, n_slot), dtype=bool),
-        refused=np.empty((n, n_slot), dtype=bool),
-        accidents=np.empty((n, n_arena), dtype=np.int64),
-        reverted=np.empty((n, n_arena), dtype=np.int64),
-        peak_views=np.empty((n, 2 * n_arena)),
+        branch=np.empty((n, n_event), dtype=np.int64, order="F"),
+        fired=np.empty((n, n_event), dtype=bool, order="F"),
+        moves=np.empty((n, n_slot), dtype=np.int64, order="F"),
+        succeeded=np.empty((n, n_slot), dtype=bool, order="F"),
+        refused=np.empty((n, n_slot), dtype=bool, order="F"),
+        accidents=np.empty((n, n_arena), dtype=np.int64, order="F"),
+        reverted=np.empty((n, n_arena), dtype=np.int64, order="F"),
+        peak_views=np.empty((n, 2 * n_arena), order="F"),
         ended=np.empty(n, dtype=bool),
     )
 
 
 def _contiguous(st: State) -> None:
-    """Make every array the kernel reads C-contiguous (one compiled signature for all)."""
+    """Make every array the kernel reads column-major, as the engine allocates them.
+
+    The kernel walks a column at a time (one variable, one option over the
+    trajectories of a set); one layout for all gives one compiled signature.
+    """
     for name in _STATE:
         value = getattr(st, name)
-        if not value.flags.c_contiguous:
-            setattr(st, name, np.ascontiguousarray(value))
+        if not value.flags.f_contiguous:
+            setattr(st, name, np.asfortranarray(value))
 
 
-def _scratch(c: CompiledScenario, tables: Tables) -> tuple[Any, ...]:
-    """The kernel's scratch arrays, allocated once per player (see ``round.play_round``)."""
+def _scratch(c: CompiledScenario, tables: Tables, n: int) -> tuple[Any, ...]:
+    """The kernel's scratch arrays for chunks of up to ``n`` trajectories (``round`` lists them)."""
     n_arena, n_actor, n_slot = len(c.arenas), len(c.actors), len(c.slots)
     groups = [len(o.effects) for o in c.options] + [len(e.effects) for e in c.events]
     groups += [len(b.effects) for e in c.events for b in e.branches]
-    widths = [len(a.per_round) + 1 + len(a.thresholds) for a in c.actors]
     return (
-        np.zeros(tables.depth + 1),
-        np.zeros(max(tables.n_reads, 1)),
-        np.zeros(max([1, *groups])),
-        np.zeros(n_arena),
-        np.zeros(2 * n_arena),
-        np.zeros(n_actor),
-        np.zeros((1, len(c.variable_ids))),
-        np.zeros(max([1, *widths])),
+        np.zeros((tables.depth + 1, n)),
+        np.zeros((n, max(tables.n_reads, 1)), order="F"),
+        np.zeros((max([1, *groups]), n)),
+        np.zeros((n, n_arena), order="F"),
+        np.zeros((n, 2 * n_arena), order="F"),
+        np.zeros((n, n_actor), order="F"),
+        np.zeros((n, len(c.variable_ids)), order="F"),
+        np.zeros((8, n)),
         np.zeros(2, dtype=np.int64),
-        np.zeros(n_slot, dtype=np.int64),
-        np.zeros(2 * n_arena),
-        np.zeros(n_slot, dtype=np.int64),
+        np.zeros((n, n_slot), dtype=np.int64, order="F"),
+        np.zeros((n, 2 * n_arena), order="F"),
+        np.zeros((n, n_slot), dtype=np.int64, order="F"),
+        np.zeros((8, n), dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
+        np.zeros(len(c.options) + 2, dtype=np.int64),
     )
