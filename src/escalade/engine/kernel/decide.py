@@ -171,47 +171,50 @@ def _asks(I, k):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def _consent(I, F, P, ev, S, V, L, t, day, k, idx, cnt):
-    """Refuse the picks at slot ``k`` that a consenting actor loses by (``RoundPlayer.consent``).
+def _consent(I, F, P, ev, S, V, L, t, day, k, movers, cnt):
+    """Drop the picks at slot ``k`` that a consenting actor loses by (``RoundPlayer.consent``).
 
-    ``chosen`` becomes -1 and the refusal goes to the log. Returns an error code.
+    ``movers[:cnt]`` are the trajectories that picked; the refused leave it
+    and go to the log. Returns how many are left, or minus an error code.
     """
     options, pool = I[0], I[16]
-    picks, chosen, ix, gain = V[9], V[11], V[12], V[7][3]
+    picks, ix, gain, refused = V[9], V[12], V[7][3], V[13]
     asks, keys, group = ix[4], ix[7], ix[5]
     m = 0
     for i in range(cnt):
-        o = picks[idx[i], k]
-        if o >= 0 and options[o, 12] != 0:
-            asks[m] = idx[i]
+        o = picks[movers[i], k]
+        if options[o, 12] != 0:
+            asks[m] = movers[i]
             keys[m] = o
             m += 1
     if m == 0:
-        return 0
+        return cnt
     off = V[14]
     bucket(asks, m, keys, options.shape[0], group, off)
     for o in range(options.shape[0]):
         size, sub = off[o + 1] - off[o], group[off[o] :]
         if size == 0:
             continue
-        refused = V[13]
         for q in range(size):
             refused[q] = 0
         first = options[o, 11]
         for c in range(first, first + options[o, 12]):
             code = option_gain(I, F, P, ev, S, V, sub, size, t, day, o, pool[c], gain)
             if code:
-                return code
+                return -code
             for q in range(size):
                 if not (gain[q] >= 0.0):
                     refused[q] = 1
         for q in range(size):
             if refused[q]:
-                j = sub[q]
-                chosen[j, k] = -1
-                L[4][j, k] = True
-                L[2][j, k] = o
-    return 0
+                L[4][sub[q], k] = True
+                L[2][sub[q], k] = o
+    kept = 0
+    for i in range(cnt):
+        if not L[4][movers[i], k]:
+            movers[kept] = movers[i]
+            kept += 1
+    return kept
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
@@ -265,20 +268,16 @@ def _resolve_option(I, F, P, ev, S, V, L, t, day, k, o, idx, cnt, u):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def _resolve(I, F, P, ev, S, V, L, t, day, k, idx, cnt, u):
-    """Step 3 for slot ``k`` of ``idx[:cnt]`` (those with a choice), option by option."""
-    options, chosen, ix = I[0], V[11], V[12]
-    movers, keys, group = ix[2], ix[7], ix[4]
-    m = 0
-    for i in range(cnt):
-        if chosen[idx[i], k] >= 0:
-            movers[m] = idx[i]
-            keys[m] = chosen[idx[i], k]
-            m += 1
-    if m == 0:
+def _resolve(I, F, P, ev, S, V, L, t, day, k, movers, cnt, u):
+    """Step 3 for slot ``k`` of ``movers[:cnt]`` (those with a choice), option by option."""
+    options, picks, ix = I[0], V[9], V[12]
+    keys, group = ix[7], ix[4]
+    if cnt == 0:
         return 0
+    for i in range(cnt):
+        keys[i] = picks[movers[i], k]
     off = V[14]
-    bucket(movers, m, keys, options.shape[0], group, off)
+    bucket(movers, cnt, keys, options.shape[0], group, off)
     for o in range(options.shape[0]):
         size = off[o + 1] - off[o]
         if size:
@@ -289,35 +288,56 @@ def _resolve(I, F, P, ev, S, V, L, t, day, k, idx, cnt, u):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
+def _pick(I, F, P, ev, S, V, t, day, k, idx, cnt, movers):
+    """Step 2 at slot ``k``: the picks of ``idx[:cnt]``; those that picked into ``movers``."""
+    slots, actors = I[9], I[6]
+    picks, left = V[9], V[12][1]
+    for i in range(cnt):
+        picks[idx[i], k] = -1
+    if actors[slots[k, 0], 6] == 0:  # hold
+        return 0
+    for i in range(cnt):
+        left[i] = idx[i]
+    n_left = cnt
+    for e in range(k):  # an actor that held at an earlier slot holds at its later ones
+        if slots[e, 0] == slots[k, 0]:
+            kept = 0
+            for i in range(n_left):
+                if picks[left[i], e] >= 0:
+                    left[kept] = left[i]
+                    kept += 1
+            n_left = kept
+    if n_left:
+        _policy(I, F, P, ev, S, V, t, day, k, left, n_left)
+    m = 0
+    for i in range(cnt):
+        if picks[idx[i], k] >= 0:
+            movers[m] = idx[i]
+            m += 1
+    return m
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
 def decide_and_resolve(I, F, P, ev, S, V, L, t, day, sequential, u, idx, cnt):
-    """Steps 2 and 3 for every slot of trajectories ``idx[:cnt]`` (alive); returns an error code."""
-    slots = I[9]
-    picks, chosen, left = V[9], V[11], V[12][1]
-    for k in range(slots.shape[0]):
-        for i in range(cnt):
-            picks[idx[i], k] = -1
-            left[i] = idx[i]
-        n_left = cnt
-        for e in range(k):  # an actor that held at an earlier slot holds at its later ones
-            if slots[e, 0] == slots[k, 0]:
-                kept = 0
-                for i in range(n_left):
-                    if picks[left[i], e] >= 0:
-                        left[kept] = left[i]
-                        kept += 1
-                n_left = kept
-        if n_left:
-            _policy(I, F, P, ev, S, V, t, day, k, left, n_left)
-        for i in range(cnt):
-            chosen[idx[i], k] = picks[idx[i], k]
-        code = _consent(I, F, P, ev, S, V, L, t, day, k, idx, cnt) if _asks(I, k) else 0
-        if code == 0 and sequential:
-            code = _resolve(I, F, P, ev, S, V, L, t, day, k, idx, cnt, u)
-        if code:
-            return code
+    """Steps 2 and 3 for every slot of trajectories ``idx[:cnt]`` (alive); returns an error code.
+
+    ``V[11][k, :V[15][k]]`` lists the trajectories that move at slot ``k``.
+    """
+    movers, counts = V[11], V[15]
+    for k in range(I[9].shape[0]):
+        m = _pick(I, F, P, ev, S, V, t, day, k, idx, cnt, movers[k])
+        if m and _asks(I, k):
+            m = _consent(I, F, P, ev, S, V, L, t, day, k, movers[k], m)
+            if m < 0:
+                return -m
+        counts[k] = m
+        if sequential:
+            code = _resolve(I, F, P, ev, S, V, L, t, day, k, movers[k], m, u)
+            if code:
+                return code
     if not sequential:
-        for k in range(slots.shape[0]):
-            code = _resolve(I, F, P, ev, S, V, L, t, day, k, idx, cnt, u)
+        for k in range(I[9].shape[0]):
+            code = _resolve(I, F, P, ev, S, V, L, t, day, k, movers[k], counts[k], u)
             if code:
                 return code
     return 0

@@ -167,7 +167,7 @@ class KernelPlayer(RoundPlayer):
         return self._entries[dispatcher]
 
 
-_TRAJECTORY_MAJOR = frozenset({1, 3, 4, 5, 6, 9, 10, 11})
+_TRAJECTORY_MAJOR = frozenset({1, 3, 4, 5, 6, 9, 10})
 """The kernel's scratch arrays with one row per trajectory (column-major)."""
 
 
@@ -256,8 +256,9 @@ def _scratch(c: CompiledScenario, tables: Tables, n: int) -> tuple[Any, ...]:
         np.zeros(2, dtype=np.int64),
         np.zeros((n, n_slot), dtype=np.int64, order="F"),
         np.zeros((n, 2 * n_arena), order="F"),
-        np.zeros((n, n_slot), dtype=np.int64, order="F"),
+        np.zeros((n_slot, n), dtype=np.int64),
         np.zeros((8, n), dtype=np.int64),
         np.zeros(n, dtype=np.int64),
         np.zeros(len(c.options) + 2, dtype=np.int64),
+        np.zeros(n_slot, dtype=np.int64),
     )

@@ -26,10 +26,11 @@ The scratch arrays ``V`` (allocated once per player and chunk size ``n``):
  8    ``(2,)``                error code and trajectory
  9    ``(n, slots)``          each slot's pick
  10   ``(n, 2A)``             de-escalation floors of the round
- 11   ``(n, slots)``          each slot's choice after consent
+ 11   ``(slots, n)``          the trajectories that move at each slot
  12   ``(8, n)``              trajectory sets; row 0 the live trajectories
  13   ``(n,)``                integer marks (refusals, branches)
  14   ``(options + 2,)``      group offsets
+ 15   ``(slots,)``            how many move at each slot
 ====  =====================  ===============================================
 """
 
@@ -204,20 +205,28 @@ def _copy(source, j, target):
         target[j, c] = source[j, c]
 
 
+@njit(cache=True, error_model="numpy", _nrt=False, inline="always")
+def _fill(log, lo, hi, value):
+    """Rows ``lo .. hi`` of a column-major log set to ``value``, a column at a time."""
+    for c in range(log.shape[1]):
+        for j in range(lo, hi):
+            log[j, c] = value
+
+
 @njit(cache=True, error_model="numpy", _nrt=False)
 def _start(I, M, S, L, V, jumps, lo, hi):
     """Reset the log of trajectories ``lo .. hi``; the live ones into ``V[12][0]`` (their count)."""
     views, alive, peak, live = S[2], S[5], L[7], V[12][0]
-    L[0][lo:hi] = -1
-    L[2][lo:hi] = -1
-    L[1][lo:hi] = False
-    L[3][lo:hi] = False
-    L[4][lo:hi] = False
-    L[5][lo:hi] = 0
-    L[6][lo:hi] = 0
-    L[8][lo:hi] = False
+    _fill(L[0], lo, hi, -1)
+    _fill(L[2], lo, hi, -1)
+    _fill(L[1], lo, hi, False)
+    _fill(L[3], lo, hi, False)
+    _fill(L[4], lo, hi, False)
+    _fill(L[5], lo, hi, 0)
+    _fill(L[6], lo, hi, 0)
     cnt = 0
     for j in range(lo, hi):
+        L[8][j] = False
         if alive[j]:
             live[cnt] = j
             cnt += 1
