@@ -94,17 +94,32 @@ KERNEL = """
 import json, os, sys, time
 from escalade.engine import simulate
 from escalade.engine.executors import SequentialExecutor
+from escalade.engine.kernel.player import KernelPlayer
+from escalade.engine.vectorised import RoundPlayer
 from escalade.scenario import load_scenario
 from escalade.scenario.compiled import compile_scenario
 compiled = compile_scenario(load_scenario(sys.argv[1]))
 n = int(sys.argv[2])
 kw = dict(strategy="graduated", mindset="dominance", seed=1, executor=SequentialExecutor(),
           keep_traces=0)
+rounds = [0.0]
+def timed(play):
+    def wrapper(*args, **kwargs):
+        cpu = time.process_time()
+        try:
+            return play(*args, **kwargs)
+        finally:
+            rounds[0] += time.process_time() - cpu
+    return wrapper
+KernelPlayer.play = timed(KernelPlayer.play)
+RoundPlayer.play = timed(RoundPlayer.play)
 simulate(compiled, n=256, **kw)  # loads (or compiles) the kernel outside the timing
+rounds[0] = 0.0
 cpu = time.process_time()
 simulate(compiled, n=n, **kw)
 used = time.process_time() - cpu
-print(json.dumps(n * compiled.horizon * len(compiled.actors) / used))
+decisions = n * compiled.horizon * len(compiled.actors)
+print(json.dumps([decisions / used, decisions / rounds[0]]))
 """
 
 REPORT = """
@@ -205,9 +220,14 @@ def cells(src: str, n: int) -> dict[str, tuple[float, float]]:
     return {k: (v[0], v[1]) for k, v in snippet(CELL, src, SCENARIO, str(n)).items()}
 
 
-def kernel_rate(src: str, mode: str, n: int) -> float:
-    """Actor-decisions per CPU second of the rules cell on the NumPy path or the kernel."""
-    return float(snippet(KERNEL, src, SCENARIO, str(n), kernel=mode))
+def kernel_rate(src: str, mode: str, n: int) -> tuple[float, float]:
+    """Actor-decisions per CPU second of the rules cell on the NumPy path or the kernel.
+
+    The whole simulation, and its rounds alone (what the kernel replaces: the
+    rest, uniforms and outcome bookkeeping, is the same NumPy code on both paths).
+    """
+    whole, rounds = snippet(KERNEL, src, SCENARIO, str(n), kernel=mode)
+    return float(whole), float(rounds)
 
 
 def report_build(src: str, repeat: int) -> tuple[float, float]:
@@ -288,12 +308,21 @@ def workers_section(sources: list[str], sizes: Sequence[int]) -> None:
 
 
 def kernel_section(sources: list[str], n: int) -> None:
-    for mode in ("numpy", "numba"):
-        rates = [kernel_rate(s, mode, n) for s in sources]
+    rates = {mode: [kernel_rate(s, mode, n) for s in sources] for mode in ("numpy", "numba")}
+    for mode, figures in rates.items():
         label = f"rules cell, ESCALADE_KERNEL={mode}, N={n:,}"
         print(
-            f"{label:<44} | " + " | ".join(f"{r / 1e6:7.2f} M actor-decisions/CPU s" for r in rates)
+            f"{label:<44} | "
+            + " | ".join(
+                f"{w / 1e6:6.2f} M actor-decisions/CPU s ({r / 1e6:.2f} M in its rounds)"
+                for w, r in figures
+            )
         )
+    ratios = [
+        f"{k[0] / p[0]:6.2f}x ({k[1] / p[1]:.2f}x in the rounds)"
+        for k, p in zip(rates["numba"], rates["numpy"], strict=True)
+    ]
+    print(f"{'kernel / NumPy path':<44} | " + " | ".join(ratios))
 
 
 def report_section(sources: list[str], repeat: int) -> None:
