@@ -320,4 +320,6 @@ def test_a_scenario_given_as_the_timeline_is_named_as_such() -> None:
         loads_observed(scenario_text, file="s.yaml")
     rendered = info.value.render()
     assert "expected an observed timeline ('observations:'), found a scenario" in rendered
-    assert "--observed" in rendered and "schema_version: 1" not in rendered
+    assert "and as its observed timeline a file of what happened" in rendered
+    assert "schema_version: 1" not in rendered
+    assert "--observed" not in rendered  # the library names no flag (test_error_parameters)

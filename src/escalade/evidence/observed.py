@@ -333,9 +333,9 @@ def _refuse_scenario(loaded: Loaded, data: dict[str, Any]) -> None:
                 (keys[0],),
                 "expected an observed timeline ('observations:'), found a scenario "
                 f"({', '.join(repr(k + ':') for k in keys[:3])} and no 'observations:')",
-                "give the scenario as the command's first argument and the timeline of what "
-                "happened to --observed (its format: docs/history.md; "
-                "`escalade schema --kind observed`)",
+                "give the scenario as the command's first argument, and as its observed "
+                "timeline a file of what happened, with 'observations:' (its format: "
+                "docs/history.md)",
             )
         ]
     )
