@@ -297,3 +297,19 @@ def test_a_comma_that_split_a_flow_mapping_value_gets_a_quoting_hint() -> None:
     with pytest.raises(ScenarioError) as plain:  # a field-like name keeps its did-you-mean
         loads_scenario(text.replace("name: Shadow war (covert action, proxies)", "nme: x"))
     assert "did you mean 'name'?" in str(plain.value)
+
+
+def test_a_policy_for_an_actor_of_the_other_side_is_one_error_naming_the_right_actors() -> None:
+    """Su-24 trial: a mindset's policy keyed by the wrong side's actor gave that error, with no
+    hint, and one "expected an option of actor ..." per rule that named the right actor's
+    options."""
+    text = load_scenario("kursk-mini").text
+    mindset = "policies: {rus: {kind: best_response, depth: 2}}"
+    assert mindset in text
+    wrong = 'policies: {usa: {kind: rules, rules: [{if: "round == 0", then: deploy_to_kursk}]}}'
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(text.replace(mindset, wrong), file="s.yaml")
+    issues = info.value.issues
+    assert len(issues) == 1, [i.message for i in issues]
+    assert "expected an actor of side 'east', found 'usa'" in issues[0].message
+    assert issues[0].hint == "the actors of side 'east': rus"

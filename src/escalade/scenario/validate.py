@@ -317,12 +317,18 @@ class Checker:
                         continue
                     actor = self.actors[actor_id]
                     if actor.side != strategy.side:
-                        self.add(
-                            ppath,
-                            f"expected an actor of side {strategy.side!r}, found {actor_id!r} "
-                            f"of side {actor.side!r}",
-                        )
+                        self.wrong_side(ppath, strategy.side, actor_id, actor.side)
+                        continue  # its options and conditions would be judged as another's
                     self.check_policy(ppath, actor_id, policy)
+
+    def wrong_side(self, path: Path, side: str, actor_id: str, found_side: str) -> None:
+        """A strategy's (mindset's) policy for an actor of the other side, with the right ones."""
+        mine = [a.id for a in self.spec.actors if a.side == side]
+        self.add(
+            path,
+            f"expected an actor of side {side!r}, found {actor_id!r} of side {found_side!r}",
+            f"the actors of side {side!r}: {', '.join(mine)}" if mine else None,
+        )
 
     def check_policy(self, path: Path, actor_id: str, policy: PolicySpec) -> None:
         """A policy's options belong to its actor; its arena exists; its rules type-check."""
