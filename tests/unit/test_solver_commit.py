@@ -88,8 +88,10 @@ def test_every_declared_strategy_is_sized_before_any_game_is_built(kursk, monkey
 def test_errors(kursk) -> None:
     with pytest.raises(UsageError, match=r"^side: expected one of west, east"):
         commitment_analysis(kursk, "north")
-    with pytest.raises(UsageError, match="no strategy for this side"):
+    with pytest.raises(UsageError, match="no strategy for this side") as east:
         commitment_analysis(kursk, "east")
+    # the Israel–Iran trial: the error did not say which side has strategies
+    assert "hint: the sides with strategies: west (the other side's alternatives" in str(east.value)
     with pytest.raises(UsageError, match=r"^side_players: expected actors of side west"):
         commitment_analysis(kursk, "west", side_players=["rus"])
 

@@ -257,8 +257,16 @@ def _actors_of(
         )
     mine = [s for s in compiled.scenario.strategies if s.side == side]
     if not mine:
+        having = sorted({s.side for s in compiled.scenario.strategies})
+        hint = (
+            f"; hint: the sides with strategies: {', '.join(having)} (the other side's "
+            "alternatives are mindsets, which the meta-game of `escalade game` weighs)"
+            if having
+            else "; hint: declare strategies for it under 'strategies'"
+        )
         raise UsageError(
-            f"side {side}: the scenario declares no strategy for this side", parameter="side"
+            f"side {side}: the scenario declares no strategy for this side{hint}",
+            parameter="side",
         )
     side_index = compiled.sides.index(side)
     others = [
