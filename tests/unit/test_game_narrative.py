@@ -88,3 +88,16 @@ def test_solve_cli_story(capsys) -> None:
         "kind": "choice",
     }
     assert rows[-1]["who"] == "end"
+
+
+def test_an_event_that_fires_is_told_as_firing() -> None:
+    """Su-24 trial: "airspace_incident: no 0.93, airspace_incident 0.07" read as two names."""
+    calm = Decision("a", {"r1 a: stay": Terminal((1.0,)), "r1 a: go": Terminal((0.0,))})
+    hot = Decision("a", {"r1 a: stay": Terminal((0.0,)), "r1 a: go": Terminal((3.0,))})
+    game = tree_game(
+        Chance({"r1 incident: no": (0.9, calm), "r1 incident": (0.1, hot)}), players=["a"]
+    )
+    profile = backward_induction.solve(game).equilibria[0]
+    rows, _ = narrative(game, profile)  # type: ignore[arg-type]
+    whats = [r.what for r in rows if r.who == "chance"]
+    assert whats == ["incident: no 0.9, fires 0.1", "incident: no", "incident: fires"]

@@ -50,6 +50,23 @@ class Step:
     kind: str = "choice"
 
 
+def _label(game: ExtensiveFormGame, child: int) -> str:
+    """The label of the edge into ``child``; an event's firing is ``event: fires``.
+
+    A scenario's random event is a chance node between ``r1 incident: no`` and ``r1 incident``:
+    told as it is, "incident: no 0.93, incident 0.07" reads as two names, not yes and no.
+    """
+    label = game.action_label(child)
+    parent = int(game.parent[child])
+    if game.kind[parent] != NodeKind.CHANCE or ": " in label.split(" ", 1)[-1]:
+        return label
+    first = int(game.first_child[parent])
+    siblings = range(first, first + int(game.n_children[parent]))
+    if any(game.action_label(k) == f"{label}: no" for k in siblings):
+        return f"{label}: fires"
+    return label
+
+
 def _split(label: str, who: str) -> tuple[str, str]:
     """``(round, what)`` of an action label, dropping a leading ``who:``."""
     match = _LABEL.match(label)
@@ -108,7 +125,7 @@ def likely_path(game: ExtensiveFormGame, profile: BehaviorProfile) -> tuple[list
     while game.kind[node] != NodeKind.TERMINAL:
         who, moves = teller.moves(node)
         child, p = max(moves, key=lambda kp: kp[1])  # the first of the likeliest
-        t, what = _split(game.action_label(child), who)
+        t, what = _split(_label(game, child), who)
         steps.append(PathStep(t, who, what, p, child))
         node, total = child, total * p
     return steps, total
@@ -176,7 +193,7 @@ def _with_ends(story: tuple[object, ...], values: list[np.ndarray]) -> tuple[obj
 
 def _listing(g: ExtensiveFormGame, moves: list[tuple[int, float]], who: str) -> str:
     """``event: a 0.6, b 0.4`` (a shared ``prefix:`` said once)."""
-    names = [_split(g.action_label(k), who)[1] for k, _ in moves]
+    names = [_split(_label(g, k), who)[1] for k, _ in moves]
     head = names[0].rsplit(": ", 1)[0] + ": " if ": " in names[0] else ""
     if head and all(n.startswith(head) for n in names):
         names = [n[len(head) :] for n in names]
@@ -219,12 +236,12 @@ class _Teller:
             kind = "chance" if who == "chance" else "choice"
             if len(moves) == 1:
                 child, p = moves[0]
-                t, what = _split(g.action_label(child), who)
+                t, what = _split(_label(g, child), who)
                 out.append(_Move(t, who, what, p, kind=kind))
                 node = child
                 continue
             moves.sort(key=lambda kp: -kp[1])  # the likeliest branch first
-            t, _ = _split(g.action_label(moves[0][0]), who)
+            t, _ = _split(_label(g, moves[0][0]), who)
             listing = _listing(g, moves, who)
             subs = [self.story(child) for child, _ in moves]
             if who == "chance" and len({_key(b) for b in subs}) == 1:
@@ -236,13 +253,13 @@ class _Teller:
                     / sum(weights)
                     for k in range(len(ends[0]))
                 ]
-                names = ",".join(_split(g.action_label(child), who)[1] for child, _ in moves)
+                names = ",".join(_split(_label(g, child), who)[1] for child, _ in moves)
                 text = f"{listing} (the same course in every case)"
                 out.append(_Move(t, who, text, 1.0, course=names, kind="chance"))
                 out.extend(_with_ends(subs[0], mean))
                 return tuple(out)
             branches = tuple(
-                (_split(g.action_label(child), who)[1], p, sub)
+                (_split(_label(g, child), who)[1], p, sub)
                 for (child, p), sub in zip(moves, subs, strict=True)
             )
             out.append(_Split(t, who, listing, branches))
