@@ -180,3 +180,25 @@ def test_as_of_columns_are_left_out_when_every_fact_is_before_the_as_of_date() -
     text, columns = _record_table([True, False], [float("nan"), 0.4])
     assert "conditioned" in columns and "forecast as of" in columns
     assert "for facts after the as-of date the forecast conditioned" in text
+
+
+def test_the_reliability_table_has_no_index_column() -> None:
+    # Su-24 trial: the bins left out (count 0) left their row numbers as an "index" column
+    rel = pd.DataFrame(
+        {
+            "low": [k / 10 for k in range(10)],
+            "high": [(k + 1) / 10 for k in range(10)],
+            "count": [0, 0, 2, 4, 0, 0, 1, 0, 0, 0],
+            "forecast": [math.nan, math.nan, 0.27, 0.35, math.nan, math.nan, 0.67] + [math.nan] * 3,
+            "observed": [math.nan, math.nan, 0.5, 0.5, math.nan, math.nan, 1.0] + [math.nan] * 3,
+        }
+    )
+    rs = ResultSet("replay", {"scenario_id": "su24"}, {"reliability": rel})
+    (table,) = [
+        b
+        for s in replay_report(rs).sections
+        for b in s.blocks
+        if isinstance(b, TableBlock) and "Reliability" in b.caption
+    ]
+    assert list(table.df.columns) == ["low", "high", "count", "forecast", "observed"]
+    assert list(table.df.index) == [0, 1, 2]

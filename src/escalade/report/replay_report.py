@@ -242,7 +242,7 @@ def _record(rs: ResultSet) -> Section:
         blocks.append(TableBlock(scores, "Scores (means over yes/no facts)", formats=_sig(scores)))
     rel = rs.get(tn.RELIABILITY)
     if not rel.empty:
-        used = rel[rel["count"] > 0]
+        used = rel[rel["count"] > 0].reset_index(drop=True)  # no stray "index" column
         blocks.append(
             TableBlock(
                 used, "Reliability: forecasts in bins vs observed frequency", formats=_sig(used)
