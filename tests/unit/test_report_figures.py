@@ -255,3 +255,26 @@ def test_threshold_panels_share_one_rounds_axis_title() -> None:
     assert empty.mode == "none" and not empty.showlegend and len(empty.x) == 0
     assert four.layout.yaxis5.visible is False and four.layout.xaxis5.showticklabels is False
     assert not [t for t in four.data if t.xaxis == "x6"]
+
+
+def _oat_rows(base: float, ends: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    rows = [
+        {"parameter": p, "level": level, "advantage": v, "base": base}
+        for p, (low, high) in ends.items()
+        for level, v in (("low", low), ("high", high))
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_tornado_far_from_zero_zooms_on_its_bars() -> None:
+    """An advantage of 1.35 moving by 0.08 sat on an axis from 0: a sliver at the edge."""
+    far = brief_figures.tornado(_oat_rows(1.35, {"a": (1.42, 1.34), "b": (1.38, 1.35)}))
+    low, high = far.layout.xaxis.range
+    assert 1.25 < low < 1.34 and 1.42 < high < 1.5  # the bars fill the axis; 0 is not on it
+    assert not far.layout.shapes[1:]  # only the dotted base line, no red line at 0 off the axis
+    assert "off the chart, to the left" in far.layout.xaxis.title.text
+    below = brief_figures.tornado(_oat_rows(-2.0, {"a": (-1.9, -2.1)}))
+    assert "to the right" in below.layout.xaxis.title.text
+    near = brief_figures.tornado(_oat_rows(0.05, {"a": (0.2, -0.1)}))
+    assert near.layout.xaxis.range is None and "off the chart" not in near.layout.xaxis.title.text
+    assert near.layout.shapes[1].x0 == 0  # the red line at 0, where a flip shows

@@ -508,7 +508,7 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
         out["What would change it"] = FigureBlock(
             tornado(oat[oat["parameter"].isin(keep)]),
             "One-at-a-time sweeps: the top strategy's advantage at each end of each range "
-            "(left of the red line: the runner-up is better)",
+            "(left of the red line at 0: the runner-up is better)",
         )
     risk = rs.get(tn.RISK)
     if not risk.empty:

@@ -131,12 +131,36 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
         )
     fig = with_traces(fig, traces)
     fig.add_vline(x=base, line={"color": "#333", "width": 1, "dash": "dot"})
-    fig.add_vline(x=0, line={"color": _RED, "width": 2})
+    side = _zero_line_or_zoom(fig, wide.to_numpy(dtype=float, na_value=base), base)
     fig.update_layout(barmode="overlay")
     # Short: the printed brief's column is narrow (the caption says whose advantage it is).
-    fig.update_xaxes(title=f"advantage over the runner-up ({unit})", tickformat=NUMBER_FORMAT)
+    axis_title = f"advantage over the runner-up ({unit})"
+    if side:  # in the title, not an annotation: the printed brief keeps no top margin
+        axis_title += f"<br>0 (no advantage) is off the chart, to the {side}"
+    fig.update_xaxes(title=axis_title, tickformat=NUMBER_FORMAT, automargin=True)
     fig.update_yaxes(autorange="reversed")
     return _compact(fig, title, len(swing))
+
+
+def _zero_line_or_zoom(fig: go.Figure, values: np.ndarray, base: float) -> str | None:
+    """Draw the red line at 0, or zoom on the bars when 0 would squeeze them.
+
+    When 0 lies farther from the bars than the bars span (every end keeps the
+    advantage on one side), an axis reaching 0 leaves the bars a sliver at its
+    edge. The axis then spans the bars alone; the side 0 lies on is returned
+    (``"left"`` or ``"right"``), None when the red line at 0 is drawn.
+    """
+    finite = values[np.isfinite(values)]
+    lo = float(min(finite.min(initial=base), base))
+    hi = float(max(finite.max(initial=base), base))
+    span = hi - lo
+    gap = lo if lo > 0 else (-hi if hi < 0 else 0.0)
+    if gap <= span:
+        fig.add_vline(x=0, line={"color": _RED, "width": 2})
+        return None
+    pad = 0.25 * span + 0.02 * gap
+    fig.update_xaxes(range=[lo - pad, hi + pad])
+    return "left" if lo > 0 else "right"
 
 
 def _visible_levels(widths: pd.DataFrame) -> set[str]:
