@@ -9,13 +9,14 @@ utility and the probability of crossing each threshold.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from escalade._types import FloatArray
-from escalade.engine.chunk import run_state
-from escalade.engine.state import initial_state
-from escalade.engine.vectorised import RoundPlayer
+from escalade.engine.chunk import Played, run_state
+from escalade.engine.state import State, initial_state
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
@@ -59,6 +60,30 @@ def _summarise(
     return np.concatenate([outcomes, sides, crossed.astype(float)], axis=1)
 
 
+@dataclass(frozen=True)
+class _Batch:
+    """Rows of a sweep played together: the cell, their uncertainties and random numbers."""
+
+    compiled: CompiledScenario
+    specs: Sequence[PolicySpec]
+    seed: int
+    declared: frozenset[int]
+    rows: FloatArray
+    span: tuple[int, int]
+    streams: npt.NDArray[np.int64] | None
+
+    def play(self, kernel: bool) -> tuple[State, Played]:
+        """Play every round (in the kernel when ``kernel`` and it supports the cell)."""
+        from escalade.engine.kernel.player import make_player  # noqa: PLC0415 - numba on use
+
+        c = self.compiled
+        player = make_player(c, self.specs, seed=self.seed, declared=self.declared, kernel=kernel)
+        player.streams = self.streams
+        st = initial_state(c, self.rows)
+        st.utility_parts = None  # sweeps report no decomposition
+        return st, run_state(player, st, self.span, keep=0)
+
+
 def simulate_rows(
     compiled: CompiledScenario,
     specs: Sequence[PolicySpec],
@@ -76,18 +101,17 @@ def simulate_rows(
     with ``common``, it is trajectory ``k`` for every row (common random
     numbers: rows differ only through their uncertainties).
     """
+    from escalade.engine.kernel.player import on_kernel  # noqa: PLC0415 - numba on use
+
     m = uncertainties.shape[0]
     total = m * trajectories
     per_trajectory = np.empty((total, len(row_columns(compiled))))
     for start in range(0, total, BATCH):
         stop = min(start + BATCH, total)
         rows = uncertainties[np.arange(start, stop) // trajectories]
-        player = RoundPlayer(compiled, specs, seed=seed, declared=declared)
-        if common:
-            player.streams = np.arange(start, stop, dtype=np.int64) % trajectories
-        st = initial_state(compiled, rows)
-        st.utility_parts = None  # sweeps report no decomposition
-        played = run_state(player, st, (start, stop), keep=0)
+        streams = np.arange(start, stop, dtype=np.int64) % trajectories if common else None
+        batch = _Batch(compiled, specs, seed, declared, rows, (start, stop), streams)
+        st, played = on_kernel(batch.play)
         per_trajectory[start:stop] = _summarise(
             compiled, st.utility, rows, played.outcomes, played.max_path[-1]
         )

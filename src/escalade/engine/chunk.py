@@ -295,18 +295,17 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     path; a chunk the kernel rejects (a value the engine refuses) is replayed
     on the NumPy path, which raises the error with its full message.
     """
-    from escalade.engine.kernel.player import KernelRejected, make_player  # noqa: PLC0415 - numba on use
+    from escalade.engine.kernel.player import make_player, on_kernel  # noqa: PLC0415 - numba on use
 
     c = compiled_for(task)
     keep = max(0, min(task.keep - task.start, task.stop - task.start))
-    player = make_player(c, task.specs, seed=task.seed, declared=task.declared)
-    st = initial_state(c, task_uncertainties(task, c))
-    try:
-        played = run_state(player, st, (task.start, task.stop), keep)
-    except KernelRejected:
-        player = RoundPlayer(c, task.specs, seed=task.seed, declared=task.declared)
+
+    def play(kernel: bool) -> tuple[State, Played]:
+        player = make_player(c, task.specs, seed=task.seed, declared=task.declared, kernel=kernel)
         st = initial_state(c, task_uncertainties(task, c))
-        played = run_state(player, st, (task.start, task.stop), keep)
+        return st, run_state(player, st, (task.start, task.stop), keep)
+
+    st, played = on_kernel(play)
     counts = _counts(c, st, played)
     parts = _block_sums(c, task, st, played.outcomes)
     return ChunkResult(counts, parts, tuple(played.traces))

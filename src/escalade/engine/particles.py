@@ -216,10 +216,12 @@ class _Population:
         self.player.span = (ch.start + shift, ch.stop + shift)
 
 
-def _start(task: FilterTask) -> _Population:
+def _start(task: FilterTask, kernel: bool) -> _Population:
+    from escalade.engine.kernel.player import make_player  # noqa: PLC0415 - numba on use
+
     c = compiled_for(task.chunk)
     ch = task.chunk
-    player = RoundPlayer(c, ch.specs, seed=ch.seed, declared=ch.declared)
+    player = make_player(c, ch.specs, seed=ch.seed, declared=ch.declared, kernel=kernel)
     player.span = (ch.start, ch.stop)
     draws = block_rows(ch.seed, Stream.UNCERTAINTY, ch.start, ch.stop, len(c.uncertainties))
     st = initial_state(c, c.draw_uncertainties(draws))
@@ -230,8 +232,19 @@ def _start(task: FilterTask) -> _Population:
 
 
 def run_filter(task: FilterTask) -> FilterResult:
-    """Run one replicate filter (see the module docstring)."""
-    pop = _start(task)
+    """Run one replicate filter (see the module docstring).
+
+    Its rounds run in the compiled kernel when it plays the cell
+    (``ESCALADE_KERNEL=numba``), with the same numbers.
+    """
+    from escalade.engine.kernel.player import on_kernel  # noqa: PLC0415 - numba on use
+
+    return on_kernel(lambda kernel: _filter(task, kernel))
+
+
+def _filter(task: FilterTask, kernel: bool) -> FilterResult:
+    """:func:`run_filter`, its rounds in the kernel or not."""
+    pop = _start(task, kernel)
     c, m = pop.player.compiled, pop.st.n
     ess = np.full(c.horizon, np.nan)
     resampled = np.zeros(c.horizon, dtype=bool)

@@ -20,8 +20,7 @@ from escalade._types import FloatArray
 from escalade.engine.chunk import ChunkTask, compiled_for, run_state, task_uncertainties
 from escalade.engine.executors import Executor
 from escalade.engine.runner import Cell, cell_tasks, check_sizes, default_executor
-from escalade.engine.state import initial_state
-from escalade.engine.vectorised import RoundPlayer
+from escalade.engine.state import State, initial_state
 from escalade.random import validate_seed
 from escalade.scenario.compiled import CompiledScenario
 
@@ -38,10 +37,17 @@ class SampleChunk:
 
 def sample_chunk(task: ChunkTask) -> SampleChunk:
     """Run one chunk as :func:`~escalade.engine.chunk.run_chunk` does; keep side utilities."""
+    from escalade.engine.kernel.player import make_player, on_kernel  # noqa: PLC0415 - numba on use
+
     c = compiled_for(task)
-    player = RoundPlayer(c, task.specs, seed=task.seed, declared=task.declared)
-    st = initial_state(c, task_uncertainties(task, c))
-    run_state(player, st, (task.start, task.stop), 0)
+
+    def play(kernel: bool) -> State:
+        player = make_player(c, task.specs, seed=task.seed, declared=task.declared, kernel=kernel)
+        st = initial_state(c, task_uncertainties(task, c))
+        run_state(player, st, (task.start, task.stop), 0)
+        return st
+
+    st = on_kernel(play)
     return SampleChunk(task.start, c.side_utilities(st.utility, st.uncertainties))
 
 

@@ -12,8 +12,8 @@ the cell; else the NumPy path.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -27,7 +27,9 @@ from escalade.errors import SimulationError, UsageError
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
-__all__ = ["ENV", "KernelPlayer", "KernelRejected", "kernel_reason", "make_player"]
+__all__ = ["ENV", "KernelPlayer", "KernelRejected", "kernel_reason", "make_player", "on_kernel"]
+
+T = TypeVar("T")
 
 ENV = "ESCALADE_KERNEL"
 """Environment variable: ``numpy`` (default) or ``numba`` (the kernel for the cells it supports)."""
@@ -70,11 +72,28 @@ def make_player(
     *,
     seed: int,
     declared: frozenset[int] = frozenset(),
+    kernel: bool = True,
 ) -> RoundPlayer:
-    """A :class:`KernelPlayer` when the kernel supports the cell (see :func:`kernel_reason`)."""
-    if kernel_reason(compiled, specs) is None:
+    """A :class:`KernelPlayer` when the kernel supports the cell (see :func:`kernel_reason`).
+
+    With ``kernel`` False, always the NumPy path's :class:`RoundPlayer`.
+    """
+    if kernel and kernel_reason(compiled, specs) is None:
         return KernelPlayer(compiled, specs, seed=seed, declared=declared)
     return RoundPlayer(compiled, specs, seed=seed, declared=declared)
+
+
+def on_kernel(run: Callable[[bool], T]) -> T:
+    """``run(True)`` (rounds in the kernel where it plays them), or ``run(False)`` if rejected.
+
+    ``run(kernel)`` plays from the start with ``make_player(..., kernel=kernel)``;
+    when the kernel meets a value the engine rejects, the work is replayed on
+    the NumPy path, which raises the error with its full message.
+    """
+    try:
+        return run(True)
+    except KernelRejected:
+        return run(False)
 
 
 class KernelPlayer(RoundPlayer):
@@ -117,7 +136,7 @@ class KernelPlayer(RoundPlayer):
             state is then partly played: replay the chunk on the NumPy path).
         """
         plain = events and forced is None and payers is None and policies is self.policies
-        if not plain or st.utility_parts is None:
+        if not plain:
             return super().play(
                 st, t, u, policies, events=events, forced=forced, rollouts=rollouts, payers=payers
             )
@@ -144,7 +163,8 @@ class KernelPlayer(RoundPlayer):
             *(log.branch, log.fired, log.moves, log.succeeded, log.refused, log.accidents),
             *(log.reverted, log.peak_views, log.ended),
         )
-        states = tuple(getattr(st, name) for name in _STATE)
+        states = tuple(getattr(st, name) for name in _STATE[:-1])
+        states += (_NO_PARTS if st.utility_parts is None else st.utility_parts,)
         if not self._scratch or self._scratch[0].shape[1] < st.n:
             self._scratch = _scratch(c, tb, st.n)
         if self._static is None or self._static[0] is not st.uncertainties:
@@ -166,6 +186,9 @@ class KernelPlayer(RoundPlayer):
             self._entries[dispatcher] = entry(dispatcher, args, opened)
         return self._entries[dispatcher]
 
+
+_NO_PARTS = np.zeros((0, 1), order="F")
+"""What the kernel reads for the utility decomposition of a state that keeps none."""
 
 _TRAJECTORY_MAJOR = frozenset({1, 3, 4, 5, 6, 9, 10})
 """The kernel's scratch arrays with one row per trajectory (column-major)."""
@@ -235,7 +258,7 @@ def _contiguous(st: State) -> None:
     """
     for name in _STATE:
         value = getattr(st, name)
-        if not value.flags.f_contiguous:
+        if value is not None and not value.flags.f_contiguous:
             setattr(st, name, np.asfortranarray(value))
 
 

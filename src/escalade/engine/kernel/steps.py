@@ -155,7 +155,11 @@ def option_gain(I, F, P, ev, S, V, idx, cnt, t, day, o, actor, gain):
 
 @njit(cache=True, error_model="numpy", _nrt=False)
 def _flows(I, P, ev, V, idx, cnt, t, day, actor, d, parts, total):
-    """``total``: the actor's weighted sum of variables and rungs now (``d`` x each to parts)."""
+    """``total``: the actor's weighted sum of variables and rungs now (``d`` x each to parts).
+
+    ``parts`` of no rows (the state keeps no decomposition) is left alone.
+    """
+    keep = parts.shape[0] > 0
     actors, terms = I[6], I[7]
     variables, rungs, views = ev[0], ev[1], ev[2]
     weight = V[7][6]
@@ -179,7 +183,8 @@ def _flows(I, P, ev, V, idx, cnt, t, day, actor, d, parts, total):
             w = constant if how == 0 else (P[6][j, slot] if how == 1 else weight[i])
             part = w * value
             total[i] = total[i] + part
-            parts[j, offset + k] += d * part
+            if keep:
+                parts[j, offset + k] += d * part
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
@@ -212,7 +217,8 @@ def _thresholds(I, P, ev, S, V, idx, cnt, t, day, actor, d, total):
                 value[crossed[q]] = got[q]
         for i in range(cnt):
             total[i] = total[i] + value[i]
-            parts[idx[i], column + k] += d * value[i]
+            if parts.shape[0]:
+                parts[idx[i], column + k] += d * value[i]
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
@@ -228,7 +234,8 @@ def payoffs(I, F, P, ev, S, V, idx, cnt, t, day):
         for i in range(cnt):
             j = idx[i]
             total[i] = total[i] - paid[j, a]
-            parts[j, column] += d * -paid[j, a]
+            if parts.shape[0]:
+                parts[j, column] += d * -paid[j, a]
         _thresholds(I, P, ev, S, V, idx, cnt, t, day, a, d, total)
         for i in range(cnt):
             j = idx[i]
@@ -258,7 +265,8 @@ def _ended(I, F, P, ev, S, V, idx, cnt, t, day, which):
             run(weight, P, ev, idx, cnt, t, day, V[1], V[0], value)
             for i in range(cnt):
                 extra[i] = extra[i] + now_later[a, t] * value[i]
-                parts[idx[i], actors[a, 5]] += now_later[a, t] * value[i]
+                if parts.shape[0]:
+                    parts[idx[i], actors[a, 5]] += now_later[a, t] * value[i]
         for i in range(cnt):
             utility[idx[i], a] += extra[i]
     if absorbing:
