@@ -70,3 +70,21 @@ def test_a_clear_reply_is_not_fragile() -> None:
     best = ["r0", "r1"].index(d["follower_response"])
     assert d["reply_margin"] == pytest.approx(rows[best] - rows[1 - best], abs=1e-9)
     assert set(d) >= {"second_reply", "reply_margin_se", "fragile", "leader_value_if_second"}
+
+
+def test_a_payoff_equal_in_every_trajectory_has_no_standard_error() -> None:
+    """A cell whose payoff is the same in every trajectory up to round-off printed "±6.9e-16"."""
+    g = _game([[-1.45, 1.0], [2.0, 3.0]], [[0.5, 0.0], [0.0, 1.0]], noise=0.0)
+    jitter = np.array([0.0, 2.2e-16, -2.2e-16, 4.4e-16] * 100)
+    g.samples[:, 0, 0, 0] += jitter  # the last bits of float sums in different orders
+    again = meta_game(
+        {(r, c): g.samples[:, :, i, j] for i, r in enumerate(g.rows) for j, c in enumerate(g.cols)},
+        rows=list(g.rows),
+        cols=list(g.cols),
+        sides=["lead", "follow"],
+        row_side="lead",
+        col_side="follow",
+    )
+    assert np.all(again.se == 0.0)
+    noisy = _game([[-1.45, 1.0], [2.0, 3.0]], [[0.5, 0.0], [0.0, 1.0]], noise=1e-6)
+    assert np.all(noisy.se > 0)  # a real spread, however small, is kept

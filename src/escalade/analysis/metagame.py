@@ -158,13 +158,17 @@ def meta_game(
         [np.stack([samples[(r, c)][:, picks] for c in cols], axis=-1) for r in rows], axis=-2
     )  # (N, 2, m, n)
     n = cube.shape[0]
+    mean = cube.mean(axis=0)
     sd = cube.std(axis=0, ddof=1) if n > 1 else np.zeros(cube.shape[1:])
+    # A payoff that is the same in every trajectory differs only in the last bits of
+    # its float sums: its spread is round-off (it printed as "-1.45 ±6.9e-16"), not noise.
+    sd = np.where(sd <= 1e-12 * np.maximum(1.0, np.abs(mean)), 0.0, sd)
     return MetaGame(
         row_side,
         col_side,
         tuple(r or "default" for r in rows),
         tuple(c or "default" for c in cols),
-        cube.mean(axis=0),
+        mean,
         sd / np.sqrt(n),
         cube,
     )
