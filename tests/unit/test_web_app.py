@@ -115,6 +115,9 @@ def test_bad_requests_get_4xx(client: TestClient) -> None:
     assert bad.status_code == 422 and "upload.yaml:1:1" in bad.json()["detail"]
     override = client.post("/api/runs", json={"scenario": KURSK, "overrides": {"nope": 1}})
     assert override.status_code == 422
+    # Su-24 trial: a misspelt override got no did-you-mean
+    typo = client.post("/api/runs", json={"scenario": KURSK, "overrides": {"strike_efect": 0.5}})
+    assert typo.status_code == 422 and "did you mean 'strike_effect'?" in typo.json()["detail"]
 
 
 def test_override_outside_the_support_gets_422(client: TestClient) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from escalade.errors import EscaladeError, UsageError
+from escalade.errors import EscaladeError, UsageError, closest_id_hint
 from escalade.scenario import Scenario, catalog_names, load_scenario, loads_scenario
 from escalade.scenario.distributions import value_problem
 from escalade.scenario.dump import dump_scenario
@@ -225,6 +225,7 @@ def with_overrides(scenario: Scenario, overrides: Mapping[str, float]) -> Scenar
     if unknown:
         raise UsageError(
             f"overrides: expected uncertainties among {sorted(known)}, found {unknown}"
+            + closest_id_hint(unknown, sorted(known))
         )
     problems = [
         problem
