@@ -101,3 +101,13 @@ def test_an_event_that_fires_is_told_as_firing() -> None:
     rows, _ = narrative(game, profile)  # type: ignore[arg-type]
     whats = [r.what for r in rows if r.who == "chance"]
     assert whats == ["incident: no 0.9, fires 0.1", "incident: no", "incident: fires"]
+
+
+def test_a_drawn_value_takes_its_probability_in_parentheses() -> None:
+    """A private draw read "breakdown_prob = 0.725 0.63, breakdown_prob = 0.5225 0.185"."""
+    go = Decision("a", {"r0 a: go": Terminal((1.0,)), "r0 a: stay": Terminal((0.0,))})
+    game = tree_game(
+        Chance({"r0 x = 0.725": (0.63, go), "r0 x = 0.5225": (0.37, go)}), players=["a"]
+    )
+    rows, _ = narrative(game, backward_induction.solve(game).equilibria[0])  # type: ignore[arg-type]
+    assert rows[0].what == "x = 0.725 (p 0.63), 0.5225 (p 0.37) (the same course in every case)"

@@ -192,14 +192,28 @@ def _with_ends(story: tuple[object, ...], values: list[np.ndarray]) -> tuple[obj
 
 
 def _listing(g: ExtensiveFormGame, moves: list[tuple[int, float]], who: str) -> str:
-    """``event: a 0.6, b 0.4`` (a shared ``prefix:`` said once)."""
+    """``event: a 0.6, b 0.4`` (a shared ``prefix:`` said once).
+
+    An outcome that is a value (a private draw, ``x = 0.725``) takes its probability
+    in parentheses, ``x = 0.725 (p 0.63), 0.5225 (p 0.185)``: two bare numbers in a
+    row read as one list of numbers.
+    """
     names = [_split(_label(g, k), who)[1] for k, _ in moves]
-    head = names[0].rsplit(": ", 1)[0] + ": " if ": " in names[0] else ""
+    head = ""
+    for sep in (": ", " = "):
+        if sep in names[0]:
+            head = names[0].rsplit(sep, 1)[0] + sep
+            break
     if head and all(n.startswith(head) for n in names):
         names = [n[len(head) :] for n in names]
     else:
         head = ""
-    return head + ", ".join(f"{n} {p:.3g}" for n, (_, p) in zip(names, moves, strict=True))
+    valued = any(n[-1:].isdigit() for n in names)
+    joiner = "; " if any(", " in n for n in names) else ", "
+    return head + joiner.join(
+        f"{n} (p {p:.3g})" if valued else f"{n} {p:.3g}"
+        for n, (_, p) in zip(names, moves, strict=True)
+    )
 
 
 Fixed = Callable[[int], Sequence[tuple[str, str, str]]]
