@@ -12,6 +12,7 @@ Thresholds are dashed vertical lines with staggered labels.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -25,6 +26,10 @@ __all__ = ["ladder_panel", "shown_rungs"]
 
 CHAR_PX = 6.6
 """Estimated width of one character of an 11 px label (system sans-serif, generous)."""
+_CHAR_PX = 7.0
+"""About the width of a character of the tick labels (13 px type)."""
+_LEAD = 0.8
+"""Rungs between the plot's left edge and the first rung (the x range starts at -0.8)."""
 PLOT_PX = 880.0
 """Width of the plotting area the layout plans for (the report is 1,100 px wide at most)."""
 LINE = 1.0
@@ -207,6 +212,16 @@ def _threshold_lines(
     return max(lines, default=-1) + 1
 
 
+def _left_margin(first: str, px: float) -> int:
+    """Room for the first rung's label, which slants left of its tick at -40°.
+
+    Plotly hides a tick label that reaches past the figure's edge: rung 0 of the compact
+    ladder ("0 · Peacetime competition") lost its name behind a 60 px margin.
+    """
+    reach = _CHAR_PX * len(first) * math.cos(math.radians(40)) - _LEAD * px
+    return max(60, math.ceil(reach) + 12)
+
+
 def _tick_text(
     rungs: pd.DataFrame, shown: list[int], x: dict[int, float], gaps: list[float]
 ) -> tuple[list[float], list[str]]:
@@ -261,7 +276,8 @@ def ladder_panel(
         tickvals=tickvals,
         ticktext=ticktext,
         tickangle=-40,
-        range=[-0.8, width - 0.2],
+        ticklabeloverflow="allow",
+        range=[-_LEAD, width - 0.2],
         showgrid=True,
         gridcolor="#eef0f3",
         zeroline=False,
@@ -279,7 +295,7 @@ def ladder_panel(
         title={"text": title} if title else None,
         font=FONT,
         height=height,
-        margin={"l": 60, "r": 30, "t": 50 if title else 20, "b": 20},
+        margin={"l": _left_margin(ticktext[0], px), "r": 30, "t": 50 if title else 20, "b": 20},
         showlegend=False,
     )
     fig.update_xaxes(automargin=True)
