@@ -12,7 +12,7 @@ from escalade.errors import UsageError
 from escalade.report.html import Link, ReportDocument, Section, TableBlock, render_html
 from escalade.report.run_report import run_report
 from escalade.report.scenario_report import scenario_report
-from escalade.report.sources import short_quote
+from escalade.report.sources import short_quote, sources_section
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 from escalade.scenario import load_scenario, loads_scenario
@@ -121,3 +121,17 @@ def test_short_quotes_are_cut_at_a_word() -> None:
     long = "word " * 40
     cut = short_quote(long)
     assert len(cut) <= 83 and cut.endswith("word…”")
+
+
+def test_a_column_no_source_fills_is_left_out() -> None:
+    # Su-24 trial: no source had an address, and the Sources table showed an empty "link" column
+    text = load_scenario("kursk-mini").text + (
+        "  - {id: tass-2015, title: S-400 deployed, outlet: TASS, date: 2015-11-26}\n"
+    )
+    plain = loads_scenario(text, file="k.yaml")
+    tables = source_tables(plain)
+    tables[tn.SOURCES]["url"] = ""
+    section = sources_section(ResultSet("run", {"scenario_id": "k"}, tables))
+    assert section is not None
+    (table, *_) = [b for b in section.blocks if isinstance(b, TableBlock)]
+    assert "link" not in table.df.columns and "title" in table.df.columns

@@ -98,7 +98,10 @@ def _sources_view(sources: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFram
                 "cited by": _cited_by(mine),
             }
         )
-    return pd.DataFrame(rows)
+    view = pd.DataFrame(rows)
+    # a column no source fills (no address, no file or note) is left out, not shown empty
+    empty = [c for c in ("link", "file / note") if c in view and not view[c].astype(bool).any()]
+    return view.drop(columns=empty)
 
 
 def _citations_view(citations: pd.DataFrame, known: set[str]) -> pd.DataFrame:
