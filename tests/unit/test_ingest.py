@@ -348,3 +348,23 @@ def test_an_organ_named_by_its_owner_speaks() -> None:
     )
     assert speakers["Most threats were intercepted."] == ("Israel\u2019s military", "isr", True)
     assert speakers["We are ready,"] == ("Hossein Amir-Abdollahian", "irn", True)
+
+
+def test_the_south_caucasus_parties_are_known_by_demonym_capital_and_leader() -> None:
+    """Karabakh 2020: "Armenian" and "Azerbaijani" were not mentions, Aliyev's quote had no actor.
+
+    States outside the gazetteer are found by their pycountry name only, so an
+    article about Armenia and Azerbaijan counted "Armenia's" once and nothing of
+    "Armenian soldiers", "Azerbaijani forces", Baku, Aliyev, Pashinyan or Erdogan.
+    """
+    text = (
+        'President Ilham Aliyev said Azerbaijani forces had taken the town. "The town is ours," '
+        "Aliyev said. Armenian Prime Minister Nikol Pashinyan asked for help. Officials in "
+        "Yerevan and Baku traded blame, and Recep Tayyip Erdogan backed Azerbaijan."
+    )
+    result = ingest(text, article_date=dt.date(2020, 11, 8))
+    mentions = {a.id: a.mentions for a in result.actors}
+    assert mentions["arm"] >= 3 and mentions["aze"] >= 4 and mentions["tur"] >= 1
+    quote = next(q for q in result.quotes if q.text.startswith("The town"))
+    assert quote.speaker == "Ilham Aliyev"
+    assert {p.actor for p in result.people} >= {"aze", "arm", "tur"}
