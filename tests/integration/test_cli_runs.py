@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -64,6 +65,7 @@ def test_show_prints_metadata_and_heads(
     out = capsys.readouterr().out
     assert run_id in out and "sha256:aa" in out
     assert "outcomes: 2 rows" in out and "strike" in out and "-1.5" in out
+    assert not re.search(r"│ key +│ NA", out)  # Su-24 trial: a run without a key showed "NA"
     assert main(["runs", "show", run_id, "--store", str(store_path), "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["metadata"]["seed"] == 11

@@ -82,7 +82,8 @@ def _show(args: argparse.Namespace) -> int:
         print(json.dumps({k: _jsonable(v) for k, v in info.items()}, indent=2, default=str))
         return 0
     console = _console()
-    summary = {k: info[k] for k in ("id", "kind", "status", "created", "key")}
+    # ``key`` (a resumable sweep's) is shown only when the run has one (it read "NA")
+    summary = {k: info[k] for k in ("id", "kind", "status", "created", "key") if info[k]}
     console.print(mapping_table({**summary, **info["metadata"]}, f"Run {info['id']}"))
     for name, df in result.tables.items():
         sizes = info["tables"].get(name, {})
