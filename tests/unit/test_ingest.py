@@ -368,3 +368,19 @@ def test_the_south_caucasus_parties_are_known_by_demonym_capital_and_leader() ->
     quote = next(q for q in result.quotes if q.text.startswith("The town"))
     assert quote.speaker == "Ilham Aliyev"
     assert {p.actor for p in result.people} >= {"aze", "arm", "tur"}
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("Pashinyan asked for help under the 1997 treaty.", []),
+        ("The 2020 war killed 6,500 people.", ["6,500"]),
+        ("Since 2014 Russia has sold arms to both.", []),
+        ("In 2023, 100 soldiers were moved.", ["100"]),
+        ("The 1990s war ended in a ceasefire.", []),
+        ("A force of 2000 troops and 1960 people arrived.", ["2000", "1960"]),
+    ],
+)
+def test_a_year_is_not_a_count(text: str, counts: list[str]) -> None:
+    """Karabakh 2020: "the 1997 treaty" was listed as 1997 of a unit "treaty"."""
+    assert [n.text for n in find_numbers(text, skip=[])] == counts

@@ -198,11 +198,44 @@ def _counts(text: str, end: int) -> tuple[str | None, str | None]:
     return words[-1].lower(), " ".join(words)
 
 
+_YEAR_BEFORE = frozenset(["in", "since", "until", "till", "during", "early", "late", "mid"])
+_PLURAL_WITHOUT_S = frozenset(
+    ["people", "personnel", "men", "women", "children", "police", "staff", "crew"]
+)
+
+
+def _is_year(text: str, m: re.Match[str]) -> bool:
+    """Whether a number is a year ("the 1997 treaty", "since 2014", "the 1990s"), not a count.
+
+    Four digits from 1900 to 2099, without a comma, scale or percent sign, are a year
+    after a word that leads one (``in``, ``since``, ``until``, ...), before an ``s`` (a
+    decade) or before anything but a plural noun: "the 2020 war" is a year, "a force
+    of 1997 troops" a count.
+    """
+    digits = m.group("digits")
+    if not digits or m.group("dscale") or m.group("pct") or not re.fullmatch(r"\d{4}", digits):
+        return False
+    if not 1900 <= int(digits) <= 2099:
+        return False
+    before = re.search(r"([A-Za-z]+)[\s-]*$", text[max(0, m.start() - 20) : m.start()])
+    if before and before.group(1).lower() in _YEAR_BEFORE:
+        return True
+    if text[m.end() : m.end() + 1] == "s":
+        return True
+    noun, _ = _counts(text, m.end())
+    plural = noun is not None and (
+        noun in _PLURAL_WITHOUT_S or (noun.endswith("s") and not noun.endswith("ss"))
+    )
+    return not plural
+
+
 def find_numbers(text: str, *, skip: list[tuple[int, int]]) -> list[NumberClaim]:
     """Return the numeric claims in ``text``, ignoring the ``skip`` spans (dates)."""
     found: list[NumberClaim] = []
     for m in _NUMBER.finditer(text):
         if any(a <= m.start() < b for a, b in skip) or not m.group().strip():
+            continue
+        if _is_year(text, m):
             continue
         kind, unit = "count", None
         if m.group("digits"):
