@@ -119,6 +119,11 @@ def test_one_at_a_time_and_prim_separates_strategies(tmp_path: Path, capsys) -> 
         assert ("", "base", strategy) in rows
     low = {r["strategy"]: r["value"] for r in out["oat"] if r["level"] == "low"}
     assert set(low.values()) == {0.1}  # the low end of strike_effect's range
+    # the terminal's base row says what it is (Su-24 trial: it was a blank name and "NA")
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    base = [line for line in text.splitlines() if "│ base " in line]
+    assert len(base) == 2 and all("(all nominal)" in line and "NA" not in line for line in base)
 
 
 TAIWAN = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "taiwan-1996.yaml"

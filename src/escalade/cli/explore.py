@@ -171,9 +171,9 @@ def _print(outcome: Any) -> None:
     if not outcome.tables[tn.OAT].empty:
         console.print(
             dataframe_table(
-                outcome.tables[tn.OAT],
+                _oat_view(outcome.tables[tn.OAT]),
                 title="One at a time: each uncertainty at the ends of its range, others nominal",
-                formats={"value": "sig", "mean": "sig"},
+                formats={"mean": "sig"},
             )
         )
     _print_discover(console, outcome.summary.get("discover"), outcome.tables)
@@ -248,3 +248,14 @@ def _pair(text: str | None) -> tuple[str, str] | None:
             "(hint: e.g. --when-beats indecision:decisive for when decisive beats indecision)"
         )
     return a.strip(), b.strip()
+
+
+def _oat_view(oat: Any) -> Any:
+    """The one-at-a-time table as printed: the base row says what it is (it read "NA")."""
+    from escalade.report.text import sig
+
+    view = oat.copy()
+    base = view["level"] == "base"
+    view["parameter"] = view["parameter"].where(~base, "(all nominal)")
+    view["value"] = ["" if b else sig(v) for b, v in zip(base, view["value"], strict=True)]
+    return view
