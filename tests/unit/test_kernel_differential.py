@@ -39,10 +39,12 @@ def cells(compiled: CompiledScenario) -> list[tuple[str | None, str | None]]:
     return out
 
 
-def supported(compiled: CompiledScenario, cell: tuple[str | None, str | None]) -> bool:
-    strategy = compiled.strategy(cell[0]) if cell[0] else None
-    mindset = compiled.mindset(cell[1]) if cell[1] else None
-    return kernel_supports(compiled, compiled.policies(strategy, mindset)) is None
+def supported(compiled: CompiledScenario, cell: tuple[str | None, str | None], mp) -> bool:
+    """Whether the kernel plays some rounds of the cell (its own, or its rollouts)."""
+    (task,) = cell_tasks(compiled, cell, n=1, seed=1, chunk=1, keep=0)
+    mp.setenv(ENV, "numba")
+    player = make_player(compiled, task.specs, seed=1, declared=task.declared)
+    return isinstance(player, KernelPlayer)
 
 
 def chunk(
@@ -66,7 +68,7 @@ def assert_same(a: ChunkResult, b: ChunkResult, where: str) -> None:
 def compare_all(compiled: CompiledScenario, n: int, monkeypatch: pytest.MonkeyPatch) -> int:
     played = 0
     for cell in cells(compiled):
-        if not supported(compiled, cell):
+        if not supported(compiled, cell, monkeypatch):
             continue
         numpy_path = chunk(compiled, cell, n, "numpy", monkeypatch)
         kernel_path = chunk(compiled, cell, n, "numba", monkeypatch)
@@ -105,13 +107,32 @@ def test_reference_cell_uses_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None
     assert not isinstance(make_player(compiled, specs, seed=1), KernelPlayer)
 
 
+def test_best_response_rollouts_play_in_the_kernel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``best_response`` cell's own rounds take the NumPy path, its rollouts the kernel."""
+    compiled = compile_scenario(load_scenario("dprk-troops-2024"))
+    cell = ("graduated", "opportunist")
+    played: list[str] = []
+    original = KernelPlayer.play
+
+    def counted(self: KernelPlayer, st, t, u, policies, **kw):  # type: ignore[no-untyped-def]
+        played.append("cell" if policies is self.policies else "rollout")
+        return original(self, st, t, u, policies, **kw)
+
+    monkeypatch.setattr(KernelPlayer, "play", counted)
+    numpy_path = chunk(compiled, cell, 256, "numpy", monkeypatch)
+    kernel_path = chunk(compiled, cell, 256, "numba", monkeypatch)
+    assert_same(numpy_path, kernel_path, "graduated x opportunist")
+    assert "rollout" in played and "cell" in played
+
+
 def test_unsupported_cells_say_why(monkeypatch: pytest.MonkeyPatch) -> None:
     compiled = compile_scenario(load_scenario("dprk-troops-2024"))
     specs = compiled.policies(compiled.strategy("graduated"), compiled.mindset("opportunist"))
     reason = kernel_supports(compiled, specs)
     assert reason is not None and "best_response" in reason
     monkeypatch.setenv(ENV, "numba")
-    assert not isinstance(make_player(compiled, specs, seed=1), KernelPlayer)
+    player = make_player(compiled, specs, seed=1)
+    assert isinstance(player, KernelPlayer) and player.tables is None  # its rollouts only
     monkeypatch.setenv(ENV, "fast")
     with pytest.raises(UsageError, match="ESCALADE_KERNEL"):
         make_player(compiled, specs, seed=1)

@@ -35,9 +35,9 @@ def kernel_rounds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     played: list[int] = []
     original = KernelPlayer._kernel
 
-    def counted(self: KernelPlayer, *args: object) -> int:
+    def counted(self: KernelPlayer, *args: object, **kwargs: object) -> int:
         played.append(1)
-        return original(self, *args)  # type: ignore[arg-type]
+        return original(self, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(KernelPlayer, "_kernel", counted)
     return played

@@ -287,14 +287,49 @@ def _resolve(I, F, P, ev, S, V, L, t, day, k, movers, cnt, u):
     return 0
 
 
+@njit(cache=True, error_model="numpy", _nrt=False, inline="always")
+def _first_slot(I, k):
+    """Whether slot ``k`` is its actor's first of the round."""
+    slots = I[9]
+    for e in range(k):  # noqa: SIM110 - a plain loop for Numba
+        if slots[e, 0] == slots[k, 0]:
+            return False
+    return True
+
+
 @njit(cache=True, error_model="numpy", _nrt=False)
-def _pick(I, F, P, ev, S, V, t, day, k, idx, cnt, movers):
-    """Step 2 at slot ``k``: the picks of ``idx[:cnt]``; those that picked into ``movers``."""
+def _forced(I, P, ev, S, V, t, day, k, left, n_left, want):
+    """Slot ``k`` takes each trajectory's forced move ``want[j]`` where it is available."""
+    options, ix, off = I[0], V[12], V[14]
+    asks, keys, group = ix[2], ix[7], ix[4]
+    m = 0
+    for i in range(n_left):
+        if want[left[i]] >= 0:
+            asks[m] = left[i]
+            keys[m] = want[left[i]]
+            m += 1
+    if m == 0:
+        return
+    bucket(asks, m, keys, options.shape[0], group, off)
+    for o in range(options.shape[0]):
+        size = off[o + 1] - off[o]
+        if size:
+            _take(I, P, ev, S, V, t, day, o, k, group[off[o] :], size)
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
+def _pick(I, F, P, ev, S, V, R, t, day, k, idx, cnt, movers):
+    """Step 2 at slot ``k``: the picks of ``idx[:cnt]``; those that picked into ``movers``.
+
+    The forced actor of a rollout's first round (``R[1]``) takes ``R[2]``'s
+    move at its first slot, where available, and holds at the others.
+    """
     slots, actors = I[9], I[6]
     picks, left = V[9], V[12][1]
     for i in range(cnt):
         picks[idx[i], k] = -1
-    if actors[slots[k, 0], 6] == 0:  # hold
+    forced = slots[k, 0] == R[1]
+    if actors[slots[k, 0], 6] == 0 and not forced:  # hold
         return 0
     for i in range(cnt):
         left[i] = idx[i]
@@ -307,7 +342,10 @@ def _pick(I, F, P, ev, S, V, t, day, k, idx, cnt, movers):
                     left[kept] = left[i]
                     kept += 1
             n_left = kept
-    if n_left:
+    if forced:
+        if n_left and _first_slot(I, k):
+            _forced(I, P, ev, S, V, t, day, k, left, n_left, R[2])
+    elif n_left:
         _policy(I, F, P, ev, S, V, t, day, k, left, n_left)
     m = 0
     for i in range(cnt):
@@ -318,14 +356,21 @@ def _pick(I, F, P, ev, S, V, t, day, k, idx, cnt, movers):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def decide_and_resolve(I, F, P, ev, S, V, L, t, day, sequential, u, idx, cnt):
+def decide_and_resolve(I, F, P, ev, S, V, L, R, t, day, sequential, u, idx, cnt):
     """Steps 2 and 3 for every slot of trajectories ``idx[:cnt]`` (alive); returns an error code.
 
-    ``V[11][k, :V[15][k]]`` lists the trajectories that move at slot ``k``.
+    ``V[11][k, :V[15][k]]`` lists the trajectories that move at slot ``k``. In
+    a sequential round with a forced actor (``R[1]``), the slots of the actors
+    before it are not played: they moved before the rollout began.
     """
     movers, counts = V[11], V[15]
     for k in range(I[9].shape[0]):
-        m = _pick(I, F, P, ev, S, V, t, day, k, idx, cnt, movers[k])
+        if sequential and R[1] >= 0 and I[9][k, 0] < R[1]:
+            counts[k] = 0
+            for i in range(cnt):
+                V[9][idx[i], k] = -1
+            continue
+        m = _pick(I, F, P, ev, S, V, R, t, day, k, idx, cnt, movers[k])
         if m and _asks(I, k):
             m = _consent(I, F, P, ev, S, V, L, t, day, k, movers[k], m)
             if m < 0:

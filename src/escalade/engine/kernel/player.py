@@ -22,7 +22,7 @@ from escalade.engine.kernel.numba_setup import AVAILABLE
 from escalade.engine.kernel.tables import Tables, build, kernel_supports
 from escalade.engine.policies import Policy
 from escalade.engine.state import State
-from escalade.engine.vectorised import RoundLog, RoundPlayer
+from escalade.engine.vectorised import RoundLog, RoundPlayer, rollout_specs
 from escalade.errors import SimulationError, UsageError
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
@@ -66,6 +66,21 @@ def kernel_reason(compiled: CompiledScenario, specs: Sequence[PolicySpec]) -> st
     return "numba is not installed" if not AVAILABLE else kernel_supports(compiled, specs)
 
 
+def _rollouts_reason(
+    compiled: CompiledScenario, specs: Sequence[PolicySpec], declared: frozenset[int]
+) -> str | None:
+    """None when the kernel plays the rollouts of some ``best_response`` actor of the cell."""
+    per_actor = rollout_specs(compiled, specs, declared)
+    reasons = [
+        kernel_supports(compiled, per_actor[i])
+        for i, spec in enumerate(specs)
+        if spec.kind == "best_response"
+    ]
+    if any(reason is None for reason in reasons):
+        return None
+    return reasons[0] if reasons else "no actor plays rollouts"
+
+
 def make_player(
     compiled: CompiledScenario,
     specs: Sequence[PolicySpec],
@@ -78,7 +93,14 @@ def make_player(
 
     With ``kernel`` False, always the NumPy path's :class:`RoundPlayer`.
     """
-    if kernel and kernel_reason(compiled, specs) is None:
+    if not kernel:
+        return RoundPlayer(compiled, specs, seed=seed, declared=declared)
+    reason = kernel_reason(compiled, specs)
+    if reason is None or (
+        AVAILABLE
+        and kernel_reason(compiled, ()) is None
+        and _rollouts_reason(compiled, specs, declared) is None
+    ):
         return KernelPlayer(compiled, specs, seed=seed, declared=declared)
     return RoundPlayer(compiled, specs, seed=seed, declared=declared)
 
@@ -97,7 +119,12 @@ def on_kernel(run: Callable[[bool], T]) -> T:
 
 
 class KernelPlayer(RoundPlayer):
-    """A round player whose plain rounds run in the compiled kernel (same results)."""
+    """A round player whose rounds run in the compiled kernel where it can (same results).
+
+    The cell's own rounds, when the kernel supports its policies, and the
+    rollout rounds of a ``best_response`` actor, when it supports the policies
+    everyone follows inside them; anything else is the NumPy round.
+    """
 
     def __init__(
         self,
@@ -108,12 +135,31 @@ class KernelPlayer(RoundPlayer):
         declared: frozenset[int] = frozenset(),
     ) -> None:
         super().__init__(compiled, specs, seed=seed, declared=declared)
-        self.tables: Tables = build(compiled, specs)
-        self._scratch: tuple[Any, ...] = ()
-        """The kernel's scratch arrays, sized for the last chunk (see ``round.play_round``)."""
+        supported = kernel_supports(compiled, specs) is None
+        self.tables: Tables | None = build(compiled, specs) if supported else None
+        """The cell's tables (None: its own rounds take the NumPy path)."""
+        self._cell_specs = list(specs)
+        self._in_rollouts = rollout_specs(compiled, specs, declared)
+        self._rollout_tables: dict[int, Tables | None] = {}
+        self._scratch: dict[int, tuple[Any, ...]] = {}
+        """The kernel's scratch arrays per tables, sized for the largest state so far."""
         self._entries: dict[Any, Any] = {}
-        self._static: tuple[FloatArray, FloatArray] | None = None
-        """The uncertainties the static programs were computed for, and their values."""
+        self._static: dict[int, tuple[FloatArray, FloatArray]] = {}
+        """Per tables: the uncertainties the static programs were computed for, and their values."""
+
+    def _tables_for(self, policies: Sequence[Policy]) -> Tables | None:
+        """The tables of the cell, or of an actor's rollouts, that ``policies`` are (or None)."""
+        if policies is self.policies:
+            return self.tables
+        for i, spec in enumerate(self._cell_specs):
+            if spec.kind != "best_response" or policies is not self.rollout_policies(i):
+                continue
+            if i not in self._rollout_tables:
+                specs = self._in_rollouts[i]
+                fits = kernel_supports(self.compiled, specs) is None
+                self._rollout_tables[i] = build(self.compiled, specs) if fits else None
+            return self._rollout_tables[i]
+        return None
 
     def play(
         self,
@@ -135,8 +181,8 @@ class KernelPlayer(RoundPlayer):
             Where the NumPy path would raise a :class:`SimulationError` (the
             state is then partly played: replay the chunk on the NumPy path).
         """
-        plain = events and forced is None and payers is None and policies is self.policies
-        if not plain:
+        tables = self._tables_for(policies)
+        if tables is None:
             return super().play(
                 st, t, u, policies, events=events, forced=forced, rollouts=rollouts, payers=payers
             )
@@ -144,36 +190,53 @@ class KernelPlayer(RoundPlayer):
         st.round, st.day = t, int(c.days[t])
         _contiguous(st)
         log = _log(c, st)
-        code = self._kernel(st, t, np.ascontiguousarray(u, dtype=np.float64), log)
+        flags = np.zeros(len(c.actors), dtype=bool)
+        flags[list(range(len(c.actors))) if payers is None else list(payers)] = True
+        who, want = (-1, _NO_MOVES) if forced is None else forced
+        rollout = (events, int(who), np.ascontiguousarray(want, dtype=np.int64), flags)
+        uniforms = np.ascontiguousarray(u, dtype=np.float64)
+        code = self._kernel(tables, st, t=t, uniforms=uniforms, log=log, rollout=rollout)
         if code:
             raise KernelRejected(
                 f"round {t}: the compiled kernel found a value the engine rejects (code {code}, "
-                f"trajectory {int(self._scratch[8][1])}); hint: replay on the NumPy path for "
-                "the full message"
+                f"trajectory {int(self._scratch[id(tables)][8][1])}); hint: replay on the NumPy "
+                "path for the full message"
             )
         return log
 
-    def _kernel(self, st: State, t: int, uniforms: FloatArray, log: RoundLog) -> int:
+    def _kernel(
+        self,
+        tb: Tables,
+        st: State,
+        *,
+        t: int,
+        uniforms: FloatArray,
+        log: RoundLog,
+        rollout: tuple[Any, ...],
+    ) -> int:
         """Call the compiled round on ``st`` (static programs computed once per state)."""
         from escalade.engine.kernel.interp import fill_static  # noqa: PLC0415 - compiled on use
         from escalade.engine.kernel.round import play_round  # noqa: PLC0415 - compiled on use
 
-        c, tb = self.compiled, self.tables
+        c = self.compiled
         logs = (
             *(log.branch, log.fired, log.moves, log.succeeded, log.refused, log.accidents),
             *(log.reverted, log.peak_views, log.ended),
         )
         states = tuple(getattr(st, name) for name in _STATE[:-1])
         states += (_NO_PARTS if st.utility_parts is None else st.utility_parts,)
-        if not self._scratch or self._scratch[0].shape[1] < st.n:
-            self._scratch = _scratch(c, tb, st.n)
-        if self._static is None or self._static[0] is not st.uncertainties:
+        key = id(tb)
+        scratch = self._scratch.get(key)
+        if scratch is None or scratch[0].shape[1] < st.n:
+            scratch = self._scratch[key] = _scratch(c, tb, st.n)
+        cached = self._static.get(key)
+        if cached is None or cached[0] is not st.uncertainties:
             static = np.zeros((st.n, tb.n_static), order="F")
-            fill = ((*tb.prog, static), states[:5], self._scratch[0])
+            fill = ((*tb.prog, static), states[:5], scratch[0])
             self._entry(fill_static, fill, (_Open({6}), _Open(), False))(*fill)
-            self._static = (st.uncertainties, static)
+            cached = self._static[key] = (st.uncertainties, static)
         args = (
-            tb.ints, tb.floats, (*tb.prog, self._static[1]), tb.moves, states, logs, self._scratch,
+            tb.ints, tb.floats, (*tb.prog, cached[1]), tb.moves, states, logs, scratch, rollout,
             t, st.day, uniforms, bool(c.sequential), bool(c.has_jumps), BLOCK,
         )  # fmt: skip
         opened = (False, False, _Open({6}), False, _Open(), _Open(), _Open(_TRAJECTORY_MAJOR))
@@ -186,6 +249,9 @@ class KernelPlayer(RoundPlayer):
             self._entries[dispatcher] = entry(dispatcher, args, opened)
         return self._entries[dispatcher]
 
+
+_NO_MOVES = np.zeros(0, dtype=np.int64)
+"""The forced moves of a round that forces none."""
 
 _NO_PARTS = np.zeros((0, 1), order="F")
 """What the kernel reads for the utility decomposition of a state that keeps none."""

@@ -272,36 +272,38 @@ def _finish(S, L, idx, cnt):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def play_round(I, F, P, M, S, L, V, t, day, u, sequential, jumps, block):
+def play_round(I, F, P, M, S, L, V, R, t, day, u, sequential, jumps, block):
     """Round ``t`` for every trajectory of the state ``S``, in place; returns an error code.
 
-    The trajectories are played ``block`` at a time, so that the columns a
-    step walks stay in the processor's cache. On an error, ``V[8]`` holds the
-    code and a trajectory (the NumPy path then replays the chunk to raise it
-    with its message).
+    ``R`` is ``(events, forced actor or -1, forced move per trajectory, payers)``:
+    a rollout's round may play no events, force its deciding actor's first
+    move, and accrue only the flagged actors' utilities. The trajectories are
+    played ``block`` at a time, so that the columns a step walks stay in the
+    processor's cache. On an error, ``V[8]`` holds the code and a trajectory
+    (the NumPy path then replays the chunk to raise it with its message).
     """
     n = S[0].shape[0]
     for lo in range(0, n, block):
-        code = _block(I, F, P, M, S, L, V, t, day, u, sequential, jumps, lo, min(n, lo + block))
+        code = _block(I, F, P, M, S, L, V, R, t, day, u, sequential, jumps, lo, min(n, lo + block))
         if code:
             return code
     return 0
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def _block(I, F, P, M, S, L, V, t, day, u, sequential, jumps, lo, hi):
+def _block(I, F, P, M, S, L, V, R, t, day, u, sequential, jumps, lo, hi):
     """Round ``t`` for trajectories ``lo .. hi`` (see :func:`play_round`)."""
     ev = (S[0], S[1], S[2], S[3], S[4])
     live = V[12][0]
     cnt = _start(I, M, S, L, V, jumps, lo, hi)
-    code = _events(I, F, P, ev, S, V, L, t, day, u, live, cnt)
+    code = _events(I, F, P, ev, S, V, L, t, day, u, live, cnt) if R[0] else 0
     if code == 0:
         for i in range(cnt):
             j = live[i]
             _copy(S[2], j, L[7])
             V[5][j, :] = 0.0
             V[10][j, :] = np.inf
-        code = decide_and_resolve(I, F, P, ev, S, V, L, t, day, sequential, u, live, cnt)
+        code = decide_and_resolve(I, F, P, ev, S, V, L, R, t, day, sequential, u, live, cnt)
     if code == 0:
         _settle(S, V, L, live, cnt)
         code = _accidents(I, F, P, ev, S, V, L, t, day, u, live, cnt)
@@ -310,8 +312,8 @@ def _block(I, F, P, M, S, L, V, t, day, u, sequential, jumps, lo, hi):
             j = live[i]
             for c in range(S[2].shape[1]):
                 L[7][j, c] = max(L[7][j, c], S[2][j, c])
-        code = payoffs(I, F, P, ev, S, V, live, cnt, t, day)
+        code = payoffs(I, F, P, ev, S, V, live, cnt, t, day, R[3])
     if code == 0:
         _finish(S, L, live, cnt)
-        code = end(I, F, P, ev, S, V, L, live, cnt, t, day)
+        code = end(I, F, P, ev, S, V, L, live, cnt, t, day, R[3])
     return code

@@ -222,12 +222,17 @@ def _thresholds(I, P, ev, S, V, idx, cnt, t, day, actor, d, total):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def payoffs(I, F, P, ev, S, V, idx, cnt, t, day):
-    """Step 5 for trajectories ``idx[:cnt]`` (alive): flows, costs and thresholds, discounted."""
+def payoffs(I, F, P, ev, S, V, idx, cnt, t, day, payers):
+    """Step 5 for trajectories ``idx[:cnt]`` (alive): flows, costs and thresholds, discounted.
+
+    Only the actors flagged in ``payers`` accrue (a rollout needs its deciding actor's).
+    """
     actors, power = I[6], F[3]
     utility, parts, paid = S[10], S[17], V[5]
     total = V[7][3]
     for a in range(actors.shape[0]):
+        if not payers[a]:
+            continue
         d = power[a, t]
         _flows(I, P, ev, V, idx, cnt, t, day, a, d, parts, total)
         column = actors[a, 4] + actors[a, 1]
@@ -246,7 +251,7 @@ def payoffs(I, F, P, ev, S, V, idx, cnt, t, day):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def _ended(I, F, P, ev, S, V, idx, cnt, t, day, which):
+def _ended(I, F, P, ev, S, V, idx, cnt, t, day, which, payers):
     """Terminal condition ``which`` met by ``idx[:cnt]``: absorbed flows and terminal utility."""
     actors, terminals, terminal_utility = I[6], I[11], I[12]
     later, now_later = F[4], F[5]
@@ -254,6 +259,8 @@ def _ended(I, F, P, ev, S, V, idx, cnt, t, day, which):
     total, extra, value = fx[3], fx[4], fx[1]
     absorbing = terminals[which, 1] != 0
     for a in range(actors.shape[0]):
+        if not payers[a]:
+            continue
         for i in range(cnt):
             extra[i] = 0.0
         if absorbing:
@@ -275,7 +282,7 @@ def _ended(I, F, P, ev, S, V, idx, cnt, t, day, which):
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
-def end(I, F, P, ev, S, V, L, idx, cnt, t, day):
+def end(I, F, P, ev, S, V, L, idx, cnt, t, day, payers):
     """Step 6 for ``idx[:cnt]`` (alive): the first terminal condition that holds ends it."""
     terminals = I[11]
     ix, cond = V[12], V[7][0]
@@ -302,5 +309,5 @@ def end(I, F, P, ev, S, V, L, idx, cnt, t, day):
             group[q] = hit[q]
             S[5][hit[q]] = False
             L[8][hit[q]] = True
-        _ended(I, F, P, ev, S, V, group, m, t, day, k)
+        _ended(I, F, P, ev, S, V, group, m, t, day, k, payers)
     return 0
