@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from escalade.scenario import checks
 from escalade.scenario import expr as ex
 from escalade.scenario.kinds import PlanStep
-from escalade.scenario.schema import EffectSpec
+from escalade.scenario.schema import EffectSpec, EventSpec
 from escalade.scenario.yamlio import Path
 
 if TYPE_CHECKING:
@@ -131,18 +131,27 @@ def check_events(checker: Checker) -> None:
         checker.expression((*path, "when"), event.when, ex.Type.BOOL)
         check_effects(checker, (*path, "effects"), event.effects)
         checker.check_source((*path, "source"), event.source)
-        total = 0.0
-        constant = True
-        for j, branch in enumerate(event.branches):
-            value = checker.probability((*path, "branches", j, "prob"), branch.prob)
-            constant = constant and value is not None
-            total += value or 0.0
-            check_effects(checker, (*path, "branches", j, "effects"), branch.effects)
-        if event.branches and constant and not math.isclose(total, 1.0, abs_tol=1e-9):
-            checker.add(
-                (*path, "branches"),
-                f"expected branch probabilities summing to 1, found {total:g}",
-            )
+        check_branches(checker, path, event)
+
+
+def check_branches(checker: Checker, path: Path, event: EventSpec) -> None:
+    """An event's branches: their effects, and probabilities that sum to 1."""
+    values: list[float | None] = []
+    for j, branch in enumerate(event.branches):
+        values.append(checker.probability((*path, "branches", j, "prob"), branch.prob))
+        check_effects(checker, (*path, "branches", j, "effects"), branch.effects)
+    if not event.branches or any(v is None for v in values):
+        return
+    total = sum(v or 0.0 for v in values)
+    if not math.isclose(total, 1.0, abs_tol=1e-9):
+        listed = ", ".join(f"{b.id} {v:g}" for b, v in zip(event.branches, values, strict=True))
+        checker.add(
+            (*path, "branches"),
+            f"expected branch probabilities summing to 1, found {total:g} ({listed})",
+            f"raise them by {1 - total:g} in all, so that they add up to 1"
+            if total < 1
+            else f"lower them by {total - 1:g} in all, so that they add up to 1",
+        )
 
 
 def check_accidents(checker: Checker) -> None:

@@ -131,7 +131,34 @@ def _wrong_type(path: Path, kind: str, value: Any, found: str) -> tuple[str, str
     reason = date_reason(value) if kind.startswith("date_") else None
     if reason is not None:
         return f"expected {_FIELD_TYPES[kind]}, found {found} ({reason})", _month_hint(value)
+    if kind.startswith("date_"):
+        return f"expected {_FIELD_TYPES[kind]}, found {found}", _date_format_hint(value)
     return f"expected {_FIELD_TYPES[kind]}, found {found}", _fixed_number_hint(path, kind, value)
+
+
+_DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%B %d, %Y", "%b %d, %Y", "%d %b. %Y")
+_LOOSE_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+
+
+def _date_format_hint(value: Any) -> str:
+    """The date written as YYYY-MM-DD when it is one in another format ("25 October 2020")."""
+    text = " ".join(str(value).split())
+    day: dt.date | None = None
+    loose = _LOOSE_ISO.fullmatch(text)
+    if loose is not None:
+        try:
+            day = dt.date(int(loose[1]), int(loose[2]), int(loose[3]))
+        except ValueError:
+            day = None
+    for fmt in _DATE_FORMATS if day is None else ():
+        try:
+            day = dt.datetime.strptime(text, fmt).date()
+            break
+        except ValueError:
+            continue
+    if day is not None:
+        return f"write it as {day.isoformat()}"
+    return "write dates as YYYY-MM-DD, e.g. 2024-11-05"
 
 
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")

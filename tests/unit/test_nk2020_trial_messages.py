@@ -1,0 +1,62 @@
+"""Validation messages a new user met writing the Nagorno-Karabakh 2020 scenario."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from escalade.errors import Issue, ScenarioError
+from escalade.scenario import loads_scenario
+
+MINI = (
+    Path(__file__).resolve().parents[2] / "src" / "escalade" / "scenario" / "catalog"
+    / "kursk-mini.yaml"
+).read_text(encoding="utf-8")  # fmt: skip
+
+EVENT = """events:
+  - id: truce
+    at: 2024-11-11
+    branches:
+      - {id: holds, prob: 0.1, effects: [{var: ukraine_position, add: 1}]}
+      - {id: collapses, prob: PROB, effects: []}
+accidents:"""
+
+
+def _issues(text: str) -> list[Issue]:
+    with pytest.raises(ScenarioError) as caught:
+        loads_scenario(text, file="s.yaml")
+    return list(caught.value.issues)
+
+
+@pytest.mark.parametrize(
+    ("prob", "found", "hint"),
+    [
+        ("0.8", "found 0.9 (holds 0.1, collapses 0.8)", "raise them by 0.1 in all"),
+        ("0.95", "found 1.05 (holds 0.1, collapses 0.95)", "lower them by 0.05 in all"),
+    ],
+)
+def test_branches_that_do_not_sum_to_1_name_each_and_what_is_missing(
+    prob: str, found: str, hint: str
+) -> None:
+    """The message gave the sum alone, with no hint: which branch, and by how much?"""
+    (issue,) = _issues(MINI.replace("accidents:", EVENT.replace("PROB", prob), 1))
+    assert issue.path == "events[0].branches" and found in issue.message
+    assert issue.hint is not None and issue.hint.startswith(hint)
+
+
+@pytest.mark.parametrize(
+    ("written", "hint"),
+    [
+        ("25 October 2024", "write it as 2024-10-25"),
+        ("October 28, 2024", "write it as 2024-10-28"),
+        ("2024-10-5", "write it as 2024-10-05"),
+        ("next week", "write dates as YYYY-MM-DD, e.g. 2024-11-05"),
+    ],
+)
+def test_a_date_in_another_format_gets_it_written_as_one(written: str, hint: str) -> None:
+    """ "at: 25 October 2020" said only that a date was expected."""
+    text = MINI.replace("start: 2024-10-28", f"start: '{written}'")
+    (issue,) = _issues(text)
+    assert issue.path == "calendar.start" and "expected a date (YYYY-MM-DD)" in issue.message
+    assert issue.hint == hint
