@@ -161,3 +161,14 @@ def test_a_prose_column_keeps_a_readable_width() -> None:
     assert '<td class="nowrap">option</td>' in html
     css = html[html.index("<style>") : html.index("</style>")]
     assert "td.prose { min-width: 14em; }" in css
+
+
+def test_many_prose_columns_get_a_lower_floor() -> None:
+    """Three prose columns at 14em made the assumptions table wider than a 1,280 px page."""
+    long = "a sentence of more than forty characters, in several words"
+    table = pd.DataFrame({"element": [long], "value": [long], "note": [long], "line": [3]})
+    doc = ReportDocument("t", sections=(Section("s", "S", (TableBlock(table),)),))
+    html = render_html(doc, include_plotlyjs=False)
+    assert html.count('<td class="prose narrow">') == 3
+    css = html[html.index("<style>") : html.index("</style>")]
+    assert "td.prose.narrow { min-width: 8em; }" in css

@@ -58,6 +58,9 @@ _BREAK_CHARS = 16
 _PROSE_CHARS = 40
 """A cell of more than three words and this many characters is prose: its column gets a
 minimum width (``td.prose``)."""
+_WIDE_PROSE = 2
+"""Up to this many prose columns keep the full floor; more get a lower one (``td.prose.narrow``):
+three at 14em made the assumptions table wider than the page."""
 _HREF = re.compile(r"^(#[A-Za-z][A-Za-z0-9_-]*|https?://[^\s\"'<>]+)$")
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showLink": False}
 
@@ -253,6 +256,8 @@ def _column_classes(numeric: list[bool], rows: list[list[str]]) -> list[str]:
         # it to its longest word, one word a line
         prose = any(len(w) > _PROSE_CHARS and len(w.split()) > 3 for w in words)
         classes.append("num" if is_number else "nowrap" if short else "prose" if prose else "")
+    if classes.count("prose") > _WIDE_PROSE:  # each floor lower, or the table outgrows the page
+        classes = ["prose narrow" if c == "prose" else c for c in classes]
     return classes
 
 
