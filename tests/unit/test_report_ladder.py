@@ -68,3 +68,15 @@ def test_a_threshold_label_never_sits_across_another_thresholds_line() -> None:
 def test_labels_spanning_each_others_lines_go_leftmost_first() -> None:
     boxes = [(256.7, 419.1), (214.5, 403.3), (387.6, 550.0), (480.7, 623.3)]  # the north arena
     assert _label_rows(boxes, [256.7, 403.3, 550.0, 623.3]) == [0, 1, 2, 3]
+
+
+def test_an_option_label_crossed_by_a_threshold_line_keeps_a_white_halo() -> None:
+    """Karabakh 2020: the dashed threshold lines ran through "arm_accept_truce" and others."""
+    rungs = pd.DataFrame({"index": range(8), "name": [f"r{i}" for i in range(8)]})
+    thresholds = pd.DataFrame({"id": ["war"], "name": ["Open war"], "rung": [3]})
+    options = pd.DataFrame({"id": ["arm_accept_truce"], "actor": ["arm"], "rung": [2]})
+    fig = ladder_panel(rungs, thresholds, options)
+    (line,) = fig.layout.shapes
+    assert line.x0 > 2 and line.layer == "below"  # the line passes right of the marker
+    shadow = fig.data[0].textfont.shadow
+    assert shadow is not None and shadow.count("#fff") >= 3

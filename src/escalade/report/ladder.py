@@ -302,6 +302,9 @@ def ladder_panel(
     return fig
 
 
+_HALO = "0 0 3px #fff, 0 0 3px #fff, 0 0 4px #fff, 0 0 4px #fff, 0 0 5px #fff"
+
+
 def _draw_options(
     fig: go.Figure, placed: list[_Placed], base: dict[str, float], actors: list[str]
 ) -> go.Figure:
@@ -317,7 +320,9 @@ def _draw_options(
                 mode="markers+text",
                 text=[p.label for p in mine],
                 textposition="middle right",
-                textfont={"size": 11},
+                # A white halo keeps a label readable where a threshold's dashed line
+                # crosses it (the lines are drawn below the traces, not under the text).
+                textfont={"size": 11, "shadow": _HALO},
                 marker={"size": 9, "color": colour[actor]},
                 name=actor,
                 customdata=[p.rung for p in mine],
