@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from escalade.cli.replay import _never_produced, _record_table
 from escalade.errors import Issue, ScenarioError
 from escalade.scenario import loads_scenario
 
@@ -60,3 +61,17 @@ def test_a_date_in_another_format_gets_it_written_as_one(written: str, hint: str
     (issue,) = _issues(text)
     assert issue.path == "calendar.start" and "expected a date (YYYY-MM-DD)" in issue.message
     assert issue.hint == hint
+
+
+def _obs(forecast_as_of: float | None) -> dict[str, object]:
+    return {"id": "shusha", "label": "aze_take_shusha taken", "kind": "option", "forecast": 0.0,
+            "observed": 1, "brier": 1.0, "forecast_as_of": forecast_as_of}  # fmt: skip
+
+
+def test_replay_prints_the_as_of_column_only_when_a_fact_has_one() -> None:
+    """Every fact on or before the as-of date: the column was printed empty in every row."""
+    assert [c.header for c in _record_table([_obs(None)]).columns][-1] == "Brier"
+    assert [c.header for c in _record_table([_obs(0.4)]).columns][-1] == "as-of forecast"
+    two = [_obs(None), {**_obs(None), "id": "ceasefire"}]
+    assert "so each weighs heavily" in _never_produced(two)
+    assert "so it weighs heavily" in _never_produced(two[:1])

@@ -6,9 +6,12 @@ import argparse
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from escalade.cli._common import checked_workers, progress_bar, rich_console
+
+if TYPE_CHECKING:
+    import rich.table
 
 
 def _date(text: str) -> dt.date:
@@ -128,19 +131,7 @@ def _print(d: dict[str, Any]) -> None:
     for name, b in s["baselines"].items():
         table.add_row(f"baseline: {name}", _f(b["brier"]), _f(b["log"]))
     console.print(table)
-    table = Table(title="Forecast vs record")
-    for column in ("id", "fact", "forecast", "observed", "Brier", "as-of forecast"):
-        table.add_column(column)
-    for o in d["observations"]:
-        table.add_row(
-            o["id"],
-            o["label"],
-            _f(o["forecast"]),
-            str(o["observed"]),
-            _f(o.get("brier")),
-            _f(o.get("forecast_as_of")),
-        )
-    console.print(table)
+    console.print(_record_table(d["observations"]))
     never = _never_produced(d["observations"])
     if never:
         console.print(never, markup=False)
@@ -148,6 +139,25 @@ def _print(d: dict[str, Any]) -> None:
         console.print(f"stored as run {d['run_id']}")
     if d.get("report"):
         console.print(f"report: {d['report']}")
+
+
+def _record_table(observations: list[dict[str, Any]]) -> rich.table.Table:
+    """Forecast vs record; the as-of column only when some fact has an as-of forecast.
+
+    When every fact is on or before the as-of date none has one, and the column was
+    printed empty in every row (the report leaves it out then too).
+    """
+    from rich.table import Table
+
+    as_of = any(o.get("forecast_as_of") is not None for o in observations)
+    table = Table(title="Forecast vs record")
+    columns = ("id", "fact", "forecast", "observed", "Brier") + (("as-of forecast",) * as_of)
+    for column in columns:
+        table.add_column(column)
+    for o in observations:
+        row = [o["id"], o["label"], _f(o["forecast"]), str(o["observed"]), _f(o.get("brier"))]
+        table.add_row(*row, *([_f(o.get("forecast_as_of"))] * as_of))
+    return table
 
 
 def _never_produced(observations: list[dict[str, Any]]) -> str:
@@ -162,7 +172,8 @@ def _never_produced(observations: list[dict[str, Any]]) -> str:
     return (
         f"{len(ids)} fact{'s' if len(ids) != 1 else ''} the scenario never produced: "
         f"{', '.join(ids)} (no simulated trajectory of the prior, in any cell, went as the "
-        "record says, so it weighs heavily in the log score; see replay.html)"
+        f"record says, so {'each' if len(ids) != 1 else 'it'} weighs heavily in the log score; "
+        "see replay.html)"
     )
 
 
