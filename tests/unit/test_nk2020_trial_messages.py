@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
+import pandas as pd
 import pytest
+from rich.console import Console
 
+from escalade.cli.commit import _print_tree
 from escalade.cli.replay import _never_produced, _record_table
 from escalade.errors import Issue, ScenarioError
 from escalade.scenario import loads_scenario
@@ -75,3 +79,22 @@ def test_replay_prints_the_as_of_column_only_when_a_fact_has_one() -> None:
     two = [_obs(None), {**_obs(None), "id": "ceasefire"}]
     assert "so each weighs heavily" in _never_produced(two)
     assert "so it weighs heavily" in _never_produced(two[:1])
+
+
+@pytest.mark.parametrize(
+    ("values", "who"),
+    [({"west": 1.0, "east": -1.0}, "both sides"), ({"a": 1.0, "b": 0.0, "m": 4.7}, "every side")],
+)
+def test_commit_names_every_side_choosing_when_there_are_three(
+    values: dict[str, float], who: str
+) -> None:
+    """Karabakh 2020 had Russia as a mediator side: "both sides choosing" listed three."""
+    table = pd.DataFrame(
+        {"strategy": ["s"], "declared": [False], "value_a": [1.0], "gain_from_knowing": [0.0],
+         "unplanned": [0.0], "nodes": [3], "likely_path_probability": [1.0],
+         "likely_path": [[]]}
+    )  # fmt: skip
+    result = SimpleNamespace(table=table, side="a", horizon=1, unconstrained=values)
+    console = Console(record=True, width=200)
+    _print_tree(console, result)
+    assert f"unconstrained best play ({who} choosing)" in console.export_text()

@@ -198,7 +198,8 @@ def _print_tree(console: Any, result: Any) -> None:
         )
     if result.unconstrained is not None:
         values = ", ".join(f"{k} {v:.4g}" for k, v in result.unconstrained.items())
-        console.print(f"unconstrained best play (both sides choosing): {values}")
+        who = "both sides" if len(result.unconstrained) == 2 else "every side"
+        console.print(f"unconstrained best play ({who} choosing): {values}")
         console.print(
             "gain_from_knowing: the other side's value best-responding to the declared strategy "
             "minus its value playing its unconstrained-equilibrium plan against it"
