@@ -9,6 +9,7 @@ sums must be equal bit for bit.
 
 from __future__ import annotations
 
+import io
 from dataclasses import fields
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import numpy as np
 import pytest
 
 from escalade.engine.chunk import ChunkResult, run_chunk
+from escalade.engine.kernel import player
 from escalade.engine.kernel.bytecode import unsupported
 from escalade.engine.kernel.numba_setup import KERNEL_MODULES, drop_stale_cache
 from escalade.engine.kernel.player import ENV, KernelPlayer, kernel_reason, make_player
@@ -190,3 +192,22 @@ def test_stale_cache_is_dropped(tmp_path: Path) -> None:
     assert not drop_stale_cache(tmp_path)  # nothing changed: the cache stays
     (tmp_path / "steps.py").write_text("# edited\n", encoding="utf-8")
     assert drop_stale_cache(tmp_path)
+
+
+class _Fake:
+    """A dispatcher's shape as far as :func:`announce_compiling` reads it."""
+
+    def __init__(self, index: Path) -> None:
+        self.overloads: dict[object, object] = {}
+        self._cache = type("C", (), {"_cache_file": type("F", (), {"_index_path": str(index)})})
+
+
+def test_a_cold_compile_is_announced_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(player, "_ANNOUNCED", [])
+    warm = tmp_path / "warm.nbi"
+    warm.write_text("", encoding="utf-8")
+    out = io.StringIO()
+    assert not player.announce_compiling(_Fake(warm), out)
+    assert player.announce_compiling(_Fake(tmp_path / "cold.nbi"), out)
+    assert "compiling the round kernel" in out.getvalue() and "90 s" in out.getvalue()
+    assert not player.announce_compiling(_Fake(tmp_path / "cold.nbi"), out)  # once per process

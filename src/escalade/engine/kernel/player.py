@@ -12,8 +12,10 @@ the cell; else the NumPy path.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
 
 import numpy as np
 
@@ -250,6 +252,35 @@ class KernelPlayer(RoundPlayer):
         return self._entries[dispatcher]
 
 
+_ANNOUNCED: list[bool] = []
+
+
+def announce_compiling(dispatcher: Any, stream: TextIO | None = None) -> bool:
+    """Say on stderr, once per process, that the kernel is being compiled (a cold cache).
+
+    A first use on a machine compiles for about 90 s of one core; without a
+    word the command would look stuck. Returns whether it said so. The check
+    reads where Numba keeps the function's cache index (best effort: no word
+    if Numba lays its cache out otherwise).
+    """
+    if _ANNOUNCED or dispatcher.overloads:
+        return False
+    try:
+        index = Path(dispatcher._cache._cache_file._index_path)  # Numba's cache layout
+    except AttributeError:
+        return False
+    if index.exists():
+        return False
+    _ANNOUNCED.append(True)
+    print(
+        "escalade: compiling the round kernel (ESCALADE_KERNEL=numba) for this machine; "
+        "once, about 90 s of one core",
+        file=stream or sys.stderr,
+        flush=True,
+    )
+    return True
+
+
 _NO_MOVES = np.zeros(0, dtype=np.int64)
 """The forced moves of a round that forces none."""
 
@@ -289,6 +320,7 @@ def entry(dispatcher: Any, args: tuple[Any, ...], opened: tuple[Any, ...]) -> An
             return ty.copy(layout="F" if value.flags.f_contiguous else "A")
         return ty
 
+    announce_compiling(dispatcher)
     sig = []
     for i, value in enumerate(args):
         how = opened[i] if i < len(opened) else False
