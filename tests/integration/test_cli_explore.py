@@ -182,5 +182,6 @@ def test_a_sobol_warning_names_the_flag_to_raise(tmp_path: Path, capsys) -> None
     args = ["explore", str(path), "--sensitivity", "sobol", "--n", "8", "--trajectories", "2"]
     assert main([*args, "--no-store"]) == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert "the indices are noise at this sample size; raise --n (now 8), e.g. to 32 points" in out
+    assert "the indices are noise at this sample size; raise --n (now 8): " in out
+    assert "so about 4,096 points bring them under 0.1 (32 would halve them)" in out
     assert "`" not in out

@@ -7,6 +7,7 @@ they are far wider and the warning names the flag to raise.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from escalade.explore.designs import sample
@@ -35,3 +36,18 @@ def test_too_few_trajectories_names_what_to_raise() -> None:
     assert len(warnings) == 1 and "trajectories per experiment" in warnings[0]
     assert "64" in warnings[0]
     assert sobol_warnings(_indices(2**13), n=2**13, trajectories=64) == []
+
+
+def test_the_suggested_n_brings_the_widest_interval_under_the_limit() -> None:
+    """Karabakh 2020: intervals 0.76 wide at n = 32 got "e.g. to 128 points", which halves them.
+
+    The width falls as 1/√n, so 0.76 needs 32 × 7.6² ≈ 1,848, a power of two: 2,048.
+    """
+    indices = pd.DataFrame(
+        {"parameter": ["a", "b"], "S1_conf": [0.38, 0.01], "ST_conf": [0.1, 0.01]}
+    )
+    (warning,) = sobol_warnings(indices, n=32)
+    assert "about 2,048 points bring them under 0.1" in warning
+    assert "(128 would halve them)" in warning
+    (small,) = sobol_warnings(indices.assign(S1_conf=[0.07, 0.01], ST_conf=[0.05, 0.01]), n=32)
+    assert "about 64 points" in small and "halve" not in small

@@ -27,6 +27,7 @@ Bootstrap seeds come from :mod:`escalade.random` (stream ``BOOTSTRAP``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -265,8 +266,7 @@ def sobol_warnings(
             now = f" (now {n})" if n is not None else ""
             out.append(
                 f"Sobol' intervals up to {worst:.2f} wide (more than {MAX_WIDTH}) for {names}: "
-                f"the indices are noise at this sample size; raise `n`{now}, e.g. to "
-                f"{4 * n if n else 'four times as many'} points."
+                f"the indices are noise at this sample size; raise `n`{now}: " + _needed_n(worst, n)
             )
     if trajectories is not None and trajectories < MIN_TRAJECTORIES:
         out.append(
@@ -275,6 +275,23 @@ def sobol_warnings(
             f"experiment to at least {MIN_TRAJECTORIES}."
         )
     return out
+
+
+def _needed_n(worst: float, n: int | None) -> str:
+    """The sample size that brings the widest interval under :data:`MAX_WIDTH`.
+
+    The intervals narrow as 1/√n, so an interval ``worst`` wide at ``n`` needs about
+    ``n × (worst / MAX_WIDTH)²`` points, rounded up to a power of two (Saltelli's
+    scheme balances best at one); "four times as many" halved the width only.
+    """
+    factor = (worst / MAX_WIDTH) ** 2
+    if not n:
+        return f"about {math.ceil(factor)} times as many points bring them under {MAX_WIDTH}."
+    needed = 2 ** math.ceil(math.log2(max(2 * n, n * factor)))
+    text = f"the intervals narrow as 1/√n, so about {needed:,} points bring them under {MAX_WIDTH}"
+    if needed > 4 * n:
+        text += f" ({4 * n:,} would halve them)"
+    return text + "."
 
 
 def morris_indices(
