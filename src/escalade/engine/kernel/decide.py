@@ -72,12 +72,7 @@ def _take(I, P, ev, S, V, t, day, o, k, src, cnt):
         return cnt
     for q in range(m):
         picks[got[q], k] = o
-    keep = 0
-    for i in range(cnt):
-        if picks[src[i], k] < 0:
-            src[keep] = src[i]
-            keep += 1
-    return keep
+    return _undecided(picks, k, src, cnt)
 
 
 @njit(cache=True, error_model="numpy", _nrt=False)
