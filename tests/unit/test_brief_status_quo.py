@@ -69,3 +69,19 @@ def test_one_strategy_reads_naturally() -> None:
         "How does the one strategy of side **ind** (*calibrated_strike*) fare, not knowing "
         "which of 2 mindsets drives the other side (*a*, *b*)?"
     )
+
+
+def _with_total(rs: ResultSet) -> ResultSet:
+    total = pd.DataFrame({"difference": [2.0], "ci_low": [1.5], "ci_high": [2.5]})
+    return ResultSet(rs.kind, dict(rs.metadata), {**rs.tables, "explain_total": total})
+
+
+def test_no_second_status_quo_sentence_when_the_runner_up_is_the_status_quo() -> None:
+    """Karabakh 2020 ranked by Russia: "beats status_quo by +1.17 u ... Against the status quo
+    (status_quo) it gains +1.17 u" said the same thing twice."""
+    answer = dict(brief_paragraphs(_with_total(_run(["calibrated_strike", "status_quo"], ["m"]))))
+    assert "it beats **status_quo** by +2 u" in answer["Answer"]
+    assert "Against the status quo" not in answer["Answer"]
+    three = _with_total(_run(["calibrated_strike", "coercive_pressure", "status_quo"], ["m"]))
+    answer = dict(brief_paragraphs(three))["Answer"]
+    assert "beats **coercive_pressure**" in answer and "Against the status quo" in answer

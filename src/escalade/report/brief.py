@@ -121,6 +121,7 @@ def _answer(rs: ResultSet) -> str:
             f"it has the smallest maximum regret over the mindsets ({sig(top['max_regret'])} "
             f"{UNIT}, under *{_worst_regret_mindset(rs, str(top['strategy']))}*)"
         )
+    second = None
     if len(comparison) > 1 and not total.empty:
         row = total.iloc[0]
         second = comparison.iloc[1]["strategy"]
@@ -129,7 +130,8 @@ def _answer(rs: ResultSet) -> str:
             text += " — within the noise: raise N (trajectories per cell) to separate them"
     text += "."
     quo = rs.provenance.status_quo
-    if quo and quo != top["strategy"] and _status_quo_run(rs):
+    # When the runner-up is the status quo, the sentence before has said it already.
+    if quo and quo not in (top["strategy"], second) and _status_quo_run(rs):
         cells = rs.get(tn.CELLS)
         gain = cells[cells["strategy"] == top["strategy"]]["vs_status_quo"].mean()
         text += f" Against the status quo (*{quo}*) it gains {sig(gain, signed=True)} {UNIT}."
