@@ -409,3 +409,33 @@ def test_a_reactive_policy_in_an_arena_without_its_options_warns() -> None:
 
 def _lint_text(text: str) -> list[str]:
     return [f"{w.path}: {w.message}" for w in loads_scenario(text).warnings]
+
+
+MEDIATOR = (
+    ("sides: [{id: west}, {id: east}]", "sides: [{id: west}, {id: east}, {id: mediator}]"),
+    (
+        "arenas:",
+        "  - {id: tur, name: Turkey, side: mediator, utility: {per_round: {rung.front: -1}},\n"
+        "     policy: {kind: deescalate}}\narenas:",
+    ),
+    (
+        "events:",
+        "  - {id: truce, actor: tur, arena: front, rung: 1, deescalate: true, "
+        "consent: [usa, rus], once: true}\nevents:",
+    ),
+)
+
+
+def test_a_mediator_asking_the_parties_consent_is_not_flagged() -> None:
+    """Karabakh 2020: Russia's ceasefire needs Armenia and Azerbaijan, each of another side.
+
+    The warning "consent is for allies" fits a party asking its adversary, not a third
+    party, whose side is not a party of the arena, asking the arena's two parties.
+    """
+    assert _lint(*MEDIATOR) == []
+    by_a_party = MEDIATOR[2][1].replace("actor: tur", "actor: usa").replace("usa, rus", "rus")
+    party = _lint(MEDIATOR[0], MEDIATOR[1], (MEDIATOR[2][0], by_a_party))
+    assert [w for w in party if "consent" in w] == [
+        "options[2].consent[0]: option 'truce' of side 'west' needs the consent of 'rus' of "
+        "side 'east'"
+    ]

@@ -307,11 +307,20 @@ def free_deescalations(checker: Checker) -> Finding:
 
 
 def foreign_consent(checker: Checker) -> Finding:
-    """Consent asked of an actor of another side."""
+    """Consent asked of an actor of another side.
+
+    A third party, whose side is not a party of the option's arena (a mediator's
+    ceasefire), asking the consent of the arena's parties is what consent is for
+    there, and is not flagged.
+    """
     for i, option in enumerate(checker.spec.options):
         side = checker.actors[option.actor].side
+        arena = checker.arenas.get(option.arena) if option.arena else None
+        parties = set(arena.parties) if arena is not None else set()
         for j, other in enumerate(option.consent):
             their = checker.actors[other].side
+            if parties and side not in parties and their in parties:
+                continue  # a mediator asks the parties
             if their != side:
                 yield (
                     ("options", i, "consent", j),
