@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
+from escalade.cli import main
 from escalade.cli.commit import _print_tree
 from escalade.cli.replay import _never_produced, _record_table
 from escalade.errors import Issue, ScenarioError
+from escalade.report.text import first_outcome_note
 from escalade.scenario import loads_scenario
 
 MINI = (
@@ -98,3 +100,38 @@ def test_commit_names_every_side_choosing_when_there_are_three(
     console = Console(record=True, width=200)
     _print_tree(console, result)
     assert f"unconstrained best play ({who} choosing)" in console.export_text()
+
+
+def _first_rows(means: list[float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"outcome": ["weeks_to_ceasefire"] * len(means), "at": ["first"] * len(means),
+         "mean": means, "ci_low": means}
+    )  # fmt: skip
+
+
+def test_a_first_outcome_says_that_horizon_plus_one_means_never() -> None:
+    """Karabakh 2020: weeks_to_ceasefire read 9 in an 8-round run, where it never held."""
+    note = first_outcome_note(_first_rows([9.0, 9.0]), 8)
+    assert note is not None
+    assert "9 (the horizon + 1) when it never does within the 8 rounds" in note
+    assert note.endswith("weeks_to_ceasefire never held, in any trajectory of any cell.")
+    some = first_outcome_note(_first_rows([9.0, 4.5]), 8)
+    assert some is not None and "never held in 1 of the 2 cells" in some
+    assert "never held" not in (first_outcome_note(_first_rows([3.0]), 8) or "")
+    other = pd.DataFrame({"outcome": ["x"], "at": ["end"], "mean": [9.0], "ci_low": [9.0]})
+    assert first_outcome_note(other, 8) is None
+
+
+def test_simulate_prints_the_note_under_its_outcomes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = MINI.replace(
+        "outcomes:\n",
+        "outcomes:\n  - {id: weeks_to_win, expr: 'ukraine_position > 100', at: first}\n",
+    )
+    path = tmp_path / "first.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["simulate", str(path), "--n", "100", "--workers", "1"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "weeks_to_win (at: first): the rounds until the condition first holds, 13" in out
+    assert "weeks_to_win never held, in any trajectory." in out

@@ -195,7 +195,7 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
 
     Long on purpose: one table after another, no logic to share.
     """
-    from escalade.report.text import dataframe_table
+    from escalade.report.text import dataframe_table, first_outcome_note
     from escalade.results import tablenames as tn
 
     num = ".3g"
@@ -231,6 +231,9 @@ def _print_tables(console: Any, rs: Any, run_id: str | None, report: Path | None
                 formats={"mean": num, "ci_low": num, "ci_high": num},
             )
         )
+        first = first_outcome_note(tables[tn.OUTCOMES], prov.horizon)
+        if first:
+            console.print(first, markup=False, highlight=False)
     if run_id:
         console.print(f"saved as run {run_id} (escalade runs show {run_id})")
     if report:

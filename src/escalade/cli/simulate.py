@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print(result: Any) -> None:
-    from escalade.report.text import dataframe_table
+    from escalade.report.text import dataframe_table, first_outcome_note
 
     console = rich_console()
     num, pct = ".4g", ".1%"
@@ -88,6 +88,9 @@ def _print(result: Any) -> None:
                 formats={"mean": num, "sd": num, "ci_low": num, "ci_high": num},
             )
         )
+        first = first_outcome_note(outcomes, result.compiled.horizon)
+        if first:
+            console.print(first, markup=False, highlight=False)
     console.print(
         dataframe_table(
             result.thresholds(),

@@ -22,7 +22,7 @@ from escalade.report.figures import (
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
 from escalade.report.ladder import ladder_panel
 from escalade.report.sources import link_sources, sources_section
-from escalade.report.text import COMMON_RUNG, percent, shown, sig, subtitle
+from escalade.report.text import COMMON_RUNG, first_outcome_note, percent, shown, sig, subtitle
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 from escalade.results.provenance import Provenance
@@ -225,6 +225,9 @@ def _comparison(rs: ResultSet) -> Section:
     outcomes = rs.get(tn.OUTCOMES)
     if not outcomes.empty:
         blocks.append(_outcome_block(outcomes))
+        first = first_outcome_note(outcomes, rs.provenance.horizon)
+        if first:
+            blocks.append(Markdown(first))
     return Section("comparison", "Strategies compared", tuple(blocks))
 
 

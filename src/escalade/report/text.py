@@ -244,3 +244,47 @@ def table_to_text(
         dataframe_table(df, title, formats, max_rows=max_rows),
         width=width,
     )
+
+
+def first_outcome_note(outcomes: pd.DataFrame, horizon: int | None) -> str | None:
+    """What a ``first`` outcome's number means, and which never held at all.
+
+    ``at: first`` counts the rounds until a condition first holds, and ``horizon + 1``
+    when it never does: a mean of 9 in an 8-round scenario read as "nine weeks", where
+    it meant "never".
+
+    Parameters
+    ----------
+    outcomes : DataFrame
+        Columns ``outcome``, ``at`` and ``mean``, one row per cell (``ci_low`` tells
+        an outcome that never held in any trajectory of a cell).
+    horizon : int or None
+        The scenario's rounds.
+
+    Returns
+    -------
+    str or None
+        A sentence, or None when no outcome is ``at: first`` (or the horizon is unknown).
+    """
+    if horizon is None or "at" not in outcomes.columns:
+        return None
+    first = outcomes[outcomes["at"] == "first"]
+    if first.empty:
+        return None
+    never = float(horizon + 1)
+    low = first["ci_low"] if "ci_low" in first.columns else first["mean"]
+    first = first.assign(never=(first["mean"] == never) & (low == never))
+    names = ", ".join(dict.fromkeys(first["outcome"].astype(str)))
+    parts = [
+        f"{names} (at: first): the rounds until the condition first holds, {horizon + 1} "
+        f"(the horizon + 1) when it never does within the {horizon} rounds"
+    ]
+    for name, rows in first.groupby("outcome", sort=False):
+        if rows["never"].all():
+            where = "of any cell" if len(rows) > 1 else ""
+            parts.append(f"{name} never held, in any trajectory {where}".rstrip())
+        elif rows["never"].any():
+            parts.append(
+                f"{name} never held in {int(rows['never'].sum())} of the {len(rows)} cells"
+            )
+    return "; ".join(parts) + "."
