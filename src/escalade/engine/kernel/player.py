@@ -1,12 +1,14 @@
 """The round player that plays through the compiled kernel, and the choice of path.
 
 :class:`KernelPlayer` is a :class:`~escalade.engine.vectorised.RoundPlayer`
-whose plain rounds (every actor's own policy, events on, no forced move) run
-in :func:`escalade.engine.kernel.round.play_round`; anything else (rollouts,
-forced moves) is the NumPy round. :func:`make_player` picks the path:
-the kernel when ``ESCALADE_KERNEL=numba``, Numba is importable and
+whose rounds run in :func:`escalade.engine.kernel.round.play_round` where the
+kernel supports the policies played: the cell's own rounds, and the rollout
+rounds of a ``best_response`` actor (a forced first move, no events, only the
+deciding actor's utility); anything else is the NumPy round.
+:func:`make_player` picks the player: a :class:`KernelPlayer` when
+``ESCALADE_KERNEL=numba``, Numba is importable and
 :func:`~escalade.engine.kernel.tables.kernel_supports` finds nothing against
-the cell; else the NumPy path.
+the cell or the rollouts of one of its actors; else the NumPy path.
 """
 
 from __future__ import annotations
@@ -53,11 +55,16 @@ class KernelRejected(SimulationError):
 
 
 def kernel_reason(compiled: CompiledScenario, specs: Sequence[PolicySpec]) -> str | None:
-    """Why this cell takes the NumPy path (``None``: the compiled kernel plays it).
+    """Why this cell's own rounds take the NumPy path (``None``: the compiled kernel plays them).
 
-    The kernel is opt-in for now (``ESCALADE_KERNEL=numba``): on the reference
-    scenario it is not yet faster than the NumPy path (``docs/benchmarks.md``).
+    The kernel is opt-in (``ESCALADE_KERNEL=numba``): its first use on a
+    machine compiles for about 90 s (``docs/engine.md``).
     """
+    return _mode_reason() or kernel_supports(compiled, specs)
+
+
+def _mode_reason() -> str | None:
+    """Why no cell plays in the kernel in this process (``ESCALADE_KERNEL``, Numba), or None."""
     mode = os.environ.get(ENV, "numpy").strip().lower() or "numpy"
     if mode not in ("numpy", "numba"):
         raise UsageError(
@@ -65,7 +72,7 @@ def kernel_reason(compiled: CompiledScenario, specs: Sequence[PolicySpec]) -> st
         )
     if mode == "numpy":
         return f"{ENV} is not 'numba'"
-    return "numba is not installed" if not AVAILABLE else kernel_supports(compiled, specs)
+    return None if AVAILABLE else "numba is not installed"
 
 
 def _rollouts_reason(
@@ -95,15 +102,10 @@ def make_player(
 
     With ``kernel`` False, always the NumPy path's :class:`RoundPlayer`.
     """
-    if not kernel:
-        return RoundPlayer(compiled, specs, seed=seed, declared=declared)
-    reason = kernel_reason(compiled, specs)
-    if reason is None or (
-        AVAILABLE
-        and kernel_reason(compiled, ()) is None
-        and _rollouts_reason(compiled, specs, declared) is None
-    ):
-        return KernelPlayer(compiled, specs, seed=seed, declared=declared)
+    if kernel and _mode_reason() is None:
+        own = kernel_supports(compiled, specs)
+        if own is None or _rollouts_reason(compiled, specs, declared) is None:
+            return KernelPlayer(compiled, specs, seed=seed, declared=declared)
     return RoundPlayer(compiled, specs, seed=seed, declared=declared)
 
 
