@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -52,6 +52,7 @@ __all__ = [
     "UnsupportedGameError",
     "UsageError",
     "closest_id_hint",
+    "named_id_hint",
     "separate_ids_hint",
 ]
 
@@ -287,4 +288,27 @@ def closest_id_hint(unknown: Iterable[str], known: Iterable[str]) -> str:
         close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
         if close:
             return f"; hint: did you mean {close[0]!r}?"
+    return ""
+
+
+def named_id_hint(unknown: Iterable[str], names: Mapping[str, str]) -> str:
+    """A hint for a name given where an id was expected (else "").
+
+    A value equal to an element's name, or to its first word, case aside, is
+    taken to mean that element: ``armenia`` for actor ``arm`` named "Armenia",
+    or for side ``arm_bloc`` named "Armenia and Artsakh".
+
+    Examples
+    --------
+    >>> named_id_hint(["armenia"], {"arm": "Armenia", "aze": "Azerbaijan"})
+    "; hint: 'armenia' is the name of 'arm' (Armenia); give its id, arm"
+    >>> named_id_hint(["georgia"], {"arm": "Armenia"})
+    ''
+    """
+    for value in unknown:
+        wanted = value.strip().casefold()
+        for ident, name in names.items():
+            words = name.casefold().split()
+            if wanted and words and wanted in (name.casefold(), words[0]):
+                return f"; hint: {value!r} is the name of {ident!r} ({name}); give its id, {ident}"
     return ""

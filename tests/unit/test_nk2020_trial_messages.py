@@ -9,12 +9,15 @@ import pandas as pd
 import pytest
 from rich.console import Console
 
+from escalade.analysis.commitment import commitment_analysis
 from escalade.cli import main
 from escalade.cli.commit import _print_tree
 from escalade.cli.replay import _never_produced, _record_table
-from escalade.errors import Issue, ScenarioError
+from escalade.engine.game_builder import build_game
+from escalade.errors import Issue, ScenarioError, UsageError, named_id_hint
 from escalade.report.text import first_outcome_note
 from escalade.scenario import loads_scenario
+from escalade.scenario.compiled import compile_scenario
 
 MINI = (
     Path(__file__).resolve().parents[2] / "src" / "escalade" / "scenario" / "catalog"
@@ -135,3 +138,21 @@ def test_simulate_prints_the_note_under_its_outcomes(
     out = " ".join(capsys.readouterr().out.split())
     assert "weeks_to_win (at: first): the rounds until the condition first holds, 13" in out
     assert "weeks_to_win never held, in any trajectory." in out
+
+
+def test_a_name_where_an_id_is_expected_gets_the_id() -> None:
+    """Karabakh 2020: `--side armenia` and `--players armenia` said only what was expected."""
+    text = MINI.replace("{id: east, name: East}", "{id: east, name: Russia and allies}")
+    compiled = compile_scenario(loads_scenario(text))
+    with pytest.raises(UsageError) as side:
+        commitment_analysis(compiled, "russia", horizon=1)
+    assert "hint: 'russia' is the name of 'east' (Russia and allies); give its id, east" in str(
+        side.value
+    )
+    with pytest.raises(UsageError) as actor:
+        commitment_analysis(compiled, "usa", horizon=1)
+    assert "hint: 'usa' is actor 'usa', of side 'west'" in str(actor.value)
+    with pytest.raises(UsageError) as player:
+        build_game(compiled, horizon=1, players=["Russia"])
+    assert "found Russia; hint: 'Russia' is the name of 'rus' (Russia)" in str(player.value)
+    assert named_id_hint(["russia"], {"rus": "Russia"}).endswith("give its id, rus")

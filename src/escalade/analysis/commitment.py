@@ -32,7 +32,13 @@ from escalade.analysis.game_story import fixed_text
 from escalade.engine.game_builder import build_game
 from escalade.engine.game_moves import FixedMoveTracer
 from escalade.engine.game_size import estimate_game_size
-from escalade.errors import GameTooLargeError, UsageError, separate_ids_hint
+from escalade.errors import (
+    GameTooLargeError,
+    UsageError,
+    closest_id_hint,
+    named_id_hint,
+    separate_ids_hint,
+)
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 from escalade.game.narrative import PathStep, likely_path
 from escalade.game.profiles import BehaviorProfile
@@ -247,13 +253,32 @@ def _unconstrained(
     return values, _plan(game, probabilities, others), None
 
 
+def side_hint(compiled: CompiledScenario, side: str) -> str:
+    """A hint for an unknown side: the closest id, a side's name, or an actor's name or id.
+
+    ``armenia`` for side ``arm_bloc`` named "Armenia and Artsakh"; ``arm`` (an actor)
+    for its side.
+    """
+    sides = list(compiled.sides)
+    named = {s.id: s.name for s in compiled.scenario.spec.sides if s.name}
+    hint = named_id_hint([side], named) or closest_id_hint([side], sides)
+    if hint:
+        return hint
+    for actor in compiled.scenario.spec.actors:
+        if side.casefold() in (actor.id, actor.name.casefold()):
+            return f"; hint: {side!r} is actor {actor.id!r}, of side {actor.side!r}"
+    return ""
+
+
 def _actors_of(
     compiled: CompiledScenario, side: str, side_players: Sequence[str] | None
 ) -> tuple[list[StrategySpec], list[str], list[str]]:
     """The side's strategies, the other sides' actors and the side's players (checked)."""
     if side not in compiled.sides:
         raise UsageError(
-            f"side: expected one of {', '.join(compiled.sides)}, found {side!r}", parameter="side"
+            f"side: expected one of {', '.join(compiled.sides)}, found {side!r}"
+            + side_hint(compiled, side),
+            parameter="side",
         )
     mine = [s for s in compiled.scenario.strategies if s.side == side]
     if not mine:

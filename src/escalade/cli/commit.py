@@ -98,6 +98,7 @@ def _tree(args: argparse.Namespace, compiled: Any) -> tuple[Any, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the analyses and print them."""
+    from escalade.analysis.commitment import side_hint
     from escalade.cli.game import clean
     from escalade.errors import UsageError
     from escalade.scenario import load_scenario
@@ -108,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     if args.side not in compiled.sides:
         raise UsageError(
             f"--side: expected one of {', '.join(compiled.sides)}, found {args.side!r}"
+            + side_hint(compiled, args.side).replace("`side`", "--side")
         )
     meta = _meta(args, scenario)
     result, tree_note = _tree(args, compiled)

@@ -13,7 +13,13 @@ from collections.abc import Mapping, Sequence
 from escalade.engine.policies import kinds
 from escalade.engine.reference import One
 from escalade.engine.state import NEVER
-from escalade.errors import UnsupportedGameError, UsageError, separate_ids_hint
+from escalade.errors import (
+    UnsupportedGameError,
+    UsageError,
+    closest_id_hint,
+    named_id_hint,
+    separate_ids_hint,
+)
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
 
@@ -129,9 +135,14 @@ def players_and_policies(
     chosen = list(players) if players is not None else ids
     unknown = [p for p in chosen if p not in ids]
     if unknown:
+        names = {a.id: a.name for a in compiled.scenario.spec.actors if a.name}
+        hint = (
+            separate_ids_hint("players", chosen, ids)
+            or named_id_hint(unknown, names)  # before the closest id: 'Russia' is not 'usa'
+            or closest_id_hint(unknown, ids)
+        )
         raise UsageError(
-            f"players: expected actor ids among {', '.join(ids)}, found {unknown!r}"
-            f"{separate_ids_hint('players', chosen, ids)}",
+            f"players: expected actor ids among {', '.join(ids)}, found {', '.join(unknown)}{hint}",
             parameter="players",
         )
     cell = compiled.cell(strategy or None, mindset or None)[0]
