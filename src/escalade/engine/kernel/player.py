@@ -103,9 +103,9 @@ def make_player(
     With ``kernel`` False, always the NumPy path's :class:`RoundPlayer`.
     """
     if kernel and _mode_reason() is None:
-        own = kernel_supports(compiled, specs)
-        if own is None or _rollouts_reason(compiled, specs, declared) is None:
-            return KernelPlayer(compiled, specs, seed=seed, declared=declared)
+        own = kernel_supports(compiled, specs) is None
+        if own or _rollouts_reason(compiled, specs, declared) is None:
+            return KernelPlayer(compiled, specs, seed=seed, declared=declared, own=own)
     return RoundPlayer(compiled, specs, seed=seed, declared=declared)
 
 
@@ -137,9 +137,11 @@ class KernelPlayer(RoundPlayer):
         *,
         seed: int,
         declared: frozenset[int] = frozenset(),
+        own: bool | None = None,
     ) -> None:
+        """``own``: whether the kernel supports the cell's own rounds (None: find out)."""
         super().__init__(compiled, specs, seed=seed, declared=declared)
-        supported = kernel_supports(compiled, specs) is None
+        supported = kernel_supports(compiled, specs) is None if own is None else own
         self.tables: Tables | None = build(compiled, specs) if supported else None
         """The cell's tables (None: its own rounds take the NumPy path)."""
         self._cell_specs = list(specs)
