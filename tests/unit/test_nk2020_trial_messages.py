@@ -15,7 +15,9 @@ from escalade.cli.commit import _print_tree
 from escalade.cli.replay import _never_produced, _record_table
 from escalade.engine.game_builder import build_game
 from escalade.errors import Issue, ScenarioError, UsageError, named_id_hint
+from escalade.report.brief import _figures as brief_figure_blocks
 from escalade.report.text import first_outcome_note
+from escalade.results import ResultSet
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import compile_scenario
 
@@ -156,3 +158,14 @@ def test_a_name_where_an_id_is_expected_gets_the_id() -> None:
         build_game(compiled, horizon=1, players=["Russia"])
     assert "found Russia; hint: 'Russia' is the name of 'rus' (Russia)" in str(player.value)
     assert named_id_hint(["russia"], {"rus": "Russia"}).endswith("give its id, rus")
+
+
+def test_the_tornado_caption_gives_the_central_advantage() -> None:
+    """Karabakh 2020: the brief said +0.824 u and the tornado's dotted line sat at 1.35, unnamed."""
+    oat = pd.DataFrame(
+        {"parameter": ["a", "a"], "level": ["low", "high"], "advantage": [1.42, 1.34],
+         "base": [1.35, 1.35]}
+    )  # fmt: skip
+    figures = brief_figure_blocks(ResultSet("run", {"scenario_id": "s"}, {"oat": oat}))
+    caption = figures["What would change it"].caption
+    assert "dotted line: every uncertainty at its central value, +1.35 u" in caption

@@ -510,7 +510,9 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
         out["What would change it"] = FigureBlock(
             tornado(oat[oat["parameter"].isin(keep)]),
             "One-at-a-time sweeps: the top strategy's advantage at each end of each range "
-            "(left of the red line at 0: the runner-up is better)",
+            "(left of the red line at 0: the runner-up is better; dotted line: every "
+            f"uncertainty at its central value, {sig(float(oat['base'].iloc[0]), signed=True)} "
+            f"{UNIT}, where the answer's difference averages over the draws)",
         )
     risk = rs.get(tn.RISK)
     if not risk.empty:
