@@ -384,3 +384,10 @@ def test_the_south_caucasus_parties_are_known_by_demonym_capital_and_leader() ->
 def test_a_year_is_not_a_count(text: str, counts: list[str]) -> None:
     """Karabakh 2020: "the 1997 treaty" was listed as 1997 of a unit "treaty"."""
     assert [n.text for n in find_numbers(text, skip=[])] == counts
+
+
+def test_a_capital_in_a_dateline_written_in_capitals_is_a_mention() -> None:
+    """Karabakh 2020: "BAKU/YEREVAN, 8 November" and "MOSCOW (Reuters)" named no actor."""
+    text = "BAKU/YEREVAN, 8 November 2020 - Fighting went on. MOSCOW (Reuters) - Talks began."
+    mentions = {a.id: a.mentions for a in ingest(text, article_date=dt.date(2020, 11, 8)).actors}
+    assert mentions == {"aze": 1, "arm": 1, "rus": 1}

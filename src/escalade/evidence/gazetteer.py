@@ -124,6 +124,10 @@ def actor_names() -> dict[str, str]:
 @cache
 def _pattern() -> tuple[re.Pattern[str], dict[str, Entry]]:
     by_alias = {e.alias: e for e in entries()}
+    # A wire report's dateline writes its capitals in capitals ("MOSCOW (Reuters) -",
+    # "BAKU/YEREVAN, 8 November"): they are the capital too.
+    for entry in [e for e in by_alias.values() if e.kind == "capital"]:
+        by_alias.setdefault(entry.alias.upper(), entry)
     parts = []
     for alias in sorted(by_alias, key=lambda a: (-len(a), a)):
         glued = by_alias[alias].kind == "person" and " " in alias
