@@ -278,3 +278,9 @@ def test_tornado_far_from_zero_zooms_on_its_bars() -> None:
     near = brief_figures.tornado(_oat_rows(0.05, {"a": (0.2, -0.1)}))
     assert near.layout.xaxis.range is None and "off the chart" not in near.layout.xaxis.title.text
     assert near.layout.shapes[1].x0 == 0  # the red line at 0, where a flip shows
+
+
+def test_the_peeling_colour_bar_counts_in_whole_dimensions() -> None:
+    """Karabakh 2020: a box of one restricted dimension had a colour bar of 0, 0.2, ..., 1."""
+    prim = pd.DataFrame({"coverage": [1, 1], "density": [0.5, 1.0], "n_restricted": [0, 1]})
+    assert figures.prim_trajectory(prim).data[0].marker.colorbar.dtick == 1

@@ -384,7 +384,8 @@ def prim_trajectory(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                 "size": 9,
                 "color": df["n_restricted"],
                 "colorscale": _scale(sequential.Viridis),
-                "colorbar": {"title": {"text": "restricted<br>dimensions"}},
+                # a count: whole-number ticks (0, 1, 2), not 0.2, 0.4, ... between them
+                "colorbar": {"title": {"text": "restricted<br>dimensions"}, "dtick": 1},
             },
             customdata=df["n_restricted"],
             hovertemplate="coverage %{x:.2f}, density %{y:.2f}, "
