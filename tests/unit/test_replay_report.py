@@ -202,3 +202,17 @@ def test_the_reliability_table_has_no_index_column() -> None:
     ]
     assert list(table.df.columns) == ["low", "high", "count", "forecast", "observed"]
     assert list(table.df.index) == [0, 1, 2]
+
+
+def test_prior_posterior_headers_may_wrap() -> None:
+    # Su-24 trial: twelve one-word headers (prior_median, ...) scrolled sideways at 1,280 px
+    outcomes = replay_result().get("uncertainties").assign(id="peak_air")
+    tables = dict(replay_result().tables, outcomes=outcomes)
+    rs = ResultSet("replay", {"scenario_id": "taiwan-1996"}, tables)
+    blocks = [b for s in replay_report(rs).sections for b in s.blocks if isinstance(b, TableBlock)]
+    shown = [b for b in blocks if "prior vs" in b.caption]
+    assert len(shown) == 2
+    for block in shown:
+        headers = [c for c in block.df.columns if c != "id"]
+        assert "prior median" in headers and "shift sd" in headers
+        assert not any("_" in h for h in headers)

@@ -137,23 +137,33 @@ def _parameters(rs: ResultSet) -> Section:
     if not unc.empty:
         for _, row in unc.iterrows():  # one panel each: the scales differ
             blocks.append(FigureBlock(_ranges(pd.DataFrame([row]), f"{row['id']}")))
+        unc = _wrapping(unc)
         blocks.append(TableBlock(unc, "Uncertainties: prior vs posterior", formats=_sig(unc)))
-    thresholds = rs.get(tn.THRESHOLDS)
+    thresholds = _wrapping(rs.get(tn.THRESHOLDS))
     if not thresholds.empty:
         blocks.append(
             TableBlock(
                 thresholds,
                 f"Probability of reaching each threshold {COMMON_RUNG} by the horizon: prior vs "
                 "conditioned on the record to the as-of date",
-                formats={"prior": "pct", "as_of": "pct"},
+                formats={"prior": "pct", "as of": "pct"},
             )
         )
-    outcomes = rs.get(tn.OUTCOMES)
+    outcomes = _wrapping(rs.get(tn.OUTCOMES))
     if not outcomes.empty:
         blocks.append(
             TableBlock(outcomes, "Outcomes: prior vs conditioned", formats=_sig(outcomes))
         )
     return Section("parameters", "Prior and posterior ranges, re-forecast", tuple(blocks))
+
+
+def _wrapping(df: pd.DataFrame) -> pd.DataFrame:
+    """Headers such as ``prior_median`` as ``prior median``, which may wrap.
+
+    Twelve one-word headers made the prior-vs-posterior tables wider than the
+    page (1,280 px), with a horizontal scroll bar; wrapped, they fit.
+    """
+    return df.rename(columns={c: c.replace("_", " ") for c in df.columns if c != "id"})
 
 
 def _sig(df: pd.DataFrame) -> dict[str, str]:
