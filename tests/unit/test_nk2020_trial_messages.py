@@ -15,11 +15,14 @@ from escalade.cli.commit import _print_tree
 from escalade.cli.replay import _never_produced, _record_table
 from escalade.engine.game_builder import build_game
 from escalade.errors import Issue, ScenarioError, UsageError, named_id_hint
+from escalade.explore.parameters import RealParameter
+from escalade.explore.scenario import ScenarioModel
 from escalade.report.brief import _figures as brief_figure_blocks
 from escalade.report.text import first_outcome_note
 from escalade.results import ResultSet
 from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import compile_scenario
+from escalade.workflows.explore import _outcome as explore_outcome
 
 MINI = (
     Path(__file__).resolve().parents[2] / "src" / "escalade" / "scenario" / "catalog"
@@ -169,3 +172,14 @@ def test_the_tornado_caption_gives_the_central_advantage() -> None:
     figures = brief_figure_blocks(ResultSet("run", {"scenario_id": "s"}, {"oat": oat}))
     caption = figures["What would change it"].caption
     assert "dotted line: every uncertainty at its central value, +1.35 u" in caption
+
+
+def test_explore_suggests_the_uncertainty_and_the_outcome_meant() -> None:
+    """Karabakh 2020: `--vary offensive_succes=...` and `--outcome arm_loss` had no hint."""
+    scenario = loads_scenario(MINI)
+    with pytest.raises(UsageError) as vary:
+        ScenarioModel(scenario, vary=(RealParameter("strike_efect", 0.0, 1.0),))
+    assert str(vary.value).endswith("found 'strike_efect'; hint: did you mean 'strike_effect'?")
+    with pytest.raises(UsageError) as outcome:
+        explore_outcome(ScenarioModel(scenario), "ukraine_positon")
+    assert "hint: did you mean 'ukraine_position'?" in str(outcome.value)

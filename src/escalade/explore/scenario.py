@@ -92,7 +92,8 @@ class ScenarioModel:
             if p.name not in known:
                 raise UsageError(
                     f"vary {p.name}: expected an uncertainty of {self.scenario.id} "
-                    f"({', '.join(sorted(known)) or 'none'}), found {p.name!r}",
+                    f"({', '.join(sorted(known)) or 'none'}), found {p.name!r}"
+                    + closest_id_hint([p.name], sorted(known)),
                     parameter="vary",
                 )
         object.__setattr__(self, "vary", tuple(self.vary))

@@ -37,7 +37,7 @@ from escalade.analysis.sweep import one_at_a_time
 from escalade.engine.batch import side_column
 from escalade.engine.executors import Executor, SequentialExecutor, executor_for
 from escalade.engine.memory import bytes_per_trajectory, check_memory, usable_workers
-from escalade.errors import UsageError
+from escalade.errors import UsageError, closest_id_hint
 from escalade.explore.designs import Design, sample
 from escalade.explore.experiments import ExploreResult, plan_experiments, run_experiments
 from escalade.explore.parameters import parse_varies
@@ -314,7 +314,9 @@ def _outcome(model: ScenarioModel, outcome: str) -> tuple[str, str]:
     names = {o.name: o.kind for o in model.outcomes}
     if outcome not in names:
         raise UsageError(
-            f"outcome: expected one of {', '.join(names)}, found {outcome!r}", parameter="outcome"
+            f"outcome: expected one of {', '.join(names)}, found {outcome!r}"
+            + closest_id_hint([outcome], names),
+            parameter="outcome",
         )
     return outcome, names[outcome] if names[outcome] != "info" else "maximize"
 
