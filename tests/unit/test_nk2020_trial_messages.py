@@ -183,3 +183,11 @@ def test_explore_suggests_the_uncertainty_and_the_outcome_meant() -> None:
     with pytest.raises(UsageError) as outcome:
         explore_outcome(ScenarioModel(scenario), "ukraine_positon")
     assert "hint: did you mean 'ukraine_position'?" in str(outcome.value)
+
+
+def test_a_date_flag_in_another_format_gets_it_written_as_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`ingest --date 2020/11/08` and `replay --as-of '20 Oct 2020'` said only the format."""
+    assert main(["ingest", "nothing.txt", "--date", "2020/11/08"]) == 2
+    assert "found '2020/11/08'; hint: write it as 2020-11-08" in capsys.readouterr().err

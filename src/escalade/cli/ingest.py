@@ -51,10 +51,10 @@ def _date(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        from escalade.scenario.messages import date_reason
+        from escalade.scenario.messages import date_format_hint, date_reason
 
         reason = date_reason(text)
-        why = f" ({reason})" if reason else ""
+        why = f" ({reason})" if reason else f"; hint: {date_format_hint(text)}"
         raise UsageError(f"--date: expected a date YYYY-MM-DD, found {text!r}{why}") from None
 
 

@@ -22,7 +22,7 @@ from escalade.scenario.schema import POLICY_CLASSES, UNCERTAINTY_CLASSES, Scenar
 from escalade.scenario.validate import did_you_mean
 from escalade.scenario.yamlio import Loaded, Path
 
-__all__ = ["data_path", "date_reason", "pydantic_issues"]
+__all__ = ["data_path", "date_format_hint", "date_reason", "pydantic_issues"]
 
 
 def pydantic_issues(exc: ValidationError, loaded: Loaded) -> list[Issue]:
@@ -132,7 +132,7 @@ def _wrong_type(path: Path, kind: str, value: Any, found: str) -> tuple[str, str
     if reason is not None:
         return f"expected {_FIELD_TYPES[kind]}, found {found} ({reason})", _month_hint(value)
     if kind.startswith("date_"):
-        return f"expected {_FIELD_TYPES[kind]}, found {found}", _date_format_hint(value)
+        return f"expected {_FIELD_TYPES[kind]}, found {found}", date_format_hint(value)
     return f"expected {_FIELD_TYPES[kind]}, found {found}", _fixed_number_hint(path, kind, value)
 
 
@@ -140,8 +140,16 @@ _DATE_FORMATS = ("%d %B %Y", "%d %b %Y", "%B %d %Y", "%B %d, %Y", "%b %d, %Y", "
 _LOOSE_ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 
 
-def _date_format_hint(value: Any) -> str:
-    """The date written as YYYY-MM-DD when it is one in another format ("25 October 2020")."""
+def date_format_hint(value: Any) -> str:
+    """The date written as YYYY-MM-DD when it is one in another format ("25 October 2020").
+
+    Examples
+    --------
+    >>> date_format_hint("20 Oct 2020")
+    'write it as 2020-10-20'
+    >>> date_format_hint("2020/11/08")
+    'write it as 2020-11-08'
+    """
     text = " ".join(str(value).split())
     day: dt.date | None = None
     loose = _LOOSE_ISO.fullmatch(text)
