@@ -44,7 +44,8 @@ __all__ = [
 UNIT = "u"
 """The unit of utilities: the scenario's own utility units."""
 
-_TORNADO_ROWS = 12
+_TORNADO_ROWS = 8
+"""How many uncertainties the brief's tornado shows: those that move it most (room for 8)."""
 
 
 def _names(values: Any) -> str:
@@ -303,7 +304,7 @@ def _limit(r: Any) -> str:
         kept = values.replace(", ", " or ")
         return f"`{r.parameter}` is {kept} (of {sig(r.range_low)} to {sig(r.range_high)})"
     return (
-        f"`{r.parameter}` in [{sig(r.low)}, {sig(r.high)}] (range {sig(r.range_low)} to "
+        f"`{r.parameter}` in [{sig(r.low)}, {sig(r.high)}] (of {sig(r.range_low)} to "
         f"{sig(r.range_high)})"
     )
 
@@ -358,10 +359,17 @@ def _unchanged(oat: pd.DataFrame) -> str:
     names = [str(p) for p, changed in moved_parameters(oat).items() if not changed]
     if not names:
         return ""
-    shown = ", ".join(f"`{n}`" for n in names[:4])
-    more = f" and {len(names) - 4} more" if len(names) > 4 else ""
     subject = "it does" if len(names) == 1 else "they do"
-    return f" Not charted, as {subject} not move it: {shown}{more}."
+    return f" Not charted, as {subject} not move it: {_first_names([f'`{n}`' for n in names])}."
+
+
+def _first_names(names: list[str], shown: int = 4) -> str:
+    """``a, b, c, d and 3 more``: the first ``shown`` names of a list the brief cannot spell out.
+
+    The brief prints on one page; the report's own tables list every name.
+    """
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
 
 
 def side_views(by_side: pd.DataFrame, strategy: Any, mindset: Any, threshold: Any, p: Any) -> str:
@@ -443,9 +451,10 @@ def _risk_text(rs: ResultSet) -> str | None:
     risks = [_risk_sentence(thresholds, r, view) for r, view in zip(peaks, views, strict=True)]
     parts = []
     if never:
-        parts.append(f"never crossed in any cell: {', '.join(map(str, never))}")
+        parts.append(f"never crossed in any cell: {_first_names(list(map(str, never)), 3)}")
     if always:
-        parts.append(f"crossed in every trajectory of every cell: {', '.join(map(str, always))}")
+        shown = _first_names(list(map(str, always)), 3)
+        parts.append(f"crossed in every trajectory of every cell: {shown}")
     if parts:
         risks.append("Thresholds left out of the chart — " + "; ".join(parts) + ".")
     if not risks:
@@ -506,13 +515,15 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
         moved = moved_parameters(oat)
         swing = swing[moved[moved].index]
         keep = list(swing.sort_values(ascending=False).head(_TORNADO_ROWS).index)
+        cut = f" (the {len(keep)} of {len(swing)} uncertainties that move it most)"
     if keep:
         out["What would change it"] = FigureBlock(
             tornado(oat[oat["parameter"].isin(keep)]),
-            "One-at-a-time sweeps: the top strategy's advantage at each end of each range "
+            f"One-at-a-time sweeps{cut if len(swing) > len(keep) else ''}: the top strategy's "
+            "advantage at each end of each range "
             "(left of the red line at 0: the runner-up is better; dotted line: every "
             f"uncertainty at its central value, {sig(float(oat['base'].iloc[0]), signed=True)} "
-            f"{UNIT}, where the answer's difference averages over the draws)",
+            f"{UNIT}; the answer averages over the draws)",
         )
     risk = rs.get(tn.RISK)
     if not risk.empty:
