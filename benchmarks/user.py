@@ -216,8 +216,9 @@ def snippet(
     return json.loads(out.splitlines()[-1])
 
 
-def cells(src: str, n: int) -> dict[str, tuple[float, float]]:
-    return {k: (v[0], v[1]) for k, v in snippet(CELL, src, SCENARIO, str(n)).items()}
+def cells(src: str, n: int, kernel: str = "numpy") -> dict[str, tuple[float, float]]:
+    figures = snippet(CELL, src, SCENARIO, str(n), kernel=kernel)
+    return {k: (v[0], v[1]) for k, v in figures.items()}
 
 
 def kernel_rate(src: str, mode: str, n: int) -> tuple[float, float]:
@@ -323,6 +324,10 @@ def kernel_section(sources: list[str], n: int) -> None:
         for k, p in zip(rates["numba"], rates["numpy"], strict=True)
     ]
     print(f"{'kernel / NumPy path':<44} | " + " | ".join(ratios))
+    # The opportunist cell: its own rounds stay NumPy, its rollouts play in the kernel.
+    for mode in ("numpy", "numba"):
+        figures = [cells(s, 2_000, kernel=mode)["opportunist"] for s in sources]
+        print(row(f"opportunist cell N=2,000, ESCALADE_KERNEL={mode}", figures))
 
 
 def report_section(sources: list[str], repeat: int) -> None:
