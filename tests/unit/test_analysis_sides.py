@@ -38,6 +38,22 @@ def test_rungs_with_sides_splits_only_the_arenas_where_views_differ() -> None:
     assert rungs_with_sides(rungs, pd.DataFrame()).equals(rungs)
 
 
+def test_rungs_with_sides_keeps_the_arenas_in_the_scenario_order() -> None:
+    """A split arena listed first stays first (the report drew it after the others)."""
+    rungs = pd.DataFrame([quantiles("military", None, 5), quantiles("sanctions", None, 2)])
+    sides = pd.DataFrame(
+        [
+            quantiles("military", "west", 5),
+            quantiles("military", "east", 3),
+            quantiles("sanctions", "west", 2),
+            quantiles("sanctions", "east", 2),
+        ]
+    )
+    drawn = rungs_with_sides(rungs, sides)
+    assert list(pd.unique(drawn["arena"])) == ["military", "sanctions"]
+    assert list(drawn["side"].iloc[:2]) == ["west", "east"]
+
+
 def test_sides_disagree_keeps_thresholds_seen_differently() -> None:
     table = pd.DataFrame(
         {

@@ -187,7 +187,11 @@ def rungs_with_sides(rungs: pd.DataFrame, sides: pd.DataFrame) -> pd.DataFrame:
     if not split:
         return rungs
     both = [rungs[~rungs["arena"].isin(split)], sides[sides["arena"].isin(split)]]
-    return pd.concat(both, ignore_index=True)
+    merged = pd.concat(both, ignore_index=True)
+    # Keep the arenas in the order of the run's table (the scenario's), not split ones last.
+    order = {arena: i for i, arena in enumerate(pd.unique(rungs["arena"]))}
+    rank = merged["arena"].map(order).fillna(len(order))
+    return merged.iloc[rank.argsort(kind="stable")].reset_index(drop=True)
 
 
 def sides_disagree(by_side: pd.DataFrame) -> pd.DataFrame:
