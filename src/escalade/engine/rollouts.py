@@ -127,13 +127,12 @@ def _uniforms(
     """``(K, rows)`` rollout uniforms of the batch for depth ``key[2]`` (columns by trajectory)."""
     t, i, d = key
     n_pairs = len(batch.rows) // len(group)
-    parts = [
-        player.uniforms(Stream.ROLLOUT, player.layout.k, t, i, s, d)[
-            :, batch.rows[k * n_pairs : (k + 1) * n_pairs]
-        ]
-        for k, s in enumerate(group)
-    ]
-    return parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1)
+    out = np.empty((player.layout.k, len(batch.rows)))
+    for k, s in enumerate(group):  # each sample's columns gathered in place (no concatenation)
+        cols = slice(k * n_pairs, (k + 1) * n_pairs)
+        drawn = player.uniforms(Stream.ROLLOUT, player.layout.k, t, i, s, d)
+        np.take(drawn, batch.rows[cols], axis=1, out=out[:, cols])
+    return out
 
 
 def _believe(
