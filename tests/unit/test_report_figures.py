@@ -284,3 +284,22 @@ def test_the_peeling_colour_bar_counts_in_whole_dimensions() -> None:
     """Karabakh 2020: a box of one restricted dimension had a colour bar of 0, 0.2, ..., 1."""
     prim = pd.DataFrame({"coverage": [1, 1], "density": [0.5, 1.0], "n_restricted": [0, 1]})
     assert figures.prim_trajectory(prim).data[0].marker.colorbar.dtick == 1
+
+
+def test_fan_chart_rung_axis_ticks_whole_rungs_only() -> None:
+    # A rung moving between 1 and 2 drew ticks 1.2, 1.4, 1.6 on its axis (Berlin 1961 trial).
+    df = pd.DataFrame(
+        {
+            "strategy": ["a", "a"],
+            "round": [0, 1],
+            "q05": [1, 1],
+            "q25": [1, 1],
+            "q50": [1, 2],
+            "q75": [1, 2],
+            "q95": [2, 2],
+        }
+    )
+    axis = figures.fan_chart(df, "Fan").layout.yaxis
+    assert (axis.tickmode, axis.dtick) == ("linear", 1)
+    wide = df.assign(q95=[44, 44])  # Kahn's ladder: a tick every few rungs, still whole
+    assert figures.fan_chart(wide, "Fan").layout.yaxis.dtick == 6

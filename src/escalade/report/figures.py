@@ -8,6 +8,7 @@ rates arrive computed (by :mod:`escalade.analysis`).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -107,10 +108,17 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     layout = {
         "template": {},
         "xaxis": {"title": {"text": ROUNDS_AXIS}},
-        "yaxis": {"title": {"text": "rung"}},
+        "yaxis": {"title": {"text": "rung"}, **_rung_ticks(df)},
     }
     fig = go.Figure(data=traces, layout=layout, _validate=False)
     return apply_layout(fig, title)
+
+
+def _rung_ticks(df: pd.DataFrame) -> dict[str, Any]:
+    """Ticks on whole rungs only (an axis spanning two rungs would read 1.2, 1.4 and so on)."""
+    values = pd.concat([df[c] for c in ("q05", "q50", "q95")]).dropna()
+    span = float(values.max() - values.min()) if not values.empty else 0.0
+    return {"tickmode": "linear", "tick0": 0, "dtick": max(1, math.ceil(span / 8))}
 
 
 def threshold_curves(df: pd.DataFrame, title: str | None = None) -> go.Figure:
