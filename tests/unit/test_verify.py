@@ -229,7 +229,7 @@ def test_piped_tables_are_wide(
         monkeypatch.setenv("COLUMNS", columns)
     main(["verify", str(DATA / "india-pakistan-2019.yaml")])
     lines = capsys.readouterr().out.splitlines()
-    assert max(len(line) for line in lines) == width
+    assert 80 < max(len(line) for line in lines) <= width
     (row,) = [line for line in lines if "variable deterrence: initial" in line]
     assert "│ 0 " in row and "│ 52 " in row  # value and line on the element's own row
 
@@ -260,3 +260,14 @@ def test_sources_without_a_file_are_one_line(tmp_path: Path, capsys) -> None:
     out = " ".join(capsys.readouterr().out.split())
     assert "2 sources (ap-1, ap-2): none declares a 'file' with its text" in out
     assert "source ap-1:" not in out
+
+
+def test_a_missing_text_is_not_repeated_on_every_quote_row(tmp_path: Path, capsys) -> None:
+    """The Nagorno-Karabakh trial: "the source declares no 'file'" filled every row's last cell."""
+    text = load_scenario("kursk-mini").text
+    path = tmp_path / "s.yaml"
+    path.write_text(text, encoding="utf-8")
+    main(["verify", str(path), "--sources", str(tmp_path)])  # no source text anywhere
+    out = capsys.readouterr().out
+    assert out.count("declares no 'file'") + out.count("declares a 'file'") <= 1
+    assert "found at" not in out

@@ -78,17 +78,24 @@ def _print(report: VerifyReport, *, show_all: bool) -> None:
 
     console = rich_console()  # piped: wide, so the quotes and elements stay on one line
     quotes = Table(title=Text(f"Quotes in {report.scenario}"), show_lines=False)
-    for column in ("status", "score", "field (line)", "source", "quote", "found at"):
+    # A quote whose source has no text says so once, under the table, not on every row; with
+    # no text at all there is nothing to locate, and the column goes.
+    located = any(q.status != "no_text" for q in report.quotes)
+    columns = ("status", "score", "field (line)", "source", "quote", "found at")
+    for column in columns if located else columns[:-1]:
         quotes.add_column(column)
     for q in report.quotes:
-        quotes.add_row(
+        cells = [
             Text(q.status, style=_STYLE[q.status]),
-            f"{q.score:.0f}",
+            Text(f"{q.score:.0f}"),
             Text(f"{q.path} ({q.line})"),
             Text(q.ref),
             Text(q.quote if len(q.quote) <= 60 else q.quote[:57] + "..."),
-            Text(q.location or q.detail),
-        )
+        ]
+        if located:
+            where = "(no text, below)" if q.status == "no_text" else q.location or q.detail
+            cells.append(Text(where))
+        quotes.add_row(*cells)
     console.print(quotes)
     for reason, refs in _by_reason(report.missing_texts).items():
         # one line per reason: nine sources without a 'file' are one finding, not nine
