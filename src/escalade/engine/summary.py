@@ -42,12 +42,19 @@ def wilson_interval(successes: FloatArray | IntArray, n: int) -> tuple[FloatArra
 def mean_interval(
     total: FloatArray, squares: FloatArray, n: int
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Mean, standard deviation and 95% normal-approximation interval from sums."""
+    """Mean, standard deviation and 95% normal-approximation interval from sums.
+
+    A spread below the rounding error of the sums (about ``n`` ulps of the sum of
+    squares) is zero: a value that is the same in every trajectory gets sd 0 and
+    a point interval, not one of width 1e-8 made of rounding.
+    """
     mean = total / n
     if n < 2:
         sd = np.zeros_like(mean)
     else:
-        sd = np.sqrt(np.maximum(squares - n * mean * mean, 0.0) / (n - 1))
+        spread = squares - n * mean * mean
+        noise = 4.0 * n * np.finfo(float).eps * np.abs(squares)
+        sd = np.sqrt(np.where(spread > noise, spread, 0.0) / (n - 1))
     half = Z95 * sd / math.sqrt(n)
     return mean, sd, mean - half, mean + half
 
