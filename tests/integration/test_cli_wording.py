@@ -52,8 +52,8 @@ def test_validate_counts_in_words(capsys) -> None:
     assert "1 uncertainty, 2 strategies, 1 mindset" in out
     assert main(["validate", str(INVALID / "probability-out-of-range.yaml")]) == 2
     assert "invalid (1 problem)" in capsys.readouterr().err
-    assert main(["validate", str(INVALID / "unknown-side.yaml")]) == 2
-    assert "invalid (3 problems)" in capsys.readouterr().err
+    assert main(["validate", str(INVALID / "duplicate-id.yaml")]) == 2
+    assert "invalid (5 problems)" in capsys.readouterr().err
 
 
 def test_validate_counts_the_warnings(tmp_path: Path, capsys) -> None:

@@ -313,3 +313,15 @@ def test_a_policy_for_an_actor_of_the_other_side_is_one_error_naming_the_right_a
     assert len(issues) == 1, [i.message for i in issues]
     assert "expected an actor of side 'east', found 'usa'" in issues[0].message
     assert issues[0].hint == "the actors of side 'east': rus"
+
+
+def test_a_misspelt_side_of_a_mindset_is_one_error_not_one_per_policy() -> None:
+    """Berlin 1961 trial: `side: eats` on a mindset also said of each of its policies
+    "expected an actor of side 'eats', found 'rus' of side 'east'"."""
+    text = load_scenario("kursk-mini").text
+    mindset = "side: east, policies: {rus: {kind: best_response"
+    assert mindset in text
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(text.replace(mindset, mindset.replace("east", "eats"), 1), file="s.yaml")
+    messages = [i.message for i in info.value.issues]
+    assert messages == ["expected the id of a declared side, found 'eats'"], messages

@@ -310,13 +310,15 @@ class Checker:
         for section in ("strategies", "mindsets"):
             for i, strategy in enumerate(getattr(self.spec, section)):
                 path: Path = (section, i)
-                self.ref((*path, "side"), "side", strategy.side, self.sides)
+                # an unknown side (the strategy's or the actor's) is one error, not one more
+                # per policy saying that the actor is "of another side"
+                known = self.ref((*path, "side"), "side", strategy.side, self.sides)
                 for actor_id, policy in strategy.policies.items():
                     ppath: Path = (*path, "policies", actor_id)
                     if not self.ref(ppath, "actor", actor_id, self.actors):
                         continue
                     actor = self.actors[actor_id]
-                    if actor.side != strategy.side:
+                    if known and actor.side in self.sides and actor.side != strategy.side:
                         self.wrong_side(ppath, strategy.side, actor_id, actor.side)
                         continue  # its options and conditions would be judged as another's
                     self.check_policy(ppath, actor_id, policy)
