@@ -119,6 +119,15 @@ def _where(compiled: CompiledScenario, section: str, element: str, field: str | 
     return f"{place}: {text}: "
 
 
+def _side_hint(compiled: CompiledScenario, unknown: Sequence[str]) -> str:
+    """A hint naming the actors of a side given where actor ids were expected (else "")."""
+    for value in unknown:
+        members = [a.id for a in compiled.actors if compiled.sides[a.side] == value]
+        if members:
+            return f"; hint: {value!r} is a side; give its actors: {' '.join(members)}"
+    return ""
+
+
 def players_and_policies(
     compiled: CompiledScenario,
     players: Sequence[str] | None,
@@ -138,6 +147,7 @@ def players_and_policies(
         names = {a.id: a.name for a in compiled.scenario.spec.actors if a.name}
         hint = (
             separate_ids_hint("players", chosen, ids)
+            or _side_hint(compiled, unknown)
             or named_id_hint(unknown, names)  # before the closest id: 'Russia' is not 'usa'
             or closest_id_hint(unknown, ids)
         )
