@@ -35,12 +35,20 @@ def _missing(u: UncertaintySpec, names: tuple[str, ...]) -> list[tuple[str, str]
     ]
 
 
+def _order_hint(low: float, high: float) -> str:
+    """The hint of a range whose ends are swapped or equal."""
+    if low > high:
+        return " (the two ends are swapped: write the smaller as low)"
+    return " (a range needs two different ends; for a fixed value write the number itself)"
+
+
 def _interval(u: UncertaintySpec) -> list[tuple[str, str]]:
     """Uniform and triangular: low < high, and low <= mode <= high."""
     assert u.low is not None and u.high is not None
     out: list[tuple[str, str]] = []
     if not u.low < u.high:
-        out.append((f"expected low < high, found low {u.low} and high {u.high}", "low"))
+        found = f"found low {u.low} and high {u.high}"
+        out.append((f"expected low < high, {found}{_order_hint(u.low, u.high)}", "low"))
     if u.dist == "triangular":
         missing = _missing(u, ("mode",))
         out += missing
@@ -60,7 +68,10 @@ def _normal(u: UncertaintySpec) -> list[tuple[str, str]]:
     if not u.sd > 0:
         out.append((f"expected sd > 0, found {u.sd}", "sd"))
     if u.low is not None and u.high is not None and not u.low < u.high:
-        out.append((f"expected low < high for the truncation, found {u.low} and {u.high}", "low"))
+        hint = _order_hint(u.low, u.high)
+        out.append(
+            (f"expected low < high for the truncation, found {u.low} and {u.high}{hint}", "low")
+        )
     return out
 
 
@@ -74,7 +85,7 @@ def _beta(u: UncertaintySpec) -> list[tuple[str, str]]:
     low = 0.0 if u.low is None else u.low
     high = 1.0 if u.high is None else u.high
     if not low < high:
-        out.append((f"expected low < high, found {low} and {high}", "low"))
+        out.append((f"expected low < high, found {low} and {high}{_order_hint(low, high)}", "low"))
     return out
 
 
