@@ -291,6 +291,23 @@ def closest_id_hint(unknown: Iterable[str], known: Iterable[str]) -> str:
     return ""
 
 
+def swapped_id_hint(unknown: Iterable[str], others: Iterable[str], kind: str) -> str:
+    """A hint for a mindset's id given as a strategy, or the other way round (else "").
+
+    Examples
+    --------
+    >>> swapped_id_hint(["status_quo"], ["status_quo", "firmness"], "mindsets")
+    "; hint: 'status_quo' is a strategy, not a mindset"
+    """
+    pair = {"strategies": ("mindset", "strategy"), "mindsets": ("strategy", "mindset")}
+    other, this = pair.get(kind.lstrip("-"), ("", ""))
+    valid = set(others)
+    for name in unknown:
+        if other and name in valid:
+            return f"; hint: {name!r} is a {other}, not a {this}"
+    return ""
+
+
 def named_id_hint(unknown: Iterable[str], names: Mapping[str, str]) -> str:
     """A hint for a name given where an id was expected (else "").
 

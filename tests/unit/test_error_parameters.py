@@ -145,6 +145,16 @@ def test_the_library_names_the_parameter(kursk, call, parameter: str, start: str
             "--strategy: expected one of graduated, deescalate, found 'graduate'; "
             "hint: did you mean 'graduated'?",
         ),
+        (  # Berlin 1961 trial: a strategy's id given as the mindset had no hint
+            ["simulate", "kursk-mini", "--mindset", "graduated"],
+            "--mindset: expected one of opportunist, found 'graduated'; "
+            "hint: 'graduated' is a strategy (of side west), not a mindset",
+        ),
+        (
+            ["game", "kursk-mini", "--strategies", "opportunist"],
+            "--strategies: expected ids among graduated, deescalate, found opportunist; "
+            "hint: 'opportunist' is a mindset, not a strategy",
+        ),
         (
             ["run", "kursk-mini", "--mindsets", "opportunis", "--no-store"],
             "--mindsets: expected ids among opportunist, found opportunis; "

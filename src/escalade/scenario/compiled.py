@@ -146,11 +146,11 @@ class CompiledScenario:
 
     def strategy(self, strategy_id: str) -> StrategySpec:
         """A strategy by id (``UsageError`` naming the known ones otherwise)."""
-        return _find(self.scenario.strategies, strategy_id, "strategy")
+        return _find(self.scenario.strategies, strategy_id, "strategy", self.scenario.mindsets)
 
     def mindset(self, mindset_id: str) -> StrategySpec:
         """A mindset by id (``UsageError`` naming the known ones otherwise)."""
-        return _find(self.scenario.mindsets, mindset_id, "mindset")
+        return _find(self.scenario.mindsets, mindset_id, "mindset", self.scenario.strategies)
 
     def policies(self, *bundles: StrategySpec | None) -> tuple[PolicySpec, ...]:
         """Each actor's policy: its default, overridden by the given bundles in order."""
@@ -234,16 +234,21 @@ class CompiledScenario:
         return out
 
 
-def _find(items: list[StrategySpec], ident: str, kind: str) -> StrategySpec:
+def _find(
+    items: list[StrategySpec], ident: str, kind: str, others: list[StrategySpec]
+) -> StrategySpec:
     for item in items:
         if item.id == ident:
             return item
     known = ", ".join(i.id for i in items) or "none declared"
-    raise UsageError(
-        f"{kind}: expected one of {known}, found {ident!r}"
-        f"{closest_id_hint([ident], [i.id for i in items])}",
-        parameter=kind,
+    other = next((o for o in others if o.id == ident), None)
+    hint = (
+        f"; hint: {ident!r} is a {'mindset' if kind == 'strategy' else 'strategy'} "
+        f"(of side {other.side}), not a {kind}"
+        if other is not None
+        else closest_id_hint([ident], [i.id for i in items])
     )
+    raise UsageError(f"{kind}: expected one of {known}, found {ident!r}{hint}", parameter=kind)
 
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:

@@ -50,9 +50,13 @@ def explain_strategies(
     if a == b:  # before simulating, not after
         raise same_strategy(b, [s.id for s in scenario.strategies])
     rank = resolve_rank(scenario, rank_by, focal_side(scenario))
-    strategies = pick([a, b], [s.id for s in scenario.strategies], "strategies")
+    strategy_ids, mindset_ids = (
+        [s.id for s in scenario.strategies],
+        [m.id for m in scenario.mindsets],
+    )
+    strategies = pick([a, b], strategy_ids, "strategies", mindset_ids)
     chosen = [mindset] if mindset is not None else None
-    mindsets = pick(chosen, [m.id for m in scenario.mindsets], "mindsets")
+    mindsets = pick(chosen, mindset_ids, "mindsets", strategy_ids)
     results = run_grid(
         compile_scenario(scenario),
         [(s, m) for s in strategies for m in mindsets],

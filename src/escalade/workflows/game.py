@@ -126,8 +126,12 @@ def plan_game(scenario: Scenario | str | Path, options: GameOptions) -> GamePlan
             parameter="bootstrap",
         )
     sides = sides_of(scenario)
-    rows = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
-    cols = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
+    strategy_ids, mindset_ids = (
+        [s.id for s in scenario.strategies],
+        [m.id for m in scenario.mindsets],
+    )
+    rows = pick(options.strategies, strategy_ids, "strategies", mindset_ids)
+    cols = pick(options.mindsets, mindset_ids, "mindsets", strategy_ids)
     return GamePlan(scenario, options, tuple(rows), tuple(cols), sides)
 
 

@@ -27,7 +27,13 @@ from escalade.analysis.run import focal_side, run_tables, status_quo
 from escalade.analysis.sweep import SweepOptions, robustness_sweep
 from escalade.engine import run_grid
 from escalade.engine.executors import Executor
-from escalade.errors import ResultsFormatError, UsageError, closest_id_hint, separate_ids_hint
+from escalade.errors import (
+    ResultsFormatError,
+    UsageError,
+    closest_id_hint,
+    separate_ids_hint,
+    swapped_id_hint,
+)
 from escalade.report.html import write_html
 from escalade.report.pdf import write_pdf
 from escalade.report.run_report import run_report
@@ -153,10 +159,13 @@ def save_or_stash(rs: ResultSet, store: Path, *, label: str | None = None) -> Sa
         return Saved(pending=stash(store, rs), problem=str(exc))
 
 
-def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[str | None]:
+def pick(
+    chosen: Sequence[str] | None, known: Sequence[str], kind: str, others: Sequence[str] = ()
+) -> list[str | None]:
     """Validate a user's choice of strategies or mindsets (default: all; None if none exist).
 
-    ``kind`` is the parameter that made the choice (``"strategies"``, ``"mindsets"``).
+    ``kind`` is the parameter that made the choice (``"strategies"``, ``"mindsets"``);
+    ``others`` the ids of the other kind, named in the hint when one is given here.
     """
     if not known:
         if chosen:
@@ -171,7 +180,8 @@ def pick(chosen: Sequence[str] | None, known: Sequence[str], kind: str) -> list[
     if unknown:
         raise UsageError(
             f"{kind}: expected ids among {', '.join(known)}, found {', '.join(unknown)}"
-            f"{separate_ids_hint(kind, chosen, known) or closest_id_hint(unknown, known)}",
+            f"{separate_ids_hint(kind, chosen, known) or swapped_id_hint(unknown, others, kind)}"
+            f"{'' if set(unknown) & set(others) else closest_id_hint(unknown, known)}",
             parameter=kind,
         )
     return list(chosen)
@@ -239,8 +249,12 @@ def plan_run(scenario: Scenario | str | Path, options: RunOptions) -> RunPlan:
             parameter="sweep_trajectories",
         )
     rank = rank_by(scenario, options.rank_by, focal_side(scenario))
-    strategies = pick(options.strategies, [s.id for s in scenario.strategies], "strategies")
-    mindsets = pick(options.mindsets, [m.id for m in scenario.mindsets], "mindsets")
+    strategy_ids, mindset_ids = (
+        [s.id for s in scenario.strategies],
+        [m.id for m in scenario.mindsets],
+    )
+    strategies = pick(options.strategies, strategy_ids, "strategies", mindset_ids)
+    mindsets = pick(options.mindsets, mindset_ids, "mindsets", strategy_ids)
     return RunPlan(scenario, options, tuple(strategies), tuple(mindsets), rank)
 
 
