@@ -149,3 +149,13 @@ def test_a_single_strategy_is_not_ranked_against_itself() -> None:
     html = render_html(doc, include_plotlyjs=False)
     assert "One strategy was swept, so there is nothing to rank it against" in html
     assert "smallest maximum regret" not in html
+
+
+def test_the_robustness_chart_draws_regrets_not_levels_on_one_axis() -> None:
+    """Korea 2017: mean -73 and worst -118 beside a regret of 4 made the regret a sliver."""
+    rs = ResultSet("explore", {"scenario_id": "korea-2017"}, {"robustness": _robustness()})
+    (section,) = [s for s in explore_report(rs).sections if s.id == "robustness"]
+    (chart,) = [b for b in section.blocks if isinstance(b, FigureBlock)]
+    assert [t.name for t in chart.figure.data] == ["mean regret", "maximum regret"]
+    assert list(chart.figure.data[1].y) == [31.9, 21.6, 0.0]
+    assert chart.caption.startswith("Mean and maximum regret")

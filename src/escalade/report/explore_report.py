@@ -120,13 +120,17 @@ def _robustness(rs: ResultSet) -> Section | None:
             )
         )
     if not table.empty:
-        long = table.melt(
-            id_vars=["strategy"], value_vars=["mean", "worst", "max_regret"], var_name="measure"
+        # Regrets only: levels (mean, worst, tens of u) on the same axis flattened them to
+        # slivers; the levels are in the table below.
+        named = {"mean_regret": "mean regret", "max_regret": "maximum regret"}
+        long = table.rename(columns=named).melt(
+            id_vars=["strategy"], value_vars=list(named.values()), var_name="measure"
         )
         blocks.append(
             FigureBlock(
-                bars(long, "strategy", "value", color="measure", title="Robustness per strategy"),
-                "Mean, worst case and maximum regret over all experiments and mindsets",
+                bars(long, "strategy", "value", color="measure", title="Regret per strategy"),
+                "Mean and maximum regret over all experiments and mindsets "
+                "(0 = the best strategy in every experiment; levels in the table below)",
             )
         )
         blocks.append(_table(table, "Robustness of each strategy"))
