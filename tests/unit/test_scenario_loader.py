@@ -325,3 +325,22 @@ def test_a_misspelt_side_of_a_mindset_is_one_error_not_one_per_policy() -> None:
         loads_scenario(text.replace(mindset, mindset.replace("east", "eats"), 1), file="s.yaml")
     messages = [i.message for i in info.value.issues]
     assert messages == ["expected the id of a declared side, found 'eats'"], messages
+
+
+@pytest.mark.parametrize(
+    ("at", "why", "hint"),
+    [
+        ("2024-13-01", "(month must be in 1..12)", "dates are written YYYY-MM-DD"),
+        ("2024-02-30", "(day is out of range for month)", "February 2024 has 29 days"),
+    ],
+)
+def test_a_plan_step_on_a_date_that_does_not_exist_says_why(at: str, why: str, hint: str) -> None:
+    """Berlin 1961 trial: a plan step at 1961-13-08 (day and month swapped) was only "expected a
+    date (YYYY-MM-DD) or a whole number", as if the format were wrong."""
+    path = Path(__file__).resolve().parents[1] / "data" / "lint" / "late-plan-step.yaml"
+    text = path.read_text(encoding="utf-8").replace("{at: 1, option", f"{{at: {at}, option", 1)
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(text, file="s.yaml")
+    (issue,) = info.value.issues
+    assert issue.message.endswith(f"found '{at}' {why}"), issue.message
+    assert issue.hint is not None and issue.hint.startswith(hint)

@@ -102,7 +102,7 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
                 f"expected a number, an expression or {{value: ..., source: ...}}, found {found}",
                 None,
             )
-        return f"expected {' or '.join(kinds)}, found {found}", None
+        return _either(kinds, errors[0].get("input"), found)
     error = errors[0]
     kind = error["type"]
     if kind in _FIELD_TYPES:
@@ -124,6 +124,16 @@ def _describe(path: Path, errors: list[dict[str, Any]]) -> tuple[str, str | None
     if message.startswith("Input should be "):
         message = "expected a value that is " + message.removeprefix("Input should be ")
     return f"{message[0].lower()}{message[1:]}, found {found}", None
+
+
+def _either(kinds: list[str], value: Any, found: str) -> tuple[str, str | None]:
+    """A value of none of several types; a date among them that does not exist says why."""
+    expected = f"expected {' or '.join(kinds)}, found {found}"
+    reason = date_reason(value) if any(k.startswith("a date") for k in kinds) else None
+    if reason is None:
+        return expected, None
+    hint = _month_hint(value) or "dates are written YYYY-MM-DD, the month before the day"
+    return f"{expected} ({reason})", hint
 
 
 def _wrong_type(path: Path, kind: str, value: Any, found: str) -> tuple[str, str | None]:
