@@ -216,3 +216,27 @@ def test_prior_posterior_headers_may_wrap() -> None:
         headers = [c for c in block.df.columns if c != "id"]
         assert "prior median" in headers and "shift sd" in headers
         assert not any("_" in h for h in headers)
+
+
+def test_empty_source_quote_and_note_columns_are_left_out() -> None:
+    """Korea 2017: a record without sources showed three empty columns (source, quote, note)."""
+    obs = pd.DataFrame(
+        {
+            "id": ["obs1", "obs2"],
+            "kind": ["option", "rung"],
+            "fact": ["icbm_test taken", "military at rung 5"],
+            "forecast": [0.15, 0.44],
+            "observed": [1, 1],
+            "source": ["", ""],
+            "quote": ["", ""],
+            "note": [None, None],
+        }
+    )
+    rs = ResultSet("replay", {"scenario_id": "korea-2017"}, {"observations": obs})
+    (record,) = [s for s in replay_report(rs).sections if s.id == "record"]
+    text = " ".join(b.text for b in record.blocks if isinstance(b, Markdown))
+    (table,) = [b for b in record.blocks if isinstance(b, TableBlock)]
+    assert not {"source", "quote", "note"} & set(table.df.columns)
+    assert "no fact of the record cites a source" in text
+    _, columns = _record_table([True, False], [float("nan"), 0.4])
+    assert "quote" in columns  # a quoted record keeps its columns

@@ -221,6 +221,28 @@ def _all_conditioned(obs: pd.DataFrame) -> pd.DataFrame | None:
     return obs.drop(columns=["conditioned", "forecast as of"])
 
 
+_CITATION_COLUMNS = ("source", "quote", "note")
+
+
+def _without_empty_citations(obs: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """``obs`` without its source, quote and note columns when no fact fills them.
+
+    Returns the table and the sentence that says what its citation columns hold.
+    """
+    present = [c for c in _CITATION_COLUMNS if c in obs.columns]
+    empty = all(obs[c].isna().all() or (obs[c].astype(str).str.strip() == "").all()
+                for c in present)  # fmt: skip
+    if not present or not empty:
+        return obs, (
+            "then the source the record cites for it (linked to the Sources section), its "
+            "quote, and the notes (the source's, then the observation's own)."
+        )
+    return obs.drop(columns=present), (
+        "no fact of the record cites a source, quotes one or carries a note, so those columns "
+        "are left out."
+    )
+
+
 def _record(rs: ResultSet) -> Section:
     sources = rs.get(tn.SOURCES)
     obs = _cited(rs.get(tn.OBSERVATIONS), set(sources["id"].astype(str)) if len(sources) else set())
@@ -232,13 +254,12 @@ def _record(rs: ResultSet) -> Section:
         "the record, so those columns are left out)"
     )
     obs = obs if before is None else before
+    obs, cited = _without_empty_citations(obs)
     blocks: list[Any] = [
         Markdown(
             "Each observed fact, the probability the scenario gave it before anything was known "
             "(forecast), what happened (observed: 1 held, 0 did not; a variable's value), the "
-            f"Brier score and log loss of the forecast {after}; then the source the record "
-            "cites for it (linked to the Sources section), its quote, and the notes (the "
-            "source's, then the observation's own)."
+            f"Brier score and log loss of the forecast {after}; {cited}"
         ),
         TableBlock(
             obs,
