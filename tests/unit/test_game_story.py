@@ -195,3 +195,18 @@ def test_the_solved_game_is_build_games(players: list[str] | None) -> None:
     game = build_game(compiled, horizon=2, players=players)
     assert sg.game.players == game.players and sg.game.game_id == game.game_id
     assert sg.full.players[: len(game.players)] == game.players or players == []
+
+
+def test_a_strategy_whose_actors_all_choose_freely_is_said_to_fix_no_move(capsys) -> None:
+    """Berlin 1961 trial: `solve --players usa sov --strategy firmness` printed "cell: strategy
+    firmness" though usa, the only actor firmness sets, chose freely: the strategy did nothing."""
+    assert main(["solve", "kursk-mini", "--horizon", "1", "--players", "usa", "--strategy",
+                 "graduated"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert (
+        "cell: strategy graduated (fixes no move: every actor it sets a policy for is a player)"
+        in out
+    )
+    assert main(["solve", "kursk-mini", "--horizon", "1", "--players", "rus", "--strategy",
+                 "graduated"]) == 0  # fmt: skip
+    assert "cell: strategy graduated, mindset" in capsys.readouterr().out

@@ -83,6 +83,14 @@ class ScenarioGame:
             values = expected_payoffs(self.full, profile)
         return {p: float(v) for p, v in zip(self.full.players, values, strict=True)}
 
+    def _bundle(self, kind: str, name: str | None) -> str:
+        """A strategy or mindset as the cell line names it, saying when it fixes no move."""
+        if not name:
+            return "(none: default policies)"
+        if any(not r.player and r.policy == f"{kind} {name}" for r in self.roles):
+            return name
+        return f"{name} (fixes no move: every actor it sets a policy for is a player)"
+
     def setup(self) -> list[str]:
         """Who chooses, what the others follow, the uncertainty values: lines for people."""
         players = [r.actor for r in self.roles if r.player]
@@ -94,8 +102,10 @@ class ScenarioGame:
         ]
         if others:
             lines.append(f"fixed policies (moves marked 'fixed'): {', '.join(others)}")
-        cell = f"strategy {self.strategy or '(none: default policies)'}, "
-        cell += f"mindset {self.mindset or '(none: default policies)'}"
+        cell = ", ".join(
+            f"{kind} {self._bundle(kind, name)}"
+            for kind, name in (("strategy", self.strategy), ("mindset", self.mindset))
+        )
         lines.append(f"cell: {cell}")
         if self.uncertainties:
             values = ", ".join(f"{k} = {v:.4g}" for k, v in self.uncertainties.items())
