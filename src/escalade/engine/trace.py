@@ -96,8 +96,10 @@ def render_trace(trace: Trace, compiled: CompiledScenario) -> str:
             lines.append(f"    accident: {arena} {step:+d}")
         rungs = ", ".join(_rung(compiled, k, v, r.views) for k, v in enumerate(r.rungs))
         lines.append(f"    rungs {rungs}; {_fmt(r.variables, compiled.variable_ids)}")
-        lines.append(f"    utility {_fmt(r.utility, actors)}" + ("; ended" if r.ended else ""))
-    lines.append(f"  total utility {_fmt(trace.utility, actors)}")
+        so_far = f"    utility so far {_fmt(r.utility, actors)}"
+        lines.append(so_far + ("; ended" if r.ended else ""))
+    with_final = " (with the final weights)" if any(a.final for a in compiled.actors) else ""
+    lines.append(f"  total utility{with_final} {_fmt(trace.utility, actors)}")
     outs = tuple(o.id for o in compiled.outcomes)
     if outs:
         lines.append(f"  outcomes {_fmt(trace.outcomes, outs)}")
