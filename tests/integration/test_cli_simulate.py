@@ -32,6 +32,10 @@ def test_tables_and_traces(capsys) -> None:
     assert main(["simulate", "kursk-mini", "--n", "256", "--traces", "1"]) == 0
     out = capsys.readouterr().out
     assert "Outcomes" in out and "Option usage" in out and "trajectory 0" in out
+    # Berlin 1961 trial: an option taken 22 times with success 0.6 showed success_rate 100%,
+    # read as the chance of success; the table now says what its rates count.
+    words = " ".join(out.split())  # the note wraps at the terminal's width
+    assert "success_rate: share in which it succeeded at least once (not the chance" in words
 
 
 def test_errors_exit_2_without_traceback() -> None:

@@ -68,6 +68,13 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+OPTION_NOTE = (
+    "usage_rate: share of trajectories that chose the option at least once; success_rate: share "
+    "in which it succeeded at least once (not the chance that one attempt succeeds); mean_times: "
+    "times chosen per trajectory"
+)
+
+
 def _print(result: Any) -> None:
     from escalade.report.text import dataframe_table, first_outcome_note
 
@@ -110,6 +117,7 @@ def _print(result: Any) -> None:
             },
         )
     )
+    console.print(OPTION_NOTE, markup=False, highlight=False)
     console.print(
         dataframe_table(
             result.utilities().drop(columns=["n"]),
