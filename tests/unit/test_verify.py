@@ -104,7 +104,11 @@ def test_cli_verify_exit_codes(sources: Path, capsys: pytest.CaptureFixture[str]
     assert main(["verify", "kursk-mini", "--sources", str(sources)]) == 0
     assert "verify passed" in capsys.readouterr().out
     assert main(["verify", "kursk-mini", "--sources", str(sources), "--strict"]) == 1
-    capsys.readouterr()
+    # Berlin 1961 trial: the verdict said "FAILED (strict)" and not what failed nor what to do
+    verdict = capsys.readouterr().out.strip().splitlines()[-1]
+    n = len(verify(load_scenario("kursk-mini"), source_dirs=[sources]).unsourced)
+    assert verdict.startswith(f"verify FAILED (strict): kursk-mini: {n} unsourced number")
+    assert "; hint: give each unsourced number a quote that contains it, a 'note'" in verdict
     assert main(["verify", "kursk-mini", "--sources", str(sources), "--json", "--strict"]) == 1
     record = json.loads(capsys.readouterr().out)
     assert record["passed"] is False and record["counts"]["unsourced"] >= 1

@@ -68,8 +68,34 @@ def run(args: argparse.Namespace) -> int:
     else:
         _print(report, show_all=args.all)
         verdict = "passed" if ok else "FAILED"
-        print(f"verify {verdict}{' (strict)' if args.strict else ''}: {report.scenario}")
+        why = "" if ok else _why(report, strict=args.strict)
+        print(f"verify {verdict}{' (strict)' if args.strict else ''}: {report.scenario}{why}")
     return 0 if ok else 1
+
+
+def _why(report: VerifyReport, *, strict: bool) -> str:
+    """What failed, counted, with what to do: the verdict line alone named nothing."""
+    statuses = [q.status for q in report.quotes]
+    counts = [
+        (statuses.count("not_found"), "quote", "not found in its text"),
+        (statuses.count("unknown_source"), "quote", "citing an unknown source"),
+    ]
+    if strict:
+        unread = sum(s not in {"found", "not_found", "unknown_source"} for s in statuses)
+        counts += [
+            (unread, "quote", "whose source text could not be read"),
+            (len(report.unsourced), "unsourced number", ""),
+        ]
+    found = [
+        f"{n} {noun}{'' if n == 1 else 's'}{' ' + what if what else ''}"
+        for n, noun, what in counts
+        if n
+    ]
+    hint = (
+        "give each unsourced number a quote that contains it, a 'note' (a judgement) or an "
+        "uncertainty, and each source a 'file' with its text (or --sources DIR)"
+    )
+    return f": {', '.join(found)}; hint: {hint}" if found else ""
 
 
 def _print(report: VerifyReport, *, show_all: bool) -> None:
