@@ -142,8 +142,8 @@ def _print(report: VerifyReport, *, show_all: bool) -> None:
         for column in ("kind", "element", "value", "line", "source / note"):
             table.add_column(column)
         for a in rows:
-            cells = (a.kind, a.element, a.value, str(a.line or ""), a.ref or a.note or "")
-            table.add_row(*(Text(cell) for cell in cells))
+            values = (a.kind, a.element, a.value, str(a.line or ""), a.ref or a.note or "")
+            table.add_row(*(Text(value) for value in values))
         console.print(table)
     else:
         print("unsourced assumptions: none")
