@@ -27,7 +27,8 @@ from collections.abc import Callable, Sequence
 
 from escalade._version import __version__
 from escalade.cli._common import error_text
-from escalade.errors import EscaladeError
+from escalade.cli._locate import located
+from escalade.errors import EscaladeError, SimulationError
 
 __all__ = ["build_parser", "main"]
 
@@ -73,7 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except EscaladeError as exc:  # parameter names become the command's flags
         names = getattr(args, "flag_names", None)
-        print(f"escalade: error: {error_text(exc, names)}", file=sys.stderr)
+        text = error_text(exc, names)
+        if isinstance(exc, SimulationError):  # the engine names the element, not the file
+            text = located(text, getattr(args, "scenario", None))
+        print(f"escalade: error: {text}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("escalade: interrupted", file=sys.stderr)
