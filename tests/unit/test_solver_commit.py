@@ -183,3 +183,12 @@ def test_moves_follow_one_path_not_every_branch(tmp_path, capsys) -> None:
     assert line in text
     assert "raid" not in text.split("Most likely path")[1]
     assert "r0 challenger: enter; r0 incumbent: advertise (fixed)" in text
+
+
+def test_cli_side_defaults_to_the_side_whose_strategies_are_compared(capsys) -> None:
+    # Berlin 1961 trial: `escalade commit SCENARIO` stopped at argparse's "required: --side",
+    # with no list of the sides; `run` and `game` need no side.
+    assert main(["commit", "kursk-mini", "--horizon", "1", "--json"]) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert main(["commit", "kursk-mini", "--side", "west", "--horizon", "1", "--json"]) == 0
+    assert default["side"] == "west" and default == json.loads(capsys.readouterr().out)

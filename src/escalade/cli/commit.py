@@ -36,7 +36,11 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("scenario", metavar="SCENARIO")
-    parser.add_argument("--side", required=True, help="the side whose strategies are declared")
+    parser.add_argument(
+        "--side",
+        help="the side whose strategies are declared (default: the side whose strategies "
+        "the scenario compares)",
+    )
     parser.add_argument("--horizon", type=int, default=1, help="rounds of the game (1)")
     parser.add_argument("--node-limit", type=int, default=200_000, help="largest game (200000)")
     parser.add_argument(
@@ -99,6 +103,7 @@ def _tree(args: argparse.Namespace, compiled: Any) -> tuple[Any, str]:
 def run(args: argparse.Namespace) -> int:
     """Run the analyses and print them."""
     from escalade.analysis.commitment import side_hint
+    from escalade.analysis.run import focal_side
     from escalade.cli.game import clean
     from escalade.errors import UsageError
     from escalade.scenario import load_scenario
@@ -106,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     compiled = compile_scenario(scenario)
+    args.side = args.side or focal_side(scenario)
     if args.side not in compiled.sides:
         raise UsageError(
             f"--side: expected one of {', '.join(compiled.sides)}, found {args.side!r}"
