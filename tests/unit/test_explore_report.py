@@ -159,3 +159,26 @@ def test_the_robustness_chart_draws_regrets_not_levels_on_one_axis() -> None:
     assert [t.name for t in chart.figure.data] == ["mean regret", "maximum regret"]
     assert list(chart.figure.data[1].y) == [31.9, 21.6, 0.0]
     assert chart.caption.startswith("Mean and maximum regret")
+    assert chart.figure.layout.yaxis.title.text == "regret (u)"
+
+
+def test_the_regret_heatmap_keeps_the_scenario_order_of_strategies() -> None:
+    """Korea 2017: the table came sorted by name, so max_pressure was drawn above status_quo."""
+    regret = pd.DataFrame(
+        {
+            "strategy": ["max_pressure", "max_pressure", "status_quo", "status_quo"],
+            "mindset": ["calculating", "reactive"] * 2,
+            "mean_regret": [1.35, 0.0, 0.605, 0.0],
+        }
+    )
+    meta = {
+        "scenario_id": "korea-2017",
+        "strategies": ["status_quo", "max_pressure"],
+        "mindsets": ["calculating", "reactive"],
+    }
+    rs = ResultSet("explore", meta, {"regret_by_mindset": regret})
+    (section,) = [s for s in explore_report(rs).sections if s.id == "robustness"]
+    heat = next(b.figure.data[0] for b in section.blocks if isinstance(b, FigureBlock))
+    assert list(heat.y) == ["status_quo", "max_pressure"]
+    assert list(heat.x) == ["calculating", "reactive"]
+    assert heat.z[0][0] == 0.605

@@ -100,6 +100,20 @@ def _one_strategy(rs: ResultSet) -> bool:
     return len(named) == 1
 
 
+def _in_file_order(table: pd.DataFrame, rs: ResultSet) -> pd.DataFrame:
+    """``table``'s rows with strategies and mindsets in the scenario's order, not sorted by name."""
+    out = table
+    for column, named in (
+        ("mindset", rs.provenance.mindsets),
+        ("strategy", rs.provenance.strategies),
+    ):
+        order = {str(v): i for i, v in enumerate(named or ())}
+        if order and column in out.columns:
+            rank = out[column].astype(str).map(order).fillna(len(order))
+            out = out.iloc[rank.argsort(kind="stable")]
+    return out.reset_index(drop=True)
+
+
 def _robustness(rs: ResultSet) -> Section | None:
     if _one_strategy(rs):
         return None  # one strategy: regret is 0 by definition, nothing to rank
@@ -107,7 +121,7 @@ def _robustness(rs: ResultSet) -> Section | None:
     blocks: list[Any] = []
     regret = rs.get(tn.REGRET_BY_MINDSET)
     if not regret.empty:
-        heat = regret.rename(columns={"mean_regret": "value"})
+        heat = _in_file_order(regret.rename(columns={"mean_regret": "value"}), rs)
         blocks.append(
             FigureBlock(
                 comparison_heatmap(
@@ -124,11 +138,14 @@ def _robustness(rs: ResultSet) -> Section | None:
         # slivers; the levels are in the table below.
         named = {"mean_regret": "mean regret", "max_regret": "maximum regret"}
         long = table.rename(columns=named).melt(
-            id_vars=["strategy"], value_vars=list(named.values()), var_name="measure"
+            id_vars=["strategy"],
+            value_vars=list(named.values()),
+            var_name="measure",
+            value_name="regret (u)",
         )
         blocks.append(
             FigureBlock(
-                bars(long, "strategy", "value", color="measure", title="Regret per strategy"),
+                bars(long, "strategy", "regret (u)", color="measure", title="Regret per strategy"),
                 "Mean and maximum regret over all experiments and mindsets "
                 "(0 = the best strategy in every experiment; levels in the table below)",
             )
