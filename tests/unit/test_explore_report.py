@@ -182,3 +182,12 @@ def test_the_regret_heatmap_keeps_the_scenario_order_of_strategies() -> None:
     assert list(heat.y) == ["status_quo", "max_pressure"]
     assert list(heat.x) == ["calculating", "reactive"]
     assert heat.z[0][0] == 0.605
+
+
+def test_the_summary_names_the_design_rather_than_its_flag() -> None:
+    """Korea 2017: the summary read "a lhs design of 20 points"."""
+    meta = {"scenario_id": "korea-2017", "design": "lhs", "n": 20}
+    rs = ResultSet("explore", meta, {"experiments": pd.DataFrame({"s": [0]})})
+    (summary,) = [s for s in explore_report(rs).sections if s.id == "summary"]
+    text = " ".join(b.text for b in summary.blocks)
+    assert "a Latin hypercube design of 20 points" in text and "a lhs design" not in text

@@ -64,12 +64,26 @@ def _is_range(values: Any) -> bool:
     )
 
 
+_DESIGNS = {
+    "lhs": "a Latin hypercube design",
+    "sobol": "a Sobol (Saltelli) design",
+    "morris": "a Morris design",
+    "factorial": "a full factorial design",
+    "given": "a given design",
+}
+
+
+def _design_name(kind: object) -> str:
+    """``a Latin hypercube design`` for ``lhs``: the design's name, not its flag."""
+    return _DESIGNS.get(str(kind), f"a {shown(kind, '?')} design")
+
+
 def _summary(rs: ResultSet) -> Section:
     prov = rs.provenance
     robustness = rs.get(tn.ROBUSTNESS)
     lines = [f"**{prov.title}**", ""]
     lines.append(
-        f"{len(rs.get(tn.EXPERIMENTS)):,} experiments: a {shown(prov.design, '?')} design of "
+        f"{len(rs.get(tn.EXPERIMENTS)):,} experiments: {_design_name(prov.design)} of "
         f"{shown(prov.n, '?')} points over {len(prov.parameters)} uncertainties × "
         f"{len(prov.strategies)} strategies × {len(prov.mindsets)} mindsets, "
         f"{shown(prov.trajectories, '?')} trajectories each. Outcome compared: "
