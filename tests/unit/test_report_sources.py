@@ -135,3 +135,29 @@ def test_a_column_no_source_fills_is_left_out() -> None:
     assert section is not None
     (table, *_) = [b for b in section.blocks if isinstance(b, TableBlock)]
     assert "link" not in table.df.columns and "title" in table.df.columns
+
+
+def test_citations_are_listed_in_the_order_of_the_file() -> None:
+    # Berlin 1961 trial: an option's own source (line 56) was listed before the cost it cites
+    # (line 54), the order of the schema's fields rather than of the file.
+    citations = pd.DataFrame(
+        {
+            "source": ["a", "a", "b"],
+            "element": ["option x", "option x: cost", "option y"],
+            "path": ["", "", ""],
+            "line": pd.array([56, 54, None], dtype="Int64"),
+            "quote": ["later", "earlier", ""],
+        }
+    )
+    sources = pd.DataFrame(
+        [
+            {"id": i, "title": i, "outlet": "", "date": "", "url": "", "file": "", "note": ""}
+            for i in "ab"
+        ]
+    )
+    rs = ResultSet("run", {"scenario_id": "k"}, {tn.SOURCES: sources, tn.CITATIONS: citations})
+    section = sources_section(rs)
+    assert section is not None
+    cited = [b for b in section.blocks if isinstance(b, TableBlock)][1].df
+    assert list(cited["line"])[:2] == [54, 56] and pd.isna(cited["line"].iloc[2])
+    assert [str(q) for q in cited["quote"]] == ["“earlier”", "“later”", ""]

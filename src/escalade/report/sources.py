@@ -105,7 +105,9 @@ def _sources_view(sources: pd.DataFrame, citations: pd.DataFrame) -> pd.DataFram
 
 
 def _citations_view(citations: pd.DataFrame, known: set[str]) -> pd.DataFrame:
-    view = citations[["source", "element", "line"]].copy()
+    # in the file's order: an element's own source can come after the numbers it cites
+    citations = citations.sort_values("line", kind="stable", na_position="last")
+    view = citations[["source", "element", "line"]].reset_index(drop=True)
     view["quote"] = [short_quote(q) if isinstance(q, str) and q else "" for q in citations["quote"]]
     return link_sources(view, "source", known)
 
