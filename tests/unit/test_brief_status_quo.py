@@ -85,3 +85,11 @@ def test_no_second_status_quo_sentence_when_the_runner_up_is_the_status_quo() ->
     three = _with_total(_run(["calibrated_strike", "coercive_pressure", "status_quo"], ["m"]))
     answer = dict(brief_paragraphs(three))["Answer"]
     assert "beats **coercive_pressure**" in answer and "Against the status quo" in answer
+
+
+def test_a_top_strategy_without_regret_is_not_called_the_highest_everywhere() -> None:
+    """Korea 2017: a tie under one mindset made "the highest under every mindset" wrong."""
+    paragraphs = dict(brief_paragraphs(_run(["calibrated_strike", "coercive_pressure"], ["m"])))
+    answer = paragraphs["Answer"]
+    assert "no strategy has a higher expected utility under any mindset" in answer
+    assert "the highest expected utility" not in answer

@@ -172,6 +172,11 @@ def test_the_tornado_caption_gives_the_central_advantage() -> None:
     figures = brief_figure_blocks(ResultSet("run", {"scenario_id": "s"}, {"oat": oat}))
     caption = figures["What would change it"].caption
     assert "dotted line: every uncertainty at its central value, +1.35 u" in caption
+    # Berlin 1961: 0 is off this chart (no red line drawn), and the caption says so
+    assert "off the chart to the left" in caption and "red line" not in caption
+    near = oat.assign(advantage=[0.2, -0.1], base=[0.05, 0.05])
+    figures = brief_figure_blocks(ResultSet("run", {"scenario_id": "s"}, {"oat": near}))
+    assert "left of the red line at 0" in figures["What would change it"].caption
 
 
 def test_explore_suggests_the_uncertainty_and_the_outcome_meant() -> None:

@@ -116,7 +116,8 @@ def _answer(rs: ResultSet) -> str:
         return _one_strategy(top)
     text = f"Choose **{top['strategy']}**: "
     if float(top["max_regret"]) <= 0:
-        text += "it has the highest expected utility under every mindset"
+        # max regret 0: no strategy does better under any mindset (another may tie under one)
+        text += "no strategy has a higher expected utility under any mindset"
     else:
         text += (
             f"it has the smallest maximum regret over the mindsets ({sig(top['max_regret'])} "
@@ -517,13 +518,19 @@ def _figures(rs: ResultSet) -> dict[str, FigureBlock]:
         keep = list(swing.sort_values(ascending=False).head(_TORNADO_ROWS).index)
         cut = f" (the {len(keep)} of {len(swing)} uncertainties that move it most)"
     if keep:
+        figure = tornado(oat[oat["parameter"].isin(keep)])
+        side = (figure.layout.meta or {}).get("zero_off_chart")
+        zero = (
+            f"0, where the runner-up would be better, is off the chart to the {side}"
+            if side
+            else "left of the red line at 0: the runner-up is better"
+        )
         out["What would change it"] = FigureBlock(
-            tornado(oat[oat["parameter"].isin(keep)]),
+            figure,
             f"One-at-a-time sweeps{cut if len(swing) > len(keep) else ''}: the top strategy's "
-            "advantage at each end of each range "
-            "(left of the red line at 0: the runner-up is better; dotted line: every "
-            f"uncertainty at its central value, {sig(float(oat['base'].iloc[0]), signed=True)} "
-            f"{UNIT}; the answer averages over the draws)",
+            f"advantage at each end of each range ({zero}; dotted line: every uncertainty at its "
+            f"central value, {sig(float(oat['base'].iloc[0]), signed=True)} {UNIT}; the answer "
+            "averages over the draws)",
         )
     risk = rs.get(tn.RISK)
     if not risk.empty:

@@ -137,6 +137,7 @@ def tornado(df: pd.DataFrame, title: str | None = None, *, unit: str = "u") -> g
     axis_title = f"advantage over the runner-up ({unit})"
     if side:  # in the title, not an annotation: the printed brief keeps no top margin
         axis_title += f"<br>0 (no advantage) is off the chart, to the {side}"
+    fig.update_layout(meta={"zero_off_chart": side})  # for the caption: is the red line drawn?
     fig.update_xaxes(title=axis_title, tickformat=NUMBER_FORMAT, automargin=True)
     fig.update_yaxes(autorange="reversed")
     return _compact(fig, title, len(swing))
