@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from escalade.engine._game_private import PrivateDraw, drawn_start
 from escalade.engine.game_builder import GameBuilder
@@ -23,7 +23,6 @@ from escalade.engine.game_setup import game_setup
 from escalade.engine.reference import One
 from escalade.game.extensive import ExtensiveFormGame, NodeKind
 from escalade.scenario.compiled import CompiledScenario
-from escalade.scenario.schema import PolicySpec
 
 __all__ = ["ActorRole", "FixedMove", "FixedMoveTracer", "actor_roles"]
 
@@ -180,8 +179,10 @@ for _name in _RECURSIVE:
 class FixedMoveTracer:
     """The moves a built game does not show, edge by edge (see module docstring).
 
-    Parameters are those of :func:`~escalade.engine.game_builder.build_game`
-    the game was built with.
+    Parameters are the keyword arguments of
+    :func:`~escalade.engine.game_builder.build_game` the game was built with,
+    those that shape the tree (:func:`~escalade.engine.game_setup.game_setup`
+    takes them; one list of them, so the tracer cannot drift from the builder).
 
     Attributes
     ----------
@@ -195,37 +196,10 @@ class FixedMoveTracer:
         tracer (a game built otherwise): its moves are then unknown.
     """
 
-    def __init__(
-        self,
-        compiled: CompiledScenario,
-        *,
-        horizon: int,
-        strategy: str | None = None,
-        mindset: str | None = None,
-        players: Sequence[str] | None = None,
-        uncertainties: Sequence[float] | None = None,
-        policies: Sequence[PolicySpec] | None = None,
-        information: Literal["perfect", "scenario"] = "perfect",
-        decision_every: int = 1,
-        start_state: One | None = None,
-        first_round: int = 0,
-        private: Literal["nominal", "chance"] = "nominal",
-    ) -> None:
-        setup = game_setup(
-            compiled,
-            horizon=horizon,
-            strategy=strategy,
-            mindset=mindset,
-            players=players,
-            uncertainties=uncertainties,
-            policies=policies,
-            information=information,
-            decision_every=decision_every,
-            start_state=start_state,
-            first_round=first_round,
-            private=private,
-        )
-        start, draws = setup.start, setup.draws
+    def __init__(self, compiled: CompiledScenario, **shape: Any) -> None:
+        setup = game_setup(compiled, **shape)
+        start, draws, first_round = setup.start, setup.draws, setup.first_round
+        start_state: One | None = shape.get("start_state")
         drawn = {k for d in draws for k in d.values}
         self.drawn = [u.id for u in compiled.uncertainties if u.index in drawn]
         self.uncertainties = {k: v for k, v in start.uncertainties.items() if k not in self.drawn}
