@@ -124,6 +124,10 @@ class RoundPlayer(Accounts):
             return block_uniforms(self.seed, stream, *self.span, rows, *key)
         return uniforms_at(self.seed, stream, self.streams, rows, *key)
 
+    def specs_in_rollouts(self, actor: int) -> list[PolicySpec]:
+        """The policy specs everyone follows inside ``actor``'s rollouts."""
+        return self._rollout_specs[actor]
+
     def rollout_policies(self, actor: int) -> list[Policy]:
         """The policies of ``actor``'s rollouts (built on first use)."""
         if actor not in self._rollout_policies:

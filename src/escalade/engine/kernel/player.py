@@ -145,7 +145,6 @@ class KernelPlayer(RoundPlayer):
         self.tables: Tables | None = build(compiled, specs) if supported else None
         """The cell's tables (None: its own rounds take the NumPy path)."""
         self._cell_specs = list(specs)
-        self._in_rollouts = rollout_specs(compiled, specs, declared)
         self._rollout_tables: dict[int, Tables | None] = {}
         self._scratch: dict[int, tuple[Any, ...]] = {}
         """The kernel's scratch arrays per tables, sized for the largest state so far."""
@@ -161,7 +160,7 @@ class KernelPlayer(RoundPlayer):
             if spec.kind != "best_response" or policies is not self.rollout_policies(i):
                 continue
             if i not in self._rollout_tables:
-                specs = self._in_rollouts[i]
+                specs = self.specs_in_rollouts(i)
                 fits = kernel_supports(self.compiled, specs) is None
                 self._rollout_tables[i] = build(self.compiled, specs) if fits else None
             return self._rollout_tables[i]
