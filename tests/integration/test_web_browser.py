@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import httpx
 import numpy as np
@@ -38,6 +39,7 @@ def free_port() -> int:
 
 
 SETTINGS: dict[str, Settings] = {}
+APPS: dict[str, Any] = {}
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = Settings(store=store, max_n=5000, max_jobs=2, max_queue=4)
     SETTINGS["server"] = settings
     app = create_app(settings)
+    APPS["server"] = app
     port = free_port()
     srv = uvicorn.Server(server_config(app, "127.0.0.1", port))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -87,6 +90,67 @@ def test_scenario_page_run_and_result_in_chromium(chromium, server: str, tmp_pat
     assert "Strategies compared" in chromium.page_source
     assert console_errors(chromium) == []
     assert_not_blank(screenshot(chromium, tmp_path / "dashboard-result.png"))
+
+
+def _held_job(release: threading.Event) -> str:
+    """A job of the server's own job manager that runs (half done) until ``release`` is set."""
+
+    def work(job: Any) -> None:
+        job.done = 5
+        assert release.wait(120), "the test never released the job"
+        job.done = 10
+
+    return str(APPS["server"].state.jobs.submit("kursk-mini", 10, work).id)
+
+
+@pytest.mark.browser
+def test_the_job_page_replaces_its_progress_bar_when_done(chromium, server: str) -> None:
+    """Once the job says done, the page shows the result link and no (full) progress bar."""
+    release = threading.Event()
+    jid = _held_job(release)
+    try:
+        sign_in(chromium, server)
+        console_errors(chromium)
+        chromium.get(f"{server}/jobs/{jid}")
+        WebDriverWait(chromium, 60, poll_frequency=0.2).until(
+            lambda d: d.find_element(By.ID, "status").text.startswith("running 50%")
+        )
+        assert chromium.find_elements(By.TAG_NAME, "progress"), "no bar while running"
+    finally:
+        release.set()
+    link = WebDriverWait(chromium, 60, poll_frequency=0.2).until(
+        lambda d: d.find_elements(By.ID, "result") or d.find_elements(By.ID, "error")
+    )[0]
+    assert link.get_attribute("id") == "result", link.text
+    assert chromium.find_element(By.ID, "status").text == "done: results"
+    assert chromium.find_elements(By.TAG_NAME, "progress") == []
+    assert console_errors(chromium) == []
+
+
+@pytest.mark.browser
+def test_the_job_page_replaces_its_progress_bar_when_failed(chromium, server: str) -> None:
+    """A job that fails while the page watches: the error, and no progress bar left."""
+    release = threading.Event()
+
+    def work(job: Any) -> None:
+        job.done = 3
+        assert release.wait(120), "the test never released the job"
+        raise ValueError("stopped on purpose")
+
+    jid = APPS["server"].state.jobs.submit("kursk-mini", 10, work).id
+    try:
+        sign_in(chromium, server)
+        chromium.get(f"{server}/jobs/{jid}")
+        WebDriverWait(chromium, 60, poll_frequency=0.2).until(
+            lambda d: d.find_element(By.ID, "status").text.startswith("running 30%")
+        )
+    finally:
+        release.set()
+    error = WebDriverWait(chromium, 60, poll_frequency=0.2).until(
+        lambda d: d.find_elements(By.ID, "error")
+    )[0]
+    assert error.text == "failed: ValueError: stopped on purpose"
+    assert chromium.find_elements(By.TAG_NAME, "progress") == []
 
 
 ZOO = Path(__file__).resolve().parents[1] / "data" / "engine" / "zoo.yaml"
