@@ -10,6 +10,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from escalade.cli import main
+from escalade.cli._ingest_propose import scenario_targets
 from escalade.evidence.observed import Observation
 from escalade.evidence.propose import (
     MAX_QUOTE_WORDS,
@@ -18,6 +19,7 @@ from escalade.evidence.propose import (
     nearest_year,
     propose_observations,
 )
+from escalade.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = ROOT / "tests" / "data" / "articles" / "dprk_observations.txt"
@@ -179,3 +181,38 @@ def test_two_sentences_on_one_fact_get_distinct_ids_and_a_warning() -> None:
     ]  # the timeline refuses repeated ids
     out = format_proposals(found, scenario="s", article="a.txt")
     assert "# the same fact as consulate_strike_2024_04_01 above" in out
+
+
+def _proposed(sentence: str) -> list[str]:
+    targets = scenario_targets(load_scenario(SCENARIO))
+    found = propose_observations(sentence, targets, ref="a", article_date=dt.date(2024, 11, 20))
+    return [p.target.id for p in found]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Analysts expect a limited strike on a depot near the border.",
+        "Russia carried out a limited strike on Kharkiv.",
+        "Washington announced a new military aid package for Kyiv.",
+    ],
+)
+def test_words_other_targets_share_are_not_enough(sentence: str) -> None:
+    """A new user's article: "a limited strike" was proposed as lift_strike_limits ("strike"
+    and "limit" are words of nuclear_use and the two strike options too); "military aid"
+    was proposed as uk_military_aid (the US one has those words as well)."""
+    assert _proposed(sentence) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("Washington lifted the limits on strikes inside Russia.", "lift_strike_limits"),
+        ("Biden decided to allow long-range strikes into Russia.", "lift_strike_limits"),
+        ("Russia launched a major missile and drone attack on Ukraine.", "strikes_on_ukraine"),
+        ("London will send British military aid to Kyiv.", "uk_military_aid"),
+        ("Washington announced more sanctions on Moscow and Pyongyang.", "more_sanctions"),
+    ],
+)
+def test_a_word_of_its_own_or_most_of_its_name_is_enough(sentence: str, target: str) -> None:
+    assert _proposed(sentence) == [target]

@@ -4,24 +4,29 @@
 that reports one of a scenario's options or events, proposes an observation
 ``{id, date, option|event[, branch], taken|fired, source: {ref, quote}}``.
 
-The rule (documented in ``docs/history.md``): a sentence reports a target
-(an option, or an event's branch) when the rapidfuzz token-set similarity
-between the sentence and the target's name, description or id words (lower
-case, stop words dropped, plural ``s`` stripped) is at least
-:data:`MIN_SCORE` and the sentence shares at least :data:`MIN_SHARED` words
-with the target's name and id words (all of them when it has fewer), so that
-one common word such as "Ukraine" is not enough; only the best target of
-each sentence is proposed. Year-less dates are resolved against the article's
-date, or the end of the scenario's calendar when no article date is given. The
-date is the first day-precise date the sentence names (a month and day
-without a year takes the year that puts it nearest the article's date: "March
-12" in an article of 11 March is the next day, "December 20" in one of 5
-January the month before), else the first day of the first month it names
-without a day ("in July": precision ``month``, in the reference date's year),
-else the article's date, else none (the
-proposal then says ``date: null`` and the loader rejects it until a person
-fills it in). The quote is at most :data:`MAX_QUOTE_WORDS` words copied from
-the sentence (the window with the most words of the target).
+The rule (documented in ``docs/history.md``): a sentence reports a target (an
+option, or an event's branch) when the rapidfuzz token-set similarity between
+the sentence and the target's name, description or id words (lower case, stop
+words dropped, plural ``s`` stripped) is at least :data:`MIN_SCORE` and the
+sentence shares at least :data:`MIN_SHARED` words with the target's name and
+id words (all of them when it has fewer), so that one common word such as
+"Ukraine" is not enough. Those shared words must also be evidence for this
+target rather than for any of several: one of them is a word no other target's
+name or id has, or they are at least :data:`MIN_NAME_SHARE` of the words of
+the target's name (a generic pair such as "a limited strike" does not report
+``lift_strike_limits``, "Allow long-range strikes into Russia", whose words
+"strike" and "limit" other targets have too). Only the best target of each
+sentence is proposed. Year-less dates are resolved against the article's date,
+or the end of the scenario's calendar when no article date is given. The date
+is the first day-precise date the sentence names (a month and day without a
+year takes the year that puts it nearest the article's date: "March 12" in an
+article of 11 March is the next day, "December 20" in one of 5 January the
+month before), else the first day of the first month it names without a day
+("in July": precision ``month``, in the reference date's year), else the
+article's date, else none (the proposal then says ``date: null`` and the
+loader rejects it until a person fills it in). The quote is at most
+:data:`MAX_QUOTE_WORDS` words copied from the sentence (the window with the
+most words of the target).
 
 Nothing here writes a timeline: proposals are text for a person to accept.
 """
@@ -40,6 +45,7 @@ from escalade.evidence.ingest import OptionRef, ingest, match_words, negated
 
 __all__ = [
     "MAX_QUOTE_WORDS",
+    "MIN_NAME_SHARE",
     "MIN_SCORE",
     "MIN_SHARED",
     "Proposal",
@@ -54,6 +60,8 @@ MIN_SCORE = 80.0
 """The lowest token-set similarity (0-100) at which a sentence is proposed."""
 MIN_SHARED = 2
 """How many content words of its name and id a sentence must share with a target."""
+MIN_NAME_SHARE = 2 / 3
+"""The share of its name's words a sentence must have when none it shares is the target's own."""
 MAX_QUOTE_WORDS = 16
 """The longest quote (in words) a proposal copies from its sentence."""
 
@@ -152,13 +160,15 @@ def propose_observations(
     refs = [OptionRef(label[t], t.name, t.description) for t in targets]
     reference = article_date or (round_dates[-1] if round_dates else None)
     result = ingest(text, article_date=reference, options=refs)
-    have = set(existing)
+    have, shared_by = set(existing), _owners(targets)
     seen: set[int] = set()
     proposals: list[Proposal] = []
     for cand in result.options:  # a sentence's best candidate comes first
         target = index[cand.option]
         sentence = text[cand.start : cand.end]
-        if cand.start in seen or cand.score < MIN_SCORE or not _shares_words(sentence, target):
+        if cand.start in seen or cand.score < MIN_SCORE:
+            continue
+        if not _shares_words(sentence, target, shared_by):
             continue
         seen.add(cand.start)
         quote = _quote(sentence, target)
@@ -184,16 +194,38 @@ def _words(text: str) -> set[str]:
     return set(match_words(text).split())
 
 
-def _shares_words(sentence: str, target: Target) -> bool:
+def _key_words(target: Target) -> set[str]:
+    """The content words of the target's name, id and branch."""
+    return _words(" ".join([target.name, target.id.replace("_", " "), target.branch or ""]))
+
+
+def _owners(targets: Sequence[Target]) -> dict[str, int]:
+    """How many of the targets have each word in their name, id or branch."""
+    owners: dict[str, int] = {}
+    for target in targets:
+        for word in _key_words(target):
+            owners[word] = owners.get(word, 0) + 1
+    return owners
+
+
+def _shares_words(sentence: str, target: Target, owners: dict[str, int]) -> bool:
     """At least :data:`MIN_SHARED` content words of the target (all, if it has fewer).
 
-    A sentence that negates them ("urged both sides to avoid military action",
-    see :func:`~escalade.evidence.ingest.negated`) does not report the target.
+    They must be evidence for this target: one of them is its own (``owners`` counts the
+    targets that have each word), or they are at least :data:`MIN_NAME_SHARE` of its
+    name's words. A sentence that negates them ("urged both sides to avoid military
+    action", see :func:`~escalade.evidence.ingest.negated`) does not report the target.
     """
+    words, said = _key_words(target), _words(sentence)
+    shared = words & said
+    if len(shared) < min(MIN_SHARED, len(words)):
+        return False
+    name = _words(target.name)
+    own = any(owners.get(word, 0) <= 1 for word in shared)
+    if not own and len(name & said) < MIN_NAME_SHARE * len(name):
+        return False
     text = " ".join([target.name, target.id.replace("_", " "), target.branch or ""])
-    words = _words(text)
-    enough = len(words & _words(sentence)) >= min(MIN_SHARED, len(words))
-    return enough and not negated(sentence, text)
+    return not negated(sentence, text)
 
 
 _ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
