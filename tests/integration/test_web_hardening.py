@@ -160,3 +160,23 @@ def test_serve_refuses_a_directory_as_store(tmp_path: Path) -> None:
     assert proc.returncode == 2, err
     assert "--store: expected a results store file (.duckdb), found a directory" in err
     assert str(tmp_path) not in err
+
+
+def test_serve_refuses_a_port_in_use_before_printing_an_address(tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        proc = serve(["--port", str(port), "--store", "s.duckdb"], tmp_path)
+        _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert f"--port: expected a free port, found port {port} on 127.0.0.1 already in use" in err
+    assert f"--port {port + 1}" in err
+    assert "open http" not in err  # no address that would not answer
+
+
+def test_serve_refuses_a_port_out_of_range(tmp_path: Path) -> None:
+    proc = serve(["--port", "70000", "--store", "s.duckdb"], tmp_path)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2, err
+    assert "--port: expected a port number from 1 to 65535, found 70000" in err

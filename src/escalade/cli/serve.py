@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,28 @@ def _check_store(store: Path) -> None:
         raise UsageError(f"--store: expected a regular file, found a special file {store.name!r}")
 
 
+def _check_port(host: str, port: int) -> None:
+    """Refuse, before printing an address to open, a port that cannot be bound."""
+    if not 0 < port < 65536:
+        raise UsageError(
+            f"--port: expected a port number from 1 to 65535, found {port}; hint: the default "
+            "is 8000"
+        )
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                found = f"port {port} on {host} already in use (another escalade serve?)"
+                hint = f"choose another with --port {port + 1}, or stop the other server"
+            else:
+                found = f"{host}:{port} cannot be bound ({exc.strerror or exc})"
+                hint = "check --host and --port (ports below 1024 need privileges)"
+            raise UsageError(f"--port: expected a free port, found {found}; hint: {hint}") from exc
+
+
 def _banner(host: str, port: int, token: str) -> str:
     from escalade.web.security import is_loopback
 
@@ -89,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise DependencyNotInstalled(exc.name or "fastapi", "web") from exc
     _check_store(args.store)
+    _check_port(args.host, args.port)
     token = os.environ.get("ESCALADE_TOKEN") or new_token()
     settings = Settings(
         roots=tuple(args.root),
