@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from escalade.analysis.explore import discover
 from escalade.errors import UsageError
 from escalade.explore._peeling import quantile
+from escalade.explore.experiments import ExploreResult
 from escalade.explore.prim import Prim
 
 
@@ -126,3 +128,58 @@ def test_quantile_rule_skips_ties():
     assert quantile(np.arange(11.0), 0.1) == 1.5  # an exact hit moves up, as in EMA
     assert quantile(np.arange(10.0), 0.1) == 0.5
     assert quantile(np.ones(4), 0.1) == 1.0
+
+
+@pytest.fixture
+def irrelevant():
+    """``y`` depends on ``a`` alone; in this sample no case has ``z`` above 0.9, so PRIM's
+    first peels cut ``z`` (as good as cutting ``a``, and ``z`` comes first), a restriction
+    the later cuts of ``a`` make idle: it keeps out no point of the final box."""
+    rng = np.random.default_rng(0)
+    n = 1000
+    a, z = rng.random(n), rng.random(n)
+    z[a < 0.3] *= 0.9
+    return pd.DataFrame({"z": z, "a": a}), a < 0.3
+
+
+def test_pruning_drops_a_restriction_that_does_not_matter(irrelevant):
+    x, y = irrelevant
+    box = Prim(x, y, threshold=0.8).find_box()
+    assert set(box.limits()) == {"z", "a"}  # what PRIM reported before pruning
+    before = box.to_dict()
+    assert box.prune() == ["z"]
+    after = box.to_dict()
+    assert set(after["limits"]) == {"a"}
+    assert after["limits"]["a"] == before["limits"]["a"]
+    assert (after["density"], after["coverage"]) == (before["density"], before["coverage"])
+    assert box.trajectory["res_dim"].iloc[-1] == 1  # the drop is a step of the trajectory
+    assert box.prune() == []  # a restriction whose removal lowers the density stays
+
+
+def test_find_boxes_prunes_when_asked_and_discover_does(irrelevant):
+    x, y = irrelevant
+    assert set(Prim(x, y, threshold=0.8).find_boxes(1)[0].limits()) == {"z", "a"}
+    (box,) = Prim(x, y, threshold=0.8).find_boxes(1, prune=True)
+    assert set(box.limits()) == {"a"}
+    experiments = x.assign(scenario=np.arange(len(x)), policy="default")
+    result = ExploreResult(experiments, pd.DataFrame({"y": y.astype(float)}), {})
+    rows, _, summary = discover(result, "y>0.5", ["z", "a"])
+    assert list(rows["parameter"]) == ["a"]
+    assert set(summary["boxes"][0]["limits"]) == {"a"}
+
+
+def test_drop_restriction_adds_a_step_and_refuses_bad_names_and_frozen_boxes():
+    x = pd.DataFrame({"a": np.repeat(np.arange(10.0), 10), "b": np.tile(np.arange(10.0), 10)})
+    y = (x["a"] < 3).to_numpy()
+    prim = Prim(x, y, threshold=0.5)
+    box = prim.find_box()
+    steps = len(box.trajectory)
+    assert "a" in box.limits()
+    box.drop_restriction("a")
+    assert "a" not in box.limits() and len(box.trajectory) == steps + 1
+    assert box.selected == steps and box.mass == 1.0
+    with pytest.raises(UsageError, match="expected one of the inputs"):
+        box.drop_restriction("nope")
+    prim.find_box()
+    with pytest.raises(UsageError, match="frozen"):
+        box.drop_restriction("b")

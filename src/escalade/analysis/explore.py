@@ -235,7 +235,7 @@ def discover(
     levers = [c for c in ("strategy", "mindset") if c in result.experiments.columns]
     x = result.experiments[[*parameters, *levers]]
     prim = Prim(x, y.astype(float), threshold=0.5)
-    boxes = prim.find_boxes(max_boxes=3)
+    boxes = prim.find_boxes(max_boxes=3, prune=True)  # report the restrictions that matter
     rows, trajectories = [], []
     for k, box in enumerate(boxes):
         rows += _box_rows(k, box.to_dict(), x)

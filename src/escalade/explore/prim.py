@@ -16,6 +16,10 @@ Workbench (Kwakkel 2017), a box is grown in three stages:
    of the box's points that are of interest), mass (share of all points
    inside the box) and number of restricted dimensions;
 2. **pasting** — widen the final box again where that raises density;
+   optionally (``prune=True``) followed by **pruning**: drop each restriction
+   whose removal does not lower the density (it restricts nothing, or only
+   points as often of interest as the box's), so the box names only the
+   restrictions that matter;
 3. **covering** — remove the box's points and search for the next box.
 
 The default objective ``"lenient1"`` is EMA's: gain in mean divided by the
@@ -227,6 +231,78 @@ class PrimBox:
             )
         self.selected = self._index(i)
 
+    def _without(self, limits: Limits, name: str) -> Limits:
+        """``limits`` with the dimension ``name`` back to the whole data's range."""
+        enc, init = self._prim.encoded, self._prim.init
+        if name in enc.numeric_names:
+            j = enc.numeric_names.index(name)
+            return limits.with_numeric(j, lo=init.lo[j], hi=init.hi[j])
+        if name in enc.cat_names:
+            j = enc.cat_names.index(name)
+            return Limits(
+                limits.lo, limits.hi, (*limits.cats[:j], init.cats[j], *limits.cats[j + 1 :])
+            )
+        raise UsageError(
+            f"drop_restriction: expected one of the inputs {[*enc.numeric_names, *enc.cat_names]}, "
+            f"found {name!r}"
+        )
+
+    def drop_restriction(self, name: str, i: int | None = None) -> None:
+        """Add a step: step ``i`` (default: selected) without its restriction on ``name``.
+
+        As EMA Workbench's ``PrimBox.drop_restriction``: the new step holds every
+        remaining point inside the other limits, is appended to the trajectory and
+        selected.
+
+        Raises
+        ------
+        UsageError
+            If ``name`` is not an input, or the box is frozen (see :meth:`select`).
+        """
+        if self._frozen:
+            raise UsageError(
+                "drop_restriction: this box is frozen because PRIM has already found a later "
+                "box (hint: drop restrictions before calling find_box again)"
+            )
+        limits = self._without(self._steps[self._index(i)].limits, name)
+        keep = self._remaining[limits.contains(self._prim.encoded, self._remaining)]
+        self._add(limits, keep)
+
+    def prune(self) -> list[str]:
+        """Drop the restrictions of the selected step that do not raise its density.
+
+        The post-processing of Friedman & Fisher (1999) and EMA Workbench: while some
+        restricted dimension can be dropped without lowering the density (its removal
+        lets in no point, or only points as often of interest as the box's), drop the one
+        whose removal leaves the densest box (then the largest; then the first in column
+        order), each as a step of the trajectory (:meth:`drop_restriction`).
+
+        Returns
+        -------
+        list of str
+            The dimensions dropped, in order.
+        """
+        dropped: list[str] = []
+        while (name := self._needless()) is not None:
+            self.drop_restriction(name)
+            dropped.append(name)
+        return dropped
+
+    def _needless(self) -> str | None:
+        """The restriction of the selected step best dropped (see :meth:`prune`), if any."""
+        prim, step = self._prim, self._steps[self.selected]
+        k_box, n_box = int(prim.y[step.keep].sum()), len(step.keep)
+        found: tuple[float, int, str] | None = None
+        for name in self.limits():
+            inside = self._without(step.limits, name).contains(prim.encoded, self._remaining)
+            n_new = int(inside.sum())
+            k_new = int(prim.y[self._remaining[inside]].sum())
+            if k_new * n_box < k_box * n_new:  # exact: density k/n would fall
+                continue
+            if found is None or (k_new / n_new, n_new) > found[:2]:
+                found = (k_new / n_new, n_new, name)
+        return None if found is None else found[2]
+
     def to_dict(self, i: int | None = None) -> dict[str, Any]:
         """``{"limits": {...}, "coverage", "density", "mass", "res_dim"}`` of step ``i``."""
         i = self._index(i)
@@ -339,8 +415,15 @@ class Prim:
                 return
             box._add(cand.limits, cand.keep)
 
-    def find_box(self) -> PrimBox | None:
+    def find_box(self, *, prune: bool = False) -> PrimBox | None:
         """Find the next box among the points earlier boxes left.
+
+        Parameters
+        ----------
+        prune : bool
+            Drop, after pasting, the restrictions whose removal does not lower the
+            box's density (:meth:`PrimBox.prune`), so that it reports only the ones
+            that matter. Off by default, as in EMA Workbench.
 
         Returns
         -------
@@ -360,12 +443,14 @@ class Prim:
         self._paste(box, remaining)
         if box.density < self.threshold:
             return None
+        if prune:
+            box.prune()
         self.boxes.append(box)
         return box
 
-    def find_boxes(self, max_boxes: int = 10) -> list[PrimBox]:
+    def find_boxes(self, max_boxes: int = 10, *, prune: bool = False) -> list[PrimBox]:
         """Call :meth:`find_box` until it finds nothing or ``max_boxes`` are found (covering)."""
-        while len(self.boxes) < max_boxes and self.find_box() is not None:
+        while len(self.boxes) < max_boxes and self.find_box(prune=prune) is not None:
             pass
         return self.boxes
 
