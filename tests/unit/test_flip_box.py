@@ -34,3 +34,17 @@ def test_flips_in_one_corner_give_a_box_and_noise_gives_none() -> None:
     inside = (x[name] < x[name].quantile(0.9)).to_numpy()
     weak = rng.random(400) < np.where(inside, 0.7, 0.05)
     assert flip_box(x, weak, model).empty
+
+
+def test_a_restriction_that_keeps_out_no_draw_of_the_box_is_not_named() -> None:
+    """Flips depend on the second uncertainty alone; in this sample no flip has the first in
+    the top tenth of its range, so PRIM cuts it first, a cut the later ones make idle."""
+    model = sweep_model(load_scenario(ZOO), ["graduated", "decisive"], ["cautious"], 2)
+    first = next(p for p in model.uncertainties if hasattr(p, "low"))
+    x = _x(model, 400, np.random.default_rng(0))
+    z, a = x.columns[0], x.columns[1]
+    corner = (x[a] > x[a].quantile(0.6)).to_numpy()
+    x.loc[corner, z] = first.low + (x.loc[corner, z] - first.low) * 0.9
+    box = flip_box(x, corner, model)
+    assert list(box["parameter"]) == [a]
+    assert float(box["density"].iloc[0]) > 0.9

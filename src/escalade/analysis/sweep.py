@@ -162,8 +162,9 @@ def flip_box(x: pd.DataFrame, flipped: np.ndarray, model: ScenarioModel) -> pd.D
     box = prim.find_box()
     if box is None:
         return pd.DataFrame(columns=columns)
-    step = _chosen_step(box)
-    info = box.to_dict(step)
+    box.select(_chosen_step(box))
+    box.prune()  # only the restrictions that matter: each one dropped is a step of its own
+    info = box.to_dict()
     base = float(np.mean(flipped))
     if info["density"] < base + MIN_LIFT * (1.0 - base):
         return pd.DataFrame(columns=columns)
