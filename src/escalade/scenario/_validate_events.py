@@ -69,14 +69,26 @@ def check_option_rungs(
         return
     if not checker.ref((*path, "arena"), "arena", arena_id, checker.arenas):
         return
-    ladder = checker.ladders.get(checker.arenas[arena_id].ladder)
+    arena = checker.arenas[arena_id]
+    ladder = checker.ladders.get(arena.ladder)
     if ladder is None:
         return
     if rung is not None:
         checker.rung((*path, "rung"), ladder, rung)
     for side, ref in perceived.items():
-        if checker.ref((*path, "perceived", side), "side", side, checker.sides):
-            checker.rung((*path, "perceived", side), ladder, ref)
+        if not checker.ref((*path, "perceived", side), "side", side, checker.sides):
+            continue
+        if side not in arena.parties:
+            # An arena keeps one view per party side: another side's view is never read.
+            checker.add(
+                (*path, "perceived", side),
+                f"expected a party side of arena {arena_id!r} "
+                f"({' or '.join(arena.parties)}), found {side!r}",
+                f"only the parties have a view of the ladder; drop '{side}' from 'perceived', "
+                f"or add it to the parties of arena {arena_id!r}",
+            )
+            continue
+        checker.rung((*path, "perceived", side), ladder, ref)
 
 
 def check_effects(
