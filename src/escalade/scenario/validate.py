@@ -28,6 +28,7 @@ from escalade.scenario._validate_events import (
 )
 from escalade.scenario.distributions import support, uncertainty_problems
 from escalade.scenario.ladders import Ladder
+from escalade.scenario.reference import builtin_ladder_names
 from escalade.scenario.schema import (
     NumberSpec,
     PolicySpec,
@@ -58,6 +59,23 @@ def did_you_mean(name: str, known: Iterable[str]) -> str | None:
     if known and len(known) <= 8:
         return "known: " + ", ".join(known)
     return None
+
+
+def _rung_hint(ladder: Ladder, ref: str) -> str:
+    """A did-you-mean for a misspelt rung id, else the ladder's ids (or its range when long)."""
+    ids = list(ladder.rung_ids())
+    close = did_you_mean(ref, ids)
+    if close is not None and close.startswith("did you mean"):
+        return close
+    numbers = f"give a rung number ({ladder.low}..{ladder.high})"
+    if len(ids) <= 15:
+        return f"{numbers} or one of its ids: " + ", ".join(ids)
+    where = (
+        "the scenario format lists them under Built-in ladders"
+        if ladder.id in builtin_ladder_names()
+        else "the ladder's 'rungs' list them"
+    )
+    return f"{numbers} or one of its {len(ids)} rung ids; {where}"
 
 
 class Checker:
@@ -275,7 +293,7 @@ class Checker:
                 self.add(
                     path,
                     f"expected a rung id of ladder {ladder.id!r}, found {ref!r}",
-                    did_you_mean(ref, ladder.rung_ids()),
+                    _rung_hint(ladder, ref),
                 )
         return index
 
