@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from escalade.analysis.scenario_tables import ladder_tables
 from escalade.report.ladder import _label_rows, _lines, _place, ladder_panel, shown_rungs
+from escalade.report.run_report import ladders_section
+from escalade.results.resultset import ResultSet
+from escalade.scenario import loads_scenario
 
 
 def test_shown_rungs_are_the_used_ones_two_either_side_and_thresholds() -> None:
@@ -80,3 +84,46 @@ def test_an_option_label_crossed_by_a_threshold_line_keeps_a_white_halo() -> Non
     assert line.x0 > 2 and line.layer == "below"  # the line passes right of the marker
     shadow = fig.data[0].textfont.shadow
     assert shadow is not None and shadow.count("#fff") >= 3
+
+
+def test_an_actor_keeps_its_colour_in_every_arenas_panel() -> None:
+    # The Yom Kippur trial: Israel (west) was red on the Sinai panel and the Soviet Union
+    # (east) red on the superpower panel, as colours went by place within each panel.
+    text = """
+schema_version: 2
+id: two-panels
+title: Two arenas, actors in different orders
+calendar: {start: 1973-10-06, step: day, horizon: 3}
+sides: [{id: west}, {id: east}]
+actors:
+  - {id: usa, name: US, side: west}
+  - {id: isr, name: Israel, side: west}
+  - {id: sov, name: USSR, side: east}
+arenas:
+  - {id: sinai, ladder: compact, parties: [west, east], initial: 2}
+  - {id: superpower, ladder: compact, parties: [west, east], initial: 1}
+options:
+  - {id: press, actor: usa, arena: sinai, rung: 3}
+  - {id: cross, actor: isr, arena: sinai, rung: 6}
+  - {id: alert, actor: usa, arena: superpower, rung: 9}
+  - {id: threat, actor: sov, arena: superpower, rung: 9}
+"""
+    tables = ladder_tables(loads_scenario(text))
+    section = ladders_section(ResultSet("run", {"seed": 1}, tables))
+    colours: dict[str, set[str]] = {}
+    for block in section.blocks:
+        figure = getattr(block, "figure", None)
+        for trace in figure.data if figure is not None else ():
+            colours.setdefault(trace.name, set()).add(trace.marker.color)
+    assert set(colours) == {"usa", "isr", "sov"}
+    assert all(len(c) == 1 for c in colours.values()), colours  # one colour per actor
+    assert len({next(iter(c)) for c in colours.values()}) == 3  # and a different one each
+
+
+def test_actor_order_sets_the_colours() -> None:
+    rungs = pd.DataFrame({"index": range(13), "name": [f"r{i}" for i in range(13)]})
+    thresholds = pd.DataFrame({"id": [], "name": [], "rung": []})
+    options = pd.DataFrame({"id": ["threat"], "actor": ["sov"], "rung": [9]})
+    alone = ladder_panel(rungs, thresholds, options)
+    ordered = ladder_panel(rungs, thresholds, options, actor_order=["usa", "isr", "sov"])
+    assert alone.data[0].marker.color != ordered.data[0].marker.color

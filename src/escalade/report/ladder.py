@@ -239,6 +239,7 @@ def ladder_panel(
     *,
     reached: Sequence[int] = (),
     title: str | None = None,
+    actor_order: Sequence[str] = (),
 ) -> go.Figure:
     """One arena's ladder: rungs across, one row per actor, options without overlap.
 
@@ -255,6 +256,10 @@ def ladder_panel(
         Rungs the run reached (kept in view with the options' rungs).
     title : str, optional
         The figure title.
+    actor_order : sequence of str, optional
+        Every actor of the report, in one order: an actor's colour is the one of its
+        place here, so that it keeps its colour in every arena's panel (by default,
+        its place among this panel's actors).
     """
     require_columns(rungs, ("index", "name"), "ladder_panel(rungs)")
     require_columns(thresholds, ("id", "name", "rung"), "ladder_panel(thresholds)")
@@ -268,7 +273,9 @@ def ladder_panel(
     actors = [str(a) for a in dict.fromkeys(options["actor"].astype(str))]
     placed, base, top = _layout_options(options, actors, x, px)
     fig = new_figure()
-    fig = _draw_options(fig, placed, base, actors)
+    order = [*actor_order, *(a for a in actors if a not in actor_order)]
+    colour = {a: PALETTE[k % len(PALETTE)] for k, a in enumerate(order)}
+    fig = _draw_options(fig, placed, base, actors, colour)
     label_lines = _threshold_lines(fig, thresholds, x, top, px)
     tickvals, ticktext = _tick_text(rungs, shown, x, gaps)
     fig.update_xaxes(
@@ -306,9 +313,12 @@ _HALO = "0 0 3px #fff, 0 0 3px #fff, 0 0 4px #fff, 0 0 4px #fff, 0 0 5px #fff"
 
 
 def _draw_options(
-    fig: go.Figure, placed: list[_Placed], base: dict[str, float], actors: list[str]
+    fig: go.Figure,
+    placed: list[_Placed],
+    base: dict[str, float],
+    actors: list[str],
+    colour: dict[str, str],
 ) -> go.Figure:
-    colour = {a: PALETTE[k % len(PALETTE)] for k, a in enumerate(actors)}
     traces = []
     for actor in actors:
         mine = [p for p in placed if p.actor == actor]

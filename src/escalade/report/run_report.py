@@ -71,6 +71,8 @@ def ladders_section(rs: ResultSet) -> Section:
             "the acting side sees them, with the rung the other side perceives in parentheses."
         )
     ]
+    # One colour per actor across the panels, in the order the actors first appear.
+    actor_order = [str(a) for a in dict.fromkeys(options.get("actor", pd.Series(dtype=str)))]
     for arena in list(dict.fromkeys(rungs.get("arena", pd.Series(dtype=str)))):
         opts = options[options["arena"] == arena].drop(columns=["arena"])
         if opts.empty:
@@ -81,6 +83,7 @@ def ladders_section(rs: ResultSet) -> Section:
             opts.reset_index(drop=True),
             reached=_reached(rs, str(arena)),
             title=f"{arena}: options on the escalation ladder",
+            actor_order=actor_order,
         )
         blocks.append(FigureBlock(fig, f"Arena {arena}"))
     return Section("ladders", "Escalation ladders and options", tuple(blocks))
