@@ -391,3 +391,21 @@ def test_a_capital_in_a_dateline_written_in_capitals_is_a_mention() -> None:
     text = "BAKU/YEREVAN, 8 November 2020 - Fighting went on. MOSCOW (Reuters) - Talks began."
     mentions = {a.id: a.mentions for a in ingest(text, article_date=dt.date(2020, 11, 8)).actors}
     assert mentions == {"aze": 1, "arm": 1, "rus": 1}
+
+
+def test_a_cold_war_article_names_the_soviet_union_and_egypt() -> None:
+    """Yom Kippur 1973: "the Soviet Union", "Soviet" and "Egyptian" named no actor, and
+    "Moscow" was read as Russia in an article of 25 October 1973."""
+    text = (
+        "WASHINGTON - The Soviet Union signaled that it might send troops. Moscow warned that "
+        "the Kremlin would act. Seven Soviet divisions were on alert. The Egyptian Third Army "
+        "was encircled near Cairo. MOSCOW (TASS) - Talks began."
+    )
+    mentions = {a.id: a.mentions for a in ingest(text, article_date=dt.date(1973, 10, 25)).actors}
+    assert mentions == {"usa": 1, "sun": 5, "egy": 2}
+
+
+def test_moscow_is_russia_after_the_soviet_union_and_the_soviet_union_stays_itself() -> None:
+    text = "Moscow recalled the collapse of the Soviet Union. The Kremlin said no more."
+    result = ingest(text, article_date=dt.date(2024, 10, 30))
+    assert {a.id: a.mentions for a in result.actors} == {"rus": 2, "sun": 1}

@@ -181,7 +181,7 @@ def ingest(
         )
     if article_date is not None and not isinstance(article_date, dt.date):
         raise UsageError(f"article_date: expected a date, found {article_date!r}")
-    mentions = find_mentions(text)
+    mentions = find_mentions(text, on=article_date)
     quotes, sentences = find_quotes(text, mentions)
     dates = find_dates(text, article_date)
     numbers = find_numbers(text, skip=[(d.start, d.end) for d in dates])
