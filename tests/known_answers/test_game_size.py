@@ -100,7 +100,7 @@ def test_a_game_far_over_the_limit_is_refused_after_eight_probes() -> None:
 
 
 def test_a_game_the_builder_cannot_expand_is_refused_before_the_estimate(capsys) -> None:
-    """Several moves a round (and accidents with jumps): refused at once, not after probing."""
+    """Several moves a round: refused at once, not after probing (jumps are expanded)."""
     cuba = Path(__file__).parents[2] / "examples" / "cuba-quarantine.yaml"
     compiled = compile_scenario(load_scenario(cuba))
     with pytest.raises(UnsupportedGameError, match="expected one move per round"):
@@ -110,13 +110,11 @@ def test_a_game_the_builder_cannot_expand_is_refused_before_the_estimate(capsys)
     assert "expected one move per round" in captured.err
     assert "estimated size" not in captured.out + captured.err
     one_move = cuba.read_text(encoding="utf-8").replace("    moves: 2\n", "")
-    with pytest.raises(
-        UnsupportedGameError, match=r"one-rung accidents in a game, found .* caribbean"
-    ):
-        estimate_game_size(compile_scenario(loads_scenario(one_move)), horizon=2, probes=10**9)
+    jumpy = estimate_game_size(compile_scenario(loads_scenario(one_move)), horizon=2, probes=50)
+    assert jumpy.nodes > 0
 
 
-def test_a_refused_game_says_where_in_the_file(capsys) -> None:
+def test_a_refused_game_says_where_in_the_file(capsys, tmp_path) -> None:
     """Su-24 trial: the refusal named the actor but not the file, line and field."""
     cuba = Path(__file__).parents[2] / "examples" / "cuba-quarantine.yaml"
     text = cuba.read_text(encoding="utf-8")
@@ -124,7 +122,6 @@ def test_a_refused_game_says_where_in_the_file(capsys) -> None:
     assert main(["solve", str(cuba), "--horizon", "2"]) != 0
     err = capsys.readouterr().err
     assert f"cuba-quarantine.yaml:{line}:" in err and ".moves: expected one move" in err
-    one_move = text.replace("    moves: 2\n", "")
-    scenario = loads_scenario(one_move, file="one.yaml")
-    with pytest.raises(UnsupportedGameError, match=r"^one\.yaml:\d+:\d+: accidents\.caribbean: "):
-        estimate_game_size(compile_scenario(scenario), horizon=2, probes=10**9)
+    one_move = tmp_path / "one.yaml"  # its jumping, walked-back accidents are expanded
+    one_move.write_text(text.replace("    moves: 2\n", ""), encoding="utf-8")
+    assert main(["solve", str(one_move), "--horizon", "2"]) == 0, capsys.readouterr().err

@@ -228,3 +228,62 @@ def test_v1_ultimatum_scenario(p, c_a, c_b, x_star) -> None:
     assert result.path is not None
     moves = [game.action_label(n) for n in result.path.tolist()[1:]]
     assert moves == [f"r0 a: demand_{round(x_star * 20):02d}", "r0 b: hold"]
+
+
+# The same scenario with jumping accidents that may be walked back the next round.
+JUMPY = CHANCE.replace(
+    """front: {up: "0.05 * rung('front')", down: 0.1}""",
+    """front: {up: "0.05 * rung('front')", down: 0.1, jump: {sizes: [1, 3], weights: [0.6, 0.4]},
+          revert: "where(rung('front') >= 6, 0.7, 0.2)"}""",
+).replace("id: chancy", "id: jumpy")
+
+
+def test_tree_with_jumps_and_walk_backs_equals_engine_mean() -> None:
+    """Jump sizes and walk-backs are chance branches: the tree's value is the engine's mean."""
+    compiled = compile_scenario(loads_scenario(JUMPY))
+    assert compiled.has_jumps
+    game = build_game(compiled, horizon=3, players=[])
+    exact = backward_induction.solve(game).payoffs[0]
+    plain = backward_induction.solve(
+        build_game(compile_scenario(loads_scenario(CHANCE)), horizon=3, players=[])
+    ).payoffs[0]
+    assert abs(exact[0] - plain[0]) > 0.01  # the jumps matter to this payoff
+    table = simulate(compiled, n=200_000, seed=6, chunk_size=50_000).utilities()
+    table = table.set_index("actor")
+    for k, actor in enumerate(("w", "e")):
+        half = table.loc[actor, "ci_high"] - table.loc[actor, "mean"]
+        assert abs(table.loc[actor, "mean"] - exact[k]) <= 2 * half, (actor, exact[k])
+
+
+ONE_ARENA = """
+schema_version: 2
+id: drift
+title: Accidents alone
+calendar: {start: 2024-01-01, step: week, horizon: 2}
+sides: [{id: west}, {id: east}]
+arenas: [{id: front, ladder: compact, parties: [west, east], initial: 4}]
+actors:
+  - {id: w, name: W, side: west, utility: {per_round: {rung.front: 1.0}}}
+  - {id: e, name: E, side: east}
+accidents:
+  front: {up: 0.5, down: 0.0, jump: {sizes: [3]}, revert: 0.4}
+"""
+
+
+def test_a_single_jump_size_and_its_walk_back_by_hand() -> None:
+    """``sizes: [3]`` moves three rungs (it moved one before), walked back with probability 0.4.
+
+    Round 0 pays the rung after its accident: 4 + 0.5 * 3 = 5.5 in expectation. Round 1
+    starts from 7 (up, kept: 0.5 * 0.6), 4 (up, walked back: 0.5 * 0.4) or 4 (stay: 0.5), then
+    adds 1.5 in expectation, capped at rung 12: 0.3 * (7 + 1.5) + 0.7 * (4 + 1.5) = 6.4.
+    The total, 11.9, is the tree's value and the engine's mean.
+    """
+    compiled = compile_scenario(loads_scenario(ONE_ARENA))
+    game = build_game(compiled, horizon=2, players=[])
+    assert backward_induction.solve(game).payoffs[0][0] == pytest.approx(11.9)
+    labels = {game.action_label(node) for node in range(1, game.n_nodes)}
+    assert {"r0 front accident: up 3", "r0 front accident: up 3, walked back"} <= labels
+    assert "r0 front accident: down 3" not in labels  # probability 0: no branch
+    table = simulate(compiled, n=100_000, seed=3).utilities().set_index("actor")
+    half = table.loc["w", "ci_high"] - table.loc["w", "mean"]
+    assert abs(table.loc["w", "mean"] - 11.9) <= 2 * half

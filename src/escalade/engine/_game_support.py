@@ -86,8 +86,8 @@ def check_game_supported(compiled: CompiledScenario) -> None:
     Raises
     ------
     UnsupportedGameError
-        For actors with ``moves`` > 1, and for arenas whose accidents have jump
-        sizes or walk-backs (``revert``).
+        For actors with ``moves`` > 1 (accidents with jump sizes and
+        walk-backs are expanded: see :mod:`escalade.engine.game_builder`).
     """
     several = [a.id for a in compiled.actors if a.moves > 1]
     if several:
@@ -95,13 +95,6 @@ def check_game_supported(compiled: CompiledScenario) -> None:
             f"{_where(compiled, 'actors', several[0], 'moves')}expected one move per round for "
             f"every actor in a game, found 'moves' > 1 for {', '.join(several)}; hint: simulate "
             "it (escalade run), or set moves: 1 to solve"
-        )
-    jumps = [a.id for a in compiled.arenas if a.jumps]
-    if jumps:
-        raise UnsupportedGameError(
-            f"{_where(compiled, 'accidents', jumps[0], None)}expected one-rung accidents in a "
-            f"game, found jump sizes or reverts in {', '.join(jumps)}; hint: simulate it "
-            "(escalade run), or drop 'jump' and 'revert' to solve"
         )
 
 

@@ -17,7 +17,11 @@ instead of sampled. In round :math:`t`:
    Consent is decided as in the engine. A success probability strictly
    between 0 and 1 is a chance node;
 3. each arena with a non-zero accident probability is a chance node over up,
-   down and stay;
+   down and stay; with ``jump`` sizes, over each size up and down (probability
+   ``up`` or ``down`` times the size's weight); with ``revert``, each move is
+   split again into walked back or kept (probability ``revert`` on the state
+   before the accident), and a walked-back move is undone at the start of the
+   next round, before its events, as in the engine;
 4. payoffs accrue as in the engine; a terminal condition ends the play.
 
 Terminal payoffs are each player's discounted utility (final weights
@@ -177,6 +181,9 @@ class GameBuilder:
             return self.terminal(s)
         s.round, s.day = t, int(self.c.days[t])
         before = (dict(s.rung_max), dict(s.view_max))
+        if any(s.revert.values()):  # last round's accidental moves that are walked back
+            s = s.copy()
+            self.ref.walk_back(s)
         r = _Round(t, before, [0.0] * len(self.c.actors), {}, seen, secret=secret)
         return self.event(s, r, 0)
 
@@ -345,27 +352,45 @@ class GameBuilder:
         if a == len(self.c.arenas):
             return self.close(s, r)
         arena = self.c.arenas[a]
-        up = self.ref.value(arena.accident_up, s)
-        down = self.ref.value(arena.accident_down, s)
-        p_up = min(max(up, 0.0), 1.0)
-        p_down = min(max(up + down, 0.0), 1.0) - p_up
         outcomes = []
-        for name, step, q in (
-            ("up", 1, p_up),
-            ("down", -1, p_down),
-            ("stay", 0, 1.0 - p_up - p_down),
-        ):
-            if q <= 0.0:
-                continue
+        for name, step, back, q in self.accident_laws(s, a):
             child = s.copy()
             for party in (0, 1):
                 key = self.ref.key(a, party)
-                child.views[key] = min(max(child.views[key] + step, arena.low), arena.high)
+                new = min(max(child.views[key] + step, arena.low), arena.high)
+                if arena.revert is not None:
+                    child.revert[key] = new - child.views[key] if back else 0
+                child.views[key] = new
             self.ref.sync(child)
             label = f"r{r.t} {arena.id} accident: {name}"
             rr = _saw(r, label, public=self.private and self.public_now)
             outcomes.append((label, q, self.accidents(child, rr, a + 1)))
         return self.chance(outcomes, f"r{r.t} {arena.id} accident?")
+
+    def accident_laws(self, s: One, a: int) -> list[tuple[str, int, bool, float]]:
+        """Arena ``a``'s accidental moves: (label, step, walked back, probability > 0).
+
+        One rung up, down or none by default; ``jump`` sizes split a move by
+        their weights; ``revert`` splits it again into walked back next round
+        or kept (the engine draws the size and the walk-back with their own
+        uniforms, independent of the accident's).
+        """
+        arena = self.c.arenas[a]
+        p_up = min(max(self.ref.value(arena.accident_up, s), 0.0), 1.0)
+        p_down = min(max(p_up + self.ref.value(arena.accident_down, s), 0.0), 1.0) - p_up
+        weights = np.diff(np.concatenate(([0.0], np.asarray(arena.jump_cdf, dtype=float))))
+        back = 0.0
+        if arena.revert is not None:
+            back = self.ref.probability(arena.revert, s, f"accidents {arena.id!r} revert")
+        laws: list[tuple[str, int, bool, float]] = []
+        for name, sign, p in (("up", 1, p_up), ("down", -1, p_down)):
+            for size, w in zip(arena.jump_sizes, weights, strict=True):
+                sized = f"{name} {size}" if arena.sized else name
+                for walked, q in ((True, back), (False, 1.0 - back)):
+                    label = f"{sized}, walked back" if walked else sized
+                    laws.append((label, sign * int(size), walked, p * float(w) * q))
+        laws.append(("stay", 0, False, 1.0 - p_up - p_down))
+        return [law for law in laws if law[3] > 0.0]
 
     def close(self, s: One, r: _Round) -> Node:
         """Payoffs and terminal conditions at the end of the round, then the next round."""

@@ -134,7 +134,7 @@ class ScalarRungs:
                 )
             draw = u[self.layout.accident(a.index)]
             step = 1 if draw < up else (-1 if draw < up + down else 0)
-            if len(a.jump_sizes) > 1:
+            if a.sized:
                 index = int(np.searchsorted(a.jump_cdf, u[self.layout.jump(a.index)], "right"))
                 step *= a.jump_sizes[min(index, len(a.jump_sizes) - 1)]
             current = s.rungs[a.id]

@@ -428,7 +428,7 @@ class RoundPlayer(Accounts):
             draw = u[self.layout.accident(a.index)]
             step = np.where(draw < up, 1.0, np.where(draw < up + down, -1.0, 0.0))
             step = np.where(alive, step, 0.0)
-            if len(a.jump_sizes) > 1:
+            if a.sized:
                 size = np.asarray(a.jump_sizes, dtype=float)[
                     np.minimum(
                         np.searchsorted(a.jump_cdf, u[self.layout.jump(a.index)], side="right"),

@@ -134,9 +134,17 @@ class CompiledArena:
     revert: ex.Compiled | None = None
 
     @property
+    def sized(self) -> bool:
+        """Whether an accidental move here is not one rung (``jump`` sizes other than ``[1]``).
+
+        A single size other than 1 counts: ``sizes: [3]`` moves three rungs.
+        """
+        return self.jump_sizes != (1,)
+
+    @property
     def jumps(self) -> bool:
         """Whether accidents here draw a jump size or may be reverted (extra random slots)."""
-        return len(self.jump_sizes) > 1 or self.revert is not None
+        return self.sized or self.revert is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,7 +155,7 @@ def _step(I, F, S, u, a, idx, cnt, up, down, old0, old1, current):
         j = idx[i]
         draw = u[rows[a, 0], j]
         step = 1.0 if draw < up[i] else (-1.0 if draw < up[i] + down[i] else 0.0)
-        if n_jump > 1:
+        if n_jump > 0:
             first, x = arenas[a, 5], u[rows[a, 1], j]
             index = 0
             while index < n_jump and fpool[first + n_jump + index] <= x:

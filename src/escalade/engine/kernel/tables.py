@@ -196,7 +196,7 @@ class _Builder:
             first = len(self.fpool)
             self.fpool += [*(float(s) for s in a.jump_sizes), *(float(p) for p in a.jump_cdf)]
             rows.append([a.low, a.high, self.prog(a.accident_up), self.prog(a.accident_down)])
-            rows[-1] += [self.prog(a.revert), first, len(a.jump_sizes)]
+            rows[-1] += [self.prog(a.revert), first, len(a.jump_sizes) if a.sized else 0]
         return _matrix(rows, 7)
 
     def actors(self) -> tuple[IntArray, IntArray, IntArray, IntArray]:
