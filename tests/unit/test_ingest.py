@@ -409,3 +409,31 @@ def test_moscow_is_russia_after_the_soviet_union_and_the_soviet_union_stays_itse
     text = "Moscow recalled the collapse of the Soviet Union. The Kremlin said no more."
     result = ingest(text, article_date=dt.date(2024, 10, 30))
     assert {a.id: a.mentions for a in result.actors} == {"rus": 2, "sun": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "dates", "counts"),
+    [
+        ("WASHINGTON, Oct. 25 - The alert was ordered.", [("Oct. 25", "1973-10-25")], []),
+        ("It ended on 25 Oct. 1973 at dawn.", [("25 Oct. 1973", "1973-10-25")], []),
+        ("By Sept. 11, 1973 the coup was over.", [("Sept. 11, 1973", "1973-09-11")], []),
+        ("The Dec 7 talks will fail.", [("Dec 7", "1973-12-07")], []),
+        ("Nothing will mar 5 good days.", [], ["5"]),
+    ],
+)
+def test_an_abbreviated_month_is_a_date_not_a_count(
+    text: str, dates: list[tuple[str, str]], counts: list[str]
+) -> None:
+    """Yom Kippur 1973: the dateline "WASHINGTON, Oct. 25 -" gave no date and a count of 25."""
+    found = find_dates(text, dt.date(1973, 10, 25))
+    assert [(d.text, d.date) for d in found] == dates
+    skip = [(d.start, d.end) for d in found]
+    assert [n.text for n in find_numbers(text, skip=skip)] == counts
+
+
+def test_a_sentence_does_not_end_at_an_abbreviated_month_before_its_day() -> None:
+    text = "WASHINGTON, Oct. 25 - The United States acted. Then Moscow replied."
+    assert [text[s.start : s.end].strip() for s in split_sentences(text)] == [
+        "WASHINGTON, Oct. 25 - The United States acted.",
+        "Then Moscow replied.",
+    ]

@@ -31,9 +31,13 @@ __all__ = ["DateRef", "NumberClaim", "find_dates", "find_numbers", "nearest_year
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m and m != "May"})
+_MONTHS["sept"] = 9
 _DAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+# A month by name, or abbreviated as wire reports write it ("Oct. 25", "25 Sept 1973"): the
+# abbreviation capitalised (case-sensitive, so "mar" and "dec" in running text are not months).
 _MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?-i:(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?))"
 )
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
@@ -265,12 +269,12 @@ def find_numbers(text: str, *, skip: list[tuple[int, int]]) -> list[NumberClaim]
 _DATE = re.compile(
     rf"(?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)"
     rf"|(?P<md>\b{_MONTH}\s+\d{{1,2}}\b(?:,?\s+\d{{4}}\b)?)"
-    rf"|(?P<dm>\b\d{{1,2}}\s+{_MONTH}\b(?:\s+\d{{4}}\b)?)"
+    rf"|(?P<dm>\b\d{{1,2}}\s+{_MONTH}(?!\w)(?:\s+\d{{4}}\b)?)"
     rf"|(?P<rel>\b(?:today|yesterday|tomorrow|last\s+weekend|this\s+weekend|last\s+week|last\s+year"
     rf"|this\s+year|last\s+month|this\s+month|earlier\s+this\s+month)\b)"
     rf"|(?P<month>\b(?:(?:earlier|later|early|late)\s+in\s+"
     rf"|(?:in|during|throughout|since|until|by|early|late)\s+|mid-?\s*)"
-    rf"{_MONTH}\b(?!\s+\d{{1,2}}\b)(?:\s+\d{{4}}\b)?)"
+    rf"{_MONTH}(?!\w)(?!\.?\s+\d{{1,2}}\b)(?:\s+\d{{4}}\b)?)"
     rf"|(?P<day>\b(?:(?:on|last|this|next)\s+)?{_DAY}\b)",
     re.IGNORECASE,
 )
@@ -337,7 +341,8 @@ def _absolute(m: re.Match[str], today: dt.date | None) -> tuple[str | None, str 
         except ValueError:
             return None, None, "day"
     phrase = m.group()
-    month = _MONTHS[re.search(_MONTH, phrase, re.I).group().lower()]  # type: ignore[union-attr]
+    name = re.search(_MONTH, phrase, re.I).group()  # type: ignore[union-attr]
+    month = _MONTHS[name.rstrip(".").lower()]
     numbers = [int(n) for n in re.findall(r"\d+", phrase)]
     years = [n for n in numbers if n > 31]
     days = [n for n in numbers if n <= 31]

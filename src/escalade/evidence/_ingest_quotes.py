@@ -68,6 +68,9 @@ _OWNED_BEFORE = re.compile(rf"(?P<p>\b{_POSSESSIVE})\s+{_SPEECH}\b")
 """An organ named by its owner: "Iran's mission to the United Nations said"."""
 _SURNAME_BEFORE = re.compile(rf"(?P<p>\b{_NAME})\s+(?i:{_SPEECH})\b")
 _ABBREV = frozenset({"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "prof", "no", "vs"})
+_MONTH_ABBREV = frozenset(
+    {"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"}
+)
 _BOUNDARY = re.compile(r"[.!?]+[\"\u201d\u2019)]*\s+(?=[\"\u201c\u2018(]?[A-Z0-9])")
 
 
@@ -181,6 +184,8 @@ def split_sentences(text: str, quotes: Sequence[tuple[int, int]] = ()) -> list[S
             word = re.search(r"(\w+)$", text[start:cut])
             if word and (word.group(1).lower() in _ABBREV or _initial(word.group(1))):
                 continue
+            if word and word.group(1) in _MONTH_ABBREV and text[m.end() : m.end() + 1].isdigit():
+                continue  # "WASHINGTON, Oct. 25 - ...": a date, not the end of a sentence
             if any(a < m.end() - 1 < b for a, b in quotes):
                 continue
             sentences.append(Sentence(start, m.end(), number))
