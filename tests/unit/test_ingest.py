@@ -437,3 +437,19 @@ def test_a_sentence_does_not_end_at_an_abbreviated_month_before_its_day() -> Non
         "WASHINGTON, Oct. 25 - The United States acted.",
         "Then Moscow replied.",
     ]
+
+
+def test_an_article_without_a_headline_gets_a_short_title() -> None:
+    """Yom Kippur 1973: a wire report opening with its lead gave its whole first paragraph
+    (three sentences, 420 characters) as the source's title."""
+    lead = (
+        "WASHINGTON, Oct. 25 - The United States placed its armed forces on a worldwide "
+        "precautionary alert early today after the Soviet Union signaled that it might send "
+        "troops to the Middle East. Officials said the alert was ordered after a note."
+    )
+    title = ingest(lead + "\nMore text follows here.").title
+    assert title is not None and len(title) <= 120 and title.endswith("…")
+    assert title.startswith("WASHINGTON, Oct. 25 - The United States placed")
+    assert ingest("Soviet note prompts US alert\n" + lead).title == "Soviet note prompts US alert"
+    short = "WASHINGTON - The alert was ordered. Officials said so."
+    assert ingest(short).title == short

@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 
 from escalade.errors import EvidenceError, UsageError
 from escalade.evidence._ingest_claims import DateRef, NumberClaim, find_dates, find_numbers
-from escalade.evidence._ingest_quotes import Quote, Sentence, find_quotes
+from escalade.evidence._ingest_quotes import Quote, Sentence, find_quotes, split_sentences
 from escalade.evidence.gazetteer import Mention, actor_names, find_mentions
 from escalade.scenario.reference import read_data
 
@@ -198,11 +198,26 @@ def ingest(
     )
 
 
+TITLE_CHARS = 120
+"""A proposed source title longer than this is cut at a word, with an ellipsis."""
+
+
 def _title(text: str) -> str | None:
+    """The first line of four words or more: a headline, or the lead's first sentence.
+
+    An article without a headline opens with its lead paragraph on one line; the title
+    is then that paragraph's first sentence, cut to :data:`TITLE_CHARS` at a word.
+    """
     for line in text.splitlines():
         words = line.split()
         if len(words) >= 4:
-            return " ".join(words)
+            title = " ".join(words)
+            if len(title) > TITLE_CHARS:
+                first = split_sentences(title)[0]
+                title = title[first.start : first.end].strip()
+            if len(title) > TITLE_CHARS:
+                title = title[: TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:-–—") + "…"
+            return title
     return None
 
 
