@@ -44,3 +44,20 @@ def test_terminal_says_how_to_see_the_rows_left_out() -> None:
     assert "12 more rows not shown (beyond --max-rows 4): --max-rows 16 shows every row" in out
     assert "solve.html" in out
     assert len(re.findall(r"^│", out, flags=re.MULTILINE)) == 4  # the table keeps to the limit
+
+
+def test_one_branch_left_out_and_one_row_not_shown_are_singular(tmp_path) -> None:
+    """Yom Kippur 1973: the terminal and solve.html said "1 branches left out"."""
+    rare = {
+        "likely": (0.995, Decision("a", {"stay": Terminal((1.0,)), "go": Terminal((2.0,))})),
+        "rare": (0.005, Decision("a", {"stay": Terminal((3.0,)), "go": Terminal((1.0,))})),
+    }
+    game = tree_game(Chance(rare), players=["a"])
+    result = backward_induction.solve(game)
+    console = Console(record=True, width=200)
+    _print_story(console, game, result.equilibria[0], 3)
+    out = console.export_text()
+    assert "1 branch left out (reached with probability below 0.01)" in out
+    assert "1 more row not shown (beyond --max-rows 3)" in out
+    html = write_report(game, result, tmp_path, max_rows=60).read_text()
+    assert "1 branch left out" in html and "1 branches" not in html

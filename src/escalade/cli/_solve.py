@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from escalade.analysis.game_story import ScenarioGame
-from escalade.cli._common import rich_console
+from escalade.cli._common import counted, rich_console
 from escalade.errors import GameTooLargeError, UsageError
 from escalade.game.convert import to_normal_form
 from escalade.game.extensive import ExtensiveFormGame
@@ -145,12 +145,13 @@ def left_out_lines(told: int, dropped: int, max_rows: int) -> list[str]:
     lines = []
     if told > max_rows:
         lines.append(
-            f"{told - max_rows} more rows not shown (beyond --max-rows {max_rows}): "
+            f"{counted(told - max_rows, 'more row')} not shown (beyond --max-rows {max_rows}): "
             f"--max-rows {told} shows every row, and --out DIR writes them all to solve.html"
         )
     if dropped:
         lines.append(
-            f"{dropped} branches left out (reached with probability below {MIN_REACH:g}); "
+            f"{counted(dropped, 'branch', 'branches')} left out "
+            f"(reached with probability below {MIN_REACH:g}); "
             "--full lists every information set"
         )
     return lines

@@ -68,7 +68,8 @@ def _story_blocks(eq: SolvedEquilibrium, min_reach: float) -> list[Any]:
     if eq.left_out:
         blocks.append(
             Markdown(
-                f"{eq.left_out} branches left out (reached with probability below "
+                f"{eq.left_out} branch{'' if eq.left_out == 1 else 'es'} left out "
+                f"(reached with probability below "
                 f"{min_reach:g}); `escalade solve --full` lists every information set."
             )
         )
