@@ -191,3 +191,12 @@ def test_the_summary_names_the_design_rather_than_its_flag() -> None:
     (summary,) = [s for s in explore_report(rs).sections if s.id == "summary"]
     text = " ".join(b.text for b in summary.blocks)
     assert "a Latin hypercube design of 20 points" in text and "a lhs design" not in text
+
+
+def test_the_robustness_table_names_its_columns_like_the_run_report() -> None:
+    """Yom Kippur 1973: the table showed max_regret, minimax_regret and True/False."""
+    tables = {"robustness": _robustness(), "experiments": pd.DataFrame()}
+    html = _tables_html(ResultSet("explore", {"scenario_id": "taiwan-1996"}, tables))
+    assert "max regret (u)" in html and "minimax regret" in html and "worst (u)" in html
+    assert "max_regret" not in html and "minimax_regret" not in html
+    assert "True" not in html and "False" not in html and ">yes<" in html

@@ -21,7 +21,7 @@ from escalade.report.text import shown, sig, subtitle
 from escalade.results import ResultSet
 from escalade.results import tablenames as tn
 
-__all__ = ["boxes_view", "explore_report"]
+__all__ = ["boxes_view", "explore_report", "robustness_view"]
 
 _PCT = "pct"
 _SHARES = dict.fromkeys(("coverage", "density", "mass"), _PCT)
@@ -164,8 +164,32 @@ def _robustness(rs: ResultSet) -> Section | None:
                 "(0 = the best strategy in every experiment; levels in the table below)",
             )
         )
-        blocks.append(_table(table, "Robustness of each strategy"))
+        blocks.append(_table(robustness_view(table), "Robustness of each strategy"))
     return Section("robustness", "Which strategy holds up", tuple(blocks))
+
+
+_ROBUSTNESS_NAMES = {
+    "mean": "mean (u)",
+    "worst": "worst (u)",
+    "best": "best (u)",
+    "max_regret": "max regret (u)",
+    "mean_regret": "mean regret (u)",
+    "minimax_regret": "minimax regret",
+    "maximin": "maximin",
+}
+
+
+def robustness_view(table: pd.DataFrame) -> pd.DataFrame:
+    """The robustness table as the run report writes its ranking: named columns, yes or blank.
+
+    ``max_regret`` reads ``max regret (u)``, and the flags ``minimax_regret`` and
+    ``maximin`` read ``yes`` where they hold and nothing elsewhere (not True/False).
+    """
+    view = table.copy()
+    for flag in ("minimax_regret", "maximin"):
+        if flag in view.columns:
+            view[flag] = view[flag].map(lambda b: "yes" if bool(b) else "")
+    return view.rename(columns=_ROBUSTNESS_NAMES)
 
 
 def _sensitivity_figure(table: pd.DataFrame, label: str) -> FigureBlock:
