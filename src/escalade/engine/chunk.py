@@ -211,6 +211,7 @@ def _round_trace(c: CompiledScenario, t: int, log: RoundLog, snap: State, row: i
         variables=tuple(float(v) for v in snap.variables[row]),
         utility=tuple(float(v) for v in snap.utility[row]),
         ended=bool(log.ended[row]),
+        peaks=tuple(int(v) for v in log.peak_views[row].reshape(-1, 2).max(axis=1)),
     )
 
 

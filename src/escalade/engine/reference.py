@@ -224,6 +224,7 @@ class ReferenceInterpreter(ScalarRungs, ScalarPolicies):
             utility=tuple(s.utility),
             ended=ended,
             views=tuple(s.views[self.key(a.index, p)] for a in c.arenas for p in (0, 1)),
+            peaks=tuple(max(self.peak[self.key(a.index, p)] for p in (0, 1)) for a in c.arenas),
         )
 
     def decide_and_resolve(

@@ -30,7 +30,10 @@ class RoundTrace:
 
     ``rungs`` are the arenas' common rungs, ``views`` each arena's rung as its
     two parties see it (``2a``, ``2a + 1``); an accident walked back shows as
-    a step of the opposite sign in the next round's accidents.
+    a step of the opposite sign in the next round's accidents. ``peaks`` are
+    the highest common rungs of the round (after its events: every move and
+    accident), above ``rungs`` where a de-escalation or an accident brought an
+    arena down before the round ended.
     """
 
     round: int
@@ -42,6 +45,7 @@ class RoundTrace:
     utility: tuple[float, ...]
     ended: bool
     views: tuple[int, ...] = ()
+    peaks: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +98,9 @@ def render_trace(trace: Trace, compiled: CompiledScenario) -> str:
             lines.append(f"    {m.actor}: {m.option} ({m.result})")
         for arena, step in r.accidents:
             lines.append(f"    accident: {arena} {step:+d}")
+        above = [f"{arenas[k]}={p}" for k, p in enumerate(r.peaks) if p > r.rungs[k]]
+        if above:
+            lines.append(f"    peak during the round: {', '.join(above)}")
         rungs = ", ".join(_rung(compiled, k, v, r.views) for k, v in enumerate(r.rungs))
         lines.append(f"    rungs {rungs}; {_fmt(r.variables, compiled.variable_ids)}")
         so_far = f"    utility so far {_fmt(r.utility, actors)}"
