@@ -117,3 +117,71 @@ def test_printed_risk_chart_keeps_a_row_per_threshold(chromium, tmp_path: Path) 
         chromium.set_window_size(1280, 1600)
     assert sorted(plot["ticks"]) == sorted(thresholds), plot
     assert plot["height"] >= 4 * 16, plot
+
+
+_LEGEND_JS = """
+const plot = document.querySelector('.js-plotly-plot');
+const bg = plot.querySelector('.legend .bg').getBoundingClientRect();
+return {
+  bg: [bg.top, bg.bottom],
+  entries: Array.from(plot.querySelectorAll('.legend .traces')).map((el) => {
+    const r = el.getBoundingClientRect();
+    return {text: el.textContent, top: r.top, bottom: r.bottom};
+  }),
+  svg: [plot.querySelector('.main-svg').getBoundingClientRect().left,
+        plot.querySelector('.main-svg').getBoundingClientRect().right],
+  ticks: Array.from(plot.querySelectorAll('.ytick text')).map((el) => {
+    const r = el.getBoundingClientRect();
+    return {text: el.textContent, left: r.left, right: r.right};
+  }),
+  scrollbar: plot.querySelectorAll('.legend .scrollbar').length > 0
+    ? plot.querySelector('.legend .scrollbar').getBoundingClientRect().height : 0,
+};
+"""
+
+
+def test_printed_risk_chart_shows_every_strategy_in_its_legend(chromium, tmp_path: Path) -> None:
+    """Falklands trial: five strategies and three thresholds; the brief's legend scrolled.
+
+    The legend of five long names wrapped to five lines in the narrow column, more than
+    plotly's default maximum for a horizontal legend (half the figure's height), so the
+    printed brief showed four names and a scroll bar and hid the fifth.
+    """
+    strategies = [
+        "status_quo_diplomacy",
+        "tez_and_wait",
+        "graduated",
+        "decisive",
+        "escalate_mainland",
+    ]
+    thresholds = ["shooting_war", "armed_conflict", "homeland_sanctuary"]
+    risk = pd.DataFrame(
+        [
+            {"strategy": s, "threshold": t, "probability": p, "ci_low": p, "ci_high": p}
+            for k, s in enumerate(strategies)
+            for t, p in zip(thresholds, (k / 5, 0.0, 0.2 * (k == 4)), strict=True)
+        ]
+    )
+    doc = ReportDocument(
+        title="Brief",
+        sections=(Section("brief", "Brief", (FigureBlock(risk_dots(risk), "Risk"),)),),
+    )
+    path = write_html(doc, tmp_path / "brief.html")
+    chromium.set_window_size(794, 1123)
+    chromium.get(path.resolve().as_uri() + "?print=brief")
+    try:
+        assert_plots_rendered(chromium, 1)
+        found = chromium.execute_script(_LEGEND_JS)
+        screenshot(chromium, tmp_path / "brief-legend.png")
+    finally:
+        chromium.set_window_size(1280, 1600)
+    assert [e["text"] for e in found["entries"]] == strategies
+    assert found["scrollbar"] == 0, found
+    top, bottom = found["bg"]
+    for entry in found["entries"]:
+        assert top - 0.5 <= entry["top"] and entry["bottom"] <= bottom + 0.5, (entry, found)
+    # The room the legend takes is not taken from the thresholds' labels either.
+    assert sorted(t["text"] for t in found["ticks"]) == sorted(thresholds)
+    left, right = found["svg"]
+    for tick in found["ticks"]:
+        assert left - 0.5 <= tick["left"] and tick["right"] <= right + 0.5, (tick, found)
