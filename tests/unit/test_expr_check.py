@@ -115,6 +115,8 @@ def test_types_of_well_typed_expressions(text: str, type_: Type) -> None:
             "did you mean 'deploy_to_kursk'?",
         ),
         ("rung('ukrain')", "unknown arena 'ukrain'", "did you mean 'ukraine'?"),
+        # Yom Kippur 1973: a name close to none got no hint at all; a short list is shown
+        ("rung('suez')", "unknown arena 'suez'", "known: ukraine"),
     ],
 )
 def test_check_errors(text: str, message: str, hint: str | None) -> None:

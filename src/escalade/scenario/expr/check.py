@@ -204,8 +204,13 @@ def check(expr: Expr, env: Env) -> Type:
 
 
 def _suggest(name: str, candidates: tuple[str, ...]) -> str | None:
+    """``did you mean 'x'?``; with nothing close, the candidates when there are few."""
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    if close:
+        return f"did you mean '{close[0]}'?"
+    if candidates and len(candidates) <= 8:
+        return "known: " + ", ".join(candidates)
+    return None
 
 
 def _pair(left: Type, right: Type) -> str:
