@@ -303,3 +303,22 @@ def test_fan_chart_rung_axis_ticks_whole_rungs_only() -> None:
     assert (axis.tickmode, axis.dtick) == ("linear", 1)
     wide = df.assign(q95=[44, 44])  # Kahn's ladder: a tick every few rungs, still whole
     assert figures.fan_chart(wide, "Fan").layout.yaxis.dtick == 6
+
+
+def test_a_heatmap_of_levels_has_no_diverging_middle() -> None:
+    """Yom Kippur 1973: the game report's payoff heatmaps drew utility levels (all negative
+    for one side) on a red-white-blue scale whose white sat at the data's midpoint, so -80
+    looked like a gain and the colour bar's 0 was light blue."""
+    heat = pd.DataFrame(
+        {"strategy": ["a", "a", "b"], "mindset": ["x", "y", "x"], "value": [-372.0, -80.9, -164.0]}
+    )
+    cell = figures.comparison_heatmap(heat, value_label="utility").data[0]
+    assert cell.zmid is None
+    light, dark = cell.colorscale[0][1], cell.colorscale[-1][1]
+    assert sum(map(int, light[4:-1].split(","))) > 600 > sum(map(int, dark[4:-1].split(",")))
+    reds = [
+        c
+        for _, c in cell.colorscale
+        if int(c[4:-1].split(",")[0]) > 200 > int(c[4:-1].split(",")[2])
+    ]
+    assert not reds  # one hue: nothing red

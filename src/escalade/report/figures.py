@@ -275,7 +275,9 @@ def comparison_heatmap(
     centre : float, optional
         A diverging red-blue scale centred on this value (e.g. 0 for values relative to a
         baseline: losses red, gains blue), its range symmetric around it. Without it (and
-        without ``sequential_scale``) the scale spans the data.
+        without ``sequential_scale``) a one-hue scale spans the data, light for the lowest
+        value and dark for the highest: levels such as expected utilities have no middle
+        that a diverging scale's white could mark (it sat wherever the data's midpoint fell).
     sequential_scale : bool
         A light-to-dark scale from 0 (or the lowest value, if negative) up: for values where
         0 is best, such as regret.
@@ -308,7 +310,7 @@ def _heat_scale(values: np.ndarray, centre: float | None, seq: bool) -> dict[str
         low = min(0.0, float(finite.min())) if finite.size else 0.0
         return {"colorscale": _scale(sequential.OrRd), "zmin": low}
     if centre is None:
-        return {"colorscale": _scale(diverging.RdBu)}
+        return {"colorscale": _scale(sequential.Blues)}
     spread = float(np.abs(finite - centre).max()) if finite.size else 0.0
     spread = spread or 1.0
     return {

@@ -106,7 +106,8 @@ def _payoffs(rs: ResultSet) -> Section:
         blocks.append(
             FigureBlock(
                 comparison_heatmap(part, f"Expected utility of {side}", value_label="utility"),
-                f"{side}'s payoff in each cell (rows: strategies, columns: mindsets)",
+                f"{side}'s payoff in each cell (rows: strategies, columns: mindsets; "
+                "darker is higher)",
             )
         )
     wide = pay.assign(
