@@ -12,11 +12,15 @@ use, so ``import escalade`` stays light (the command line starts fast)::
     >>> result = escalade.simulate(scenario, strategy="graduated", n=256, seed=1)
     >>> result.n
     256
+
+``docs/python-api.md`` is the user guide of this API.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from escalade._version import __version__
@@ -41,6 +45,8 @@ if TYPE_CHECKING:  # the names below load on first use (see __getattr__)
     from escalade.workflows.explain import explain_strategies as explain
     from escalade.workflows.explore import ExploreOptions
     from escalade.workflows.explore import explore_scenario as explore
+    from escalade.workflows.replay import ReplayOptions
+    from escalade.workflows.replay import replay_scenario as replay
     from escalade.workflows.run import RunOptions
     from escalade.workflows.run import run_scenario as run
 
@@ -49,6 +55,7 @@ __all__ = [
     "EvidenceError",
     "ExploreOptions",
     "ExpressionError",
+    "ReplayOptions",
     "ResultSet",
     "RunOptions",
     "Scenario",
@@ -65,6 +72,7 @@ __all__ = [
     "explore",
     "load_scenario",
     "loads_scenario",
+    "replay",
     "run",
     "run_grid",
     "simulate",
@@ -74,6 +82,7 @@ __all__ = [
 
 _WHERE: dict[str, tuple[str, str]] = {
     "ExploreOptions": ("escalade.workflows.explore", "ExploreOptions"),
+    "ReplayOptions": ("escalade.workflows.replay", "ReplayOptions"),
     "ResultSet": ("escalade.results", "ResultSet"),
     "RunOptions": ("escalade.workflows.run", "RunOptions"),
     "Scenario": ("escalade.scenario", "Scenario"),
@@ -85,6 +94,7 @@ _WHERE: dict[str, tuple[str, str]] = {
     "explore": ("escalade.workflows.explore", "explore_scenario"),
     "load_scenario": ("escalade.scenario", "load_scenario"),
     "loads_scenario": ("escalade.scenario", "loads_scenario"),
+    "replay": ("escalade.workflows.replay", "replay_scenario"),
     "run": ("escalade.workflows.run", "run_scenario"),
     "run_grid": ("escalade.engine", "run_grid"),
     "simulate": ("escalade.engine", "simulate"),
@@ -105,3 +115,22 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """The package's module, on which a subpackage never hides a top-level name.
+
+    Python binds a subpackage to its parent's attribute of the same name once it is
+    imported; without this, ``escalade.explore`` became the module (not callable) as
+    soon as anything had imported ``escalade.explore.designs`` before the first
+    ``escalade.explore`` (``escalade.explain`` does). The subpackage stays
+    reachable through ``sys.modules`` and ``from escalade.explore... import``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _WHERE and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -37,6 +37,7 @@ import numpy as np
 from escalade._types import FloatArray
 from escalade.errors import UsageError
 from escalade.random import Stream, make_rng
+from escalade.reprs import listed, short_repr
 from escalade.solvers.alpharank import alpha_rank
 from escalade.solvers.bimatrix import equilibria, same_support_equilibrium
 from escalade.solvers.stackelberg import stackelberg
@@ -125,6 +126,15 @@ class MetaGame:
         """Trajectories per cell."""
         return int(self.samples.shape[0])
 
+    def __repr__(self) -> str:
+        return short_repr(
+            "MetaGame",
+            sides=(self.row_side, self.col_side),
+            rows=listed(self.rows),
+            cols=listed(self.cols),
+            n=self.n,
+        )
+
 
 def meta_game(
     samples: Mapping[tuple[str | None, str | None], FloatArray],
@@ -187,6 +197,18 @@ class MetaAnalysis:
     seconds: float
     bootstrap: int
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        g = self.game
+        return short_repr(
+            "MetaAnalysis",
+            sides=(g.row_side, g.col_side),
+            rows=listed(g.rows),
+            cols=listed(g.cols),
+            n=g.n,
+            equilibria=len(self.nash),
+            bootstrap=self.bootstrap,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the payoff tables, and per side its Nash and Stackelberg results."""

@@ -36,6 +36,7 @@ from escalade.errors import UsageError
 from escalade.evidence.facts import Fact, compile_observations
 from escalade.evidence.observed import LoadedTimeline, timeline_sources
 from escalade.random import validate_seed
+from escalade.reprs import short_repr
 from escalade.scenario.compiled import CompiledScenario
 
 __all__ = ["ReplayResult", "replay"]
@@ -77,6 +78,18 @@ class ReplayResult:
     """The conditioned particles' uncertainties (at most ``KEEP`` a replicate; not in JSON)."""
     particle_weights: FloatArray = field(default_factory=lambda: np.zeros(0))
     """Their normalised weights (cell posterior x replicate share x own weight)."""
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "ReplayResult",
+            scenario=self.scenario,
+            as_of=self.as_of.isoformat(),
+            observations=len(self.facts),
+            cells=len(self.cells),
+            particles=self.particles,
+            replicates=self.replicates,
+            log_evidence=float(self.total_log_z[0]),
+        )
 
     def posterior_draws(self, k: int, rng: np.random.Generator) -> FloatArray:
         """``k`` draws ``(k, U)`` of the uncertainties from the posterior (multinomial)."""

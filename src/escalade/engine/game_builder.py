@@ -62,7 +62,8 @@ from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.errors import GameTooLargeError, UnsupportedGameError
 from escalade.game.extensive import ExtensiveFormGame
 from escalade.game.tree import Chance, Decision, Node, Terminal, tree_game
-from escalade.scenario.compiled import CompiledScenario
+from escalade.scenario.compiled import CompiledScenario, compile_scenario
+from escalade.scenario.model import Scenario
 from escalade.scenario.schema import PolicySpec
 
 __all__ = [
@@ -405,7 +406,7 @@ class GameBuilder:
 
 
 def build_game(
-    compiled: CompiledScenario,
+    compiled: CompiledScenario | Scenario,
     *,
     horizon: int,
     strategy: str | None = None,
@@ -425,8 +426,8 @@ def build_game(
 
     Parameters
     ----------
-    compiled : CompiledScenario
-        The scenario.
+    compiled : CompiledScenario or Scenario
+        The scenario (a loaded one is compiled first).
     horizon : int
         Rounds to expand (1 to the scenario's horizon).
     strategy, mindset : str, optional
@@ -470,6 +471,8 @@ def build_game(
     >>> game.players
     ('usa', 'rus')
     """
+    if isinstance(compiled, Scenario):
+        compiled = compile_scenario(compiled)
     check_game_arguments(
         compiled,
         horizon=horizon,

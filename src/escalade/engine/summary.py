@@ -20,6 +20,7 @@ from escalade._types import FloatArray, IntArray
 from escalade.engine.counts import Counts
 from escalade.engine.decompose import part_count, part_labels
 from escalade.engine.trace import Trace
+from escalade.reprs import short_repr
 from escalade.scenario.compiled import CompiledScenario
 
 __all__ = ["Z95", "Counts", "SimulationResult", "mean_interval", "wilson_interval"]
@@ -83,6 +84,17 @@ class SimulationResult:
     seed: int
     strategy: str | None = None
     mindset: str | None = None
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "SimulationResult",
+            scenario=self.compiled.scenario.id,
+            strategy=self.strategy,
+            mindset=self.mindset,
+            n=self.n,
+            seed=self.seed,
+            traces=len(self.traces),
+        )
 
     @property
     def n(self) -> int:

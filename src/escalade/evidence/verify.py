@@ -19,6 +19,7 @@ from escalade.errors import EvidenceError
 from escalade.evidence.provenance import Assumption, QuoteRef, assumptions, count_kinds, quotes
 from escalade.evidence.quotes import find_quote
 from escalade.evidence.text import normalise, read_source_text
+from escalade.reprs import short_repr
 from escalade.scenario import Scenario
 from escalade.scenario.schema import SourceSpec
 
@@ -54,6 +55,17 @@ class VerifyReport:
     quotes: tuple[QuoteCheck, ...]
     assumptions: tuple[Assumption, ...]
     missing_texts: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "VerifyReport",
+            scenario=self.scenario,
+            quotes=len(self.quotes),
+            failed_quotes=len(self.failed_quotes),
+            assumptions=len(self.assumptions),
+            unsourced=len(self.unsourced),
+            missing_texts=len(self.missing_texts),
+        )
 
     @property
     def unsourced(self) -> tuple[Assumption, ...]:

@@ -34,6 +34,7 @@ from escalade.explore.designs import Design
 from escalade.explore.model import BatchModel, check_outputs
 from escalade.explore.parameters import CategoricalParameter, Category
 from escalade.random import BLOCK, Stream, block_generator, validate_seed
+from escalade.reprs import listed, short_repr
 
 __all__ = [
     "ExperimentPlan",
@@ -79,6 +80,14 @@ class ExploreResult:
     experiments: pd.DataFrame
     outcomes: pd.DataFrame
     metadata: dict[str, Any]
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "ExploreResult",
+            model=self.metadata.get("model"),
+            experiments=len(self.experiments),
+            outcomes=listed(self.outcomes.columns),
+        )
 
 
 @dataclass(frozen=True, eq=False)

@@ -44,6 +44,7 @@ import numpy as np
 from escalade._types import FloatArray, IntArray
 from escalade.errors import UsageError
 from escalade.game.types import GameType, players_flag
+from escalade.reprs import short_repr
 
 __all__ = ["ExtensiveFormGame", "NodeKind"]
 
@@ -202,6 +203,16 @@ class ExtensiveFormGame:
                     f"extensive game: chance probabilities at node {node} sum to "
                     f"{sums[np.argmax(np.abs(sums - 1.0))]!r}, expected 1"
                 )
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "ExtensiveFormGame",
+            name=self.name or None,
+            players=self.players,
+            nodes=self.n_nodes,
+            infosets=self.n_infosets,
+            terminals=len(self.payoffs),
+        )
 
     # --------------------------------------------------------------- structure
     @property

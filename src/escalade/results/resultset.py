@@ -25,6 +25,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from escalade.errors import UsageError
+from escalade.reprs import listed, short_repr
 from escalade.results.provenance import Provenance, environment_versions, utc_now
 
 __all__ = [
@@ -102,6 +103,18 @@ class ResultSet:
             _check_table(name, table)
         object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
         object.__setattr__(self, "tables", MappingProxyType(dict(self.tables)))
+
+    def __repr__(self) -> str:
+        meta = self.metadata
+        return short_repr(
+            "ResultSet",
+            kind=self.kind,
+            scenario=meta.get("scenario_id"),
+            run_id=meta.get("run_id"),
+            n=meta.get("n"),
+            seed=meta.get("seed"),
+            tables=listed(self.tables),
+        )
 
     @property
     def table_names(self) -> tuple[str, ...]:

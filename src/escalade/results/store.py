@@ -42,6 +42,7 @@ import duckdb
 import pandas as pd
 
 from escalade.errors import ResultsFormatError, UsageError
+from escalade.reprs import short_repr
 from escalade.results._codec import TableSpec, decode
 from escalade.results._locking import (
     STORE_WAIT,
@@ -113,6 +114,11 @@ class Store:
         self.unmerged: dict[str, str] = {}
         """Pending bundles :meth:`merge_pending` could not read, with the reason."""
         self._con: duckdb.DuckDBPyConnection | None = None
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "Store", path=self.path, read_only=self.read_only, open=self._con is not None
+        )
 
     # -- connection ---------------------------------------------------------------------------
 

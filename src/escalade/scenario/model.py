@@ -26,6 +26,7 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from escalade.errors import Issue
+from escalade.reprs import listed, short_repr
 from escalade.scenario.ladders import Ladder
 from escalade.scenario.schema import (
     ActorSpec,
@@ -73,6 +74,20 @@ class Scenario:
     ladders: dict[str, Ladder]
     positions: dict[Path, tuple[int, int]] = field(repr=False)
     warnings: tuple[Issue, ...] = ()
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "Scenario",
+            id=self.id,
+            title=self.title,
+            actors=len(self.actors),
+            arenas=len(self.arenas),
+            options=len(self.options),
+            strategies=listed(s.id for s in self.strategies),
+            mindsets=listed(m.id for m in self.mindsets),
+            horizon=self.spec.calendar.horizon,
+            file=self.file,
+        )
 
     @property
     def id(self) -> str:

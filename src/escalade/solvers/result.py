@@ -13,6 +13,7 @@ from escalade._types import FloatArray, IntArray
 from escalade.game.extensive import ExtensiveFormGame
 from escalade.game.normal_form import NormalFormGame
 from escalade.game.profiles import Profile, profile_to_dict
+from escalade.reprs import Shown, short_repr
 
 __all__ = ["Diagnostics", "SolveResult"]
 
@@ -86,6 +87,21 @@ class SolveResult:
     diagnostics: Diagnostics
     node_values: FloatArray | None = None
     path: IntArray | None = None
+
+    def __repr__(self) -> str:
+        payoffs = self.payoffs
+        shown = (
+            Shown(repr(np.round(payoffs, 4).tolist()))
+            if payoffs.size <= 12
+            else Shown(f"<array of shape {payoffs.shape}>")
+        )
+        return short_repr(
+            "SolveResult",
+            game=self.game_name or self.game_id,
+            method=self.method,
+            equilibria=len(self.equilibria),
+            payoffs=shown,
+        )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "parameters", MappingProxyType(dict(self.parameters)))

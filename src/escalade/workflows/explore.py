@@ -45,6 +45,7 @@ from escalade.explore.scenario import ScenarioModel
 from escalade.explore.sensitivity import sobol_warnings
 from escalade.report.explore_report import explore_report
 from escalade.report.html import write_html
+from escalade.reprs import listed, short_repr
 from escalade.results import ResultSet, Store
 from escalade.results import tablenames as tn
 from escalade.results.provenance import (
@@ -94,6 +95,20 @@ class ExploreOutcome:
     report: Path | None
     resumed_chunks: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        meta = self.result.metadata
+        design = meta.get("design")
+        return short_repr(
+            "ExploreOutcome",
+            scenario=meta.get("model"),
+            run_id=self.run_id,
+            design=design.get("kind") if isinstance(design, dict) else None,
+            experiments=len(self.result.experiments),
+            tables=listed(self.tables),
+            report=self.report,
+            resumed_chunks=self.resumed_chunks or None,
+        )
 
 
 def _check_memory(model: ScenarioModel, options: ExploreOptions) -> None:

@@ -24,6 +24,7 @@ from escalade.engine.samples import cell_samples
 from escalade.errors import UsageError
 from escalade.report.game_report import game_report
 from escalade.report.html import write_html
+from escalade.reprs import listed, short_repr
 from escalade.results import ResultSet
 from escalade.results.provenance import GAME_KEYS, Provenance, environment_versions, utc_now
 from escalade.scenario import Scenario
@@ -71,6 +72,21 @@ class GameOutcome:
     report: Path | None
     pending: Path | None = None
     store_problem: str | None = None
+
+    def __repr__(self) -> str:
+        g = self.result.game
+        return short_repr(
+            "GameOutcome",
+            scenario=self.result_set.metadata.get("scenario_id"),
+            rows=listed(g.rows),
+            cols=listed(g.cols),
+            n=g.n,
+            equilibria=len(self.result.nash),
+            run_id=self.run_id,
+            report=self.report,
+            pending=self.pending,
+            store_problem=self.store_problem,
+        )
 
 
 def sides_of(scenario: Scenario) -> tuple[str, str]:

@@ -20,6 +20,7 @@ from escalade.engine.executors import Executor
 from escalade.evidence.observed import LoadedTimeline, load_observed
 from escalade.report.html import write_html
 from escalade.report.replay_report import replay_report
+from escalade.reprs import short_repr
 from escalade.results import ResultSet
 from escalade.results.provenance import REPLAY_KEYS, Provenance, environment_versions, utc_now
 from escalade.results.resultset import scenario_hash
@@ -54,6 +55,21 @@ class ReplayOutcome:
     report: Path | None
     pending: Path | None = None
     store_problem: str | None = None
+
+    def __repr__(self) -> str:
+        r = self.result
+        return short_repr(
+            "ReplayOutcome",
+            scenario=r.scenario,
+            as_of=r.as_of.isoformat(),
+            observations=len(r.facts),
+            particles=r.particles,
+            log_evidence=float(r.total_log_z[0]),
+            run_id=self.run_id,
+            report=self.report,
+            pending=self.pending,
+            store_problem=self.store_problem,
+        )
 
     def summary(self) -> dict[str, Any]:
         """The JSON summary (``escalade replay --json``)."""

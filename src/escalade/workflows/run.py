@@ -37,6 +37,7 @@ from escalade.errors import (
 from escalade.report.html import write_html
 from escalade.report.pdf import write_pdf
 from escalade.report.run_report import run_report
+from escalade.reprs import listed, short_repr
 from escalade.results import ResultSet, Store
 from escalade.results import tablenames as tn
 from escalade.results.pending import stash
@@ -133,7 +134,23 @@ class RunPlan:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """What a run produced (``pending``/``store_problem``: see :func:`save_or_stash`)."""
+    """What a run produced.
+
+    Attributes
+    ----------
+    result_set : ResultSet
+        The run's tables (``comparison`` is the ranking) and provenance.
+    run_id : str or None
+        Its id in the results store; None when not stored (``store=None``, or kept
+        aside as ``pending``).
+    report, pdf : pathlib.Path or None
+        The HTML report and the PDF brief, when written.
+    pending, store_problem : pathlib.Path or str, optional
+        Where the results were kept when the store stayed busy or was damaged, and
+        why (:func:`save_or_stash`).
+    plan : RunPlan or None
+        What was run.
+    """
 
     result_set: ResultSet
     run_id: str | None
@@ -142,6 +159,24 @@ class RunOutcome:
     pending: Path | None = None
     store_problem: str | None = None
     plan: RunPlan | None = None
+
+    def __repr__(self) -> str:
+        meta = self.result_set.metadata
+        comparison = self.result_set.get(tn.COMPARISON)
+        ranking = list(comparison["strategy"]) if "strategy" in comparison else []
+        return short_repr(
+            "RunOutcome",
+            scenario=meta.get("scenario_id"),
+            run_id=self.run_id,
+            n=meta.get("n"),
+            seed=meta.get("seed"),
+            mindsets=listed(meta.get("mindsets", ())),
+            ranking=listed(ranking),
+            report=self.report,
+            pdf=self.pdf,
+            pending=self.pending,
+            store_problem=self.store_problem,
+        )
 
 
 def save_or_stash(rs: ResultSet, store: Path, *, label: str | None = None) -> Saved:
