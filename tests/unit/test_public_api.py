@@ -14,6 +14,7 @@ EXPECTED = {
     "EvidenceError",
     "ExploreOptions",
     "ExpressionError",
+    "ReplayOptions",
     "ResultSet",
     "RunOptions",
     "Scenario",
@@ -30,6 +31,7 @@ EXPECTED = {
     "explore",
     "load_scenario",
     "loads_scenario",
+    "replay",
     "run",
     "run_grid",
     "simulate",
@@ -72,3 +74,35 @@ def test_the_entry_points_work_end_to_end() -> None:
     assert result.n == 64
     game = escalade.build_game(escalade.compile_scenario(scenario), horizon=1)
     assert escalade.solve(game).method in {"spe", "zerosum-lp", "gambit-lcp", "gambit-logit"}
+
+
+def test_explore_stays_the_function_once_the_subpackage_is_imported() -> None:
+    """Importing ``escalade.explore.designs`` first (as ``escalade.explain`` does) used to
+    make ``escalade.explore`` the subpackage: ``'module' object is not callable``."""
+    code = (
+        "import escalade, escalade.explore.designs\n"
+        "from escalade.explore.designs import sample\n"
+        "from escalade import explore\n"
+        "print(callable(escalade.explore), explore is escalade.explore, callable(sample))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "True"]
+
+
+def test_explore_is_callable_after_explain() -> None:
+    scenario = escalade.load_scenario("kursk-mini")
+    escalade.explain(scenario, "graduated", "deescalate", n=16)
+    assert callable(escalade.explore)
+
+
+def test_build_game_takes_a_loaded_scenario() -> None:
+    scenario = escalade.load_scenario("kursk-mini")
+    game = escalade.build_game(scenario, horizon=1)
+    assert game.players == ("usa", "rus")
+
+
+def test_replay_is_the_replay_workflow() -> None:
+    from escalade.workflows.replay import ReplayOptions, replay_scenario  # noqa: PLC0415
+
+    assert escalade.replay is replay_scenario
+    assert escalade.ReplayOptions is ReplayOptions
