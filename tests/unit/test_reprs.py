@@ -86,7 +86,7 @@ def test_store_repr(stored_run: RunOutcome) -> None:
     assert stored_run.report is not None
     store_path = stored_run.report.parent.parent / "escalade.duckdb"
     with escalade.Store(store_path, read_only=True) as store:
-        assert stored_run.run_id in set(store.list_runs()["run_id"])
+        assert stored_run.run_id in set(store.list_runs()["id"])
         assert short(store) == f"Store(path='{store_path}', read_only=True, open=True)"
 
 
