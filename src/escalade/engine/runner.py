@@ -371,8 +371,33 @@ def simulate(
 ) -> SimulationResult:
     """Simulate ``n`` trajectories of a scenario under one strategy and mindset.
 
-    Parameters are as in :func:`run_grid`; ``scenario`` may also be a path or a
-    catalog id.
+    Parameters
+    ----------
+    scenario : Scenario, CompiledScenario, str or pathlib.Path
+        A loaded scenario, a path or a catalog id.
+    strategy, mindset : str, optional
+        The strategy and the mindset (None: the actors' default policies).
+    n : int
+        Trajectories.
+    seed : int
+        Root seed (the same seed gives the same numbers).
+    keep_traces : int
+        Full traces kept (the first trajectories; ``traces``, ``trace_table()``).
+    chunk_size, executor, uncertainties, policies, progress, memory
+        As in :func:`run_grid`.
+
+    Returns
+    -------
+    SimulationResult
+        Its tables: ``outcomes()``, ``thresholds()``, ``utilities()``,
+        ``rungs_by_round()``, ``events()``, ... and ``tables()`` (all of them).
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario cannot be loaded.
+    UsageError
+        For an unknown strategy or mindset, or a size out of range.
 
     Examples
     --------

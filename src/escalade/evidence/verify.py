@@ -20,7 +20,7 @@ from escalade.evidence.provenance import Assumption, QuoteRef, assumptions, coun
 from escalade.evidence.quotes import find_quote
 from escalade.evidence.text import normalise, read_source_text
 from escalade.reprs import short_repr
-from escalade.scenario import Scenario
+from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.schema import SourceSpec
 
 __all__ = ["QuoteCheck", "VerifyReport", "check_quotes", "find_source_file", "verify"]
@@ -130,19 +130,30 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def verify(
-    scenario: Scenario, *, source_dirs: Sequence[Path] = (), threshold: float = 90.0
+    scenario: Scenario | str | Path,
+    *,
+    source_dirs: Sequence[Path] = (),
+    threshold: float = 90.0,
 ) -> VerifyReport:
     """Check every quote of ``scenario`` and build its provenance table.
 
     Parameters
     ----------
-    scenario : Scenario
-        A loaded scenario.
+    scenario : Scenario, str or pathlib.Path
+        A loaded scenario, a path or a catalog id.
     source_dirs : sequence of pathlib.Path
         Extra folders in which to look for the sources' text files.
     threshold : float
         The fuzzy-match score (0–100) a quote needs to count as found.
+
+    Returns
+    -------
+    VerifyReport
+        ``quotes`` (each quote's check), ``assumptions`` (the provenance table),
+        ``failed_quotes``, ``unsourced`` and ``counts``.
     """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
     checks, missing = check_quotes(
         scenario.spec.sources,
         quotes(scenario),

@@ -51,7 +51,9 @@ def read_input_file(path: Path, display: str, limit: int, what: str) -> bytes:
     """
 
     def fail(found: str, hint: str | None = None) -> ScenarioError:
-        return ScenarioError([Issue(f"expected a {what}, found {found}", file=display, hint=hint)])
+        article = "an" if what[:1] in "aeiou" else "a"
+        issue = Issue(f"expected {article} {what}, found {found}", file=display, hint=hint)
+        return ScenarioError([issue])
 
     try:
         info = path.stat()

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 
@@ -16,7 +17,7 @@ from escalade.analysis.ranking import rank_by as resolve_rank
 from escalade.analysis.run import focal_side, run_tables
 from escalade.engine import run_grid
 from escalade.results import tablenames as tn
-from escalade.scenario import Scenario
+from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
 from escalade.workflows.run import pick
 
@@ -24,7 +25,7 @@ __all__ = ["explain_strategies"]
 
 
 def explain_strategies(
-    scenario: Scenario,
+    scenario: Scenario | str | Path,
     a: str,
     b: str,
     *,
@@ -37,16 +38,47 @@ def explain_strategies(
     progress: Callable[[int], None] | None = None,
     rank_by: str | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Simulate ``a`` and ``b`` and return the ``by_term``, ``by_actor`` and ``total`` tables.
+    """Split the utility difference of strategies ``a`` and ``b`` by term and by actor.
 
-    ``rank_by`` is the side (default: the focal side) or actor whose utility is
-    compared, as ``escalade run --rank-by``.
+    Simulates ``a`` and ``b`` against one mindset (or all) with common random
+    numbers and decomposes ``mean utility(a) - mean utility(b)``.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or pathlib.Path
+        A loaded scenario, a path or a catalog id.
+    a, b : str
+        The two strategy ids.
+    mindset : str, optional
+        The mindset to compare them against (default: all, weighted as in a run).
+    n, seed, chunk_size, workers, scheduler
+        Trajectories per cell, root seed and execution, as in
+        :class:`~escalade.workflows.run.RunOptions`.
+    progress : callable, optional
+        Called with the number of trajectories just finished.
+    rank_by : str, optional
+        The side (default: the focal side) or actor whose utility is compared.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``by_term`` (one row per utility term), ``by_actor`` and ``total``.
 
     Raises
     ------
     UsageError
-        If a strategy, the mindset or ``rank_by`` is not declared by the scenario.
+        If ``a`` and ``b`` are the same, or a strategy, the mindset or ``rank_by``
+        is not declared by the scenario.
+
+    Examples
+    --------
+    >>> import escalade
+    >>> tables = escalade.explain("kursk-mini", "graduated", "deescalate", n=64)
+    >>> sorted(tables)
+    ['by_actor', 'by_term', 'total']
     """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
     if a == b:  # before simulating, not after
         raise same_strategy(b, [s.id for s in scenario.strategies])
     rank = resolve_rank(scenario, rank_by, focal_side(scenario))

@@ -55,13 +55,59 @@ from escalade.results.provenance import (
     utc_now,
 )
 from escalade.scenario import Scenario, load_scenario
+from escalade.workflows.options import as_path, with_overrides
 
 __all__ = ["ExploreOptions", "ExploreOutcome", "explore_scenario", "parse_condition"]
 
 
 @dataclass(frozen=True)
 class ExploreOptions:
-    """What to sweep and how (the ``escalade explore`` arguments)."""
+    """What to sweep and how (the ``escalade explore`` arguments).
+
+    As for :class:`~escalade.workflows.run.RunOptions`, the sweep is **saved** in
+    ``escalade.duckdb`` in the current directory by default (``store=None``: not
+    saved); no report is written unless ``out`` is given.
+
+    Attributes
+    ----------
+    design : {"lhs", "sobol", "morris", "factorial"}
+        How the uncertainties are sampled.
+    n : int
+        Design points; for ``sobol`` the base sample (``n * (2D + 2)`` points for D
+        uncertainties), for ``morris`` the trajectories (``n * (D + 1)`` points).
+    replications : int
+        Replications per point.
+    trajectories : int
+        Trajectories averaged per experiment.
+    strategies, mindsets : sequence of str
+        The ids to sweep (default: all).
+    vary : sequence of str
+        Replaced uncertainty ranges: ``"NAME=LOW:HIGH"``, ``"NAME=LOW:HIGH:int"`` or
+        ``"NAME=A,B,C"``.
+    sensitivity : {"sobol", "morris"}, optional
+        Sensitivity indices to compute (needs the design of the same name).
+    discover : str, optional
+        A condition such as ``"ukraine_position<0"``: PRIM boxes where it holds.
+    seed : int
+        Root seed.
+    chunk_size : int
+        Experiments per chunk (each chunk is stored as it finishes).
+    workers, scheduler : optional
+        Worker processes or a Dask scheduler address.
+    store : pathlib.Path or str or None
+        The results store; a killed sweep started again with the same options
+        resumes from it. None: not stored.
+    out : pathlib.Path or str or None
+        The folder of the report ``explore.html``; None: no report.
+    outcome : str, optional
+        The outcome strategies are ranked by (default: the focal side's utility).
+    memory : int, optional
+        The memory budget in bytes (default: half of the machine).
+    oat : bool
+        Also sweep each uncertainty alone to both ends of its range.
+    when_beats : (str, str), optional
+        Strategies ``(a, b)``: CART boxes where ``b`` beats ``a``.
+    """
 
     design: str = "lhs"
     n: int = 200
@@ -83,10 +129,31 @@ class ExploreOptions:
     oat: bool = False
     when_beats: tuple[str, str] | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "store", as_path(self.store))
+        object.__setattr__(self, "out", as_path(self.out))
+
 
 @dataclass(frozen=True)
 class ExploreOutcome:
-    """The sweep, its analyses, where it was stored and reported."""
+    """The sweep, its analyses, where it was stored and reported.
+
+    Attributes
+    ----------
+    result : ExploreResult
+        The experiments and their outcomes (``result.experiments``, ``result.outcomes``).
+    tables : dict of str to DataFrame
+        The analyses: ``robustness``, ``regret_by_mindset``, ``sensitivity``,
+        ``prim_boxes`` ... (empty when not asked for).
+    summary : dict
+        The JSON summary (``escalade explore --json``).
+    run_id, report : optional
+        The id in the results store and the HTML report, when stored or written.
+    resumed_chunks : int
+        Chunks found already stored by a resumed sweep.
+    result_set : ResultSet or None
+        Everything, as stored (the experiments, the outcomes and the analyses).
+    """
 
     result: ExploreResult
     tables: dict[str, pd.DataFrame]
@@ -95,6 +162,7 @@ class ExploreOutcome:
     report: Path | None
     resumed_chunks: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    result_set: ResultSet | None = None
 
     def __repr__(self) -> str:
         meta = self.result.metadata
@@ -259,11 +327,50 @@ def _provenance(
 
 def explore_scenario(
     scenario: Scenario | str | Path,
-    options: ExploreOptions,
+    options: ExploreOptions | None = None,
     *,
     progress: Callable[[int, int], None] | None = None,
+    **overrides: Any,
 ) -> ExploreOutcome:
-    """Sweep, store (resumably), analyse and report (see module docstring)."""
+    """Sweep the uncertainties, store (resumably), analyse and report.
+
+    Draws a design over the scenario's uncertainties, simulates every strategy
+    against every mindset at each point, stores the experiments chunk by chunk
+    (started again with the same options after being killed, it resumes), then
+    ranks the strategies by regret and worst case and adds the analyses asked for
+    (sensitivity indices, PRIM boxes, CART boxes).
+
+    Parameters
+    ----------
+    scenario : Scenario, str or pathlib.Path
+        A loaded scenario, a path or a catalog id; it must declare uncertainties.
+    options : ExploreOptions, optional
+        What to sweep and how (default: ``ExploreOptions()``, which stores the sweep
+        in ``escalade.duckdb`` in the current directory).
+    progress : callable, optional
+        Called with (experiments done, experiments in all).
+    **overrides
+        Fields of :class:`ExploreOptions` that replace those of ``options``.
+
+    Returns
+    -------
+    ExploreOutcome
+        ``tables["robustness"]`` ranks the strategies.
+
+    Raises
+    ------
+    UsageError
+        For an option out of range, an unknown id or keyword, or a scenario
+        without uncertainties.
+
+    Examples
+    --------
+    >>> import escalade
+    >>> outcome = escalade.explore("kursk-mini", n=8, trajectories=2, store=None)
+    >>> outcome.summary["experiments"]
+    16
+    """
+    options = with_overrides(options, ExploreOptions, overrides, "explore")
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     model = _model(scenario, options)
@@ -305,7 +412,7 @@ def explore_scenario(
     stored = provenance.with_run_id(run_id).to_mapping()
     rs = ResultSet("explore", stored, all_tables, scenario.text)
     report = write_html(explore_report(rs), options.out / "explore.html") if options.out else None
-    return ExploreOutcome(result, tables, summary, run_id, report, resumed)
+    return ExploreOutcome(result, tables, summary, run_id, report, resumed, result_set=rs)
 
 
 def _model(scenario: Scenario, options: ExploreOptions) -> ScenarioModel:

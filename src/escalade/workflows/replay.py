@@ -26,6 +26,7 @@ from escalade.results.provenance import REPLAY_KEYS, Provenance, environment_ver
 from escalade.results.resultset import scenario_hash
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
+from escalade.workflows.options import as_path, with_overrides
 from escalade.workflows.run import save_or_stash
 
 __all__ = ["ReplayOptions", "ReplayOutcome", "replay_scenario"]
@@ -33,7 +34,32 @@ __all__ = ["ReplayOptions", "ReplayOutcome", "replay_scenario"]
 
 @dataclass(frozen=True)
 class ReplayOptions:
-    """How to replay: particles per cell, seed, as-of date, execution, store, report folder."""
+    """How to replay: particles per cell, seed, as-of date, execution, store, report folder.
+
+    As for :class:`~escalade.workflows.run.RunOptions`, the replay is **saved** in
+    ``escalade.duckdb`` in the current directory by default (``store=None``: not
+    saved); no report is written unless ``out`` is given.
+
+    Attributes
+    ----------
+    particles : int
+        Particles per (strategy, mindset) cell.
+    seed : int
+        Root seed.
+    as_of : datetime.date, optional
+        Condition on the observations known by this date (default: the timeline's
+        ``as_of``); the rest of the horizon is re-forecast from it.
+    replicates : int
+        Independent filters per cell (2 to ``particles / 2``).
+    workers : int, optional
+        Worker processes.
+    executor : Executor, optional
+        An entered executor to run on (overrides ``workers``).
+    store : pathlib.Path or str or None
+        The results store; None: not stored.
+    out : pathlib.Path or str or None
+        The folder of the report ``replay.html``; None: no report.
+    """
 
     particles: int = 4096
     seed: int = 2024
@@ -44,10 +70,18 @@ class ReplayOptions:
     store: Path | None = Path("escalade.duckdb")
     out: Path | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "store", as_path(self.store))
+        object.__setattr__(self, "out", as_path(self.out))
+
 
 @dataclass(frozen=True)
 class ReplayOutcome:
-    """The result, its result set, where it was stored and the report."""
+    """The result, its result set, where it was stored and the report.
+
+    ``result`` holds the scores, the posterior and the forecasts (``summary()``: as
+    JSON); ``result_set`` its tables as stored (``scores``, ``posterior``, ...).
+    """
 
     result: ReplayResult
     result_set: ResultSet
@@ -109,14 +143,46 @@ def _provenance(
 def replay_scenario(
     scenario: Scenario | str | Path,
     observed: LoadedTimeline | str | Path,
-    options: ReplayOptions,
+    options: ReplayOptions | None = None,
     *,
     progress: Callable[[int], None] | None = None,
+    **overrides: Any,
 ) -> ReplayOutcome:
-    """Replay ``scenario`` against the timeline ``observed`` (see the module docstring).
+    """Score a scenario's forecasts against an observed timeline and condition on it.
 
-    Both may be given loaded (a :class:`Scenario`, a :class:`LoadedTimeline`) or as paths.
+    Scores the forecasts (Brier and log scores beside baselines), runs a particle
+    filter per (strategy, mindset) cell (the posterior over strategies, mindsets
+    and uncertainties, with the log evidence) and re-forecasts the rest of the
+    horizon from ``as_of`` (``docs/history.md``).
+
+    Parameters
+    ----------
+    scenario : Scenario, str or pathlib.Path
+        A loaded scenario, a path or a catalog id.
+    observed : LoadedTimeline, str or pathlib.Path
+        The observed timeline (a YAML file, ``escalade schema --kind observed``).
+    options : ReplayOptions, optional
+        Particles, seed, as-of date, execution, store and report (default:
+        ``ReplayOptions()``, which stores the replay in ``escalade.duckdb`` in the
+        current directory).
+    progress : callable, optional
+        Called with the number of particles of each finished task.
+    **overrides
+        Fields of :class:`ReplayOptions` that replace those of ``options``.
+
+    Returns
+    -------
+    ReplayOutcome
+        ``result.scores``, the posterior, the forecasts; ``summary()`` as JSON.
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario or the timeline cannot be loaded.
+    UsageError
+        For an option out of range or an unknown keyword.
     """
+    options = with_overrides(options, ReplayOptions, overrides, "replay")
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     compiled = compile_scenario(loaded)
     lt = (

@@ -50,6 +50,7 @@ from escalade.results.provenance import (
 )
 from escalade.scenario import Scenario, load_scenario
 from escalade.scenario.compiled import compile_scenario
+from escalade.workflows.options import as_path, with_overrides
 
 __all__ = [
     "RunOptions",
@@ -68,13 +69,43 @@ __all__ = [
 class RunOptions:
     """How to run: cells, sample size, seed, execution, where to store and report.
 
-    ``executor`` is an entered executor to run on (overrides ``workers``/``scheduler``).
-    ``sweep`` is the number of Latin-hypercube points of the robustness sweep
-    (0: none), ``sweep_trajectories`` the trajectories per point and cell;
-    ``pdf`` also writes the brief as ``brief.pdf`` (needs headless Chromium);
-    ``memory`` is the memory budget in bytes (default: half of the machine);
-    ``rank_by`` is the side or actor whose utility ranks the strategies
-    (default: the focal side; :func:`escalade.analysis.ranking.rank_by`).
+    The defaults are those of ``escalade run``: in particular the run is **saved**
+    in ``escalade.duckdb`` and its report written to ``escalade-report/``, both
+    relative to the current directory (the store the command line and
+    ``escalade serve`` read by default). Pass ``store=None`` and ``out=None`` to
+    keep a run in memory only.
+
+    Attributes
+    ----------
+    strategies, mindsets : sequence of str, optional
+        The ids to run (default: all the scenario declares).
+    n : int
+        Trajectories per (strategy, mindset) cell (1 to 10,000,000).
+    seed : int
+        Root seed; every cell uses the same random numbers.
+    chunk_size : int
+        Trajectories per task (memory grows with it).
+    workers, scheduler : optional
+        Worker processes (default: one per usable core) or a Dask scheduler address.
+    store : pathlib.Path or str or None
+        The results store (DuckDB file) the run is saved in; None: not saved
+        (``RunOutcome.run_id`` is then None).
+    out : pathlib.Path or str or None
+        The folder of the HTML report (``report.html``); None: no report.
+    executor : Executor, optional
+        An entered executor to run on (overrides ``workers`` and ``scheduler``).
+    sweep : int
+        Latin-hypercube points of the robustness sweep over the uncertainties
+        (0: none; it is what takes longest on small runs).
+    sweep_trajectories : int
+        Trajectories per sweep point and cell.
+    pdf : bool
+        Also write the one-page brief as ``brief.pdf`` (needs headless Chromium).
+    memory : int, optional
+        The memory budget in bytes (default: half of the machine).
+    rank_by : str, optional
+        The side or actor whose utility ranks the strategies (default: the focal
+        side; :func:`escalade.analysis.ranking.rank_by`).
     """
 
     strategies: Sequence[str] | None = None
@@ -92,6 +123,10 @@ class RunOptions:
     pdf: bool = False
     memory: int | None = None
     rank_by: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "store", as_path(self.store))
+        object.__setattr__(self, "out", as_path(self.out))
 
 
 @dataclass(frozen=True)
@@ -295,24 +330,57 @@ def plan_run(scenario: Scenario | str | Path, options: RunOptions) -> RunPlan:
 
 def run_scenario(
     scenario: Scenario | str | Path,
-    options: RunOptions,
+    options: RunOptions | None = None,
     *,
     progress: Callable[[int], None] | None = None,
+    **overrides: Any,
 ) -> RunOutcome:
-    """Run, store and report a scenario (see module docstring).
+    """Run every strategy against every mindset; rank, store and report.
 
-    The same as ``run_plan(plan_run(scenario, options), progress=progress)``; a caller
-    that sizes a progress bar plans first (:attr:`RunPlan.trajectories`).
+    Each (strategy, mindset) cell is simulated with common random numbers, the
+    strategies are ranked (mean utility, worst case, minimax regret), the run is
+    saved in the results store and the HTML report written. Unless ``sweep`` is 0,
+    a robustness sweep over the uncertainties is added.
+
+    By default (:class:`RunOptions`) the run is saved in ``escalade.duckdb`` and
+    reported in ``escalade-report/`` in the current directory; ``store=None`` and
+    ``out=None`` keep it in memory only.
 
     Parameters
     ----------
     scenario : Scenario, str or pathlib.Path
         A loaded scenario, a path or a catalog id.
-    options : RunOptions
-        Cells, N, seed, execution and output locations (``store``/``out`` None: skip).
+    options : RunOptions, optional
+        Cells, N, seed, execution and output locations (default: ``RunOptions()``).
     progress : callable, optional
         Called with the number of trajectories just finished.
+    **overrides
+        Fields of :class:`RunOptions` that replace those of ``options``.
+
+    Returns
+    -------
+    RunOutcome
+        ``result_set`` (its ``comparison`` table is the ranking), ``run_id`` in the
+        store, ``report`` (the HTML file).
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario cannot be loaded.
+    UsageError
+        For an option out of range, an unknown strategy, mindset or keyword.
+
+    Examples
+    --------
+    >>> import escalade
+    >>> outcome = escalade.run("kursk-mini", n=64, sweep=0, store=None, out=None)
+    >>> outcome.result_set.table("comparison")["strategy"].tolist()
+    ['deescalate', 'graduated']
+
+    The same as ``run_plan(plan_run(scenario, options), progress=progress)``; a caller
+    that sizes a progress bar plans first (:attr:`RunPlan.trajectories`).
     """
+    options = with_overrides(options, RunOptions, overrides, "run")
     return run_plan(plan_run(scenario, options), progress=progress)
 
 
