@@ -66,6 +66,10 @@ def test_a_missing_observed_file_says_an() -> None:
         "escalade.workflows.run",
         "escalade.workflows.explore",
         "escalade.workflows.explain",
+        "escalade.engine.runner",
+        "escalade.engine.game_builder",
+        "escalade.solvers.registry",
+        "escalade.scenario.loader",
     ],
 )
 def test_the_docstring_examples_run(name: str) -> None:

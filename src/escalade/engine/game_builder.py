@@ -422,7 +422,12 @@ def build_game(
     first_round: int = 0,
     private: Literal["nominal", "chance"] = "nominal",
 ) -> ExtensiveFormGame:
-    """Expand a scenario into a game tree (see the module docstring).
+    """Expand a scenario into an extensive-form game tree over ``horizon`` rounds.
+
+    The rounds are those of the engine, expanded instead of sampled: events,
+    accidents and uncertain successes become chance nodes, the players' moves
+    decision nodes, and the payoffs are each player's discounted utility
+    (:mod:`escalade.engine.game_builder` tells the model in full).
 
     Parameters
     ----------
@@ -463,11 +468,23 @@ def build_game(
         those players by information sets (:mod:`escalade.engine._game_private`);
         the game then has imperfect information.
 
+    Returns
+    -------
+    ExtensiveFormGame
+        The tree; solve it with :func:`escalade.solve`.
+
+    Raises
+    ------
+    GameTooLargeError
+        Past ``node_limit`` nodes (the message gives the size and a hint).
+    UnsupportedGameError
+        For what a tree cannot expand (several moves per round, accident jumps,
+        a non-player's policy that is random or looks ahead).
+
     Examples
     --------
     >>> from escalade.scenario import load_scenario
-    >>> from escalade.scenario.compiled import compile_scenario
-    >>> game = build_game(compile_scenario(load_scenario("kursk-mini")), horizon=1)
+    >>> game = build_game(load_scenario("kursk-mini"), horizon=1)
     >>> game.players
     ('usa', 'rus')
     """

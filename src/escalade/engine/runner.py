@@ -405,7 +405,7 @@ def simulate(
     >>> result = simulate("kursk-mini", strategy="graduated", n=2048, seed=1)
     >>> result.n
     2048
-    >>> 0.0 <= result.thresholds()["probability"].max() <= 1.0
+    >>> bool(0.0 <= result.thresholds()["probability"].max() <= 1.0)
     True
     """
     if isinstance(scenario, str | Path):

@@ -82,13 +82,27 @@ def load_scenario(name: str | FsPath, *, budget: float | None = None) -> Scenari
     ----------
     name : str or pathlib.Path
         A path to a YAML scenario file, or the id of a scenario shipped in the
-        package catalog (e.g. ``"dprk-troops-2024"``).
+        package catalog (e.g. ``"dprk-troops-2024"``; :func:`catalog_names` lists them).
+    budget : float, optional
+        Seconds validation may take at most.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario: ``spec`` (the parsed file), ``text`` (its source),
+        ``warnings`` (the lint warnings).
 
     Raises
     ------
     ScenarioError
         With every problem found, each located by file, line and field path;
         also when validation runs past ``budget`` seconds (when given).
+
+    Examples
+    --------
+    >>> scenario = load_scenario("kursk-mini")
+    >>> [s.id for s in scenario.strategies]
+    ['graduated', 'deescalate']
     """
     raw, display, path = resolve_scenario_path(name)
     text = decode(raw, display)

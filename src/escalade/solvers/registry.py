@@ -67,10 +67,33 @@ def default_method(game: ExtensiveFormGame | NormalFormGame) -> str:
 def solve(
     game: ExtensiveFormGame | NormalFormGame, method: str | None = None, **options: object
 ) -> SolveResult:
-    """Solve ``game`` with ``method`` (default: :func:`default_method`).
+    """Find the equilibria of ``game`` (``docs/solvers.md``).
 
-    ``options`` go to the method's ``solve`` (e.g. ``iterations`` for ``mccfr``).
-    Returns the method's :class:`escalade.solvers.result.SolveResult`.
+    Parameters
+    ----------
+    game : ExtensiveFormGame or NormalFormGame
+        The game, e.g. from :func:`escalade.build_game` or read from a Gambit file.
+    method : str, optional
+        One of :data:`METHODS`: ``spe`` (backward induction), ``enummixed``
+        (support enumeration), ``zerosum-lp``, ``gambit-lcp``, ``gambit-logit``,
+        ``mccfr``, ``single``. Default: our own exact method when one applies
+        (:func:`default_method`).
+    **options
+        Passed to the method's ``solve`` (e.g. ``iterations`` for ``mccfr``).
+
+    Returns
+    -------
+    SolveResult
+        ``equilibria`` (behaviour or mixed profiles), ``payoffs`` (one row per
+        equilibrium, one column per player) and ``diagnostics`` (time, size, the
+        verified regret).
+
+    Raises
+    ------
+    UsageError
+        For an unknown method.
+    UnsupportedGameError
+        If the method does not handle this type of game.
 
     Examples
     --------
