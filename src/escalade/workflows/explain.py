@@ -50,7 +50,7 @@ def explain_strategies(
     a, b : str
         The two strategy ids.
     mindset : str, optional
-        The mindset to compare them against (default: all, weighted as in a run).
+        The mindset to compare them against (default: the mean over all mindsets).
     n, seed, chunk_size, workers, scheduler
         Trajectories per cell, root seed and execution, as in
         :class:`~escalade.workflows.run.RunOptions`.

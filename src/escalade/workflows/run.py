@@ -370,15 +370,17 @@ def run_scenario(
     UsageError
         For an option out of range, an unknown strategy, mindset or keyword.
 
+    Notes
+    -----
+    The same as ``run_plan(plan_run(scenario, options), progress=progress)``; a caller
+    that sizes a progress bar plans first (:attr:`RunPlan.trajectories`).
+
     Examples
     --------
     >>> import escalade
     >>> outcome = escalade.run("kursk-mini", n=64, sweep=0, store=None, out=None)
     >>> outcome.result_set.table("comparison")["strategy"].tolist()
     ['deescalate', 'graduated']
-
-    The same as ``run_plan(plan_run(scenario, options), progress=progress)``; a caller
-    that sizes a progress bar plans first (:attr:`RunPlan.trajectories`).
     """
     options = with_overrides(options, RunOptions, overrides, "run")
     return run_plan(plan_run(scenario, options), progress=progress)
