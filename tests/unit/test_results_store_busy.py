@@ -55,6 +55,16 @@ def test_a_store_held_beyond_the_wait_says_so(tmp_path: Path) -> None:
         Store(path, wait=0.3).list_runs()
 
 
+def test_a_store_left_open_in_this_process_is_named_not_another_process(tmp_path: Path) -> None:
+    """A notebook that kept a Store open read-write, then opens it read-only: the
+    message said another process held it."""
+    path = new_store(tmp_path / "s.duckdb")
+    with Store(path) as writer:
+        writer.list_runs()
+        with pytest.raises(StoreBusy, match="this process still has the store open read-write"):
+            Store(path, read_only=True, wait=0).list_runs()
+
+
 def test_results_kept_aside_are_merged_at_the_next_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

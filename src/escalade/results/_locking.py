@@ -65,13 +65,25 @@ def connect(path: Path, *, read_only: bool, wait: float, label: str) -> duckdb.D
                 raise damage(exc, path=path, label=label) from exc
             left = deadline - time.monotonic()
             if left <= 0:
-                raise StoreBusy(
-                    f"{label}: another process kept the store locked for {wait:g} s (DuckDB "
-                    "allows one writing process at a time) (hint: wait for it to finish; set "
-                    "ESCALADE_STORE_WAIT to wait longer)"
-                ) from exc
+                raise _busy(str(exc), read_only=read_only, wait=wait, label=label) from exc
             time.sleep(min(delay, left))
             delay = min(delay * 2, 1.0)
+
+
+def _busy(message: str, *, read_only: bool, wait: float, label: str) -> StoreBusy:
+    """The message once the wait is over: held by another process, or open here otherwise."""
+    if "different configuration" in message:  # only a connection of this same process
+        mode = "read-write" if read_only else "read-only"
+        return StoreBusy(
+            f"{label}: this process still has the store open {mode} after {wait:g} s "
+            f"(DuckDB opens a file one way at a time in a process) (hint: close that Store, "
+            "or open stores in a `with` block so that they close when done)"
+        )
+    return StoreBusy(
+        f"{label}: another process kept the store locked for {wait:g} s (DuckDB "
+        "allows one writing process at a time) (hint: wait for it to finish; set "
+        "ESCALADE_STORE_WAIT to wait longer)"
+    )
 
 
 REPAIR_HINT = (
