@@ -478,8 +478,8 @@ def build_game(
     GameTooLargeError
         Past ``node_limit`` nodes (the message gives the size and a hint).
     UnsupportedGameError
-        For what a tree cannot expand (several moves per round, accident jumps,
-        a non-player's policy that is random or looks ahead).
+        For what a tree cannot expand (several moves per round, a non-player's
+        policy that is not deterministic).
 
     Examples
     --------
