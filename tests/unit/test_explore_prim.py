@@ -183,3 +183,36 @@ def test_drop_restriction_adds_a_step_and_refuses_bad_names_and_frozen_boxes():
     prim.find_box()
     with pytest.raises(UsageError, match="frozen"):
         box.drop_restriction("b")
+
+
+def test_discover_keeps_only_boxes_denser_than_the_design():
+    """Falklands trial: with the condition holding in 54% of the experiments, the third box
+    PRIM's covering found had a density of 50% and was reported as a region where it
+    concentrates. A box now needs half the gap between the overall share and 1."""
+    rng = np.random.default_rng(3)
+    points = 100
+    u = rng.random((points, 2))
+    x = pd.DataFrame(
+        [
+            {"a": u[i, 0], "b": u[i, 1], "strategy": s, "mindset": m}
+            for s in ("s1", "s2", "s3", "s4", "s5")
+            for m in ("m1", "m2", "m3")
+            for i in range(points)
+        ]
+    )
+    good = x["strategy"].isin(["s1", "s2", "s3"])
+    y = (
+        (good & x["mindset"].isin(["m2", "m3"]))
+        | (good & (x["a"] < 0.35))
+        | (x["strategy"].isin(["s2", "s3"]) & (rng.random(len(x)) < 0.5))
+        | ((x["strategy"] == "s4") & (rng.random(len(x)) < 0.45))
+    )
+    experiments = x.assign(scenario=np.tile(np.arange(points), 15), policy="default")
+    result = ExploreResult(experiments, pd.DataFrame({"y": y.astype(float)}), {})
+    rows, _, summary = discover(result, "y>0.5", ["a", "b"])
+    share = summary["share_of_interest"]
+    assert 0.55 < share < 0.65
+    assert summary["boxes"], "the region s1-s3 x m2-m3 is a box"
+    for box in summary["boxes"]:
+        assert box["density"] >= share + 0.5 * (1 - share), (box, share)
+    assert set(rows["box"]) == set(range(len(summary["boxes"])))

@@ -27,6 +27,7 @@ from escalade.explore.sensitivity import morris_indices, sobol_indices
 from escalade.scenario.validate import did_you_mean
 
 __all__ = [
+    "MIN_LIFT",
     "check_requests",
     "discover",
     "discover_sentence",
@@ -39,6 +40,10 @@ __all__ = [
     "when_beats",
     "when_beats_sentence",
 ]
+
+MIN_LIFT = 0.5
+"""A PRIM box counts only if its density closes this share of the gap between the share of
+cases overall and 1 (with 59 % of cases overall, at least 79.5 % inside the box)."""
 
 _CONDITION = re.compile(r"^\s*([a-z][a-z0-9_.]*)\s*(<=|>=|<|>)\s*(-?[0-9.eE+-]+)\s*$")
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
@@ -212,6 +217,10 @@ def discover(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """PRIM boxes (at most three) where ``condition`` (``OUTCOME<VALUE``) holds.
 
+    A box is kept only when its density closes :data:`MIN_LIFT` of the gap between the
+    condition's share over all experiments and 1 (and is at least 0.5), so that it marks
+    a region where the condition concentrates.
+
     Strategy and mindset are candidate dimensions besides ``parameters``, so a
     box says for which of them it holds. Returns the boxes' limits (one row per
     restricted dimension), their peeling trajectories and a JSON summary (the
@@ -234,7 +243,10 @@ def discover(
     # Strategy and mindset are candidate dimensions: a box says for which of them it holds.
     levers = [c for c in ("strategy", "mindset") if c in result.experiments.columns]
     x = result.experiments[[*parameters, *levers]]
-    prim = Prim(x, y.astype(float), threshold=0.5)
+    # A box must be denser than the whole design by a margin (MIN_LIFT), or it says nothing
+    # of where the condition concentrates; PRIM's covering then stops.
+    share = float(np.mean(y))
+    prim = Prim(x, y.astype(float), threshold=max(0.5, share + MIN_LIFT * (1.0 - share)))
     boxes = prim.find_boxes(max_boxes=3, prune=True)  # report the restrictions that matter
     rows, trajectories = [], []
     for k, box in enumerate(boxes):

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from escalade.analysis.explore import experiment_cells
+from escalade.analysis.explore import MIN_LIFT, experiment_cells
 from escalade.engine.batch import side_column
 from escalade.engine.executors import Executor
 from escalade.engine.summary import wilson_interval
@@ -139,10 +139,6 @@ def _chosen_step(box: PrimBox) -> int:
     trajectory = box.trajectory
     score = trajectory["coverage"] * trajectory["density"] - 0.01 * trajectory["res_dim"]
     return int(np.argmax(score.to_numpy()))
-
-
-MIN_LIFT = 0.5
-"""A flip box must close this share of the gap between the overall flip rate and 1."""
 
 
 def flip_box(x: pd.DataFrame, flipped: np.ndarray, model: ScenarioModel) -> pd.DataFrame:
