@@ -183,5 +183,7 @@ def test_a_sobol_warning_names_the_flag_to_raise(tmp_path: Path, capsys) -> None
     assert main([*args, "--no-store"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "the indices are noise at this sample size; raise --n (now 8): " in out
-    assert "so about 4,096 points bring them under 0.1 (32 would halve them)" in out
+    # --n is the base sample: the suggestion names it as the flag, and the design's points apart
+    assert "so --n 4,096 (a design of " in out and " points) brings them under 0.1" in out
+    assert "(--n 32 would halve them)" in out
     assert "`" not in out

@@ -47,7 +47,9 @@ def test_the_suggested_n_brings_the_widest_interval_under_the_limit() -> None:
         {"parameter": ["a", "b"], "S1_conf": [0.38, 0.01], "ST_conf": [0.1, 0.01]}
     )
     (warning,) = sobol_warnings(indices, n=32)
-    assert "about 2,048 points bring them under 0.1" in warning
-    assert "(128 would halve them)" in warning
+    # n is the base sample (Falklands trial: "about 4,096 points" read as the design's size);
+    # two parameters make a design of n x (2 x 2 + 2) points
+    assert "so `n` 2,048 (a design of 12,288 points) brings them under 0.1" in warning
+    assert "(`n` 128 would halve them)" in warning
     (small,) = sobol_warnings(indices.assign(S1_conf=[0.07, 0.01], ST_conf=[0.05, 0.01]), n=32)
-    assert "about 64 points" in small and "halve" not in small
+    assert "`n` 64 (a design of 384 points)" in small and "halve" not in small

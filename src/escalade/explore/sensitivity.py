@@ -266,7 +266,8 @@ def sobol_warnings(
             now = f" (now {n})" if n is not None else ""
             out.append(
                 f"Sobol' intervals up to {worst:.2f} wide (more than {MAX_WIDTH}) for {names}: "
-                f"the indices are noise at this sample size; raise `n`{now}: " + _needed_n(worst, n)
+                f"the indices are noise at this sample size; raise `n`{now}: "
+                + _needed_n(worst, n, indices["parameter"].nunique())
             )
     if trajectories is not None and trajectories < MIN_TRAJECTORIES:
         out.append(
@@ -277,20 +278,26 @@ def sobol_warnings(
     return out
 
 
-def _needed_n(worst: float, n: int | None) -> str:
+def _needed_n(worst: float, n: int | None, dimensions: int) -> str:
     """The sample size that brings the widest interval under :data:`MAX_WIDTH`.
 
     The intervals narrow as 1/√n, so an interval ``worst`` wide at ``n`` needs about
-    ``n × (worst / MAX_WIDTH)²`` points, rounded up to a power of two (Saltelli's
-    scheme balances best at one); "four times as many" halved the width only.
+    ``n × (worst / MAX_WIDTH)²``, rounded up to a power of two (Saltelli's scheme
+    balances best at one); "four times as many" halved the width only. ``n`` is the
+    base sample, not the design's points (``n × (2D + 2)`` for ``dimensions`` D): the
+    text names both, where it used to call the base sample "points".
     """
     factor = (worst / MAX_WIDTH) ** 2
     if not n:
         return f"about {math.ceil(factor)} times as many points bring them under {MAX_WIDTH}."
     needed = 2 ** math.ceil(math.log2(max(2 * n, n * factor)))
-    text = f"the intervals narrow as 1/√n, so about {needed:,} points bring them under {MAX_WIDTH}"
+    points = needed * (2 * dimensions + 2)
+    text = (
+        f"the intervals narrow as 1/√n, so `n` {needed:,} (a design of {points:,} points) "
+        f"brings them under {MAX_WIDTH}"
+    )
     if needed > 4 * n:
-        text += f" ({4 * n:,} would halve them)"
+        text += f" (`n` {4 * n:,} would halve them)"
     return text + "."
 
 
