@@ -48,3 +48,20 @@ def test_bad_input_gives_location_not_traceback(tmp_path, capsys):
     assert "bad.efg:4: expected 1 payoffs" in capsys.readouterr().err
     assert main(["solve", str(DATA / "trust_game.efg"), "--method", "zerosum-lp"]) == 2
     assert "zero-sum" in capsys.readouterr().err
+
+
+def test_enummixed_says_when_the_game_is_degenerate(tmp_path, capsys):
+    """Falklands trial: a degenerate game's two equilibria were listed as if they were all."""
+    path = tmp_path / "entry.nfg"
+    path.write_text(
+        'NFG 1 R "entry" { "Argentina" "United Kingdom" }\n'
+        '{ { "Land" "Stay out" } { "Task force" "Accept" } }\n\n'
+        "-2.3 0.3 0 0 5 -4 0 0\n"
+    )
+    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "note: the game is degenerate ('Stay out' has 2 pure best responses)" in text
+    assert "there may be others" in text
+    assert "the game is degenerate" in (tmp_path / "out" / "solve.html").read_text()
+    assert main(["solve", str(DATA / "chicken_payoff.nfg")]) == 0
+    assert "degenerate" not in capsys.readouterr().out

@@ -62,3 +62,21 @@ def test_a_hopeless_size_points_to_the_zero_sum_abstraction_not_a_higher_limit()
     small = NormalFormGame(rng.normal(size=(2, 12, 12)))
     with pytest.raises(GameTooLargeError, match="raise `max_supports`"):
         support_enumeration.solve(small, max_supports=100_000)  # 2.7e6 pairs: raise it
+
+
+def test_a_degenerate_game_is_said_and_a_generic_one_is_not():
+    """Falklands trial: an entry game in normal form (the challenger stays out, the defender
+    indifferent between its replies) gave two 'equilibria', the ends of a continuum, with no
+    word that the game is degenerate and that support enumeration may miss equilibria."""
+    # Argentina (rows): Land / Stay out; Britain (columns): Task force / Accept
+    a = np.array([[-2.3, 5.0], [0.0, 0.0]])
+    b = np.array([[0.3, -4.0], [0.0, 0.0]])
+    game = NormalFormGame(
+        np.stack([a, b]),
+        players=["Argentina", "United Kingdom"],
+        actions=[["Land", "Stay out"], ["Task force", "Accept"]],
+    )
+    res = support_enumeration.solve(game)
+    assert res.diagnostics.extra["degenerate"] == "'Stay out' has 2 pure best responses"
+    pennies = NormalFormGame(np.array([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]]))
+    assert "degenerate" not in support_enumeration.solve(pennies).diagnostics.extra

@@ -129,6 +129,16 @@ def _print_story(
         console.print(line, markup=False, highlight=False)
 
 
+def degenerate_note(reason: str) -> str:
+    """What support enumeration's equilibria of a degenerate game leave open, in words."""
+    return (
+        f"note: the game is degenerate ({reason}): support enumeration finds the equilibria "
+        "whose two supports have the same size, so there may be others, and one listed may be "
+        "a point of a set (a continuum) of equilibria; escalade.solvers.bimatrix.equilibria "
+        "tries every pair of supports and reports such sets"
+    )
+
+
 def left_out_lines(told: int, dropped: int, max_rows: int) -> list[str]:
     """What the terminal's story leaves out, and how to see it.
 
@@ -173,6 +183,8 @@ def _render(
         console.print(
             f"exploitability (OpenSpiel): {float(result.diagnostics.extra['exploitability']):.4g}"
         )
+    if "degenerate" in result.diagnostics.extra:
+        console.print(degenerate_note(str(result.diagnostics.extra["degenerate"])), markup=False)
     for line in sg.setup() if sg is not None else []:
         console.print(line, markup=False, highlight=False)
     story = isinstance(game, ExtensiveFormGame) and not args.full
@@ -422,6 +434,8 @@ def write_report(
         "seconds": f"{result.diagnostics.seconds:.3g}",
         "game id": result.to_dict(game).get("game_id", ""),
     }
+    if "degenerate" in result.diagnostics.extra:
+        summary["degenerate"] = degenerate_note(str(result.diagnostics.extra["degenerate"]))
     document = solve_report(
         game.name or "game",
         result.method,

@@ -40,11 +40,14 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-import numpy.typing as npt
 from scipy.optimize import linprog
 
 from escalade._types import FloatArray
-from escalade.solvers.support_enumeration import equal_support_candidates, indifferent_mix
+from escalade.solvers.support_enumeration import (
+    degeneracy,
+    equal_support_candidates,
+    indifferent_mix,
+)
 
 __all__ = ["BimatrixEquilibrium", "Equilibria", "equilibria", "same_support_equilibrium"]
 
@@ -73,27 +76,6 @@ class Equilibria:
     found: tuple[BimatrixEquilibrium, ...]
     degenerate: bool
     note: str
-
-
-def _best(values: FloatArray, tol: float) -> npt.NDArray[np.bool_]:
-    out: npt.NDArray[np.bool_] = values >= values.max() - tol
-    return out
-
-
-def _degenerate(
-    a: FloatArray, b: FloatArray, pairs: list[tuple[FloatArray, FloatArray]], tol: float
-) -> str:
-    m, n = a.shape
-    for i in range(m):
-        if _best(b[i], tol).sum() > 1:
-            return f"row {i} has {int(_best(b[i], tol).sum())} pure best responses"
-    for j in range(n):
-        if _best(a[:, j], tol).sum() > 1:
-            return f"column {j} has {int(_best(a[:, j], tol).sum())} pure best responses"
-    for x, y in pairs:
-        if _best(x @ b, tol).sum() > (x > 0).sum() or _best(a @ y, tol).sum() > (y > 0).sum():
-            return "an equilibrium has more pure best responses than support strategies"
-    return ""
 
 
 def _vertices(eq: FloatArray, eq_rhs: FloatArray, ub: FloatArray, tol: float) -> FloatArray | None:
@@ -348,10 +330,10 @@ def equilibria(
     scale = max(float(np.abs(a).max()), float(np.abs(b).max()), 1.0)
     tol = tol * scale
     unique: list[tuple[FloatArray, FloatArray]] = []
-    reason = _degenerate(a, b, [], tol)  # pure strategies first: then no need for candidates
+    reason = degeneracy(a, b, [], tol)  # pure strategies first: then no need for candidates
     if not reason:
         unique = _unique_candidates(a, b, tol)
-        reason = _degenerate(a, b, unique, tol)
+        reason = degeneracy(a, b, unique, tol)
     if not reason:
         return Equilibria(tuple(BimatrixEquilibrium(x, y) for x, y in unique), False, "")
     m, n = a.shape

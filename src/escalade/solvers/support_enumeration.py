@@ -20,8 +20,10 @@ from __future__ import annotations
 import itertools
 import math
 import time
+from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from escalade._types import FloatArray
 from escalade.errors import GameTooLargeError
@@ -31,7 +33,14 @@ from escalade.game.types import GameType, check_supported
 from escalade.solvers._common import finish
 from escalade.solvers.result import SolveResult
 
-__all__ = ["METHOD", "equal_support_candidates", "indifferent_mix", "solve", "supports"]
+__all__ = [
+    "METHOD",
+    "degeneracy",
+    "equal_support_candidates",
+    "indifferent_mix",
+    "solve",
+    "supports",
+]
 
 METHOD = "enummixed"
 
@@ -68,6 +77,42 @@ def indifferent_mix(payoff: FloatArray, tol: float) -> FloatArray | None:
     if np.abs(system @ sol - rhs).max() > 1e-9:
         return None
     return np.clip(sol[:k], 0.0, None)
+
+
+def _best(values: FloatArray, tol: float) -> npt.NDArray[np.bool_]:
+    out: npt.NDArray[np.bool_] = values >= values.max() - tol
+    return out
+
+
+def degeneracy(
+    a: FloatArray,
+    b: FloatArray,
+    found: Sequence[tuple[FloatArray, FloatArray]],
+    tol: float,
+    labels: tuple[Sequence[str], Sequence[str]] | None = None,
+) -> str:
+    """Why the bimatrix game ``(a, b)`` is degenerate, or ``""`` when it is not.
+
+    Degenerate: a pure strategy with more than one pure best response, or an
+    equilibrium in ``found`` whose players have more pure best responses than
+    the other's support has strategies. ``labels`` (the row and column
+    strategies' names) name the strategy; without them it is ``row i`` or
+    ``column j``.
+    """
+    rows, cols = labels if labels is not None else (None, None)
+    m, n = a.shape
+    for i in range(m):
+        if _best(b[i], tol).sum() > 1:
+            name = repr(rows[i]) if rows is not None else f"row {i}"
+            return f"{name} has {int(_best(b[i], tol).sum())} pure best responses"
+    for j in range(n):
+        if _best(a[:, j], tol).sum() > 1:
+            name = repr(cols[j]) if cols is not None else f"column {j}"
+            return f"{name} has {int(_best(a[:, j], tol).sum())} pure best responses"
+    for x, y in found:
+        if _best(x @ b, tol).sum() > (x > 0).sum() or _best(a @ y, tol).sum() > (y > 0).sum():
+            return "an equilibrium has more pure best responses than support strategies"
+    return ""
 
 
 def equal_support_candidates(
@@ -143,21 +188,22 @@ def solve(
             parameter="max_supports",
         )
     started = time.perf_counter()
-    a, b = game.bimatrix()
+    a, b = (np.asarray(p, dtype=float) for p in game.bimatrix())
     equilibria: list[MixedProfile] = []
-    for x, y in equal_support_candidates(np.asarray(a), np.asarray(b), tol):
+    for x, y in equal_support_candidates(a, b, tol):
         if not any(
             np.allclose(x, e.strategies[0], atol=1e-8)
             and np.allclose(y, e.strategies[1], atol=1e-8)
             for e in equilibria
         ):
             equilibria.append(MixedProfile((x, y)))
+    extra: dict[str, float | int | str] = {"support_pairs": pairs}
+    # Said, not silently missed: a degenerate game may have more equilibria, and sets of them.
+    found = [(e.strategies[0], e.strategies[1]) for e in equilibria]
+    scale = max(float(np.abs(a).max(initial=0.0)), float(np.abs(b).max(initial=0.0)), 1.0)
+    reason = degeneracy(a, b, found, tol * scale, (game.actions[0], game.actions[1]))
+    if reason:
+        extra["degenerate"] = reason
     return finish(
-        game,
-        METHOD,
-        {"tol": tol},
-        equilibria,
-        started=started,
-        verify=verify,
-        extra={"support_pairs": pairs},
+        game, METHOD, {"tol": tol}, equilibria, started=started, verify=verify, extra=extra
     )
