@@ -18,9 +18,8 @@ from escalade.engine import simulate
 from escalade.engine.game_builder import build_game
 from escalade.engine.game_size import estimate_game_size
 from escalade.engine.replay import state_at
-from escalade.errors import UnsupportedGameError
 from escalade.game.extensive import NodeKind
-from escalade.scenario import load_scenario, loads_scenario
+from escalade.scenario import load_scenario
 from escalade.scenario.compiled import compile_scenario
 
 
@@ -99,29 +98,15 @@ def test_a_game_far_over_the_limit_is_refused_after_eight_probes() -> None:
     assert near.probes > 8  # far under the limit: no early stop
 
 
-def test_a_game_the_builder_cannot_expand_is_refused_before_the_estimate(capsys) -> None:
-    """Several moves a round: refused at once, not after probing (jumps are expanded)."""
+def test_every_feature_of_the_cuba_example_is_expanded(capsys) -> None:
+    """Two moves a day, jumping and walked-back accidents: the estimate and `solve` both work.
+
+    They used to be refused (`moves` > 1, then `jump`/`revert`); the builder now expands them.
+    """
     cuba = Path(__file__).parents[2] / "examples" / "cuba-quarantine.yaml"
     compiled = compile_scenario(load_scenario(cuba))
-    with pytest.raises(UnsupportedGameError, match="expected one move per round"):
-        estimate_game_size(compiled, horizon=2, probes=10**9, budget=10**6)
-    assert main(["solve", str(cuba), "--horizon", "2"]) != 0
-    captured = capsys.readouterr()
-    assert "expected one move per round" in captured.err
-    assert "estimated size" not in captured.out + captured.err
-    one_move = cuba.read_text(encoding="utf-8").replace("    moves: 2\n", "")
-    jumpy = estimate_game_size(compile_scenario(loads_scenario(one_move)), horizon=2, probes=50)
-    assert jumpy.nodes > 0
-
-
-def test_a_refused_game_says_where_in_the_file(capsys, tmp_path) -> None:
-    """Su-24 trial: the refusal named the actor but not the file, line and field."""
-    cuba = Path(__file__).parents[2] / "examples" / "cuba-quarantine.yaml"
-    text = cuba.read_text(encoding="utf-8")
-    line = text[: text.index("    moves: 2\n")].count("\n") + 1
-    assert main(["solve", str(cuba), "--horizon", "2"]) != 0
-    err = capsys.readouterr().err
-    assert f"cuba-quarantine.yaml:{line}:" in err and ".moves: expected one move" in err
-    one_move = tmp_path / "one.yaml"  # its jumping, walked-back accidents are expanded
-    one_move.write_text(text.replace("    moves: 2\n", ""), encoding="utf-8")
-    assert main(["solve", str(one_move), "--horizon", "2"]) == 0, capsys.readouterr().err
+    assert max(a.moves for a in compiled.actors) == 2 and compiled.has_jumps
+    assert estimate_game_size(compiled, horizon=2, probes=50).nodes > 0
+    assert main(["solve", str(cuba), "--horizon", "2"]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "usa move 2" in out  # the second move of the day is a decision of its own

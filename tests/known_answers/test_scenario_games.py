@@ -287,3 +287,80 @@ def test_a_single_jump_size_and_its_walk_back_by_hand() -> None:
     table = simulate(compiled, n=100_000, seed=3).utilities().set_index("actor")
     half = table.loc["w", "ci_high"] - table.loc["w", "mean"]
     assert abs(table.loc["w", "mean"] - 11.9) <= 2 * half
+
+
+# W moves twice a round: its rules take push, then probe (what the first move left).
+TWICE = (
+    CHANCE.replace("id: chancy", "id: twice")
+    .replace(
+        """    policy: {kind: rules, rules: [{if: "pos < 1", then: push}]}""",
+        """    moves: 2
+    policy: {kind: rules, rules: [{if: "pos < 1", then: push}, {if: "true", then: probe}]}""",
+    )
+    .replace(
+        "  - {id: strike,",
+        """  - {id: probe, actor: w, arena: front, rung: 3, success: 0.5,
+     effects: [{var: pos, add: 0.5}]}
+  - {id: strike,""",
+    )
+)
+
+
+@pytest.mark.parametrize("information", ["perfect", "scenario"])
+def test_tree_with_two_moves_a_round_equals_engine_mean(information) -> None:
+    """``moves: 2``: one decision per move, the second among what the first left."""
+    compiled = compile_scenario(loads_scenario(TWICE))
+    assert [a.moves for a in compiled.actors] == [2, 1]
+    game = build_game(compiled, horizon=3, players=[], information=information)
+    exact = backward_induction.solve(game).payoffs[0]
+    table = simulate(compiled, n=200_000, seed=8, chunk_size=50_000).utilities()
+    table = table.set_index("actor")
+    for k, actor in enumerate(("w", "e")):
+        half = table.loc[actor, "ci_high"] - table.loc[actor, "mean"]
+        assert abs(table.loc[actor, "mean"] - exact[k]) <= 2 * half, (actor, exact[k])
+
+
+PICK_TWO = """
+schema_version: 2
+id: pick-two
+title: Two moves, three options
+order: sequential
+calendar: {start: 2024-01-01, step: week, horizon: 2}
+sides: [{id: west}, {id: east}]
+variables: [{id: v, initial: 0}]
+actors:
+  - {id: w, name: W, side: west, moves: 2, utility: {per_round: {v: 1.0}}}
+  - {id: e, name: E, side: east}
+options:
+  - {id: small, actor: w, effects: [{var: v, add: 1}]}
+  - {id: large, actor: w, effects: [{var: v, add: 3}], once: true}
+  - {id: bad, actor: w, effects: [{var: v, add: -2}]}
+"""
+
+
+def test_a_player_with_two_moves_takes_its_two_best_options() -> None:
+    """By hand: round 0 takes large and small (v = 4, paid 4); round 1 small, then hold, since
+    large is spent and bad loses (v = 5): 9 in all. One move a round would give 3 + 4 = 7."""
+    game = build_game(compile_scenario(loads_scenario(PICK_TWO)), horizon=2, players=["w"])
+    result = backward_induction.solve(game)
+    assert result.payoffs[0][0] == pytest.approx(9.0)
+    labels = {game.action_label(node) for node in range(1, game.n_nodes)}
+    assert {"r0 w: large", "r0 w move 2: small", "r0 w move 2: hold"} <= labels
+    assert "r0 w move 2: large" not in {  # what the first move took is not offered again
+        game.action_label(node)
+        for node in range(1, game.n_nodes)
+        if game.action_label(int(game.parent[node])) == "r0 w: large"
+    }
+    one = build_game(
+        compile_scenario(loads_scenario(PICK_TWO.replace("moves: 2, ", ""))), horizon=2
+    )
+    assert backward_induction.solve(one).payoffs[0][0] == pytest.approx(7.0)
+
+
+def test_two_moves_keep_perfect_recall_in_a_simultaneous_round() -> None:
+    """The second move's information set knows what the first move picked."""
+    simultaneous = PICK_TWO.replace("order: sequential\n", "")
+    game = build_game(
+        compile_scenario(loads_scenario(simultaneous)), horizon=1, information="scenario"
+    )
+    assert game.has_perfect_recall

@@ -14,7 +14,6 @@ from escalade.engine.policies import kinds
 from escalade.engine.reference import One
 from escalade.engine.state import NEVER
 from escalade.errors import (
-    UnsupportedGameError,
     UsageError,
     closest_id_hint,
     named_id_hint,
@@ -25,7 +24,6 @@ from escalade.scenario.schema import PolicySpec
 
 __all__ = [
     "check_game_arguments",
-    "check_game_supported",
     "deterministic_kinds",
     "one_signature",
     "players_and_policies",
@@ -78,38 +76,6 @@ def check_game_arguments(
             f"information: expected 'perfect' or 'scenario', found {information!r}",
             parameter="information",
         )
-
-
-def check_game_supported(compiled: CompiledScenario) -> None:
-    """Refuse, at once, the features the game builder does not expand (yet).
-
-    Raises
-    ------
-    UnsupportedGameError
-        For actors with ``moves`` > 1 (accidents with jump sizes and
-        walk-backs are expanded: see :mod:`escalade.engine.game_builder`).
-    """
-    several = [a.id for a in compiled.actors if a.moves > 1]
-    if several:
-        raise UnsupportedGameError(
-            f"{_where(compiled, 'actors', several[0], 'moves')}expected one move per round for "
-            f"every actor in a game, found 'moves' > 1 for {', '.join(several)}; hint: simulate "
-            "it (escalade run), or set moves: 1 to solve"
-        )
-
-
-def _where(compiled: CompiledScenario, section: str, element: str, field: str | None) -> str:
-    """``file:line:col: actors[2].moves: `` for an actor's field, ``accidents.ARENA`` for one."""
-    scenario = compiled.scenario
-    if section == "actors":
-        k = next(i for i, a in enumerate(scenario.spec.actors) if a.id == element)
-        path: tuple[str | int, ...] = ("actors", k, field or "")
-        text = f"actors[{k}].{field}"
-    else:
-        path, text = (section, element), f"{section}.{element}"
-    line, col = scenario.position(path)
-    place = scenario.file if line is None else f"{scenario.file}:{line}:{col}"
-    return f"{place}: {text}: "
 
 
 def _side_hint(compiled: CompiledScenario, unknown: Sequence[str]) -> str:

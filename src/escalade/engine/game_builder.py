@@ -14,6 +14,10 @@ instead of sampled. In round :math:`t`:
    among their available options and hold; the other actors follow their
    policy, which must be deterministic without lookahead in the policy
    registry (hold, plan, rules, reactive and its presets, deescalate).
+   An actor with ``moves: k`` decides k times a round (one decision per
+   *slot*, labelled ``r2 usa move 2: ...`` after the first), each time
+   among the options its earlier slots did not pick, and holds for the rest
+   of the round once it holds, as in the engine.
    Consent is decided as in the engine. A success probability strictly
    between 0 and 1 is a chance node;
 3. each arena with a non-zero accident probability is a chance node over up,
@@ -51,7 +55,6 @@ import numpy as np
 from escalade.engine._game_private import PrivateDraw, drawn_start
 from escalade.engine._game_support import (
     check_game_arguments,
-    check_game_supported,
     deterministic_kinds,
     one_signature,
     players_and_policies,
@@ -69,7 +72,6 @@ from escalade.scenario.schema import PolicySpec
 __all__ = [
     "GameBuilder",
     "build_game",
-    "check_game_supported",
     "deterministic_kinds",
     "one_signature",
     "players_and_policies",
@@ -90,6 +92,8 @@ class _Round:
     down: dict[str, int] = field(default_factory=dict)
     secret: tuple[tuple[int, str], ...] = ()
     """The private values drawn at the root (``private="chance"``): uncertainty, label."""
+    picked: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    """Each actor's picks in this round's earlier slots (-1 hold), as the engine keeps them."""
 
     def copy(self) -> _Round:
         """An independent copy (containers copied; their items are immutable)."""
@@ -102,6 +106,7 @@ class _Round:
             self.hidden,
             dict(self.down),
             self.secret,
+            dict(self.picked),
         )
 
 
@@ -233,40 +238,54 @@ class GameBuilder:
             outcomes.append((name, p, self.event(child, _saw(r, name, public=True), e + 1)))
         return self.chance(outcomes, f"r{r.t} {ev.id} branch")
 
-    def decision(self, s: One, r: _Round, i: int) -> Node:
-        """The subtree from actor ``i``'s move in the round."""
+    def decision(self, s: One, r: _Round, k: int) -> Node:
+        """The subtree from decision slot ``k`` of the round (actor ``c.slots[k]``'s move)."""
         if self.simultaneous:
             return self.choices(s, r, 0, ())
-        if i == len(self.c.actors):
+        if k == len(self.c.slots):
             return self.accidents(s, r, 0)
-        actions = self.options(s, r, i)
+        actions = self.options(s, r, k)
         if isinstance(actions, int):
-            return self.resolve(s, self.saw_move(r, i, actions), i, actions)
-        children = {a: self.resolve(s, self.saw(r, a), i, o) for a, o in actions.items()}
-        return self.player_node(s, r, i, children)
+            return self.resolve(s, self.saw_move(r, k, actions), k, actions)
+        children = {a: self.resolve(s, self.saw(r, a), k, o) for a, o in actions.items()}
+        return self.player_node(s, r, self.c.slots[k], children)
 
     def saw(self, r: _Round, label: str) -> _Round:
         """``r`` having seen ``label`` when information sets are kept (else ``r`` itself)."""
         return _saw(r, label, public=self.public_now) if self.private else r
 
-    def saw_move(self, r: _Round, i: int, choice: int) -> _Round:
-        """``r`` having seen a non-player's move (it may reveal what it knows)."""
+    def saw_move(self, r: _Round, k: int, choice: int) -> _Round:
+        """``r`` having seen a non-player's move in slot ``k`` (it may reveal what it knows)."""
         if not self.private:
             return r
         what = self.c.options[choice].id if choice >= 0 else "hold"
-        return self.saw(r, f"r{r.t} {self.c.actors[i].id}: {what}")
+        return self.saw(r, f"{self.slot_name(r.t, k)}: {what}")
 
-    def options(self, s: One, r: _Round, i: int) -> dict[str, int] | int:
-        """A player's actions ``label -> option`` (-1 hold), or a non-player's choice."""
+    def slot_name(self, t: int, k: int) -> str:
+        """``r2 usa`` for an actor's first move of round ``t``, ``r2 usa move 2`` for its next."""
+        actor, m = self.c.actors[self.c.slots[k]].id, self.ref.move_of[k]
+        return f"r{t} {actor}" if m == 0 else f"r{t} {actor} move {m + 1}"
+
+    def options(self, s: One, r: _Round, k: int) -> dict[str, int] | int:
+        """Slot ``k``'s actions ``label -> option`` (-1 hold) for a player, else the choice.
+
+        As in the engine, an actor's later slots offer what its earlier slots of the
+        round did not pick, and hold once one of them held.
+        """
+        i = self.c.slots[k]
         actor = self.c.actors[i]
+        earlier = r.picked.get(i, ())
+        if any(p < 0 for p in earlier):
+            return -1
         mine = list(self.c.options_by_actor[i])
-        avail = {o: self.ref.is_available(s, o) for o in mine}
+        avail = {o: o not in earlier and self.ref.is_available(s, o) for o in mine}
         if i in self.players and self.every > 1 and (r.t - self.first) % self.every:
-            kept = s.prev_moves.get(i, (-1, False))[0]  # between decisions: keep the move
+            kept = s.prev_moves.get(k, (-1, False))[0]  # between decisions: keep the move
             return kept if kept >= 0 and avail.get(kept, False) else -1
         if i in self.players:
-            actions = {f"r{r.t} {actor.id}: hold": -1}
-            actions |= {f"r{r.t} {actor.id}: {self.c.options[o].id}": o for o in mine if avail[o]}
+            name = self.slot_name(r.t, k)
+            actions = {f"{name}: hold": -1}
+            actions |= {f"{name}: {self.c.options[o].id}": o for o in mine if avail[o]}
             return actions
         spec = self.ref.specs[i]
         if spec.kind not in deterministic_kinds():
@@ -276,7 +295,8 @@ class GameBuilder:
                 "deterministic policy",
                 parameter="players",
             )
-        return int(self.ref.decide(s, i, 0.5, spec, avail=avail, rollouts=False))
+        slot = self.ref.move_of[k]
+        return int(self.ref.decide(s, i, 0.5, spec, avail=avail, rollouts=False, slot=slot))
 
     def player_node(self, s: One, r: _Round, i: int, actions: dict[str, Node]) -> Node:
         """A player's decision node over its actions."""
@@ -285,28 +305,32 @@ class GameBuilder:
         infoset = None
         if self.simultaneous or self.private:
             known = tuple(name for u, name in r.secret if i in self.c.uncertainties[u].known_to)
-            key = (r.seen, known, sorted(actions)) if self.private else r.seen
+            key: tuple[object, ...] = (r.seen, known, sorted(actions)) if self.private else r.seen
+            if self.c.actors[i].moves > 1:  # it knows what its earlier moves of the round picked
+                key = (key, r.picked.get(i, ()))
             digest = hashlib.sha1(repr(key).encode(), usedforsecurity=False).hexdigest()[:12]
             infoset = f"r{r.t} {actor} | {digest}"
         label = f"r{r.t} {actor} #{one_signature(self.c, s)}"
         return Decision(actor, actions, infoset=infoset, label=label)
 
-    def consent(self, s: One, r: _Round, i: int, choice: int) -> tuple[_Round, int]:
-        """Consent as in the engine: a refused option is logged and becomes hold."""
+    def consent(self, s: One, r: _Round, k: int, choice: int) -> tuple[_Round, int]:
+        """Slot ``k`` picks ``choice``; consent as in the engine (a refused option becomes hold)."""
         r = r.copy()
+        i = self.c.slots[k]
+        r.picked[i] = (*r.picked.get(i, ()), choice)
         consent = self.c.options[choice].consent if choice >= 0 else ()
         if consent and not all(self.ref.gain(s, choice, j, pay=False) >= 0 for j in consent):
-            r.moves[i] = (choice, "refused")
+            r.moves[k] = (choice, "refused")
             choice = -1
         return r, choice
 
-    def resolve(self, s: One, r: _Round, i: int, choice: int) -> Node:
-        """Actor ``i``'s choice resolved (consent, success), then the next actor."""
-        r, choice = self.consent(s, r, i, choice)
-        return self.succeed(s, r, i, choice, lambda s2, r2: self.decision(s2, r2, i + 1))
+    def resolve(self, s: One, r: _Round, k: int, choice: int) -> Node:
+        """Slot ``k``'s choice resolved (consent, success), then the next slot."""
+        r, choice = self.consent(s, r, k, choice)
+        return self.succeed(s, r, k, choice, lambda s2, r2: self.decision(s2, r2, k + 1))
 
-    def succeed(self, s: One, r: _Round, i: int, choice: int, then: _Next) -> Node:
-        """Step 3 for one actor (a chance node when 0 < success < 1), then ``then``."""
+    def succeed(self, s: One, r: _Round, k: int, choice: int, then: _Next) -> Node:
+        """Step 3 for slot ``k`` (a chance node when 0 < success < 1), then ``then``."""
         if choice < 0:
             return then(s.copy(), r.copy())
         p = min(max(self.ref.value(self.c.options[choice].success, s), 0.0), 1.0)
@@ -317,30 +341,30 @@ class GameBuilder:
             label = f"r{r.t} {self.c.options[choice].id}: {'success' if ok else 'failure'}"
             child, rr = s.copy(), _saw(r, label, public=self.private and self.public_now)
             u = np.full(self.k, 0.0 if ok else 1.0)
-            self.ref.resolve(child, i, choice, u, paid=rr.paid, moves=rr.moves, down=rr.down)
+            self.ref.resolve(child, k, choice, u, paid=rr.paid, moves=rr.moves, down=rr.down)
             outcomes.append((label, q, then(child, rr)))
         return self.chance(outcomes, f"r{r.t} {self.c.options[choice].id} succeeds?")
 
-    def choices(self, s: One, r: _Round, i: int, chosen: tuple[int, ...]) -> Node:
-        """Simultaneous decisions: every actor chooses on the same state, unseen."""
-        if i == len(self.c.actors):
+    def choices(self, s: One, r: _Round, k: int, chosen: tuple[int, ...]) -> Node:
+        """Simultaneous decisions: every slot chooses on the same state, unseen by the others."""
+        if k == len(self.c.slots):
             return self.resolutions(s, r, 0, chosen)
-        actions = self.options(s, r, i)
+        actions = self.options(s, r, k)
         if isinstance(actions, int):
-            rr, choice = self.consent(s, self.saw_move(r, i, actions), i, actions)
-            return self.choices(s, rr, i + 1, (*chosen, choice))
+            rr, choice = self.consent(s, self.saw_move(r, k, actions), k, actions)
+            return self.choices(s, rr, k + 1, (*chosen, choice))
         children: dict[str, Node] = {}
         for label, o in actions.items():
-            rr, choice = self.consent(s, _saw(r, label, public=False), i, o)
-            children[label] = self.choices(s, rr, i + 1, (*chosen, choice))
-        return self.player_node(s, r, i, children)
+            rr, choice = self.consent(s, _saw(r, label, public=False), k, o)
+            children[label] = self.choices(s, rr, k + 1, (*chosen, choice))
+        return self.player_node(s, r, self.c.slots[k], children)
 
-    def resolutions(self, s: One, r: _Round, i: int, chosen: tuple[int, ...]) -> Node:
-        """Resolve simultaneous choices in actor order, then accidents."""
-        if i == len(chosen):
+    def resolutions(self, s: One, r: _Round, k: int, chosen: tuple[int, ...]) -> Node:
+        """Resolve simultaneous choices in slot order, then accidents."""
+        if k == len(chosen):
             return self.accidents(s, r, 0)
         return self.succeed(
-            s, r, i, chosen[i], lambda s2, r2: self.resolutions(s2, r2, i + 1, chosen)
+            s, r, k, chosen[k], lambda s2, r2: self.resolutions(s2, r2, k + 1, chosen)
         )
 
     def accidents(self, s: One, r: _Round, a: int) -> Node:

@@ -137,26 +137,27 @@ class _Recorder(GameBuilder):
     def terminal(self, s: One) -> Any:  # noqa: ARG002
         return _Fork(NodeKind.TERMINAL, {})
 
-    def note(self, s: One, r: Any, i: int) -> None:
-        """Record actor ``i``'s move when it is not a choice in the tree."""
-        choice = self.options(s, r, i)
+    def note(self, s: One, r: Any, k: int) -> None:
+        """Record decision slot ``k``'s move when it is not a choice in the tree."""
+        choice = self.options(s, r, k)
         if not isinstance(choice, int) or choice < 0:
             return
+        i = self.c.slots[k]
         note = "kept" if i in self.players else ""
-        if self.consent(s, r, i, choice)[1] < 0:
+        if self.consent(s, r, k, choice)[1] < 0:
             note = "refused"
         actor, option = self.c.actors[i].id, self.c.options[choice].id
         self.log.append(FixedMove(r.t, actor, option, note))
 
-    def decision(self, s: One, r: Any, i: int) -> Any:
-        if not self.simultaneous and i < len(self.c.actors):
-            self.note(s, r, i)
-        return GameBuilder.decision(self, s, r, i)
+    def decision(self, s: One, r: Any, k: int) -> Any:
+        if not self.simultaneous and k < len(self.c.slots):
+            self.note(s, r, k)
+        return GameBuilder.decision(self, s, r, k)
 
-    def choices(self, s: One, r: Any, i: int, chosen: tuple[int, ...]) -> Any:
-        if i < len(self.c.actors):
-            self.note(s, r, i)
-        return GameBuilder.choices(self, s, r, i, chosen)
+    def choices(self, s: One, r: Any, k: int, chosen: tuple[int, ...]) -> Any:
+        if k < len(self.c.slots):
+            self.note(s, r, k)
+        return GameBuilder.choices(self, s, r, k, chosen)
 
 
 class _Walker(_Recorder):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from escalade.engine._game_private import PrivateDraw, private_draws
-from escalade.engine._game_support import check_game_supported, players_and_policies
+from escalade.engine._game_support import players_and_policies
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.scenario.compiled import CompiledScenario
 from escalade.scenario.schema import PolicySpec
@@ -69,7 +69,6 @@ def game_setup(
 ) -> GameSetup:
     """The setup of ``build_game``'s game for these arguments (see its parameters)."""
     ids, chosen, specs = players_and_policies(compiled, players, strategy, mindset, policies)
-    check_game_supported(compiled)
     ref = ReferenceInterpreter(compiled, specs, seed=0)
     ref.horizon = horizon
     values = compiled.nominal_uncertainties() if uncertainties is None else uncertainties

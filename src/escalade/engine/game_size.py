@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 
 from escalade.engine._game_private import private_draws
-from escalade.engine.game_builder import GameBuilder, check_game_supported, players_and_policies
+from escalade.engine.game_builder import GameBuilder, players_and_policies
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.errors import UsageError
 from escalade.random import make_rng
@@ -223,12 +223,9 @@ def estimate_game_size(
 ) -> SizeEstimate:
     """:func:`estimate_size` with the arguments of ``build_game`` (and its ``limit``).
 
-    A scenario ``build_game`` cannot expand is refused before any probe
-    (:func:`~escalade.engine.game_builder.check_game_supported`). With
-    ``private="chance"`` the estimate at the nominal values is multiplied by
+    With ``private="chance"`` the estimate at the nominal values is multiplied by
     the number of joint draws of the private values (one subtree each).
     """
-    check_game_supported(compiled)
     if isinstance(horizon, bool) or not 1 <= int(horizon) <= compiled.horizon - first_round:
         raise UsageError(
             f"horizon: expected 1 to {compiled.horizon - first_round}, found {horizon!r}"
