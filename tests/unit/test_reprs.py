@@ -127,3 +127,13 @@ def test_game_solve_and_verify_reprs(scenario: escalade.Scenario) -> None:
     assert solved.startswith("SolveResult(game='kursk-mini (horizon 2)', method='spe'")
     verified = short(escalade.verify(scenario))
     assert verified.startswith("VerifyReport(scenario='kursk-mini', quotes=")
+
+
+def test_compiled_scenario_and_timeline_reprs(scenario: escalade.Scenario) -> None:
+    from escalade.evidence.observed import load_observed  # noqa: PLC0415
+
+    compiled = escalade.compile_scenario(scenario)
+    text = short(compiled)
+    assert text.startswith("CompiledScenario(id='kursk-mini', sides=('west', 'east'), actors=2")
+    timeline = load_observed(OBSERVED)
+    assert short(timeline).startswith("LoadedTimeline(scenario='dprk-troops-2024', as_of='")

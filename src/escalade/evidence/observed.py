@@ -30,6 +30,7 @@ from pydantic import Field, StringConstraints, ValidationError, model_validator
 
 from escalade.errors import Issue, ScenarioError
 from escalade.evidence.provenance import QuoteRef
+from escalade.reprs import short_repr
 from escalade.scenario.files import read_input_file
 from escalade.scenario.messages import pydantic_issues
 from escalade.scenario.schema import SourceSpec
@@ -222,6 +223,17 @@ class LoadedTimeline:
     text: str
     loaded: Loaded
     entries: tuple[int, ...] | None = None
+
+    def __repr__(self) -> str:
+        t = self.timeline
+        return short_repr(
+            "LoadedTimeline",
+            scenario=t.scenario,
+            as_of=t.as_of.isoformat(),
+            observations=len(t.observations),
+            sources=len(t.sources),
+            file=self.file,
+        )
 
     def entry(self, i: int) -> int:
         """The position in the file's ``observations`` of ``timeline.observations[i]``."""

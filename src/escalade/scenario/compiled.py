@@ -22,6 +22,7 @@ import numpy as np
 
 from escalade._types import FloatArray, IntArray
 from escalade.errors import SimulationError, UsageError, closest_id_hint
+from escalade.reprs import short_repr
 from escalade.scenario import expr as ex
 from escalade.scenario._compile_parts import Compiler
 from escalade.scenario.compiled_parts import (
@@ -95,6 +96,19 @@ class CompiledScenario:
     sequential: bool
     side_weights: tuple[ex.Compiled, ...] = ()
     """Each actor's weight in its side's utility (read by nature; uncertainties only)."""
+
+    def __repr__(self) -> str:
+        return short_repr(
+            "CompiledScenario",
+            id=self.scenario.id,
+            sides=self.sides,
+            actors=len(self.actors),
+            arenas=len(self.arenas),
+            options=len(self.options),
+            events=len(self.events),
+            uncertainties=len(self.uncertainties),
+            horizon=self.horizon,
+        )
 
     @property
     def content_hash(self) -> str:
