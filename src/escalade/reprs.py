@@ -16,10 +16,12 @@ Examples
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from os import PathLike
+from typing import Any
 
-__all__ = ["Shown", "listed", "short_repr"]
+__all__ = ["Shown", "html_with_repr", "listed", "short_repr"]
 
 
 class Shown(str):
@@ -62,3 +64,15 @@ def short_repr(kind: str, /, **fields: object) -> str:
             text = repr(value)
         parts.append(f"{name}={text}")
     return f"{kind}({', '.join(parts)})"
+
+
+def html_with_repr(value: object, table: Any, caption: str) -> str:
+    """A notebook's rich display: ``repr(value)``, then ``table`` (a DataFrame) as HTML.
+
+    ``caption`` says what the table is; an empty table is left out.
+    """
+    head = f"<p><code>{html.escape(repr(value))}</code></p>"
+    if table is None or table.empty:
+        return head
+    body = table.to_html(index=False, float_format=lambda x: f"{x:.4g}", border=0)
+    return f"{head}<p>{html.escape(caption)}</p>{body}"

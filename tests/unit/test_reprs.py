@@ -137,3 +137,20 @@ def test_compiled_scenario_and_timeline_reprs(scenario: escalade.Scenario) -> No
     assert text.startswith("CompiledScenario(id='kursk-mini', sides=('west', 'east'), actors=2")
     timeline = load_observed(OBSERVED)
     assert short(timeline).startswith("LoadedTimeline(scenario='dprk-troops-2024', as_of='")
+
+
+def test_a_notebook_shows_a_run_with_its_ranking(stored_run: RunOutcome) -> None:
+    page = stored_run._repr_html_()
+    assert page.startswith("<p><code>RunOutcome(scenario=&#x27;kursk-mini&#x27;")
+    assert "<table" in page and "mean_utility" in page and "deescalate" in page
+    sizes = stored_run.result_set._repr_html_()
+    assert "<table" in sizes and "comparison" in sizes and "rows" in sizes
+
+
+def test_a_result_without_tables_shows_the_repr_alone() -> None:
+    from escalade.results import ResultSet  # noqa: PLC0415
+
+    assert (
+        ResultSet("simulate")._repr_html_()
+        == "<p><code>ResultSet(kind=&#x27;simulate&#x27;, tables=[])</code></p>"
+    )

@@ -25,7 +25,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from escalade.errors import UsageError
-from escalade.reprs import listed, short_repr
+from escalade.reprs import html_with_repr, listed, short_repr
 from escalade.results.provenance import Provenance, environment_versions, utc_now
 
 __all__ = [
@@ -115,6 +115,14 @@ class ResultSet:
             seed=meta.get("seed"),
             tables=listed(self.tables),
         )
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the repr, then every table's name and size."""
+        sizes = pd.DataFrame(
+            [(name, len(t), len(t.columns)) for name, t in self.tables.items()],
+            columns=["table", "rows", "columns"],
+        )
+        return html_with_repr(self, sizes, "tables (table(name))")
 
     @property
     def table_names(self) -> tuple[str, ...]:

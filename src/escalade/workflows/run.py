@@ -37,7 +37,7 @@ from escalade.errors import (
 from escalade.report.html import write_html
 from escalade.report.pdf import write_pdf
 from escalade.report.run_report import run_report
-from escalade.reprs import listed, short_repr
+from escalade.reprs import html_with_repr, listed, short_repr
 from escalade.results import ResultSet, Store
 from escalade.results import tablenames as tn
 from escalade.results.pending import stash
@@ -212,6 +212,11 @@ class RunOutcome:
             pending=self.pending,
             store_problem=self.store_problem,
         )
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the repr, then the ranking (the ``comparison`` table)."""
+        ranking = self.result_set.get(tn.COMPARISON)
+        return html_with_repr(self, ranking, "ranking (result_set.table('comparison'))")
 
 
 def save_or_stash(rs: ResultSet, store: Path, *, label: str | None = None) -> Saved:
