@@ -76,3 +76,13 @@ def test_the_docstring_examples_run(name: str) -> None:
     result = doctest.testmod(importlib.import_module(name), verbose=False, report=True)
     assert result.attempted >= 1
     assert result.failed == 0
+
+
+def test_the_meta_game_takes_its_options_as_keywords(tmp_path: Path) -> None:
+    from escalade.workflows.game import game_outcome  # noqa: PLC0415
+
+    outcome = game_outcome("kursk-mini", n=32, bootstrap=2, workers=1, out=str(tmp_path))
+    assert outcome.report == tmp_path / "game.html"
+    assert outcome.run_id is None
+    with pytest.raises(escalade.UsageError, match="did you mean 'bootstrap'"):
+        game_outcome("kursk-mini", bootstraps=2)

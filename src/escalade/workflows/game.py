@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from escalade.analysis.metagame import MetaAnalysis, analyse, meta_game
 from escalade.analysis.metagame_tables import meta_tables
@@ -29,6 +30,7 @@ from escalade.results import ResultSet
 from escalade.results.provenance import GAME_KEYS, Provenance, environment_versions, utc_now
 from escalade.scenario import Scenario
 from escalade.scenario.compiled import compile_scenario
+from escalade.workflows.options import as_path, with_overrides
 from escalade.workflows.run import loaded_for_n, pick, save_or_stash
 
 __all__ = [
@@ -46,7 +48,29 @@ __all__ = [
 
 @dataclass(frozen=True)
 class GameOptions:
-    """Cells, sample size, seed, resamples, α-Rank and execution of the meta-game."""
+    """Cells, sample size, seed, resamples, α-Rank and execution of the meta-game.
+
+    Unlike a run, the meta-game is stored only when ``store`` is given.
+
+    Attributes
+    ----------
+    strategies, mindsets : sequence of str, optional
+        The rows and the columns (default: all the scenario declares).
+    n : int
+        Trajectories per (strategy, mindset) cell.
+    seed : int
+        Root seed (the same cells and numbers as a run with the same seed).
+    bootstrap : int
+        Resamples over trajectories for the equilibria's robustness (0: none).
+    alpha : float
+        α-Rank intensity on range-scaled payoffs.
+    chunk_size, workers, scheduler, executor : optional
+        Execution, as in :class:`~escalade.workflows.run.RunOptions`.
+    store : pathlib.Path or str or None
+        Also save the solved game in this results store (a ``game`` result set).
+    out : pathlib.Path or str or None
+        Write the report ``game.html`` in this folder.
+    """
 
     strategies: Sequence[str] | None = None
     mindsets: Sequence[str] | None = None
@@ -61,10 +85,19 @@ class GameOptions:
     store: Path | None = None
     out: Path | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "store", as_path(self.store))
+        object.__setattr__(self, "out", as_path(self.out))
+
 
 @dataclass(frozen=True)
 class GameOutcome:
-    """The solved game, its result set, where it was stored and the report."""
+    """The solved game, its result set, where it was stored and the report.
+
+    ``result`` holds the Nash equilibria (``nash``), α-Rank (``alpha_rank``) and each
+    side's commitment (``stackelberg``); ``result_set`` the same as tables
+    (``payoffs``, ``equilibria``, ...).
+    """
 
     result: MetaAnalysis
     result_set: ResultSet
@@ -224,17 +257,47 @@ def _provenance(scenario: Scenario, options: GameOptions, result: MetaAnalysis) 
 
 def game_outcome(
     scenario: Scenario | str | Path,
-    options: GameOptions,
+    options: GameOptions | None = None,
     *,
     progress: Callable[[int], None] | None = None,
+    **overrides: Any,
 ) -> GameOutcome:
-    """Solve the meta-game (:func:`game_scenario`), store it and write its report.
+    """Solve the strategy meta-game (:func:`game_scenario`), store it and write its report.
 
-    Stored in ``options.store`` when given (a busy or damaged store: kept as a
-    pending bundle next to it, as ``escalade run`` does); the report is
-    ``options.out / "game.html"`` when ``options.out`` is given. The same as
-    ``game_plan_outcome(plan_game(scenario, options), progress=progress)``.
+    Every strategy is simulated against every mindset and the bimatrix game whose
+    rows are the strategies and columns the mindsets (each side's expected utility
+    its payoff) is solved: all Nash equilibria and their robustness, α-Rank, and
+    each side's optimal commitment (``escalade game``).
+
+    Parameters
+    ----------
+    scenario : Scenario, str or pathlib.Path
+        A loaded scenario, a path or a catalog id.
+    options : GameOptions, optional
+        Cells, N, seed, resamples, execution, store and report (default:
+        ``GameOptions()``: neither stored nor reported).
+    progress : callable, optional
+        Called with the number of trajectories just finished.
+    **overrides
+        Fields of :class:`GameOptions` that replace those of ``options``.
+
+    Returns
+    -------
+    GameOutcome
+        Stored in ``options.store`` when given (a busy or damaged store: kept as a
+        pending bundle next to it, as ``escalade run`` does); the report is
+        ``options.out / "game.html"`` when ``options.out`` is given.
+
+    Raises
+    ------
+    UsageError
+        For an option out of range, an unknown id or keyword.
+
+    Notes
+    -----
+    The same as ``game_plan_outcome(plan_game(scenario, options), progress=progress)``.
     """
+    options = with_overrides(options, GameOptions, overrides, "game_outcome")
     return game_plan_outcome(plan_game(scenario, options), progress=progress)
 
 
