@@ -15,10 +15,14 @@ def scenario_targets(scenario: Any) -> list[Any]:
     """The scenario's options, and its events (one target per branch)."""
     from escalade.evidence.propose import Target
 
+    names = {a.id: a.name or a.id for a in scenario.spec.actors}
     targets = [
-        Target("option", o.id, o.name or o.id, getattr(o, "description", "") or "")
-        for o in scenario.options
-    ]
+        Target(
+            "option", o.id, o.name or o.id, getattr(o, "description", "") or "",
+            actor=o.actor, actor_name=names.get(o.actor, ""),
+        )
+        for o in scenario.spec.options
+    ]  # fmt: skip
     for event in scenario.spec.events:
         name = event.name or event.id
         text = getattr(event, "description", "") or ""

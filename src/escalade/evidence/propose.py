@@ -37,11 +37,19 @@ import calendar
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from escalade.evidence._ingest_claims import find_dates, nearest_year
-from escalade.evidence.ingest import OptionRef, ingest, match_words, negated
+from escalade.evidence.gazetteer import find_mentions
+from escalade.evidence.ingest import (
+    IngestResult,
+    OptionCandidate,
+    OptionRef,
+    ingest,
+    match_words,
+    negated,
+)
 
 __all__ = [
     "MAX_QUOTE_WORDS",
@@ -75,6 +83,10 @@ class Target:
     name: str
     description: str = ""
     branch: str | None = None
+    actor: str = ""
+    """The scenario id of the option's actor ("" for an event)."""
+    actor_name: str = ""
+    """That actor's name, as the scenario gives it."""
 
     @property
     def key(self) -> str:
@@ -161,14 +173,17 @@ def propose_observations(
     reference = article_date or (round_dates[-1] if round_dates else None)
     result = ingest(text, article_date=reference, options=refs)
     have, shared_by = set(existing), _owners(targets)
+    named = _naming(result, targets, reference)
     seen: set[int] = set()
     proposals: list[Proposal] = []
-    for cand in result.options:  # a sentence's best candidate comes first
+    # per sentence, a candidate whose actor the sentence names first, then the best score
+    order = sorted(result.options, key=lambda c: (c.start, not named(index[c.option], c), -c.score))
+    for cand in order:
         target = index[cand.option]
         sentence = text[cand.start : cand.end]
         if cand.start in seen or cand.score < MIN_SCORE:
             continue
-        if not _shares_words(sentence, target, shared_by):
+        if not _shares_words(sentence, target, shared_by, named=named(target, cand)):
             continue
         seen.add(cand.start)
         quote = _quote(sentence, target)
@@ -208,20 +223,51 @@ def _owners(targets: Sequence[Target]) -> dict[str, int]:
     return owners
 
 
-def _shares_words(sentence: str, target: Target, owners: dict[str, int]) -> bool:
+def _naming(
+    result: IngestResult, targets: Sequence[Target], on: dt.date | None
+) -> Callable[[Target, OptionCandidate], bool]:
+    """Whether a candidate's sentence names its target's actor (a state, capital, demonym...).
+
+    The actor goes by its scenario id and by what the gazetteer finds in its name
+    ("United Kingdom": ``gbr``), so "London" or "British" in a sentence name it.
+    """
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for mention in result.actors:
+        spans.setdefault(mention.id, []).extend(mention.spans)
+    codes: dict[str, set[str]] = {}
+    for t in targets:
+        if t.actor and t.actor not in codes:
+            found = find_mentions(t.actor_name, on=on) if t.actor_name else []
+            codes[t.actor] = {t.actor} | {m.actor for m in found if m.actor}
+
+    def named(target: Target, cand: OptionCandidate) -> bool:
+        return any(
+            cand.start <= start and end <= cand.end
+            for code in codes.get(target.actor, ())
+            for start, end in spans.get(code, ())
+        )
+
+    return named
+
+
+def _shares_words(
+    sentence: str, target: Target, owners: dict[str, int], *, named: bool = False
+) -> bool:
     """At least :data:`MIN_SHARED` content words of the target (all, if it has fewer).
 
     They must be evidence for this target: one of them is its own (``owners`` counts the
-    targets that have each word), or they are at least :data:`MIN_NAME_SHARE` of its
-    name's words. A sentence that negates them ("urged both sides to avoid military
-    action", see :func:`~escalade.evidence.ingest.negated`) does not report the target.
+    targets that have each word), the sentence ``named`` the target's actor ("London
+    will send military aid" for the British option), or they are at least
+    :data:`MIN_NAME_SHARE` of its name's words. A sentence that negates them ("urged
+    both sides to avoid military action", see :func:`~escalade.evidence.ingest.negated`)
+    does not report the target.
     """
     words, said = _key_words(target), _words(sentence)
     shared = words & said
     if len(shared) < min(MIN_SHARED, len(words)):
         return False
     name = _words(target.name)
-    own = any(owners.get(word, 0) <= 1 for word in shared)
+    own = named or any(owners.get(word, 0) <= 1 for word in shared)
     if not own and len(name & said) < MIN_NAME_SHARE * len(name):
         return False
     text = " ".join([target.name, target.id.replace("_", " "), target.branch or ""])
