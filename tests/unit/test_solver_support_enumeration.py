@@ -80,3 +80,31 @@ def test_a_degenerate_game_is_said_and_a_generic_one_is_not():
     assert res.diagnostics.extra["degenerate"] == "'Stay out' has 2 pure best responses"
     pennies = NormalFormGame(np.array([[[1, -1], [-1, 1]], [[-1, 1], [1, -1]]]))
     assert "degenerate" not in support_enumeration.solve(pennies).diagnostics.extra
+
+
+def test_strictly_dominated_strategies_are_removed_before_enumerating():
+    """Falklands trial: a horizon-1 scenario game (9 x 16 strategies, most of them costly moves
+    that holding beats) hit the 2,000,000 support-pair limit, and took 68 s when it was raised.
+    Chicken padded with ten strictly dominated strategies a side keeps its three equilibria
+    and needs the support pairs of a 2 x 2 game."""
+    base = chicken(4.0, 1.0, 10.0)
+    a, b = (np.asarray(p, dtype=float) for p in base.bimatrix())
+    pad = 10
+    big_a = np.full((2 + pad, 2 + pad), -20.0)
+    big_b = np.full((2 + pad, 2 + pad), -20.0)
+    big_a[:2, :2], big_b[:2, :2] = a, b
+    big_a[:2, 2:] = big_b[2:, :2] = -15.0  # the kept strategies against the padding
+    big_a[2:, :] -= np.arange(pad)[:, None]  # below every kept row, against every column
+    big_b[:, 2:] -= np.arange(pad)[None, :]
+    big = NormalFormGame(np.stack([big_a, big_b]))
+    rows, cols = support_enumeration.undominated(big_a, big_b, 1e-9)
+    assert rows.tolist() == [0, 1] and cols.tolist() == [0, 1]
+    res = support_enumeration.solve(big, max_supports=10)
+    assert res.diagnostics.extra["dominated"] == 2 * pad
+    assert res.diagnostics.extra["support_pairs"] == 5  # 2 x 2: four pure pairs and one mixed
+    small = support_enumeration.solve(base)
+    assert len(res.equilibria) == len(small.equilibria) == 3
+    for got, want in zip(res.equilibria, small.equilibria, strict=True):
+        assert np.allclose(got.strategies[0][:2], want.strategies[0])
+        assert not got.strategies[0][2:].any() and not got.strategies[1][2:].any()
+    assert res.diagnostics.max_regret < 1e-9

@@ -40,6 +40,7 @@ __all__ = [
     "indifferent_mix",
     "solve",
     "supports",
+    "undominated",
 ]
 
 METHOD = "enummixed"
@@ -143,6 +144,62 @@ def equal_support_candidates(
     return found
 
 
+def _dominated_rows(pay: FloatArray, tol: float) -> npt.NDArray[np.bool_]:
+    """Rows of ``pay`` that another row beats by more than ``tol`` in every column."""
+    better = np.all(pay[:, None, :] > pay[None, :, :] + tol, axis=2)  # better[k, i]: k beats i
+    out: npt.NDArray[np.bool_] = better.any(axis=0)
+    return out
+
+
+def undominated(
+    a: FloatArray, b: FloatArray, tol: float
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """The rows and columns that iterated elimination of strictly dominated strategies keeps.
+
+    A pure strategy that another pure strategy beats by more than ``tol`` against every
+    strategy of the other player left is removed, for each player in turn, until none is.
+    No Nash equilibrium plays a removed strategy, and the equilibria of the game that is
+    left are those of the whole game.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pd = np.array([[3.0, 0.0], [5.0, 1.0]])  # the Prisoner's Dilemma: defect dominates
+    >>> [r.tolist() for r in undominated(pd, pd.T, 1e-9)]
+    [[1], [1]]
+    """
+    rows, cols = np.arange(a.shape[0]), np.arange(a.shape[1])
+    while True:
+        keep_rows = ~_dominated_rows(a[np.ix_(rows, cols)], tol)
+        keep_cols = ~_dominated_rows(b[np.ix_(rows[keep_rows], cols)].T, tol)
+        if keep_rows.all() and keep_cols.all():
+            return rows, cols
+        rows, cols = rows[keep_rows], cols[keep_cols]
+
+
+def _check_pairs(shape: tuple[int, ...], kept: tuple[int, ...], max_supports: int) -> int:
+    """The support pairs of the undominated ``kept`` game, refused beyond ``max_supports``."""
+    m, n = kept
+    pairs = sum(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1))
+    if pairs > max_supports:
+        size = f"a {shape[0]}x{shape[1]} game"
+        if tuple(shape) != tuple(kept):
+            size += f" ({m}x{n} once strictly dominated strategies are removed)"
+        raise GameTooLargeError(
+            f"max_supports: {size} has {pairs:,} support pairs, more than the limit "
+            f"{max_supports:,}; hint: "
+            + (
+                "raise `max_supports`"
+                if pairs <= 100 * max_supports
+                else "far too many to enumerate: solve the `zero_sum` abstraction (an LP), "
+                "or make the game smaller (`horizon`, `players`)"
+            )
+            + ", or use another `method`",
+            parameter="max_supports",
+        )
+    return pairs
+
+
 def solve(
     game: NormalFormGame,
     *,
@@ -172,36 +229,31 @@ def solve(
     """
     flags = getattr(game, "game_type", frozenset({GameType.SEQUENTIAL}))
     check_supported(flags, supports, METHOD)
-    m, n = game.shape
-    pairs = sum(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1))
-    if pairs > max_supports:
-        raise GameTooLargeError(
-            f"max_supports: a {m}x{n} game has {pairs:,} support pairs, more than the limit "
-            f"{max_supports:,}; hint: "
-            + (
-                "raise `max_supports`"
-                if pairs <= 100 * max_supports
-                else "far too many to enumerate: solve the `zero_sum` abstraction (an LP), "
-                "or make the game smaller (`horizon`, `players`)"
-            )
-            + ", or use another `method`",
-            parameter="max_supports",
-        )
     started = time.perf_counter()
     a, b = (np.asarray(p, dtype=float) for p in game.bimatrix())
+    scale = max(float(np.abs(a).max(initial=0.0)), float(np.abs(b).max(initial=0.0)), 1.0)
+    # A strictly dominated strategy is in no equilibrium: enumerate the supports of the rest.
+    rows, cols = undominated(a, b, tol * scale)
+    ra, rb = a[np.ix_(rows, cols)], b[np.ix_(rows, cols)]
+    pairs = _check_pairs(game.shape, ra.shape, max_supports)
     equilibria: list[MixedProfile] = []
-    for x, y in equal_support_candidates(a, b, tol):
+    for xs, ys in equal_support_candidates(ra, rb, tol):
+        x, y = np.zeros(a.shape[0]), np.zeros(a.shape[1])
+        x[rows], y[cols] = xs, ys
         if not any(
             np.allclose(x, e.strategies[0], atol=1e-8)
             and np.allclose(y, e.strategies[1], atol=1e-8)
             for e in equilibria
         ):
             equilibria.append(MixedProfile((x, y)))
-    extra: dict[str, float | int | str] = {"support_pairs": pairs}
+    extra: dict[str, float | int | str] = {
+        "support_pairs": pairs,
+        "dominated": (a.shape[0] - len(rows)) + (a.shape[1] - len(cols)),
+    }
     # Said, not silently missed: a degenerate game may have more equilibria, and sets of them.
-    found = [(e.strategies[0], e.strategies[1]) for e in equilibria]
-    scale = max(float(np.abs(a).max(initial=0.0)), float(np.abs(b).max(initial=0.0)), 1.0)
-    reason = degeneracy(a, b, found, tol * scale, (game.actions[0], game.actions[1]))
+    found = [(e.strategies[0][rows], e.strategies[1][cols]) for e in equilibria]
+    labels = ([game.actions[0][i] for i in rows], [game.actions[1][j] for j in cols])
+    reason = degeneracy(ra, rb, found, tol * scale, labels)
     if reason:
         extra["degenerate"] = reason
     return finish(
