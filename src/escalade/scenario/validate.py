@@ -269,7 +269,10 @@ class Checker:
             self.rung(("arenas", i, "initial"), ladder, arena.initial)
         for i, threshold, message in self.ladder_problems:
             position = self.spec.ladders[i].thresholds.index(threshold)
-            self.add(("ladders", i, "thresholds", position, "at"), message)
+            ladder = self.ladders.get(self.spec.ladders[i].id)
+            # the hint of an option's rung: a did-you-mean, else what the ladder takes
+            hint = _rung_hint(ladder, str(threshold.at)) if ladder is not None else None
+            self.add(("ladders", i, "thresholds", position, "at"), message, hint)
         for i, spec in enumerate(self.spec.ladders):
             ids = [r.id for r in spec.rungs]
             for j, rung in enumerate(spec.rungs):
