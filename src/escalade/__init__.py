@@ -13,7 +13,15 @@ use, so ``import escalade`` stays light (the command line starts fast)::
     >>> result.n
     256
 
-``docs/python-api.md`` is the user guide of this API.
+The entry points: :func:`load_scenario` and :func:`loads_scenario`;
+:func:`simulate` (one strategy against one mindset); :func:`run` (every
+strategy against every mindset, ranked, stored and reported; :class:`RunOptions`);
+:func:`explain` (the difference of two strategies); :func:`explore`
+(:class:`ExploreOptions`); :func:`replay` (against an observed timeline;
+:class:`ReplayOptions`); :func:`build_game` and :func:`solve`; :func:`verify`
+(the quotes); :class:`Store` and :class:`ResultSet` (the results store). Every
+error raised on purpose is an :class:`EscaladeError`. ``docs/python-api.md`` is
+the user guide of this API.
 """
 
 from __future__ import annotations

@@ -62,6 +62,7 @@ def test_a_missing_observed_file_says_an() -> None:
 @pytest.mark.parametrize(
     "name",
     [
+        "escalade",
         "escalade.reprs",
         "escalade.workflows.run",
         "escalade.workflows.explore",
