@@ -60,6 +60,8 @@ def test_simulation_result_repr(scenario: escalade.Scenario) -> None:
     text = short(result)
     assert text.startswith("SimulationResult(scenario='kursk-mini', strategy='graduated'")
     assert "mindset='opportunist', n=32, seed=3" in text
+    page = result._repr_html_()
+    assert "<table" in page and "ukraine_position" in page
 
 
 def test_run_outcome_and_result_set_reprs(stored_run: RunOutcome) -> None:
@@ -97,6 +99,8 @@ def test_explore_outcome_repr(scenario: escalade.Scenario) -> None:
     assert text.startswith("ExploreOutcome(scenario='kursk-mini', design='lhs', experiments=16")
     assert "'robustness'" in text
     assert short(outcome.result).startswith("ExploreResult(model='kursk-mini', experiments=16")
+    page = outcome._repr_html_()
+    assert "<table" in page and "max_regret" in page
 
 
 def test_replay_outcome_repr() -> None:
@@ -106,6 +110,8 @@ def test_replay_outcome_repr() -> None:
     assert text.startswith("ReplayOutcome(scenario='dprk-troops-2024', as_of='")
     assert "observations=" in text and "log_evidence=" in text
     assert short(outcome.result).startswith("ReplayResult(scenario='dprk-troops-2024'")
+    page = outcome._repr_html_()
+    assert "<table" in page and "posterior" in page and "opportunist" in page
 
 
 def test_game_outcome_repr(scenario: escalade.Scenario) -> None:

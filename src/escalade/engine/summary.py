@@ -20,7 +20,7 @@ from escalade._types import FloatArray, IntArray
 from escalade.engine.counts import Counts
 from escalade.engine.decompose import part_count, part_labels
 from escalade.engine.trace import Trace
-from escalade.reprs import short_repr
+from escalade.reprs import html_with_repr, short_repr
 from escalade.scenario.compiled import CompiledScenario
 
 __all__ = ["Z95", "Counts", "SimulationResult", "mean_interval", "wilson_interval"]
@@ -95,6 +95,10 @@ class SimulationResult:
             seed=self.seed,
             traces=len(self.traces),
         )
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the repr, then the outcome means."""
+        return html_with_repr(self, self.outcomes(), "outcomes()")
 
     @property
     def n(self) -> int:

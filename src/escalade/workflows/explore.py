@@ -45,7 +45,7 @@ from escalade.explore.scenario import ScenarioModel
 from escalade.explore.sensitivity import sobol_warnings
 from escalade.report.explore_report import explore_report
 from escalade.report.html import write_html
-from escalade.reprs import listed, short_repr
+from escalade.reprs import html_with_repr, listed, short_repr
 from escalade.results import ResultSet, Store
 from escalade.results import tablenames as tn
 from escalade.results.provenance import (
@@ -177,6 +177,11 @@ class ExploreOutcome:
             report=self.report,
             resumed_chunks=self.resumed_chunks or None,
         )
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the repr, then the robustness of each strategy."""
+        robustness = self.tables.get(tn.ROBUSTNESS)
+        return html_with_repr(self, robustness, "robustness (tables['robustness'])")
 
 
 def _check_memory(model: ScenarioModel, options: ExploreOptions) -> None:

@@ -20,8 +20,9 @@ from escalade.engine.executors import Executor
 from escalade.evidence.observed import LoadedTimeline, load_observed
 from escalade.report.html import write_html
 from escalade.report.replay_report import replay_report
-from escalade.reprs import short_repr
+from escalade.reprs import html_with_repr, short_repr
 from escalade.results import ResultSet
+from escalade.results import tablenames as tn
 from escalade.results.provenance import REPLAY_KEYS, Provenance, environment_versions, utc_now
 from escalade.results.resultset import scenario_hash
 from escalade.scenario import Scenario, load_scenario
@@ -104,6 +105,11 @@ class ReplayOutcome:
             pending=self.pending,
             store_problem=self.store_problem,
         )
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the repr, then the posterior over strategies and mindsets."""
+        posterior = self.result_set.get(tn.POSTERIOR)
+        return html_with_repr(self, posterior, "posterior (result_set.table('posterior'))")
 
     def summary(self) -> dict[str, Any]:
         """The JSON summary (``escalade replay --json``)."""
