@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from escalade.analysis.scenario_tables import ladder_tables
-from escalade.report.ladder import _label_rows, _lines, _place, ladder_panel, shown_rungs
+from escalade.report.ladder import (
+    CHAR_PX,
+    PLOT_PX,
+    _label_rows,
+    _lines,
+    _place,
+    ladder_panel,
+    shown_rungs,
+)
 from escalade.report.run_report import ladders_section
 from escalade.results.resultset import ResultSet
 from escalade.scenario import loads_scenario
@@ -127,3 +135,20 @@ def test_actor_order_sets_the_colours() -> None:
     alone = ladder_panel(rungs, thresholds, options)
     ordered = ladder_panel(rungs, thresholds, options, actor_order=["usa", "isr", "sov"])
     assert alone.data[0].marker.color != ordered.data[0].marker.color
+
+
+def test_an_option_on_the_top_rung_keeps_its_whole_label_in_view() -> None:
+    """Falklands trial: `land_and_advance` on the ladder's last rung read `land_and_advar`,
+    its label (written right of the marker) cut at the plot's right edge."""
+    rungs = pd.DataFrame({"index": range(8), "name": [f"rung {i}" for i in range(8)]})
+    thresholds = pd.DataFrame({"id": ["war"], "name": ["Shooting war"], "rung": [6]})
+    options = pd.DataFrame(
+        {"id": ["sail", "land_and_advance"], "actor": ["gbr", "gbr"], "rung": [3, 7]}
+    )
+    fig = ladder_panel(rungs, thresholds, options)
+    low, high = fig.layout.xaxis.range
+    trace = fig.data[0]
+    x_top = max(trace.x)
+    px = PLOT_PX / (high - low)  # pixels per unit of the axis as drawn
+    label_end = x_top + (10 + CHAR_PX * len("land_and_advance")) / px
+    assert high >= label_end, (high, label_end)

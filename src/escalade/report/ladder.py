@@ -222,6 +222,22 @@ def _left_margin(first: str, px: float) -> int:
     return max(60, math.ceil(reach) + 12)
 
 
+def _right_end(placed: list[_Placed], width: float) -> float:
+    """The x range's right end: the last rung, or the end of the longest label right of it.
+
+    A label is written right of its marker (10 px and ``CHAR_PX`` a character): on the
+    last rungs it reached past the plot and was cut (``land_and_advance`` read
+    ``land_and_advar``). The end ``hi`` solves ``hi = x + label × (hi + _LEAD) / PLOT_PX``,
+    since widening the range narrows each unit.
+    """
+    end = width - 0.2
+    for p in placed:
+        label = 10 + CHAR_PX * len(p.label)
+        if label < PLOT_PX:
+            end = max(end, (p.x + label * _LEAD / PLOT_PX) / (1 - label / PLOT_PX))
+    return end
+
+
 def _tick_text(
     rungs: pd.DataFrame, shown: list[int], x: dict[int, float], gaps: list[float]
 ) -> tuple[list[float], list[str]]:
@@ -284,7 +300,7 @@ def ladder_panel(
         ticktext=ticktext,
         tickangle=-40,
         ticklabeloverflow="allow",
-        range=[-_LEAD, width - 0.2],
+        range=[-_LEAD, _right_end(placed, width)],
         showgrid=True,
         gridcolor="#eef0f3",
         zeroline=False,
