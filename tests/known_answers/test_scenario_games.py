@@ -364,3 +364,15 @@ def test_two_moves_keep_perfect_recall_in_a_simultaneous_round() -> None:
         compile_scenario(loads_scenario(simultaneous)), horizon=1, information="scenario"
     )
     assert game.has_perfect_recall
+
+
+def test_the_story_tells_a_second_move_by_its_number(capsys) -> None:
+    """`solve` told "nato_cmd move 2: hold" in the 'what' column, repeating the actor."""
+    path = Path(__file__).resolve().parents[1] / "data" / "pick-two.yaml"
+    try:
+        path.write_text(PICK_TWO, encoding="utf-8")
+        assert main(["solve", str(path), "--horizon", "1", "--players", "w"]) == 0
+    finally:
+        path.unlink()
+    out = capsys.readouterr().out
+    assert "(move 2)" in out and "w move 2" not in out

@@ -68,13 +68,20 @@ def _label(game: ExtensiveFormGame, child: int) -> str:
 
 
 def _split(label: str, who: str) -> tuple[str, str]:
-    """``(round, what)`` of an action label, dropping a leading ``who:``."""
+    """``(round, what)`` of an action label, dropping a leading ``who:``.
+
+    An actor's later move of a round (``r1 usa move 2: defcon2``) is told as
+    ``defcon2 (move 2)``.
+    """
     match = _LABEL.match(label)
     if not match:
         return "", label
     rest = match.group(2)
     if rest.startswith(f"{who}: "):
         rest = rest[len(who) + 2 :]
+    elif rest.startswith(f"{who} move ") and ": " in rest:
+        move, what = rest[len(who) + 1 :].split(": ", 1)
+        rest = f"{what} ({move})"
     return match.group(1), rest
 
 
