@@ -48,3 +48,17 @@ def test_a_restriction_that_keeps_out_no_draw_of_the_box_is_not_named() -> None:
     box = flip_box(x, corner, model)
     assert list(box["parameter"]) == [a]
     assert float(box["density"].iloc[0]) > 0.9
+
+
+def test_one_or_two_flipped_draws_locate_no_region() -> None:
+    """Yom Kippur 1973: with --sweep 20 one flipped draw gave a box ("that box holds 100% of
+    them and 100% of the draws inside it flip the choice") drawn around that single draw."""
+    model = sweep_model(load_scenario(ZOO), ["graduated", "decisive"], ["cautious"], 2)
+    x = _x(model, 20, np.random.default_rng(5))
+    name = x.columns[0]
+    for count in (1, 2):
+        flipped = np.zeros(20, dtype=bool)
+        flipped[np.argsort(x[name].to_numpy())[-count:]] = True  # the highest values
+        assert flip_box(x, flipped, model).empty
+    flipped = (x[name] >= x[name].quantile(0.7)).to_numpy()  # six draws in one corner
+    assert not flip_box(x, flipped, model).empty

@@ -141,6 +141,10 @@ def _chosen_step(box: PrimBox) -> int:
     return int(np.argmax(score.to_numpy()))
 
 
+MIN_FLIPS = 3
+"""Fewer flipped draws than this give no box: one or two draws locate no region."""
+
+
 def flip_box(x: pd.DataFrame, flipped: np.ndarray, model: ScenarioModel) -> pd.DataFrame:
     """PRIM's box for ``flipped`` (one row per restricted uncertainty; empty if none).
 
@@ -148,11 +152,13 @@ def flip_box(x: pd.DataFrame, flipped: np.ndarray, model: ScenarioModel) -> pd.D
     least :data:`MIN_LIFT` of the gap between the overall flip rate and 1 (with
     59 % of draws flipped, at least 79.5 % inside the box). A box barely denser
     than the whole sweep describes noise (a few trajectories per draw), not a
-    region of the uncertainties.
+    region of the uncertainties; nor does a box around fewer than
+    :data:`MIN_FLIPS` flipped draws (with 20 draws, one flip made a box of 5 % of
+    them that "held 100 % of the flips").
     """
     columns = ["parameter", "low", "high", "values", "range_low", "range_high", "coverage"]
     columns.append("density")
-    if not flipped.any() or flipped.all():
+    if int(np.count_nonzero(flipped)) < MIN_FLIPS or flipped.all():
         return pd.DataFrame(columns=columns)
     prim = Prim(x, flipped.astype(float), threshold=0.5)
     box = prim.find_box()
