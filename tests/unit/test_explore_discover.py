@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
-from escalade.analysis.explore import discover_sentence
+from escalade.analysis.explore import check_requests, discover_sentence
 from escalade.cli import main
+from escalade.errors import UsageError
 from escalade.report.explore_report import explore_report
 from escalade.report.html import render_html
 from escalade.results import ResultSet
@@ -51,3 +53,12 @@ def test_a_result_set_stored_before_the_condition_still_reads() -> None:
     rs = ResultSet("explore", {"scenario_id": "t"}, {tn.PRIM_BOXES: boxes})
     html = render_html(explore_report(rs), include_plotlyjs=False)
     assert "in which the condition of interest concentrates" in html
+
+
+def test_a_malformed_condition_gets_an_example_from_the_scenario() -> None:
+    """Yom Kippur 1973: the hint read "e.g. 'ukraine_position<0'", another scenario's outcome."""
+    outcomes = ["peak_superpower", "israel_end"]
+    with pytest.raises(UsageError, match=r"hint: e\.g\. 'israel_end<0'"):
+        check_requests(outcomes, ["a", "b"], "israel_end", None)
+    with pytest.raises(UsageError, match=r"hint: e\.g\. 'peak_superpower<0'"):
+        check_requests(outcomes, ["a", "b"], "israel ends badly", None)

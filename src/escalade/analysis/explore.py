@@ -54,13 +54,19 @@ _OPS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-def parse_condition(text: str) -> tuple[str, str, float]:
-    """``OUTCOME<VALUE`` (or ``>``, ``<=``, ``>=``) as ``(outcome, operator, value)``."""
+def parse_condition(text: str, outcomes: Sequence[str] = ()) -> tuple[str, str, float]:
+    """``OUTCOME<VALUE`` (or ``>``, ``<=``, ``>=``) as ``(outcome, operator, value)``.
+
+    A malformed condition's hint is written with the outcome it names, if it names one
+    of ``outcomes``, else the first of them (the scenario's own, not another's).
+    """
     match = _CONDITION.match(text)
     if match is None:
+        named = [o for o in outcomes if o == text.strip()]
+        example = (named or list(outcomes) or ["OUTCOME"])[0]
         raise UsageError(
             f"discover {text!r}: expected OUTCOME<VALUE or OUTCOME>VALUE "
-            "(hint: e.g. 'ukraine_position<0')",
+            f"(hint: e.g. '{example}<0')",
             parameter="discover",
         )
     return match.group(1), match.group(2), float(match.group(3))
@@ -81,7 +87,7 @@ def check_requests(
         did-you-mean hint).
     """
     if condition is not None:
-        _known(parse_condition(condition)[0], outcomes, "an outcome", "discover")
+        _known(parse_condition(condition, outcomes)[0], outcomes, "an outcome", "discover")
     for name in pair or ():
         _known(name, strategies, "a strategy", "when_beats")
 

@@ -62,7 +62,7 @@ def register(subparsers: Any) -> None:
         "--discover",
         metavar="OUTCOME<VALUE",
         default=None,
-        help="find PRIM boxes where the condition holds, e.g. 'ukraine_position<0'",
+        help="find PRIM boxes where an outcome's condition holds: OUTCOME<VALUE or >VALUE",
     )
     parser.add_argument(
         "--when-beats",
@@ -245,7 +245,8 @@ def _pair(text: str | None) -> tuple[str, str] | None:
     if not sep or not a or not b:
         raise UsageError(
             f"--when-beats: expected two strategy ids as A:B, found {text!r} "
-            "(hint: e.g. --when-beats indecision:decisive for when decisive beats indecision)"
+            "(hint: give two of the scenario's strategy ids, --when-beats A:B, to see when B "
+            "beats A)"
         )
     return a.strip(), b.strip()
 
