@@ -129,6 +129,9 @@ def test_game_report_and_store(chromium, tmp_path: Path, capsys) -> None:
     assert "α-Rank mass per cell" in section_text(chromium, "alpha-rank")
     commitment = section_text(chromium, "commitment")
     assert "value of commitment" in commitment and "west" in commitment
+    # Falklands trial: the fragile column read True/False, Python's words, not the report's
+    assert "True" not in commitment and "False" not in commitment
+    assert "\tyes" in commitment or "\tno" in commitment
 
 
 def test_solve_report_tells_the_path(chromium, tmp_path: Path, capsys) -> None:

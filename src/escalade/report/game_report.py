@@ -164,7 +164,9 @@ def _alpha_rank(rs: ResultSet) -> Section:
 
 
 def _commitment(rs: ResultSet) -> Section:
-    table = rs.get(tn.STACKELBERG)
+    table = rs.get(tn.STACKELBERG).copy()
+    if "fragile" in table.columns:  # a word, as the summary says it, not Python's True/False
+        table["fragile"] = table["fragile"].map(lambda f: "yes" if bool(f) else "no")
     replies = rs.get(tn.STACKELBERG_RESPONSES)
     numbers = (
         "leader value",
