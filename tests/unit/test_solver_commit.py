@@ -104,6 +104,9 @@ def test_cli(capsys) -> None:
     assert main(["commit", "kursk-mini", "--side", "west"]) == 0
     text = capsys.readouterr().out
     assert "gain_from_knowing" in text and "deescalate" in text
+    # Falklands trial: "Declared strategies of uk" over a column `declared` reading False
+    assert "Each strategy of west declared, against the other sides' best response" in text
+    assert "declared_in_file" in text and "here every strategy is announced" in text
     args = ["commit", "kursk-mini", "--side", "west", "--horizon", "3", "--node-limit", "400"]
     assert main([*args, "--json"]) == 0
     out = json.loads(capsys.readouterr().out)  # strict JSON: no NaN

@@ -186,13 +186,19 @@ def _print_tree(console: Any, result: Any) -> None:
         if c in ("strategy", "declared", "gain_from_knowing", "unplanned", "nodes")
         or (c.startswith("value_") and c != "value_neutral")
     ]
+    # Every strategy is declared here (the other sides best-respond to it); the file's own
+    # `declared` flag, what `run` lets a best_response mindset see, is named as such.
     console.print(
         dataframe_table(
-            table[shown],
-            title=f"Declared strategies of {result.side} against the best response "
-            f"(horizon {result.horizon})",
+            table[shown].rename(columns={"declared": "declared_in_file"}),
+            title=f"Each strategy of {result.side} declared, against the other sides' best "
+            f"response (horizon {result.horizon})",
             formats={c: ".4g" for c in shown if c.startswith(("value_", "gain", "unplanned"))},
         )
+    )
+    console.print(
+        "declared_in_file: the strategy's `declared` in the scenario (what a best_response "
+        "mindset sees in `escalade run`); here every strategy is announced"
     )
     console.print(
         "Most likely path of play per strategy (at every chance node its likeliest outcome; "
