@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import escalade
 from escalade.cli import main
 from escalade.evidence.provenance import KINDS, assumptions, quotes
 from escalade.evidence.verify import verify
@@ -275,3 +276,17 @@ def test_a_missing_text_is_not_repeated_on_every_quote_row(tmp_path: Path, capsy
     out = capsys.readouterr().out
     assert out.count("declares no 'file'") + out.count("declares a 'file'") <= 1
     assert "found at" not in out
+
+
+def test_cli_verify_without_quotes_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Falklands trial: a scenario sourced by notes alone printed an empty quote table."""
+    text = (Path(escalade.__file__).parent / "scenario" / "catalog" / "kursk-mini.yaml").read_text()
+    text = text.replace(', quote: "allowing Ukraine to launch long-range strikes on Russia"', "")
+    path = tmp_path / "noquote.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["verify", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "quotes in kursk-mini: none (no source carries a quote)" in out
+    assert "┃ status" not in out

@@ -98,11 +98,14 @@ def _why(report: VerifyReport, *, strict: bool) -> str:
     return f": {', '.join(found)}; hint: {hint}" if found else ""
 
 
-def _print(report: VerifyReport, *, show_all: bool) -> None:
+def _print_quotes(console: Any, report: VerifyReport) -> None:
+    """The quotes table, or one line when no source carries a quote."""
     from rich.table import Table
     from rich.text import Text
 
-    console = rich_console()  # piped: wide, so the quotes and elements stay on one line
+    if not report.quotes:  # an empty table of five headers said the same less clearly
+        print(f"quotes in {report.scenario}: none (no source carries a quote)")
+        return
     quotes = Table(title=Text(f"Quotes in {report.scenario}"), show_lines=False)
     # A quote whose source has no text says so once, under the table, not on every row; with
     # no text at all there is nothing to locate, and the column goes.
@@ -123,6 +126,14 @@ def _print(report: VerifyReport, *, show_all: bool) -> None:
             cells.append(Text(where))
         quotes.add_row(*cells)
     console.print(quotes)
+
+
+def _print(report: VerifyReport, *, show_all: bool) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = rich_console()  # piped: wide, so the quotes and elements stay on one line
+    _print_quotes(console, report)
     for reason, refs in _by_reason(report.missing_texts).items():
         # one line per reason: nine sources without a 'file' are one finding, not nine
         if len(refs) == 1:
