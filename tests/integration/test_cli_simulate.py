@@ -36,6 +36,8 @@ def test_tables_and_traces(capsys) -> None:
     # read as the chance of success; the table now says what its rates count.
     words = " ".join(out.split())  # the note wraps at the terminal's width
     assert "success_rate: share in which it succeeded at least once (not the chance" in words
+    # Yom Kippur 1973 trial: the last column, refused_per_trajectory, was not explained
+    assert "refused_per_trajectory: times per trajectory an actor whose consent" in words
 
 
 def test_errors_exit_2_without_traceback() -> None:

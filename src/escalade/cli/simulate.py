@@ -71,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
 OPTION_NOTE = (
     "usage_rate: share of trajectories that chose the option at least once; success_rate: share "
     "in which it succeeded at least once (not the chance that one attempt succeeds); mean_times: "
-    "times chosen per trajectory"
+    "times chosen per trajectory; refused_per_trajectory: times per trajectory an actor whose "
+    "consent it needs refused it"
 )
 
 
