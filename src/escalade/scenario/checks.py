@@ -43,6 +43,7 @@ __all__ = [
     "check_accident",
     "check_knowledge",
     "check_known_to",
+    "check_mindset_sides",
     "check_rung_effect",
     "check_side_ids",
     "check_side_weights",
@@ -195,6 +196,32 @@ class Site:
     reader: str | None
     """The actor whose decision reads it, or ``None`` for nature."""
     what: str
+
+
+def check_mindset_sides(checker: Checker) -> set[int]:
+    """A mindset models a side whose strategies are not compared; the indices of those that do.
+
+    A mindset of the strategies' side would set policies for the same actors as the
+    strategies, and in every cell its policy replaces the strategy's: every strategy
+    would play alike under it, silently.
+    """
+    spec = checker.spec
+    compared = {s.side for s in spec.strategies}
+    misplaced = set()
+    for i, mindset in enumerate(spec.mindsets):
+        if mindset.side in compared:
+            misplaced.add(i)
+            others = [s.id for s in spec.sides if s.id not in compared]
+            checker.add(
+                ("mindsets", i, "side"),
+                f"expected a side other than {mindset.side!r}, the side whose strategies "
+                f"are compared, found {mindset.side!r}",
+                "a mindset models another side; in every cell its policies would replace "
+                "the strategy's for the same actors, so the strategies would play alike: "
+                + (f"give it the side {others[0]!r} and that side's actors, " if others else "")
+                + "or make it a strategy",
+            )
+    return misplaced
 
 
 def number_text(value: Number) -> str | None:

@@ -328,9 +328,13 @@ class Checker:
 
     def check_strategies(self) -> None:
         """Strategies and mindsets name sides, actors of that side, and valid policies."""
+        # a mindset of the strategies' side is one error (its side), not one more per policy
+        misplaced = checks.check_mindset_sides(self)
         for section in ("strategies", "mindsets"):
             for i, strategy in enumerate(getattr(self.spec, section)):
                 path: Path = (section, i)
+                if section == "mindsets" and i in misplaced:
+                    continue
                 # an unknown side (the strategy's or the actor's) is one error, not one more
                 # per policy saying that the actor is "of another side"
                 known = self.ref((*path, "side"), "side", strategy.side, self.sides)
