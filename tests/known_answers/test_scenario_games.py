@@ -57,20 +57,24 @@ CHANCE = (Path(__file__).resolve().parents[1] / "data" / "games" / "chancy.yaml"
 )
 
 
-def test_tree_expectation_equals_engine_mean() -> None:
-    """Nobody choosing: the tree's value is each actor's expected utility under the policies."""
-    compiled = compile_scenario(loads_scenario(CHANCE))
-    game = build_game(compiled, horizon=3, players=[])
-    exact = backward_induction.solve(game).payoffs[0]
-    result = simulate(compiled, n=200_000, seed=5, chunk_size=50_000)
-    table = result.utilities().set_index("actor")
-    for k, actor in enumerate(("w", "e")):
+def assert_engine_mean(compiled, exact, *, seed: int, actors=("w", "e")) -> None:
+    """Each actor's tree value lies within two half-widths of the engine's 95% interval."""
+    table = simulate(compiled, n=200_000, seed=seed, chunk_size=50_000).utilities()
+    table = table.set_index("actor")
+    for k, actor in enumerate(actors):
         half = table.loc[actor, "ci_high"] - table.loc[actor, "mean"]
         assert abs(table.loc[actor, "mean"] - exact[k]) <= 2 * half, (
             actor,
             exact[k],
             table.loc[actor].to_dict(),
         )
+
+
+def test_tree_expectation_equals_engine_mean() -> None:
+    """Nobody choosing: the tree's value is each actor's expected utility under the policies."""
+    compiled = compile_scenario(loads_scenario(CHANCE))
+    game = build_game(compiled, horizon=3, players=[])
+    assert_engine_mean(compiled, backward_induction.solve(game).payoffs[0], seed=5)
 
 
 def test_players_choose_and_profiles_are_consistent() -> None:
@@ -248,11 +252,7 @@ def test_tree_with_jumps_and_walk_backs_equals_engine_mean() -> None:
         build_game(compile_scenario(loads_scenario(CHANCE)), horizon=3, players=[])
     ).payoffs[0]
     assert abs(exact[0] - plain[0]) > 0.01  # the jumps matter to this payoff
-    table = simulate(compiled, n=200_000, seed=6, chunk_size=50_000).utilities()
-    table = table.set_index("actor")
-    for k, actor in enumerate(("w", "e")):
-        half = table.loc[actor, "ci_high"] - table.loc[actor, "mean"]
-        assert abs(table.loc[actor, "mean"] - exact[k]) <= 2 * half, (actor, exact[k])
+    assert_engine_mean(compiled, exact, seed=6)
 
 
 ONE_ARENA = """
@@ -312,12 +312,7 @@ def test_tree_with_two_moves_a_round_equals_engine_mean(information) -> None:
     compiled = compile_scenario(loads_scenario(TWICE))
     assert [a.moves for a in compiled.actors] == [2, 1]
     game = build_game(compiled, horizon=3, players=[], information=information)
-    exact = backward_induction.solve(game).payoffs[0]
-    table = simulate(compiled, n=200_000, seed=8, chunk_size=50_000).utilities()
-    table = table.set_index("actor")
-    for k, actor in enumerate(("w", "e")):
-        half = table.loc[actor, "ci_high"] - table.loc[actor, "mean"]
-        assert abs(table.loc[actor, "mean"] - exact[k]) <= 2 * half, (actor, exact[k])
+    assert_engine_mean(compiled, backward_induction.solve(game).payoffs[0], seed=8)
 
 
 PICK_TWO = """
