@@ -40,3 +40,6 @@ def test_every_multi_id_option_hints_at_spaces(args: list[str], fix: str, capsys
     assert main(args) == 2
     err = " ".join(capsys.readouterr().err.split())
     assert f"hint: separate ids with spaces: {fix}" in err, err
+    # Falklands trial: "--strategies decisive,graduated" also got "hint: did you mean
+    # 'graduated'?", a second hint pointing at one of the two ids
+    assert err.count("hint:") == 1, err

@@ -253,10 +253,12 @@ def pick(
         return list(known)
     unknown = [c for c in chosen if c not in known]
     if unknown:
+        # one hint: the spaced form when ids were joined by commas, else a swapped kind, else
+        # the closest id ("a,b" got the spaced form and "did you mean 'b'?" besides)
+        hint = separate_ids_hint(kind, chosen, known) or swapped_id_hint(unknown, others, kind)
         raise UsageError(
             f"{kind}: expected ids among {', '.join(known)}, found {', '.join(unknown)}"
-            f"{separate_ids_hint(kind, chosen, known) or swapped_id_hint(unknown, others, kind)}"
-            f"{'' if set(unknown) & set(others) else closest_id_hint(unknown, known)}",
+            f"{hint or closest_id_hint(unknown, known)}",
             parameter=kind,
         )
     return list(chosen)
