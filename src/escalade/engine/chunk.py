@@ -152,22 +152,48 @@ def apply_final(player: RoundPlayer, st: State) -> None:
 
 @dataclass(eq=False)
 class Totals:
-    """Counts gathered round by round (events fired, accidents, refusals)."""
+    """Counts gathered round by round (events fired, accidents, refusals, round peaks).
+
+    ``peak_hist`` and ``peak_view_hist`` are :class:`~escalade.engine.counts.Counts`'
+    histograms of each round's peak, filled by :meth:`add_peaks` a round at a time
+    (nothing per trajectory is kept).
+    """
 
     fired: IntArray
     accidents: IntArray
     refused: IntArray
     peak_max: FloatArray
+    peak_hist: IntArray
+    peak_view_hist: IntArray
 
     @classmethod
     def zeros(cls, c: CompiledScenario, n: int = 0) -> Totals:
         """Empty totals."""
+        empty = Counts.zeros(c)
         return cls(
             fired=np.zeros(len(c.events), dtype=np.int64),
             accidents=np.zeros((2, len(c.arenas)), dtype=np.int64),
             refused=np.zeros(len(c.options), dtype=np.int64),
             peak_max=np.full((n, 2 * len(c.arenas)), -np.inf),
+            peak_hist=empty.peak_hist,
+            peak_view_hist=empty.peak_view_hist,
         )
+
+    def add_peaks(self, c: CompiledScenario, t: int, views: FloatArray) -> None:
+        """Histogram row ``t`` of the round peaks: ``views`` is every view at its highest.
+
+        The common rung's peak is the higher of its two views' peaks.
+        """
+        pairs = np.asarray(views).reshape(len(views), -1, 2)
+        rungs = pairs.max(axis=2)
+        for a in c.arenas:
+            width = a.high - a.low + 1
+            peak = rungs[:, a.index].astype(np.int64) - a.low
+            self.peak_hist[a.index, t, :width] = np.bincount(peak, minlength=width)
+            for p in (0, 1):
+                col = 2 * a.index + p
+                seen = pairs[:, a.index, p].astype(np.int64) - a.low
+                self.peak_view_hist[col, t, :width] = np.bincount(seen, minlength=width)
 
     def add(self, log: RoundLog, n_options: int) -> None:
         """Account for one round's log."""
@@ -245,15 +271,19 @@ def run_state(player: RoundPlayer, st: State, span: tuple[int, int], keep: int) 
     side_path = np.zeros_like(view_path)
     rung_path[0], max_path[0], view_path[0] = st.rungs, st.rung_max, st.view_max
     side_path[0] = st.views
+    totals.add_peaks(c, 0, st.views)
     for t in range(c.horizon):
         played = st.alive.copy()
+        peaks = st.views
         if played.any():
             u = player.uniforms(Stream.ROUND, player.layout.k, t)
             log = player.play(st, t, u, player.policies)
             totals.add(log, len(c.options))
             tracker.update(st, played, t, log.peak_views)
+            peaks = log.peak_views
             if keep:
                 recorded.append((t, log, st.take(first), played[:keep].copy()))
+        totals.add_peaks(c, t + 1, peaks)
         rung_path[t + 1], max_path[t + 1], view_path[t + 1] = st.rungs, st.rung_max, st.view_max
         side_path[t + 1] = st.views
     apply_final(player, st)
@@ -334,6 +364,7 @@ def _counts(c: CompiledScenario, st: State, played: Played) -> Counts:
     counts.succeeded_any = st.taken.sum(axis=0)
     counts.times_chosen = st.times_chosen.sum(axis=0)
     counts.refused = totals.refused
+    counts.peak_hist, counts.peak_view_hist = totals.peak_hist, totals.peak_view_hist
     counts.event_any = st.fired.sum(axis=0)
     counts.event_count = totals.fired
     counts.accidents_up, counts.accidents_down = totals.accidents

@@ -26,6 +26,12 @@ class Counts:
     ``floats`` holds, in order: outcome sums, outcome sums of squares, actor
     utility sums, their squares, side utility sums, their squares, utility
     part sums (:mod:`escalade.engine.decompose`), their squares.
+
+    ``rung_hist[a, t]`` counts the trajectories at each rung of arena ``a``
+    after ``t`` rounds (``view_hist`` each side's view); ``peak_hist[a, t]``
+    (``peak_view_hist``) at each highest rung reached during round ``t - 1``,
+    so a rung reached and walked back within a round shows there only (row 0:
+    the start; a trajectory that has ended: its rung).
     """
 
     n: int
@@ -37,6 +43,8 @@ class Counts:
     refused: IntArray
     rung_hist: IntArray
     view_hist: IntArray
+    peak_hist: IntArray
+    peak_view_hist: IntArray
     event_any: IntArray
     event_count: IntArray
     accidents_up: IntArray
@@ -62,6 +70,8 @@ class Counts:
             refused=np.zeros(n_opt, dtype=np.int64),
             rung_hist=np.zeros((n_arena, c.horizon + 1, width), dtype=np.int64),
             view_hist=np.zeros((2 * n_arena, c.horizon + 1, width), dtype=np.int64),
+            peak_hist=np.zeros((n_arena, c.horizon + 1, width), dtype=np.int64),
+            peak_view_hist=np.zeros((2 * n_arena, c.horizon + 1, width), dtype=np.int64),
             event_any=np.zeros(len(c.events), dtype=np.int64),
             event_count=np.zeros(len(c.events), dtype=np.int64),
             accidents_up=np.zeros(n_arena, dtype=np.int64),
@@ -83,6 +93,8 @@ class Counts:
             "refused",
             "rung_hist",
             "view_hist",
+            "peak_hist",
+            "peak_view_hist",
             "event_any",
             "event_count",
             "accidents_up",

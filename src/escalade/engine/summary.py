@@ -70,6 +70,22 @@ def _quantile_rows(hist: IntArray, low: int, quantiles: tuple[float, ...]) -> li
     return rows
 
 
+_RUNG_COLUMNS = ("round", "q05", "q25", "q50", "q75", "q95", "mean", "peak_q50", "peak_q95")
+"""The columns of :meth:`SimulationResult.rungs_by_round` after ``arena``."""
+
+
+def _rung_rows(hist: IntArray, peaks: IntArray, low: int) -> list[dict[str, float]]:
+    """Per round: the quantiles and mean of ``hist``, the median and 95% of ``peaks``."""
+    levels = np.arange(low, low + hist.shape[1])
+    ends = _quantile_rows(hist, low, (0.05, 0.25, 0.5, 0.75, 0.95))
+    highs = _quantile_rows(peaks, low, (0.5, 0.95))
+    rows = []
+    for t, (qs, top) in enumerate(zip(ends, highs, strict=True)):
+        mean = float(hist[t] @ levels) / max(int(hist[t].sum()), 1)
+        rows.append(dict(zip(_RUNG_COLUMNS, (t, *qs, mean, *top), strict=True)))
+    return rows
+
+
 _OPTION_RATES = ("usage_rate", "success_rate", "mean_times", "refused_per_trajectory")
 """The per-option columns of :meth:`SimulationResult.options` in ``option_usage``."""
 
@@ -276,48 +292,32 @@ class SimulationResult:
         return pd.DataFrame(rows, columns=columns)
 
     def rungs_by_round(self) -> pd.DataFrame:
-        """Quantiles (5, 25, 50, 75, 95%) and mean of each arena's rung after each round."""
+        """Quantiles (5, 25, 50, 75, 95%) and mean of each arena's rung after each round.
+
+        ``peak_q50`` and ``peak_q95`` are the median and 95th percentile of the
+        highest rung reached during the round (a rung reached and walked back
+        within the round shows there, not in the rung after the round).
+        """
         rows = []
-        quantiles = (0.05, 0.25, 0.5, 0.75, 0.95)
         for a in self.compiled.arenas:
-            hist = self.counts.rung_hist[a.index][:, : a.high - a.low + 1]
-            levels = np.arange(a.low, a.high + 1)
-            for t, qs in enumerate(_quantile_rows(hist, a.low, quantiles)):
-                mean = float(hist[t] @ levels) / max(int(hist[t].sum()), 1)
-                rows.append(
-                    {
-                        "arena": a.id,
-                        "round": t,
-                        **dict(zip(("q05", "q25", "q50", "q75", "q95"), qs, strict=True)),
-                        "mean": mean,
-                    }
-                )
-        return pd.DataFrame(
-            rows, columns=["arena", "round", "q05", "q25", "q50", "q75", "q95", "mean"]
-        )
+            width = a.high - a.low + 1
+            hists = (self.counts.rung_hist[a.index], self.counts.peak_hist[a.index])
+            for row in _rung_rows(hists[0][:, :width], hists[1][:, :width], a.low):
+                rows.append({"arena": a.id, **row})
+        return pd.DataFrame(rows, columns=["arena", *_RUNG_COLUMNS])
 
     def rungs_by_side(self) -> pd.DataFrame:
         """Like :meth:`rungs_by_round`, for each party side's view of each arena."""
         rows = []
-        quantiles = (0.05, 0.25, 0.5, 0.75, 0.95)
         for a in self.compiled.arenas:
-            levels = np.arange(a.low, a.high + 1)
+            width = a.high - a.low + 1
             for p in (0, 1):
-                hist = self.counts.view_hist[2 * a.index + p][:, : a.high - a.low + 1]
+                col = 2 * a.index + p
+                hists = (self.counts.view_hist[col], self.counts.peak_view_hist[col])
                 side = self.compiled.sides[a.parties[p]]
-                for t, qs in enumerate(_quantile_rows(hist, a.low, quantiles)):
-                    mean = float(hist[t] @ levels) / max(int(hist[t].sum()), 1)
-                    rows.append(
-                        {
-                            "arena": a.id,
-                            "side": side,
-                            "round": t,
-                            **dict(zip(("q05", "q25", "q50", "q75", "q95"), qs, strict=True)),
-                            "mean": mean,
-                        }
-                    )
-        columns = ["arena", "side", "round", "q05", "q25", "q50", "q75", "q95", "mean"]
-        return pd.DataFrame(rows, columns=columns)
+                for row in _rung_rows(hists[0][:, :width], hists[1][:, :width], a.low):
+                    rows.append({"arena": a.id, "side": side, **row})
+        return pd.DataFrame(rows, columns=["arena", "side", *_RUNG_COLUMNS])
 
     def events(self) -> pd.DataFrame:
         """Per event: share of trajectories where it fired, mean firings."""

@@ -48,6 +48,7 @@ __all__ = [
     "ladder_figure",
     "new_figure",
     "option_usage",
+    "peaks_above",
     "prim_trajectory",
     "require_columns",
     "threshold_curves",
@@ -70,7 +71,10 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     ----------
     df : DataFrame
         Columns ``strategy``, ``round``, ``q05``, ``q25``, ``q50``, ``q75``, ``q95``;
-        optional ``side`` (per-side rungs: one line per side, dashed by side).
+        optional ``side`` (per-side rungs: one line per side, dashed by side) and
+        ``peak_q50``, ``peak_q95`` (the median and 95% of each round's highest rung:
+        drawn as a thin dotted line with open triangles, for a strategy whose peaks
+        rise above its rungs after the round; see :func:`peaks_above`).
     title : str, optional
         The figure title.
     """
@@ -105,6 +109,8 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
                     hovertemplate="after %{x} rounds: median %{y}<extra>" + group + "</extra>",
                 )
             )
+            if peaks_above(part):
+                traces.append(_peak_trace(part, group, colours[strategy]))
     layout = {
         "template": {},
         "xaxis": {"title": {"text": ROUNDS_AXIS}},
@@ -114,9 +120,45 @@ def fan_chart(df: pd.DataFrame, title: str | None = None) -> go.Figure:
     return apply_layout(fig, title)
 
 
+def peaks_above(df: pd.DataFrame) -> bool:
+    """Whether a rung table's round peaks ever rise above its quantiles after the round.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Rows of ``rungs_by_round`` or ``rungs_by_side``; without ``peak_q50`` and
+        ``peak_q95`` (runs stored before they existed) the answer is False.
+    """
+    if not {"peak_q50", "peak_q95"} <= set(df.columns):
+        return False
+    above = (df["peak_q50"] > df["q50"]) | (df["peak_q95"] > df["q95"])
+    return bool(above.any())
+
+
+def _peak_trace(part: pd.DataFrame, group: str, colour: str) -> dict[str, Any]:
+    """The median and 95% of the round peaks: one dotted line each, in one legend entry."""
+    rounds = [*part["round"], None, *part["round"]]
+    labels = ["median"] * len(part) + [""] + ["95th percentile"] * len(part)
+    return trace(
+        "scatter",
+        x=rounds,
+        y=[*part["peak_q50"], None, *part["peak_q95"]],
+        text=labels,
+        mode="lines+markers",
+        line={"color": colour, "width": 1.5, "dash": "dot"},
+        marker={"symbol": "triangle-up-open", "size": 7},
+        name=f"{group} highest rung in the round",
+        legendgroup=group,
+        hovertemplate="round ending at %{x}: %{text} of its highest rung %{y}<extra>"
+        + group
+        + "</extra>",
+    )
+
+
 def _rung_ticks(df: pd.DataFrame) -> dict[str, Any]:
     """Ticks on whole rungs only (an axis spanning two rungs would read 1.2, 1.4 and so on)."""
-    values = pd.concat([df[c] for c in ("q05", "q50", "q95")]).dropna()
+    peaks = [c for c in ("peak_q95",) if c in df.columns]
+    values = pd.concat([df[c] for c in ("q05", "q50", "q95", *peaks)]).dropna()
     span = float(values.max() - values.min()) if not values.empty else 0.0
     return {"tickmode": "linear", "tick0": 0, "dtick": max(1, math.ceil(span / 8))}
 

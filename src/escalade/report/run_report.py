@@ -17,6 +17,7 @@ from escalade.report.figures import (
     comparison_heatmap,
     fan_chart,
     option_usage,
+    peaks_above,
     threshold_curves,
 )
 from escalade.report.html import FigureBlock, Markdown, ReportDocument, Section, TableBlock
@@ -234,6 +235,14 @@ def _comparison(rs: ResultSet) -> Section:
     return Section("comparison", "Strategies compared", tuple(blocks))
 
 
+PEAK_CAPTION = (
+    "; dotted lines with open triangles: the median and 95th percentile of the highest rung "
+    "reached during each round, above the bands where a rung was reached and walked back within "
+    "the same round (threshold crossings and max outcomes count that highest rung)"
+)
+"""Added to a fan chart's caption when it draws the round peaks."""
+
+
 def _dynamics(rs: ResultSet) -> Section:
     blocks: list[Any] = []
     rungs = rungs_with_sides(rs.get(tn.RUNGS_BY_ROUND), rs.get(tn.RUNGS_BY_SIDE))
@@ -241,10 +250,12 @@ def _dynamics(rs: ResultSet) -> Section:
         for (arena, mindset), cell in rungs.groupby(["arena", "mindset"], sort=False):
             group = cell.dropna(axis=1, how="all").reset_index(drop=True)
             per = "per strategy and side" if "side" in group.columns else "per strategy"
+            caption = f"Median, 50% and 90% bands of the {arena} rung after each round, {per}"
+            if peaks_above(group):
+                caption += PEAK_CAPTION
             blocks.append(
                 FigureBlock(
-                    fan_chart(group, f"Rung of {arena} over time — mindset {mindset}"),
-                    f"Median, 50% and 90% bands of the {arena} rung, {per}",
+                    fan_chart(group, f"Rung of {arena} over time — mindset {mindset}"), caption
                 )
             )
     by_round = rs.get(tn.THRESHOLDS_BY_ROUND)
