@@ -37,6 +37,8 @@ def same(a: SimulationResult, b: SimulationResult) -> None:
     assert a.n == b.n
     assert np.array_equal(a.counts.floats, b.counts.floats)  # bit for bit
     assert np.array_equal(a.counts.rung_hist, b.counts.rung_hist)
+    assert np.array_equal(a.counts.peak_hist, b.counts.peak_hist)
+    assert np.array_equal(a.counts.peak_view_hist, b.counts.peak_view_hist)
     assert np.array_equal(a.counts.crossed_by_round, b.counts.crossed_by_round)
     assert np.array_equal(a.counts.times_chosen, b.counts.times_chosen)
     assert a.to_dict() == b.to_dict()

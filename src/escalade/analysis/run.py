@@ -13,7 +13,8 @@
 ``thresholds_by_round`` strategy, mindset, round, threshold, probability, ci_low, ci_high
 ``options``             strategy, mindset, option, usage_rate, success_rate, mean_times
 ``utilities``           strategy, mindset, actor, side, mean, ci_low, ci_high
-``rungs_by_round``      strategy, mindset, arena, round, q05, q25, q50, q75, q95
+``rungs_by_round``      strategy, mindset, arena, round, q05, q25, q50, q75, q95, mean,
+                        peak_q50, peak_q95 (of each round's highest rung)
 ``rungs_by_side``       strategy, mindset, arena, side, round, q05, …, q95 (each side's view)
 ``thresholds_by_side``  strategy, mindset, threshold, arena, side, probability, ci_low, ci_high
 ``utility_terms``       strategy, mindset, actor, side, kind, term, mean, sd, ci_low, ci_high, n,
