@@ -238,7 +238,7 @@ def _comparison(rs: ResultSet) -> Section:
 PEAK_CAPTION = (
     "; dotted lines with open triangles: the median and 95th percentile of the highest rung "
     "reached during each round, above the bands where a rung was reached and walked back within "
-    "the same round (threshold crossings and max outcomes count that highest rung)"
+    "the same round (threshold crossings and at: max outcomes count it)"
 )
 """Added to a fan chart's caption when it draws the round peaks."""
 
