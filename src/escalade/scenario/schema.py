@@ -307,7 +307,15 @@ class EventSpec(_Sourced):
     @model_validator(mode="after")
     def _timing(self) -> EventSpec:
         if (self.at is None) == (self.prob is None):
-            raise ValueError("an event needs exactly one of 'at' (a date) or 'prob' (per round)")
+            found = "both" if self.at is not None else "neither"
+            raise ValueError(
+                "an event needs exactly one of 'at' (a date) or 'prob' (per round), found "
+                f"{found} (a dated event fires once in its round; for one that may or may not "
+                "happen on the day, give 'at' and branches, one of them without effects)"
+                if found == "both"
+                else "an event needs exactly one of 'at' (a date) or 'prob' (per round), "
+                "found neither"
+            )
         return self
 
 

@@ -78,6 +78,15 @@ def _rung_hint(ladder: Ladder, ref: str) -> str:
     return f"{numbers} or one of its {len(ids)} rung ids; {where}"
 
 
+def _type_hint(found: ex.Type, wanted: ex.Type, text: str) -> str | None:
+    """How to turn ``text`` into what was wanted, for the two mix-ups of number and condition."""
+    if found == ex.Type.NUMBER and wanted == ex.Type.BOOL:
+        return f"compare the number, e.g. {text + ' > 0'!r} or {text + ' <= 0'!r}"
+    if found == ex.Type.BOOL and wanted == ex.Type.NUMBER:
+        return f"turn the condition into a number with where(): {f'where({text}, 1, 0)'!r}"
+    return None
+
+
 class Checker:
     """Collects semantic issues of one scenario."""
 
@@ -115,9 +124,18 @@ class Checker:
         self.add(
             path,
             f"expected the id of a declared {kind}, found {value!r}",
-            did_you_mean(value, known),
+            self._other_kind_hint(kind, value) or did_you_mean(value, known),
         )
         return False
+
+    def _other_kind_hint(self, kind: str, value: str) -> str | None:
+        """A side given for an actor (``consent: [argentina]``), or an actor for a side."""
+        if kind == "actor" and value in self.sides:
+            mine = [a.id for a in self.spec.actors if a.side == value]
+            return f"{value!r} is a side; give its actors: {', '.join(mine)}"
+        if kind == "side" and value in self.actors:
+            return f"{value!r} is an actor, of side {self.actors[value].side!r}"
+        return None
 
     # -- entry point -----------------------------------------------------
     def run(self) -> list[Issue]:
@@ -487,7 +505,11 @@ class Checker:
                 ex.Type.BOOL: "a condition (true/false)",
                 ex.Type.DATE: "a date",
             }[wanted]
-            self.add(path, f"expected {expected}, found {found} in {text!r}")
+            self.add(
+                path,
+                f"expected {expected}, found {found} in {text!r}",
+                _type_hint(compiled.type, wanted, text),
+            )
             return None
         if wanted is None and compiled.type == ex.Type.DATE:
             self.add(path, f"expected a number or a condition, found a date in {text!r}")
