@@ -453,3 +453,19 @@ def test_an_article_without_a_headline_gets_a_short_title() -> None:
     assert ingest("Soviet note prompts US alert\n" + lead).title == "Soviet note prompts US alert"
     short = "WASHINGTON - The alert was ordered. Officials said so."
     assert ingest(short).title == short
+
+
+@pytest.mark.parametrize(
+    ("text", "counts"),
+    [
+        ("The alert, known as DEFCON 3, was ordered.", []),
+        ("The Council voted on Resolution 340 and sent 20 observers.", ["20"]),
+        ("NATO's Article 5 covers 30 countries.", ["30"]),
+        ("At this stage 40 people had died.", ["40"]),  # lower case: a quantity
+    ],
+)
+def test_a_number_naming_an_article_or_a_resolution_is_not_a_count(
+    text: str, counts: list[str]
+) -> None:
+    """Yom Kippur 1973: "DEFCON 3" and "Resolution 340" were listed as counts of 3 and 340."""
+    assert [n.text for n in find_numbers(text, skip=[])] == counts

@@ -185,6 +185,9 @@ def test_read_source_text_plain_with_bom(tmp_path: Path) -> None:
         ("the K\u20111 base", set()),
         ("-5 degrees for 10-12 weeks", {5.0, 10.0, 12.0}),
         ("a 30-day truce, 10,000 troops, 3.5%", {30.0, 10000.0, 3.5, 0.035}),
+        # Yom Kippur 1973: a quote "DEFCON 3" vouched for a 3, "Resolution 340" for 340
+        ("forces on DEFCON 3 under Resolution 340", set()),
+        ("Article 5 binds 30 allies", {30.0}),
     ],
 )
 def test_a_number_glued_to_letters_is_part_of_a_name(text: str, numbers: set[float]) -> None:

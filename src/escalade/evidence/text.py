@@ -32,6 +32,7 @@ import numpy.typing as npt
 from escalade.errors import EvidenceError
 
 __all__ = [
+    "DESIGNATORS",
     "MAX_SOURCE_BYTES",
     "QUANTITY_START",
     "NormalisedText",
@@ -42,13 +43,24 @@ __all__ = [
     "read_source_text",
 ]
 
-QUANTITY_START = r"(?<![\w.])(?<![^\W\d_][-\u2010\u2011])"
+DESIGNATORS = (
+    "Article", "Articles", "Resolution", "Resolutions", "Section", "Chapter", "Clause",
+    "Paragraph", "Protocol", "Phase", "Stage", "Level", "DEFCON", "Flight", "Reactor", "Unit",
+    "Zone", "Sector", "Route", "Highway", "Hill", "No.",
+)  # fmt: skip
+"""Capitalised words whose number names something ("Article 5", "Resolution 338")."""
+
+QUANTITY_START = r"(?<![\w.])(?<![^\W\d_][-\u2010\u2011])" + "".join(
+    rf"(?<!\b(?-i:{re.escape(word)}) )" for word in DESIGNATORS
+)
 """A regex lookbehind to put before a number's first digit: the number is a quantity.
 
 A number glued to a letter, a digit or a point ("MH17", the "7" of "17"), or to
 letters by a hyphen ("K-1", "F-35", "COVID-19", "Su-27", "S-400"), is part of a
-name, not a quantity. A number after a space, a sign or another number's hyphen
-stays one: "-5", both ends of "10-12 weeks".
+name, not a quantity; so is one after a capitalised word of :data:`DESIGNATORS`
+("Article 5", "Resolution 338", "DEFCON 3", "Resolution No. 242"; lower case,
+"this stage 40 people", stays a quantity). A number after a space, a sign or
+another number's hyphen stays one: "-5", both ends of "10-12 weeks".
 """
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 """The largest source or article file read (20 MB)."""
