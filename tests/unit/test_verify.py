@@ -290,3 +290,16 @@ def test_cli_verify_without_quotes_says_so(
     out = capsys.readouterr().out
     assert "quotes in kursk-mini: none (no source carries a quote)" in out
     assert "┃ status" not in out
+
+
+def test_a_quote_not_found_gets_its_own_hint(tmp_path: Path, capsys) -> None:
+    """Yom Kippur 1973: two misquoted sources failed with the hint for unsourced numbers
+    ("give each unsourced number a quote ..."), which said nothing about the quotes."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    (folder / ARTICLE).write_text("Officials said allies were weighing options.\n")
+    assert main(["verify", "kursk-mini", "--sources", str(folder)]) == 1
+    verdict = capsys.readouterr().out.strip().splitlines()[-1]
+    assert verdict.startswith("verify FAILED: kursk-mini: 1 quote not found in its text; hint:")
+    assert "write each quote not found in its source's own words" in verdict
+    assert "unsourced" not in verdict

@@ -76,25 +76,45 @@ def run(args: argparse.Namespace) -> int:
 def _why(report: VerifyReport, *, strict: bool) -> str:
     """What failed, counted, with what to do: the verdict line alone named nothing."""
     statuses = [q.status for q in report.quotes]
+    # (count, noun, what, what to do): the hint names the fix of each failure found only
     counts = [
-        (statuses.count("not_found"), "quote", "not found in its text"),
-        (statuses.count("unknown_source"), "quote", "citing an unknown source"),
+        (
+            statuses.count("not_found"),
+            "quote",
+            "not found in its text",
+            "write each quote not found in its source's own words (its row's 'found at' is "
+            "the closest passage, with its score)",
+        ),
+        (
+            statuses.count("unknown_source"),
+            "quote",
+            "citing an unknown source",
+            "cite a source id listed under 'sources'",
+        ),
     ]
     if strict:
         unread = sum(s not in {"found", "not_found", "unknown_source"} for s in statuses)
         counts += [
-            (unread, "quote", "whose source text could not be read"),
-            (len(report.unsourced), "unsourced number", ""),
+            (
+                unread,
+                "quote",
+                "whose source text could not be read",
+                "give each source a 'file' with its text (or --sources DIR)",
+            ),
+            (
+                len(report.unsourced),
+                "unsourced number",
+                "",
+                "give each unsourced number a quote that contains it, a 'note' (a judgement) "
+                "or an uncertainty",
+            ),
         ]
+    failed = [c for c in counts if c[0]]
     found = [
         f"{n} {noun}{'' if n == 1 else 's'}{' ' + what if what else ''}"
-        for n, noun, what in counts
-        if n
+        for n, noun, what, _ in failed
     ]
-    hint = (
-        "give each unsourced number a quote that contains it, a 'note' (a judgement) or an "
-        "uncertainty, and each source a 'file' with its text (or --sources DIR)"
-    )
+    hint = "; ".join(fix for *_, fix in failed)
     return f": {', '.join(found)}; hint: {hint}" if found else ""
 
 
