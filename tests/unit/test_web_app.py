@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from escalade.scenario import load_scenario
+from escalade.scenario.distributions import allowed_values
 from escalade.web.app import Settings, create_app
 from escalade.web.jobs import JobManager, Overloaded
 from escalade.workflows.explore import ExploreOptions, explore_scenario
@@ -229,3 +230,19 @@ def test_the_index_shows_each_scenarios_title(client: TestClient) -> None:
     title = load_scenario("dprk-troops-2024").title
     assert 'href="/scenarios/dprk-troops-2024"' in page
     assert title.replace("'", "&#39;").replace('"', "&#34;") in page
+
+
+def test_the_run_form_says_what_each_uncertainty_may_be_fixed_to(client: TestClient) -> None:
+    """Yom Kippur 1973: the override fields showed only the distribution ("uniform"), so a
+    value outside the range was learned from the 422 after submitting."""
+    page = client.get(f"/scenarios/{KURSK}").text
+    # kursk-mini: strike_effect is triangular from 0.1 to 0.8
+    assert 'placeholder="triangular, 0.1 to 0.8"' in page
+
+
+def test_allowed_values_in_words() -> None:
+    spec = load_scenario("dprk-troops-2024").spec
+    words = {u.dist: allowed_values(u) for u in spec.uncertainties}
+    assert words["uniform"].startswith("uniform, ") and " to " in words["uniform"]
+    if "choice" in words:
+        assert words["choice"].startswith("choice: ") and " or " in words["choice"]

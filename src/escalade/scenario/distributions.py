@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from escalade.scenario.schema import UncertaintySpec
 
-__all__ = ["support", "uncertainty_problems", "value_problem"]
+__all__ = ["allowed_values", "support", "uncertainty_problems", "value_problem"]
 
 
 def uncertainty_problems(u: UncertaintySpec) -> list[tuple[str, str]]:
@@ -133,6 +133,27 @@ def support(u: UncertaintySpec) -> tuple[float, float]:
     low = -math.inf if u.low is None else u.low
     high = math.inf if u.high is None else u.high
     return low, high
+
+
+def allowed_values(u: UncertaintySpec) -> str:
+    """The values a user may fix ``u`` to, in words (a valid uncertainty).
+
+    ``uniform, 0.3 to 0.8`` (the support of a continuous distribution, ``any value``
+    or one bound when it is unbounded) or ``choice: 4 or 5`` (the listed values): what
+    :func:`value_problem` accepts, shown before a user types a value.
+    """
+    if u.dist == "choice":
+        assert u.values
+        shown = [f"{v:g}" for v in u.values]
+        return f"choice: {', '.join(shown[:-1])} or {shown[-1]}" if len(shown) > 1 else shown[0]
+    low, high = support(u)
+    if math.isinf(low) and math.isinf(high):
+        return f"{u.dist}, any value"
+    if math.isinf(high):
+        return f"{u.dist}, {low:g} or more"
+    if math.isinf(low):
+        return f"{u.dist}, {high:g} or less"
+    return f"{u.dist}, {low:g} to {high:g}"
 
 
 def value_problem(u: UncertaintySpec, value: float) -> str | None:

@@ -17,6 +17,7 @@ from escalade.report.replay_report import replay_report
 from escalade.report.run_report import run_report
 from escalade.report.scenario_report import scenario_report
 from escalade.results import ResultSet
+from escalade.scenario.distributions import allowed_values
 from escalade.scenario.yamlio import decode
 from escalade.web.dashboard import Board, Dashboard
 from escalade.web.models import ERRORS, RunRequest, ScenarioId
@@ -104,7 +105,8 @@ def scenario_page(sid: ScenarioId, board: Board) -> HTMLResponse:
     s = board.scenarios.get(sid)
 
     def build() -> str:
-        form = render("run_form.html", scenario=s, max_n=board.settings.max_n)
+        allowed = {u.id: allowed_values(u) for u in s.spec.uncertainties}
+        form = render("run_form.html", scenario=s, max_n=board.settings.max_n, allowed=allowed)
         report = render_html(scenario_report(s), include_plotlyjs=False)
         return inject(report, head=PLOTLY_TAG, body=form)
 
