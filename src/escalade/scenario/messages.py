@@ -270,6 +270,13 @@ _TAGGED: dict[str, tuple[str, Mapping[str, type[BaseModel]]]] = {
 """Discriminated unions: the tag field, what a member is called, and its classes."""
 
 
+_FIELD_ALIASES = {
+    "min": "low", "max": "high", "lower": "low", "upper": "high", "mu": "mean", "sigma": "sd",
+    "std": "sd", "stdev": "sd", "choices": "values", "options": "values", "probs": "weights",
+}  # fmt: skip
+"""Other names of a distribution's fields ("min" is "low": it read "did you mean 'nominal'")."""
+
+
 def _unknown_field(name: str, error: dict[str, Any]) -> tuple[str, str | None]:
     """``unknown field`` naming the policy kind or distribution when in a tagged union."""
     model = _model_of(error)
@@ -285,7 +292,8 @@ def _unknown_field(name: str, error: dict[str, Any]) -> tuple[str, str | None]:
         if owners:
             hint = f"{name!r} belongs to {tag} {' or '.join(repr(o) for o in owners)}; {hint}"
         else:
-            close = did_you_mean(name, known)
+            alias = _FIELD_ALIASES.get(name)
+            close = f"did you mean {alias!r}?" if alias in known else did_you_mean(name, known)
             hint = f"{close}; {hint}" if close else hint
         return f"unknown field {name!r} for a {member!r} {noun}", hint
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
