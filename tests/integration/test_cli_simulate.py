@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from escalade.cli import main
 
@@ -50,3 +51,15 @@ def test_errors_exit_2_without_traceback() -> None:
         )
         assert proc.returncode == 2, (extra, proc.stderr)
         assert "Traceback" not in proc.stderr and "escalade: error:" in proc.stderr
+
+
+def test_events_and_accidents_are_summarised(capsys) -> None:
+    """Yom Kippur 1973 trial: how often a chance event fired, or accidents struck, was in no
+    table (only in traces)."""
+    scenario = str(
+        Path(__file__).resolve().parents[1] / "data" / "scenarios" / "cuba-quarantine.yaml"
+    )
+    assert main(["simulate", scenario, "--n", "400"]) == 0
+    out = " ".join(capsys.readouterr().out.split())  # titles wrap at the terminal's width
+    assert "Events fired (rate: share of trajectories)" in out and "submarine" in out
+    assert "Accidental moves per trajectory" in out and "caribbean" in out

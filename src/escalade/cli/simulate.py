@@ -119,6 +119,7 @@ def _print(result: Any) -> None:
         )
     )
     console.print(OPTION_NOTE, markup=False, highlight=False)
+    _print_chance(console, result)
     console.print(
         dataframe_table(
             result.utilities().drop(columns=["n"]),
@@ -127,6 +128,36 @@ def _print(result: Any) -> None:
         )
     )
     sys.stdout.flush()
+
+
+def _print_chance(console: Any, result: Any) -> None:
+    """How often each event fired and each arena's accidents struck (what chance did).
+
+    Only traces showed them: a scenario's chance events and accidents had no summary.
+    """
+    from escalade.report.text import dataframe_table
+
+    events = result.events()
+    if not events.empty:
+        console.print(
+            dataframe_table(
+                events,
+                title="Events fired (rate: share of trajectories)",
+                formats={"rate": ".1%", "mean_count": ".3g"},
+            )
+        )
+    accidents = result.accidents()
+    struck = accidents[
+        (accidents["up_per_trajectory"] > 0) | (accidents["down_per_trajectory"] > 0)
+    ]
+    if not struck.empty:
+        console.print(
+            dataframe_table(
+                struck,
+                title="Accidental moves per trajectory",
+                formats={"up_per_trajectory": ".3g", "down_per_trajectory": ".3g"},
+            )
+        )
 
 
 def _defaults_note(compiled: Any, strategy: str | None, mindset: str | None) -> str | None:
