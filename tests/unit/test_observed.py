@@ -323,3 +323,17 @@ def test_a_scenario_given_as_the_timeline_is_named_as_such() -> None:
     assert "and as its observed timeline a file of what happened" in rendered
     assert "schema_version: 1" not in rendered
     assert "--observed" not in rendered  # the library names no flag (test_error_parameters)
+
+
+def test_a_window_whose_dates_are_swapped_says_what_was_found() -> None:
+    """Yom Kippur 1973: "'between' needs its first date on or before its second" named
+    neither the dates found nor the fix."""
+    with pytest.raises(ScenarioError) as info:
+        loads_observed(
+            text("{between: [2024-02-10, 2024-01-20], option: harden, taken: false}"),
+            file="t.observed.yaml",
+        )
+    message = info.value.render()
+    assert "expected its first date on or before its second" in message
+    assert "found 2024-02-10 after 2024-01-20" in message
+    assert "swap them: between: [2024-01-20, 2024-02-10]" in message

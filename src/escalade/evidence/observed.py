@@ -121,7 +121,11 @@ class Observation(Model):
         if (self.date is None) == (self.between is None):
             raise ValueError("an observation needs exactly one of 'date' or 'between: [d1, d2]'")
         if self.between is not None and self.between[1] < self.between[0]:
-            raise ValueError("'between' needs its first date on or before its second")
+            first, last = self.between
+            raise ValueError(
+                f"between: expected its first date on or before its second, found {first} "
+                f"after {last} (swap them: between: [{last}, {first}])"
+            )
         kinds = [k for k in _KINDS if getattr(self, k) is not None]
         if self.rung is not None and "rung" not in kinds:
             kinds.append("rung")
