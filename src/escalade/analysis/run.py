@@ -59,6 +59,8 @@ CELL_TABLES = (
     tn.RUNGS_BY_SIDE,
     tn.THRESHOLDS_BY_SIDE,
     tn.UTILITY_TERMS,
+    tn.EVENTS,
+    tn.ACCIDENTS,
 )
 
 Cell = tuple[str, str]

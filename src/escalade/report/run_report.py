@@ -277,7 +277,38 @@ def _dynamics(rs: ResultSet) -> Section:
             )
         )
         blocks += _refusals(usage)
+    blocks += _chance(rs)
     return Section("dynamics", "Escalation over time", tuple(blocks))
+
+
+def _chance(rs: ResultSet) -> list[Any]:
+    """How often each event fired and each arena's accidents struck, per cell (collapsed)."""
+    blocks: list[Any] = []
+    events = rs.get(tn.EVENTS)
+    if not events.empty and "rate" in events.columns:
+        view = events[["strategy", "mindset", "event"]].assign(
+            **{
+                "fired in": [percent(v) for v in events["rate"]],
+                "firings per trajectory": [sig(v) for v in events["mean_count"]],
+            }
+        )
+        caption = "Events: the share of trajectories in which each fired"
+        blocks.append(TableBlock(view, caption, collapse=True, download="events.csv"))
+    accidents = rs.get(tn.ACCIDENTS)
+    if not accidents.empty and "up_per_trajectory" in accidents.columns:
+        struck = accidents[
+            (accidents["up_per_trajectory"] > 0) | (accidents["down_per_trajectory"] > 0)
+        ]
+        if not struck.empty:
+            view = struck[["strategy", "mindset", "arena"]].assign(
+                **{
+                    "up per trajectory": [sig(v) for v in struck["up_per_trajectory"]],
+                    "down per trajectory": [sig(v) for v in struck["down_per_trajectory"]],
+                }
+            )
+            caption = "Accidental moves of each arena's rung per trajectory"
+            blocks.append(TableBlock(view, caption, collapse=True, download="accidents.csv"))
+    return blocks
 
 
 def _refusals(usage: pd.DataFrame) -> list[Any]:
