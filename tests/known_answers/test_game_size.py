@@ -109,4 +109,4 @@ def test_every_feature_of_the_cuba_example_is_expanded(capsys) -> None:
     assert estimate_game_size(compiled, horizon=2, probes=50).nodes > 0
     assert main(["solve", str(cuba), "--horizon", "2"]) == 0, capsys.readouterr().err
     out = capsys.readouterr().out
-    assert "usa move 2" in out  # the second move of the day is a decision of its own
+    assert "(move 2)" in out  # the second move of the day is a decision of its own

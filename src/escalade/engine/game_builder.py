@@ -46,8 +46,7 @@ by backward induction. For ``order: sequential`` both modes give the same game.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -60,6 +59,7 @@ from escalade.engine._game_support import (
     players_and_policies,
     signature,
 )
+from escalade.engine.game_round import Next, Round, accident_laws, saw
 from escalade.engine.game_setup import game_setup
 from escalade.engine.reference import One, ReferenceInterpreter
 from escalade.errors import GameTooLargeError, UnsupportedGameError
@@ -77,50 +77,6 @@ __all__ = [
     "players_and_policies",
     "signature",
 ]
-
-
-@dataclass
-class _Round:
-    """Bookkeeping of the round being expanded."""
-
-    t: int
-    before: tuple[dict[str, int], dict[str, int]]
-    paid: list[float]
-    moves: dict[int, tuple[int, str]]
-    seen: tuple[str, ...] = ()
-    hidden: tuple[str, ...] = field(default_factory=tuple)
-    down: dict[str, int] = field(default_factory=dict)
-    secret: tuple[tuple[int, str], ...] = ()
-    """The private values drawn at the root (``private="chance"``): uncertainty, label."""
-    picked: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    """Each actor's picks in this round's earlier slots (-1 hold), as the engine keeps them."""
-
-    def copy(self) -> _Round:
-        """An independent copy (containers copied; their items are immutable)."""
-        return _Round(
-            self.t,
-            self.before,
-            list(self.paid),
-            dict(self.moves),
-            self.seen,
-            self.hidden,
-            dict(self.down),
-            self.secret,
-            dict(self.picked),
-        )
-
-
-_Next = Callable[[One, "_Round"], Node]
-
-
-def _saw(r: _Round, label: str, *, public: bool) -> _Round:
-    """A copy of ``r`` that has seen ``label`` (public now, or at the end of the round)."""
-    out = r.copy()
-    if public:
-        out.seen = (*out.seen, label)
-    else:
-        out.hidden = (*out.hidden, label)
-    return out
 
 
 class GameBuilder:
@@ -190,7 +146,7 @@ class GameBuilder:
         if any(s.revert.values()):  # last round's accidental moves that are walked back
             s = s.copy()
             self.ref.walk_back(s)
-        r = _Round(t, before, [0.0] * len(self.c.actors), {}, seen, secret=secret)
+        r = Round(t, before, [0.0] * len(self.c.actors), {}, seen, secret=secret)
         return self.event(s, r, 0)
 
     @property
@@ -198,7 +154,7 @@ class GameBuilder:
         """Moves and outcomes are seen at once (sequential rounds), not at the round's end."""
         return not self.simultaneous
 
-    def event(self, s: One, r: _Round, e: int) -> Node:
+    def event(self, s: One, r: Round, e: int) -> Node:
         """The subtree from event ``e`` of the round (a chance node when it may or may not fire)."""
         if e == len(self.c.events):
             return self.decision(s, r, 0)
@@ -212,7 +168,7 @@ class GameBuilder:
         outcomes = []
         if p < 1.0:
             name = f"r{r.t} {ev.id}: no"
-            rr = _saw(r, name, public=True)
+            rr = saw(r, name, public=True)
             outcomes.append((name, 1.0 - p, self.event(s.copy(), rr, e + 1)))
         if p > 0.0:
             fired = s.copy()
@@ -220,10 +176,10 @@ class GameBuilder:
             self.ref.apply(fired, ev.effects, f"event {ev.id!r}")
             self.ref.move_rungs(fired, ev.rung_effects, f"event {ev.id!r}")
             name = f"r{r.t} {ev.id}"
-            outcomes.append((name, p, self.branches(fired, _saw(r, name, public=True), e)))
+            outcomes.append((name, p, self.branches(fired, saw(r, name, public=True), e)))
         return self.chance(outcomes, f"r{r.t} {ev.id}?")
 
-    def branches(self, s: One, r: _Round, e: int) -> Node:
+    def branches(self, s: One, r: Round, e: int) -> Node:
         """The subtree over the branches of fired event ``e``."""
         ev = self.c.events[e]
         if not ev.branches:
@@ -235,10 +191,10 @@ class GameBuilder:
             self.ref.apply(child, b.effects, f"event {ev.id!r} branch {b.id!r}")
             self.ref.move_rungs(child, b.rung_effects, f"event {ev.id!r} branch {b.id!r}")
             name = f"r{r.t} {ev.id}: {b.id}"
-            outcomes.append((name, p, self.event(child, _saw(r, name, public=True), e + 1)))
+            outcomes.append((name, p, self.event(child, saw(r, name, public=True), e + 1)))
         return self.chance(outcomes, f"r{r.t} {ev.id} branch")
 
-    def decision(self, s: One, r: _Round, k: int) -> Node:
+    def decision(self, s: One, r: Round, k: int) -> Node:
         """The subtree from decision slot ``k`` of the round (actor ``c.slots[k]``'s move)."""
         if self.simultaneous:
             return self.choices(s, r, 0, ())
@@ -250,11 +206,11 @@ class GameBuilder:
         children = {a: self.resolve(s, self.saw(r, a), k, o) for a, o in actions.items()}
         return self.player_node(s, r, self.c.slots[k], children)
 
-    def saw(self, r: _Round, label: str) -> _Round:
+    def saw(self, r: Round, label: str) -> Round:
         """``r`` having seen ``label`` when information sets are kept (else ``r`` itself)."""
-        return _saw(r, label, public=self.public_now) if self.private else r
+        return saw(r, label, public=self.public_now) if self.private else r
 
-    def saw_move(self, r: _Round, k: int, choice: int) -> _Round:
+    def saw_move(self, r: Round, k: int, choice: int) -> Round:
         """``r`` having seen a non-player's move in slot ``k`` (it may reveal what it knows)."""
         if not self.private:
             return r
@@ -266,7 +222,7 @@ class GameBuilder:
         actor, m = self.c.actors[self.c.slots[k]].id, self.ref.move_of[k]
         return f"r{t} {actor}" if m == 0 else f"r{t} {actor} move {m + 1}"
 
-    def options(self, s: One, r: _Round, k: int) -> dict[str, int] | int:
+    def options(self, s: One, r: Round, k: int) -> dict[str, int] | int:
         """Slot ``k``'s actions ``label -> option`` (-1 hold) for a player, else the choice.
 
         As in the engine, an actor's later slots offer what its earlier slots of the
@@ -298,7 +254,7 @@ class GameBuilder:
         slot = self.ref.move_of[k]
         return int(self.ref.decide(s, i, 0.5, spec, avail=avail, rollouts=False, slot=slot))
 
-    def player_node(self, s: One, r: _Round, i: int, actions: dict[str, Node]) -> Node:
+    def player_node(self, s: One, r: Round, i: int, actions: dict[str, Node]) -> Node:
         """A player's decision node over its actions."""
         self.count()
         actor = self.c.actors[i].id
@@ -313,7 +269,7 @@ class GameBuilder:
         label = f"r{r.t} {actor} #{one_signature(self.c, s)}"
         return Decision(actor, actions, infoset=infoset, label=label)
 
-    def consent(self, s: One, r: _Round, k: int, choice: int) -> tuple[_Round, int]:
+    def consent(self, s: One, r: Round, k: int, choice: int) -> tuple[Round, int]:
         """Slot ``k`` picks ``choice``; consent as in the engine (a refused option becomes hold)."""
         r = r.copy()
         i = self.c.slots[k]
@@ -324,12 +280,12 @@ class GameBuilder:
             choice = -1
         return r, choice
 
-    def resolve(self, s: One, r: _Round, k: int, choice: int) -> Node:
+    def resolve(self, s: One, r: Round, k: int, choice: int) -> Node:
         """Slot ``k``'s choice resolved (consent, success), then the next slot."""
         r, choice = self.consent(s, r, k, choice)
         return self.succeed(s, r, k, choice, lambda s2, r2: self.decision(s2, r2, k + 1))
 
-    def succeed(self, s: One, r: _Round, k: int, choice: int, then: _Next) -> Node:
+    def succeed(self, s: One, r: Round, k: int, choice: int, then: Next) -> Node:
         """Step 3 for slot ``k`` (a chance node when 0 < success < 1), then ``then``."""
         if choice < 0:
             return then(s.copy(), r.copy())
@@ -339,13 +295,13 @@ class GameBuilder:
             if q <= 0.0:
                 continue
             label = f"r{r.t} {self.c.options[choice].id}: {'success' if ok else 'failure'}"
-            child, rr = s.copy(), _saw(r, label, public=self.private and self.public_now)
+            child, rr = s.copy(), saw(r, label, public=self.private and self.public_now)
             u = np.full(self.k, 0.0 if ok else 1.0)
             self.ref.resolve(child, k, choice, u, paid=rr.paid, moves=rr.moves, down=rr.down)
             outcomes.append((label, q, then(child, rr)))
         return self.chance(outcomes, f"r{r.t} {self.c.options[choice].id} succeeds?")
 
-    def choices(self, s: One, r: _Round, k: int, chosen: tuple[int, ...]) -> Node:
+    def choices(self, s: One, r: Round, k: int, chosen: tuple[int, ...]) -> Node:
         """Simultaneous decisions: every slot chooses on the same state, unseen by the others."""
         if k == len(self.c.slots):
             return self.resolutions(s, r, 0, chosen)
@@ -355,11 +311,11 @@ class GameBuilder:
             return self.choices(s, rr, k + 1, (*chosen, choice))
         children: dict[str, Node] = {}
         for label, o in actions.items():
-            rr, choice = self.consent(s, _saw(r, label, public=False), k, o)
+            rr, choice = self.consent(s, saw(r, label, public=False), k, o)
             children[label] = self.choices(s, rr, k + 1, (*chosen, choice))
         return self.player_node(s, r, self.c.slots[k], children)
 
-    def resolutions(self, s: One, r: _Round, k: int, chosen: tuple[int, ...]) -> Node:
+    def resolutions(self, s: One, r: Round, k: int, chosen: tuple[int, ...]) -> Node:
         """Resolve simultaneous choices in slot order, then accidents."""
         if k == len(chosen):
             return self.accidents(s, r, 0)
@@ -367,7 +323,7 @@ class GameBuilder:
             s, r, k, chosen[k], lambda s2, r2: self.resolutions(s2, r2, k + 1, chosen)
         )
 
-    def accidents(self, s: One, r: _Round, a: int) -> Node:
+    def accidents(self, s: One, r: Round, a: int) -> Node:
         """The subtree from arena ``a``'s accident chance node."""
         if a == 0 and r.down:
             s = s.copy()
@@ -378,7 +334,7 @@ class GameBuilder:
             return self.close(s, r)
         arena = self.c.arenas[a]
         outcomes = []
-        for name, step, back, q in self.accident_laws(s, a):
+        for name, step, back, q in accident_laws(self.ref, arena, s):
             child = s.copy()
             for party in (0, 1):
                 key = self.ref.key(a, party)
@@ -388,36 +344,11 @@ class GameBuilder:
                 child.views[key] = new
             self.ref.sync(child)
             label = f"r{r.t} {arena.id} accident: {name}"
-            rr = _saw(r, label, public=self.private and self.public_now)
+            rr = saw(r, label, public=self.private and self.public_now)
             outcomes.append((label, q, self.accidents(child, rr, a + 1)))
         return self.chance(outcomes, f"r{r.t} {arena.id} accident?")
 
-    def accident_laws(self, s: One, a: int) -> list[tuple[str, int, bool, float]]:
-        """Arena ``a``'s accidental moves: (label, step, walked back, probability > 0).
-
-        One rung up, down or none by default; ``jump`` sizes split a move by
-        their weights; ``revert`` splits it again into walked back next round
-        or kept (the engine draws the size and the walk-back with their own
-        uniforms, independent of the accident's).
-        """
-        arena = self.c.arenas[a]
-        p_up = min(max(self.ref.value(arena.accident_up, s), 0.0), 1.0)
-        p_down = min(max(p_up + self.ref.value(arena.accident_down, s), 0.0), 1.0) - p_up
-        weights = np.diff(np.concatenate(([0.0], np.asarray(arena.jump_cdf, dtype=float))))
-        back = 0.0
-        if arena.revert is not None:
-            back = self.ref.probability(arena.revert, s, f"accidents {arena.id!r} revert")
-        laws: list[tuple[str, int, bool, float]] = []
-        for name, sign, p in (("up", 1, p_up), ("down", -1, p_down)):
-            for size, w in zip(arena.jump_sizes, weights, strict=True):
-                sized = f"{name} {size}" if arena.sized else name
-                for walked, q in ((True, back), (False, 1.0 - back)):
-                    label = f"{sized}, walked back" if walked else sized
-                    laws.append((label, sign * int(size), walked, p * float(w) * q))
-        laws.append(("stay", 0, False, 1.0 - p_up - p_down))
-        return [law for law in laws if law[3] > 0.0]
-
-    def close(self, s: One, r: _Round) -> Node:
+    def close(self, s: One, r: Round) -> Node:
         """Payoffs and terminal conditions at the end of the round, then the next round."""
         s = s.copy()
         self.ref.payoffs(s, r.t, r.paid, r.before)
