@@ -120,6 +120,13 @@ def _print(result: Any) -> None:
     )
     console.print(OPTION_NOTE, markup=False, highlight=False)
     _print_chance(console, result)
+    _print_utilities(console, result)
+
+
+def _print_utilities(console: Any, result: Any) -> None:
+    from escalade.report.text import dataframe_table
+
+    num = ".4g"
     console.print(
         dataframe_table(
             result.utilities().drop(columns=["n"]),
