@@ -337,3 +337,17 @@ def test_a_window_whose_dates_are_swapped_says_what_was_found() -> None:
     assert "expected its first date on or before its second" in message
     assert "found 2024-02-10 after 2024-01-20" in message
     assert "swap them: between: [2024-01-20, 2024-02-10]" in message
+
+
+def test_a_rung_number_off_the_ladder_gets_its_range() -> None:
+    """Yom Kippur 1973: rung 9 on a seven-rung ladder got "known: ceasefire, skirmish, ...",
+    a list of ids that did not say which numbers the ladder has."""
+    trial = DATA.parent / "trial1973" / "yom-kippur-1973.yaml"
+    compiled = compile_scenario(load_scenario(trial))
+    source = (
+        "schema_version: 1\nscenario: yom-kippur-1973\nas_of: 1973-10-26\nobservations:\n"
+        "  - {date: 1973-10-25, arena: sinai, rung: 9}\n"
+    )
+    (issue,) = errors(compiled, source)
+    assert issue.path == "observations[0].rung" and "found 9" in issue.message
+    assert issue.hint is not None and issue.hint.startswith("rungs 0 to 6 or their ids")

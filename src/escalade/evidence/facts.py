@@ -318,7 +318,11 @@ def _rung(
     if index is not None and a.low <= index <= a.high:
         return index, None
     known = [r.id for r in a.ladder.rungs]
-    hint = did_you_mean(str(rung), known) or f"rungs {a.low} to {a.high} or their ids"
+    ranged = f"rungs {a.low} to {a.high} or their ids"
+    if isinstance(rung, int):  # a number off the ladder: its range, not a did-you-mean
+        hint = ranged + (f" ({', '.join(known)})" if len(known) <= 8 else "")
+    else:
+        hint = did_you_mean(str(rung), known) or ranged
     return -1, lt.issue(path, f"expected a rung of arena {a.id!r}, found {rung!r}", hint)
 
 
