@@ -19,6 +19,10 @@ def test_json_shape(capsys) -> None:
     assert set(out["outcomes"]["ukraine_position"]) == {"mean", "ci_low", "ci_high"}
     assert set(out["thresholds"]["ukraine.no_nuclear_use"]) == {"probability", "ci_low", "ci_high"}
     assert 0.0 <= out["options"]["lift_strike_limits"] <= 1.0
+    # Yom Kippur 1973 trial: what chance did (events fired, accidents) was not in the JSON
+    assert set(out["events"]["us_election"]) == {"rate", "mean_count"}
+    assert out["events"]["us_election"]["rate"] == 1.0
+    assert set(out["accidents"]["ukraine"]) == {"up_per_trajectory", "down_per_trajectory"}
 
 
 def test_chunk_size_does_not_change_the_numbers(capsys) -> None:

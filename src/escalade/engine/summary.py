@@ -409,7 +409,9 @@ class SimulationResult:
         """The ``escalade simulate --json`` object.
 
         ``options`` maps each option to its usage rate; ``option_usage`` gives each option's
-        actor, arena and every column of :meth:`options` (the terminal's table).
+        actor, arena and every column of :meth:`options` (the terminal's table); ``events``
+        each event's ``rate`` and ``mean_count`` and ``accidents`` each arena's accidental
+        moves up and down per trajectory (:meth:`events`, :meth:`accidents`).
         """
         interval = ("mean", "ci_low", "ci_high")
         crossing = ("probability", "ci_low", "ci_high")
@@ -437,6 +439,14 @@ class SimulationResult:
             "utilities": {
                 str(r["actor"]): float(r["mean"])
                 for r in self.utilities().to_dict(orient="records")
+            },
+            "events": {
+                str(r.pop("event")): {k: float(v) for k, v in r.items()}
+                for r in self.events().to_dict(orient="records")
+            },
+            "accidents": {
+                str(r.pop("arena")): {k: float(v) for k, v in r.items()}
+                for r in self.accidents().to_dict(orient="records")
             },
             "n": self.n,
             "seed": self.seed,
