@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import escalade
 from escalade.engine import SimulationResult, register, run_grid, simulate
 from escalade.engine.executors import (
     ProcessExecutor,
@@ -24,6 +25,7 @@ from escalade.scenario import loads_scenario
 from escalade.scenario.compiled import CompiledScenario, compile_scenario
 from escalade.scenario.schema import PolicySpec, policy_spec
 from escalade.testing.checks import PolicyCheckError, check_policy, check_scenario
+from escalade.workflows import run as run_module
 
 ZOO = Path(__file__).resolve().parents[1] / "data" / "engine" / "zoo.yaml"
 
@@ -290,3 +292,23 @@ def test_default_executor_stays_in_process_below_pool_work(zoo: CompiledScenario
     # An explicit worker count is obeyed whatever the size.
     assert isinstance(default_executor(zoo, tasks, scheduler=None, workers=2), ProcessExecutor)
     assert isinstance(default_executor(zoo, big, scheduler=None, workers=1), SequentialExecutor)
+
+
+def test_a_run_shares_its_executor_with_the_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
+    """run opens one executor for the grid and the brief's sweep (it ran the sweep in process
+    while the grid's pool sat idle); the sweep's tables are the same either way."""
+    seen: list[object] = []
+    real = run_module.robustness_sweep
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(kwargs.get("executor"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(run_module, "robustness_sweep", spy)
+    common = {"n": 64, "sweep": 12, "store": None, "out": None}
+    pooled = escalade.run("dprk-troops-2024", workers=2, **common)
+    alone = escalade.run("dprk-troops-2024", workers=1, **common)
+    assert isinstance(seen[0], ProcessExecutor) and isinstance(seen[1], SequentialExecutor)
+    for name in ("robustness", "comparison"):
+        a, b = pooled.result_set.table(name), alone.result_set.table(name)
+        assert a.equals(b), name

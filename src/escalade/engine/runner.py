@@ -36,6 +36,7 @@ __all__ = [
     "check_sizes",
     "default_executor",
     "estimated_work",
+    "grid_executor",
     "run_grid",
     "simulate",
 ]
@@ -219,6 +220,31 @@ def default_executor(
             return SequentialExecutor()
         workers = free_cores()
     return executor_for(scheduler=scheduler, workers=workers, n_tasks=len(tasks))
+
+
+def grid_executor(
+    compiled: CompiledScenario,
+    cells: Sequence[Cell],
+    *,
+    n: int,
+    seed: int,
+    chunk_size: int = 20_000,
+    scheduler: str | None = None,
+    workers: int | None = None,
+) -> Executor:
+    """The executor :func:`run_grid` would open for these cells (not yet entered).
+
+    A command that runs more work after the grid (``run``'s robustness sweep)
+    opens it once and passes it to both, so the sweep runs on the grid's
+    workers instead of in the calling process.
+    """
+    n, chunk, _ = check_sizes(n, chunk_size, 0)
+    tasks = [
+        task
+        for cell in cells
+        for task in cell_tasks(compiled, cell, n=n, seed=seed, chunk=chunk, keep=0)
+    ]
+    return default_executor(compiled, tasks, scheduler=scheduler, workers=workers)
 
 
 def _merge(compiled: CompiledScenario, results: Sequence[ChunkResult]) -> Counts:

@@ -27,6 +27,7 @@ from escalade.analysis.run import focal_side, run_tables, status_quo
 from escalade.analysis.sweep import SweepOptions, robustness_sweep
 from escalade.engine import run_grid
 from escalade.engine.executors import Executor
+from escalade.engine.runner import grid_executor
 from escalade.errors import (
     ResultsFormatError,
     UsageError,
@@ -49,7 +50,7 @@ from escalade.results.provenance import (
     utc_now,
 )
 from escalade.scenario import Scenario, load_scenario
-from escalade.scenario.compiled import compile_scenario
+from escalade.scenario.compiled import CompiledScenario, compile_scenario
 from escalade.workflows.options import as_path, with_overrides
 
 __all__ = [
@@ -404,9 +405,31 @@ def run_plan(plan: RunPlan, *, progress: Callable[[int], None] | None = None) ->
         Called with the number of trajectories just finished (in all,
         :attr:`RunPlan.trajectories`).
     """
+    if plan.options.executor is not None:
+        tables = _simulate(plan, compile_scenario(plan.scenario), progress)
+    else:  # one executor for the grid and the sweep (a pool's workers start once)
+        compiled, options = compile_scenario(plan.scenario), plan.options
+        shared = grid_executor(
+            compiled,
+            plan.cells,
+            n=options.n,
+            seed=options.seed,
+            chunk_size=options.chunk_size,
+            scheduler=options.scheduler,
+            workers=options.workers,
+        )
+        with shared as running:
+            tables = _simulate(plan.on(running), compiled, progress)
+    return _save_and_report(plan, _provenance(plan), tables)
+
+
+def _simulate(
+    plan: RunPlan, compiled: CompiledScenario, progress: Callable[[int], None] | None
+) -> dict[str, Any]:
+    """The run's tables: the grid's cells, then the brief's (explain, sweep) on its executor."""
     scenario, options = plan.scenario, plan.options
     results = run_grid(
-        compile_scenario(scenario),
+        compiled,
         plan.cells,
         n=options.n,
         seed=options.seed,
@@ -420,7 +443,7 @@ def run_plan(plan: RunPlan, *, progress: Callable[[int], None] | None = None) ->
     cells = {(s or "default", m or "default"): r.tables() for (s, m), r in results.items()}
     tables = run_tables(scenario, cells, rank=plan.rank)
     tables.update(_brief_tables(plan, tables))
-    return _save_and_report(plan, _provenance(plan), tables)
+    return tables
 
 
 def _save_and_report(plan: RunPlan, provenance: Provenance, tables: dict[str, Any]) -> RunOutcome:
