@@ -38,3 +38,20 @@ def test_without_intervals_the_sign_decides_as_before() -> None:
     by_term = pd.DataFrame({"term": ["x", "y"], "difference": [1.0, -0.5]})
     text = _why(_rs(by_term))
     assert text is not None and "gains from x +1 u; losses on y -0.5 u." in text
+
+
+def test_terms_not_named_are_counted_with_their_sum() -> None:
+    """The Yom Kippur trial: the third loss (rung of sinai) was left out, yet the sentence said
+    the terms add up to the total; the unnamed ones are now counted and summed."""
+    by_term = pd.DataFrame(
+        {
+            "term": ["a", "b", "c", "d", "x", "y", "z"],
+            "difference": [5.0, 4.0, 3.0, 2.0, -1.5, -1.0, -0.5],
+        }
+    )
+    text = _why(_rs(by_term))
+    assert text is not None
+    assert "gains from a +5 u, b +4 u, c +3 u; losses on x -1.5 u, y -1 u" in text
+    assert "; 2 smaller terms +1.5 u. The terms add up to the total difference." in text
+    one = _why(_rs(by_term.iloc[:4]))
+    assert one is not None and "; 1 smaller term +2 u." in one

@@ -254,8 +254,10 @@ def _why(rs: ResultSet) -> str | None:
         return None
     a, b = comparison.iloc[0]["strategy"], comparison.iloc[1]["strategy"]
     low, high = _term_interval(by_term)
-    gains = by_term[(by_term["difference"] > 0) & (low > 0)].head(3)
-    costs = by_term[(by_term["difference"] < 0) & (high < 0)].head(2)
+    all_gains = by_term[(by_term["difference"] > 0) & (low > 0)]
+    all_costs = by_term[(by_term["difference"] < 0) & (high < 0)]
+    gains, costs = all_gains.head(3), all_costs.head(2)
+    unnamed = pd.concat([all_gains.iloc[3:], all_costs.iloc[2:]])
     noise = by_term[(by_term["difference"] != 0) & (low <= 0) & (high >= 0)]
     text = f"**{a}** against **{b}**, term by term: "
     parts = [f"{r.term} {sig(r.difference, signed=True)} {UNIT}" for r in gains.itertuples()]
@@ -268,6 +270,9 @@ def _why(rs: ResultSet) -> str | None:
         names = ", ".join(str(t) for t in noise["term"].head(3))
         more = f" and {len(noise) - 3} more" if len(noise) > 3 else ""
         text += f"; within the sampling noise (95% interval across 0): {names}{more}"
+    if not unnamed.empty:  # named or not, every term is in the sum the sentence claims
+        count = f"{len(unnamed)} smaller term{'s' if len(unnamed) > 1 else ''}"
+        text += f"; {count} {sig(float(unnamed['difference'].sum()), signed=True)} {UNIT}"
     return text + ". The terms add up to the total difference."
 
 
