@@ -408,19 +408,21 @@ def run_plan(plan: RunPlan, *, progress: Callable[[int], None] | None = None) ->
     if plan.options.executor is not None:
         tables = _simulate(plan, compile_scenario(plan.scenario), progress)
     else:  # one executor for the grid and the sweep (a pool's workers start once)
-        compiled, options = compile_scenario(plan.scenario), plan.options
-        shared = grid_executor(
-            compiled,
-            plan.cells,
-            n=options.n,
-            seed=options.seed,
-            chunk_size=options.chunk_size,
-            scheduler=options.scheduler,
-            workers=options.workers,
-        )
-        with shared as running:
+        compiled = compile_scenario(plan.scenario)
+        with grid_executor(compiled, plan.cells, **_grid_sizes(plan.options)) as running:
             tables = _simulate(plan.on(running), compiled, progress)
     return _save_and_report(plan, _provenance(plan), tables)
+
+
+def _grid_sizes(options: RunOptions) -> dict[str, Any]:
+    """What sizes a run's grid and chooses its executor: N, seed, chunk, scheduler, workers."""
+    return {
+        "n": options.n,
+        "seed": options.seed,
+        "chunk_size": options.chunk_size,
+        "scheduler": options.scheduler,
+        "workers": options.workers,
+    }
 
 
 def _simulate(
@@ -431,11 +433,7 @@ def _simulate(
     results = run_grid(
         compiled,
         plan.cells,
-        n=options.n,
-        seed=options.seed,
-        chunk_size=options.chunk_size,
-        scheduler=options.scheduler,
-        workers=options.workers,
+        **_grid_sizes(options),
         executor=options.executor,
         progress=progress,
         memory=options.memory,
