@@ -246,6 +246,9 @@ class KernelPlayer(RoundPlayer):
         )  # fmt: skip
         opened = (False, False, _Open({6}), False, _Open(), _Open(), _Open(_TRAJECTORY_MAJOR))
         code: int = self._entry(play_round, args, opened)(*args)
+        # the kernel rewrote prev_option and prev_success in place: the memo of last_move
+        # values, keyed by those arrays' identity and the round, would be read stale
+        st.last_moves = None
         return code
 
     def _entry(self, dispatcher: Any, args: tuple[Any, ...], opened: tuple[Any, ...]) -> Any:
